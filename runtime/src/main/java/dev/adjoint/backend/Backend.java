@@ -1,0 +1,74 @@
+package dev.adjoint.backend;
+
+import dev.adjoint.tensor.DType;
+import dev.adjoint.tensor.Device;
+import dev.adjoint.tensor.Tensor;
+
+/**
+ * The kernels one device provides. {@link Tensor} does all shape work (broadcasting, promotion,
+ * views, validation) and calls these with operands that are already checked: same shapes where
+ * stated, dtypes as stated, storages on this backend's device. Inputs may be any strided view
+ * (including stride 0 for broadcast dimensions) unless a method says "contiguous"; outputs are
+ * whatever tensor is passed, so in-place ops pass the input itself.
+ */
+public interface Backend {
+  /** The device whose storages this backend owns. */
+  Device device();
+
+  /** A zero-filled storage of {@code numel} elements. */
+  Storage allocate(DType dtype, int numel);
+
+  /** Copies {@code src} into {@code dst} (same shape), converting dtype as a C cast would. */
+  void copy(Tensor src, Tensor dst);
+
+  /** Sets every element of {@code dst} to {@code value} (converted to its dtype). */
+  void fill(Tensor dst, double value);
+
+  /**
+   * {@code dst = op(src)}, same shape and dtype; {@code a} and {@code b} are the op's scalar
+   * parameters (the clamp bounds).
+   */
+  void unary(UnaryOp op, Tensor src, Tensor dst, double a, double b);
+
+  /**
+   * {@code dst = a op b}. {@code a} and {@code b} have the same shape and dtype as each other;
+   * {@code dst} has that shape and their dtype, or bool for comparisons.
+   */
+  void binary(BinaryOp op, Tensor a, Tensor b, Tensor dst);
+
+  /** {@code dst = cond ? a : b}; all four the same shape, {@code cond} bool, the rest one dtype. */
+  void where(Tensor cond, Tensor a, Tensor b, Tensor dst);
+
+  /**
+   * Reduces each row of {@code src}, a contiguous tensor seen as {@code [outer, inner]}, into
+   * {@code values[outer]} (contiguous). {@code indices} (int64, contiguous) receives the argmax or
+   * argmin for MAX/MIN and may be null. {@code param} is the correction for VAR.
+   */
+  void reduce(ReduceOp op, Tensor src, int outer, int inner, Tensor values, Tensor indices,
+      double param);
+
+  /** {@code dst[b] = a[b] @ bm[b]} for contiguous {@code a [B, M, K]}, {@code bm [B, K, N]}. */
+  void matmul(Tensor a, Tensor bm, Tensor dst);
+
+  /**
+   * Inverts each matrix of contiguous {@code a [B, n, n]} into {@code dst}.
+   *
+   * @throws dev.adjoint.tensor.SingularMatrixException when one has no inverse
+   */
+  void inverse(Tensor a, Tensor dst);
+
+  /**
+   * {@code dst[..., i, ...] = src[..., index[i], ...]} along {@code dim}; indices already checked
+   * to be in range.
+   */
+  void indexSelect(Tensor src, int dim, Tensor index, Tensor dst);
+
+  /** {@code dst[i][j][k] = src[i][index[i][j][k]][k]} for {@code dim = 1}, and so on. */
+  void gather(Tensor src, int dim, Tensor index, Tensor dst);
+
+  /** Copies a contiguous tensor's elements to the host as a Java array of its dtype. */
+  Object toHostArray(Tensor contiguous);
+
+  /** A storage on this device holding {@code array} (float[], double[], long[] or boolean[]). */
+  Storage fromHostArray(Object array);
+}

@@ -1,0 +1,325 @@
+package dev.adjoint.backend.cpu;
+
+import dev.adjoint.backend.Backend;
+import dev.adjoint.backend.BinaryOp;
+import dev.adjoint.backend.ReduceOp;
+import dev.adjoint.backend.Storage;
+import dev.adjoint.backend.UnaryOp;
+import dev.adjoint.tensor.DType;
+import dev.adjoint.tensor.Device;
+import dev.adjoint.tensor.Tensor;
+
+/**
+ * The pure-Java backend. Elementwise kernels walk strided operands row by row
+ * ({@link StridedLoop}); float32 math is done in float32 except where a Java library function
+ * only exists for double (exp, log, tanh, pow), whose result is rounded once to float32.
+ */
+public final class CpuBackend implements Backend {
+  /** The one instance. */
+  public static final CpuBackend INSTANCE = new CpuBackend();
+
+  private CpuBackend() {}
+
+  static CpuStorage storage(Tensor t) {
+    return (CpuStorage) t.storage();
+  }
+
+  static Object array(Tensor t) {
+    return storage(t).array();
+  }
+
+  @Override
+  public Device device() {
+    return Device.cpu();
+  }
+
+  @Override
+  public Storage allocate(DType dtype, int numel) {
+    return CpuStorage.allocate(dtype, numel);
+  }
+
+  @Override
+  public Storage fromHostArray(Object array) {
+    return CpuStorage.wrap(array);
+  }
+
+  @Override
+  public Object toHostArray(Tensor t) {
+    int n = t.numel();
+    Object out = CpuStorage.allocate(t.dtype(), n).array();
+    System.arraycopy(array(t), t.storageOffset(), out, 0, n);
+    return out;
+  }
+
+  // ---------------------------------------------------------------- copy and fill
+
+  @Override
+  public void copy(Tensor src, Tensor dst) {
+    StridedLoop loop = new StridedLoop(src, dst);
+    int ss = loop.innerStride(0);
+    int ds = loop.innerStride(1);
+    Object s = array(src);
+    Object d = array(dst);
+    if (src.dtype() == dst.dtype()) {
+      if (ss == 1 && ds == 1) {
+        loop.run((o, n) -> System.arraycopy(s, o[0], d, o[1], n));
+        return;
+      }
+      switch (src.dtype()) {
+        case FLOAT32 -> {
+          float[] a = (float[]) s;
+          float[] b = (float[]) d;
+          loop.run((o, n) -> {
+            for (int i = 0, si = o[0], di = o[1]; i < n; i++, si += ss, di += ds) {
+              b[di] = a[si];
+            }
+          });
+        }
+        case FLOAT64 -> {
+          double[] a = (double[]) s;
+          double[] b = (double[]) d;
+          loop.run((o, n) -> {
+            for (int i = 0, si = o[0], di = o[1]; i < n; i++, si += ss, di += ds) {
+              b[di] = a[si];
+            }
+          });
+        }
+        case INT64 -> {
+          long[] a = (long[]) s;
+          long[] b = (long[]) d;
+          loop.run((o, n) -> {
+            for (int i = 0, si = o[0], di = o[1]; i < n; i++, si += ss, di += ds) {
+              b[di] = a[si];
+            }
+          });
+        }
+        case BOOL -> {
+          boolean[] a = (boolean[]) s;
+          boolean[] b = (boolean[]) d;
+          loop.run((o, n) -> {
+            for (int i = 0, si = o[0], di = o[1]; i < n; i++, si += ss, di += ds) {
+              b[di] = a[si];
+            }
+          });
+        }
+      }
+      return;
+    }
+    CpuStorage from = storage(src);
+    CpuStorage to = storage(dst);
+    boolean viaLong = !src.dtype().isFloatingPoint();
+    loop.run((o, n) -> {
+      for (int i = 0, si = o[0], di = o[1]; i < n; i++, si += ss, di += ds) {
+        if (viaLong) {
+          to.setLong(di, from.getLong(si));
+        } else {
+          to.setDouble(di, from.getDouble(si));
+        }
+      }
+    });
+  }
+
+  @Override
+  public void fill(Tensor dst, double value) {
+    StridedLoop loop = new StridedLoop(dst);
+    int ds = loop.innerStride(0);
+    Object d = array(dst);
+    switch (dst.dtype()) {
+      case FLOAT32 -> {
+        float v = (float) value;
+        float[] b = (float[]) d;
+        loop.run((o, n) -> {
+          for (int i = 0, di = o[0]; i < n; i++, di += ds) {
+            b[di] = v;
+          }
+        });
+      }
+      case FLOAT64 -> {
+        double[] b = (double[]) d;
+        loop.run((o, n) -> {
+          for (int i = 0, di = o[0]; i < n; i++, di += ds) {
+            b[di] = value;
+          }
+        });
+      }
+      case INT64 -> {
+        long v = (long) value;
+        long[] b = (long[]) d;
+        loop.run((o, n) -> {
+          for (int i = 0, di = o[0]; i < n; i++, di += ds) {
+            b[di] = v;
+          }
+        });
+      }
+      case BOOL -> {
+        boolean v = value != 0;
+        boolean[] b = (boolean[]) d;
+        loop.run((o, n) -> {
+          for (int i = 0, di = o[0]; i < n; i++, di += ds) {
+            b[di] = v;
+          }
+        });
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- elementwise
+
+  @Override
+  public void unary(UnaryOp op, Tensor src, Tensor dst, double lo, double hi) {
+    StridedLoop loop = new StridedLoop(src, dst);
+    int ss = loop.innerStride(0);
+    int ds = loop.innerStride(1);
+    switch (src.dtype()) {
+      case FLOAT32 -> {
+        float[] a = (float[]) array(src);
+        float[] b = (float[]) array(dst);
+        loop.run((o, n) -> Elementwise.unaryF32(op, a, o[0], ss, b, o[1], ds, n, lo, hi));
+      }
+      case FLOAT64 -> {
+        double[] a = (double[]) array(src);
+        double[] b = (double[]) array(dst);
+        loop.run((o, n) -> Elementwise.unaryF64(op, a, o[0], ss, b, o[1], ds, n, lo, hi));
+      }
+      case INT64 -> {
+        long[] a = (long[]) array(src);
+        long[] b = (long[]) array(dst);
+        loop.run((o, n) -> Elementwise.unaryI64(op, a, o[0], ss, b, o[1], ds, n, lo, hi));
+      }
+      case BOOL -> throw new IllegalArgumentException(
+          op.opName() + ": not supported for torch.bool tensors");
+    }
+  }
+
+  @Override
+  public void binary(BinaryOp op, Tensor a, Tensor b, Tensor dst) {
+    StridedLoop loop = new StridedLoop(a, b, dst);
+    int as = loop.innerStride(0);
+    int bs = loop.innerStride(1);
+    int ds = loop.innerStride(2);
+    Object x = array(a);
+    Object y = array(b);
+    Object z = array(dst);
+    boolean cmp = op.isComparison();
+    switch (a.dtype()) {
+      case FLOAT32 -> loop.run(cmp
+          ? (o, n) -> Elementwise.compareF32(op, (float[]) x, o[0], as, (float[]) y, o[1], bs,
+              (boolean[]) z, o[2], ds, n)
+          : (o, n) -> Elementwise.binaryF32(op, (float[]) x, o[0], as, (float[]) y, o[1], bs,
+              (float[]) z, o[2], ds, n));
+      case FLOAT64 -> loop.run(cmp
+          ? (o, n) -> Elementwise.compareF64(op, (double[]) x, o[0], as, (double[]) y, o[1], bs,
+              (boolean[]) z, o[2], ds, n)
+          : (o, n) -> Elementwise.binaryF64(op, (double[]) x, o[0], as, (double[]) y, o[1], bs,
+              (double[]) z, o[2], ds, n));
+      case INT64 -> loop.run(cmp
+          ? (o, n) -> Elementwise.compareI64(op, (long[]) x, o[0], as, (long[]) y, o[1], bs,
+              (boolean[]) z, o[2], ds, n)
+          : (o, n) -> Elementwise.binaryI64(op, (long[]) x, o[0], as, (long[]) y, o[1], bs,
+              (long[]) z, o[2], ds, n));
+      case BOOL -> loop.run((o, n) -> Elementwise.binaryBool(op, (boolean[]) x, o[0], as,
+          (boolean[]) y, o[1], bs, (boolean[]) z, o[2], ds, n));
+    }
+  }
+
+  @Override
+  public void where(Tensor cond, Tensor a, Tensor b, Tensor dst) {
+    StridedLoop loop = new StridedLoop(cond, a, b, dst);
+    int cs = loop.innerStride(0);
+    int as = loop.innerStride(1);
+    int bs = loop.innerStride(2);
+    int ds = loop.innerStride(3);
+    boolean[] c = storage(cond).bools();
+    Object x = array(a);
+    Object y = array(b);
+    Object z = array(dst);
+    // One element at a time through arraycopy keeps this dtype-generic; where is not a hot path.
+    loop.run((o, n) -> {
+      for (int i = 0, ci = o[0], ai = o[1], bi = o[2], di = o[3]; i < n;
+          i++, ci += cs, ai += as, bi += bs, di += ds) {
+        if (c[ci]) {
+          System.arraycopy(x, ai, z, di, 1);
+        } else {
+          System.arraycopy(y, bi, z, di, 1);
+        }
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------- reductions
+
+  @Override
+  public void reduce(ReduceOp op, Tensor src, int outer, int inner, Tensor values,
+      Tensor indices, double param) {
+    Reductions.reduce(op, src, outer, inner, values, indices, param);
+  }
+
+  // ---------------------------------------------------------------- linear algebra
+
+  @Override
+  public void matmul(Tensor a, Tensor b, Tensor dst) {
+    Matmul.batched(a, b, dst);
+  }
+
+  @Override
+  public void inverse(Tensor a, Tensor dst) {
+    Linalg.inverse(a, dst);
+  }
+
+  // ---------------------------------------------------------------- indexing
+
+  @Override
+  public void indexSelect(Tensor src, int dim, Tensor index, Tensor dst) {
+    int[] shape = src.shape();
+    int outer = 1;
+    for (int d = 0; d < dim; d++) {
+      outer *= shape[d];
+    }
+    int inner = 1;
+    for (int d = dim + 1; d < shape.length; d++) {
+      inner *= shape[d];
+    }
+    Tensor s = src.contiguous();
+    Tensor ix = index.contiguous();
+    long[] idx = storage(ix).longs();
+    int io = ix.storageOffset();
+    int m = index.numel();
+    int size = shape[dim];
+    Object from = array(s);
+    Object to = array(dst);
+    int so = s.storageOffset();
+    int d0 = dst.storageOffset();
+    for (int o = 0; o < outer; o++) {
+      for (int i = 0; i < m; i++) {
+        System.arraycopy(from, so + (o * size + (int) idx[io + i]) * inner, to,
+            d0 + (o * m + i) * inner, inner);
+      }
+    }
+  }
+
+  @Override
+  public void gather(Tensor src, int dim, Tensor index, Tensor dst) {
+    Tensor ix = index.contiguous();
+    long[] idx = storage(ix).longs();
+    int[] shape = index.shape();
+    int[] srcStrides = src.strides();
+    Object from = array(src);
+    Object to = array(dst);
+    int n = index.numel();
+    int nd = shape.length;
+    int[] pos = new int[nd];
+    for (int e = 0; e < n; e++) {
+      int off = src.storageOffset();
+      for (int d = 0; d < nd; d++) {
+        off += (d == dim ? (int) idx[ix.storageOffset() + e] : pos[d]) * srcStrides[d];
+      }
+      System.arraycopy(from, off, to, dst.storageOffset() + e, 1);
+      for (int d = nd - 1; d >= 0; d--) {
+        if (++pos[d] < shape[d]) {
+          break;
+        }
+        pos[d] = 0;
+      }
+    }
+  }
+}

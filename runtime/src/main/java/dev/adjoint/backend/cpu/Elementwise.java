@@ -1,0 +1,329 @@
+package dev.adjoint.backend.cpu;
+
+import dev.adjoint.backend.BinaryOp;
+import dev.adjoint.backend.UnaryOp;
+
+/**
+ * Row kernels of the elementwise ops: one tight loop per op and dtype over {@code n} elements at
+ * offsets {@code ai, bi, oi} stepping by {@code as, bs, os}.
+ */
+final class Elementwise {
+  private Elementwise() {}
+
+
+  static void unaryF32(UnaryOp op, float[] a, int a0, int as, float[] o, int o0, int os, int n,
+      double lo, double hi) {
+    switch (op) {
+      case NEG -> {
+        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) { o[oi] = -a[ai]; }
+      }
+      case ABS -> {
+        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) { o[oi] = Math.abs(a[ai]); }
+      }
+      case SIGN -> {
+        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) { o[oi] = Math.signum(a[ai]); }
+      }
+      case RELU -> {
+        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) { o[oi] = a[ai] > 0 || a[ai] != a[ai] ? a[ai] : 0; }
+      }
+      case CLAMP -> {
+        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) { o[oi] = a[ai] != a[ai] ? a[ai] : (float) Math.min(Math.max(a[ai], lo), hi); }
+      }
+      case EXP -> {
+        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) { o[oi] = (float) Math.exp(a[ai]); }
+      }
+      case LOG -> {
+        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) { o[oi] = (float) Math.log(a[ai]); }
+      }
+      case SQRT -> {
+        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) { o[oi] = (float) Math.sqrt(a[ai]); }
+      }
+      case TANH -> {
+        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) { o[oi] = (float) Math.tanh(a[ai]); }
+      }
+      case SIGMOID -> {
+        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) { o[oi] = (float) (1.0 / (1.0 + Math.exp(-(double) a[ai]))); }
+      }
+    }
+  }
+
+  static void unaryF64(UnaryOp op, double[] a, int a0, int as, double[] o, int o0, int os, int n,
+      double lo, double hi) {
+    switch (op) {
+      case NEG -> {
+        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) { o[oi] = -a[ai]; }
+      }
+      case ABS -> {
+        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) { o[oi] = Math.abs(a[ai]); }
+      }
+      case SIGN -> {
+        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) { o[oi] = Math.signum(a[ai]); }
+      }
+      case RELU -> {
+        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) { o[oi] = a[ai] > 0 || a[ai] != a[ai] ? a[ai] : 0; }
+      }
+      case CLAMP -> {
+        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) { o[oi] = a[ai] != a[ai] ? a[ai] : (double) Math.min(Math.max(a[ai], lo), hi); }
+      }
+      case EXP -> {
+        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) { o[oi] = Math.exp(a[ai]); }
+      }
+      case LOG -> {
+        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) { o[oi] = Math.log(a[ai]); }
+      }
+      case SQRT -> {
+        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) { o[oi] = Math.sqrt(a[ai]); }
+      }
+      case TANH -> {
+        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) { o[oi] = Math.tanh(a[ai]); }
+      }
+      case SIGMOID -> {
+        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) { o[oi] = (1.0 / (1.0 + Math.exp(-(double) a[ai]))); }
+      }
+    }
+  }
+
+  static void unaryI64(UnaryOp op, long[] a, int a0, int as, long[] o, int o0, int os, int n,
+      double lo, double hi) {
+    switch (op) {
+      case NEG -> {
+        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) { o[oi] = -a[ai]; }
+      }
+      case ABS -> {
+        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) { o[oi] = Math.abs(a[ai]); }
+      }
+      case SIGN -> {
+        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) { o[oi] = Long.signum(a[ai]); }
+      }
+      case RELU -> {
+        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) { o[oi] = Math.max(a[ai], 0L); }
+      }
+      case CLAMP -> {
+        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) { o[oi] = (long) Math.min(Math.max((double) a[ai], lo), hi); }
+      }
+      default -> throw new IllegalStateException(op + " has no int64 kernel; it is computed in float32");
+    }
+  }
+
+  static void binaryF32(BinaryOp op, float[] a, int a0, int as, float[] b, int b0, int bs, float[] o,
+      int o0, int os, int n) {
+    switch (op) {
+      case ADD -> {
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] + b[bi]; }
+      }
+      case SUB -> {
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] - b[bi]; }
+      }
+      case MUL -> {
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] * b[bi]; }
+      }
+      case DIV -> {
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] / b[bi]; }
+      }
+      case POW -> {
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = (float) Math.pow(a[ai], b[bi]); }
+      }
+      case MAXIMUM -> {
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = Math.max(a[ai], b[bi]); }
+      }
+      case MINIMUM -> {
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = Math.min(a[ai], b[bi]); }
+      }
+      default -> throw new IllegalStateException(op + " is not an arithmetic op");
+    }
+  }
+
+  static void binaryF64(BinaryOp op, double[] a, int a0, int as, double[] b, int b0, int bs, double[] o,
+      int o0, int os, int n) {
+    switch (op) {
+      case ADD -> {
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] + b[bi]; }
+      }
+      case SUB -> {
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] - b[bi]; }
+      }
+      case MUL -> {
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] * b[bi]; }
+      }
+      case DIV -> {
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] / b[bi]; }
+      }
+      case POW -> {
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = Math.pow(a[ai], b[bi]); }
+      }
+      case MAXIMUM -> {
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = Math.max(a[ai], b[bi]); }
+      }
+      case MINIMUM -> {
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = Math.min(a[ai], b[bi]); }
+      }
+      default -> throw new IllegalStateException(op + " is not an arithmetic op");
+    }
+  }
+
+  static void binaryI64(BinaryOp op, long[] a, int a0, int as, long[] b, int b0, int bs, long[] o,
+      int o0, int os, int n) {
+    switch (op) {
+      case ADD -> {
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] + b[bi]; }
+      }
+      case SUB -> {
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] - b[bi]; }
+      }
+      case MUL -> {
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] * b[bi]; }
+      }
+      case POW -> {
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = powExact(a[ai], b[bi]); }
+      }
+      case MAXIMUM -> {
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = Math.max(a[ai], b[bi]); }
+      }
+      case MINIMUM -> {
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = Math.min(a[ai], b[bi]); }
+      }
+      default -> throw new IllegalStateException(op + " has no int64 kernel");
+    }
+  }
+
+  static void binaryBool(BinaryOp op, boolean[] a, int a0, int as, boolean[] b, int b0, int bs,
+      boolean[] o, int o0, int os, int n) {
+    switch (op) {
+      case ADD -> {
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] | b[bi]; }
+      }
+      case MUL -> {
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] & b[bi]; }
+      }
+      case MAXIMUM -> {
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] | b[bi]; }
+      }
+      case MINIMUM -> {
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] & b[bi]; }
+      }
+      case LOGICAL_OR -> {
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] | b[bi]; }
+      }
+      case LOGICAL_AND -> {
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] & b[bi]; }
+      }
+      case EQ -> {
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] == b[bi]; }
+      }
+      case NE -> {
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] != b[bi]; }
+      }
+      case LT -> {
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = !a[ai] & b[bi]; }
+      }
+      case LE -> {
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = !a[ai] | b[bi]; }
+      }
+      case GT -> {
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] & !b[bi]; }
+      }
+      case GE -> {
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] | !b[bi]; }
+      }
+      default -> throw new IllegalStateException(op + " has no bool kernel");
+    }
+  }
+
+  static void compareF32(BinaryOp op, float[] a, int a0, int as, float[] b, int b0, int bs,
+      boolean[] o, int o0, int os, int n) {
+    switch (op) {
+      case EQ -> {
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] == b[bi]; }
+      }
+      case NE -> {
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] != b[bi]; }
+      }
+      case LT -> {
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] < b[bi]; }
+      }
+      case LE -> {
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] <= b[bi]; }
+      }
+      case GT -> {
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] > b[bi]; }
+      }
+      case GE -> {
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] >= b[bi]; }
+      }
+      default -> throw new IllegalStateException(op + " is not a comparison");
+    }
+  }
+
+  static void compareF64(BinaryOp op, double[] a, int a0, int as, double[] b, int b0, int bs,
+      boolean[] o, int o0, int os, int n) {
+    switch (op) {
+      case EQ -> {
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] == b[bi]; }
+      }
+      case NE -> {
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] != b[bi]; }
+      }
+      case LT -> {
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] < b[bi]; }
+      }
+      case LE -> {
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] <= b[bi]; }
+      }
+      case GT -> {
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] > b[bi]; }
+      }
+      case GE -> {
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] >= b[bi]; }
+      }
+      default -> throw new IllegalStateException(op + " is not a comparison");
+    }
+  }
+
+  static void compareI64(BinaryOp op, long[] a, int a0, int as, long[] b, int b0, int bs,
+      boolean[] o, int o0, int os, int n) {
+    switch (op) {
+      case EQ -> {
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] == b[bi]; }
+      }
+      case NE -> {
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] != b[bi]; }
+      }
+      case LT -> {
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] < b[bi]; }
+      }
+      case LE -> {
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] <= b[bi]; }
+      }
+      case GT -> {
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] > b[bi]; }
+      }
+      case GE -> {
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] >= b[bi]; }
+      }
+      default -> throw new IllegalStateException(op + " is not a comparison");
+    }
+  }
+
+  /** {@code base ** exp} in int64 with wrap-around, by squaring; negative exponents are refused. */
+  static long powExact(long base, long exp) {
+    if (exp < 0) {
+      if (base == 1) {
+        return 1;
+      }
+      if (base == -1) {
+        return (exp & 1) == 0 ? 1 : -1;
+      }
+      throw new ArithmeticException(
+          "pow: integers to negative integer powers are not allowed (" + base + " ** " + exp + ")");
+    }
+    long result = 1;
+    while (exp > 0) {
+      if ((exp & 1) != 0) {
+        result *= base;
+      }
+      base *= base;
+      exp >>= 1;
+    }
+    return result;
+  }
+}

@@ -1,0 +1,9 @@
+package dev.adjoint.tensor;
+
+/** Thrown when a CUDA device is used but CUDA cannot be used in this process; says why. */
+public final class CudaNotAvailableException extends IllegalStateException {
+  /** @param reason why CUDA is not usable, e.g. "no CUDA driver (libcuda) was found" */
+  public CudaNotAvailableException(String reason) {
+    super("CUDA not available: " + reason);
+  }
+}

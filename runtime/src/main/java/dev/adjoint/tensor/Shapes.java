@@ -1,0 +1,151 @@
+package dev.adjoint.tensor;
+
+import java.util.Arrays;
+
+/** Shape arithmetic shared by the tensor ops: numel, strides, broadcasting, dims and views. */
+final class Shapes {
+  private Shapes() {}
+
+  /** Number of elements, checked to fit an int (Java arrays are int-indexed). */
+  static int numel(String op, int[] shape) {
+    long n = 1;
+    for (int s : shape) {
+      if (s < 0) {
+        throw new IllegalArgumentException(
+            op + ": negative dimension " + s + " in shape " + str(shape));
+      }
+      n *= s;
+      if (n > Integer.MAX_VALUE - 8) {
+        throw new IllegalArgumentException(
+            op + ": shape " + str(shape) + " has more than 2^31 - 9 elements");
+      }
+    }
+    return (int) n;
+  }
+
+  /** Row-major strides of a dense tensor of this shape. */
+  static int[] contiguousStrides(int[] shape) {
+    int[] strides = new int[shape.length];
+    int s = 1;
+    for (int d = shape.length - 1; d >= 0; d--) {
+      strides[d] = s;
+      s *= Math.max(shape[d], 1);
+    }
+    return strides;
+  }
+
+  /** {@code [2, 3]}. */
+  static String str(int[] shape) {
+    return Arrays.toString(shape);
+  }
+
+  /**
+   * Wraps a possibly negative dim into {@code [0, rank)}.
+   *
+   * @throws IndexOutOfBoundsException naming the op, the dim and the valid range
+   */
+  static int dim(String op, int dim, int rank) {
+    int lo = rank == 0 ? -1 : -rank;
+    int hi = rank == 0 ? 0 : rank - 1;
+    if (dim < lo || dim > hi) {
+      throw new IndexOutOfBoundsException(op + ": dimension " + dim
+          + " is out of range (expected to be in [" + lo + ", " + hi + "] for a " + rank
+          + "-d tensor)");
+    }
+    return dim < 0 ? dim + Math.max(rank, 1) : dim;
+  }
+
+  /** NumPy broadcasting of two shapes. */
+  static int[] broadcast(String op, int[] a, int[] b) {
+    int n = Math.max(a.length, b.length);
+    int[] out = new int[n];
+    for (int i = 0; i < n; i++) {
+      int da = i - (n - a.length);
+      int db = i - (n - b.length);
+      int sa = da >= 0 ? a[da] : 1;
+      int sb = db >= 0 ? b[db] : 1;
+      if (sa != sb && sa != 1 && sb != 1) {
+        throw new IllegalArgumentException(op + ": shapes " + str(a) + " and " + str(b)
+            + " cannot be broadcast together (size " + sa + " vs " + sb + " at dimension " + i
+            + " of the result)");
+      }
+      out[i] = sa == 1 ? sb : sa;
+    }
+    return out;
+  }
+
+  /** Replaces one -1 in {@code shape} by the size that makes it hold {@code numel} elements. */
+  static int[] inferSize(String op, int[] shape, int numel, int[] from) {
+    int[] out = shape.clone();
+    int infer = -1;
+    long known = 1;
+    for (int i = 0; i < out.length; i++) {
+      if (out[i] == -1) {
+        if (infer >= 0) {
+          throw new IllegalArgumentException(op + ": only one dimension can be -1, got "
+              + str(shape));
+        }
+        infer = i;
+      } else if (out[i] < 0) {
+        throw new IllegalArgumentException(op + ": invalid size " + out[i] + " in " + str(shape));
+      } else {
+        known *= out[i];
+      }
+    }
+    if (infer >= 0) {
+      if (known == 0 || numel % known != 0) {
+        throw new IllegalArgumentException(op + ": shape " + str(shape)
+            + " is invalid for input of size " + numel + " (shape " + str(from) + ")");
+      }
+      out[infer] = (int) (numel / known);
+    } else if (known != numel) {
+      throw new IllegalArgumentException(op + ": shape " + str(shape)
+          + " is invalid for input of size " + numel + " (shape " + str(from) + ")");
+    }
+    return out;
+  }
+
+  /**
+   * Strides that let a tensor of {@code oldShape, oldStrides} be viewed as {@code newShape}
+   * without copying, or null when the memory layout does not allow it (then reshape copies).
+   */
+  static int[] viewStrides(int[] oldShape, int[] oldStrides, int[] newShape) {
+    int[] newStrides = new int[newShape.length];
+    if (oldShape.length == 0) {
+      return contiguousStrides(newShape);
+    }
+    int numel = 1;
+    for (int s : oldShape) {
+      numel *= s;
+    }
+    if (numel == 0) {
+      return contiguousStrides(newShape);
+    }
+    int viewD = newShape.length - 1;
+    long chunkBaseStride = oldStrides[oldStrides.length - 1];
+    long tensorNumel = 1;
+    long viewNumel = 1;
+    for (int tensorD = oldShape.length - 1; tensorD >= 0; tensorD--) {
+      tensorNumel *= oldShape[tensorD];
+      // A chunk ends where the next-outer dim is not laid out right after this one.
+      if (tensorD == 0
+          || (oldShape[tensorD - 1] != 1
+              && oldStrides[tensorD - 1] != tensorNumel * chunkBaseStride)) {
+        while (viewD >= 0 && (viewNumel < tensorNumel || newShape[viewD] == 1)) {
+          newStrides[viewD] = (int) (viewNumel * chunkBaseStride);
+          viewNumel *= newShape[viewD];
+          viewD--;
+        }
+        if (viewNumel != tensorNumel) {
+          return null;
+        }
+        if (tensorD > 0) {
+          chunkBaseStride = oldStrides[tensorD - 1];
+          tensorNumel = 1;
+          viewNumel = 1;
+        }
+      }
+    }
+    return viewD == -1 ? newStrides : null;
+  }
+}

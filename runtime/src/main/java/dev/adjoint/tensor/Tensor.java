@@ -1,0 +1,2066 @@
+package dev.adjoint.tensor;
+
+import dev.adjoint.backend.Backend;
+import dev.adjoint.backend.Backends;
+import dev.adjoint.backend.BinaryOp;
+import dev.adjoint.backend.ReduceOp;
+import dev.adjoint.backend.Storage;
+import dev.adjoint.backend.UnaryOp;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * An n-dimensional array of one {@link DType} on one {@link Device}: the counterpart of
+ * {@code torch.Tensor}.
+ *
+ * <p>A tensor is a view over a {@link Storage}: a shape, strides (in elements) and an offset.
+ * {@link #t()}, {@link #transpose}, {@link #permute}, {@link #index slicing}, {@link #view},
+ * {@link #squeeze}, {@link #unsqueeze} and {@link #expand} return views that share storage; writes
+ * through one are seen by the others. {@link #contiguous()} and {@link #clone()} copy.
+ *
+ * <p>Elementwise ops broadcast like NumPy and PyTorch and promote dtypes like PyTorch
+ * ({@code bool < int64 < float32 < float64}; a Java {@code double} scalar counts as a float, a
+ * {@code long} scalar as an integer, and neither widens a floating tensor). Methods ending in
+ * {@code _} work in place and return this tensor.
+ *
+ * <p>Bad input throws at once with a message naming the op and the shapes, dtypes or indices
+ * involved.
+ */
+public final class Tensor {
+  private final Storage storage;
+  private final DType dtype;
+  private final int[] shape;
+  private final int[] strides;
+  private final int offset;
+  private final int numel;
+
+  private Tensor(Storage storage, int[] shape, int[] strides, int offset) {
+    this.storage = storage;
+    this.dtype = storage.dtype();
+    this.shape = shape;
+    this.strides = strides;
+    this.offset = offset;
+    this.numel = Shapes.numel("tensor", shape);
+  }
+
+  /**
+   * A view over {@code storage}; the layout is checked to stay inside it. For backends and io.
+   *
+   * @throws IllegalArgumentException when an element would fall outside the storage
+   */
+  public static Tensor wrap(Storage storage, int[] shape, int[] strides, int offset) {
+    Objects.requireNonNull(storage, "storage");
+    if (shape.length != strides.length) {
+      throw new IllegalArgumentException("wrap: shape " + Shapes.str(shape) + " and strides "
+          + Shapes.str(strides) + " differ in length");
+    }
+    int n = Shapes.numel("wrap", shape);
+    if (n > 0) {
+      long lo = offset;
+      long hi = offset;
+      for (int d = 0; d < shape.length; d++) {
+        long span = (long) (shape[d] - 1) * strides[d];
+        if (span < 0) {
+          lo += span;
+        } else {
+          hi += span;
+        }
+      }
+      if (lo < 0 || hi >= storage.size()) {
+        throw new IllegalArgumentException("wrap: shape " + Shapes.str(shape) + ", strides "
+            + Shapes.str(strides) + " and offset " + offset + " reach outside a storage of "
+            + storage.size() + " elements");
+      }
+    }
+    return new Tensor(storage, shape.clone(), strides.clone(), offset);
+  }
+
+  private static Tensor dense(Storage storage, int[] shape) {
+    return new Tensor(storage, shape, Shapes.contiguousStrides(shape), 0);
+  }
+
+  /** A new zero-filled contiguous tensor on {@code device}. */
+  static Tensor empty(DType dtype, Device device, int[] shape) {
+    int n = Shapes.numel("empty", shape);
+    return dense(Backends.of(device).allocate(dtype, n), shape.clone());
+  }
+
+  private Tensor viewOf(int[] newShape, int[] newStrides, int newOffset) {
+    return new Tensor(storage, newShape, newStrides, newOffset);
+  }
+
+  private Backend backend() {
+    return Backends.of(device());
+  }
+
+  // ================================================================== properties
+
+  /** The element type. */
+  public DType dtype() {
+    return dtype;
+  }
+
+  /** Where the data lives. */
+  public Device device() {
+    return storage.device();
+  }
+
+  /** The sizes of each dimension (a copy). */
+  public int[] shape() {
+    return shape.clone();
+  }
+
+  /** The size of dimension {@code dim} (negative counts from the end). */
+  public int size(int dim) {
+    return shape[Shapes.dim("size", dim, shape.length)];
+  }
+
+  /** Element strides of each dimension (a copy). */
+  public int[] strides() {
+    return strides.clone();
+  }
+
+  /** Offset of the first element in the storage. */
+  public int storageOffset() {
+    return offset;
+  }
+
+  /** The shared storage. */
+  public Storage storage() {
+    return storage;
+  }
+
+  /** Number of dimensions. */
+  public int dim() {
+    return shape.length;
+  }
+
+  /** Number of elements. */
+  public int numel() {
+    return numel;
+  }
+
+  /** Whether the elements are laid out densely in row-major order. */
+  public boolean isContiguous() {
+    int expected = 1;
+    for (int d = shape.length - 1; d >= 0; d--) {
+      if (shape[d] != 1 && strides[d] != expected) {
+        return false;
+      }
+      expected *= shape[d];
+    }
+    return true;
+  }
+
+  // ================================================================== creation
+
+  /** The {@code n x n} identity matrix, float32. */
+  public static Tensor eye(int n) {
+    return eye(n, n, DType.FLOAT32);
+  }
+
+  /** An {@code n x m} matrix with ones on the diagonal, float32. */
+  public static Tensor eye(int n, int m) {
+    return eye(n, m, DType.FLOAT32);
+  }
+
+  /** An {@code n x m} matrix with ones on the diagonal. */
+  public static Tensor eye(int n, int m, DType dtype) {
+    if (n < 0 || m < 0) {
+      throw new IllegalArgumentException("eye: sizes must be non-negative, got " + n + ", " + m);
+    }
+    Tensor out = zeros(dtype, n, m);
+    Tensor diagonal = out.viewOf(new int[] {Math.min(n, m)}, new int[] {m + 1}, 0);
+    diagonal.fill_(1);
+    return out;
+  }
+
+  /** Zeros of {@code shape}, float32. */
+  public static Tensor zeros(int... shape) {
+    return zeros(DType.FLOAT32, shape);
+  }
+
+  /** Zeros of {@code shape}. */
+  public static Tensor zeros(DType dtype, int... shape) {
+    return empty(dtype, Device.cpu(), shape);
+  }
+
+  /** Ones of {@code shape}, float32. */
+  public static Tensor ones(int... shape) {
+    return full(1, DType.FLOAT32, shape);
+  }
+
+  /** Ones of {@code shape}. */
+  public static Tensor ones(DType dtype, int... shape) {
+    return full(1, dtype, shape);
+  }
+
+  /** {@code value} everywhere, float32. */
+  public static Tensor full(double value, int... shape) {
+    return full(value, DType.FLOAT32, shape);
+  }
+
+  /** {@code value} everywhere. */
+  public static Tensor full(double value, DType dtype, int... shape) {
+    return zeros(dtype, shape).fill_(value);
+  }
+
+  /** Zeros with this tensor's shape, dtype and device. */
+  public Tensor zerosLike() {
+    return empty(dtype, device(), shape);
+  }
+
+  /** Ones with this tensor's shape, dtype and device. */
+  public Tensor onesLike() {
+    return zerosLike().fill_(1);
+  }
+
+  /** {@code 0, 1, ..., end - 1} as int64. */
+  public static Tensor arange(long end) {
+    return arange(0, end, 1);
+  }
+
+  /** {@code start, start + 1, ..., end - 1} as int64. */
+  public static Tensor arange(long start, long end) {
+    return arange(start, end, 1);
+  }
+
+  /** {@code start, start + step, ...} up to but excluding {@code end}, as int64. */
+  public static Tensor arange(long start, long end, long step) {
+    int n = arangeLength(start, end, step);
+    long[] values = new long[n];
+    for (int i = 0; i < n; i++) {
+      values[i] = start + i * step;
+    }
+    return fromArray(values, n);
+  }
+
+  /** {@code start, start + step, ...} up to but excluding {@code end}, as float32. */
+  public static Tensor arange(double start, double end, double step) {
+    int n = arangeLength(start, end, step);
+    float[] values = new float[n];
+    for (int i = 0; i < n; i++) {
+      values[i] = (float) (start + i * step);
+    }
+    return fromArray(values, n);
+  }
+
+  private static int arangeLength(double start, double end, double step) {
+    if (step == 0 || !Double.isFinite(step) || !Double.isFinite(start) || !Double.isFinite(end)) {
+      throw new IllegalArgumentException("arange: start, end and step must be finite and step"
+          + " nonzero, got start=" + start + ", end=" + end + ", step=" + step);
+    }
+    if ((end - start) / step < 0) {
+      throw new IllegalArgumentException("arange: upper bound and larger bound inconsistent with"
+          + " step sign (start=" + start + ", end=" + end + ", step=" + step + ")");
+    }
+    double n = Math.ceil((end - start) / step);
+    if (n > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("arange: " + n + " elements is too many");
+    }
+    return (int) n;
+  }
+
+  /** {@code steps} evenly spaced float32 values from {@code start} to {@code end} inclusive. */
+  public static Tensor linspace(double start, double end, int steps) {
+    if (steps < 0) {
+      throw new IllegalArgumentException("linspace: number of steps must be non-negative, got "
+          + steps);
+    }
+    float[] values = new float[steps];
+    double step = steps > 1 ? (end - start) / (steps - 1) : 0;
+    int half = steps / 2;
+    for (int i = 0; i < steps; i++) {
+      // Fill from both ends, as PyTorch does, so the last value is exactly end.
+      values[i] = (float) (i < half ? start + i * step : end - (steps - 1 - i) * step);
+    }
+    return fromArray(values, steps);
+  }
+
+  /** Uniform in {@code [0, 1)}, float32, from the default generator. */
+  public static Tensor rand(int... shape) {
+    return rand(Generator.defaultGenerator(), shape);
+  }
+
+  /** Uniform in {@code [0, 1)}, float32. */
+  public static Tensor rand(Generator gen, int... shape) {
+    float[] values = new float[Shapes.numel("rand", shape)];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = gen.nextFloat();
+    }
+    return fromArray(values, shape);
+  }
+
+  /** Standard normal, float32, from the default generator. */
+  public static Tensor randn(int... shape) {
+    return randn(Generator.defaultGenerator(), shape);
+  }
+
+  /** Standard normal, float32. */
+  public static Tensor randn(Generator gen, int... shape) {
+    float[] values = new float[Shapes.numel("randn", shape)];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = (float) gen.nextGaussian();
+    }
+    return fromArray(values, shape);
+  }
+
+  /** Uniform integers in {@code [low, high)}, int64, from the default generator. */
+  public static Tensor randint(long low, long high, int... shape) {
+    return randint(Generator.defaultGenerator(), low, high, shape);
+  }
+
+  /** Uniform integers in {@code [low, high)}, int64. */
+  public static Tensor randint(Generator gen, long low, long high, int... shape) {
+    if (high <= low) {
+      throw new IllegalArgumentException(
+          "randint: expected low < high, got low=" + low + ", high=" + high);
+    }
+    long[] values = new long[Shapes.numel("randint", shape)];
+    for (int i = 0; i < values.length; i++) {
+      values[i] = low + gen.nextLong(high - low);
+    }
+    return fromArray(values, shape);
+  }
+
+  /** Reseeds the default generator, as {@code torch.manual_seed}. */
+  public static void manualSeed(long seed) {
+    Generator.manualSeed(seed);
+  }
+
+  /** A 1-d float32 tensor of these values. */
+  public static Tensor of(float... values) {
+    return fromArray(values.clone(), values.length);
+  }
+
+  /** A 2-d float32 tensor of these rows (all the same length). */
+  public static Tensor of(float[]... rows) {
+    int cols = checkRows("of", rows, r -> ((float[]) r).length);
+    float[] flat = new float[rows.length * cols];
+    for (int i = 0; i < rows.length; i++) {
+      System.arraycopy(rows[i], 0, flat, i * cols, cols);
+    }
+    return fromArray(flat, rows.length, cols);
+  }
+
+  /** A 1-d float64 tensor of these values (float64 is kept, like {@code torch.from_numpy}). */
+  public static Tensor of(double... values) {
+    return fromArray(values.clone(), values.length);
+  }
+
+  /** A 2-d float64 tensor of these rows, like {@code torch.from_numpy(np.eye(3))}. */
+  public static Tensor of(double[]... rows) {
+    int cols = checkRows("of", rows, r -> ((double[]) r).length);
+    double[] flat = new double[rows.length * cols];
+    for (int i = 0; i < rows.length; i++) {
+      System.arraycopy(rows[i], 0, flat, i * cols, cols);
+    }
+    return fromArray(flat, rows.length, cols);
+  }
+
+  /** A 1-d int64 tensor of these values. */
+  public static Tensor of(long... values) {
+    return fromArray(values.clone(), values.length);
+  }
+
+  /** A 2-d int64 tensor of these rows. */
+  public static Tensor of(long[]... rows) {
+    int cols = checkRows("of", rows, r -> ((long[]) r).length);
+    long[] flat = new long[rows.length * cols];
+    for (int i = 0; i < rows.length; i++) {
+      System.arraycopy(rows[i], 0, flat, i * cols, cols);
+    }
+    return fromArray(flat, rows.length, cols);
+  }
+
+  /** A 1-d bool tensor of these values. */
+  public static Tensor of(boolean... values) {
+    return fromArray(values.clone(), values.length);
+  }
+
+  private static int checkRows(String op, Object[] rows, java.util.function.ToIntFunction<Object> len) {
+    if (rows.length == 0) {
+      return 0;
+    }
+    int cols = len.applyAsInt(Objects.requireNonNull(rows[0], op + ": row 0 is null"));
+    for (int i = 1; i < rows.length; i++) {
+      Objects.requireNonNull(rows[i], op + ": row " + i + " is null");
+      if (len.applyAsInt(rows[i]) != cols) {
+        throw new IllegalArgumentException(op + ": rows must have the same length; row 0 has "
+            + cols + " values, row " + i + " has " + len.applyAsInt(rows[i]));
+      }
+    }
+    return cols;
+  }
+
+  /**
+   * A tensor of {@code shape} holding a copy of {@code data} (float[], double[], long[] or
+   * boolean[], which fixes the dtype) in row-major order.
+   */
+  public static Tensor fromArray(Object data, int... shape) {
+    Objects.requireNonNull(data, "fromArray: data");
+    int n = Shapes.numel("fromArray", shape);
+    int length = java.lang.reflect.Array.getLength(data);
+    if (length != n) {
+      throw new IllegalArgumentException("fromArray: " + length + " values do not fill shape "
+          + Shapes.str(shape) + " (" + n + " elements)");
+    }
+    Object copy = java.lang.reflect.Array.newInstance(data.getClass().getComponentType(), n);
+    System.arraycopy(data, 0, copy, 0, n);
+    return dense(Backends.cpu().fromHostArray(copy), shape.clone());
+  }
+
+  /** A 0-d float32 tensor, as {@code torch.tensor(2.)}. */
+  public static Tensor scalar(double value) {
+    return scalar(value, DType.FLOAT32);
+  }
+
+  /** A 0-d tensor of {@code dtype}. */
+  public static Tensor scalar(double value, DType dtype) {
+    return full(value, dtype);
+  }
+
+  /** A 0-d int64 tensor, as {@code torch.tensor(2)}. */
+  public static Tensor scalar(long value) {
+    return fromArray(new long[] {value});
+  }
+
+  /** A 0-d bool tensor. */
+  public static Tensor scalar(boolean value) {
+    return fromArray(new boolean[] {value});
+  }
+
+  // ================================================================== devices and dtypes
+
+  /** This tensor on {@code device}: itself when already there, else a copy. */
+  public Tensor to(Device device) {
+    Objects.requireNonNull(device, "device");
+    if (device.equals(device())) {
+      return this;
+    }
+    Backend target = Backends.of(device);
+    Tensor c = contiguous();
+    Object host = c.backend().toHostArray(c);
+    return dense(target.fromHostArray(host), shape.clone());
+  }
+
+  /** This tensor converted to {@code dtype}: itself when already that type, else a copy. */
+  public Tensor to(DType dtype) {
+    if (dtype == this.dtype) {
+      return this;
+    }
+    Tensor out = empty(dtype, device(), shape);
+    backend().copy(this, out);
+    return out;
+  }
+
+  /** This tensor on {@code device} as {@code dtype}. */
+  public Tensor to(Device device, DType dtype) {
+    return to(dtype).to(device);
+  }
+
+  /** On the CPU ({@code .cpu()}). */
+  public Tensor cpu() {
+    return to(Device.cpu());
+  }
+
+  /** As float32 ({@code .float()}). */
+  public Tensor toFloat() {
+    return to(DType.FLOAT32);
+  }
+
+  /** As float64 ({@code .double()}). */
+  public Tensor toDouble() {
+    return to(DType.FLOAT64);
+  }
+
+  /** As int64, truncating toward zero ({@code .long()}). */
+  public Tensor toLong() {
+    return to(DType.INT64);
+  }
+
+  /** As bool, nonzero is true ({@code .bool()}). */
+  public Tensor toBool() {
+    return to(DType.BOOL);
+  }
+
+  // ================================================================== back to Java
+
+  private Object hostArray() {
+    Tensor c = contiguous();
+    return c.backend().toHostArray(c);
+  }
+
+  /** The elements in row-major order as float32 values (converting if needed). */
+  public float[] toFloatArray() {
+    return (float[]) to(DType.FLOAT32).hostArray();
+  }
+
+  /** The elements in row-major order as float64 values. */
+  public double[] toDoubleArray() {
+    return (double[]) to(DType.FLOAT64).hostArray();
+  }
+
+  /** The elements in row-major order as int64 values (floats truncated toward zero). */
+  public long[] toLongArray() {
+    return (long[]) to(DType.INT64).hostArray();
+  }
+
+  /** The elements in row-major order as booleans (nonzero is true). */
+  public boolean[] toBooleanArray() {
+    return (boolean[]) to(DType.BOOL).hostArray();
+  }
+
+  /** A 2-d tensor as rows of float32 values ({@code A.numpy()} for a matrix). */
+  public float[][] toFloatArray2d() {
+    require2d("toFloatArray2d");
+    float[] flat = toFloatArray();
+    float[][] rows = new float[shape[0]][];
+    for (int i = 0; i < shape[0]; i++) {
+      rows[i] = Arrays.copyOfRange(flat, i * shape[1], (i + 1) * shape[1]);
+    }
+    return rows;
+  }
+
+  /** A 2-d tensor as rows of float64 values. */
+  public double[][] toDoubleArray2d() {
+    require2d("toDoubleArray2d");
+    double[] flat = toDoubleArray();
+    double[][] rows = new double[shape[0]][];
+    for (int i = 0; i < shape[0]; i++) {
+      rows[i] = Arrays.copyOfRange(flat, i * shape[1], (i + 1) * shape[1]);
+    }
+    return rows;
+  }
+
+  private void require2d(String op) {
+    if (shape.length != 2) {
+      throw new IllegalArgumentException(op + ": expected a 2-d tensor, got shape "
+          + Shapes.str(shape));
+    }
+  }
+
+  /**
+   * The elements as nested Java arrays of the dtype's element type, {@code A.tolist()} style: a
+   * 2-d float32 tensor gives {@code float[][]}, a 0-d one a boxed {@code Float}.
+   */
+  public Object toArray() {
+    Object flat = hostArray();
+    if (shape.length == 0) {
+      return java.lang.reflect.Array.get(flat, 0);
+    }
+    return nest(flat, 0, 0);
+  }
+
+  private Object nest(Object flat, int dim, int start) {
+    int n = shape[dim];
+    if (dim == shape.length - 1) {
+      Object row = java.lang.reflect.Array.newInstance(flat.getClass().getComponentType(), n);
+      System.arraycopy(flat, start, row, 0, n);
+      return row;
+    }
+    int block = 1;
+    for (int d = dim + 1; d < shape.length; d++) {
+      block *= shape[d];
+    }
+    Class<?> rowType = flat.getClass();
+    for (int d = dim + 2; d < shape.length; d++) {
+      rowType = rowType.arrayType();
+    }
+    Object out = java.lang.reflect.Array.newInstance(rowType, n);
+    for (int i = 0; i < n; i++) {
+      java.lang.reflect.Array.set(out, i, nest(flat, dim + 1, start + i * block));
+    }
+    return out;
+  }
+
+  /** The value of a one-element tensor as a double ({@code .item()}). */
+  public double item() {
+    requireOneElement("item");
+    return toDoubleArray()[0];
+  }
+
+  /** The value of a one-element tensor as a long (exact for int64). */
+  public long itemLong() {
+    requireOneElement("itemLong");
+    return toLongArray()[0];
+  }
+
+  /** The value of a one-element tensor as a boolean. */
+  public boolean itemBoolean() {
+    requireOneElement("itemBoolean");
+    return toBooleanArray()[0];
+  }
+
+  private void requireOneElement(String op) {
+    if (numel != 1) {
+      throw new IllegalStateException(op + ": a tensor with " + numel
+          + " elements cannot be converted to a scalar (shape " + Shapes.str(shape) + ")");
+    }
+  }
+
+  // ================================================================== views
+
+  /**
+   * The transpose of a matrix ({@code .t()}); 0-d and 1-d tensors are returned as they are.
+   *
+   * @throws IllegalArgumentException for more than 2 dimensions (use {@link #transpose})
+   */
+  public Tensor t() {
+    if (shape.length > 2) {
+      throw new IllegalArgumentException("t: expects a tensor with <= 2 dimensions, but it has "
+          + shape.length + " (shape " + Shapes.str(shape) + "); use transpose(dim0, dim1)");
+    }
+    return shape.length < 2 ? this : transpose(0, 1);
+  }
+
+  /** Swaps two dimensions (a view). */
+  public Tensor transpose(int dim0, int dim1) {
+    int a = Shapes.dim("transpose", dim0, shape.length);
+    int b = Shapes.dim("transpose", dim1, shape.length);
+    int[] s = shape.clone();
+    int[] st = strides.clone();
+    if (shape.length > 0) {
+      s[a] = shape[b];
+      s[b] = shape[a];
+      st[a] = strides[b];
+      st[b] = strides[a];
+    }
+    return viewOf(s, st, offset);
+  }
+
+  /** Reorders the dimensions (a view): result dim {@code i} is this tensor's {@code dims[i]}. */
+  public Tensor permute(int... dims) {
+    if (dims.length != shape.length) {
+      throw new IllegalArgumentException("permute: " + dims.length + " dims given for a "
+          + shape.length + "-d tensor (shape " + Shapes.str(shape) + ")");
+    }
+    int[] s = new int[dims.length];
+    int[] st = new int[dims.length];
+    boolean[] seen = new boolean[dims.length];
+    for (int i = 0; i < dims.length; i++) {
+      int d = Shapes.dim("permute", dims[i], shape.length);
+      if (seen[d]) {
+        throw new IllegalArgumentException("permute: dim " + d + " appears more than once in "
+            + Arrays.toString(dims));
+      }
+      seen[d] = true;
+      s[i] = shape[d];
+      st[i] = strides[d];
+    }
+    return viewOf(s, st, offset);
+  }
+
+  /**
+   * The same elements with another shape, sharing storage; one size may be -1.
+   *
+   * @throws IllegalArgumentException when the sizes do not match or the layout needs a copy (use
+   *     {@link #reshape})
+   */
+  public Tensor view(int... newShape) {
+    int[] s = Shapes.inferSize("view", newShape, numel, shape);
+    int[] st = Shapes.viewStrides(shape, strides, s);
+    if (st == null) {
+      throw new IllegalArgumentException("view: size " + Shapes.str(s) + " is not compatible with"
+          + " the input's size " + Shapes.str(shape) + " and strides " + Shapes.str(strides)
+          + " (at least one dimension spans two contiguous subspaces); use reshape(...) instead");
+    }
+    return viewOf(s, st, offset);
+  }
+
+  /** The same elements with another shape: a view when the layout allows, else a copy. */
+  public Tensor reshape(int... newShape) {
+    int[] s = Shapes.inferSize("reshape", newShape, numel, shape);
+    int[] st = Shapes.viewStrides(shape, strides, s);
+    if (st != null) {
+      return viewOf(s, st, offset);
+    }
+    return contiguous().view(s);
+  }
+
+  /** All dimensions merged into one. */
+  public Tensor flatten() {
+    return reshape(numel);
+  }
+
+  /** Dimensions {@code startDim..endDim} (inclusive) merged into one. */
+  public Tensor flatten(int startDim, int endDim) {
+    if (shape.length == 0) {
+      return reshape(1);
+    }
+    int a = Shapes.dim("flatten", startDim, shape.length);
+    int b = Shapes.dim("flatten", endDim, shape.length);
+    if (a > b) {
+      throw new IllegalArgumentException("flatten: startDim " + startDim
+          + " comes after endDim " + endDim);
+    }
+    int[] s = new int[shape.length - (b - a)];
+    int merged = 1;
+    for (int d = a; d <= b; d++) {
+      merged *= shape[d];
+    }
+    System.arraycopy(shape, 0, s, 0, a);
+    s[a] = merged;
+    System.arraycopy(shape, b + 1, s, a + 1, shape.length - b - 1);
+    return reshape(s);
+  }
+
+  /** Removes every dimension of size 1. */
+  public Tensor squeeze() {
+    int kept = 0;
+    for (int s : shape) {
+      kept += s == 1 ? 0 : 1;
+    }
+    int[] s = new int[kept];
+    int[] st = new int[kept];
+    for (int d = 0, j = 0; d < shape.length; d++) {
+      if (shape[d] != 1) {
+        s[j] = shape[d];
+        st[j++] = strides[d];
+      }
+    }
+    return viewOf(s, st, offset);
+  }
+
+  /** Removes dimension {@code dim} if its size is 1; otherwise returns this tensor. */
+  public Tensor squeeze(int dim) {
+    if (shape.length == 0) {
+      Shapes.dim("squeeze", dim, 0);
+      return this;
+    }
+    int d = Shapes.dim("squeeze", dim, shape.length);
+    if (shape[d] != 1) {
+      return this;
+    }
+    return viewOf(remove(shape, d), remove(strides, d), offset);
+  }
+
+  /** Inserts a dimension of size 1 at {@code dim} ({@code -1} appends). */
+  public Tensor unsqueeze(int dim) {
+    int d = Shapes.dim("unsqueeze", dim, shape.length + 1);
+    int stride = d < shape.length ? shape[d] * strides[d] : 1;
+    return viewOf(insert(shape, d, 1), insert(strides, d, stride), offset);
+  }
+
+  /**
+   * A view with size-1 dimensions repeated to {@code sizes} without copying (stride 0); -1 keeps
+   * a size, and new leading dimensions may be added.
+   */
+  public Tensor expand(int... sizes) {
+    if (sizes.length < shape.length) {
+      throw new IllegalArgumentException("expand: the number of sizes provided ("
+          + sizes.length + ") must be at least the number of dimensions (" + shape.length
+          + "), shape " + Shapes.str(shape));
+    }
+    int lead = sizes.length - shape.length;
+    int[] s = new int[sizes.length];
+    int[] st = new int[sizes.length];
+    for (int i = 0; i < sizes.length; i++) {
+      int d = i - lead;
+      if (d < 0) {
+        if (sizes[i] < 0) {
+          throw new IllegalArgumentException("expand: size -1 is not allowed in a new leading"
+              + " dimension (" + Arrays.toString(sizes) + ")");
+        }
+        s[i] = sizes[i];
+        st[i] = 0;
+      } else if (sizes[i] == -1 || sizes[i] == shape[d]) {
+        s[i] = shape[d];
+        st[i] = strides[d];
+      } else if (shape[d] == 1 && sizes[i] >= 0) {
+        s[i] = sizes[i];
+        st[i] = 0;
+      } else {
+        throw new IllegalArgumentException("expand: the expanded size of the tensor ("
+            + sizes[i] + ") must match the existing size (" + shape[d]
+            + ") at non-singleton dimension " + i + "; target sizes " + Arrays.toString(sizes)
+            + ", tensor shape " + Shapes.str(shape));
+      }
+    }
+    return viewOf(s, st, offset);
+  }
+
+  /** {@link #expand} to another tensor's shape. */
+  public Tensor expandAs(Tensor other) {
+    return expand(other.shape);
+  }
+
+  /** This tensor if it is contiguous, else a contiguous copy. */
+  public Tensor contiguous() {
+    return isContiguous() ? this : clone();
+  }
+
+  /** A contiguous copy with its own storage. */
+  @Override
+  public Tensor clone() {
+    Tensor out = zerosLike();
+    backend().copy(this, out);
+    return out;
+  }
+
+  // ================================================================== indexing
+
+  /**
+   * Indexes the leading dimensions: {@code A.get(0, 0)} is {@code A[0, 0]}, a 0-d view;
+   * {@code A.get(1)} is row 1. Negative indices count from the end.
+   */
+  public Tensor get(int... indices) {
+    if (indices.length > shape.length) {
+      throw new IndexOutOfBoundsException("get: too many indices (" + indices.length
+          + ") for a tensor of dimension " + shape.length);
+    }
+    Tensor t = this;
+    for (int i = 0; i < indices.length; i++) {
+      t = t.select(0, indices[i]);
+    }
+    return t;
+  }
+
+  /** The slice at position {@code index} of dimension {@code dim}, which is removed (a view). */
+  public Tensor select(int dim, int index) {
+    if (shape.length == 0) {
+      throw new IndexOutOfBoundsException("select: invalid index of a 0-dim tensor");
+    }
+    int d = Shapes.dim("select", dim, shape.length);
+    int i = checkIndex("select", index, d);
+    return viewOf(remove(shape, d), remove(strides, d), offset + i * strides[d]);
+  }
+
+  private int checkIndex(String op, int index, int d) {
+    int size = shape[d];
+    if (index < -size || index >= size) {
+      throw new IndexOutOfBoundsException(op + ": index " + index
+          + " is out of bounds for dimension " + d + " with size " + size);
+    }
+    return index < 0 ? index + size : index;
+  }
+
+  /** {@code length} elements of dimension {@code dim} from {@code start} (a view). */
+  public Tensor narrow(int dim, int start, int length) {
+    int d = Shapes.dim("narrow", dim, shape.length);
+    int s = start < 0 ? start + shape[d] : start;
+    if (s < 0 || length < 0 || s + length > shape[d]) {
+      throw new IndexOutOfBoundsException("narrow: start " + start + " and length " + length
+          + " do not fit dimension " + d + " of size " + shape[d]);
+    }
+    int[] ns = shape.clone();
+    ns[d] = length;
+    return viewOf(ns, strides.clone(), offset + s * strides[d]);
+  }
+
+  /**
+   * Python's {@code start:stop:step} on dimension {@code dim} (a view). {@code null} start or stop
+   * means the end; negative values count from the end; out-of-range values are clipped.
+   */
+  public Tensor slice(int dim, Integer start, Integer stop, int step) {
+    int d = Shapes.dim("slice", dim, shape.length);
+    if (step <= 0) {
+      throw new IllegalArgumentException("slice: step must be greater than zero, got " + step);
+    }
+    int size = shape[d];
+    int a = clip(start == null ? 0 : start, size);
+    int b = clip(stop == null ? size : stop, size);
+    int len = b > a ? (b - a + step - 1) / step : 0;
+    int[] ns = shape.clone();
+    int[] nst = strides.clone();
+    ns[d] = len;
+    nst[d] = strides[d] * step;
+    return viewOf(ns, nst, offset + (len > 0 ? a * strides[d] : 0));
+  }
+
+  private static int clip(int i, int size) {
+    if (i < 0) {
+      i += size;
+    }
+    return Math.max(0, Math.min(size, i));
+  }
+
+  /** Indexes with a NumPy subscript such as {@code ":, 1:3"} (see {@link Index#parse}). */
+  public Tensor index(String subscript) {
+    return index(Index.parse(subscript));
+  }
+
+  /** Indexes with positions, slices, new axes and an ellipsis (a view); see {@link Index}. */
+  public Tensor index(Index... components) {
+    int consumed = 0;
+    int ellipses = 0;
+    for (Index c : components) {
+      if (c.kind == Index.Kind.AT || c.kind == Index.Kind.SLICE) {
+        consumed++;
+      } else if (c.kind == Index.Kind.ELLIPSIS) {
+        ellipses++;
+      }
+    }
+    if (ellipses > 1) {
+      throw new IllegalArgumentException("index: an index can only have a single ellipsis");
+    }
+    if (consumed > shape.length) {
+      throw new IndexOutOfBoundsException("index: too many indices for tensor of dimension "
+          + shape.length + " (got " + Arrays.toString(components) + ")");
+    }
+    Tensor t = this;
+    int dim = 0;
+    for (Index c : components) {
+      switch (c.kind) {
+        case AT -> {
+          int size = t.shape[dim];
+          if (c.at < -size || c.at >= size) {
+            throw new IndexOutOfBoundsException("index: index " + c.at
+                + " is out of bounds for dimension " + dim + " with size " + size);
+          }
+          t = t.select(dim, c.at);
+        }
+        case SLICE -> t = t.slice(dim++, c.start, c.stop, c.step);
+        case NEW_AXIS -> t = t.unsqueeze(dim++);
+        case ELLIPSIS -> dim += shape.length - consumed;
+      }
+    }
+    return t;
+  }
+
+  /** The elements at {@code index} (int64, 1-d or 0-d) along {@code dim}, copied. */
+  public Tensor indexSelect(int dim, Tensor index) {
+    int d = Shapes.dim("indexSelect", dim, Math.max(shape.length, 1));
+    Tensor self = shape.length == 0 ? reshape(1) : this;
+    requireIndexTensor("indexSelect", index);
+    if (index.dim() > 1) {
+      throw new IllegalArgumentException("indexSelect: index must be 0-d or 1-d, got shape "
+          + Shapes.str(index.shape));
+    }
+    checkSameDevice("indexSelect", index);
+    long[] idx = index.toLongArray();
+    int size = self.shape[d];
+    long[] wrapped = new long[idx.length];
+    for (int i = 0; i < idx.length; i++) {
+      if (idx[i] < -size || idx[i] >= size) {
+        throw new IndexOutOfBoundsException("indexSelect: index " + idx[i]
+            + " is out of range for dimension " + d + " with size " + size);
+      }
+      wrapped[i] = idx[i] < 0 ? idx[i] + size : idx[i];
+    }
+    int[] outShape = self.shape.clone();
+    outShape[d] = idx.length;
+    Tensor out = empty(dtype, device(), outShape);
+    backend().indexSelect(self, d, fromArray(wrapped, idx.length).to(device()), out);
+    return shape.length == 0 || index.dim() == 0 && shape.length == 0 ? out.reshape() : out;
+  }
+
+  /**
+   * {@code out[i][j] = this[i][index[i][j]]} for {@code dim = 1}, and so on for other dims
+   * ({@code torch.gather}). {@code index} is int64 with this tensor's number of dimensions and
+   * sizes no larger than its own outside {@code dim}.
+   */
+  public Tensor gather(int dim, Tensor index) {
+    requireIndexTensor("gather", index);
+    checkSameDevice("gather", index);
+    int d = Shapes.dim("gather", dim, Math.max(shape.length, 1));
+    if (index.dim() != shape.length) {
+      throw new IllegalArgumentException("gather: index " + Shapes.str(index.shape)
+          + " must have as many dimensions as the input " + Shapes.str(shape));
+    }
+    for (int i = 0; i < shape.length; i++) {
+      if (i != d && index.shape[i] > shape[i]) {
+        throw new IllegalArgumentException("gather: index size " + index.shape[i]
+            + " at dimension " + i + " exceeds the input's size " + shape[i] + " (index "
+            + Shapes.str(index.shape) + ", input " + Shapes.str(shape) + ")");
+      }
+    }
+    long[] idx = index.toLongArray();
+    int size = shape.length == 0 ? 1 : shape[d];
+    for (long v : idx) {
+      if (v < 0 || v >= size) {
+        throw new IndexOutOfBoundsException("gather: index " + v
+            + " is out of bounds for dimension " + d + " with size " + size);
+      }
+    }
+    Tensor out = empty(dtype, device(), index.shape);
+    backend().gather(this, d, index, out);
+    return out;
+  }
+
+  private static void requireIndexTensor(String op, Tensor index) {
+    if (index.dtype != DType.INT64) {
+      throw new IllegalArgumentException(op + ": index must be torch.int64, got "
+          + index.dtype);
+    }
+  }
+
+  /**
+   * The positions of nonzero (true) elements as an int64 tensor of shape {@code [count, dim()]},
+   * in row-major order ({@code torch.nonzero}).
+   */
+  public Tensor nonzero() {
+    boolean[] flags = toBooleanArray();
+    int count = 0;
+    for (boolean f : flags) {
+      count += f ? 1 : 0;
+    }
+    long[] out = new long[count * shape.length];
+    int[] pos = new int[shape.length];
+    for (int e = 0, row = 0; e < flags.length; e++) {
+      if (flags[e]) {
+        for (int d = 0; d < shape.length; d++) {
+          out[row * shape.length + d] = pos[d];
+        }
+        row++;
+      }
+      for (int d = shape.length - 1; d >= 0; d--) {
+        if (++pos[d] < shape[d]) {
+          break;
+        }
+        pos[d] = 0;
+      }
+    }
+    return fromArray(out, count, shape.length).to(device());
+  }
+
+  /**
+   * Boolean-mask indexing, {@code A[mask]}: {@code mask} (bool) covers the leading dimensions of
+   * this tensor; the result stacks the selected sub-tensors into a new first dimension (a copy).
+   */
+  public Tensor index(Tensor mask) {
+    if (mask.dtype != DType.BOOL) {
+      throw new IllegalArgumentException("index: a tensor index must be a bool mask here, got "
+          + mask.dtype + "; use indexSelect or gather for integer indices");
+    }
+    checkSameDevice("index", mask);
+    int k = mask.dim();
+    if (k > shape.length || !Arrays.equals(mask.shape, Arrays.copyOfRange(shape, 0, k))) {
+      throw new IllegalArgumentException("index: the shape of the mask " + Shapes.str(mask.shape)
+          + " does not match the leading dimensions of the indexed tensor " + Shapes.str(shape));
+    }
+    int lead = 1;
+    for (int d = 0; d < k; d++) {
+      lead *= shape[d];
+    }
+    int[] rest = Arrays.copyOfRange(shape, k, shape.length);
+    int[] flatShape = insert(rest, 0, lead);
+    Tensor rows = reshape(flatShape);
+    Tensor picks = mask.reshape(lead).nonzero().reshape(-1);
+    return rows.indexSelect(0, picks);
+  }
+
+  /** The elements where {@code mask} (broadcast to this shape) is true, as a 1-d copy. */
+  public Tensor maskedSelect(Tensor mask) {
+    if (mask.dtype != DType.BOOL) {
+      throw new IllegalArgumentException("maskedSelect: mask must be torch.bool, got "
+          + mask.dtype);
+    }
+    int[] s = Shapes.broadcast("maskedSelect", shape, mask.shape);
+    return expand(s).index(mask.expand(s).contiguous());
+  }
+
+  /** A copy with {@code value} where {@code mask} is true. */
+  public Tensor maskedFill(Tensor mask, double value) {
+    if (mask.dtype != DType.BOOL) {
+      throw new IllegalArgumentException("maskedFill: mask must be torch.bool, got "
+          + mask.dtype);
+    }
+    return where(mask, scalarLike(value, dtype), this);
+  }
+
+  /** Joins tensors along dimension 0. */
+  public static Tensor cat(List<Tensor> tensors) {
+    return cat(tensors, 0);
+  }
+
+  /**
+   * Joins tensors along an existing dimension; all other sizes must match. dtypes are promoted.
+   */
+  public static Tensor cat(List<Tensor> tensors, int dim) {
+    if (tensors == null || tensors.isEmpty()) {
+      throw new IllegalArgumentException("cat: expected a non-empty list of tensors");
+    }
+    Tensor first = tensors.get(0);
+    int rank = first.dim();
+    if (rank == 0) {
+      throw new IllegalArgumentException("cat: zero-dimensional tensor (at position 0) cannot be"
+          + " concatenated; use stack");
+    }
+    int d = Shapes.dim("cat", dim, rank);
+    DType dt = first.dtype;
+    int total = 0;
+    for (int i = 0; i < tensors.size(); i++) {
+      Tensor t = Objects.requireNonNull(tensors.get(i), "cat: tensor " + i + " is null");
+      if (t.dim() != rank) {
+        throw new IllegalArgumentException("cat: tensors must have the same number of dimensions;"
+            + " tensor 0 has shape " + Shapes.str(first.shape) + ", tensor " + i + " has "
+            + Shapes.str(t.shape));
+      }
+      for (int j = 0; j < rank; j++) {
+        if (j != d && t.shape[j] != first.shape[j]) {
+          throw new IllegalArgumentException("cat: sizes must match except in dimension " + d
+              + "; tensor 0 has shape " + Shapes.str(first.shape) + ", tensor " + i + " has "
+              + Shapes.str(t.shape));
+        }
+      }
+      first.checkSameDevice("cat", t);
+      dt = DType.promote(dt, t.dtype);
+      total += t.shape[d];
+    }
+    int[] outShape = first.shape.clone();
+    outShape[d] = total;
+    Tensor out = empty(dt, first.device(), outShape);
+    int at = 0;
+    for (Tensor t : tensors) {
+      if (t.shape[d] > 0) {
+        out.backend().copy(t, out.narrow(d, at, t.shape[d]));
+      }
+      at += t.shape[d];
+    }
+    return out;
+  }
+
+  /** Stacks same-shaped tensors along a new dimension 0. */
+  public static Tensor stack(List<Tensor> tensors) {
+    return stack(tensors, 0);
+  }
+
+  /** Stacks same-shaped tensors along a new dimension {@code dim}. */
+  public static Tensor stack(List<Tensor> tensors, int dim) {
+    if (tensors == null || tensors.isEmpty()) {
+      throw new IllegalArgumentException("stack: expected a non-empty list of tensors");
+    }
+    int[] s = tensors.get(0).shape;
+    List<Tensor> lifted = new ArrayList<>(tensors.size());
+    for (int i = 0; i < tensors.size(); i++) {
+      Tensor t = Objects.requireNonNull(tensors.get(i), "stack: tensor " + i + " is null");
+      if (!Arrays.equals(t.shape, s)) {
+        throw new IllegalArgumentException("stack: expects each tensor to be equal size, but got "
+            + Shapes.str(s) + " at entry 0 and " + Shapes.str(t.shape) + " at entry " + i);
+      }
+      lifted.add(t.unsqueeze(dim));
+    }
+    return cat(lifted, Shapes.dim("stack", dim, s.length + 1));
+  }
+
+  /** Splits into views of {@code splitSize} along {@code dim}; the last may be smaller. */
+  public List<Tensor> split(int splitSize, int dim) {
+    int d = Shapes.dim("split", dim, shape.length);
+    if (splitSize <= 0) {
+      throw new IllegalArgumentException("split: split size must be positive, got " + splitSize);
+    }
+    List<Tensor> out = new ArrayList<>();
+    for (int at = 0; at < shape[d] || (at == 0 && shape[d] == 0); at += splitSize) {
+      out.add(narrow(d, at, Math.min(splitSize, shape[d] - at)));
+      if (shape[d] == 0) {
+        break;
+      }
+    }
+    return out;
+  }
+
+  /** Splits into views of the given sizes along {@code dim}; they must add up to its size. */
+  public List<Tensor> split(int[] sizes, int dim) {
+    int d = Shapes.dim("split", dim, shape.length);
+    long sum = 0;
+    for (int s : sizes) {
+      if (s < 0) {
+        throw new IllegalArgumentException("split: sizes must be non-negative, got "
+            + Arrays.toString(sizes));
+      }
+      sum += s;
+    }
+    if (sum != shape[d]) {
+      throw new IllegalArgumentException("split: sizes " + Arrays.toString(sizes) + " add up to "
+          + sum + " but dimension " + d + " has size " + shape[d]);
+    }
+    List<Tensor> out = new ArrayList<>();
+    int at = 0;
+    for (int s : sizes) {
+      out.add(narrow(d, at, s));
+      at += s;
+    }
+    return out;
+  }
+
+  /** Splits into {@code chunks} nearly equal views along {@code dim}. */
+  public List<Tensor> chunk(int chunks, int dim) {
+    if (chunks <= 0) {
+      throw new IllegalArgumentException("chunk: number of chunks must be positive, got "
+          + chunks);
+    }
+    int d = Shapes.dim("chunk", dim, shape.length);
+    return split(Math.max(1, (shape[d] + chunks - 1) / chunks), d);
+  }
+
+  // ================================================================== elementwise
+
+  /** {@code this + other}, broadcast. */
+  public Tensor add(Tensor other) {
+    return binary(BinaryOp.ADD, "add", other, null);
+  }
+
+  /** {@code this + alpha * other} ({@code torch.add(input, other, alpha=...)}). */
+  public Tensor add(Tensor other, double alpha) {
+    return add(other.mul(alpha));
+  }
+
+  /** {@code this + value}; a float scalar makes integer tensors float32. */
+  public Tensor add(double value) {
+    return binary(BinaryOp.ADD, "add", floatScalar(value), null);
+  }
+
+  /** {@code this + value}; keeps integer tensors integer. */
+  public Tensor add(long value) {
+    return binary(BinaryOp.ADD, "add", intScalar(value), null);
+  }
+
+  /** {@code this - other}, broadcast. */
+  public Tensor sub(Tensor other) {
+    return binary(BinaryOp.SUB, "sub", other, null);
+  }
+
+  /** {@code this - value}. */
+  public Tensor sub(double value) {
+    return binary(BinaryOp.SUB, "sub", floatScalar(value), null);
+  }
+
+  /** {@code this - value}. */
+  public Tensor sub(long value) {
+    return binary(BinaryOp.SUB, "sub", intScalar(value), null);
+  }
+
+  /** {@code this * other}, broadcast. */
+  public Tensor mul(Tensor other) {
+    return binary(BinaryOp.MUL, "mul", other, null);
+  }
+
+  /** {@code this * value}. */
+  public Tensor mul(double value) {
+    return binary(BinaryOp.MUL, "mul", floatScalar(value), null);
+  }
+
+  /** {@code this * value}. */
+  public Tensor mul(long value) {
+    return binary(BinaryOp.MUL, "mul", intScalar(value), null);
+  }
+
+  /** {@code this / other}, true division: integer inputs give float32. */
+  public Tensor div(Tensor other) {
+    return binary(BinaryOp.DIV, "div", other, null);
+  }
+
+  /** {@code this / value}. */
+  public Tensor div(double value) {
+    return binary(BinaryOp.DIV, "div", floatScalar(value), null);
+  }
+
+  /** {@code this ** exponent}, broadcast. */
+  public Tensor pow(Tensor exponent) {
+    return binary(BinaryOp.POW, "pow", exponent, null);
+  }
+
+  /** {@code this ** exponent} ({@code x ** 2}). */
+  public Tensor pow(double exponent) {
+    return binary(BinaryOp.POW, "pow", floatScalar(exponent), null);
+  }
+
+  /** {@code this ** exponent}; integer tensors stay integer. */
+  public Tensor pow(long exponent) {
+    return binary(BinaryOp.POW, "pow", intScalar(exponent), null);
+  }
+
+  /** Elementwise maximum; NaN propagates. */
+  public Tensor maximum(Tensor other) {
+    return binary(BinaryOp.MAXIMUM, "maximum", other, null);
+  }
+
+  /** Elementwise minimum; NaN propagates. */
+  public Tensor minimum(Tensor other) {
+    return binary(BinaryOp.MINIMUM, "minimum", other, null);
+  }
+
+  /** {@code this == other} as bool. */
+  public Tensor eq(Tensor other) {
+    return binary(BinaryOp.EQ, "eq", other, null);
+  }
+
+  /** {@code this == value} as bool. */
+  public Tensor eq(double value) {
+    return binary(BinaryOp.EQ, "eq", floatScalar(value), null);
+  }
+
+  /** {@code this != other} as bool. */
+  public Tensor ne(Tensor other) {
+    return binary(BinaryOp.NE, "ne", other, null);
+  }
+
+  /** {@code this != value} as bool. */
+  public Tensor ne(double value) {
+    return binary(BinaryOp.NE, "ne", floatScalar(value), null);
+  }
+
+  /** {@code this < other} as bool. */
+  public Tensor lt(Tensor other) {
+    return binary(BinaryOp.LT, "lt", other, null);
+  }
+
+  /** {@code this < value} as bool. */
+  public Tensor lt(double value) {
+    return binary(BinaryOp.LT, "lt", floatScalar(value), null);
+  }
+
+  /** {@code this <= other} as bool. */
+  public Tensor le(Tensor other) {
+    return binary(BinaryOp.LE, "le", other, null);
+  }
+
+  /** {@code this <= value} as bool. */
+  public Tensor le(double value) {
+    return binary(BinaryOp.LE, "le", floatScalar(value), null);
+  }
+
+  /** {@code this > other} as bool. */
+  public Tensor gt(Tensor other) {
+    return binary(BinaryOp.GT, "gt", other, null);
+  }
+
+  /** {@code this > value} as bool. */
+  public Tensor gt(double value) {
+    return binary(BinaryOp.GT, "gt", floatScalar(value), null);
+  }
+
+  /** {@code this >= other} as bool. */
+  public Tensor ge(Tensor other) {
+    return binary(BinaryOp.GE, "ge", other, null);
+  }
+
+  /** {@code this >= value} as bool. */
+  public Tensor ge(double value) {
+    return binary(BinaryOp.GE, "ge", floatScalar(value), null);
+  }
+
+  /** Elementwise logical and (nonzero is true), bool. */
+  public Tensor logicalAnd(Tensor other) {
+    return toBool().binary(BinaryOp.LOGICAL_AND, "logicalAnd", other.toBool(), null);
+  }
+
+  /** Elementwise logical or (nonzero is true), bool. */
+  public Tensor logicalOr(Tensor other) {
+    return toBool().binary(BinaryOp.LOGICAL_OR, "logicalOr", other.toBool(), null);
+  }
+
+  /** Elementwise logical not (zero is true), bool. */
+  public Tensor logicalNot() {
+    return eq(scalarLike(0, dtype));
+  }
+
+  /**
+   * {@code condition ? x : y} elementwise, all three broadcast together ({@code torch.where});
+   * the result has the promoted dtype of {@code x} and {@code y}.
+   */
+  public static Tensor where(Tensor condition, Tensor x, Tensor y) {
+    if (condition.dtype != DType.BOOL) {
+      throw new IllegalArgumentException("where: condition must be torch.bool, got "
+          + condition.dtype);
+    }
+    condition.checkSameDevice("where", x);
+    condition.checkSameDevice("where", y);
+    int[] s = Shapes.broadcast("where", Shapes.broadcast("where", condition.shape, x.shape),
+        y.shape);
+    DType dt = resultType(x, y);
+    Tensor out = empty(dt, x.device(), s);
+    out.backend().where(condition.expand(s), x.to(dt).expand(s), y.to(dt).expand(s), out);
+    return out;
+  }
+
+  /** {@code -this}. */
+  public Tensor neg() {
+    return unary(UnaryOp.NEG, 0, 0, false);
+  }
+
+  /** {@code e ** this}. */
+  public Tensor exp() {
+    return unary(UnaryOp.EXP, 0, 0, false);
+  }
+
+  /** Natural logarithm (NaN below 0, -inf at 0, as in PyTorch). */
+  public Tensor log() {
+    return unary(UnaryOp.LOG, 0, 0, false);
+  }
+
+  /** Square root (NaN below 0). */
+  public Tensor sqrt() {
+    return unary(UnaryOp.SQRT, 0, 0, false);
+  }
+
+  /** Absolute value. */
+  public Tensor abs() {
+    return unary(UnaryOp.ABS, 0, 0, false);
+  }
+
+  /** -1, 0 or 1 by sign. */
+  public Tensor sign() {
+    return unary(UnaryOp.SIGN, 0, 0, false);
+  }
+
+  /** Hyperbolic tangent. */
+  public Tensor tanh() {
+    return unary(UnaryOp.TANH, 0, 0, false);
+  }
+
+  /** {@code 1 / (1 + e ** -this)}. */
+  public Tensor sigmoid() {
+    return unary(UnaryOp.SIGMOID, 0, 0, false);
+  }
+
+  /** {@code max(this, 0)}. */
+  public Tensor relu() {
+    return unary(UnaryOp.RELU, 0, 0, false);
+  }
+
+  /** Clamps into {@code [min, max]}; use infinities for one-sided bounds. */
+  public Tensor clamp(double min, double max) {
+    return clampTo(min, max, false);
+  }
+
+  /** {@code max(this, min)}. */
+  public Tensor clampMin(double min) {
+    return clampTo(min, Double.POSITIVE_INFINITY, false);
+  }
+
+  /** {@code min(this, max)}. */
+  public Tensor clampMax(double max) {
+    return clampTo(Double.NEGATIVE_INFINITY, max, false);
+  }
+
+  private Tensor clampTo(double min, double max, boolean inPlace) {
+    if (Double.isNaN(min) || Double.isNaN(max)) {
+      throw new IllegalArgumentException("clamp: bounds must not be NaN, got min=" + min
+          + ", max=" + max);
+    }
+    boolean integral = (Double.isInfinite(min) || min == Math.rint(min))
+        && (Double.isInfinite(max) || max == Math.rint(max));
+    if (!inPlace && dtype == DType.INT64 && !integral) {
+      return toFloat().clampTo(min, max, false);
+    }
+    return unary(UnaryOp.CLAMP, min, max, inPlace);
+  }
+
+  // ------------------------------------------------------------------ in place
+
+  /** {@code this += other} in place; returns this. */
+  public Tensor add_(Tensor other) {
+    return binary(BinaryOp.ADD, "add_", other, this);
+  }
+
+  /** {@code this += value} in place. */
+  public Tensor add_(double value) {
+    return binary(BinaryOp.ADD, "add_", floatScalar(value), this);
+  }
+
+  /** {@code this += alpha * other} in place. */
+  public Tensor add_(Tensor other, double alpha) {
+    return add_(other.mul(alpha));
+  }
+
+  /** {@code this -= other} in place. */
+  public Tensor sub_(Tensor other) {
+    return binary(BinaryOp.SUB, "sub_", other, this);
+  }
+
+  /** {@code this -= value} in place. */
+  public Tensor sub_(double value) {
+    return binary(BinaryOp.SUB, "sub_", floatScalar(value), this);
+  }
+
+  /** {@code this *= other} in place. */
+  public Tensor mul_(Tensor other) {
+    return binary(BinaryOp.MUL, "mul_", other, this);
+  }
+
+  /** {@code this *= value} in place. */
+  public Tensor mul_(double value) {
+    return binary(BinaryOp.MUL, "mul_", floatScalar(value), this);
+  }
+
+  /** {@code this /= other} in place (floating tensors only). */
+  public Tensor div_(Tensor other) {
+    return binary(BinaryOp.DIV, "div_", other, this);
+  }
+
+  /** {@code this /= value} in place (floating tensors only). */
+  public Tensor div_(double value) {
+    return binary(BinaryOp.DIV, "div_", floatScalar(value), this);
+  }
+
+  /** {@code this = this ** exponent} in place. */
+  public Tensor pow_(double exponent) {
+    return binary(BinaryOp.POW, "pow_", floatScalar(exponent), this);
+  }
+
+  /** Negates in place. */
+  public Tensor neg_() {
+    return unary(UnaryOp.NEG, 0, 0, true);
+  }
+
+  /** {@link #exp()} in place. */
+  public Tensor exp_() {
+    return unary(UnaryOp.EXP, 0, 0, true);
+  }
+
+  /** {@link #log()} in place. */
+  public Tensor log_() {
+    return unary(UnaryOp.LOG, 0, 0, true);
+  }
+
+  /** {@link #sqrt()} in place. */
+  public Tensor sqrt_() {
+    return unary(UnaryOp.SQRT, 0, 0, true);
+  }
+
+  /** {@link #abs()} in place. */
+  public Tensor abs_() {
+    return unary(UnaryOp.ABS, 0, 0, true);
+  }
+
+  /** {@link #sign()} in place. */
+  public Tensor sign_() {
+    return unary(UnaryOp.SIGN, 0, 0, true);
+  }
+
+  /** {@link #tanh()} in place. */
+  public Tensor tanh_() {
+    return unary(UnaryOp.TANH, 0, 0, true);
+  }
+
+  /** {@link #sigmoid()} in place. */
+  public Tensor sigmoid_() {
+    return unary(UnaryOp.SIGMOID, 0, 0, true);
+  }
+
+  /** {@link #relu()} in place. */
+  public Tensor relu_() {
+    return unary(UnaryOp.RELU, 0, 0, true);
+  }
+
+  /** {@link #clamp} in place. */
+  public Tensor clamp_(double min, double max) {
+    return clampTo(min, max, true);
+  }
+
+  /** Sets every element to {@code value}; returns this. */
+  public Tensor fill_(double value) {
+    backend().fill(this, value);
+    return this;
+  }
+
+  /** Sets every element to zero; returns this. */
+  public Tensor zero_() {
+    return fill_(0);
+  }
+
+  /** Copies {@code src} (broadcast to this shape, converted to this dtype) into this tensor. */
+  public Tensor copy_(Tensor src) {
+    checkSameDevice("copy_", src);
+    int[] s = Shapes.broadcast("copy_", shape, src.shape);
+    if (!Arrays.equals(s, shape)) {
+      throw new IllegalArgumentException("copy_: source shape " + Shapes.str(src.shape)
+          + " cannot be broadcast to destination shape " + Shapes.str(shape));
+    }
+    Tensor from = src.storage == storage ? src.clone() : src;
+    backend().copy(from.expand(shape), this);
+    return this;
+  }
+
+  // ------------------------------------------------------------------ machinery
+
+  /** A Python float operand: a 0-d tensor of this dtype when floating, else float32. */
+  private Tensor floatScalar(double value) {
+    return scalarLike(value, dtype.isFloatingPoint() ? dtype : DType.FLOAT32);
+  }
+
+  /** A Python int operand: a 0-d int64 tensor, which does not widen a floating tensor. */
+  private Tensor intScalar(long value) {
+    return fromArray(new long[] {value}).to(device());
+  }
+
+  private Tensor scalarLike(double value, DType dt) {
+    return empty(dt, device(), new int[0]).fill_(value);
+  }
+
+  /**
+   * PyTorch's result type for two operands: the larger category wins, but a 0-d operand does not
+   * widen a dimensioned one of the same category ({@code float32 tensor + float64 0-d} stays
+   * float32).
+   */
+  static DType resultType(Tensor a, Tensor b) {
+    boolean aScalar = a.dim() == 0;
+    boolean bScalar = b.dim() == 0;
+    if (aScalar == bScalar) {
+      return DType.promote(a.dtype, b.dtype);
+    }
+    Tensor dimmed = aScalar ? b : a;
+    Tensor zero = aScalar ? a : b;
+    if (category(zero.dtype) > category(dimmed.dtype)) {
+      return zero.dtype.isFloatingPoint() && !dimmed.dtype.isFloatingPoint()
+          ? zero.dtype
+          : DType.promote(zero.dtype, dimmed.dtype);
+    }
+    return dimmed.dtype;
+  }
+
+  private static int category(DType d) {
+    return switch (d) {
+      case BOOL -> 0;
+      case INT64 -> 1;
+      case FLOAT32, FLOAT64 -> 2;
+    };
+  }
+
+  private void checkSameDevice(String op, Tensor other) {
+    if (!device().equals(other.device())) {
+      throw new IllegalArgumentException(op + ": expected all tensors to be on the same device,"
+          + " but found at least two devices, " + device() + " and " + other.device());
+    }
+  }
+
+  private Tensor binary(BinaryOp op, String name, Tensor other, Tensor out) {
+    Objects.requireNonNull(other, name + ": other");
+    checkSameDevice(name, other);
+    DType common = resultType(this, other);
+    DType compute = common;
+    if (op == BinaryOp.DIV && !common.isFloatingPoint()) {
+      compute = DType.FLOAT32;
+    } else if (op == BinaryOp.POW && common == DType.BOOL) {
+      compute = DType.INT64;
+    } else if (common == DType.BOOL && (op == BinaryOp.SUB)) {
+      throw new IllegalArgumentException(name + ": subtraction of two bool tensors is not"
+          + " supported; use logicalXor or logicalNot instead");
+    }
+    int[] s = Shapes.broadcast(name, shape, other.shape);
+    DType resultDtype = op.isComparison() ? DType.BOOL : compute;
+    Tensor a = this;
+    Tensor b = other;
+    if (out != null) {
+      if (!Arrays.equals(s, shape)) {
+        throw new IllegalArgumentException(name + ": output with shape " + Shapes.str(shape)
+            + " doesn't match the broadcast shape " + Shapes.str(s));
+      }
+      if (!DType.canCast(resultDtype, dtype)) {
+        throw new IllegalArgumentException(name + ": result type " + resultDtype
+            + " can't be cast to the desired output type " + dtype);
+      }
+      // In place, compute in the destination's own type; copy an operand that aliases it.
+      compute = op.isComparison() ? compute : dtype;
+      if (b.storage == storage) {
+        b = b.clone();
+      }
+    } else {
+      out = empty(resultDtype, device(), s);
+    }
+    backend().binary(op, a.to(compute).expand(s), b.to(compute).expand(s), out);
+    return out;
+  }
+
+  private Tensor unary(UnaryOp op, double p1, double p2, boolean inPlace) {
+    String name = op.opName() + (inPlace ? "_" : "");
+    DType compute = dtype;
+    if (dtype == DType.BOOL || (dtype == DType.INT64 && !op.keepsIntegers())) {
+      if (op.keepsIntegers()) {
+        throw new IllegalArgumentException(name + ": not supported for torch.bool tensors");
+      }
+      compute = DType.FLOAT32;
+    }
+    if (inPlace) {
+      if (compute != dtype) {
+        throw new IllegalArgumentException(name + ": result type " + compute
+            + " can't be cast to the desired output type " + dtype);
+      }
+      backend().unary(op, this, this, p1, p2);
+      return this;
+    }
+    Tensor src = to(compute);
+    Tensor out = empty(compute, device(), shape);
+    backend().unary(op, src, out, p1, p2);
+    return out;
+  }
+
+  // ================================================================== reductions
+
+  /** Sum of all elements (0-d); integer and bool tensors sum to int64. */
+  public Tensor sum() {
+    return reduce("sum", ReduceOp.SUM, null, false, 0).values();
+  }
+
+  /** Sum over {@code dim}. */
+  public Tensor sum(int dim) {
+    return sum(new int[] {dim}, false);
+  }
+
+  /** Sum over {@code dim}, keeping it as size 1 when {@code keepdim}. */
+  public Tensor sum(int dim, boolean keepdim) {
+    return sum(new int[] {dim}, keepdim);
+  }
+
+  /** Sum over several dims. */
+  public Tensor sum(int[] dims, boolean keepdim) {
+    return reduce("sum", ReduceOp.SUM, dims, keepdim, 0).values();
+  }
+
+  /** Product of all elements (0-d). */
+  public Tensor prod() {
+    return reduce("prod", ReduceOp.PROD, null, false, 0).values();
+  }
+
+  /** Product over {@code dim}. */
+  public Tensor prod(int dim, boolean keepdim) {
+    return reduce("prod", ReduceOp.PROD, new int[] {dim}, keepdim, 0).values();
+  }
+
+  /** Mean of all elements (floating tensors only). */
+  public Tensor mean() {
+    return reduce("mean", ReduceOp.MEAN, null, false, 0).values();
+  }
+
+  /** Mean over {@code dim}. */
+  public Tensor mean(int dim) {
+    return mean(new int[] {dim}, false);
+  }
+
+  /** Mean over {@code dim}, keeping it when {@code keepdim}. */
+  public Tensor mean(int dim, boolean keepdim) {
+    return mean(new int[] {dim}, keepdim);
+  }
+
+  /** Mean over several dims. */
+  public Tensor mean(int[] dims, boolean keepdim) {
+    return reduce("mean", ReduceOp.MEAN, dims, keepdim, 0).values();
+  }
+
+  /** The largest element (0-d); NaN if any element is NaN. */
+  public Tensor max() {
+    return reduce("max", ReduceOp.MAX, null, false, 0).values();
+  }
+
+  /** Largest values along {@code dim} and their indices. */
+  public ValuesIndices max(int dim) {
+    return max(dim, false);
+  }
+
+  /** Largest values along {@code dim} and their indices, keeping the dim when asked. */
+  public ValuesIndices max(int dim, boolean keepdim) {
+    return reduce("max", ReduceOp.MAX, new int[] {dim}, keepdim, 0);
+  }
+
+  /** The smallest element (0-d). */
+  public Tensor min() {
+    return reduce("min", ReduceOp.MIN, null, false, 0).values();
+  }
+
+  /** Smallest values along {@code dim} and their indices. */
+  public ValuesIndices min(int dim) {
+    return min(dim, false);
+  }
+
+  /** Smallest values along {@code dim} and their indices, keeping the dim when asked. */
+  public ValuesIndices min(int dim, boolean keepdim) {
+    return reduce("min", ReduceOp.MIN, new int[] {dim}, keepdim, 0);
+  }
+
+  /** Index of the largest element in the flattened tensor (0-d int64). */
+  public Tensor argmax() {
+    return reduce("argmax", ReduceOp.MAX, null, false, 0).indices();
+  }
+
+  /** Indices of the largest values along {@code dim}. */
+  public Tensor argmax(int dim, boolean keepdim) {
+    return max(dim, keepdim).indices();
+  }
+
+  /** Index of the smallest element in the flattened tensor (0-d int64). */
+  public Tensor argmin() {
+    return reduce("argmin", ReduceOp.MIN, null, false, 0).indices();
+  }
+
+  /** Indices of the smallest values along {@code dim}. */
+  public Tensor argmin(int dim, boolean keepdim) {
+    return min(dim, keepdim).indices();
+  }
+
+  /** Unbiased variance of all elements (divides by n - 1, as {@code torch.var}). */
+  public Tensor var() {
+    return var(null, 1, false);
+  }
+
+  /** Unbiased variance along {@code dim}. */
+  public Tensor var(int dim) {
+    return var(new int[] {dim}, 1, false);
+  }
+
+  /**
+   * Variance over {@code dims} (null: all) dividing by {@code n - correction}: 1 is unbiased
+   * (Bessel), 0 the population variance.
+   */
+  public Tensor var(int[] dims, int correction, boolean keepdim) {
+    return reduce("var", ReduceOp.VAR, dims, keepdim, correction).values();
+  }
+
+  /** Unbiased standard deviation of all elements. */
+  public Tensor std() {
+    return var().sqrt();
+  }
+
+  /** Unbiased standard deviation along {@code dim}. */
+  public Tensor std(int dim) {
+    return var(dim).sqrt();
+  }
+
+  /** Standard deviation over {@code dims} with the given correction. */
+  public Tensor std(int[] dims, int correction, boolean keepdim) {
+    return var(dims, correction, keepdim).sqrt();
+  }
+
+  /** {@code log(sum(exp(this)))} along {@code dim}, computed without overflow. */
+  public Tensor logsumexp(int dim) {
+    return logsumexp(new int[] {dim}, false);
+  }
+
+  /** {@code log(sum(exp(this)))} along {@code dim}, keeping it when asked. */
+  public Tensor logsumexp(int dim, boolean keepdim) {
+    return logsumexp(new int[] {dim}, keepdim);
+  }
+
+  /** {@code log(sum(exp(this)))} over several dims. */
+  public Tensor logsumexp(int[] dims, boolean keepdim) {
+    return reduce("logsumexp", ReduceOp.LOGSUMEXP, dims, keepdim, 0).values();
+  }
+
+  private ValuesIndices reduce(String name, ReduceOp op, int[] dims, boolean keepdim,
+      double param) {
+    int rank = shape.length;
+    boolean[] reduced = new boolean[rank];
+    boolean all = dims == null;
+    if (all) {
+      Arrays.fill(reduced, true);
+    } else {
+      for (int dim : dims) {
+        int d = Shapes.dim(name, dim, rank);
+        if (rank > 0 && reduced[d]) {
+          throw new IllegalArgumentException(name + ": dim " + d + " appears multiple times in "
+              + Arrays.toString(dims));
+        }
+        if (rank > 0) {
+          reduced[d] = true;
+        }
+      }
+    }
+    DType in = dtype;
+    DType outType;
+    switch (op) {
+      case SUM, PROD -> outType = dtype.isFloatingPoint() ? dtype : DType.INT64;
+      case MAX, MIN -> {
+        outType = dtype;
+        if (dtype == DType.BOOL) {
+          in = DType.INT64;
+        }
+      }
+      default -> {
+        if (!dtype.isFloatingPoint()) {
+          if (op == ReduceOp.LOGSUMEXP) {
+            outType = DType.FLOAT32;
+          } else {
+            throw new IllegalArgumentException(name + ": input dtype must be floating point, got "
+                + dtype);
+          }
+        } else {
+          outType = dtype;
+        }
+      }
+    }
+    if (op != ReduceOp.MAX && op != ReduceOp.MIN) {
+      in = outType;
+    }
+    int[] perm = new int[rank];
+    int k = 0;
+    int outer = 1;
+    int inner = 1;
+    List<Integer> outShape = new ArrayList<>();
+    for (int d = 0; d < rank; d++) {
+      if (!reduced[d]) {
+        perm[k++] = d;
+        outer *= shape[d];
+        outShape.add(shape[d]);
+      } else if (keepdim) {
+        outShape.add(1);
+      }
+    }
+    for (int d = 0; d < rank; d++) {
+      if (reduced[d]) {
+        perm[k++] = d;
+        inner *= shape[d];
+      }
+    }
+    int[] resultShape = outShape.stream().mapToInt(Integer::intValue).toArray();
+    boolean indexed = op == ReduceOp.MAX || op == ReduceOp.MIN;
+    if (inner == 0) {
+      if (indexed) {
+        throw new IllegalArgumentException(name + ": cannot reduce over a dimension of size 0"
+            + " (shape " + Shapes.str(shape) + "); the operation has no identity");
+      }
+      double identity = switch (op) {
+        case SUM -> 0;
+        case PROD -> 1;
+        case LOGSUMEXP -> Double.NEGATIVE_INFINITY;
+        default -> Double.NaN;
+      };
+      return new ValuesIndices(empty(outType, device(), resultShape).fill_(identity), null);
+    }
+    Tensor src = to(in).permute(perm).contiguous();
+    Tensor values = empty(outType, device(), new int[] {outer});
+    Tensor indices = indexed ? empty(DType.INT64, device(), new int[] {outer}) : null;
+    if (outer > 0) {
+      backend().reduce(op, src, outer, inner, values, indices, param);
+    }
+    return new ValuesIndices(values.view(resultShape),
+        indices == null ? null : indices.view(resultShape));
+  }
+
+  // ================================================================== linear algebra
+
+  /**
+   * Matrix product with PyTorch's rules: 1-d by 1-d is a dot product (0-d), 2-d by 2-d a matrix
+   * product, a 1-d operand is treated as a row (left) or column (right) vector and that dimension
+   * removed afterwards, and leading batch dimensions broadcast.
+   */
+  public Tensor matmul(Tensor other) {
+    Objects.requireNonNull(other, "matmul: other");
+    checkSameDevice("matmul", other);
+    if (dim() == 0 || other.dim() == 0) {
+      throw new IllegalArgumentException("matmul: both arguments need at least 1 dimension, got "
+          + Shapes.str(shape) + " and " + Shapes.str(other.shape));
+    }
+    DType dt = DType.promote(dtype, other.dtype);
+    if (dt == DType.BOOL) {
+      throw new IllegalArgumentException("matmul: not supported for torch.bool tensors");
+    }
+    Tensor a = dim() == 1 ? unsqueeze(0) : this;
+    Tensor b = other.dim() == 1 ? other.unsqueeze(1) : other;
+    int m = a.shape[a.dim() - 2];
+    int k = a.shape[a.dim() - 1];
+    int k2 = b.shape[b.dim() - 2];
+    int n = b.shape[b.dim() - 1];
+    if (k != k2) {
+      throw new IllegalArgumentException("matmul: shapes " + Shapes.str(shape) + " and "
+          + Shapes.str(other.shape) + " cannot be multiplied (" + m + "x" + k + " and " + k2
+          + "x" + n + ")");
+    }
+    int[] batchA = Arrays.copyOf(a.shape, a.dim() - 2);
+    int[] batchB = Arrays.copyOf(b.shape, b.dim() - 2);
+    int[] batch = Shapes.broadcast("matmul", batchA, batchB);
+    int bn = Shapes.numel("matmul", batch);
+    Tensor a3 = a.to(dt).expand(concat(batch, m, k)).reshape(bn, m, k).contiguous();
+    Tensor b3 = b.to(dt).expand(concat(batch, k, n)).reshape(bn, k, n).contiguous();
+    Tensor out = empty(dt, device(), new int[] {bn, m, n});
+    if (bn > 0 && m > 0 && n > 0) {
+      backend().matmul(a3, b3, out);
+    }
+    Tensor result = out.view(concat(batch, m, n));
+    if (other.dim() == 1) {
+      result = result.squeeze(-1);
+    }
+    if (dim() == 1) {
+      result = result.squeeze(-2 + (other.dim() == 1 ? 1 : 0));
+    }
+    return result;
+  }
+
+  /** Product of two matrices (2-d only). */
+  public Tensor mm(Tensor other) {
+    if (dim() != 2 || other.dim() != 2) {
+      throw new IllegalArgumentException("mm: expected two 2-d tensors, got "
+          + Shapes.str(shape) + " and " + Shapes.str(other.shape));
+    }
+    return matmul(other);
+  }
+
+  /** Batched product of 3-d tensors {@code [B, n, m] @ [B, m, p]} (no broadcasting). */
+  public Tensor bmm(Tensor other) {
+    if (dim() != 3 || other.dim() != 3) {
+      throw new IllegalArgumentException("bmm: expected two 3-d tensors, got "
+          + Shapes.str(shape) + " and " + Shapes.str(other.shape));
+    }
+    if (shape[0] != other.shape[0]) {
+      throw new IllegalArgumentException("bmm: batch sizes differ: " + Shapes.str(shape)
+          + " and " + Shapes.str(other.shape));
+    }
+    return matmul(other);
+  }
+
+  /**
+   * The inverse of a square matrix, or of each matrix in a batch {@code [..., n, n]}, by LU
+   * decomposition with partial pivoting.
+   *
+   * @throws SingularMatrixException when a matrix is singular (to the input's precision)
+   */
+  public Tensor inverse() {
+    if (dim() < 2 || shape[dim() - 1] != shape[dim() - 2]) {
+      throw new IllegalArgumentException("inverse: expected a square matrix or a batch of them"
+          + " ([..., n, n]), got shape " + Shapes.str(shape));
+    }
+    if (!dtype.isFloatingPoint()) {
+      throw new IllegalArgumentException("inverse: expected a floating point tensor, got "
+          + dtype);
+    }
+    int n = shape[dim() - 1];
+    int batch = numel / Math.max(1, n * n);
+    Tensor out = empty(dtype, device(), shape);
+    if (n > 0 && batch > 0) {
+      backend().inverse(reshape(batch, n, n).contiguous(), out.view(batch, n, n));
+    }
+    return out;
+  }
+
+  // ================================================================== comparison helpers
+
+  /** True when both have the same shape and dtype and equal elements ({@code torch.equal}). */
+  public boolean equal(Tensor other) {
+    return Arrays.equals(shape, other.shape) && dtype == other.dtype
+        && eq(other).logicalNot().sum().itemLong() == 0;
+  }
+
+  /**
+   * {@code |this - other| <= atol + rtol * |other|} everywhere (broadcast), NaN never equal
+   * ({@code torch.allclose}).
+   */
+  public boolean allClose(Tensor other, double rtol, double atol) {
+    Tensor a = toDouble();
+    Tensor b = other.toDouble();
+    Tensor ok = a.sub(b).abs().le(b.abs().mul(rtol).add(atol));
+    return ok.logicalNot().sum().itemLong() == 0;
+  }
+
+  // ================================================================== printing
+
+  /** Prints like PyTorch: {@code tensor([[1., 0.], [0., 1.]], dtype=torch.float64)}. */
+  @Override
+  public String toString() {
+    return TensorFormatter.format(this);
+  }
+
+  // ================================================================== small helpers
+
+  private static int[] remove(int[] a, int i) {
+    int[] out = new int[a.length - 1];
+    System.arraycopy(a, 0, out, 0, i);
+    System.arraycopy(a, i + 1, out, i, a.length - i - 1);
+    return out;
+  }
+
+  private static int[] insert(int[] a, int i, int v) {
+    int[] out = new int[a.length + 1];
+    System.arraycopy(a, 0, out, 0, i);
+    out[i] = v;
+    System.arraycopy(a, i, out, i + 1, a.length - i);
+    return out;
+  }
+
+  private static int[] concat(int[] a, int... b) {
+    int[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+}
