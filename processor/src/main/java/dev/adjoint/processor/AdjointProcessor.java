@@ -1,0 +1,105 @@
+package dev.adjoint.processor;
+
+import com.google.auto.service.AutoService;
+import com.sun.source.util.Trees;
+import dev.adjoint.processor.emit.TapeWriter;
+import dev.adjoint.processor.model.Primitive;
+import dev.adjoint.processor.model.RuleTable;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.Processor;
+import javax.annotation.processing.RoundEnvironment;
+import javax.lang.model.SourceVersion;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.TypeElement;
+import javax.tools.Diagnostic;
+
+/**
+ * The Adjoint annotation processor. Per round it runs two steps, each of which validates,
+ * reports every problem it finds and emits only for classes without errors:
+ *
+ * <ol>
+ *   <li>the rule table: for classes declaring {@code @Primitive} ops, a {@code <Class>Tape} of
+ *       graph nodes built from their {@code @Adjoint} rules;
+ *   <li>layers and {@code @Forward} functions: validate the bodies, build their A-normal-form IR,
+ *       differentiate it and write {@code <Class>_Adjoint} with forward, backward and the
+ *       parameter registry.
+ * </ol>
+ *
+ * <p>No exception ever reaches javac: an internal failure becomes one error on the element.
+ */
+@AutoService(Processor.class)
+public final class AdjointProcessor extends AbstractProcessor {
+  private Reporter reporter;
+  private RuleTable rules;
+  private Trees trees;
+
+  @Override
+  public Set<String> getSupportedAnnotationTypes() {
+    return Set.of("dev.adjoint.annotations.Primitive", "dev.adjoint.annotations.Adjoint",
+        "dev.adjoint.annotations.Layer", "dev.adjoint.annotations.Forward");
+  }
+
+  @Override
+  public SourceVersion getSupportedSourceVersion() {
+    return SourceVersion.latestSupported();
+  }
+
+  private void init() {
+    if (reporter == null) {
+      trees = Trees.instance(processingEnv);
+      reporter = new Reporter(processingEnv.getMessager(), trees);
+      rules = new RuleTable(processingEnv.getTypeUtils(), reporter);
+    }
+  }
+
+  @Override
+  public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
+    try {
+      init();
+      writeTapes(round);
+      ForwardStep.run(processingEnv, round, trees, rules, reporter);
+    } catch (RuntimeException | Error e) {
+      StringWriter trace = new StringWriter();
+      e.printStackTrace(new PrintWriter(trace));
+      processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
+          Message.INTERNAL.format("this round", trace));
+    }
+    return false;
+  }
+
+  private void writeTapes(RoundEnvironment round) {
+    TypeElement primitive = processingEnv.getElementUtils()
+        .getTypeElement("dev.adjoint.annotations.Primitive");
+    if (primitive == null) {
+      return;
+    }
+    Set<TypeElement> owners = new LinkedHashSet<>();
+    for (Element e : round.getElementsAnnotatedWith(primitive)) {
+      owners.add((TypeElement) e.getEnclosingElement());
+    }
+    for (TypeElement owner : owners) {
+      try {
+        int before = reporter.errorCount();
+        List<Primitive> prims = new ArrayList<>();
+        for (ExecutableElement m : RuleTable.primitivesIn(owner)) {
+          Primitive p = rules.primitive(m).orElseThrow();
+          rules.checkComplete(p, m);
+          prims.add(p);
+        }
+        if (reporter.errorCount() == before) {
+          new TapeWriter().write(owner, prims).writeTo(processingEnv.getFiler());
+        }
+      } catch (IOException | RuntimeException e) {
+        reporter.error(owner, Message.INTERNAL, owner.getQualifiedName(), e);
+      }
+    }
+  }
+}

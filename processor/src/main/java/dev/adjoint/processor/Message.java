@@ -1,0 +1,103 @@
+package dev.adjoint.processor;
+
+/**
+ * Every diagnostic the processor reports, with a stable tag (printed in brackets, so builds and
+ * tests can match on it), its text and a hint on how to fix it. Arguments fill {@code %s}.
+ */
+public enum Message {
+  WHILE_LOOP("AdjointWhileLoop",
+      "a while or do-while loop cannot be differentiated",
+      "use a counted for loop (for (int i = 0; i < n; i++)) so the reverse pass knows how many"
+          + " iterations to replay"),
+  RECURSION("AdjointRecursion",
+      "@Forward method %s calls itself",
+      "recursion cannot be differentiated at compile time; unroll it into a counted loop"),
+  NOT_DIFFERENTIABLE("AdjointNotDifferentiable",
+      "%s takes or returns tensors but is neither a @Primitive nor a @Forward method",
+      "mark it @Forward so its backward is generated, or make it a @Primitive with @Adjoint"
+          + " rules, or call .detach() on its tensor inputs to cut the gradient on purpose"),
+  MISSING_ADJOINT("AdjointMissingRule",
+      "primitive %s has no @Adjoint for its differentiable input '%s'",
+      "add a static method annotated @Adjoint(of = \"%s\", wrt = \"%s\") to %s, or list '%s' in"
+          + " @Primitive(nondifferentiable = ...)"),
+  UNKNOWN_NEED("AdjointUnknownNeed",
+      "@Adjoint parameter '%s' of %s names nothing the primitive %s has",
+      "name parameters g (the output gradient), out (the result), self (the receiver), an input"
+          + " of the primitive, or <input>Shape (an int[] with that input's shape)"),
+  AMBIGUOUS_RULE("AdjointAmbiguousRule",
+      "@Adjoint(of = \"%s\") matches %s overloads",
+      "add signature = {...} with the simple parameter type names of the one it differentiates"),
+  ORPHAN_RULE("AdjointOrphanRule",
+      "@Adjoint(of = \"%s\", wrt = \"%s\") matches no @Primitive in %s",
+      "check the name, wrt and signature against the primitive's declaration"),
+  PARAM_WRITE("AdjointParamWrite",
+      "@Forward method assigns the @Param field '%s'",
+      "parameters change only in optimizers; compute a new local tensor instead"),
+  IN_PLACE("AdjointInPlace",
+      "in-place op %s inside @Forward",
+      "use the out-of-place op (%s) and assign its result to a local"),
+  LAMBDA("AdjointLambda",
+      "lambdas, method references and streams cannot be differentiated",
+      "write the computation as a counted for loop or a loop over a List of layers"),
+  TRY_CATCH("AdjointTryCatch",
+      "try/catch/finally inside @Forward cannot be differentiated",
+      "validate inputs before the computation and throw; do not catch inside @Forward"),
+  TENSOR_FIELD("AdjointTensorField",
+      "tensor field '%s' of @Layer %s is neither @Param nor @Buffer",
+      "annotate it @Param (trained) or @Buffer (saved state such as running statistics)"),
+  UNSUPPORTED("AdjointUnsupported",
+      "%s is not supported inside @Forward",
+      "the differentiable subset is: tensor locals, calls of primitives and @Forward methods,"
+          + " non-tensor arithmetic, if/else, counted for loops, loops over lists of layers and"
+          + " return"),
+  RETURN_IN_LOOP("AdjointReturnInLoop",
+      "return inside a loop in @Forward",
+      "assign the result to a local declared before the loop and return it after the loop"),
+  PRIVATE_MEMBER("AdjointPrivateMember",
+      "%s is private, so the generated code beside %s cannot read it",
+      "make it package-private (drop 'private')"),
+  BAD_FORWARD("AdjointBadForward",
+      "@Forward method %s: %s",
+      "a @Forward method returns a Tensor, takes tensors and plain values, and is not abstract"),
+  INTERNAL("AdjointInternalError",
+      "the Adjoint processor failed on %s: %s",
+      "this is a bug in Adjoint; please report it with this message");
+
+  private final String tag;
+  private final String text;
+  private final String hint;
+
+  Message(String tag, String text, String hint) {
+    this.tag = tag;
+    this.text = text;
+    this.hint = hint;
+  }
+
+  /** The stable tag, e.g. {@code AdjointWhileLoop}. */
+  public String tag() {
+    return tag;
+  }
+
+  /**
+   * {@code [Tag] text. Fix: hint}; the arguments fill the text's {@code %s} first, then the
+   * hint's.
+   */
+  public String format(Object... args) {
+    int inText = count(text);
+    Object[] a = new Object[inText];
+    System.arraycopy(args, 0, a, 0, Math.min(inText, args.length));
+    Object[] b = new Object[count(hint)];
+    if (args.length > inText) {
+      System.arraycopy(args, inText, b, 0, Math.min(b.length, args.length - inText));
+    }
+    return "[" + tag + "] " + String.format(text, a) + ". Fix: " + String.format(hint, b);
+  }
+
+  private static int count(String s) {
+    int n = 0;
+    for (int i = s.indexOf("%s"); i >= 0; i = s.indexOf("%s", i + 2)) {
+      n++;
+    }
+    return n;
+  }
+}

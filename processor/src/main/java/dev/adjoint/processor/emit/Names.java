@@ -1,0 +1,30 @@
+package dev.adjoint.processor.emit;
+
+import com.palantir.javapoet.AnnotationSpec;
+import com.palantir.javapoet.ClassName;
+
+/** Runtime types the generated code refers to, and the {@code @Generated} marker. */
+public final class Names {
+  public static final ClassName TENSOR = ClassName.get("dev.adjoint.tensor", "Tensor");
+  public static final ClassName NODE = ClassName.get("dev.adjoint.autograd", "Node");
+  public static final ClassName AUTOGRAD = ClassName.get("dev.adjoint.autograd", "Autograd");
+  public static final ClassName GRAD_MODE = ClassName.get("dev.adjoint.autograd", "GradMode");
+  public static final ClassName GENERATED =
+      ClassName.get("javax.annotation.processing", "Generated");
+  public static final String PROCESSOR = "dev.adjoint.processor.AdjointProcessor";
+
+  private Names() {}
+
+  /** {@code @Generated("dev.adjoint.processor.AdjointProcessor")}. */
+  public static AnnotationSpec generated(String comment) {
+    return AnnotationSpec.builder(GENERATED)
+        .addMember("value", "$S", PROCESSOR)
+        .addMember("comments", "$S", comment)
+        .build();
+  }
+
+  /** {@code exp} -> {@code Exp}. */
+  public static String capitalize(String s) {
+    return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
+  }
+}

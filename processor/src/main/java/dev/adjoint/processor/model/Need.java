@@ -1,0 +1,24 @@
+package dev.adjoint.processor.model;
+
+import javax.lang.model.type.TypeMirror;
+
+/**
+ * One parameter of an adjoint: what the generated forward must keep for it.
+ *
+ * @param kind what the parameter asks for
+ * @param name the input it refers to (for INPUT and SHAPE), else the parameter name
+ * @param type the adjoint parameter's declared type
+ */
+public record Need(Kind kind, String name, TypeMirror type) {
+  /** What an adjoint parameter asks for. */
+  public enum Kind {
+    /** {@code g}: the gradient of the primitive's result. */
+    GRAD,
+    /** {@code out}: the primitive's result. */
+    OUT,
+    /** An input's value. */
+    INPUT,
+    /** Only an input's shape ({@code int[]}). */
+    SHAPE
+  }
+}

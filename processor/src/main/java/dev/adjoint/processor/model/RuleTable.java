@@ -1,0 +1,253 @@
+package dev.adjoint.processor.model;
+
+import dev.adjoint.processor.Message;
+import dev.adjoint.processor.Reporter;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
+import javax.lang.model.util.ElementFilter;
+import javax.lang.model.util.Types;
+
+/**
+ * The rule table as the processor sees it: {@code @Primitive} methods and their {@code @Adjoint}
+ * rules, read through {@code AnnotationMirror}s (never by loading classes), so rules in a
+ * dependency's class files work the same as rules in the sources being compiled.
+ */
+public final class RuleTable {
+  static final String PRIMITIVE = "dev.adjoint.annotations.Primitive";
+  static final String ADJOINT = "dev.adjoint.annotations.Adjoint";
+  static final String TENSOR = "dev.adjoint.tensor.Tensor";
+
+  private final Types types;
+  private final Reporter reporter;
+  private final Map<ExecutableElement, Optional<Primitive>> cache = new HashMap<>();
+
+  public RuleTable(Types types, Reporter reporter) {
+    this.types = types;
+    this.reporter = reporter;
+  }
+
+  /** The primitive behind {@code method}, or empty when it is not annotated {@code @Primitive}. */
+  public Optional<Primitive> primitive(ExecutableElement method) {
+    return cache.computeIfAbsent(method, this::read);
+  }
+
+  private Optional<Primitive> read(ExecutableElement method) {
+    AnnotationMirror mirror = find(method, PRIMITIVE);
+    if (mirror == null) {
+      return Optional.empty();
+    }
+    Map<String, AnnotationValue> values = values(mirror);
+    TypeElement declaring = (TypeElement) method.getEnclosingElement();
+    TypeElement rules = declaring;
+    AnnotationValue rulesValue = values.get("rules");
+    if (rulesValue != null && rulesValue.getValue() instanceof DeclaredType dt) {
+      rules = (TypeElement) dt.asElement();
+    }
+    List<String> nondiff = new ArrayList<>();
+    AnnotationValue nd = values.get("nondifferentiable");
+    if (nd != null) {
+      for (Object o : (List<?>) nd.getValue()) {
+        nondiff.add((String) ((AnnotationValue) o).getValue());
+      }
+    }
+    AnnotationValue dv = values.get("differentiable");
+    boolean differentiable = dv == null || (Boolean) dv.getValue();
+    List<Input> inputs = inputsOf(method);
+    List<Rule> rules0 = new ArrayList<>();
+    if (differentiable) {
+      for (ExecutableElement adj : ElementFilter.methodsIn(rules.getEnclosedElements())) {
+        AnnotationMirror am = find(adj, ADJOINT);
+        if (am == null) {
+          continue;
+        }
+        Map<String, AnnotationValue> av = values(am);
+        String of = (String) av.get("of").getValue();
+        if (!of.equals(method.getSimpleName().toString())) {
+          continue;
+        }
+        List<String> signature = new ArrayList<>();
+        AnnotationValue sig = av.get("signature");
+        if (sig != null) {
+          for (Object o : (List<?>) sig.getValue()) {
+            signature.add(normalize((String) ((AnnotationValue) o).getValue()));
+          }
+        }
+        if (!signature.isEmpty() && !signature.equals(signatureOf(method))) {
+          continue;
+        }
+        if (signature.isEmpty() && overloads(declaring, method) > 1) {
+          reporter.error(adj, Message.AMBIGUOUS_RULE, of, overloads(declaring, method));
+          continue;
+        }
+        String wrt = (String) av.get("wrt").getValue();
+        rules0.add(new Rule(adj, wrt, needsOf(adj, method, inputs)));
+      }
+    }
+    return Optional.of(new Primitive(method, rules, inputs, Set.copyOf(nondiff), differentiable,
+        rules0));
+  }
+
+  /**
+   * Reports every differentiable input of {@code p} that has no rule, on {@code where}.
+   *
+   * @return whether the primitive is complete
+   */
+  public boolean checkComplete(Primitive p, Element where) {
+    boolean ok = true;
+    if (!p.differentiable()) {
+      return true;
+    }
+    for (Input in : p.inputs()) {
+      if (in.kind() == Input.Kind.VALUE || p.nondifferentiable().contains(in.name())) {
+        continue;
+      }
+      if (p.rule(in.name()) == null) {
+        ok = false;
+        String name = p.method().getSimpleName().toString();
+        reporter.error(where, Message.MISSING_ADJOINT, p.describe(), in.name(), name, in.name(),
+            p.rules().getQualifiedName(), in.name());
+      }
+    }
+    return ok;
+  }
+
+  private List<Need> needsOf(ExecutableElement adjoint, ExecutableElement primitive,
+      List<Input> inputs) {
+    List<Need> needs = new ArrayList<>();
+    Map<String, Input> byName = new LinkedHashMap<>();
+    for (Input in : inputs) {
+      byName.put(in.name(), in);
+    }
+    for (VariableElement p : adjoint.getParameters()) {
+      String n = p.getSimpleName().toString();
+      if (n.equals("g")) {
+        needs.add(new Need(Need.Kind.GRAD, n, p.asType()));
+      } else if (n.equals("out")) {
+        needs.add(new Need(Need.Kind.OUT, n, p.asType()));
+      } else if (byName.containsKey(n)) {
+        needs.add(new Need(Need.Kind.INPUT, n, p.asType()));
+      } else if (n.endsWith("Shape") && byName.containsKey(n.substring(0, n.length() - 5))) {
+        needs.add(new Need(Need.Kind.SHAPE, n.substring(0, n.length() - 5), p.asType()));
+      } else {
+        reporter.error(p, Message.UNKNOWN_NEED, n, adjoint.getSimpleName(),
+            primitive.getSimpleName());
+        needs.add(new Need(Need.Kind.GRAD, n, p.asType()));
+      }
+    }
+    return needs;
+  }
+
+  private List<Input> inputsOf(ExecutableElement method) {
+    List<Input> inputs = new ArrayList<>();
+    if (!method.getModifiers().contains(Modifier.STATIC)) {
+      TypeMirror self = method.getEnclosingElement().asType();
+      inputs.add(new Input("self", self, isTensor(self) ? Input.Kind.TENSOR : Input.Kind.VALUE));
+    }
+    for (VariableElement p : method.getParameters()) {
+      TypeMirror t = p.asType();
+      Input.Kind kind = isTensor(t) ? Input.Kind.TENSOR
+          : isTensorList(t) ? Input.Kind.TENSOR_LIST
+          : Input.Kind.VALUE;
+      inputs.add(new Input(p.getSimpleName().toString(), t, kind));
+    }
+    return inputs;
+  }
+
+  /** Whether {@code t} is {@code dev.adjoint.tensor.Tensor}. */
+  public static boolean isTensor(TypeMirror t) {
+    return t.getKind() == TypeKind.DECLARED
+        && ((TypeElement) ((DeclaredType) t).asElement()).getQualifiedName().contentEquals(TENSOR);
+  }
+
+  /** Whether {@code t} is a {@code List<Tensor>} (or another collection type of tensors). */
+  public static boolean isTensorList(TypeMirror t) {
+    if (t.getKind() != TypeKind.DECLARED) {
+      return false;
+    }
+    DeclaredType dt = (DeclaredType) t;
+    String name = ((TypeElement) dt.asElement()).getQualifiedName().toString();
+    return (name.equals("java.util.List") || name.equals("java.util.Collection"))
+        && dt.getTypeArguments().size() == 1 && isTensor(dt.getTypeArguments().get(0));
+  }
+
+  private int overloads(TypeElement declaring, ExecutableElement method) {
+    int n = 0;
+    for (ExecutableElement m : ElementFilter.methodsIn(declaring.getEnclosedElements())) {
+      if (m.getSimpleName().equals(method.getSimpleName()) && find(m, PRIMITIVE) != null) {
+        n++;
+      }
+    }
+    return n;
+  }
+
+  /** The simple parameter type names of a method, as {@code @Adjoint.signature} spells them. */
+  public List<String> signatureOf(ExecutableElement method) {
+    List<String> sig = new ArrayList<>();
+    for (VariableElement p : method.getParameters()) {
+      sig.add(normalize(simpleName(types.erasure(p.asType()))));
+    }
+    return sig;
+  }
+
+  private static String simpleName(TypeMirror t) {
+    if (t.getKind() == TypeKind.ARRAY) {
+      return simpleName(((javax.lang.model.type.ArrayType) t).getComponentType()) + "[]";
+    }
+    if (t.getKind() == TypeKind.DECLARED) {
+      return ((DeclaredType) t).asElement().getSimpleName().toString();
+    }
+    return t.toString();
+  }
+
+  private static String normalize(String s) {
+    return s.replace("...", "[]").replace(" ", "");
+  }
+
+  static AnnotationMirror find(Element e, String annotation) {
+    for (AnnotationMirror m : e.getAnnotationMirrors()) {
+      if (((TypeElement) m.getAnnotationType().asElement()).getQualifiedName()
+          .contentEquals(annotation)) {
+        return m;
+      }
+    }
+    return null;
+  }
+
+  /** Whether {@code e} carries the annotation with this qualified name. */
+  public static boolean has(Element e, String annotation) {
+    return find(e, annotation) != null;
+  }
+
+  private static Map<String, AnnotationValue> values(AnnotationMirror m) {
+    Map<String, AnnotationValue> out = new HashMap<>();
+    m.getElementValues().forEach((k, v) -> out.put(k.getSimpleName().toString(), v));
+    return out;
+  }
+
+  /** Methods of {@code type} annotated {@code @Primitive}, in declaration order. */
+  public static List<ExecutableElement> primitivesIn(TypeElement type) {
+    List<ExecutableElement> out = new ArrayList<>();
+    for (Element e : type.getEnclosedElements()) {
+      if (e.getKind() == ElementKind.METHOD && has(e, PRIMITIVE)) {
+        out.add((ExecutableElement) e);
+      }
+    }
+    return out;
+  }
+}

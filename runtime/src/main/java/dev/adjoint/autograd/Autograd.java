@@ -1,0 +1,163 @@
+package dev.adjoint.autograd;
+
+import dev.adjoint.tensor.Tensor;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The graph engine behind {@link Tensor#backward()}: records nodes for ops on tracked tensors
+ * and runs their backward functions in reverse topological order, accumulating gradients into
+ * leaf tensors' {@code grad}.
+ */
+public final class Autograd {
+  private Autograd() {}
+
+  /** Whether an op with these inputs should record a node: grad mode on and one input tracked. */
+  public static boolean shouldRecord(Tensor... inputs) {
+    if (!GradMode.isEnabled()) {
+      return false;
+    }
+    for (Tensor t : inputs) {
+      if (t != null && t.requiresGrad()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The gradient edges of a primitive's inputs ({@code Tensor}s and {@code List<Tensor>}s,
+   * flattened in order; untracked ones null), or null when nothing should be recorded: grad mode
+   * is off or no input is tracked. Generated recorders call this first.
+   */
+  public static Tensor[] edges(Object... inputs) {
+    if (!GradMode.isEnabled()) {
+      return null;
+    }
+    List<Tensor> out = new ArrayList<>();
+    boolean any = false;
+    for (Object o : inputs) {
+      if (o instanceof Tensor t) {
+        out.add(edge(t));
+        any |= t.requiresGrad();
+      } else if (o instanceof List<?> list) {
+        for (Object e : list) {
+          Tensor t = (Tensor) e;
+          out.add(edge(t));
+          any |= t != null && t.requiresGrad();
+        }
+      } else if (o == null) {
+        out.add(null);
+      } else {
+        throw new IllegalArgumentException("edges: expected Tensor or List<Tensor>, got "
+            + o.getClass().getName());
+      }
+    }
+    return any ? out.toArray(new Tensor[0]) : null;
+  }
+
+  /** The input if it is tracked, else null: what a node keeps as its gradient edge. */
+  public static Tensor edge(Tensor t) {
+    return t != null && t.requiresGrad() ? t : null;
+  }
+
+  /** {@code sum + g}, where null means zero: how generated code accumulates gradients. */
+  public static Tensor accumulate(Tensor sum, Tensor g) {
+    if (g == null) {
+      return sum;
+    }
+    return sum == null ? g : sum.add(g);
+  }
+
+  /**
+   * Runs backward from {@code root}: {@code gradient} is d(something)/d(root), and may be null
+   * only for a one-element root (then it is 1).
+   */
+  public static void backward(Tensor root, Tensor gradient, boolean retainGraph) {
+    if (!root.requiresGrad()) {
+      throw new IllegalStateException("backward: the tensor does not require grad and has no"
+          + " gradient function; call requiresGrad_(true) on an input before computing it");
+    }
+    if (gradient == null) {
+      if (root.numel() != 1) {
+        throw new IllegalArgumentException("backward: a gradient can be implicitly created only"
+            + " for one-element outputs; this output has shape " + Arrays.toString(root.shape())
+            + ", pass backward(gradient) with a tensor of that shape");
+      }
+      gradient = root.onesLike();
+    } else if (!Arrays.equals(gradient.shape(), root.shape())) {
+      throw new IllegalArgumentException("backward: gradient shape "
+          + Arrays.toString(gradient.shape()) + " does not match the output's shape "
+          + Arrays.toString(root.shape()));
+    }
+    try (GradMode.Scope off = GradMode.noGrad()) {
+      Node start = root.gradFn();
+      if (start == null) {
+        root.accumulateGrad(gradient);
+        return;
+      }
+      List<Node> order = topologicalOrder(start);
+      Map<Node, Tensor> pending = new IdentityHashMap<>();
+      pending.put(start, gradient);
+      for (Node node : order) {
+        Tensor g = pending.remove(node);
+        if (g == null) {
+          continue; // no gradient reached this node (all paths were cut)
+        }
+        Tensor[] grads = node.run(g);
+        for (int i = 0; i < node.inputCount(); i++) {
+          Tensor input = node.input(i);
+          Tensor gi = grads[i];
+          if (input == null || gi == null) {
+            continue;
+          }
+          Node next = input.gradFn();
+          if (next != null) {
+            pending.merge(next, gi, Tensor::add);
+          } else if (input.requiresGrad()) {
+            input.accumulateGrad(gi);
+          }
+        }
+      }
+      if (!retainGraph) {
+        for (Node node : order) {
+          node.markReleased();
+        }
+      }
+    }
+  }
+
+  /** Nodes reachable from {@code start}, each before every node it sends gradients to. */
+  private static List<Node> topologicalOrder(Node start) {
+    List<Node> postOrder = new ArrayList<>();
+    Set<Node> seen = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    // Iterative DFS: deep graphs (long loops) must not overflow the stack.
+    Deque<Object[]> stack = new ArrayDeque<>();
+    stack.push(new Object[] {start, 0});
+    seen.add(start);
+    while (!stack.isEmpty()) {
+      Object[] frame = stack.peek();
+      Node node = (Node) frame[0];
+      int i = (Integer) frame[1];
+      if (i < node.inputCount()) {
+        frame[1] = i + 1;
+        Tensor input = node.input(i);
+        Node next = input == null ? null : input.gradFn();
+        if (next != null && seen.add(next)) {
+          stack.push(new Object[] {next, 0});
+        }
+      } else {
+        stack.pop();
+        postOrder.add(node);
+      }
+    }
+    java.util.Collections.reverse(postOrder);
+    return postOrder;
+  }
+}
