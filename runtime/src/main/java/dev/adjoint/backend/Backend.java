@@ -66,6 +66,20 @@ public interface Backend {
   /** {@code dst[i][j][k] = src[i][index[i][j][k]][k]} for {@code dim = 1}, and so on. */
   void gather(Tensor src, int dim, Tensor index, Tensor dst);
 
+  /**
+   * {@code dst[..., index[i], ...] += source[..., i, ...]} along {@code dim}, in place; repeated
+   * indices accumulate (bool: logical or). {@code dst} and {@code source} are contiguous, of one
+   * dtype, with equal sizes outside {@code dim}; indices already checked and wrapped into range.
+   */
+  void indexAdd(Tensor dst, int dim, Tensor index, Tensor source);
+
+  /**
+   * {@code dst[i][index[i][j][k]][k] += src[i][j][k]} for {@code dim = 1}, and so on, over the
+   * positions of {@code index}, in place; repeated indices accumulate (bool: logical or).
+   * {@code dst} and {@code src} have one dtype; indices already checked to be in range.
+   */
+  void scatterAdd(Tensor dst, int dim, Tensor index, Tensor src);
+
   /** Copies a contiguous tensor's elements to the host as a Java array of its dtype. */
   Object toHostArray(Tensor contiguous);
 

@@ -51,9 +51,16 @@ public enum DType {
     return a.ordinal() >= b.ordinal() ? a : b;
   }
 
-  /** Whether a value of type {@code from} may be written into a tensor of type {@code to} in place. */
+  /**
+   * Whether a value of type {@code from} may be written into a tensor of type {@code to} in place,
+   * as {@code torch.can_cast}: not floating into integer or bool, not non-bool into bool; float64
+   * into float32 is allowed (same category).
+   */
   public static boolean canCast(DType from, DType to) {
-    return from.ordinal() <= to.ordinal();
+    if (from.isFloatingPoint() && !to.isFloatingPoint()) {
+      return false;
+    }
+    return from == BOOL || to != BOOL;
   }
 
   /** The dtype for a safetensors header string, or {@code null} when Adjoint does not support it. */

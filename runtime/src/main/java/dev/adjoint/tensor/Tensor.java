@@ -1,5 +1,7 @@
 package dev.adjoint.tensor;
 
+import dev.adjoint.autograd.Autograd;
+import dev.adjoint.autograd.Node;
 import dev.adjoint.backend.Backend;
 import dev.adjoint.backend.Backends;
 import dev.adjoint.backend.BinaryOp;
@@ -35,6 +37,11 @@ public final class Tensor {
   private final int[] strides;
   private final int offset;
   private final int numel;
+
+  // Autograd state: mutable, unlike the layout above.
+  private boolean requiresGrad;
+  private Tensor grad;
+  private Node gradFn;
 
   private Tensor(Storage storage, int[] shape, int[] strides, int offset) {
     this.storage = storage;
@@ -114,6 +121,7 @@ public final class Tensor {
 
   /** The size of dimension {@code dim} (negative counts from the end). */
   public int size(int dim) {
+    requireDims("size");
     return shape[Shapes.dim("size", dim, shape.length)];
   }
 
@@ -142,8 +150,11 @@ public final class Tensor {
     return numel;
   }
 
-  /** Whether the elements are laid out densely in row-major order. */
+  /** Whether the elements are laid out densely in row-major order (always, when empty). */
   public boolean isContiguous() {
+    if (numel == 0) {
+      return true;
+    }
     int expected = 1;
     for (int d = shape.length - 1; d >= 0; d--) {
       if (shape[d] != 1 && strides[d] != expected) {
@@ -152,6 +163,104 @@ public final class Tensor {
       expected *= shape[d];
     }
     return true;
+  }
+
+  // ================================================================== autograd
+
+  /** Whether gradients are computed for this tensor ({@code requires_grad}). */
+  public boolean requiresGrad() {
+    return requiresGrad;
+  }
+
+  /**
+   * Asks for this leaf's gradient to be accumulated into {@link #grad()} by
+   * {@link #backward()}; returns this ({@code x.requires_grad_()}).
+   *
+   * @throws IllegalArgumentException for integer or bool tensors, or for a non-leaf asked to stop
+   */
+  public Tensor requiresGrad_(boolean requiresGrad) {
+    if (requiresGrad && !dtype.isFloatingPoint()) {
+      throw new IllegalArgumentException("requiresGrad_: only floating point tensors can require"
+          + " gradients, this one is " + dtype);
+    }
+    if (!requiresGrad && gradFn != null) {
+      throw new IllegalArgumentException("requiresGrad_: this tensor was computed by "
+          + gradFn.name() + "; use detach() to get a tensor outside the graph");
+    }
+    this.requiresGrad = requiresGrad;
+    return this;
+  }
+
+  /** The accumulated gradient, or null before any backward pass reached this leaf. */
+  public Tensor grad() {
+    return grad;
+  }
+
+  /** Replaces the gradient (null clears it, as {@code zero_grad(set_to_none=True)}). */
+  public void setGrad(Tensor grad) {
+    if (grad != null && !Arrays.equals(grad.shape, shape)) {
+      throw new IllegalArgumentException("setGrad: gradient shape " + Shapes.str(grad.shape)
+          + " does not match the tensor's shape " + Shapes.str(shape));
+    }
+    this.grad = grad;
+  }
+
+  /**
+   * Adds {@code g} to this leaf's gradient (the first call stores a copy). Generated backward code
+   * calls this for parameters.
+   */
+  public void accumulateGrad(Tensor g) {
+    if (!Arrays.equals(g.shape, shape)) {
+      throw new IllegalArgumentException("accumulateGrad: gradient shape " + Shapes.str(g.shape)
+          + " does not match the tensor's shape " + Shapes.str(shape));
+    }
+    if (grad == null) {
+      grad = g.to(dtype).clone();
+    } else {
+      grad.add_(g);
+    }
+  }
+
+  /** The node that computed this tensor, or null for a leaf ({@code grad_fn}). */
+  public Node gradFn() {
+    return gradFn;
+  }
+
+  /**
+   * Attaches the node that computed this tensor and marks it as requiring grad. For generated
+   * code and custom ops; a user rarely calls it.
+   */
+  public void setGradFn(Node node) {
+    this.gradFn = node;
+    this.requiresGrad = node != null || requiresGrad;
+  }
+
+  /** True when no recorded op computed this tensor. */
+  public boolean isLeaf() {
+    return gradFn == null;
+  }
+
+  /** Backpropagates from this one-element tensor: {@code loss.backward()}. */
+  public void backward() {
+    Autograd.backward(this, null, false);
+  }
+
+  /** Backpropagates {@code gradient} (d something / d this) from this tensor. */
+  public void backward(Tensor gradient) {
+    Autograd.backward(this, gradient, false);
+  }
+
+  /**
+   * Backpropagates, keeping the graph's saved values when {@code retainGraph} so that another
+   * backward pass can run through it.
+   */
+  public void backward(Tensor gradient, boolean retainGraph) {
+    Autograd.backward(this, gradient, retainGraph);
+  }
+
+  /** The same data outside the graph: shares storage, needs no gradient. */
+  public Tensor detach() {
+    return new Tensor(storage, shape, strides, offset);
   }
 
   // ================================================================== creation
@@ -271,7 +380,7 @@ public final class Tensor {
     }
     float[] values = new float[steps];
     double step = steps > 1 ? (end - start) / (steps - 1) : 0;
-    int half = steps / 2;
+    int half = steps == 1 ? 1 : steps / 2; // one step gives start, as torch.linspace does
     for (int i = 0; i < steps; i++) {
       // Fill from both ends, as PyTorch does, so the last value is exactly end.
       values[i] = (float) (i < half ? start + i * step : end - (steps - 1 - i) * step);
@@ -813,6 +922,7 @@ public final class Tensor {
     }
     Tensor t = this;
     for (int i = 0; i < indices.length; i++) {
+      checkIndex("get", indices[i], i); // names dimension i of this tensor, as PyTorch does
       t = t.select(0, indices[i]);
     }
     return t;
@@ -828,6 +938,14 @@ public final class Tensor {
     return viewOf(remove(shape, d), remove(strides, d), offset + i * strides[d]);
   }
 
+  /** Ops that pick along a dimension cannot be applied to a 0-d tensor, which has none. */
+  private void requireDims(String op) {
+    if (shape.length == 0) {
+      throw new IndexOutOfBoundsException(op + ": cannot be applied to a 0-dim tensor (it has"
+          + " no dimensions)");
+    }
+  }
+
   private int checkIndex(String op, int index, int d) {
     int size = shape[d];
     if (index < -size || index >= size) {
@@ -839,6 +957,7 @@ public final class Tensor {
 
   /** {@code length} elements of dimension {@code dim} from {@code start} (a view). */
   public Tensor narrow(int dim, int start, int length) {
+    requireDims("narrow");
     int d = Shapes.dim("narrow", dim, shape.length);
     int s = start < 0 ? start + shape[d] : start;
     if (s < 0 || length < 0 || s + length > shape[d]) {
@@ -855,6 +974,7 @@ public final class Tensor {
    * means the end; negative values count from the end; out-of-range values are clipped.
    */
   public Tensor slice(int dim, Integer start, Integer stop, int step) {
+    requireDims("slice");
     int d = Shapes.dim("slice", dim, shape.length);
     if (step <= 0) {
       throw new IllegalArgumentException("slice: step must be greater than zero, got " + step);
@@ -902,19 +1022,27 @@ public final class Tensor {
     }
     Tensor t = this;
     int dim = 0;
+    int source = 0; // the dimension of this tensor that the next AT or SLICE consumes
     for (Index c : components) {
       switch (c.kind) {
         case AT -> {
           int size = t.shape[dim];
           if (c.at < -size || c.at >= size) {
             throw new IndexOutOfBoundsException("index: index " + c.at
-                + " is out of bounds for dimension " + dim + " with size " + size);
+                + " is out of bounds for dimension " + source + " with size " + size);
           }
           t = t.select(dim, c.at);
+          source++;
         }
-        case SLICE -> t = t.slice(dim++, c.start, c.stop, c.step);
+        case SLICE -> {
+          t = t.slice(dim++, c.start, c.stop, c.step);
+          source++;
+        }
         case NEW_AXIS -> t = t.unsqueeze(dim++);
-        case ELLIPSIS -> dim += shape.length - consumed;
+        case ELLIPSIS -> {
+          dim += shape.length - consumed;
+          source += shape.length - consumed;
+        }
       }
     }
     return t;
@@ -977,6 +1105,106 @@ public final class Tensor {
     }
     Tensor out = empty(dtype, device(), index.shape);
     backend().gather(this, d, index, out);
+    return out;
+  }
+
+  /**
+   * A copy of this tensor with the slices of {@code source} added at positions {@code index}
+   * along {@code dim} ({@code torch.index_add}, out of place): {@code out[..., index[i], ...] +=
+   * source[..., i, ...]}, repeated indices accumulating (bool: logical or). {@code index} is
+   * int64, 0-d or 1-d, negative values counting from the end; {@code source} has this tensor's
+   * dtype and shape except {@code index.numel()} at {@code dim}.
+   */
+  public Tensor indexAdd(int dim, Tensor index, Tensor source) {
+    Objects.requireNonNull(index, "indexAdd: index");
+    Objects.requireNonNull(source, "indexAdd: source");
+    requireIndexTensor("indexAdd", index);
+    checkSameDevice("indexAdd", index);
+    checkSameDevice("indexAdd", source);
+    int d = Shapes.dim("indexAdd", dim, Math.max(shape.length, 1));
+    if (index.dim() > 1) {
+      throw new IllegalArgumentException("indexAdd: index must be 0-d or 1-d, got shape "
+          + Shapes.str(index.shape));
+    }
+    if (source.dtype != dtype) {
+      throw new IllegalArgumentException("indexAdd: source dtype " + source.dtype
+          + " must match the input's dtype " + dtype);
+    }
+    int[] rows = shape.length == 0 ? new int[] {1} : shape;
+    int[] expected = rows.clone();
+    expected[d] = index.numel();
+    int[] given = source.shape.length == 0 ? new int[] {1} : source.shape;
+    if (!Arrays.equals(given, expected)) {
+      throw new IllegalArgumentException("indexAdd: source shape " + Shapes.str(source.shape)
+          + " must be the input's shape " + Shapes.str(shape) + " with size " + index.numel()
+          + " (the number of indices) at dimension " + d + ", i.e. " + Shapes.str(expected));
+    }
+    long[] idx = index.toLongArray();
+    int size = rows[d];
+    long[] wrapped = new long[idx.length];
+    for (int i = 0; i < idx.length; i++) {
+      if (idx[i] < -size || idx[i] >= size) {
+        throw new IndexOutOfBoundsException("indexAdd: index " + idx[i]
+            + " is out of range for dimension " + d + " with size " + size);
+      }
+      wrapped[i] = idx[i] < 0 ? idx[i] + size : idx[i];
+    }
+    Tensor out = clone();
+    if (wrapped.length > 0 && numel > 0) {
+      backend().indexAdd(out.view(rows), d, fromArray(wrapped, wrapped.length).to(device()),
+          source.contiguous().view(given));
+    }
+    return out;
+  }
+
+  /**
+   * A copy of this tensor with {@code src} added at the positions {@code index} gives
+   * ({@code torch.scatter_add}, out of place): {@code out[i][index[i][j]] += src[i][j]} for
+   * {@code dim = 1}, and so on for other dims, repeated indices accumulating (bool: logical or).
+   * {@code index} is int64 with as many dimensions as this tensor and {@code src}, and sizes no
+   * larger than {@code src}'s, nor than this tensor's outside {@code dim}; {@code src} has this
+   * tensor's dtype. Only the part of {@code src} that {@code index} covers is used.
+   */
+  public Tensor scatterAdd(int dim, Tensor index, Tensor src) {
+    Objects.requireNonNull(index, "scatterAdd: index");
+    Objects.requireNonNull(src, "scatterAdd: src");
+    requireIndexTensor("scatterAdd", index);
+    checkSameDevice("scatterAdd", index);
+    checkSameDevice("scatterAdd", src);
+    int d = Shapes.dim("scatterAdd", dim, Math.max(shape.length, 1));
+    if (src.dtype != dtype) {
+      throw new IllegalArgumentException("scatterAdd: src dtype " + src.dtype
+          + " must match the input's dtype " + dtype);
+    }
+    if (index.dim() != shape.length || src.dim() != shape.length) {
+      throw new IllegalArgumentException("scatterAdd: index " + Shapes.str(index.shape)
+          + " and src " + Shapes.str(src.shape) + " must have as many dimensions as the input "
+          + Shapes.str(shape));
+    }
+    for (int i = 0; i < shape.length; i++) {
+      if (index.shape[i] > src.shape[i]) {
+        throw new IllegalArgumentException("scatterAdd: index size " + index.shape[i]
+            + " at dimension " + i + " exceeds src's size " + src.shape[i] + " (index "
+            + Shapes.str(index.shape) + ", src " + Shapes.str(src.shape) + ")");
+      }
+      if (i != d && index.shape[i] > shape[i]) {
+        throw new IllegalArgumentException("scatterAdd: index size " + index.shape[i]
+            + " at dimension " + i + " exceeds the input's size " + shape[i] + " (index "
+            + Shapes.str(index.shape) + ", input " + Shapes.str(shape) + ")");
+      }
+    }
+    long[] idx = index.toLongArray();
+    int size = shape.length == 0 ? 1 : shape[d];
+    for (long v : idx) {
+      if (v < 0 || v >= size) {
+        throw new IndexOutOfBoundsException("scatterAdd: index " + v
+            + " is out of bounds for dimension " + d + " with size " + size);
+      }
+    }
+    Tensor out = clone();
+    if (idx.length > 0) {
+      backend().scatterAdd(out, d, index, src);
+    }
     return out;
   }
 
@@ -1131,13 +1359,14 @@ public final class Tensor {
         throw new IllegalArgumentException("stack: expects each tensor to be equal size, but got "
             + Shapes.str(s) + " at entry 0 and " + Shapes.str(t.shape) + " at entry " + i);
       }
-      lifted.add(t.unsqueeze(dim));
+      lifted.add(t.unsqueeze(Shapes.dim("stack", dim, s.length + 1)));
     }
     return cat(lifted, Shapes.dim("stack", dim, s.length + 1));
   }
 
   /** Splits into views of {@code splitSize} along {@code dim}; the last may be smaller. */
   public List<Tensor> split(int splitSize, int dim) {
+    requireDims("split");
     int d = Shapes.dim("split", dim, shape.length);
     if (splitSize <= 0) {
       throw new IllegalArgumentException("split: split size must be positive, got " + splitSize);
@@ -1154,6 +1383,7 @@ public final class Tensor {
 
   /** Splits into views of the given sizes along {@code dim}; they must add up to its size. */
   public List<Tensor> split(int[] sizes, int dim) {
+    requireDims("split");
     int d = Shapes.dim("split", dim, shape.length);
     long sum = 0;
     for (int s : sizes) {
@@ -1178,6 +1408,7 @@ public final class Tensor {
 
   /** Splits into {@code chunks} nearly equal views along {@code dim}. */
   public List<Tensor> chunk(int chunks, int dim) {
+    requireDims("chunk");
     if (chunks <= 0) {
       throw new IllegalArgumentException("chunk: number of chunks must be positive, got "
           + chunks);
@@ -1260,6 +1491,10 @@ public final class Tensor {
 
   /** {@code this ** exponent}; integer tensors stay integer. */
   public Tensor pow(long exponent) {
+    if (exponent < 0 && !dtype.isFloatingPoint()) {
+      throw new IllegalArgumentException("pow: integers to negative integer powers are not"
+          + " allowed (" + dtype + " tensor ** " + exponent + "); use pow(" + exponent + ".0)");
+    }
     return binary(BinaryOp.POW, "pow", intScalar(exponent), null);
   }
 
@@ -1434,6 +1669,11 @@ public final class Tensor {
     }
     boolean integral = (Double.isInfinite(min) || min == Math.rint(min))
         && (Double.isInfinite(max) || max == Math.rint(max));
+    if (inPlace && dtype == DType.INT64 && !integral) {
+      throw new IllegalArgumentException("clamp_: result type " + DType.FLOAT32
+          + " can't be cast to the desired output type " + dtype + " (bounds " + min + ", "
+          + max + ")");
+    }
     if (!inPlace && dtype == DType.INT64 && !integral) {
       return toFloat().clampTo(min, max, false);
     }
@@ -1452,6 +1692,11 @@ public final class Tensor {
     return binary(BinaryOp.ADD, "add_", floatScalar(value), this);
   }
 
+  /** {@code this += value} in place; an integer scalar keeps integer tensors valid targets. */
+  public Tensor add_(long value) {
+    return binary(BinaryOp.ADD, "add_", intScalar(value), this);
+  }
+
   /** {@code this += alpha * other} in place. */
   public Tensor add_(Tensor other, double alpha) {
     return add_(other.mul(alpha));
@@ -1467,6 +1712,11 @@ public final class Tensor {
     return binary(BinaryOp.SUB, "sub_", floatScalar(value), this);
   }
 
+  /** {@code this -= value} in place. */
+  public Tensor sub_(long value) {
+    return binary(BinaryOp.SUB, "sub_", intScalar(value), this);
+  }
+
   /** {@code this *= other} in place. */
   public Tensor mul_(Tensor other) {
     return binary(BinaryOp.MUL, "mul_", other, this);
@@ -1475,6 +1725,11 @@ public final class Tensor {
   /** {@code this *= value} in place. */
   public Tensor mul_(double value) {
     return binary(BinaryOp.MUL, "mul_", floatScalar(value), this);
+  }
+
+  /** {@code this *= value} in place. */
+  public Tensor mul_(long value) {
+    return binary(BinaryOp.MUL, "mul_", intScalar(value), this);
   }
 
   /** {@code this /= other} in place (floating tensors only). */
@@ -2029,7 +2284,10 @@ public final class Tensor {
   public boolean allClose(Tensor other, double rtol, double atol) {
     Tensor a = toDouble();
     Tensor b = other.toDouble();
-    Tensor ok = a.sub(b).abs().le(b.abs().mul(rtol).add(atol));
+    Tensor diff = a.sub(b).abs();
+    // Equal infinities are close; otherwise an infinite difference never is (torch.isclose).
+    Tensor ok = a.eq(b).logicalOr(diff.le(b.abs().mul(rtol).add(atol))
+        .logicalAnd(diff.lt(Double.POSITIVE_INFINITY)));
     return ok.logicalNot().sum().itemLong() == 0;
   }
 

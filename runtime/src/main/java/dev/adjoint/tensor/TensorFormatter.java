@@ -87,7 +87,12 @@ final class TensorFormatter {
       if (!defaultDtype) {
         suffixes.add("dtype=" + t.dtype());
       }
-      body = tensorStr(t.cpu(), "tensor(".length());
+      body = tensorStr(t.detach().cpu(), "tensor(".length());
+    }
+    if (t.gradFn() != null) {
+      suffixes.add("grad_fn=<" + t.gradFn().name() + ">");
+    } else if (t.requiresGrad()) {
+      suffixes.add("requires_grad=True");
     }
     return addSuffixes("tensor(" + body, suffixes, "tensor(".length());
   }

@@ -322,4 +322,88 @@ public final class CpuBackend implements Backend {
       }
     }
   }
+
+  @Override
+  public void indexAdd(Tensor dst, int dim, Tensor index, Tensor source) {
+    int[] shape = dst.shape();
+    int outer = 1;
+    for (int d = 0; d < dim; d++) {
+      outer *= shape[d];
+    }
+    int inner = 1;
+    for (int d = dim + 1; d < shape.length; d++) {
+      inner *= shape[d];
+    }
+    Tensor ix = index.contiguous();
+    long[] idx = storage(ix).longs();
+    int io = ix.storageOffset();
+    int m = index.numel();
+    int size = shape[dim];
+    Object from = array(source);
+    Object to = array(dst);
+    int s0 = source.storageOffset();
+    int d0 = dst.storageOffset();
+    for (int o = 0; o < outer; o++) {
+      for (int i = 0; i < m; i++) {
+        addRange(from, s0 + (o * m + i) * inner, to, d0 + (o * size + (int) idx[io + i]) * inner,
+            inner);
+      }
+    }
+  }
+
+  @Override
+  public void scatterAdd(Tensor dst, int dim, Tensor index, Tensor src) {
+    Tensor ix = index.contiguous();
+    long[] idx = storage(ix).longs();
+    int io = ix.storageOffset();
+    int[] shape = index.shape();
+    int[] srcStrides = src.strides();
+    int[] dstStrides = dst.strides();
+    Object from = array(src);
+    Object to = array(dst);
+    int n = index.numel();
+    int nd = shape.length;
+    int[] pos = new int[nd];
+    for (int e = 0; e < n; e++) {
+      int so = src.storageOffset();
+      int dOff = dst.storageOffset();
+      for (int d = 0; d < nd; d++) {
+        so += pos[d] * srcStrides[d];
+        dOff += (d == dim ? (int) idx[io + e] : pos[d]) * dstStrides[d];
+      }
+      addRange(from, so, to, dOff, 1);
+      for (int d = nd - 1; d >= 0; d--) {
+        if (++pos[d] < shape[d]) {
+          break;
+        }
+        pos[d] = 0;
+      }
+    }
+  }
+
+  /** {@code to[t + i] += from[f + i]} for {@code i < n}, arrays of one element type. */
+  private static void addRange(Object from, int f, Object to, int t, int n) {
+    if (to instanceof float[] b) {
+      float[] a = (float[]) from;
+      for (int i = 0; i < n; i++) {
+        b[t + i] += a[f + i];
+      }
+    } else if (to instanceof double[] b) {
+      double[] a = (double[]) from;
+      for (int i = 0; i < n; i++) {
+        b[t + i] += a[f + i];
+      }
+    } else if (to instanceof long[] b) {
+      long[] a = (long[]) from;
+      for (int i = 0; i < n; i++) {
+        b[t + i] += a[f + i];
+      }
+    } else {
+      boolean[] b = (boolean[]) to;
+      boolean[] a = (boolean[]) from;
+      for (int i = 0; i < n; i++) {
+        b[t + i] |= a[f + i];
+      }
+    }
+  }
 }

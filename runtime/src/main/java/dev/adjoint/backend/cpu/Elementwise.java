@@ -99,7 +99,11 @@ final class Elementwise {
         for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) { o[oi] = Math.max(a[ai], 0L); }
       }
       case CLAMP -> {
-        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) { o[oi] = (long) Math.min(Math.max((double) a[ai], lo), hi); }
+        // Bounds are whole here (or infinite, which the casts saturate); comparing as longs keeps
+        // values beyond 2^53 exact.
+        long l = (long) lo;
+        long h = (long) hi;
+        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) { o[oi] = Math.min(Math.max(a[ai], l), h); }
       }
       default -> throw new IllegalStateException(op + " has no int64 kernel; it is computed in float32");
     }
@@ -304,7 +308,11 @@ final class Elementwise {
     }
   }
 
-  /** {@code base ** exp} in int64 with wrap-around, by squaring; negative exponents are refused. */
+  /**
+   * {@code base ** exp} in int64 with wrap-around, by squaring. A negative exponent gives the
+   * truncated {@code 1 / base^|exp|} as PyTorch's integer kernel does: 1 for base 1, +-1 for base
+   * -1, else 0 (a negative scalar exponent is refused before it gets here).
+   */
   static long powExact(long base, long exp) {
     if (exp < 0) {
       if (base == 1) {
@@ -313,8 +321,7 @@ final class Elementwise {
       if (base == -1) {
         return (exp & 1) == 0 ? 1 : -1;
       }
-      throw new ArithmeticException(
-          "pow: integers to negative integer powers are not allowed (" + base + " ** " + exp + ")");
+      return 0;
     }
     long result = 1;
     while (exp > 0) {

@@ -113,8 +113,10 @@ final class Reductions {
           double d = row[i] - mean;
           ss += d * d;
         }
-        double dof = n - param;
-        return new double[] {dof <= 0 ? Double.NaN : ss / dof, 0};
+        // As PyTorch: divide by max(0, n - correction), so too few elements give inf (or NaN
+        // when every deviation is zero), never a silent NaN for a nonzero spread.
+        double dof = Math.max(0, n - param);
+        return new double[] {ss / dof, 0};
       }
       case LOGSUMEXP: {
         double m = Double.NEGATIVE_INFINITY;

@@ -1,0 +1,735 @@
+package dev.adjoint.processor.model;
+
+import com.sun.source.tree.AssignmentTree;
+import com.sun.source.tree.BlockTree;
+import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.EnhancedForLoopTree;
+import com.sun.source.tree.ExpressionStatementTree;
+import com.sun.source.tree.ExpressionTree;
+import com.sun.source.tree.ForLoopTree;
+import com.sun.source.tree.IdentifierTree;
+import com.sun.source.tree.IfTree;
+import com.sun.source.tree.LiteralTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.ParenthesizedTree;
+import com.sun.source.tree.ReturnTree;
+import com.sun.source.tree.StatementTree;
+import com.sun.source.tree.Tree;
+import com.sun.source.tree.TypeCastTree;
+import com.sun.source.tree.VariableTree;
+import com.sun.source.util.SourcePositions;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.TreeScanner;
+import com.sun.source.util.Trees;
+import dev.adjoint.processor.Message;
+import dev.adjoint.processor.Reporter;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeMap;
+import javax.lang.model.element.Element;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.ArrayType;
+import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
+
+/**
+ * Turns a validated {@code @Forward} body into A-normal form: every tensor-valued subexpression
+ * becomes its own statement with a fresh name, non-tensor code is kept as source text (with
+ * {@code this} spelled {@code self}), and every {@code return} is moved into tail position.
+ * Semantic errors (calls that cannot be differentiated, writes to parameters) are reported here.
+ */
+public final class IrBuilder {
+  static final String FORWARD = "dev.adjoint.annotations.Forward";
+  static final String LAYER = "dev.adjoint.annotations.Layer";
+
+  private final Trees trees;
+  private final RuleTable rules;
+  private final Reporter reporter;
+
+  private CompilationUnitTree unit;
+  private CharSequence source;
+  private TypeElement owner;
+  private ExecutableElement method;
+  private LayerInfo layer;
+  private boolean isStatic;
+  private Set<String> used;
+  private int temps;
+  private final List<String> tensorLocals = new ArrayList<>();
+  private String fileName;
+
+  public IrBuilder(Trees trees, RuleTable rules, Reporter reporter) {
+    this.trees = trees;
+    this.rules = rules;
+    this.reporter = reporter;
+  }
+
+  /**
+   * Models {@code method} (declared in {@code owner}; {@code layer} is null for a static function
+   * outside a layer), or returns null after reporting errors.
+   */
+  public ForwardModel build(ExecutableElement method, TypeElement owner, LayerInfo layer) {
+    TreePath path = trees.getPath(method);
+    this.unit = path.getCompilationUnit();
+    this.method = method;
+    this.owner = owner;
+    this.layer = layer;
+    this.isStatic = method.getModifiers().contains(Modifier.STATIC);
+    this.temps = 0;
+    this.tensorLocals.clear();
+    String uri = unit.getSourceFile().getName();
+    this.fileName = uri.substring(Math.max(uri.lastIndexOf('/'), uri.lastIndexOf('\\')) + 1);
+    try {
+      this.source = unit.getSourceFile().getCharContent(true);
+    } catch (IOException e) {
+      reporter.error(method, Message.INTERNAL, method.getSimpleName(), e);
+      return null;
+    }
+    MethodTree tree = (MethodTree) path.getLeaf();
+    used = identifiers(tree);
+    used.addAll(List.of("self", "saved", "out", "g"));
+    List<ForwardModel.Param> params = new ArrayList<>();
+    for (VariableElement p : method.getParameters()) {
+      boolean tensor = RuleTable.isTensor(p.asType());
+      params.add(new ForwardModel.Param(p.getSimpleName().toString(), p.asType(), tensor));
+      if (tensor) {
+        tensorLocals.add(p.getSimpleName().toString());
+      }
+    }
+    int before = reporter.errorCount();
+    List<Stmt> body = new ArrayList<>();
+    TreePath bodyPath = new TreePath(path, tree.getBody());
+    for (StatementTree s : tree.getBody().getStatements()) {
+      statement(new TreePath(bodyPath, s), body, false);
+    }
+    if (reporter.errorCount() != before) {
+      return null;
+    }
+    return new ForwardModel(owner, method, isStatic, params, tailReturns(body),
+        List.copyOf(new LinkedHashSet<>(tensorLocals)));
+  }
+
+  // ------------------------------------------------------------------ statements
+
+  private void statement(TreePath path, List<Stmt> out, boolean inLoop) {
+    Tree t = path.getLeaf();
+    switch (t.getKind()) {
+      case BLOCK -> {
+        for (StatementTree s : ((BlockTree) t).getStatements()) {
+          statement(new TreePath(path, s), out, inLoop);
+        }
+      }
+      case VARIABLE -> {
+        line(t, out);
+        VariableTree v = (VariableTree) t;
+        Element e = trees.getElement(path);
+        if (RuleTable.isTensor(e.asType())) {
+          String name = v.getName().toString();
+          tensorLocals.add(name);
+          if (v.getInitializer() == null) {
+            out.add(new Stmt.Plain("Tensor " + name + " = null;"));
+          } else {
+            expression(new TreePath(path, v.getInitializer()), name, true, out);
+          }
+        } else {
+          out.add(new Stmt.Plain(text(path)));
+        }
+      }
+      case EXPRESSION_STATEMENT -> {
+        line(t, out);
+        ExpressionTree e = ((ExpressionStatementTree) t).getExpression();
+        TreePath ep = new TreePath(path, e);
+        if (e instanceof AssignmentTree a) {
+          assignment(ep, a, out);
+        } else if (e instanceof MethodInvocationTree call && isInPlaceTensorCall(ep, call)) {
+          String name = calleeName(call);
+          reporter.error(t, unit, Message.IN_PLACE, name, name.substring(0, name.length() - 1));
+        } else {
+          out.add(new Stmt.Plain(text(path)));
+        }
+      }
+      case IF -> {
+        IfTree i = (IfTree) t;
+        line(t, out);
+        List<Stmt> then = new ArrayList<>();
+        statement(new TreePath(path, i.getThenStatement()), then, inLoop);
+        List<Stmt> otherwise = new ArrayList<>();
+        if (i.getElseStatement() != null) {
+          statement(new TreePath(path, i.getElseStatement()), otherwise, inLoop);
+        }
+        out.add(new Stmt.If(strip(text(new TreePath(path, i.getCondition()))), then, otherwise));
+      }
+      case FOR_LOOP -> {
+        ForLoopTree f = (ForLoopTree) t;
+        line(t, out);
+        for (StatementTree s : f.getInitializer()) {
+          if (s instanceof VariableTree v && RuleTable.isTensor(
+              trees.getElement(new TreePath(path, s)).asType())) {
+            reporter.error(v, unit, Message.UNSUPPORTED, "a tensor in a for-loop header");
+          }
+        }
+        String init = span(path, f.getInitializer());
+        String cond = f.getCondition() == null ? "" : text(new TreePath(path, f.getCondition()));
+        String update = span(path, f.getUpdate());
+        if (init.endsWith(";")) {
+          init = init.substring(0, init.length() - 1);
+        }
+        List<Stmt> body = new ArrayList<>();
+        statement(new TreePath(path, f.getStatement()), body, true);
+        out.add(new Stmt.For(init, cond, update, body));
+      }
+      case ENHANCED_FOR_LOOP -> {
+        EnhancedForLoopTree f = (EnhancedForLoopTree) t;
+        line(t, out);
+        TypeMirror type = trees.getElement(new TreePath(path, f.getVariable())).asType();
+        if (RuleTable.isTensor(type)) {
+          reporter.error(t, unit, Message.UNSUPPORTED,
+              "a loop over tensors (index them in a counted loop instead)");
+          return;
+        }
+        List<Stmt> body = new ArrayList<>();
+        statement(new TreePath(path, f.getStatement()), body, true);
+        out.add(new Stmt.ForEach(type, f.getVariable().getName().toString(),
+            text(new TreePath(path, f.getExpression())), body));
+      }
+      case RETURN -> {
+        line(t, out);
+        if (inLoop) {
+          reporter.error(t, unit, Message.RETURN_IN_LOOP);
+          return;
+        }
+        ReturnTree r = (ReturnTree) t;
+        Operand value = expression(new TreePath(path, r.getExpression()), null, false, out);
+        if (value != null) {
+          out.add(new Stmt.Return(value));
+        }
+      }
+      case THROW, ASSERT -> {
+        line(t, out);
+        out.add(new Stmt.Plain(text(path)));
+      }
+      case EMPTY_STATEMENT -> { }
+      default -> {
+        // Reported by the validator (loops, try, switch, ...); nothing to model.
+      }
+    }
+  }
+
+  private void assignment(TreePath path, AssignmentTree a, List<Stmt> out) {
+    TreePath lhs = new TreePath(path, a.getVariable());
+    Element target = trees.getElement(lhs);
+    boolean tensor = target != null && RuleTable.isTensor(target.asType());
+    if (target != null && target.getKind() == ElementKind.FIELD) {
+      if (layer != null && layer.kindOf(target.getSimpleName().toString())
+          == LayerInfo.Kind.PARAM) {
+        reporter.error(a, unit, Message.PARAM_WRITE, target.getSimpleName());
+        return;
+      }
+      out.add(new Stmt.Plain(text(path.getParentPath())));
+      return;
+    }
+    if (!tensor) {
+      out.add(new Stmt.Plain(text(path.getParentPath())));
+      return;
+    }
+    String name = target.getSimpleName().toString();
+    tensorLocals.add(name);
+    expression(new TreePath(path, a.getExpression()), name, false, out);
+  }
+
+  private void line(Tree t, List<Stmt> out) {
+    SourcePositions sp = trees.getSourcePositions();
+    long start = sp.getStartPosition(unit, t);
+    long end = sp.getEndPosition(unit, t);
+    long line = unit.getLineMap().getLineNumber(start);
+    String text = source.subSequence((int) start, (int) Math.max(start, end)).toString();
+    int nl = text.indexOf('\n');
+    String first = (nl >= 0 ? text.substring(0, nl) : text).strip();
+    if (t instanceof IfTree || t instanceof ForLoopTree || t instanceof EnhancedForLoopTree) {
+      int brace = first.indexOf('{');
+      first = brace >= 0 ? first.substring(0, brace).strip() : first;
+    } else if (nl >= 0) {
+      first = first + " ...";
+    }
+    out.add(new Stmt.Line(fileName, line, first));
+  }
+
+  // ------------------------------------------------------------------ expressions
+
+  /**
+   * Reduces a tensor expression to statements, putting its value in {@code target} when given;
+   * returns the operand holding the value, or null after an error.
+   */
+  private Operand expression(TreePath path, String target, boolean declare, List<Stmt> out) {
+    ExpressionTree e = (ExpressionTree) path.getLeaf();
+    while (e instanceof ParenthesizedTree || e instanceof TypeCastTree) {
+      e = e instanceof ParenthesizedTree p ? p.getExpression() : ((TypeCastTree) e).getExpression();
+      path = new TreePath(path, e);
+    }
+    TypeMirror type = trees.getTypeMirror(path);
+    if (type == null || !RuleTable.isTensor(type)) {
+      Operand v = value(path);
+      if (target != null) {
+        reporter.error(e, unit, Message.UNSUPPORTED, "assigning a non-tensor to a tensor");
+      }
+      return v;
+    }
+    Operand result;
+    if (e instanceof IdentifierTree || e instanceof MemberSelectTree) {
+      result = reference(path);
+      if (result == null) {
+        return null;
+      }
+      if (target != null) {
+        out.add(new Stmt.Assign(target, declare, result));
+        return new Operand.Var(target);
+      }
+      return result;
+    }
+    if (e instanceof MethodInvocationTree call) {
+      return call(path, call, target, declare, out);
+    }
+    reporter.error(e, unit, Message.UNSUPPORTED, "this tensor expression (" + e.getKind() + ")");
+    return null;
+  }
+
+  /** A tensor-typed name: a local, a parameter field, or another tensor field. */
+  private Operand reference(TreePath path) {
+    Element el = trees.getElement(path);
+    if (el == null) {
+      return null;
+    }
+    String name = el.getSimpleName().toString();
+    if (el.getKind() == ElementKind.FIELD) {
+      if (el.getModifiers().contains(Modifier.STATIC)) {
+        return new Operand.Constant(text(path));
+      }
+      if (layer != null && layer.kindOf(name) == LayerInfo.Kind.PARAM
+          && isOwnMember(path)) {
+        return new Operand.Param(name);
+      }
+      return new Operand.Constant(text(path));
+    }
+    return new Operand.Var(name);
+  }
+
+  private boolean isOwnMember(TreePath path) {
+    Tree t = path.getLeaf();
+    if (t instanceof IdentifierTree) {
+      return true;
+    }
+    ExpressionTree recv = ((MemberSelectTree) t).getExpression();
+    return recv instanceof IdentifierTree id && id.getName().contentEquals("this");
+  }
+
+  private Operand call(TreePath path, MethodInvocationTree call, String target, boolean declare,
+      List<Stmt> out) {
+    Element el = trees.getElement(path);
+    if (!(el instanceof ExecutableElement m)) {
+      reporter.error(call, unit, Message.UNSUPPORTED, "this call");
+      return null;
+    }
+    String dest = target != null ? target : fresh();
+    if (target == null) {
+      tensorLocals.add(dest);
+    }
+    boolean declareDest = target == null || declare;
+    ExpressionTree select = call.getMethodSelect();
+    TreePath receiverPath = select instanceof MemberSelectTree ms
+        ? new TreePath(new TreePath(path, select), ms.getExpression())
+        : null;
+    // 1. A primitive of the rule table.
+    var prim = rules.primitive(m);
+    if (prim.isPresent()) {
+      Primitive p = prim.get();
+      List<Operand> args = new ArrayList<>();
+      if (p.isInstance()) {
+        if (receiverPath == null) {
+          reporter.error(call, unit, Message.UNSUPPORTED, "calling a primitive on 'this'");
+          return null;
+        }
+        args.add(expression(receiverPath, null, false, out));
+      }
+      args.addAll(arguments(path, call, m, out));
+      if (args.contains(null)) {
+        return null;
+      }
+      if (!p.differentiable()) {
+        out.add(new Stmt.Cut(dest, declareDest, callCode(p, m, args)));
+        return new Operand.Var(dest);
+      }
+      for (int i = 0; i < p.inputs().size(); i++) {
+        Input in = p.inputs().get(i);
+        if (in.kind() != Input.Kind.VALUE && !p.nondifferentiable().contains(in.name())
+            && p.rule(in.name()) == null) {
+          reporter.error(call, unit, Message.MISSING_ADJOINT, p.describe(), in.name(),
+              m.getSimpleName(), in.name(), p.rules().getQualifiedName(), in.name());
+          return null;
+        }
+      }
+      out.add(new Stmt.Prim(dest, declareDest, p, args));
+      return new Operand.Var(dest);
+    }
+    // 2. A @Forward method: this layer's own, a sub-layer's, or a static function.
+    ExecutableElement forward = m;
+    if (!RuleTable.has(m, FORWARD) && m.getSimpleName().contentEquals("call")
+        && receiverPath != null) {
+      forward = singleForward(trees.getTypeMirror(receiverPath));
+    }
+    if (forward != null && RuleTable.has(forward, FORWARD)) {
+      if (forward.equals(method)) {
+        reporter.error(call, unit, Message.RECURSION, method.getSimpleName());
+        return null;
+      }
+      TypeElement calleeOwner = (TypeElement) forward.getEnclosingElement();
+      Operand.Value layerOperand = null;
+      if (!forward.getModifiers().contains(Modifier.STATIC)) {
+        if (receiverPath == null || isThis(receiverPath.getLeaf())) {
+          layerOperand = new Operand.Value("self", owner.asType(), false);
+        } else {
+          TypeMirror rt = trees.getTypeMirror(receiverPath);
+          if (rt.getKind() != TypeKind.DECLARED
+              || !RuleTable.has(((DeclaredType) rt).asElement(), LAYER)) {
+            reporter.error(call, unit, Message.UNSUPPORTED, "calling a layer through a type"
+                + " that is not its @Layer class (declare the field with the layer's class)");
+            return null;
+          }
+          calleeOwner = (TypeElement) ((DeclaredType) rt).asElement();
+          layerOperand = (Operand.Value) value(receiverPath);
+        }
+      }
+      List<Operand> args = arguments(path, call, forward, out);
+      if (args.contains(null)) {
+        return null;
+      }
+      out.add(new Stmt.Call(dest, declareDest, layerOperand, calleeOwner, forward, args));
+      return new Operand.Var(dest);
+    }
+    // 3. Anything else must not touch tensors, except factories that take none.
+    boolean tensorInputs = receiverPath != null
+        && RuleTable.isTensor(trees.getTypeMirror(receiverPath));
+    for (ExpressionTree a : call.getArguments()) {
+      TypeMirror at = trees.getTypeMirror(new TreePath(path, a));
+      tensorInputs |= at != null && (RuleTable.isTensor(at) || RuleTable.isTensorList(at));
+    }
+    if (tensorInputs) {
+      reporter.error(call, unit, Message.NOT_DIFFERENTIABLE, describe(m));
+      return null;
+    }
+    out.add(new Stmt.Cut(dest, declareDest, text(path)));
+    return new Operand.Var(dest);
+  }
+
+  private static boolean isThis(Tree t) {
+    return t instanceof IdentifierTree id && id.getName().contentEquals("this");
+  }
+
+  private ExecutableElement singleForward(TypeMirror type) {
+    if (type == null || type.getKind() != TypeKind.DECLARED) {
+      return null;
+    }
+    ExecutableElement found = null;
+    for (Element e : ((DeclaredType) type).asElement().getEnclosedElements()) {
+      if (e.getKind() == ElementKind.METHOD && RuleTable.has(e, FORWARD)) {
+        if (found != null) {
+          return null;
+        }
+        found = (ExecutableElement) e;
+      }
+    }
+    return found;
+  }
+
+  /** The call's arguments as operands, varargs packed into one array value. */
+  private List<Operand> arguments(TreePath path, MethodInvocationTree call, ExecutableElement m,
+      List<Stmt> out) {
+    List<Operand> args = new ArrayList<>();
+    List<? extends VariableElement> params = m.getParameters();
+    List<? extends ExpressionTree> given = call.getArguments();
+    int fixed = m.isVarArgs() ? params.size() - 1 : params.size();
+    for (int i = 0; i < fixed; i++) {
+      args.add(argument(new TreePath(path, given.get(i)), params.get(i).asType(), out));
+    }
+    if (m.isVarArgs()) {
+      TypeMirror arrayType = params.get(params.size() - 1).asType();
+      boolean passedArray = given.size() == params.size()
+          && trees.getTypeMirror(new TreePath(path, given.get(given.size() - 1))).getKind()
+              == TypeKind.ARRAY;
+      if (passedArray) {
+        args.add(argument(new TreePath(path, given.get(given.size() - 1)), arrayType, out));
+      } else {
+        TypeMirror component = ((ArrayType) arrayType).getComponentType();
+        if (RuleTable.isTensor(component)) {
+          reporter.error(call, unit, Message.UNSUPPORTED, "a varargs list of tensors");
+          return args;
+        }
+        List<String> codes = new ArrayList<>();
+        for (int i = fixed; i < given.size(); i++) {
+          codes.add(text(new TreePath(path, given.get(i))));
+        }
+        String name = fresh();
+        out.add(new Stmt.Bind(name, arrayType,
+            "new " + component + "[] {" + String.join(", ", codes) + "}"));
+        args.add(new Operand.Value(name, arrayType, false));
+      }
+    }
+    return args;
+  }
+
+  private Operand argument(TreePath path, TypeMirror paramType, List<Stmt> out) {
+    if (RuleTable.isTensorList(paramType)) {
+      ExpressionTree e = (ExpressionTree) path.getLeaf();
+      if (e instanceof MethodInvocationTree inv && isListOf(path, inv)) {
+        List<Operand> elements = new ArrayList<>();
+        for (ExpressionTree a : inv.getArguments()) {
+          elements.add(expression(new TreePath(path, a), null, false, out));
+        }
+        return new Operand.TensorList(elements);
+      }
+      reporter.error(e, unit, Message.UNSUPPORTED,
+          "a list of tensors that is not written List.of(a, b, ...) at the call");
+      return null;
+    }
+    Operand o = expression(path, null, false, out);
+    if (o instanceof Operand.Value v && !v.literal() && !isStableName(v.code())) {
+      String name = fresh();
+      out.add(new Stmt.Bind(name, v.type(), v.code()));
+      return new Operand.Value(name, v.type(), false);
+    }
+    return o;
+  }
+
+  private boolean isListOf(TreePath path, MethodInvocationTree inv) {
+    Element el = trees.getElement(new TreePath(path, inv));
+    return el != null && el.getSimpleName().contentEquals("of")
+        && ((TypeElement) el.getEnclosingElement()).getQualifiedName()
+            .contentEquals("java.util.List");
+  }
+
+  private boolean isStableName(String code) {
+    return code.matches("[A-Za-z_$][A-Za-z_$0-9]*");
+  }
+
+  /** A non-tensor expression as code; literals are marked so they can be inlined. */
+  private Operand value(TreePath path) {
+    Tree t = path.getLeaf();
+    TypeMirror type = trees.getTypeMirror(path);
+    boolean literal = t instanceof LiteralTree
+        || (t.getKind() == Tree.Kind.UNARY_MINUS
+            && ((com.sun.source.tree.UnaryTree) t).getExpression() instanceof LiteralTree);
+    return new Operand.Value(text(path), type, literal);
+  }
+
+  private boolean isInPlaceTensorCall(TreePath path, MethodInvocationTree call) {
+    String name = calleeName(call);
+    if (!name.endsWith("_") || !(call.getMethodSelect() instanceof MemberSelectTree ms)) {
+      return false;
+    }
+    TypeMirror rt = trees.getTypeMirror(new TreePath(new TreePath(path, ms), ms.getExpression()));
+    return rt != null && RuleTable.isTensor(rt);
+  }
+
+  private static String calleeName(MethodInvocationTree call) {
+    ExpressionTree s = call.getMethodSelect();
+    return s instanceof MemberSelectTree ms ? ms.getIdentifier().toString()
+        : ((IdentifierTree) s).getName().toString();
+  }
+
+  private static String describe(ExecutableElement m) {
+    return m.getEnclosingElement().getSimpleName() + "." + m.getSimpleName() + "(...)";
+  }
+
+  /** Java code calling a primitive on already-reduced operands. */
+  static String callCode(Primitive p, ExecutableElement m, List<Operand> args) {
+    StringBuilder sb = new StringBuilder();
+    int first = 0;
+    if (p.isInstance()) {
+      sb.append(code(args.get(0)));
+      first = 1;
+    } else {
+      sb.append(((TypeElement) m.getEnclosingElement()).getQualifiedName());
+    }
+    sb.append('.').append(m.getSimpleName()).append('(');
+    for (int i = first; i < args.size(); i++) {
+      sb.append(i > first ? ", " : "").append(code(args.get(i)));
+    }
+    return sb.append(')').toString();
+  }
+
+  /** How generated forward code reads an operand. */
+  public static String code(Operand o) {
+    if (o instanceof Operand.Var v) {
+      return v.name();
+    } else if (o instanceof Operand.Param p) {
+      return "self." + p.field();
+    } else if (o instanceof Operand.Constant c) {
+      return c.code();
+    } else if (o instanceof Operand.Value v) {
+      return v.code();
+    }
+    return "java.util.List.of(" + String.join(", ",
+        ((Operand.TensorList) o).elements().stream().map(IrBuilder::code).toList()) + ")";
+  }
+
+  // ------------------------------------------------------------------ source text
+
+  private String fresh() {
+    String name;
+    do {
+      name = "t" + (++temps);
+    } while (used.contains(name));
+    used.add(name);
+    return name;
+  }
+
+  private static Set<String> identifiers(Tree tree) {
+    Set<String> names = new HashSet<>();
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitIdentifier(IdentifierTree node, Void v) {
+        names.add(node.getName().toString());
+        return null;
+      }
+
+      @Override
+      public Void visitVariable(VariableTree node, Void v) {
+        names.add(node.getName().toString());
+        return super.visitVariable(node, v);
+      }
+    }.scan(tree, null);
+    return names;
+  }
+
+  private String span(TreePath parent, List<? extends Tree> trees0) {
+    if (trees0.isEmpty()) {
+      return "";
+    }
+    SourcePositions sp = trees.getSourcePositions();
+    long start = sp.getStartPosition(unit, trees0.get(0));
+    long end = sp.getEndPosition(unit, trees0.get(trees0.size() - 1));
+    return rewrite(parent, trees0, start, end);
+  }
+
+  /** The source text of {@code path}'s tree with members of {@code this} read from self. */
+  private String text(TreePath path) {
+    SourcePositions sp = trees.getSourcePositions();
+    Tree t = path.getLeaf();
+    return rewrite(path.getParentPath(), List.of(t), sp.getStartPosition(unit, t),
+        sp.getEndPosition(unit, t));
+  }
+
+  private String rewrite(TreePath parent, List<? extends Tree> roots, long start, long end) {
+    TreeMap<Long, String[]> edits = new TreeMap<>(); // position -> {replace length, text}
+    if (!isStatic) {
+      SourcePositions sp = trees.getSourcePositions();
+      for (Tree root : roots) {
+        TreePath rootPath = new TreePath(parent, root);
+        new com.sun.source.util.TreePathScanner<Void, Void>() {
+          @Override
+          public Void visitIdentifier(IdentifierTree node, Void v) {
+            long pos = sp.getStartPosition(unit, node);
+            if (node.getName().contentEquals("this")) {
+              edits.put(pos, new String[] {"4", "self"});
+              return null;
+            }
+            Element el = trees.getElement(getCurrentPath());
+            if (el != null && (el.getKind() == ElementKind.FIELD
+                || el.getKind() == ElementKind.METHOD)
+                && !el.getModifiers().contains(Modifier.STATIC)
+                && !(getCurrentPath().getParentPath().getLeaf() instanceof MemberSelectTree ms
+                    && ms.getExpression() != node)) {
+              edits.put(pos, new String[] {"0", "self."});
+            }
+            return null;
+          }
+        }.scan(rootPath, null);
+      }
+    }
+    StringBuilder sb = new StringBuilder(source.subSequence((int) start, (int) end));
+    for (var e : edits.descendingMap().entrySet()) {
+      int at = (int) (e.getKey() - start);
+      if (at < 0 || at > sb.length()) {
+        continue;
+      }
+      sb.replace(at, at + Integer.parseInt(e.getValue()[0]), e.getValue()[1]);
+    }
+    return sb.toString();
+  }
+
+  private static String strip(String condition) {
+    String c = condition.strip();
+    while (c.startsWith("(") && c.endsWith(")") && balanced(c.substring(1, c.length() - 1))) {
+      c = c.substring(1, c.length() - 1).strip();
+    }
+    return c;
+  }
+
+  private static boolean balanced(String s) {
+    int depth = 0;
+    for (char ch : s.toCharArray()) {
+      depth += ch == '(' ? 1 : ch == ')' ? -1 : 0;
+      if (depth < 0) {
+        return false;
+      }
+    }
+    return depth == 0;
+  }
+
+  // ------------------------------------------------------------------ early returns
+
+  /**
+   * Moves statements that follow an {@code if} whose branch always returns into the other branch,
+   * so every {@code return} ends a path and the reverse pass can start from it.
+   */
+  static List<Stmt> tailReturns(List<Stmt> stmts) {
+    List<Stmt> out = new ArrayList<>();
+    for (int i = 0; i < stmts.size(); i++) {
+      Stmt s = stmts.get(i);
+      if (s instanceof Stmt.If f) {
+        List<Stmt> then = tailReturns(f.then());
+        List<Stmt> otherwise = tailReturns(f.otherwise());
+        List<Stmt> rest = stmts.subList(i + 1, stmts.size());
+        boolean thenReturns = alwaysReturns(then);
+        boolean elseReturns = alwaysReturns(otherwise);
+        if (thenReturns != elseReturns && !rest.isEmpty()) {
+          List<Stmt> moved = new ArrayList<>(thenReturns ? otherwise : then);
+          moved.addAll(rest);
+          moved = tailReturns(moved);
+          out.add(thenReturns ? new Stmt.If(f.condition(), then, moved)
+              : new Stmt.If(f.condition(), moved, otherwise));
+          return out;
+        }
+        out.add(new Stmt.If(f.condition(), then, otherwise));
+      } else if (s instanceof Stmt.For f) {
+        out.add(new Stmt.For(f.init(), f.condition(), f.update(), f.body()));
+      } else {
+        out.add(s);
+      }
+    }
+    return out;
+  }
+
+  static boolean alwaysReturns(List<Stmt> stmts) {
+    for (int i = stmts.size() - 1; i >= 0; i--) {
+      Stmt s = stmts.get(i);
+      if (s instanceof Stmt.Line) {
+        continue;
+      }
+      if (s instanceof Stmt.Return) {
+        return true;
+      }
+      return s instanceof Stmt.If f && alwaysReturns(f.then()) && alwaysReturns(f.otherwise());
+    }
+    return false;
+  }
+}

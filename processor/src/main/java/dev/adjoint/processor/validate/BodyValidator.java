@@ -1,0 +1,134 @@
+package dev.adjoint.processor.validate;
+
+import com.sun.source.tree.BreakTree;
+import com.sun.source.tree.ClassTree;
+import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.ConditionalExpressionTree;
+import com.sun.source.tree.ContinueTree;
+import com.sun.source.tree.DoWhileLoopTree;
+import com.sun.source.tree.LabeledStatementTree;
+import com.sun.source.tree.LambdaExpressionTree;
+import com.sun.source.tree.MemberReferenceTree;
+import com.sun.source.tree.MethodTree;
+import com.sun.source.tree.SwitchExpressionTree;
+import com.sun.source.tree.SwitchTree;
+import com.sun.source.tree.SynchronizedTree;
+import com.sun.source.tree.TryTree;
+import com.sun.source.tree.WhileLoopTree;
+import com.sun.source.tree.YieldTree;
+import com.sun.source.util.TreePath;
+import com.sun.source.util.TreePathScanner;
+import com.sun.source.util.Trees;
+import dev.adjoint.processor.Message;
+import dev.adjoint.processor.Reporter;
+import dev.adjoint.processor.model.RuleTable;
+import javax.lang.model.type.TypeMirror;
+
+/**
+ * The syntactic checks of a {@code @Forward} body: statement kinds outside the differentiable
+ * subset. Every problem is reported (not just the first); semantic checks (which calls are
+ * differentiable) happen while the body is modelled.
+ */
+public final class BodyValidator {
+  private final Trees trees;
+  private final Reporter reporter;
+
+  public BodyValidator(Trees trees, Reporter reporter) {
+    this.trees = trees;
+    this.reporter = reporter;
+  }
+
+  /** Checks {@code method}'s body; returns whether it is clean. */
+  public boolean check(MethodTree method, CompilationUnitTree unit) {
+    int before = reporter.errorCount();
+    new TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitWhileLoop(WhileLoopTree t, Void v) {
+        reporter.error(t, unit, Message.WHILE_LOOP);
+        return super.visitWhileLoop(t, v);
+      }
+
+      @Override
+      public Void visitDoWhileLoop(DoWhileLoopTree t, Void v) {
+        reporter.error(t, unit, Message.WHILE_LOOP);
+        return super.visitDoWhileLoop(t, v);
+      }
+
+      @Override
+      public Void visitTry(TryTree t, Void v) {
+        reporter.error(t, unit, Message.TRY_CATCH);
+        return super.visitTry(t, v);
+      }
+
+      @Override
+      public Void visitLambdaExpression(LambdaExpressionTree t, Void v) {
+        reporter.error(t, unit, Message.LAMBDA);
+        return null;
+      }
+
+      @Override
+      public Void visitMemberReference(MemberReferenceTree t, Void v) {
+        reporter.error(t, unit, Message.LAMBDA);
+        return null;
+      }
+
+      @Override
+      public Void visitSwitch(SwitchTree t, Void v) {
+        reporter.error(t, unit, Message.UNSUPPORTED, "a switch statement");
+        return super.visitSwitch(t, v);
+      }
+
+      @Override
+      public Void visitSwitchExpression(SwitchExpressionTree t, Void v) {
+        reporter.error(t, unit, Message.UNSUPPORTED, "a switch expression");
+        return super.visitSwitchExpression(t, v);
+      }
+
+      @Override
+      public Void visitYield(YieldTree t, Void v) {
+        return super.visitYield(t, v);
+      }
+
+      @Override
+      public Void visitSynchronized(SynchronizedTree t, Void v) {
+        reporter.error(t, unit, Message.UNSUPPORTED, "a synchronized block");
+        return super.visitSynchronized(t, v);
+      }
+
+      @Override
+      public Void visitLabeledStatement(LabeledStatementTree t, Void v) {
+        reporter.error(t, unit, Message.UNSUPPORTED, "a labeled statement");
+        return super.visitLabeledStatement(t, v);
+      }
+
+      @Override
+      public Void visitBreak(BreakTree t, Void v) {
+        reporter.error(t, unit, Message.UNSUPPORTED, "break");
+        return null;
+      }
+
+      @Override
+      public Void visitContinue(ContinueTree t, Void v) {
+        reporter.error(t, unit, Message.UNSUPPORTED, "continue");
+        return null;
+      }
+
+      @Override
+      public Void visitClass(ClassTree t, Void v) {
+        reporter.error(t, unit, Message.UNSUPPORTED, "a class declared inside @Forward");
+        return null;
+      }
+
+      @Override
+      public Void visitConditionalExpression(ConditionalExpressionTree t, Void v) {
+        TypeMirror type = trees.getTypeMirror(getCurrentPath());
+        if (type != null && RuleTable.isTensor(type)) {
+          reporter.error(t, unit, Message.UNSUPPORTED,
+              "a ?: expression choosing between tensors (use if/else)");
+        }
+        return super.visitConditionalExpression(t, v);
+      }
+    }.scan(new TreePath(new TreePath(unit), method.getBody()), null);
+    return reporter.errorCount() == before;
+  }
+}

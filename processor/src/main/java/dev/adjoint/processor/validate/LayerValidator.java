@@ -1,0 +1,138 @@
+package dev.adjoint.processor.validate;
+
+import dev.adjoint.processor.Message;
+import dev.adjoint.processor.Reporter;
+import dev.adjoint.processor.model.LayerInfo;
+import dev.adjoint.processor.model.RuleTable;
+import java.util.ArrayList;
+import java.util.List;
+import javax.lang.model.element.AnnotationMirror;
+import javax.lang.model.element.AnnotationValue;
+import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.TypeElement;
+import javax.lang.model.element.VariableElement;
+import javax.lang.model.type.DeclaredType;
+import javax.lang.model.type.TypeKind;
+import javax.lang.model.type.TypeMirror;
+import javax.lang.model.util.ElementFilter;
+import javax.lang.model.util.Elements;
+import javax.lang.model.util.Types;
+
+/**
+ * Checks a {@code @Layer} class's fields and {@code @Forward} signatures and reads its registry:
+ * tensor fields must be {@code @Param} or {@code @Buffer}, and everything the generated code
+ * reads must not be private.
+ */
+public final class LayerValidator {
+  static final String PARAM = "dev.adjoint.annotations.Param";
+  static final String BUFFER = "dev.adjoint.annotations.Buffer";
+  static final String MODULE = "dev.adjoint.nn.Module";
+
+  private final Types types;
+  private final Elements elements;
+  private final Reporter reporter;
+
+  public LayerValidator(Types types, Elements elements, Reporter reporter) {
+    this.types = types;
+    this.elements = elements;
+    this.reporter = reporter;
+  }
+
+  /** Reads the layer's registry, reporting every bad field. */
+  public LayerInfo read(TypeElement layer) {
+    List<LayerInfo.Field> fields = new ArrayList<>();
+    TypeElement module = elements.getTypeElement(MODULE);
+    if (module != null && !types.isSubtype(layer.asType(), module.asType())) {
+      reporter.error(layer, Message.BAD_FORWARD, layer.getSimpleName(),
+          "a @Layer class must extend dev.adjoint.nn.Module");
+    }
+    for (VariableElement f : ElementFilter.fieldsIn(layer.getEnclosedElements())) {
+      if (f.getModifiers().contains(Modifier.STATIC)) {
+        continue;
+      }
+      String name = f.getSimpleName().toString();
+      TypeMirror t = f.asType();
+      boolean param = RuleTable.has(f, PARAM);
+      boolean buffer = RuleTable.has(f, BUFFER);
+      LayerInfo.Kind kind = null;
+      if (RuleTable.isTensor(t)) {
+        if (param) {
+          kind = LayerInfo.Kind.PARAM;
+        } else if (buffer) {
+          kind = persistent(f) ? LayerInfo.Kind.BUFFER : LayerInfo.Kind.BUFFER_TRANSIENT;
+        } else {
+          reporter.error(f, Message.TENSOR_FIELD, name, layer.getSimpleName());
+        }
+      } else if (param || buffer) {
+        reporter.error(f, Message.BAD_FORWARD, name, "@Param and @Buffer fields must be Tensors");
+      } else if (isModule(t, module)) {
+        kind = LayerInfo.Kind.CHILD;
+      } else if (isModuleList(t, module)) {
+        kind = LayerInfo.Kind.CHILD_LIST;
+      }
+      if (kind != null) {
+        if (f.getModifiers().contains(Modifier.PRIVATE)) {
+          reporter.error(f, Message.PRIVATE_MEMBER, "field '" + name + "'",
+              layer.getSimpleName());
+        }
+        fields.add(new LayerInfo.Field(name, kind));
+      }
+    }
+    return new LayerInfo(layer, fields);
+  }
+
+  /** Checks a {@code @Forward} method's shape; returns whether it can be compiled. */
+  public boolean checkForward(ExecutableElement m) {
+    int before = reporter.errorCount();
+    String name = m.getSimpleName().toString();
+    if (!RuleTable.isTensor(m.getReturnType())) {
+      reporter.error(m, Message.BAD_FORWARD, name, "it must return a Tensor");
+    }
+    if (m.getModifiers().contains(Modifier.ABSTRACT) || m.getModifiers().contains(Modifier.NATIVE)) {
+      reporter.error(m, Message.BAD_FORWARD, name, "it needs a body");
+    }
+    if (m.getModifiers().contains(Modifier.PRIVATE)) {
+      reporter.error(m, Message.PRIVATE_MEMBER, "@Forward method " + name,
+          m.getEnclosingElement().getSimpleName());
+    }
+    if (!m.getTypeParameters().isEmpty()) {
+      reporter.error(m, Message.BAD_FORWARD, name, "it must not be generic");
+    }
+    if (m.getEnclosingElement().getKind() != ElementKind.CLASS) {
+      reporter.error(m, Message.BAD_FORWARD, name, "it must be declared in a class");
+    }
+    return reporter.errorCount() == before;
+  }
+
+  private boolean isModule(TypeMirror t, TypeElement module) {
+    return module != null && t.getKind() == TypeKind.DECLARED
+        && types.isSubtype(t, module.asType());
+  }
+
+  private boolean isModuleList(TypeMirror t, TypeElement module) {
+    if (module == null || t.getKind() != TypeKind.DECLARED) {
+      return false;
+    }
+    DeclaredType dt = (DeclaredType) t;
+    TypeElement list = elements.getTypeElement("java.util.List");
+    return types.isSubtype(types.erasure(t), types.erasure(list.asType()))
+        && dt.getTypeArguments().size() == 1
+        && isModule(dt.getTypeArguments().get(0), module);
+  }
+
+  private static boolean persistent(VariableElement f) {
+    for (AnnotationMirror m : f.getAnnotationMirrors()) {
+      if (((TypeElement) m.getAnnotationType().asElement()).getQualifiedName()
+          .contentEquals(BUFFER)) {
+        for (var e : m.getElementValues().entrySet()) {
+          if (e.getKey().getSimpleName().contentEquals("persistent")) {
+            return (Boolean) ((AnnotationValue) e.getValue()).getValue();
+          }
+        }
+      }
+    }
+    return true;
+  }
+}

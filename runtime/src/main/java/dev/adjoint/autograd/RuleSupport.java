@@ -1,0 +1,81 @@
+package dev.adjoint.autograd;
+
+import dev.adjoint.tensor.Tensor;
+import java.util.Arrays;
+
+/** Small tensor helpers shared by the rule classes; not part of the rule table. */
+final class RuleSupport {
+  private RuleSupport() {}
+
+  /** Zeros of {@code shape} with {@code like}'s dtype and device. */
+  static Tensor zeros(Tensor like, int[] shape) {
+    return Tensor.zeros(like.dtype(), shape).to(like.device());
+  }
+
+  /** {@code g} where {@code mask} is true, 0 elsewhere (broadcast together). */
+  static Tensor keepWhere(Tensor mask, Tensor g) {
+    return Tensor.where(mask, g, zeros(g, new int[0]));
+  }
+
+  /** A dim wrapped into {@code [0, rank)}, as the forward op did (a 0-d tensor has one dim). */
+  static int wrap(int dim, int rank) {
+    return dim < 0 ? dim + Math.max(rank, 1) : dim;
+  }
+
+  /** Which dims of a rank-{@code rank} input a reduction over {@code dims} (null: all) removed. */
+  static boolean[] reduced(int[] dims, int rank) {
+    boolean[] r = new boolean[rank];
+    if (dims == null) {
+      Arrays.fill(r, true);
+    } else if (rank > 0) {
+      for (int d : dims) {
+        r[wrap(d, rank)] = true;
+      }
+    }
+    return r;
+  }
+
+  /**
+   * The result (or gradient) of a reduction over {@code dims} (null: all) of an input of
+   * {@code shape}, viewed with size 1 in each reduced dim so that it broadcasts against the input.
+   */
+  static Tensor keptDims(Tensor reducedResult, int[] dims, boolean keepdim, int[] shape) {
+    boolean[] r = reduced(dims, shape.length);
+    int[] kept = new int[shape.length];
+    for (int d = 0; d < shape.length; d++) {
+      kept[d] = r[d] ? 1 : shape[d];
+    }
+    return reducedResult.reshape(kept);
+  }
+
+  /** Number of elements a reduction over {@code dims} (null: all) folds into each result. */
+  static int reducedCount(int[] dims, int[] shape) {
+    boolean[] r = reduced(dims, shape.length);
+    int n = 1;
+    for (int d = 0; d < shape.length; d++) {
+      n *= r[d] ? shape[d] : 1;
+    }
+    return n;
+  }
+
+  /** NumPy broadcasting of two shapes (already known to be compatible). */
+  static int[] broadcastShapes(int[] a, int[] b) {
+    int n = Math.max(a.length, b.length);
+    int[] out = new int[n];
+    for (int i = 0; i < n; i++) {
+      int sa = i - (n - a.length) >= 0 ? a[i - (n - a.length)] : 1;
+      int sb = i - (n - b.length) >= 0 ? b[i - (n - b.length)] : 1;
+      out[i] = sa == 1 ? sb : sa;
+    }
+    return out;
+  }
+
+  /** Product of the sizes. */
+  static int numel(int[] shape) {
+    int n = 1;
+    for (int s : shape) {
+      n *= s;
+    }
+    return n;
+  }
+}

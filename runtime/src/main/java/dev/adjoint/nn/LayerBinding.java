@@ -1,0 +1,44 @@
+package dev.adjoint.nn;
+
+import dev.adjoint.tensor.Tensor;
+import java.util.function.Consumer;
+
+/**
+ * What the annotation processor generates for each {@code @Layer} class ({@code <Layer>_Adjoint}):
+ * its parameter registry and its tracked entry point. Bindings are found through
+ * {@link java.util.ServiceLoader} (the processor writes the service entry), never by reflection
+ * on fields.
+ *
+ * @param <L> the layer class
+ */
+public interface LayerBinding<L extends Module> {
+  /** The layer class this binding serves. */
+  Class<L> layerType();
+
+  /**
+   * Visits the layer's own parameters, buffers and sub-layers, in declaration order; sub-layers in
+   * a list are visited as {@code name.0}, {@code name.1}, ...
+   */
+  void visit(L layer, Visitor visitor);
+
+  /**
+   * Runs the layer's {@code @Forward} method on {@code args} through the generated code: the
+   * result carries one graph node whose backward is the generated backward.
+   *
+   * @throws IllegalArgumentException when the layer has no single-tensor-list forward matching
+   *     {@code args}
+   */
+  Tensor call(L layer, Tensor... args);
+
+  /** Receives the entries of a layer's registry. */
+  interface Visitor {
+    /** A {@code @Param} field: its name, current value and a setter. */
+    void parameter(String name, Tensor value, Consumer<Tensor> set);
+
+    /** A {@code @Buffer} field. */
+    void buffer(String name, Tensor value, boolean persistent, Consumer<Tensor> set);
+
+    /** A sub-layer (a field, or an element of a list field). */
+    void child(String name, Module child);
+  }
+}

@@ -1,0 +1,277 @@
+package dev.adjoint.nn;
+
+import dev.adjoint.tensor.Device;
+import dev.adjoint.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Base class of layers, the counterpart of {@code torch.nn.Module}. Subclasses are annotated
+ * {@code @Layer}; the processor generates their registry (parameters, buffers, sub-layers, by
+ * dotted name) and the backward pass of their {@code @Forward} method.
+ *
+ * <pre>{@code
+ * Tensor yHat = model.call(x);   // generated forward; the result's node runs the generated backward
+ * model.train(); model.eval();
+ * for (Tensor p : model.parameters()) { ... }
+ * }</pre>
+ *
+ * <p>Parameters are marked {@code requiresGrad} the first time the registry is used (any method
+ * here or {@link #call}); to freeze one, call {@code requiresGrad_(false)} on it after that, or
+ * {@link #requiresGrad_(boolean)} on the module.
+ */
+public abstract class Module {
+  private boolean training = true;
+  private boolean parametersMarked;
+
+  /** Subclasses build their parameters and sub-layers in their constructors. */
+  protected Module() {}
+
+  @SuppressWarnings("unchecked")
+  private LayerBinding<Module> binding() {
+    return (LayerBinding<Module>) Bindings.of(getClass());
+  }
+
+  /**
+   * Runs this layer's {@code @Forward} method through the generated code
+   * ({@code model(x)} in PyTorch).
+   */
+  public final Tensor call(Tensor... inputs) {
+    markParameters();
+    return binding().call(this, inputs);
+  }
+
+  // ------------------------------------------------------------------ registry walks
+
+  /** Visits this module and every sub-module, depth first, with dotted prefixes. */
+  private void walk(String prefix, LayerBinding.Visitor visitor) {
+    binding().visit(this, new LayerBinding.Visitor() {
+      @Override
+      public void parameter(String name, Tensor value, Consumer<Tensor> set) {
+        visitor.parameter(prefix + name, value, set);
+      }
+
+      @Override
+      public void buffer(String name, Tensor value, boolean persistent, Consumer<Tensor> set) {
+        visitor.buffer(prefix + name, value, persistent, set);
+      }
+
+      @Override
+      public void child(String name, Module child) {
+        visitor.child(prefix + name, child);
+        child.walk(prefix + name + ".", visitor);
+      }
+    });
+  }
+
+  private abstract static class Collect implements LayerBinding.Visitor {
+    @Override
+    public void parameter(String name, Tensor value, Consumer<Tensor> set) {}
+
+    @Override
+    public void buffer(String name, Tensor value, boolean persistent, Consumer<Tensor> set) {}
+
+    @Override
+    public void child(String name, Module child) {}
+  }
+
+  private void markParameters() {
+    if (parametersMarked) {
+      return;
+    }
+    parametersMarked = true;
+    walk("", new Collect() {
+      @Override
+      public void parameter(String name, Tensor value, Consumer<Tensor> set) {
+        if (value != null && value.isLeaf() && value.dtype().isFloatingPoint()
+            && !value.requiresGrad()) {
+          value.requiresGrad_(true);
+        }
+      }
+
+      @Override
+      public void child(String name, Module child) {
+        child.parametersMarked = true;
+      }
+    });
+  }
+
+  /** Parameters by dotted name ({@code fc1.weight}), in declaration order. */
+  public final Map<String, Tensor> namedParameters() {
+    markParameters();
+    Map<String, Tensor> out = new LinkedHashMap<>();
+    walk("", new Collect() {
+      @Override
+      public void parameter(String name, Tensor value, Consumer<Tensor> set) {
+        if (value != null) {
+          out.putIfAbsent(name, value);
+        }
+      }
+    });
+    return out;
+  }
+
+  /** Parameters in declaration order; a tensor shared by two layers is listed once. */
+  public final List<Tensor> parameters() {
+    List<Tensor> out = new ArrayList<>();
+    for (Tensor t : namedParameters().values()) {
+      if (out.stream().noneMatch(p -> p == t)) {
+        out.add(t);
+      }
+    }
+    return out;
+  }
+
+  /** Buffers by dotted name. */
+  public final Map<String, Tensor> namedBuffers() {
+    Map<String, Tensor> out = new LinkedHashMap<>();
+    walk("", new Collect() {
+      @Override
+      public void buffer(String name, Tensor value, boolean persistent, Consumer<Tensor> set) {
+        if (value != null) {
+          out.put(name, value);
+        }
+      }
+    });
+    return out;
+  }
+
+  /** Direct and indirect sub-layers by dotted name. */
+  public final Map<String, Module> namedModules() {
+    Map<String, Module> out = new LinkedHashMap<>();
+    walk("", new Collect() {
+      @Override
+      public void child(String name, Module child) {
+        out.put(name, child);
+      }
+    });
+    return out;
+  }
+
+  /** Total number of parameter elements (shared tensors counted once). */
+  public final long numParameters() {
+    long n = 0;
+    for (Tensor t : parameters()) {
+      n += t.numel();
+    }
+    return n;
+  }
+
+  /** Clears every parameter's gradient ({@code zero_grad(set_to_none=True)}). */
+  public final void zeroGrad() {
+    for (Tensor t : parameters()) {
+      t.setGrad(null);
+    }
+  }
+
+  /** Sets {@code requiresGrad} on every parameter (freezing with false); returns this. */
+  public final Module requiresGrad_(boolean requiresGrad) {
+    for (Tensor t : parameters()) {
+      t.requiresGrad_(requiresGrad);
+    }
+    return this;
+  }
+
+  /**
+   * Moves every parameter and buffer to {@code device}; returns this, typed as the caller's
+   * variable ({@code LinReg m = new LinReg(8).to(device)}).
+   */
+  @SuppressWarnings("unchecked")
+  public final <M extends Module> M to(Device device) {
+    markParameters();
+    walk("", new Collect() {
+      @Override
+      public void parameter(String name, Tensor value, Consumer<Tensor> set) {
+        if (value != null && !value.device().equals(device)) {
+          Tensor moved = value.detach().to(device);
+          moved.requiresGrad_(value.requiresGrad());
+          set.accept(moved);
+        }
+      }
+
+      @Override
+      public void buffer(String name, Tensor value, boolean persistent, Consumer<Tensor> set) {
+        if (value != null && !value.device().equals(device)) {
+          set.accept(value.to(device));
+        }
+      }
+    });
+    return (M) this;
+  }
+
+  // ------------------------------------------------------------------ modes
+
+  /** Training mode on for this module and all sub-modules; returns this. */
+  public final Module train() {
+    return train(true);
+  }
+
+  /** Sets training mode recursively; returns this. */
+  public final Module train(boolean mode) {
+    training = mode;
+    for (Module m : namedModules().values()) {
+      m.training = mode;
+    }
+    return this;
+  }
+
+  /** Evaluation mode ({@code train(false)}); returns this. */
+  public final Module eval() {
+    return train(false);
+  }
+
+  /** Whether this module is in training mode; {@code @Forward} code may branch on it. */
+  public final boolean training() {
+    return training;
+  }
+
+  // ------------------------------------------------------------------ printing
+
+  /**
+   * A table of every parameter: dotted name, shape, dtype, element count, and the total, like
+   * {@code torchinfo}'s summary.
+   */
+  public final String summary() {
+    Map<String, Tensor> params = namedParameters();
+    int width = "parameter".length();
+    for (String n : params.keySet()) {
+      width = Math.max(width, n.length());
+    }
+    StringBuilder sb = new StringBuilder();
+    String row = "%-" + width + "s  %-18s  %-14s  %,12d%n";
+    sb.append(String.format("%-" + width + "s  %-18s  %-14s  %12s%n", "parameter", "shape",
+        "dtype", "elements"));
+    for (Map.Entry<String, Tensor> e : params.entrySet()) {
+      Tensor t = e.getValue();
+      sb.append(String.format(row, e.getKey(), Arrays.toString(t.shape()), t.dtype(),
+          (long) t.numel()));
+    }
+    sb.append(String.format("%s: %,d parameters%n", getClass().getSimpleName(), numParameters()));
+    return sb.toString();
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder(getClass().getSimpleName()).append('(');
+    Map<String, Module> children = new LinkedHashMap<>();
+    binding().visit(this, new Collect() {
+      @Override
+      public void child(String name, Module child) {
+        children.put(name, child);
+      }
+    });
+    if (children.isEmpty()) {
+      return sb.append(')').toString();
+    }
+    sb.append('\n');
+    for (Map.Entry<String, Module> e : children.entrySet()) {
+      sb.append("  (").append(e.getKey()).append("): ")
+          .append(e.getValue().toString().replace("\n", "\n  ")).append('\n');
+    }
+    return sb.append(')').toString();
+  }
+}
