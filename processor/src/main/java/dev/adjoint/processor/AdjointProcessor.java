@@ -40,6 +40,7 @@ public final class AdjointProcessor extends AbstractProcessor {
   private Reporter reporter;
   private RuleTable rules;
   private Trees trees;
+  private ForwardStep forwardStep;
 
   @Override
   public Set<String> getSupportedAnnotationTypes() {
@@ -57,6 +58,7 @@ public final class AdjointProcessor extends AbstractProcessor {
       trees = Trees.instance(processingEnv);
       reporter = new Reporter(processingEnv.getMessager(), trees);
       rules = new RuleTable(processingEnv.getTypeUtils(), reporter);
+      forwardStep = new ForwardStep(processingEnv, trees, rules, reporter);
     }
   }
 
@@ -65,7 +67,7 @@ public final class AdjointProcessor extends AbstractProcessor {
     try {
       init();
       writeTapes(round);
-      ForwardStep.run(processingEnv, round, trees, rules, reporter);
+      forwardStep.process(round);
     } catch (RuntimeException | Error e) {
       StringWriter trace = new StringWriter();
       e.printStackTrace(new PrintWriter(trace));

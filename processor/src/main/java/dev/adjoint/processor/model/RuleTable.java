@@ -88,10 +88,11 @@ public final class RuleTable {
             signature.add(normalize((String) ((AnnotationValue) o).getValue()));
           }
         }
-        if (!signature.isEmpty() && !signature.equals(signatureOf(method))) {
+        // An explicit signature (even {} for a no-argument overload) selects one overload.
+        if (sig != null && !signature.equals(signatureOf(method))) {
           continue;
         }
-        if (signature.isEmpty() && overloads(declaring, method) > 1) {
+        if (sig == null && overloads(declaring, method) > 1) {
           reporter.error(adj, Message.AMBIGUOUS_RULE, of, overloads(declaring, method));
           continue;
         }

@@ -1,0 +1,371 @@
+package dev.adjoint.processor.emit;
+
+import com.palantir.javapoet.ArrayTypeName;
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.FieldSpec;
+import com.palantir.javapoet.JavaFile;
+import com.palantir.javapoet.MethodSpec;
+import com.palantir.javapoet.ParameterizedTypeName;
+import com.palantir.javapoet.TypeName;
+import com.palantir.javapoet.TypeSpec;
+import dev.adjoint.processor.diff.ReversePass;
+import dev.adjoint.processor.model.ForwardModel;
+import dev.adjoint.processor.model.IrBuilder;
+import dev.adjoint.processor.model.LayerInfo;
+import dev.adjoint.processor.model.Stmt;
+import java.util.ArrayList;
+import java.util.List;
+import javax.lang.model.element.Modifier;
+import javax.lang.model.element.TypeElement;
+
+/**
+ * Writes {@code <Owner>_Adjoint}: for each {@code @Forward} method its {@code Saved} class, the
+ * forward that saves what the reverse pass asks for, the backward, a tracked entry point that
+ * records one graph node per call, and for a {@code @Layer} the parameter registry
+ * ({@code LayerBinding}).
+ */
+public final class AdjointWriter {
+  private static final ClassName SAVED_VALUES =
+      ClassName.get("dev.adjoint.autograd", "SavedValues");
+  private static final ClassName LAYER_BINDING = ClassName.get("dev.adjoint.nn", "LayerBinding");
+  private static final ClassName VISITOR =
+      ClassName.get("dev.adjoint.nn", "LayerBinding", "Visitor");
+
+  /** One differentiated method with its reverse pass. */
+  public record Method(ForwardModel model, ReversePass pass) {}
+
+  /** The file for {@code owner}; {@code layer} is null for a class of static functions. */
+  public JavaFile write(TypeElement owner, LayerInfo layer, List<Method> methods) {
+    ClassName self = ClassName.get(owner);
+    ClassName adjoint = ReversePass.adjointClass(owner);
+    TypeSpec.Builder cls = TypeSpec.classBuilder(adjoint)
+        .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
+        .addAnnotation(Names.generated("backward pass of " + owner.getQualifiedName()))
+        .addOriginatingElement(owner)
+        .addJavadoc("Generated from {@link $T}: forward and backward of its {@code @Forward}"
+            + " methods" + (layer != null ? ", and its parameter registry" : "") + ".\n", self);
+    for (Method m : methods) {
+      writeMethod(cls, owner, self, m);
+    }
+    if (layer != null) {
+      writeBinding(cls, self, layer, methods);
+    } else {
+      cls.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
+    }
+    return JavaFile.builder(adjoint.packageName(), cls.build())
+        .skipJavaLangImports(true)
+        .indent("  ")
+        .build();
+  }
+
+  private void writeMethod(TypeSpec.Builder cls, TypeElement owner, ClassName self, Method m) {
+    ForwardModel model = m.model();
+    ReversePass pass = m.pass();
+    String name = model.method().getSimpleName().toString();
+    ClassName saved = ReversePass.adjointClass(owner)
+        .nestedClass(Names.capitalize(name) + "Saved");
+    boolean isStatic = model.isStatic();
+
+    // The Saved class.
+    TypeSpec.Builder savedType = TypeSpec.classBuilder(saved)
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
+        .superclass(SAVED_VALUES)
+        .addJavadoc("What {@code $L}'s backward needs, and nothing more.\n", name);
+    for (ReversePass.Slot slot : pass.fields()) {
+      savedType.addField(FieldSpec.builder(slot.type(), slot.name()).build());
+    }
+    cls.addType(savedType.build());
+
+    // forward(self, params..., saved)
+    MethodSpec.Builder fwd = MethodSpec.methodBuilder(name)
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .returns(Names.TENSOR)
+        .addJavadoc("The forward of {@code $L}, keeping in {@code saved} what the backward"
+            + " needs. Runs without recording a graph.\n", name);
+    if (!isStatic) {
+      fwd.addParameter(self, "self");
+    }
+    for (ForwardModel.Param p : model.params()) {
+      fwd.addParameter(TypeName.get(p.type()), p.name());
+    }
+    fwd.addParameter(saved, "saved");
+    CodeBlock.Builder body = CodeBlock.builder();
+    for (ReversePass.Slot slot : pass.savesOnEntry()) {
+      body.addStatement("saved.$L = $L", slot.name(), slot.valueCode());
+    }
+    forwardStatements(model.body(), pass, body);
+    fwd.addCode(body.build());
+    cls.addMethod(fwd.build());
+
+    // nameBackward(self, saved, d_out)
+    List<ForwardModel.Param> tensorParams = model.tensorParams();
+    TypeName gradType = tensorParams.size() == 1 ? Names.TENSOR : ArrayTypeName.of(Names.TENSOR);
+    MethodSpec.Builder bwd = MethodSpec.methodBuilder(name + "Backward")
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .returns(gradType)
+        .addJavadoc("The backward of {@code $L}: accumulates parameter gradients and returns the"
+            + " gradient of $L (null where none flows).\n", name,
+            tensorParams.size() == 1 ? "its tensor input" : "each tensor input, in order");
+    if (!isStatic) {
+      bwd.addParameter(self, "self");
+    }
+    bwd.addParameter(saved, "saved").addParameter(Names.TENSOR, "d_out");
+    bwd.addCode(pass.backwardBody());
+    cls.addMethod(bwd.build());
+
+    // The tracked entry and its node.
+    String nodeName = Names.capitalize(name) + "Node";
+    MethodSpec.Builder entry = MethodSpec.methodBuilder(name)
+        .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
+        .returns(Names.TENSOR)
+        .addJavadoc("Runs {@code $L} and, when gradients are wanted, records one graph node whose"
+            + " backward is {@link #$LBackward}.\n", name, name);
+    if (!isStatic) {
+      entry.addParameter(self, "self");
+    }
+    List<String> args = new ArrayList<>();
+    for (ForwardModel.Param p : model.params()) {
+      entry.addParameter(TypeName.get(p.type()), p.name());
+      args.add(p.name());
+    }
+    String call = (isStatic ? "" : "self, ") + String.join(", ", args)
+        + (args.isEmpty() ? "saved" : ", saved");
+    String edges = String.join(", ", tensorParams.stream().map(ForwardModel.Param::name)
+        .toList());
+    entry.addStatement("$T saved = new $T()", saved, saved)
+        .addStatement("$T out", Names.TENSOR)
+        .beginControlFlow("try ($T.Scope off = $T.noGrad())", Names.GRAD_MODE, Names.GRAD_MODE)
+        .addStatement("out = $L($L)", name, call)
+        .endControlFlow()
+        .addStatement("$T[] edges = $T.edges($L)", Names.TENSOR, Names.AUTOGRAD, edges);
+    if (isStatic) {
+      entry.beginControlFlow("if (edges == null)");
+    } else {
+      entry.beginControlFlow("if (edges == null && !($T.isEnabled() && self.recordsGradients()))",
+          Names.GRAD_MODE);
+    }
+    entry.addStatement("return out").endControlFlow();
+    entry.beginControlFlow("if (edges == null)")
+        .addStatement("edges = new $T[$L]", Names.TENSOR, tensorParams.size())
+        .endControlFlow();
+    entry.beginControlFlow("if (out.requiresGrad())")
+        .addComment("The forward returned an input or a parameter itself: give the node its own"
+            + " tensor.")
+        .addStatement("out = out.detach()")
+        .endControlFlow();
+    entry.addStatement("out.setGradFn(new $L($L, edges))", nodeName,
+        isStatic ? "saved" : "self, saved");
+    entry.addStatement("return out");
+    cls.addMethod(entry.build());
+
+    TypeSpec.Builder node = TypeSpec.classBuilder(nodeName)
+        .addModifiers(Modifier.STATIC, Modifier.FINAL)
+        .superclass(Names.NODE)
+        .addJavadoc("One call of {@code $L} in the graph.\n", name);
+    MethodSpec.Builder ctor = MethodSpec.constructorBuilder();
+    if (!isStatic) {
+      node.addField(self, "self", Modifier.PRIVATE);
+      ctor.addParameter(self, "self");
+    }
+    node.addField(saved, "saved", Modifier.PRIVATE);
+    ctor.addParameter(saved, "saved").addParameter(ArrayTypeName.of(Names.TENSOR), "edges")
+        .addStatement("super($S, edges)", owner.getSimpleName() + "." + name);
+    if (!isStatic) {
+      ctor.addStatement("this.self = self");
+    }
+    ctor.addStatement("this.saved = saved");
+    String backwardCall = name + "Backward(" + (isStatic ? "" : "self, ") + "saved, g)";
+    MethodSpec.Builder apply = MethodSpec.methodBuilder("apply")
+        .addAnnotation(Override.class)
+        .addModifiers(Modifier.PROTECTED)
+        .returns(ArrayTypeName.of(Names.TENSOR))
+        .addParameter(Names.TENSOR, "g");
+    if (tensorParams.size() == 1) {
+      apply.addStatement("return new $T[] {$L}", Names.TENSOR, backwardCall);
+    } else {
+      apply.addStatement("return $L", backwardCall);
+    }
+    MethodSpec.Builder release = MethodSpec.methodBuilder("release")
+        .addAnnotation(Override.class)
+        .addModifiers(Modifier.PROTECTED)
+        .addStatement("saved = null");
+    if (!isStatic) {
+      release.addStatement("self = null");
+    }
+    cls.addType(node.addMethod(ctor.build()).addMethod(apply.build())
+        .addMethod(release.build()).build());
+  }
+
+  private void forwardStatements(List<Stmt> stmts, ReversePass pass, CodeBlock.Builder b) {
+    for (Stmt s : stmts) {
+      for (ReversePass.Slot slot : pass.savesBefore(s)) {
+        save(b, slot, slot.valueCode());
+      }
+      if (s instanceof Stmt.Line line) {
+        b.add("// $L:$L  $L\n", line.file(), line.line(), line.text());
+      } else if (s instanceof Stmt.Prim p) {
+        b.addStatement("$L$L = $L", p.declare() ? "Tensor " : "", p.target(),
+            callCode(p));
+      } else if (s instanceof Stmt.Call c) {
+        ClassName savedType = ReversePass.savedType(c);
+        String local = c.target() + "Saved";
+        b.addStatement("$T $L = new $T()", savedType, local, savedType);
+        List<String> args = new ArrayList<>();
+        if (c.layer() != null) {
+          args.add(c.layer().code());
+        }
+        c.args().forEach(a -> args.add(IrBuilder.code(a)));
+        args.add(local);
+        b.addStatement("$L$L = $T.$L($L)", c.declare() ? "Tensor " : "", c.target(),
+            ReversePass.adjointClass(c.owner()), c.method().getSimpleName(),
+            String.join(", ", args));
+      } else if (s instanceof Stmt.Assign a) {
+        b.addStatement("$L$L = $L", a.declare() ? "Tensor " : "", a.target(),
+            IrBuilder.code(a.source()));
+      } else if (s instanceof Stmt.Cut c) {
+        b.addStatement("$L$L = $L", c.declare() ? "Tensor " : "", c.target(), c.code());
+      } else if (s instanceof Stmt.Bind bind) {
+        b.addStatement("final $T $L = $L", TypeName.get(bind.type()), bind.name(), bind.code());
+      } else if (s instanceof Stmt.Plain plain) {
+        b.add("$L\n", plain.code());
+      } else if (s instanceof Stmt.If f) {
+        ReversePass.Slot slot = pass.slot(s, "branch");
+        String flag = slot.name() + "Taken";
+        b.addStatement("boolean $L = $L", flag, f.condition());
+        b.beginControlFlow("if ($L)", flag);
+        forwardStatements(f.then(), pass, b);
+        if (!f.otherwise().isEmpty()) {
+          b.nextControlFlow("else");
+          forwardStatements(f.otherwise(), pass, b);
+        }
+        b.endControlFlow();
+        save(b, slot, flag);
+        continue;
+      } else if (s instanceof Stmt.For f) {
+        ReversePass.Slot slot = pass.slot(s, "trips");
+        String trips = slot.name() + "Count";
+        b.addStatement("int $L = 0", trips);
+        b.beginControlFlow("for ($L; $L; $L)", f.init(), f.condition(), f.update());
+        b.addStatement("$L++", trips);
+        forwardStatements(f.body(), pass, b);
+        b.endControlFlow();
+        save(b, slot, trips);
+        continue;
+      } else if (s instanceof Stmt.ForEach f) {
+        ReversePass.Slot slot = pass.slot(s, "trips");
+        String trips = slot.name() + "Count";
+        b.addStatement("int $L = 0", trips);
+        b.beginControlFlow("for ($T $L : $L)", TypeName.get(f.type()), f.var(), f.iterable());
+        b.addStatement("$L++", trips);
+        forwardStatements(f.body(), pass, b);
+        b.endControlFlow();
+        save(b, slot, trips);
+        continue;
+      } else if (s instanceof Stmt.Return r) {
+        b.addStatement("return $L", IrBuilder.code(r.value()));
+        continue;
+      }
+      for (ReversePass.Slot slot : pass.savesAfter(s)) {
+        save(b, slot, slot.valueCode());
+      }
+    }
+  }
+
+  private static void save(CodeBlock.Builder b, ReversePass.Slot slot, String value) {
+    if (slot.stack()) {
+      b.addStatement("saved.push($L)", value);
+    } else {
+      b.addStatement("saved.$L = $L", slot.name(), value);
+    }
+  }
+
+  private static String callCode(Stmt.Prim p) {
+    StringBuilder sb = new StringBuilder();
+    var m = p.primitive().method();
+    int first = 0;
+    if (p.primitive().isInstance()) {
+      sb.append(IrBuilder.code(p.args().get(0)));
+      first = 1;
+    } else {
+      sb.append(((TypeElement) m.getEnclosingElement()).getQualifiedName());
+    }
+    sb.append('.').append(m.getSimpleName()).append('(');
+    for (int i = first; i < p.args().size(); i++) {
+      sb.append(i > first ? ", " : "").append(IrBuilder.code(p.args().get(i)));
+    }
+    return sb.append(')').toString();
+  }
+
+  private void writeBinding(TypeSpec.Builder cls, ClassName self, LayerInfo layer,
+      List<Method> methods) {
+    cls.addSuperinterface(ParameterizedTypeName.get(LAYER_BINDING, self));
+    cls.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC)
+        .addJavadoc("For {@link java.util.ServiceLoader}.\n").build());
+    cls.addMethod(MethodSpec.methodBuilder("layerType")
+        .addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC)
+        .returns(ParameterizedTypeName.get(ClassName.get(Class.class), self))
+        .addStatement("return $T.class", self)
+        .build());
+    MethodSpec.Builder visit = MethodSpec.methodBuilder("visit")
+        .addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC)
+        .addParameter(self, "layer")
+        .addParameter(VISITOR, "visitor");
+    for (LayerInfo.Field f : layer.fields()) {
+      String n = f.name();
+      switch (f.kind()) {
+        case PARAM -> visit.addStatement("visitor.parameter($S, layer.$L, value -> layer.$L ="
+            + " value)", n, n, n);
+        case BUFFER, BUFFER_TRANSIENT -> visit.addStatement("visitor.buffer($S, layer.$L, $L,"
+            + " value -> layer.$L = value)", n, n, f.kind() == LayerInfo.Kind.BUFFER, n);
+        case CHILD -> visit.beginControlFlow("if (layer.$L != null)", n)
+            .addStatement("visitor.child($S, layer.$L)", n, n)
+            .endControlFlow();
+        case CHILD_LIST -> visit.beginControlFlow("if (layer.$L != null)", n)
+            .beginControlFlow("for (int i = 0; i < layer.$L.size(); i++)", n)
+            .addStatement("visitor.child($S + i, layer.$L.get(i))", n + ".", n)
+            .endControlFlow()
+            .endControlFlow();
+      }
+    }
+    cls.addMethod(visit.build());
+    MethodSpec.Builder call = MethodSpec.methodBuilder("call")
+        .addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC)
+        .returns(Names.TENSOR)
+        .addParameter(self, "layer")
+        .addParameter(ArrayTypeName.of(Names.TENSOR), "args")
+        .varargs(true);
+    Method target = null;
+    for (Method m : methods) {
+      if (!m.model().isStatic() && m.model().params().stream()
+          .allMatch(ForwardModel.Param::tensor)) {
+        if (target == null || m.model().method().getSimpleName().contentEquals("forward")) {
+          target = m;
+        }
+      }
+    }
+    if (target == null) {
+      call.addStatement("throw new $T($S)", IllegalArgumentException.class,
+          self.simpleName() + " has no @Forward method taking only tensors; call its generated"
+              + " entry point in " + self.simpleName() + "_Adjoint instead");
+    } else {
+      int n = target.model().params().size();
+      String name = target.model().method().getSimpleName().toString();
+      call.beginControlFlow("if (args.length != $L)", n)
+          .addStatement("throw new $T($S + args.length)", IllegalArgumentException.class,
+              self.simpleName() + "." + name + " takes " + n + " tensor"
+                  + (n == 1 ? "" : "s") + ", got ")
+          .endControlFlow();
+      List<String> args = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        args.add("args[" + i + "]");
+      }
+      call.addStatement("return $L(layer$L)", name,
+          args.isEmpty() ? "" : ", " + String.join(", ", args));
+    }
+    cls.addMethod(call.build());
+  }
+}
