@@ -37,7 +37,7 @@ public final class Autograd {
    * is off or no input is tracked. Generated recorders call this first.
    */
   public static Tensor[] edges(Object... inputs) {
-    if (!GradMode.isEnabled()) {
+    if (!GradMode.isEnabled() || !anyTracked(inputs)) {
       return null;
     }
     List<Tensor> out = new ArrayList<>();
@@ -60,6 +60,23 @@ public final class Autograd {
       }
     }
     return any ? out.toArray(new Tensor[0]) : null;
+  }
+
+  private static boolean anyTracked(Object[] inputs) {
+    for (Object o : inputs) {
+      if (o instanceof Tensor t) {
+        if (t.requiresGrad()) {
+          return true;
+        }
+      } else if (o instanceof List<?> list) {
+        for (Object e : list) {
+          if (e instanceof Tensor t && t.requiresGrad()) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
   }
 
   /** The input if it is tracked, else null: what a node keeps as its gradient edge. */

@@ -100,6 +100,22 @@ public abstract class Module {
     });
   }
 
+  /**
+   * Whether a call should record a graph node for this module's parameters: one of them requires
+   * grad. Generated entry points call this.
+   */
+  public final boolean recordsGradients() {
+    markParameters();
+    boolean[] any = {false};
+    walk("", new Collect() {
+      @Override
+      public void parameter(String name, Tensor value, Consumer<Tensor> set) {
+        any[0] |= value != null && value.requiresGrad();
+      }
+    });
+    return any[0];
+  }
+
   /** Parameters by dotted name ({@code fc1.weight}), in declaration order. */
   public final Map<String, Tensor> namedParameters() {
     markParameters();

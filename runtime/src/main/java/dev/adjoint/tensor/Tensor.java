@@ -1,7 +1,14 @@
 package dev.adjoint.tensor;
 
 import dev.adjoint.autograd.Autograd;
+import dev.adjoint.annotations.Primitive;
+import dev.adjoint.autograd.ArithmeticRules;
+import dev.adjoint.autograd.IndexingRules;
+import dev.adjoint.autograd.LinalgRules;
 import dev.adjoint.autograd.Node;
+import dev.adjoint.autograd.PointwiseRules;
+import dev.adjoint.autograd.ReductionRules;
+import dev.adjoint.autograd.ShapeRules;
 import dev.adjoint.backend.Backend;
 import dev.adjoint.backend.Backends;
 import dev.adjoint.backend.BinaryOp;
@@ -259,6 +266,7 @@ public final class Tensor {
   }
 
   /** The same data outside the graph: shares storage, needs no gradient. */
+  @Primitive(differentiable = false)
   public Tensor detach() {
     return new Tensor(storage, shape, strides, offset);
   }
@@ -317,11 +325,13 @@ public final class Tensor {
   }
 
   /** Zeros with this tensor's shape, dtype and device. */
+  @Primitive(differentiable = false)
   public Tensor zerosLike() {
     return empty(dtype, device(), shape);
   }
 
   /** Ones with this tensor's shape, dtype and device. */
+  @Primitive(differentiable = false)
   public Tensor onesLike() {
     return zerosLike().fill_(1);
   }
@@ -556,13 +566,14 @@ public final class Tensor {
   }
 
   /** This tensor converted to {@code dtype}: itself when already that type, else a copy. */
+  @Primitive(rules = ShapeRules.class)
   public Tensor to(DType dtype) {
     if (dtype == this.dtype) {
-      return this;
+      return TensorTape.to(this, this, dtype);
     }
     Tensor out = empty(dtype, device(), shape);
     backend().copy(this, out);
-    return out;
+    return TensorTape.to(out, this, dtype);
   }
 
   /** This tensor on {@code device} as {@code dtype}. */
@@ -717,15 +728,17 @@ public final class Tensor {
    *
    * @throws IllegalArgumentException for more than 2 dimensions (use {@link #transpose})
    */
+  @Primitive(rules = ShapeRules.class)
   public Tensor t() {
     if (shape.length > 2) {
       throw new IllegalArgumentException("t: expects a tensor with <= 2 dimensions, but it has "
           + shape.length + " (shape " + Shapes.str(shape) + "); use transpose(dim0, dim1)");
     }
-    return shape.length < 2 ? this : transpose(0, 1);
+    return TensorTape.t(shape.length < 2 ? this : transpose(0, 1), this);
   }
 
   /** Swaps two dimensions (a view). */
+  @Primitive(rules = ShapeRules.class)
   public Tensor transpose(int dim0, int dim1) {
     int a = Shapes.dim("transpose", dim0, shape.length);
     int b = Shapes.dim("transpose", dim1, shape.length);
@@ -737,10 +750,11 @@ public final class Tensor {
       st[a] = strides[b];
       st[b] = strides[a];
     }
-    return viewOf(s, st, offset);
+    return TensorTape.transpose(viewOf(s, st, offset), this, dim0, dim1);
   }
 
   /** Reorders the dimensions (a view): result dim {@code i} is this tensor's {@code dims[i]}. */
+  @Primitive(rules = ShapeRules.class)
   public Tensor permute(int... dims) {
     if (dims.length != shape.length) {
       throw new IllegalArgumentException("permute: " + dims.length + " dims given for a "
@@ -759,7 +773,7 @@ public final class Tensor {
       s[i] = shape[d];
       st[i] = strides[d];
     }
-    return viewOf(s, st, offset);
+    return TensorTape.permute(viewOf(s, st, offset), this, dims);
   }
 
   /**
@@ -768,6 +782,7 @@ public final class Tensor {
    * @throws IllegalArgumentException when the sizes do not match or the layout needs a copy (use
    *     {@link #reshape})
    */
+  @Primitive(rules = ShapeRules.class)
   public Tensor view(int... newShape) {
     int[] s = Shapes.inferSize("view", newShape, numel, shape);
     int[] st = Shapes.viewStrides(shape, strides, s);
@@ -776,28 +791,31 @@ public final class Tensor {
           + " the input's size " + Shapes.str(shape) + " and strides " + Shapes.str(strides)
           + " (at least one dimension spans two contiguous subspaces); use reshape(...) instead");
     }
-    return viewOf(s, st, offset);
+    return TensorTape.view(viewOf(s, st, offset), this, newShape);
   }
 
   /** The same elements with another shape: a view when the layout allows, else a copy. */
+  @Primitive(rules = ShapeRules.class)
   public Tensor reshape(int... newShape) {
     int[] s = Shapes.inferSize("reshape", newShape, numel, shape);
     int[] st = Shapes.viewStrides(shape, strides, s);
     if (st != null) {
-      return viewOf(s, st, offset);
+      return TensorTape.reshape(viewOf(s, st, offset), this, newShape);
     }
-    return contiguous().view(s);
+    return TensorTape.reshape(contiguous().view(s), this, newShape);
   }
 
   /** All dimensions merged into one. */
+  @Primitive(rules = ShapeRules.class)
   public Tensor flatten() {
-    return reshape(numel);
+    return TensorTape.flatten(reshape(numel), this);
   }
 
   /** Dimensions {@code startDim..endDim} (inclusive) merged into one. */
+  @Primitive(rules = ShapeRules.class)
   public Tensor flatten(int startDim, int endDim) {
     if (shape.length == 0) {
-      return reshape(1);
+      return TensorTape.flatten(reshape(1), this, startDim, endDim);
     }
     int a = Shapes.dim("flatten", startDim, shape.length);
     int b = Shapes.dim("flatten", endDim, shape.length);
@@ -813,10 +831,11 @@ public final class Tensor {
     System.arraycopy(shape, 0, s, 0, a);
     s[a] = merged;
     System.arraycopy(shape, b + 1, s, a + 1, shape.length - b - 1);
-    return reshape(s);
+    return TensorTape.flatten(reshape(s), this, startDim, endDim);
   }
 
   /** Removes every dimension of size 1. */
+  @Primitive(rules = ShapeRules.class)
   public Tensor squeeze() {
     int kept = 0;
     for (int s : shape) {
@@ -830,33 +849,36 @@ public final class Tensor {
         st[j++] = strides[d];
       }
     }
-    return viewOf(s, st, offset);
+    return TensorTape.squeeze(viewOf(s, st, offset), this);
   }
 
   /** Removes dimension {@code dim} if its size is 1; otherwise returns this tensor. */
+  @Primitive(rules = ShapeRules.class)
   public Tensor squeeze(int dim) {
     if (shape.length == 0) {
       Shapes.dim("squeeze", dim, 0);
-      return this;
+      return TensorTape.squeeze(this, this, dim);
     }
     int d = Shapes.dim("squeeze", dim, shape.length);
     if (shape[d] != 1) {
-      return this;
+      return TensorTape.squeeze(this, this, dim);
     }
-    return viewOf(remove(shape, d), remove(strides, d), offset);
+    return TensorTape.squeeze(viewOf(remove(shape, d), remove(strides, d), offset), this, dim);
   }
 
   /** Inserts a dimension of size 1 at {@code dim} ({@code -1} appends). */
+  @Primitive(rules = ShapeRules.class)
   public Tensor unsqueeze(int dim) {
     int d = Shapes.dim("unsqueeze", dim, shape.length + 1);
     int stride = d < shape.length ? shape[d] * strides[d] : 1;
-    return viewOf(insert(shape, d, 1), insert(strides, d, stride), offset);
+    return TensorTape.unsqueeze(viewOf(insert(shape, d, 1), insert(strides, d, stride), offset), this, dim);
   }
 
   /**
    * A view with size-1 dimensions repeated to {@code sizes} without copying (stride 0); -1 keeps
    * a size, and new leading dimensions may be added.
    */
+  @Primitive(rules = ShapeRules.class)
   public Tensor expand(int... sizes) {
     if (sizes.length < shape.length) {
       throw new IllegalArgumentException("expand: the number of sizes provided ("
@@ -888,25 +910,28 @@ public final class Tensor {
             + ", tensor shape " + Shapes.str(shape));
       }
     }
-    return viewOf(s, st, offset);
+    return TensorTape.expand(viewOf(s, st, offset), this, sizes);
   }
 
   /** {@link #expand} to another tensor's shape. */
+  @Primitive(rules = ShapeRules.class, nondifferentiable = "other")
   public Tensor expandAs(Tensor other) {
-    return expand(other.shape);
+    return TensorTape.expandAs(expand(other.shape), this, other);
   }
 
   /** This tensor if it is contiguous, else a contiguous copy. */
+  @Primitive(rules = ShapeRules.class)
   public Tensor contiguous() {
-    return isContiguous() ? this : clone();
+    return TensorTape.contiguous(isContiguous() ? this : clone(), this);
   }
 
   /** A contiguous copy with its own storage. */
   @Override
+  @Primitive(rules = ShapeRules.class)
   public Tensor clone() {
     Tensor out = zerosLike();
     backend().copy(this, out);
-    return out;
+    return TensorTape.clone(out, this);
   }
 
   // ================================================================== indexing
@@ -915,6 +940,7 @@ public final class Tensor {
    * Indexes the leading dimensions: {@code A.get(0, 0)} is {@code A[0, 0]}, a 0-d view;
    * {@code A.get(1)} is row 1. Negative indices count from the end.
    */
+  @Primitive(rules = ShapeRules.class)
   public Tensor get(int... indices) {
     if (indices.length > shape.length) {
       throw new IndexOutOfBoundsException("get: too many indices (" + indices.length
@@ -925,17 +951,18 @@ public final class Tensor {
       checkIndex("get", indices[i], i); // names dimension i of this tensor, as PyTorch does
       t = t.select(0, indices[i]);
     }
-    return t;
+    return TensorTape.get(t, this, indices);
   }
 
   /** The slice at position {@code index} of dimension {@code dim}, which is removed (a view). */
+  @Primitive(rules = ShapeRules.class)
   public Tensor select(int dim, int index) {
     if (shape.length == 0) {
       throw new IndexOutOfBoundsException("select: invalid index of a 0-dim tensor");
     }
     int d = Shapes.dim("select", dim, shape.length);
     int i = checkIndex("select", index, d);
-    return viewOf(remove(shape, d), remove(strides, d), offset + i * strides[d]);
+    return TensorTape.select(viewOf(remove(shape, d), remove(strides, d), offset + i * strides[d]), this, dim, index);
   }
 
   /** Ops that pick along a dimension cannot be applied to a 0-d tensor, which has none. */
@@ -956,6 +983,7 @@ public final class Tensor {
   }
 
   /** {@code length} elements of dimension {@code dim} from {@code start} (a view). */
+  @Primitive(rules = ShapeRules.class)
   public Tensor narrow(int dim, int start, int length) {
     requireDims("narrow");
     int d = Shapes.dim("narrow", dim, shape.length);
@@ -966,13 +994,14 @@ public final class Tensor {
     }
     int[] ns = shape.clone();
     ns[d] = length;
-    return viewOf(ns, strides.clone(), offset + s * strides[d]);
+    return TensorTape.narrow(viewOf(ns, strides.clone(), offset + s * strides[d]), this, dim, start, length);
   }
 
   /**
    * Python's {@code start:stop:step} on dimension {@code dim} (a view). {@code null} start or stop
    * means the end; negative values count from the end; out-of-range values are clipped.
    */
+  @Primitive(rules = ShapeRules.class)
   public Tensor slice(int dim, Integer start, Integer stop, int step) {
     requireDims("slice");
     int d = Shapes.dim("slice", dim, shape.length);
@@ -987,7 +1016,7 @@ public final class Tensor {
     int[] nst = strides.clone();
     ns[d] = len;
     nst[d] = strides[d] * step;
-    return viewOf(ns, nst, offset + (len > 0 ? a * strides[d] : 0));
+    return TensorTape.slice(viewOf(ns, nst, offset + (len > 0 ? a * strides[d] : 0)), this, dim, start, stop, step);
   }
 
   private static int clip(int i, int size) {
@@ -998,11 +1027,13 @@ public final class Tensor {
   }
 
   /** Indexes with a NumPy subscript such as {@code ":, 1:3"} (see {@link Index#parse}). */
+  @Primitive(rules = ShapeRules.class)
   public Tensor index(String subscript) {
-    return index(Index.parse(subscript));
+    return TensorTape.index(index(Index.parse(subscript)), this, subscript);
   }
 
   /** Indexes with positions, slices, new axes and an ellipsis (a view); see {@link Index}. */
+  @Primitive(rules = ShapeRules.class)
   public Tensor index(Index... components) {
     int consumed = 0;
     int ellipses = 0;
@@ -1045,10 +1076,11 @@ public final class Tensor {
         }
       }
     }
-    return t;
+    return TensorTape.index(t, this, components);
   }
 
   /** The elements at {@code index} (int64, 1-d or 0-d) along {@code dim}, copied. */
+  @Primitive(rules = IndexingRules.class, nondifferentiable = "index")
   public Tensor indexSelect(int dim, Tensor index) {
     int d = Shapes.dim("indexSelect", dim, Math.max(shape.length, 1));
     Tensor self = shape.length == 0 ? reshape(1) : this;
@@ -1072,7 +1104,7 @@ public final class Tensor {
     outShape[d] = idx.length;
     Tensor out = empty(dtype, device(), outShape);
     backend().indexSelect(self, d, fromArray(wrapped, idx.length).to(device()), out);
-    return shape.length == 0 || index.dim() == 0 && shape.length == 0 ? out.reshape() : out;
+    return TensorTape.indexSelect(shape.length == 0 || index.dim() == 0 && shape.length == 0 ? out.reshape() : out, this, dim, index);
   }
 
   /**
@@ -1080,6 +1112,7 @@ public final class Tensor {
    * ({@code torch.gather}). {@code index} is int64 with this tensor's number of dimensions and
    * sizes no larger than its own outside {@code dim}.
    */
+  @Primitive(rules = IndexingRules.class, nondifferentiable = "index")
   public Tensor gather(int dim, Tensor index) {
     requireIndexTensor("gather", index);
     checkSameDevice("gather", index);
@@ -1105,7 +1138,7 @@ public final class Tensor {
     }
     Tensor out = empty(dtype, device(), index.shape);
     backend().gather(this, d, index, out);
-    return out;
+    return TensorTape.gather(out, this, dim, index);
   }
 
   /**
@@ -1219,6 +1252,7 @@ public final class Tensor {
    * The positions of nonzero (true) elements as an int64 tensor of shape {@code [count, dim()]},
    * in row-major order ({@code torch.nonzero}).
    */
+  @Primitive(differentiable = false)
   public Tensor nonzero() {
     boolean[] flags = toBooleanArray();
     int count = 0;
@@ -1248,6 +1282,7 @@ public final class Tensor {
    * Boolean-mask indexing, {@code A[mask]}: {@code mask} (bool) covers the leading dimensions of
    * this tensor; the result stacks the selected sub-tensors into a new first dimension (a copy).
    */
+  @Primitive(rules = IndexingRules.class, nondifferentiable = "mask")
   public Tensor index(Tensor mask) {
     if (mask.dtype != DType.BOOL) {
       throw new IllegalArgumentException("index: a tensor index must be a bool mask here, got "
@@ -1267,36 +1302,40 @@ public final class Tensor {
     int[] flatShape = insert(rest, 0, lead);
     Tensor rows = reshape(flatShape);
     Tensor picks = mask.reshape(lead).nonzero().reshape(-1);
-    return rows.indexSelect(0, picks);
+    return TensorTape.index(rows.indexSelect(0, picks), this, mask);
   }
 
   /** The elements where {@code mask} (broadcast to this shape) is true, as a 1-d copy. */
+  @Primitive(rules = IndexingRules.class, nondifferentiable = "mask")
   public Tensor maskedSelect(Tensor mask) {
     if (mask.dtype != DType.BOOL) {
       throw new IllegalArgumentException("maskedSelect: mask must be torch.bool, got "
           + mask.dtype);
     }
     int[] s = Shapes.broadcast("maskedSelect", shape, mask.shape);
-    return expand(s).index(mask.expand(s).contiguous());
+    return TensorTape.maskedSelect(expand(s).index(mask.expand(s).contiguous()), this, mask);
   }
 
   /** A copy with {@code value} where {@code mask} is true. */
+  @Primitive(rules = PointwiseRules.class, nondifferentiable = "mask")
   public Tensor maskedFill(Tensor mask, double value) {
     if (mask.dtype != DType.BOOL) {
       throw new IllegalArgumentException("maskedFill: mask must be torch.bool, got "
           + mask.dtype);
     }
-    return where(mask, scalarLike(value, dtype), this);
+    return TensorTape.maskedFill(where(mask, scalarLike(value, dtype), this), this, mask, value);
   }
 
   /** Joins tensors along dimension 0. */
+  @Primitive(rules = IndexingRules.class)
   public static Tensor cat(List<Tensor> tensors) {
-    return cat(tensors, 0);
+    return TensorTape.cat(cat(tensors, 0), tensors);
   }
 
   /**
    * Joins tensors along an existing dimension; all other sizes must match. dtypes are promoted.
    */
+  @Primitive(rules = IndexingRules.class)
   public static Tensor cat(List<Tensor> tensors, int dim) {
     if (tensors == null || tensors.isEmpty()) {
       throw new IllegalArgumentException("cat: expected a non-empty list of tensors");
@@ -1338,15 +1377,17 @@ public final class Tensor {
       }
       at += t.shape[d];
     }
-    return out;
+    return TensorTape.cat(out, tensors, dim);
   }
 
   /** Stacks same-shaped tensors along a new dimension 0. */
+  @Primitive(rules = IndexingRules.class)
   public static Tensor stack(List<Tensor> tensors) {
-    return stack(tensors, 0);
+    return TensorTape.stack(stack(tensors, 0), tensors);
   }
 
   /** Stacks same-shaped tensors along a new dimension {@code dim}. */
+  @Primitive(rules = IndexingRules.class)
   public static Tensor stack(List<Tensor> tensors, int dim) {
     if (tensors == null || tensors.isEmpty()) {
       throw new IllegalArgumentException("stack: expected a non-empty list of tensors");
@@ -1361,7 +1402,7 @@ public final class Tensor {
       }
       lifted.add(t.unsqueeze(Shapes.dim("stack", dim, s.length + 1)));
     }
-    return cat(lifted, Shapes.dim("stack", dim, s.length + 1));
+    return TensorTape.stack(cat(lifted, Shapes.dim("stack", dim, s.length + 1)), tensors, dim);
   }
 
   /** Splits into views of {@code splitSize} along {@code dim}; the last may be smaller. */
@@ -1420,165 +1461,197 @@ public final class Tensor {
   // ================================================================== elementwise
 
   /** {@code this + other}, broadcast. */
+  @Primitive(rules = ArithmeticRules.class)
   public Tensor add(Tensor other) {
-    return binary(BinaryOp.ADD, "add", other, null);
+    return TensorTape.add(binary(BinaryOp.ADD, "add", other, null), this, other);
   }
 
   /** {@code this + alpha * other} ({@code torch.add(input, other, alpha=...)}). */
+  @Primitive(rules = ArithmeticRules.class)
   public Tensor add(Tensor other, double alpha) {
-    return add(other.mul(alpha));
+    return TensorTape.add(add(other.mul(alpha)), this, other, alpha);
   }
 
   /** {@code this + value}; a float scalar makes integer tensors float32. */
+  @Primitive(rules = ArithmeticRules.class)
   public Tensor add(double value) {
-    return binary(BinaryOp.ADD, "add", floatScalar(value), null);
+    return TensorTape.add(binary(BinaryOp.ADD, "add", floatScalar(value), null), this, value);
   }
 
   /** {@code this + value}; keeps integer tensors integer. */
+  @Primitive(rules = ArithmeticRules.class)
   public Tensor add(long value) {
-    return binary(BinaryOp.ADD, "add", intScalar(value), null);
+    return TensorTape.add(binary(BinaryOp.ADD, "add", intScalar(value), null), this, value);
   }
 
   /** {@code this - other}, broadcast. */
+  @Primitive(rules = ArithmeticRules.class)
   public Tensor sub(Tensor other) {
-    return binary(BinaryOp.SUB, "sub", other, null);
+    return TensorTape.sub(binary(BinaryOp.SUB, "sub", other, null), this, other);
   }
 
   /** {@code this - value}. */
+  @Primitive(rules = ArithmeticRules.class)
   public Tensor sub(double value) {
-    return binary(BinaryOp.SUB, "sub", floatScalar(value), null);
+    return TensorTape.sub(binary(BinaryOp.SUB, "sub", floatScalar(value), null), this, value);
   }
 
   /** {@code this - value}. */
+  @Primitive(rules = ArithmeticRules.class)
   public Tensor sub(long value) {
-    return binary(BinaryOp.SUB, "sub", intScalar(value), null);
+    return TensorTape.sub(binary(BinaryOp.SUB, "sub", intScalar(value), null), this, value);
   }
 
   /** {@code this * other}, broadcast. */
+  @Primitive(rules = ArithmeticRules.class)
   public Tensor mul(Tensor other) {
-    return binary(BinaryOp.MUL, "mul", other, null);
+    return TensorTape.mul(binary(BinaryOp.MUL, "mul", other, null), this, other);
   }
 
   /** {@code this * value}. */
+  @Primitive(rules = ArithmeticRules.class)
   public Tensor mul(double value) {
-    return binary(BinaryOp.MUL, "mul", floatScalar(value), null);
+    return TensorTape.mul(binary(BinaryOp.MUL, "mul", floatScalar(value), null), this, value);
   }
 
   /** {@code this * value}. */
+  @Primitive(rules = ArithmeticRules.class)
   public Tensor mul(long value) {
-    return binary(BinaryOp.MUL, "mul", intScalar(value), null);
+    return TensorTape.mul(binary(BinaryOp.MUL, "mul", intScalar(value), null), this, value);
   }
 
   /** {@code this / other}, true division: integer inputs give float32. */
+  @Primitive(rules = ArithmeticRules.class)
   public Tensor div(Tensor other) {
-    return binary(BinaryOp.DIV, "div", other, null);
+    return TensorTape.div(binary(BinaryOp.DIV, "div", other, null), this, other);
   }
 
   /** {@code this / value}. */
+  @Primitive(rules = ArithmeticRules.class)
   public Tensor div(double value) {
-    return binary(BinaryOp.DIV, "div", floatScalar(value), null);
+    return TensorTape.div(binary(BinaryOp.DIV, "div", floatScalar(value), null), this, value);
   }
 
   /** {@code this ** exponent}, broadcast. */
+  @Primitive(rules = ArithmeticRules.class)
   public Tensor pow(Tensor exponent) {
-    return binary(BinaryOp.POW, "pow", exponent, null);
+    return TensorTape.pow(binary(BinaryOp.POW, "pow", exponent, null), this, exponent);
   }
 
   /** {@code this ** exponent} ({@code x ** 2}). */
+  @Primitive(rules = ArithmeticRules.class)
   public Tensor pow(double exponent) {
-    return binary(BinaryOp.POW, "pow", floatScalar(exponent), null);
+    return TensorTape.pow(binary(BinaryOp.POW, "pow", floatScalar(exponent), null), this, exponent);
   }
 
   /** {@code this ** exponent}; integer tensors stay integer. */
+  @Primitive(rules = ArithmeticRules.class)
   public Tensor pow(long exponent) {
     if (exponent < 0 && !dtype.isFloatingPoint()) {
       throw new IllegalArgumentException("pow: integers to negative integer powers are not"
           + " allowed (" + dtype + " tensor ** " + exponent + "); use pow(" + exponent + ".0)");
     }
-    return binary(BinaryOp.POW, "pow", intScalar(exponent), null);
+    return TensorTape.pow(binary(BinaryOp.POW, "pow", intScalar(exponent), null), this, exponent);
   }
 
   /** Elementwise maximum; NaN propagates. */
+  @Primitive(rules = ArithmeticRules.class)
   public Tensor maximum(Tensor other) {
-    return binary(BinaryOp.MAXIMUM, "maximum", other, null);
+    return TensorTape.maximum(binary(BinaryOp.MAXIMUM, "maximum", other, null), this, other);
   }
 
   /** Elementwise minimum; NaN propagates. */
+  @Primitive(rules = ArithmeticRules.class)
   public Tensor minimum(Tensor other) {
-    return binary(BinaryOp.MINIMUM, "minimum", other, null);
+    return TensorTape.minimum(binary(BinaryOp.MINIMUM, "minimum", other, null), this, other);
   }
 
   /** {@code this == other} as bool. */
+  @Primitive(differentiable = false)
   public Tensor eq(Tensor other) {
     return binary(BinaryOp.EQ, "eq", other, null);
   }
 
   /** {@code this == value} as bool. */
+  @Primitive(differentiable = false)
   public Tensor eq(double value) {
     return binary(BinaryOp.EQ, "eq", floatScalar(value), null);
   }
 
   /** {@code this != other} as bool. */
+  @Primitive(differentiable = false)
   public Tensor ne(Tensor other) {
     return binary(BinaryOp.NE, "ne", other, null);
   }
 
   /** {@code this != value} as bool. */
+  @Primitive(differentiable = false)
   public Tensor ne(double value) {
     return binary(BinaryOp.NE, "ne", floatScalar(value), null);
   }
 
   /** {@code this < other} as bool. */
+  @Primitive(differentiable = false)
   public Tensor lt(Tensor other) {
     return binary(BinaryOp.LT, "lt", other, null);
   }
 
   /** {@code this < value} as bool. */
+  @Primitive(differentiable = false)
   public Tensor lt(double value) {
     return binary(BinaryOp.LT, "lt", floatScalar(value), null);
   }
 
   /** {@code this <= other} as bool. */
+  @Primitive(differentiable = false)
   public Tensor le(Tensor other) {
     return binary(BinaryOp.LE, "le", other, null);
   }
 
   /** {@code this <= value} as bool. */
+  @Primitive(differentiable = false)
   public Tensor le(double value) {
     return binary(BinaryOp.LE, "le", floatScalar(value), null);
   }
 
   /** {@code this > other} as bool. */
+  @Primitive(differentiable = false)
   public Tensor gt(Tensor other) {
     return binary(BinaryOp.GT, "gt", other, null);
   }
 
   /** {@code this > value} as bool. */
+  @Primitive(differentiable = false)
   public Tensor gt(double value) {
     return binary(BinaryOp.GT, "gt", floatScalar(value), null);
   }
 
   /** {@code this >= other} as bool. */
+  @Primitive(differentiable = false)
   public Tensor ge(Tensor other) {
     return binary(BinaryOp.GE, "ge", other, null);
   }
 
   /** {@code this >= value} as bool. */
+  @Primitive(differentiable = false)
   public Tensor ge(double value) {
     return binary(BinaryOp.GE, "ge", floatScalar(value), null);
   }
 
   /** Elementwise logical and (nonzero is true), bool. */
+  @Primitive(differentiable = false)
   public Tensor logicalAnd(Tensor other) {
     return toBool().binary(BinaryOp.LOGICAL_AND, "logicalAnd", other.toBool(), null);
   }
 
   /** Elementwise logical or (nonzero is true), bool. */
+  @Primitive(differentiable = false)
   public Tensor logicalOr(Tensor other) {
     return toBool().binary(BinaryOp.LOGICAL_OR, "logicalOr", other.toBool(), null);
   }
 
   /** Elementwise logical not (zero is true), bool. */
+  @Primitive(differentiable = false)
   public Tensor logicalNot() {
     return eq(scalarLike(0, dtype));
   }
@@ -1587,6 +1660,7 @@ public final class Tensor {
    * {@code condition ? x : y} elementwise, all three broadcast together ({@code torch.where});
    * the result has the promoted dtype of {@code x} and {@code y}.
    */
+  @Primitive(rules = PointwiseRules.class, nondifferentiable = "condition")
   public static Tensor where(Tensor condition, Tensor x, Tensor y) {
     if (condition.dtype != DType.BOOL) {
       throw new IllegalArgumentException("where: condition must be torch.bool, got "
@@ -1599,67 +1673,79 @@ public final class Tensor {
     DType dt = resultType(x, y);
     Tensor out = empty(dt, x.device(), s);
     out.backend().where(condition.expand(s), x.to(dt).expand(s), y.to(dt).expand(s), out);
-    return out;
+    return TensorTape.where(out, condition, x, y);
   }
 
   /** {@code -this}. */
+  @Primitive(rules = ArithmeticRules.class)
   public Tensor neg() {
-    return unary(UnaryOp.NEG, 0, 0, false);
+    return TensorTape.neg(unary(UnaryOp.NEG, 0, 0, false), this);
   }
 
   /** {@code e ** this}. */
+  @Primitive(rules = PointwiseRules.class)
   public Tensor exp() {
-    return unary(UnaryOp.EXP, 0, 0, false);
+    return TensorTape.exp(unary(UnaryOp.EXP, 0, 0, false), this);
   }
 
   /** Natural logarithm (NaN below 0, -inf at 0, as in PyTorch). */
+  @Primitive(rules = PointwiseRules.class)
   public Tensor log() {
-    return unary(UnaryOp.LOG, 0, 0, false);
+    return TensorTape.log(unary(UnaryOp.LOG, 0, 0, false), this);
   }
 
   /** Square root (NaN below 0). */
+  @Primitive(rules = PointwiseRules.class)
   public Tensor sqrt() {
-    return unary(UnaryOp.SQRT, 0, 0, false);
+    return TensorTape.sqrt(unary(UnaryOp.SQRT, 0, 0, false), this);
   }
 
   /** Absolute value. */
+  @Primitive(rules = PointwiseRules.class)
   public Tensor abs() {
-    return unary(UnaryOp.ABS, 0, 0, false);
+    return TensorTape.abs(unary(UnaryOp.ABS, 0, 0, false), this);
   }
 
   /** -1, 0 or 1 by sign. */
+  @Primitive(rules = PointwiseRules.class)
   public Tensor sign() {
-    return unary(UnaryOp.SIGN, 0, 0, false);
+    return TensorTape.sign(unary(UnaryOp.SIGN, 0, 0, false), this);
   }
 
   /** Hyperbolic tangent. */
+  @Primitive(rules = PointwiseRules.class)
   public Tensor tanh() {
-    return unary(UnaryOp.TANH, 0, 0, false);
+    return TensorTape.tanh(unary(UnaryOp.TANH, 0, 0, false), this);
   }
 
   /** {@code 1 / (1 + e ** -this)}. */
+  @Primitive(rules = PointwiseRules.class)
   public Tensor sigmoid() {
-    return unary(UnaryOp.SIGMOID, 0, 0, false);
+    return TensorTape.sigmoid(unary(UnaryOp.SIGMOID, 0, 0, false), this);
   }
 
   /** {@code max(this, 0)}. */
+  @Primitive(rules = PointwiseRules.class)
   public Tensor relu() {
-    return unary(UnaryOp.RELU, 0, 0, false);
+    return TensorTape.relu(unary(UnaryOp.RELU, 0, 0, false), this);
   }
 
   /** Clamps into {@code [min, max]}; use infinities for one-sided bounds. */
+  @Primitive(rules = PointwiseRules.class)
   public Tensor clamp(double min, double max) {
-    return clampTo(min, max, false);
+    return TensorTape.clamp(clampTo(min, max, false), this, min, max);
   }
 
   /** {@code max(this, min)}. */
+  @Primitive(rules = PointwiseRules.class)
   public Tensor clampMin(double min) {
-    return clampTo(min, Double.POSITIVE_INFINITY, false);
+    return TensorTape.clampMin(clampTo(min, Double.POSITIVE_INFINITY, false), this, min);
   }
 
   /** {@code min(this, max)}. */
+  @Primitive(rules = PointwiseRules.class)
   public Tensor clampMax(double max) {
-    return clampTo(Double.NEGATIVE_INFINITY, max, false);
+    return TensorTape.clampMax(clampTo(Double.NEGATIVE_INFINITY, max, false), this, max);
   }
 
   private Tensor clampTo(double min, double max, boolean inPlace) {
@@ -1937,23 +2023,27 @@ public final class Tensor {
   // ================================================================== reductions
 
   /** Sum of all elements (0-d); integer and bool tensors sum to int64. */
+  @Primitive(rules = ReductionRules.class)
   public Tensor sum() {
-    return reduce("sum", ReduceOp.SUM, null, false, 0).values();
+    return TensorTape.sum(reduce("sum", ReduceOp.SUM, null, false, 0).values(), this);
   }
 
   /** Sum over {@code dim}. */
+  @Primitive(rules = ReductionRules.class)
   public Tensor sum(int dim) {
-    return sum(new int[] {dim}, false);
+    return TensorTape.sum(sum(new int[] {dim}, false), this, dim);
   }
 
   /** Sum over {@code dim}, keeping it as size 1 when {@code keepdim}. */
+  @Primitive(rules = ReductionRules.class)
   public Tensor sum(int dim, boolean keepdim) {
-    return sum(new int[] {dim}, keepdim);
+    return TensorTape.sum(sum(new int[] {dim}, keepdim), this, dim, keepdim);
   }
 
   /** Sum over several dims. */
+  @Primitive(rules = ReductionRules.class)
   public Tensor sum(int[] dims, boolean keepdim) {
-    return reduce("sum", ReduceOp.SUM, dims, keepdim, 0).values();
+    return TensorTape.sum(reduce("sum", ReduceOp.SUM, dims, keepdim, 0).values(), this, dims, keepdim);
   }
 
   /** Product of all elements (0-d). */
@@ -1967,121 +2057,144 @@ public final class Tensor {
   }
 
   /** Mean of all elements (floating tensors only). */
+  @Primitive(rules = ReductionRules.class)
   public Tensor mean() {
-    return reduce("mean", ReduceOp.MEAN, null, false, 0).values();
+    return TensorTape.mean(reduce("mean", ReduceOp.MEAN, null, false, 0).values(), this);
   }
 
   /** Mean over {@code dim}. */
+  @Primitive(rules = ReductionRules.class)
   public Tensor mean(int dim) {
-    return mean(new int[] {dim}, false);
+    return TensorTape.mean(mean(new int[] {dim}, false), this, dim);
   }
 
   /** Mean over {@code dim}, keeping it when {@code keepdim}. */
+  @Primitive(rules = ReductionRules.class)
   public Tensor mean(int dim, boolean keepdim) {
-    return mean(new int[] {dim}, keepdim);
+    return TensorTape.mean(mean(new int[] {dim}, keepdim), this, dim, keepdim);
   }
 
   /** Mean over several dims. */
+  @Primitive(rules = ReductionRules.class)
   public Tensor mean(int[] dims, boolean keepdim) {
-    return reduce("mean", ReduceOp.MEAN, dims, keepdim, 0).values();
+    return TensorTape.mean(reduce("mean", ReduceOp.MEAN, dims, keepdim, 0).values(), this, dims, keepdim);
   }
 
   /** The largest element (0-d); NaN if any element is NaN. */
+  @Primitive(rules = ReductionRules.class)
   public Tensor max() {
-    return reduce("max", ReduceOp.MAX, null, false, 0).values();
+    return TensorTape.max(reduce("max", ReduceOp.MAX, null, false, 0).values(), this);
   }
 
   /** Largest values along {@code dim} and their indices. */
+  @Primitive(rules = ReductionRules.class)
   public ValuesIndices max(int dim) {
-    return max(dim, false);
+    return TensorTape.max(max(dim, false), this, dim);
   }
 
   /** Largest values along {@code dim} and their indices, keeping the dim when asked. */
+  @Primitive(rules = ReductionRules.class)
   public ValuesIndices max(int dim, boolean keepdim) {
-    return reduce("max", ReduceOp.MAX, new int[] {dim}, keepdim, 0);
+    return TensorTape.max(reduce("max", ReduceOp.MAX, new int[] {dim}, keepdim, 0), this, dim, keepdim);
   }
 
   /** The smallest element (0-d). */
+  @Primitive(rules = ReductionRules.class)
   public Tensor min() {
-    return reduce("min", ReduceOp.MIN, null, false, 0).values();
+    return TensorTape.min(reduce("min", ReduceOp.MIN, null, false, 0).values(), this);
   }
 
   /** Smallest values along {@code dim} and their indices. */
+  @Primitive(rules = ReductionRules.class)
   public ValuesIndices min(int dim) {
-    return min(dim, false);
+    return TensorTape.min(min(dim, false), this, dim);
   }
 
   /** Smallest values along {@code dim} and their indices, keeping the dim when asked. */
+  @Primitive(rules = ReductionRules.class)
   public ValuesIndices min(int dim, boolean keepdim) {
-    return reduce("min", ReduceOp.MIN, new int[] {dim}, keepdim, 0);
+    return TensorTape.min(reduce("min", ReduceOp.MIN, new int[] {dim}, keepdim, 0), this, dim, keepdim);
   }
 
   /** Index of the largest element in the flattened tensor (0-d int64). */
+  @Primitive(differentiable = false)
   public Tensor argmax() {
     return reduce("argmax", ReduceOp.MAX, null, false, 0).indices();
   }
 
   /** Indices of the largest values along {@code dim}. */
+  @Primitive(differentiable = false)
   public Tensor argmax(int dim, boolean keepdim) {
     return max(dim, keepdim).indices();
   }
 
   /** Index of the smallest element in the flattened tensor (0-d int64). */
+  @Primitive(differentiable = false)
   public Tensor argmin() {
     return reduce("argmin", ReduceOp.MIN, null, false, 0).indices();
   }
 
   /** Indices of the smallest values along {@code dim}. */
+  @Primitive(differentiable = false)
   public Tensor argmin(int dim, boolean keepdim) {
     return min(dim, keepdim).indices();
   }
 
   /** Unbiased variance of all elements (divides by n - 1, as {@code torch.var}). */
+  @Primitive(rules = ReductionRules.class)
   public Tensor var() {
-    return var(null, 1, false);
+    return TensorTape.var(var(null, 1, false), this);
   }
 
   /** Unbiased variance along {@code dim}. */
+  @Primitive(rules = ReductionRules.class)
   public Tensor var(int dim) {
-    return var(new int[] {dim}, 1, false);
+    return TensorTape.var(var(new int[] {dim}, 1, false), this, dim);
   }
 
   /**
    * Variance over {@code dims} (null: all) dividing by {@code n - correction}: 1 is unbiased
    * (Bessel), 0 the population variance.
    */
+  @Primitive(rules = ReductionRules.class)
   public Tensor var(int[] dims, int correction, boolean keepdim) {
-    return reduce("var", ReduceOp.VAR, dims, keepdim, correction).values();
+    return TensorTape.var(reduce("var", ReduceOp.VAR, dims, keepdim, correction).values(), this, dims, correction, keepdim);
   }
 
   /** Unbiased standard deviation of all elements. */
+  @Primitive(rules = ReductionRules.class)
   public Tensor std() {
-    return var().sqrt();
+    return TensorTape.std(var().sqrt(), this);
   }
 
   /** Unbiased standard deviation along {@code dim}. */
+  @Primitive(rules = ReductionRules.class)
   public Tensor std(int dim) {
-    return var(dim).sqrt();
+    return TensorTape.std(var(dim).sqrt(), this, dim);
   }
 
   /** Standard deviation over {@code dims} with the given correction. */
+  @Primitive(rules = ReductionRules.class)
   public Tensor std(int[] dims, int correction, boolean keepdim) {
-    return var(dims, correction, keepdim).sqrt();
+    return TensorTape.std(var(dims, correction, keepdim).sqrt(), this, dims, correction, keepdim);
   }
 
   /** {@code log(sum(exp(this)))} along {@code dim}, computed without overflow. */
+  @Primitive(rules = ReductionRules.class)
   public Tensor logsumexp(int dim) {
-    return logsumexp(new int[] {dim}, false);
+    return TensorTape.logsumexp(logsumexp(new int[] {dim}, false), this, dim);
   }
 
   /** {@code log(sum(exp(this)))} along {@code dim}, keeping it when asked. */
+  @Primitive(rules = ReductionRules.class)
   public Tensor logsumexp(int dim, boolean keepdim) {
-    return logsumexp(new int[] {dim}, keepdim);
+    return TensorTape.logsumexp(logsumexp(new int[] {dim}, keepdim), this, dim, keepdim);
   }
 
   /** {@code log(sum(exp(this)))} over several dims. */
+  @Primitive(rules = ReductionRules.class)
   public Tensor logsumexp(int[] dims, boolean keepdim) {
-    return reduce("logsumexp", ReduceOp.LOGSUMEXP, dims, keepdim, 0).values();
+    return TensorTape.logsumexp(reduce("logsumexp", ReduceOp.LOGSUMEXP, dims, keepdim, 0).values(), this, dims, keepdim);
   }
 
   private ValuesIndices reduce(String name, ReduceOp op, int[] dims, boolean keepdim,
@@ -2181,6 +2294,7 @@ public final class Tensor {
    * product, a 1-d operand is treated as a row (left) or column (right) vector and that dimension
    * removed afterwards, and leading batch dimensions broadcast.
    */
+  @Primitive(rules = LinalgRules.class)
   public Tensor matmul(Tensor other) {
     Objects.requireNonNull(other, "matmul: other");
     checkSameDevice("matmul", other);
@@ -2220,19 +2334,21 @@ public final class Tensor {
     if (dim() == 1) {
       result = result.squeeze(-2 + (other.dim() == 1 ? 1 : 0));
     }
-    return result;
+    return TensorTape.matmul(result, this, other);
   }
 
   /** Product of two matrices (2-d only). */
+  @Primitive(rules = LinalgRules.class)
   public Tensor mm(Tensor other) {
     if (dim() != 2 || other.dim() != 2) {
       throw new IllegalArgumentException("mm: expected two 2-d tensors, got "
           + Shapes.str(shape) + " and " + Shapes.str(other.shape));
     }
-    return matmul(other);
+    return TensorTape.mm(matmul(other), this, other);
   }
 
   /** Batched product of 3-d tensors {@code [B, n, m] @ [B, m, p]} (no broadcasting). */
+  @Primitive(rules = LinalgRules.class)
   public Tensor bmm(Tensor other) {
     if (dim() != 3 || other.dim() != 3) {
       throw new IllegalArgumentException("bmm: expected two 3-d tensors, got "
@@ -2242,7 +2358,7 @@ public final class Tensor {
       throw new IllegalArgumentException("bmm: batch sizes differ: " + Shapes.str(shape)
           + " and " + Shapes.str(other.shape));
     }
-    return matmul(other);
+    return TensorTape.bmm(matmul(other), this, other);
   }
 
   /**
@@ -2251,6 +2367,7 @@ public final class Tensor {
    *
    * @throws SingularMatrixException when a matrix is singular (to the input's precision)
    */
+  @Primitive(rules = LinalgRules.class)
   public Tensor inverse() {
     if (dim() < 2 || shape[dim() - 1] != shape[dim() - 2]) {
       throw new IllegalArgumentException("inverse: expected a square matrix or a batch of them"
@@ -2266,7 +2383,7 @@ public final class Tensor {
     if (n > 0 && batch > 0) {
       backend().inverse(reshape(batch, n, n).contiguous(), out.view(batch, n, n));
     }
-    return out;
+    return TensorTape.inverse(out, this);
   }
 
   // ================================================================== comparison helpers
