@@ -254,6 +254,15 @@ public final class ReversePass {
 
   private void slotFor(Stmt s, String key, String base, TypeName type, String valueCode,
       boolean stack, boolean after) {
+    if (valueCode != null) {
+      // One statement reading the same value twice (h.mul(h)) keeps it once.
+      for (Slot existing : (after ? postSaves : preSaves).getOrDefault(s, List.of())) {
+        if (valueCode.equals(existing.valueCode())) {
+          reads.computeIfAbsent(s, k -> new HashMap<>()).put(key, existing);
+          return;
+        }
+      }
+    }
     Slot slot = new Slot(stack ? base : unique(base), type, valueCode, stack);
     if (!stack) {
       fields.add(slot);
@@ -550,7 +559,7 @@ public final class ReversePass {
             }
           }
         } else {
-          accumulate(o, call.toString(), b, states);
+          accumulate(o, call, b, states);
         }
       }
     });
@@ -646,7 +655,7 @@ public final class ReversePass {
       if (tensorArgs.size() == 1) {
         Operand o = c.args().get(tensorArgs.get(0));
         if (isActive(o)) {
-          accumulate(o, call.toString(), b, states);
+          accumulate(o, call, b, states);
         } else {
           b.addStatement("$L", call);
         }
@@ -664,7 +673,7 @@ public final class ReversePass {
   }
 
   /** {@code d_o += value} for a variable, {@code self.p.accumulateGrad(value)} for a parameter. */
-  private void accumulate(Operand o, String value, CodeBlock.Builder b,
+  private void accumulate(Operand o, Object value, CodeBlock.Builder b,
       Map<String, State> states) {
     if (o instanceof Operand.Param p) {
       b.beginControlFlow("if (self.$L.requiresGrad())", p.field())

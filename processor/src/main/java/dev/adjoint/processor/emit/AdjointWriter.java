@@ -231,8 +231,14 @@ public final class AdjointWriter {
         b.add("$L\n", plain.code());
       } else if (s instanceof Stmt.If f) {
         ReversePass.Slot slot = pass.slot(s, "branch");
-        String flag = slot.name() + "Taken";
-        b.addStatement("boolean $L = $L", flag, f.condition());
+        // A field is set before the branches (a branch may return); inside loops the decision
+        // is pushed after them, so the reverse pass pops it before replaying the branch.
+        String flag = slot.stack() ? slot.name() + "Taken" : "saved." + slot.name();
+        if (slot.stack()) {
+          b.addStatement("boolean $L = $L", flag, f.condition());
+        } else {
+          b.addStatement("$L = $L", flag, f.condition());
+        }
         b.beginControlFlow("if ($L)", flag);
         forwardStatements(f.then(), pass, b);
         if (!f.otherwise().isEmpty()) {
@@ -240,7 +246,9 @@ public final class AdjointWriter {
           forwardStatements(f.otherwise(), pass, b);
         }
         b.endControlFlow();
-        save(b, slot, flag);
+        if (slot.stack()) {
+          save(b, slot, flag);
+        }
         continue;
       } else if (s instanceof Stmt.For f) {
         ReversePass.Slot slot = pass.slot(s, "trips");

@@ -96,6 +96,7 @@ public final class IrBuilder {
       return null;
     }
     MethodTree tree = (MethodTree) path.getLeaf();
+    attribute(path);
     used = identifiers(tree);
     used.addAll(List.of("self", "saved", "out", "g"));
     List<ForwardModel.Param> params = new ArrayList<>();
@@ -117,6 +118,29 @@ public final class IrBuilder {
     }
     return new ForwardModel(owner, method, isStatic, params, tailReturns(body),
         List.copyOf(new LinkedHashSet<>(tensorLocals)));
+  }
+
+  /**
+   * Makes javac attribute the class before the body is read: during annotation processing method
+   * bodies are only parsed, and asking {@link Trees#getElement} for a symbol attribution has not
+   * yet set attributes the whole class (so types and symbols of every expression are known).
+   */
+  private void attribute(TreePath methodPath) {
+    MethodTree tree = (MethodTree) methodPath.getLeaf();
+    TreePath[] first = new TreePath[1];
+    new com.sun.source.util.TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitIdentifier(IdentifierTree node, Void v) {
+        if (first[0] == null) {
+          first[0] = getCurrentPath();
+        }
+        return null;
+      }
+    }.scan(new TreePath(methodPath, tree.getBody()), null);
+    if (first[0] != null) {
+      // The first name in a body (a local, a parameter, a field or a method) has no symbol yet.
+      trees.getElement(first[0]);
+    }
   }
 
   // ------------------------------------------------------------------ statements
