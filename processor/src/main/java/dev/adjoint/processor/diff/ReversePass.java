@@ -44,6 +44,7 @@ public final class ReversePass {
   private final Set<String> loopDefined = new HashSet<>();
   private final Set<String> active = new HashSet<>();
   private final Set<String> usedNames = new HashSet<>();
+  private final Set<String> fieldNames = new HashSet<>();
 
   /** Saves before and after each statement, in push order. */
   private final Map<Stmt, List<Slot>> preSaves = new IdentityHashMap<>();
@@ -227,7 +228,7 @@ public final class ReversePass {
     if (o instanceof Operand.Var var && singleDef(var.name()) && !inLoop) {
       Slot shared = sharedSlots.get(valueCode);
       if (shared == null) {
-        shared = new Slot(unique(base), type, valueCode, false);
+        shared = new Slot(uniqueField(base), type, valueCode, false);
         sharedSlots.put(valueCode, shared);
         fields.add(shared);
         if (isParam(var.name())) {
@@ -263,7 +264,7 @@ public final class ReversePass {
         }
       }
     }
-    Slot slot = new Slot(stack ? base : unique(base), type, valueCode, stack);
+    Slot slot = new Slot(stack ? base : uniqueField(base), type, valueCode, stack);
     if (!stack) {
       fields.add(slot);
     }
@@ -273,6 +274,15 @@ public final class ReversePass {
 
   private static boolean stable(String code) {
     return code.equals("self") || code.matches("self\\.[A-Za-z_$][A-Za-z_$0-9]*");
+  }
+
+  private String uniqueField(String base) {
+    String name = base.replaceAll("[^A-Za-z0-9_$]", "_");
+    String candidate = name;
+    for (int i = 1; !fieldNames.add(candidate); i++) {
+      candidate = name + "_" + i;
+    }
+    return candidate;
   }
 
   private String unique(String base) {
@@ -390,6 +400,7 @@ public final class ReversePass {
       List<Stmt> group = groups.get(gi);
       if (group.get(0) instanceof Stmt.Line line) {
         b.add("// $L:$L  $L\n", line.file(), line.line(), line.text());
+        b.addStatement("sourceLine = $L", line.line());
       }
       for (int i = group.size() - 1; i >= 0; i--) {
         if (!(group.get(i) instanceof Stmt.Line)) {

@@ -95,7 +95,7 @@ public final class AdjointWriter {
       body.addStatement("saved.$L = $L", slot.name(), slot.valueCode());
     }
     forwardStatements(model.body(), pass, body);
-    fwd.addCode(body.build());
+    fwd.addCode(withSourceLines(body.build(), owner, name, false));
     cls.addMethod(fwd.build());
 
     // nameBackward(self, saved, d_out)
@@ -111,7 +111,7 @@ public final class AdjointWriter {
       bwd.addParameter(self, "self");
     }
     bwd.addParameter(saved, "saved").addParameter(Names.TENSOR, "d_out");
-    bwd.addCode(pass.backwardBody());
+    bwd.addCode(withSourceLines(pass.backwardBody(), owner, name, true));
     cls.addMethod(bwd.build());
 
     // The tracked entry and its node.
@@ -197,6 +197,33 @@ public final class AdjointWriter {
         .addMethod(release.build()).build());
   }
 
+  /**
+   * Wraps a body so that an exception's stack trace names the user's line being run: each source
+   * block sets {@code sourceLine}, and the catch inserts that line as a frame.
+   */
+  private static CodeBlock withSourceLines(CodeBlock body, TypeElement owner, String method,
+      boolean backward) {
+    String file = owner.getSimpleName() + ".java";
+    for (javax.lang.model.element.Element e = owner; e != null; e = e.getEnclosingElement()) {
+      if (e.getEnclosingElement() != null
+          && e.getEnclosingElement().getKind() == javax.lang.model.element.ElementKind.PACKAGE) {
+        file = e.getSimpleName() + ".java";
+        break;
+      }
+    }
+    return CodeBlock.builder()
+        .addStatement("int sourceLine = 0")
+        .beginControlFlow("try")
+        .add(body)
+        .nextControlFlow("catch ($T failure)", RuntimeException.class)
+        .addStatement("throw $T.at(failure, $T.class, $S, $S, $S, sourceLine)",
+            ClassName.get("dev.adjoint.autograd", "SourceLines"),
+            ReversePass.adjointClass(owner), ClassName.get(owner).reflectionName(),
+            backward ? method + " (backward)" : method, file)
+        .endControlFlow()
+        .build();
+  }
+
   private void forwardStatements(List<Stmt> stmts, ReversePass pass, CodeBlock.Builder b) {
     for (Stmt s : stmts) {
       for (ReversePass.Slot slot : pass.savesBefore(s)) {
@@ -204,6 +231,7 @@ public final class AdjointWriter {
       }
       if (s instanceof Stmt.Line line) {
         b.add("// $L:$L  $L\n", line.file(), line.line(), line.text());
+        b.addStatement("sourceLine = $L", line.line());
       } else if (s instanceof Stmt.Prim p) {
         b.addStatement("$L$L = $L", p.declare() ? "Tensor " : "", p.target(),
             callCode(p));

@@ -98,7 +98,7 @@ public final class IrBuilder {
     MethodTree tree = (MethodTree) path.getLeaf();
     attribute(path);
     used = identifiers(tree);
-    used.addAll(List.of("self", "saved", "out", "g"));
+    used.addAll(List.of("self", "saved", "out", "g", "sourceLine", "failure"));
     List<ForwardModel.Param> params = new ArrayList<>();
     for (VariableElement p : method.getParameters()) {
       boolean tensor = RuleTable.isTensor(p.asType());
@@ -363,10 +363,6 @@ public final class IrBuilder {
       reporter.error(call, unit, Message.UNSUPPORTED, "this call");
       return null;
     }
-    String dest = target != null ? target : fresh();
-    if (target == null) {
-      tensorLocals.add(dest);
-    }
     boolean declareDest = target == null || declare;
     ExpressionTree select = call.getMethodSelect();
     TreePath receiverPath = select instanceof MemberSelectTree ms
@@ -389,6 +385,7 @@ public final class IrBuilder {
         return null;
       }
       if (!p.differentiable()) {
+        String dest = destination(target);
         out.add(new Stmt.Cut(dest, declareDest, callCode(p, m, args)));
         return new Operand.Var(dest);
       }
@@ -401,6 +398,7 @@ public final class IrBuilder {
           return null;
         }
       }
+      String dest = destination(target);
       out.add(new Stmt.Prim(dest, declareDest, p, args));
       return new Operand.Var(dest);
     }
@@ -436,6 +434,7 @@ public final class IrBuilder {
       if (args.contains(null)) {
         return null;
       }
+      String dest = destination(target);
       out.add(new Stmt.Call(dest, declareDest, layerOperand, calleeOwner, forward, args));
       return new Operand.Var(dest);
     }
@@ -450,8 +449,19 @@ public final class IrBuilder {
       reporter.error(call, unit, Message.NOT_DIFFERENTIABLE, describe(m));
       return null;
     }
+    String dest = destination(target);
     out.add(new Stmt.Cut(dest, declareDest, text(path)));
     return new Operand.Var(dest);
+  }
+
+  /** The variable a call's result goes to: the assignment's target, or a fresh temporary. */
+  private String destination(String target) {
+    if (target != null) {
+      return target;
+    }
+    String t = fresh();
+    tensorLocals.add(t);
+    return t;
   }
 
   private static boolean isThis(Tree t) {
