@@ -131,6 +131,47 @@ public abstract class Module {
     return out;
   }
 
+  /**
+   * The parameter with this dotted name ({@code blocks.0.fc.weight}).
+   *
+   * @throws IllegalArgumentException naming the known parameters when there is none
+   */
+  public final Tensor parameter(String name) {
+    Tensor t = namedParameters().get(name);
+    if (t == null) {
+      throw new IllegalArgumentException("no parameter '" + name + "' in "
+          + getClass().getSimpleName() + "; it has " + namedParameters().keySet());
+    }
+    return t;
+  }
+
+  /**
+   * Replaces the parameter with this dotted name; the new tensor must have the old one's shape
+   * and dtype, and is marked {@code requiresGrad} like the old one.
+   */
+  public final void setParameter(String name, Tensor value) {
+    Tensor old = parameter(name);
+    if (!Arrays.equals(old.shape(), value.shape()) || old.dtype() != value.dtype()) {
+      throw new IllegalArgumentException("setParameter: '" + name + "' is "
+          + Arrays.toString(old.shape()) + " " + old.dtype() + ", got "
+          + Arrays.toString(value.shape()) + " " + value.dtype());
+    }
+    boolean[] done = {false};
+    walk("", new Collect() {
+      @Override
+      public void parameter(String n, Tensor v, Consumer<Tensor> set) {
+        if (n.equals(name) && !done[0]) {
+          Tensor fresh = value.isLeaf() ? value : value.detach();
+          if (old.requiresGrad() && !fresh.requiresGrad()) {
+            fresh.requiresGrad_(true);
+          }
+          set.accept(fresh);
+          done[0] = true;
+        }
+      }
+    });
+  }
+
   /** Parameters in declaration order; a tensor shared by two layers is listed once. */
   public final List<Tensor> parameters() {
     List<Tensor> out = new ArrayList<>();

@@ -133,6 +133,38 @@ class GeneratedBackwardTest {
   }
 
   @Test
+  void nonDifferentiableOpsCutTheGradient() {
+    // y = x @ w + detach(x @ w) + where(x > 0, x, 0): value counts the detached term twice,
+    // d(sum y)/dw = x^T @ ones only, and d(sum y)/dx = ones @ w^T + [x > 0].
+    Cutter c = new Cutter();
+    Tensor x = Tensor.of(new double[][] {{1, -2}, {3, 4}}).requiresGrad_(true);
+    Tensor y = c.call(x);
+    assertArrayEquals(new double[] {-1 * 2 + 1, -1 * 2, 7 * 2 + 3, 7 * 2 + 4},
+        y.toDoubleArray());
+    y.sum().backward();
+    assertArrayEquals(new double[] {4, 4, 2, 2}, c.w.grad().toDoubleArray());
+    assertArrayEquals(new double[] {3, 2, 3, 3}, x.grad().toDoubleArray());
+  }
+
+  @Test
+  void parameterGetAndSet() {
+    Stack s = new Stack(gen, 2, 2);
+    Tensor w = s.parameter("blocks.1.weight");
+    assertArrayEquals(new int[] {2, 2}, w.shape());
+    Tensor replacement = Tensor.zeros(DType.FLOAT64, 2, 2);
+    s.setParameter("blocks.1.weight", replacement);
+    assertTrue(s.parameter("blocks.1.weight") == replacement && replacement.requiresGrad());
+    IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(
+        IllegalArgumentException.class, () -> s.parameter("blocks.9.weight"));
+    assertTrue(e.getMessage().contains("blocks.0.weight"), e.getMessage());
+    assertThrows(() -> s.setParameter("blocks.0.bias", Tensor.zeros(3)));
+  }
+
+  private static void assertThrows(org.junit.jupiter.api.function.Executable e) {
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, e);
+  }
+
+  @Test
   void registryAndModes() {
     Residual r = new Residual(gen, 3);
     assertEquals(List.of("fc.weight", "fc.bias"), List.copyOf(r.namedParameters().keySet()));
