@@ -696,13 +696,36 @@ public final class ReversePass {
       return;
     }
     String n = v.name();
+    boolean guard = isNeedFlagged(n);
+    if (guard) {
+      // Only the caller wants this input's gradient, and it said whether it does.
+      b.beginControlFlow("if (saved.$L)", needFlag(n));
+    }
     switch (states.getOrDefault(n, State.NULL)) {
       case NULL -> b.addStatement("d_$L = $L", n, value);
       case SET -> b.addStatement("d_$L = d_$L.add($L)", n, n, value);
       case MAYBE -> b.addStatement("d_$L = $T.accumulate(d_$L, $L)", n, Names.AUTOGRAD, n,
           value);
     }
-    states.put(n, State.SET);
+    if (guard) {
+      b.endControlFlow();
+      states.put(n, State.MAYBE);
+    } else {
+      states.put(n, State.SET);
+    }
+  }
+
+  /**
+   * Whether {@code var} is a tensor parameter of the method that is never reassigned: its
+   * gradient is needed only when the caller asks ({@code saved.need_<name>}).
+   */
+  public boolean isNeedFlagged(String var) {
+    return model.tensorParams().stream().anyMatch(p -> p.name().equals(var)) && singleDef(var);
+  }
+
+  /** The Saved field that says whether the caller wants the gradient of parameter {@code p}. */
+  public static String needFlag(String param) {
+    return "need_" + param;
   }
 
   /** Whether {@code name} is a Tensor local that can carry a gradient. */

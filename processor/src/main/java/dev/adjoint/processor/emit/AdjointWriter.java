@@ -72,6 +72,12 @@ public final class AdjointWriter {
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC, Modifier.FINAL)
         .superclass(SAVED_VALUES)
         .addJavadoc("What {@code $L}'s backward needs, and nothing more.\n", name);
+    for (ForwardModel.Param p : model.tensorParams()) {
+      savedType.addField(FieldSpec.builder(TypeName.BOOLEAN, ReversePass.needFlag(p.name()))
+          .initializer("true")
+          .addJavadoc("Whether the caller wants the gradient of {@code $L}.\n", p.name())
+          .build());
+    }
     for (ReversePass.Slot slot : pass.fields()) {
       savedType.addField(FieldSpec.builder(slot.type(), slot.name()).build());
     }
@@ -133,8 +139,11 @@ public final class AdjointWriter {
         + (args.isEmpty() ? "saved" : ", saved");
     String edges = String.join(", ", tensorParams.stream().map(ForwardModel.Param::name)
         .toList());
-    entry.addStatement("$T saved = new $T()", saved, saved)
-        .addStatement("$T out", Names.TENSOR)
+    entry.addStatement("$T saved = new $T()", saved, saved);
+    for (ForwardModel.Param p : tensorParams) {
+      entry.addStatement("saved.$L = $L.requiresGrad()", ReversePass.needFlag(p.name()), p.name());
+    }
+    entry.addStatement("$T out", Names.TENSOR)
         .beginControlFlow("try ($T.Scope off = $T.noGrad())", Names.GRAD_MODE, Names.GRAD_MODE)
         .addStatement("out = $L($L)", name, call)
         .endControlFlow()
@@ -239,6 +248,17 @@ public final class AdjointWriter {
         ClassName savedType = ReversePass.savedType(c);
         String local = c.target() + "Saved";
         b.addStatement("$T $L = new $T()", savedType, local, savedType);
+        for (int i = 0; i < c.args().size(); i++) {
+          // A sub-call's input that is one of our own inputs is needed only if ours is.
+          if (c.args().get(i) instanceof dev.adjoint.processor.model.Operand.Var v
+              && pass.isNeedFlagged(v.name())
+              && dev.adjoint.processor.model.RuleTable.isTensor(
+                  c.method().getParameters().get(i).asType())) {
+            b.addStatement("$L.$L = saved.$L", local,
+                ReversePass.needFlag(c.method().getParameters().get(i).getSimpleName().toString()),
+                ReversePass.needFlag(v.name()));
+          }
+        }
         List<String> args = new ArrayList<>();
         if (c.layer() != null) {
           args.add(c.layer().code());
