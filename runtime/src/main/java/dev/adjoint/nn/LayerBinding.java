@@ -1,5 +1,6 @@
 package dev.adjoint.nn;
 
+import dev.adjoint.autograd.SavedValues;
 import dev.adjoint.tensor.Tensor;
 import java.util.function.Consumer;
 
@@ -29,6 +30,23 @@ public interface LayerBinding<L extends Module> {
    *     {@code args}
    */
   Tensor call(L layer, Tensor... args);
+
+  /**
+   * A fresh holder for what the backward of {@link #forward(Module, Tensor[], SavedValues)}
+   * needs.
+   */
+  SavedValues newSaved();
+
+  /**
+   * The generated forward of the layer's tensor-only {@code @Forward} method, without recording a
+   * graph node, keeping in {@code saved} (from {@link #newSaved()}) what its backward needs. For
+   * generated code that calls a layer whose class is known only at run time (a {@code Sequential}
+   * of {@code Module}s).
+   */
+  Tensor forward(L layer, Tensor[] args, SavedValues saved);
+
+  /** The generated backward of such a call: the gradient of each tensor input, in order. */
+  Tensor[] backward(L layer, SavedValues saved, Tensor g);
 
   /** Receives the entries of a layer's registry. */
   interface Visitor {

@@ -76,6 +76,13 @@ class GeneratedBackwardTest {
   }
 
   @Test
+  void layersKnownOnlyAsModule() {
+    Seq seq = new Seq(new Affine(gen, 3, 4), new Residual(gen, 4), new Mlp(gen));
+    assertEquals("layers.0.weight", seq.namedParameters().keySet().iterator().next());
+    checkModule(seq, input(2, 3));
+  }
+
+  @Test
   void weightSharing() {
     Shared s = new Shared(gen);
     assertEquals(3, s.parameters().size(), "fc.weight, fc.bias, w");

@@ -172,8 +172,12 @@ public final class ReversePass {
           }
         }
       } else if (s instanceof Stmt.Call c) {
-        slotFor(s, "saved", c.target() + "Saved", savedType(c), c.target() + "Saved", inLoop,
+        String local = c.target() + (c.dynamic() ? "Call" : "Saved");
+        slotFor(s, "saved", local, c.dynamic() ? DYNAMIC_CALL : savedType(c), local, inLoop,
             true);
+        if (c.dynamic()) {
+          continue;
+        }
         if (c.layer() != null && !stable(c.layer().code())) {
           slotFor(s, "layer", c.layer().code(), TypeName.get(c.layer().type()), c.layer().code(),
               inLoop, false);
@@ -294,6 +298,9 @@ public final class ReversePass {
     usedNames.add(candidate);
     return candidate;
   }
+
+  /** The runtime holder of a dynamic call. */
+  public static final ClassName DYNAMIC_CALL = ClassName.get("dev.adjoint.nn", "DynamicCall");
 
   /** The Saved class of the method a Call statement invokes. */
   public static ClassName savedType(Stmt.Call c) {
@@ -647,6 +654,18 @@ public final class ReversePass {
     }
     Slot sub = slot(c, "saved");
     String subSaved = sub.stack() ? popped.get("saved") : "saved." + sub.name();
+    if (c.dynamic()) {
+      guarded(g, b, states, () -> {
+        String arr = unique("d_" + c.target() + "Inputs");
+        b.addStatement("$T[] $L = $L.backward($L)", Names.TENSOR, arr, subSaved, g);
+        for (int k = 0; k < c.args().size(); k++) {
+          if (isActive(c.args().get(k))) {
+            accumulate(c.args().get(k), arr + "[" + k + "]", b, states);
+          }
+        }
+      });
+      return;
+    }
     String layer = c.layer() == null ? null
         : stable(c.layer().code()) ? c.layer().code()
         : slot(c, "layer").stack() ? popped.get("layer") : "saved." + slot(c, "layer").name();

@@ -244,6 +244,14 @@ public final class AdjointWriter {
       } else if (s instanceof Stmt.Prim p) {
         b.addStatement("$L$L = $L", p.declare() ? "Tensor " : "", p.target(),
             callCode(p));
+      } else if (s instanceof Stmt.Call c && c.dynamic()) {
+        String local = c.target() + "Call";
+        List<String> args = new ArrayList<>();
+        args.add(c.layer().code());
+        c.args().forEach(a -> args.add(IrBuilder.code(a)));
+        b.addStatement("$T $L = $T.forward($L)", ReversePass.DYNAMIC_CALL, local,
+            ReversePass.DYNAMIC_CALL, String.join(", ", args));
+        b.addStatement("$L$L = $L.out()", c.declare() ? "Tensor " : "", c.target(), local);
       } else if (s instanceof Stmt.Call c) {
         ClassName savedType = ReversePass.savedType(c);
         String local = c.target() + "Saved";
@@ -423,5 +431,55 @@ public final class AdjointWriter {
           args.isEmpty() ? "" : ", " + String.join(", ", args));
     }
     cls.addMethod(call.build());
+
+    ClassName savedValues = SAVED_VALUES;
+    MethodSpec.Builder newSaved = MethodSpec.methodBuilder("newSaved")
+        .addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC)
+        .returns(savedValues);
+    MethodSpec.Builder dynForward = MethodSpec.methodBuilder("forward")
+        .addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC)
+        .returns(Names.TENSOR)
+        .addParameter(self, "layer")
+        .addParameter(ArrayTypeName.of(Names.TENSOR), "args")
+        .addParameter(savedValues, "saved");
+    MethodSpec.Builder dynBackward = MethodSpec.methodBuilder("backward")
+        .addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC)
+        .returns(ArrayTypeName.of(Names.TENSOR))
+        .addParameter(self, "layer")
+        .addParameter(savedValues, "saved")
+        .addParameter(Names.TENSOR, "g");
+    if (target == null) {
+      String msg = self.simpleName() + " has no @Forward method taking only tensors";
+      newSaved.addStatement("throw new $T($S)", IllegalStateException.class, msg);
+      dynForward.addStatement("throw new $T($S)", IllegalStateException.class, msg);
+      dynBackward.addStatement("throw new $T($S)", IllegalStateException.class, msg);
+    } else {
+      String name = target.model().method().getSimpleName().toString();
+      ClassName savedType = ReversePass.adjointClass(layer.type())
+          .nestedClass(Names.capitalize(name) + "Saved");
+      int n = target.model().params().size();
+      List<String> args = new ArrayList<>();
+      for (int i = 0; i < n; i++) {
+        args.add("args[" + i + "]");
+      }
+      newSaved.addStatement("return new $T()", savedType);
+      dynForward.beginControlFlow("if (args.length != $L)", n)
+          .addStatement("throw new $T($S + args.length)", IllegalArgumentException.class,
+              self.simpleName() + "." + name + " takes " + n + " tensor"
+                  + (n == 1 ? "" : "s") + ", got ")
+          .endControlFlow()
+          .addStatement("return $L(layer, $L($T) saved)", name,
+              args.isEmpty() ? "" : String.join(", ", args) + ", ", savedType);
+      if (n == 1) {
+        dynBackward.addStatement("return new $T[] {$LBackward(layer, ($T) saved, g)}",
+            Names.TENSOR, name, savedType);
+      } else {
+        dynBackward.addStatement("return $LBackward(layer, ($T) saved, g)", name, savedType);
+      }
+    }
+    cls.addMethod(newSaved.build()).addMethod(dynForward.build()).addMethod(dynBackward.build());
   }
 }

@@ -438,7 +438,29 @@ public final class IrBuilder {
       out.add(new Stmt.Call(dest, declareDest, layerOperand, calleeOwner, forward, args));
       return new Operand.Var(dest);
     }
-    // 3. Anything else must not touch tensors, except factories that take none.
+    // 3. Module.call on a layer whose class is known only at run time: dispatched dynamically.
+    if (m.getSimpleName().contentEquals("call") && receiverPath != null
+        && ((TypeElement) m.getEnclosingElement()).getQualifiedName()
+            .contentEquals("dev.adjoint.nn.Module")) {
+      List<Operand> args = new ArrayList<>();
+      for (ExpressionTree a : call.getArguments()) {
+        TypeMirror at = trees.getTypeMirror(new TreePath(path, a));
+        if (at == null || !RuleTable.isTensor(at)) {
+          reporter.error(call, unit, Message.UNSUPPORTED,
+              "Module.call with anything but tensors listed one by one");
+          return null;
+        }
+        args.add(expression(new TreePath(path, a), null, false, out));
+      }
+      if (args.contains(null)) {
+        return null;
+      }
+      Operand.Value layerOperand = (Operand.Value) value(receiverPath);
+      String dest = destination(target);
+      out.add(new Stmt.Call(dest, declareDest, layerOperand, null, null, args));
+      return new Operand.Var(dest);
+    }
+    // 4. Anything else must not touch tensors, except factories that take none.
     boolean tensorInputs = receiverPath != null
         && RuleTable.isTensor(trees.getTypeMirror(receiverPath));
     for (ExpressionTree a : call.getArguments()) {

@@ -19,7 +19,12 @@ public sealed interface Stmt {
    * method, or {@code target = Owner.method(args)} for a static one ({@code layer} null).
    */
   record Call(String target, boolean declare, Operand.Value layer, TypeElement owner,
-      ExecutableElement method, List<Operand> args) implements Stmt {}
+      ExecutableElement method, List<Operand> args) implements Stmt {
+    /** A call through {@code Module.call} of a layer whose class is known only at run time. */
+    public boolean dynamic() {
+      return method == null;
+    }
+  }
 
   /** {@code target = source} for tensors. */
   record Assign(String target, boolean declare, Operand source) implements Stmt {}
