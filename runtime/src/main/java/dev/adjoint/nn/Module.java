@@ -209,6 +209,109 @@ public abstract class Module {
     return out;
   }
 
+  /**
+   * Parameters and persistent buffers by dotted name, in registry order: the port of
+   * {@code state_dict()}. The tensors share storage with the module's (detached views), so
+   * saving them reads the live values without copying.
+   */
+  public final Map<String, Tensor> stateDict() {
+    markParameters();
+    Map<String, Tensor> out = new LinkedHashMap<>();
+    walk("", new Collect() {
+      @Override
+      public void parameter(String name, Tensor value, Consumer<Tensor> set) {
+        if (value != null) {
+          out.putIfAbsent(name, value.detach());
+        }
+      }
+
+      @Override
+      public void buffer(String name, Tensor value, boolean persistent, Consumer<Tensor> set) {
+        if (value != null && persistent) {
+          out.putIfAbsent(name, value.detach());
+        }
+      }
+    });
+    return out;
+  }
+
+  /**
+   * What {@link #loadStateDict} matched: keys the module has but the map lacks, and keys the map
+   * has but the module does not ({@code <All keys matched successfully>} when both are empty).
+   *
+   * @param missingKeys module entries absent from the map
+   * @param unexpectedKeys map entries the module does not have
+   */
+  public record LoadResult(List<String> missingKeys, List<String> unexpectedKeys) {
+    @Override
+    public String toString() {
+      return missingKeys.isEmpty() && unexpectedKeys.isEmpty()
+          ? "<All keys matched successfully>"
+          : "LoadResult(missingKeys=" + missingKeys + ", unexpectedKeys=" + unexpectedKeys + ")";
+    }
+  }
+
+  /**
+   * Copies {@code state} into this module's parameters and persistent buffers, in place (the
+   * tensors stay the same objects, so optimizers holding them keep working), as
+   * {@code load_state_dict}. Every problem is checked before anything changes: with
+   * {@code strict}, missing and unexpected keys are errors; shape and dtype mismatches always are.
+   * All of them are listed in one exception, and on failure the module is unchanged.
+   *
+   * @throws IllegalArgumentException listing every missing or unexpected key and mismatch
+   */
+  public final LoadResult loadStateDict(Map<String, Tensor> state, boolean strict) {
+    Map<String, Tensor> own = stateDict();
+    List<String> missing = new ArrayList<>();
+    List<String> unexpected = new ArrayList<>();
+    List<String> mismatched = new ArrayList<>();
+    for (Map.Entry<String, Tensor> e : own.entrySet()) {
+      Tensor given = state.get(e.getKey());
+      if (given == null) {
+        missing.add(e.getKey());
+      } else if (!Arrays.equals(given.shape(), e.getValue().shape())) {
+        mismatched.add(e.getKey() + ": shape " + Arrays.toString(given.shape())
+            + " in the state dict, " + Arrays.toString(e.getValue().shape()) + " in the module");
+      } else if (given.dtype() != e.getValue().dtype()) {
+        mismatched.add(e.getKey() + ": dtype " + given.dtype() + " in the state dict, "
+            + e.getValue().dtype() + " in the module");
+      }
+    }
+    for (String k : state.keySet()) {
+      if (!own.containsKey(k)) {
+        unexpected.add(k);
+      }
+    }
+    if (!mismatched.isEmpty() || (strict && (!missing.isEmpty() || !unexpected.isEmpty()))) {
+      StringBuilder sb = new StringBuilder("Error(s) in loading state dict for ")
+          .append(getClass().getSimpleName()).append(':');
+      if (strict && !missing.isEmpty()) {
+        sb.append("\n  Missing key(s): ").append(String.join(", ", missing));
+      }
+      if (strict && !unexpected.isEmpty()) {
+        sb.append("\n  Unexpected key(s): ").append(String.join(", ", unexpected));
+      }
+      for (String m : mismatched) {
+        sb.append("\n  Size or dtype mismatch for ").append(m);
+      }
+      throw new IllegalArgumentException(sb.toString());
+    }
+    try (dev.adjoint.autograd.GradMode.Scope off = dev.adjoint.autograd.GradMode.noGrad()) {
+      for (Map.Entry<String, Tensor> e : own.entrySet()) {
+        Tensor given = state.get(e.getKey());
+        if (given != null) {
+          e.getValue().copy_(given.to(e.getValue().device()));
+        }
+      }
+    }
+    return new LoadResult(List.copyOf(missing), List.copyOf(unexpected));
+  }
+
+  /** {@link #loadStateDict(Map, boolean)} with {@code strict = true}. */
+  public final LoadResult loadStateDict(Map<String, Tensor> state) {
+    return loadStateDict(state, true);
+  }
+
   /** Total number of parameter elements (shared tensors counted once). */
   public final long numParameters() {
     long n = 0;
