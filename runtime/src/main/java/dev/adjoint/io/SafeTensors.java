@@ -294,10 +294,7 @@ public final class SafeTensors {
       offset += bytes;
     }
     byte[] header = Header.encode(infos, meta);
-    try (FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE,
-        StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
-      write(ch, header, sorted.values());
-    }
+    AtomicFiles.write(path, ch -> write(ch, header, sorted.values()));
   }
 
   /** Writes the header length, the header and the tensors' bytes in the order given. */
