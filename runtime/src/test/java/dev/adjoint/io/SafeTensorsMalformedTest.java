@@ -256,4 +256,65 @@ class SafeTensorsMalformedTest {
     }
     assertTrue(rejected > valid.length, "most corruptions are rejected, got " + rejected);
   }
+
+  @Test
+  void randomMutationsAreReadOrRejectedCleanly() throws IOException {
+    // Bounded fuzzing in the normal test run: 3000 seeded mutants (overwrites, insertions,
+    // deletions of 1-8 bytes, and random header lengths), each must load or be rejected with
+    // SafeTensorsException, never another exception, and never allocate beyond the input's size.
+    byte[] valid = validFile();
+    java.util.Random rnd = new java.util.Random(20261126);
+    for (int iteration = 0; iteration < 3000; iteration++) {
+      byte[] bad = mutate(valid, rnd);
+      try {
+        Map<String, Tensor> got = SafeTensors.read(new BytesChannel(bad), "fuzz").tensors();
+        long bytes = 0;
+        for (Tensor t : got.values()) {
+          bytes += (long) t.numel() * t.dtype().byteSize();
+        }
+        assertTrue(bytes <= bad.length, "loaded more data than the file holds");
+      } catch (SafeTensorsException expected) {
+        // rejected cleanly
+      } catch (RuntimeException | Error e) {
+        fail("mutant " + iteration + " escaped as " + e, e);
+      }
+    }
+  }
+
+  private static byte[] mutate(byte[] valid, java.util.Random rnd) {
+    byte[] b = valid.clone();
+    int kind = rnd.nextInt(4);
+    int at = rnd.nextInt(b.length);
+    int n = 1 + rnd.nextInt(8);
+    switch (kind) {
+      case 0 -> {
+        for (int i = 0; i < n && at + i < b.length; i++) {
+          b[at + i] = (byte) rnd.nextInt(256);
+        }
+      }
+      case 1 -> {
+        byte[] out = new byte[b.length + n];
+        System.arraycopy(b, 0, out, 0, at);
+        for (int i = 0; i < n; i++) {
+          out[at + i] = (byte) rnd.nextInt(256);
+        }
+        System.arraycopy(b, at, out, at + n, b.length - at);
+        b = out;
+      }
+      case 2 -> {
+        int cut = Math.min(n, b.length - at);
+        byte[] out = new byte[b.length - cut];
+        System.arraycopy(b, 0, out, 0, at);
+        System.arraycopy(b, at + cut, out, at, b.length - at - cut);
+        b = out;
+      }
+      default -> {
+        long len = rnd.nextBoolean() ? rnd.nextLong() : rnd.nextInt(b.length + 64);
+        for (int i = 0; i < 8 && i < b.length; i++) {
+          b[i] = (byte) (len >>> (8 * i));
+        }
+      }
+    }
+    return b;
+  }
 }
