@@ -85,6 +85,7 @@ final class ForwardStep {
     BodyValidator bodyValidator = new BodyValidator(trees, reporter);
     IrBuilder builder = new IrBuilder(trees, rules, reporter);
     List<AdjointWriter.Method> methods = new ArrayList<>();
+    boolean unresolved = false;
     for (Element e : owner.getEnclosedElements()) {
       if (e.getKind() != ElementKind.METHOD || !RuleTable.has(e, FORWARD)) {
         continue;
@@ -97,15 +98,20 @@ final class ForwardStep {
       if (path == null) {
         continue;
       }
+      // Bodies are only parsed during processing: attribute them so the validator sees types.
+      builder.attribute(path);
       if (!bodyValidator.check((MethodTree) path.getLeaf(), path.getCompilationUnit())) {
         continue;
       }
+      int errors = reporter.errorCount();
       ForwardModel model = builder.build(m, owner, layer);
       if (model != null) {
         methods.add(new AdjointWriter.Method(model, new ReversePass(model)));
+      } else if (reporter.errorCount() == errors) {
+        unresolved = true; // javac reports the names it could not resolve
       }
     }
-    if (reporter.errorCount() != before) {
+    if (reporter.errorCount() != before || unresolved) {
       return;
     }
     try {

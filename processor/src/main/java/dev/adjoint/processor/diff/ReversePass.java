@@ -684,7 +684,13 @@ public final class ReversePass {
     guarded(g, b, states, () -> {
       if (tensorArgs.size() == 1) {
         Operand o = c.args().get(tensorArgs.get(0));
-        if (isActive(o)) {
+        if (isActive(o) && o instanceof Operand.Var v && isNeedFlagged(v.name())) {
+          // The call also accumulates the sub-layer's parameter gradients: it must run even
+          // when the caller wants no gradient of this input.
+          String d = unique("d_" + c.target() + "Input");
+          b.addStatement("$T $L = $L", Names.TENSOR, d, call);
+          accumulate(o, d, b, states);
+        } else if (isActive(o)) {
           accumulate(o, call, b, states);
         } else {
           b.addStatement("$L", call);

@@ -36,6 +36,8 @@ import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
+import javax.lang.model.element.NestingKind;
+import javax.lang.model.element.PackageElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
 import javax.lang.model.type.ArrayType;
@@ -52,6 +54,7 @@ import javax.lang.model.type.TypeMirror;
 public final class IrBuilder {
   static final String FORWARD = "dev.adjoint.annotations.Forward";
   static final String LAYER = "dev.adjoint.annotations.Layer";
+  static final String PARAM = "dev.adjoint.annotations.Param";
 
   private final Trees trees;
   private final RuleTable rules;
@@ -97,6 +100,11 @@ public final class IrBuilder {
     }
     MethodTree tree = (MethodTree) path.getLeaf();
     attribute(path);
+    if (unresolved(new TreePath(path, tree.getBody()))) {
+      // javac reports the unresolved name itself after processing; an error of ours (or code
+      // generated from a broken body) would only hide it.
+      return null;
+    }
     used = identifiers(tree);
     used.addAll(List.of("self", "saved", "out", "g", "sourceLine", "failure"));
     List<ForwardModel.Param> params = new ArrayList<>();
@@ -125,7 +133,7 @@ public final class IrBuilder {
    * bodies are only parsed, and asking {@link Trees#getElement} for a symbol attribution has not
    * yet set attributes the whole class (so types and symbols of every expression are known).
    */
-  private void attribute(TreePath methodPath) {
+  public void attribute(TreePath methodPath) {
     MethodTree tree = (MethodTree) methodPath.getLeaf();
     TreePath[] first = new TreePath[1];
     new com.sun.source.util.TreePathScanner<Void, Void>() {
@@ -141,6 +149,30 @@ public final class IrBuilder {
       // The first name in a body (a local, a parameter, a field or a method) has no symbol yet.
       trees.getElement(first[0]);
     }
+  }
+
+  /** Whether the body uses a name javac could not resolve. */
+  private boolean unresolved(TreePath body) {
+    boolean[] found = new boolean[1];
+    new com.sun.source.util.TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitIdentifier(IdentifierTree node, Void v) {
+        check();
+        return null;
+      }
+
+      @Override
+      public Void visitMemberSelect(MemberSelectTree node, Void v) {
+        check();
+        return super.visitMemberSelect(node, v);
+      }
+
+      private void check() {
+        TypeMirror t = trees.getTypeMirror(getCurrentPath());
+        found[0] |= t != null && t.getKind() == TypeKind.ERROR;
+      }
+    }.scan(body, null);
+    return found[0];
   }
 
   // ------------------------------------------------------------------ statements
@@ -342,6 +374,14 @@ public final class IrBuilder {
           && isOwnMember(path)) {
         return new Operand.Param(name);
       }
+      if (RuleTable.has(el, PARAM)) {
+        // Read as a constant, its gradient would be silently lost.
+        reporter.error(path.getLeaf(), unit, Message.UNSUPPORTED, "reading the @Param field '"
+            + el.getEnclosingElement().getSimpleName() + "." + name + "' from outside its own"
+            + " layer (only this layer's own @Param fields get gradients here; call that"
+            + " layer's @Forward instead)");
+        return null;
+      }
       return new Operand.Constant(text(path));
     }
     return new Operand.Var(name);
@@ -416,7 +456,9 @@ public final class IrBuilder {
       TypeElement calleeOwner = (TypeElement) forward.getEnclosingElement();
       Operand.Value layerOperand = null;
       if (!forward.getModifiers().contains(Modifier.STATIC)) {
-        if (receiverPath == null || isThis(receiverPath.getLeaf())) {
+        if (receiverPath == null || isThis(receiverPath.getLeaf())
+            || isSuper(receiverPath.getLeaf())) {
+          // super.forward(x) runs the superclass's generated forward on self.
           layerOperand = new Operand.Value("self", owner.asType(), false);
         } else {
           TypeMirror rt = trees.getTypeMirror(receiverPath);
@@ -461,13 +503,27 @@ public final class IrBuilder {
       return new Operand.Var(dest);
     }
     // 4. Anything else must not touch tensors, except factories that take none.
-    boolean tensorInputs = receiverPath != null
-        && RuleTable.isTensor(trees.getTypeMirror(receiverPath));
+    // A tensor inside a container (List.of(x).get(0), x.split(..).get(0)) and a layer's own
+    // helper method (which may read parameters) would otherwise silently become constants; the
+    // receiver of a static call (Tensor.zeros) is a type, not a value.
+    TypeMirror receiverType = receiverPath == null || m.getModifiers().contains(Modifier.STATIC)
+        ? null : trees.getTypeMirror(receiverPath);
+    boolean tensorInputs = receiverType != null && holdsTensors(receiverType);
     for (ExpressionTree a : call.getArguments()) {
       TypeMirror at = trees.getTypeMirror(new TreePath(path, a));
-      tensorInputs |= at != null && (RuleTable.isTensor(at) || RuleTable.isTensorList(at));
+      tensorInputs |= at != null && holdsTensors(at);
     }
-    if (tensorInputs) {
+    boolean layerHelper = !m.getModifiers().contains(Modifier.STATIC)
+        && (receiverPath == null || isThis(receiverPath.getLeaf()) ? layer != null
+            : receiverType != null && receiverType.getKind() == TypeKind.DECLARED
+                && RuleTable.has(((DeclaredType) receiverType).asElement(), LAYER));
+    if (tensorInputs && receiverType != null && RuleTable.isTensor(receiverType)
+        && m.getSimpleName().toString().endsWith("_")) {
+      String name = m.getSimpleName().toString();
+      reporter.error(call, unit, Message.IN_PLACE, name, name.substring(0, name.length() - 1));
+      return null;
+    }
+    if (tensorInputs || layerHelper) {
       reporter.error(call, unit, Message.NOT_DIFFERENTIABLE, describe(m));
       return null;
     }
@@ -488,6 +544,22 @@ public final class IrBuilder {
 
   private static boolean isThis(Tree t) {
     return t instanceof IdentifierTree id && id.getName().contentEquals("this");
+  }
+
+  private static boolean isSuper(Tree t) {
+    return t instanceof IdentifierTree id && id.getName().contentEquals("super");
+  }
+
+  /** A tensor, or a type built from tensors: List<Tensor>, Optional<Tensor>, Tensor[], ... */
+  private static boolean holdsTensors(TypeMirror t) {
+    if (t.getKind() == TypeKind.ARRAY) {
+      return holdsTensors(((ArrayType) t).getComponentType());
+    }
+    if (t.getKind() != TypeKind.DECLARED) {
+      return false;
+    }
+    return RuleTable.isTensor(t)
+        || ((DeclaredType) t).getTypeArguments().stream().anyMatch(IrBuilder::holdsTensors);
   }
 
   private ExecutableElement singleForward(TypeMirror type) {
@@ -557,10 +629,13 @@ public final class IrBuilder {
       return null;
     }
     Operand o = expression(path, null, false, out);
-    if (o instanceof Operand.Value v && !v.literal() && !isStableName(v.code())) {
+    if (o instanceof Operand.Value v && !v.literal()
+        && (!isStableName(v.code()) || widened(v.type(), paramType))) {
+      // Bound with the parameter's type: a value saved on the stack as an Integer could not be
+      // read back as the long (or double) the rule takes.
       String name = fresh();
-      out.add(new Stmt.Bind(name, v.type(), v.code()));
-      return new Operand.Value(name, v.type(), false);
+      out.add(new Stmt.Bind(name, paramType, v.code()));
+      return new Operand.Value(name, paramType, false);
     }
     return o;
   }
@@ -570,6 +645,11 @@ public final class IrBuilder {
     return el != null && el.getSimpleName().contentEquals("of")
         && ((TypeElement) el.getEnclosingElement()).getQualifiedName()
             .contentEquals("java.util.List");
+  }
+
+  private static boolean widened(TypeMirror given, TypeMirror param) {
+    return given != null && given.getKind().isPrimitive() && param.getKind().isPrimitive()
+        && given.getKind() != param.getKind();
   }
 
   private boolean isStableName(String code) {
@@ -686,30 +766,35 @@ public final class IrBuilder {
 
   private String rewrite(TreePath parent, List<? extends Tree> roots, long start, long end) {
     TreeMap<Long, String[]> edits = new TreeMap<>(); // position -> {replace length, text}
-    if (!isStatic) {
-      SourcePositions sp = trees.getSourcePositions();
-      for (Tree root : roots) {
-        TreePath rootPath = new TreePath(parent, root);
-        new com.sun.source.util.TreePathScanner<Void, Void>() {
-          @Override
-          public Void visitIdentifier(IdentifierTree node, Void v) {
-            long pos = sp.getStartPosition(unit, node);
-            if (node.getName().contentEquals("this")) {
-              edits.put(pos, new String[] {"4", "self"});
-              return null;
-            }
-            Element el = trees.getElement(getCurrentPath());
-            if (el != null && (el.getKind() == ElementKind.FIELD
-                || el.getKind() == ElementKind.METHOD)
-                && !el.getModifiers().contains(Modifier.STATIC)
-                && !(getCurrentPath().getParentPath().getLeaf() instanceof MemberSelectTree ms
-                    && ms.getExpression() != node)) {
-              edits.put(pos, new String[] {"0", "self."});
-            }
+    SourcePositions sp = trees.getSourcePositions();
+    for (Tree root : roots) {
+      TreePath rootPath = new TreePath(parent, root);
+      new com.sun.source.util.TreePathScanner<Void, Void>() {
+        @Override
+        public Void visitIdentifier(IdentifierTree node, Void v) {
+          long pos = sp.getStartPosition(unit, node);
+          if (node.getName().contentEquals("this")) {
+            edits.put(pos, new String[] {"4", "self"});
             return null;
           }
-        }.scan(rootPath, null);
-      }
+          Element el = trees.getElement(getCurrentPath());
+          if (el instanceof TypeElement type) {
+            // The generated class has none of the user's imports and is not nested in the owner.
+            edits.put(pos, new String[] {String.valueOf(node.getName().length()),
+                typeName(type)});
+          } else if (el != null && (el.getKind() == ElementKind.FIELD
+              || el.getKind() == ElementKind.METHOD)) {
+            if (el.getModifiers().contains(Modifier.STATIC)) {
+              // A static member of the owner (or statically imported) read by its simple name.
+              edits.put(pos, new String[] {"0",
+                  typeName((TypeElement) el.getEnclosingElement()) + "."});
+            } else if (!isStatic) {
+              edits.put(pos, new String[] {"0", "self."});
+            }
+          }
+          return null;
+        }
+      }.scan(rootPath, null);
     }
     StringBuilder sb = new StringBuilder(source.subSequence((int) start, (int) end));
     for (var e : edits.descendingMap().entrySet()) {
@@ -720,6 +805,30 @@ public final class IrBuilder {
       sb.replace(at, at + Integer.parseInt(e.getValue()[0]), e.getValue()[1]);
     }
     return sb.toString();
+  }
+
+  /**
+   * How the generated class (in the owner's package, importing only the runtime types it uses)
+   * names {@code type}: simple names for java.lang, the owner's package and Tensor, else the
+   * canonical name.
+   */
+  private String typeName(TypeElement type) {
+    String qualified = type.getQualifiedName().toString();
+    if (type.getNestingKind() == NestingKind.TOP_LEVEL) {
+      String pkg = packageOf(type);
+      if (pkg.equals("java.lang") || pkg.equals(packageOf(owner))
+          || qualified.equals(RuleTable.TENSOR)) {
+        return type.getSimpleName().toString();
+      }
+    }
+    return qualified.isEmpty() ? type.getSimpleName().toString() : qualified;
+  }
+
+  private static String packageOf(Element e) {
+    while (!(e instanceof PackageElement)) {
+      e = e.getEnclosingElement();
+    }
+    return ((PackageElement) e).getQualifiedName().toString();
   }
 
   private static String strip(String condition) {

@@ -4,6 +4,7 @@ import dev.adjoint.processor.Message;
 import dev.adjoint.processor.Reporter;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,7 @@ public final class RuleTable {
   private final Types types;
   private final Reporter reporter;
   private final Map<ExecutableElement, Optional<Primitive>> cache = new HashMap<>();
+  private final Set<ExecutableElement> reportedAmbiguous = new HashSet<>();
 
   public RuleTable(Types types, Reporter reporter) {
     this.types = types;
@@ -93,7 +95,9 @@ public final class RuleTable {
           continue;
         }
         if (sig == null && overloads(declaring, method) > 1) {
-          reporter.error(adj, Message.AMBIGUOUS_RULE, of, overloads(declaring, method));
+          if (reportedAmbiguous.add(adj)) { // once, not once per overload
+            reporter.error(adj, Message.AMBIGUOUS_RULE, of, overloads(declaring, method));
+          }
           continue;
         }
         String wrt = (String) av.get("wrt").getValue();

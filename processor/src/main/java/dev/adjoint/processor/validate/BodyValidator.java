@@ -115,7 +115,7 @@ public final class BodyValidator {
 
       @Override
       public Void visitClass(ClassTree t, Void v) {
-        reporter.error(t, unit, Message.UNSUPPORTED, "a class declared inside @Forward");
+        reporter.error(t, unit, Message.UNSUPPORTED, "a local or anonymous class");
         return null;
       }
 

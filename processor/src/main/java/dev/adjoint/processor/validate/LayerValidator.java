@@ -29,6 +29,7 @@ public final class LayerValidator {
   static final String PARAM = "dev.adjoint.annotations.Param";
   static final String BUFFER = "dev.adjoint.annotations.Buffer";
   static final String MODULE = "dev.adjoint.nn.Module";
+  static final String LAYER = "dev.adjoint.annotations.Layer";
 
   private final Types types;
   private final Elements elements;
@@ -102,6 +103,11 @@ public final class LayerValidator {
     }
     if (m.getEnclosingElement().getKind() != ElementKind.CLASS) {
       reporter.error(m, Message.BAD_FORWARD, name, "it must be declared in a class");
+    } else if (!m.getModifiers().contains(Modifier.STATIC)
+        && !RuleTable.has(m.getEnclosingElement(), LAYER)) {
+      // The generated entry point needs a Module (training mode, parameters) to run on.
+      reporter.error(m, Message.BAD_FORWARD, name,
+          "an instance @Forward method must be declared in a @Layer class (or be static)");
     }
     return reporter.errorCount() == before;
   }

@@ -1,0 +1,217 @@
+package test;
+
+import dev.adjoint.autograd.ArithmeticRules;
+import dev.adjoint.autograd.Autograd;
+import dev.adjoint.autograd.GradMode;
+import dev.adjoint.autograd.LinalgRules;
+import dev.adjoint.autograd.Node;
+import dev.adjoint.autograd.PointwiseRules;
+import dev.adjoint.autograd.SavedValues;
+import dev.adjoint.autograd.SourceLines;
+import dev.adjoint.nn.LayerBinding;
+import dev.adjoint.tensor.Tensor;
+import javax.annotation.processing.Generated;
+
+/**
+ * Generated from {@link EarlyExit}: forward and backward of its {@code @Forward} methods, and its parameter registry.
+ */
+@Generated(
+    value = "dev.adjoint.processor.AdjointProcessor",
+    comments = "backward pass of test.EarlyExit"
+)
+public final class EarlyExit_Adjoint implements LayerBinding<EarlyExit> {
+  /**
+   * For {@link java.util.ServiceLoader}.
+   */
+  public EarlyExit_Adjoint() {
+  }
+
+  /**
+   * The forward of {@code forward}, keeping in {@code saved} what the backward needs. Runs without recording a graph.
+   */
+  public static Tensor forward(EarlyExit self, Tensor x, ForwardSaved saved) {
+    int sourceLine = 0;
+    try {
+      saved.xShape = x.shape();
+      saved.x = x;
+      // EarlyExit.java:20  Tensor h = x.matmul(w);
+      sourceLine = 20;
+      Tensor h = x.matmul(self.w);
+      // EarlyExit.java:21  if (skip)
+      sourceLine = 21;
+      saved.branch = self.skip;
+      if (saved.branch) {
+        // EarlyExit.java:22  return h;
+        sourceLine = 22;
+        return h;
+      } else {
+        // EarlyExit.java:24  h = h.tanh();
+        sourceLine = 24;
+        h = h.tanh();
+        saved.h = h;
+        // EarlyExit.java:25  return h.mul(x);
+        sourceLine = 25;
+        saved.hShape = h.shape();
+        saved.h_1 = h;
+        Tensor t1 = h.mul(x);
+        return t1;
+      }
+    } catch (RuntimeException failure) {
+      throw SourceLines.at(failure, EarlyExit_Adjoint.class, "test.EarlyExit", "forward", "EarlyExit.java", sourceLine);
+    }
+  }
+
+  /**
+   * The backward of {@code forward}: accumulates parameter gradients and returns the gradient of its tensor input (null where none flows).
+   */
+  public static Tensor forwardBackward(EarlyExit self, ForwardSaved saved, Tensor d_out) {
+    int sourceLine = 0;
+    try {
+      Tensor d_x = null;
+      Tensor d_h = null;
+      Tensor d_t1 = null;
+      // EarlyExit.java:21  if (skip)
+      sourceLine = 21;
+      if (saved.branch) {
+        // EarlyExit.java:22  return h;
+        sourceLine = 22;
+        d_h = d_out;
+      } else {
+        // EarlyExit.java:25  return h.mul(x);
+        sourceLine = 25;
+        d_t1 = d_out;
+        d_h = ArithmeticRules.mulSelf(d_t1, saved.x, saved.hShape);
+        if (saved.need_x) {
+          d_x = ArithmeticRules.mulOther(d_t1, saved.h_1, saved.xShape);
+        }
+        // EarlyExit.java:24  h = h.tanh();
+        sourceLine = 24;
+        Tensor g_h = d_h;
+        d_h = null;
+        d_h = PointwiseRules.tanhSelf(g_h, saved.h);
+      }
+      // EarlyExit.java:20  Tensor h = x.matmul(w);
+      sourceLine = 20;
+      Tensor g_h_1 = d_h;
+      d_h = null;
+      if (saved.need_x) {
+        d_x = Autograd.accumulate(d_x, LinalgRules.matmulSelf(g_h_1, self.w, saved.xShape));
+      }
+      if (self.w.requiresGrad()) {
+        self.w.accumulateGrad(LinalgRules.matmulOther(g_h_1, saved.x, self.w.shape()));
+      }
+      return d_x;
+    } catch (RuntimeException failure) {
+      throw SourceLines.at(failure, EarlyExit_Adjoint.class, "test.EarlyExit", "forward (backward)", "EarlyExit.java", sourceLine);
+    }
+  }
+
+  /**
+   * Runs {@code forward} and, when gradients are wanted, records one graph node whose backward is {@link #forwardBackward}.
+   */
+  public static Tensor forward(EarlyExit self, Tensor x) {
+    ForwardSaved saved = new ForwardSaved();
+    saved.need_x = x.requiresGrad();
+    Tensor out;
+    try (GradMode.Scope off = GradMode.noGrad()) {
+      out = forward(self, x, saved);
+    }
+    Tensor[] edges = Autograd.edges(x);
+    if (edges == null && !(GradMode.isEnabled() && self.recordsGradients())) {
+      return out;
+    }
+    if (edges == null) {
+      edges = new Tensor[1];
+    }
+    if (out.requiresGrad()) {
+      // The forward returned an input or a parameter itself: give the node its own tensor.
+      out = out.detach();
+    }
+    out.setGradFn(new ForwardNode(self, saved, edges));
+    return out;
+  }
+
+  @Override
+  public Class<EarlyExit> layerType() {
+    return EarlyExit.class;
+  }
+
+  @Override
+  public void visit(EarlyExit layer, LayerBinding.Visitor visitor) {
+    visitor.parameter("w", layer.w, value -> layer.w = value);
+  }
+
+  @Override
+  public Tensor call(EarlyExit layer, Tensor... args) {
+    if (args.length != 1) {
+      throw new IllegalArgumentException("EarlyExit.forward takes 1 tensor, got " + args.length);
+    }
+    return forward(layer, args[0]);
+  }
+
+  @Override
+  public SavedValues newSaved() {
+    return new ForwardSaved();
+  }
+
+  @Override
+  public Tensor forward(EarlyExit layer, Tensor[] args, SavedValues saved) {
+    if (args.length != 1) {
+      throw new IllegalArgumentException("EarlyExit.forward takes 1 tensor, got " + args.length);
+    }
+    return forward(layer, args[0], (ForwardSaved) saved);
+  }
+
+  @Override
+  public Tensor[] backward(EarlyExit layer, SavedValues saved, Tensor g) {
+    return new Tensor[] {forwardBackward(layer, (ForwardSaved) saved, g)};
+  }
+
+  /**
+   * What {@code forward}'s backward needs, and nothing more.
+   */
+  public static final class ForwardSaved extends SavedValues {
+    /**
+     * Whether the caller wants the gradient of {@code x}.
+     */
+    boolean need_x = true;
+
+    int[] xShape;
+
+    Tensor x;
+
+    Tensor h;
+
+    int[] hShape;
+
+    Tensor h_1;
+
+    boolean branch;
+  }
+
+  /**
+   * One call of {@code forward} in the graph.
+   */
+  static final class ForwardNode extends Node {
+    private EarlyExit self;
+
+    private ForwardSaved saved;
+
+    ForwardNode(EarlyExit self, ForwardSaved saved, Tensor[] edges) {
+      super("EarlyExit.forward", edges);
+      this.self = self;
+      this.saved = saved;
+    }
+
+    @Override
+    protected Tensor[] apply(Tensor g) {
+      return new Tensor[] {forwardBackward(self, saved, g)};
+    }
+
+    @Override
+    protected void release() {
+      saved = null;
+      self = null;
+    }
+  }
+}

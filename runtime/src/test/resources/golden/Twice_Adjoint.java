@@ -1,0 +1,198 @@
+package test;
+
+import dev.adjoint.autograd.ArithmeticRules;
+import dev.adjoint.autograd.Autograd;
+import dev.adjoint.autograd.GradMode;
+import dev.adjoint.autograd.Node;
+import dev.adjoint.autograd.PointwiseRules;
+import dev.adjoint.autograd.SavedValues;
+import dev.adjoint.autograd.SourceLines;
+import dev.adjoint.nn.LayerBinding;
+import dev.adjoint.tensor.Tensor;
+import javax.annotation.processing.Generated;
+
+/**
+ * Generated from {@link Twice}: forward and backward of its {@code @Forward} methods, and its parameter registry.
+ */
+@Generated(
+    value = "dev.adjoint.processor.AdjointProcessor",
+    comments = "backward pass of test.Twice"
+)
+public final class Twice_Adjoint implements LayerBinding<Twice> {
+  /**
+   * For {@link java.util.ServiceLoader}.
+   */
+  public Twice_Adjoint() {
+  }
+
+  /**
+   * The forward of {@code forward}, keeping in {@code saved} what the backward needs. Runs without recording a graph.
+   */
+  public static Tensor forward(Twice self, Tensor x, ForwardSaved saved) {
+    int sourceLine = 0;
+    try {
+      // Twice.java:19  Tensor a = fc.forward(x);
+      sourceLine = 19;
+      Affine_Adjoint.ForwardSaved aSaved = new Affine_Adjoint.ForwardSaved();
+      aSaved.need_x = saved.need_x;
+      Tensor a = Affine_Adjoint.forward(self.fc, x, aSaved);
+      saved.aSaved = aSaved;
+      saved.aShape = a.shape();
+      // Twice.java:20  Tensor b = fc.call(a.relu());
+      sourceLine = 20;
+      Tensor t1 = a.relu();
+      saved.t1 = t1;
+      Affine_Adjoint.ForwardSaved bSaved = new Affine_Adjoint.ForwardSaved();
+      Tensor b = Affine_Adjoint.forward(self.fc, t1, bSaved);
+      saved.bSaved = bSaved;
+      saved.bShape = b.shape();
+      // Twice.java:21  return a.add(b);
+      sourceLine = 21;
+      Tensor t2 = a.add(b);
+      return t2;
+    } catch (RuntimeException failure) {
+      throw SourceLines.at(failure, Twice_Adjoint.class, "test.Twice", "forward", "Twice.java", sourceLine);
+    }
+  }
+
+  /**
+   * The backward of {@code forward}: accumulates parameter gradients and returns the gradient of its tensor input (null where none flows).
+   */
+  public static Tensor forwardBackward(Twice self, ForwardSaved saved, Tensor d_out) {
+    int sourceLine = 0;
+    try {
+      Tensor d_x = null;
+      Tensor d_a = null;
+      Tensor d_b = null;
+      Tensor d_t1 = null;
+      Tensor d_t2 = null;
+      // Twice.java:21  return a.add(b);
+      sourceLine = 21;
+      d_t2 = d_out;
+      d_a = ArithmeticRules.addSelf(d_t2, saved.aShape);
+      d_b = ArithmeticRules.addOther(d_t2, saved.bShape);
+      // Twice.java:20  Tensor b = fc.call(a.relu());
+      sourceLine = 20;
+      d_t1 = Affine_Adjoint.forwardBackward(self.fc, saved.bSaved, d_b);
+      d_a = d_a.add(PointwiseRules.reluSelf(d_t1, saved.t1));
+      // Twice.java:19  Tensor a = fc.forward(x);
+      sourceLine = 19;
+      Tensor d_aInput = Affine_Adjoint.forwardBackward(self.fc, saved.aSaved, d_a);
+      if (saved.need_x) {
+        d_x = d_aInput;
+      }
+      return d_x;
+    } catch (RuntimeException failure) {
+      throw SourceLines.at(failure, Twice_Adjoint.class, "test.Twice", "forward (backward)", "Twice.java", sourceLine);
+    }
+  }
+
+  /**
+   * Runs {@code forward} and, when gradients are wanted, records one graph node whose backward is {@link #forwardBackward}.
+   */
+  public static Tensor forward(Twice self, Tensor x) {
+    ForwardSaved saved = new ForwardSaved();
+    saved.need_x = x.requiresGrad();
+    Tensor out;
+    try (GradMode.Scope off = GradMode.noGrad()) {
+      out = forward(self, x, saved);
+    }
+    Tensor[] edges = Autograd.edges(x);
+    if (edges == null && !(GradMode.isEnabled() && self.recordsGradients())) {
+      return out;
+    }
+    if (edges == null) {
+      edges = new Tensor[1];
+    }
+    if (out.requiresGrad()) {
+      // The forward returned an input or a parameter itself: give the node its own tensor.
+      out = out.detach();
+    }
+    out.setGradFn(new ForwardNode(self, saved, edges));
+    return out;
+  }
+
+  @Override
+  public Class<Twice> layerType() {
+    return Twice.class;
+  }
+
+  @Override
+  public void visit(Twice layer, LayerBinding.Visitor visitor) {
+    if (layer.fc != null) {
+      visitor.child("fc", layer.fc);
+    }
+  }
+
+  @Override
+  public Tensor call(Twice layer, Tensor... args) {
+    if (args.length != 1) {
+      throw new IllegalArgumentException("Twice.forward takes 1 tensor, got " + args.length);
+    }
+    return forward(layer, args[0]);
+  }
+
+  @Override
+  public SavedValues newSaved() {
+    return new ForwardSaved();
+  }
+
+  @Override
+  public Tensor forward(Twice layer, Tensor[] args, SavedValues saved) {
+    if (args.length != 1) {
+      throw new IllegalArgumentException("Twice.forward takes 1 tensor, got " + args.length);
+    }
+    return forward(layer, args[0], (ForwardSaved) saved);
+  }
+
+  @Override
+  public Tensor[] backward(Twice layer, SavedValues saved, Tensor g) {
+    return new Tensor[] {forwardBackward(layer, (ForwardSaved) saved, g)};
+  }
+
+  /**
+   * What {@code forward}'s backward needs, and nothing more.
+   */
+  public static final class ForwardSaved extends SavedValues {
+    /**
+     * Whether the caller wants the gradient of {@code x}.
+     */
+    boolean need_x = true;
+
+    Affine_Adjoint.ForwardSaved aSaved;
+
+    Tensor t1;
+
+    Affine_Adjoint.ForwardSaved bSaved;
+
+    int[] aShape;
+
+    int[] bShape;
+  }
+
+  /**
+   * One call of {@code forward} in the graph.
+   */
+  static final class ForwardNode extends Node {
+    private Twice self;
+
+    private ForwardSaved saved;
+
+    ForwardNode(Twice self, ForwardSaved saved, Tensor[] edges) {
+      super("Twice.forward", edges);
+      this.self = self;
+      this.saved = saved;
+    }
+
+    @Override
+    protected Tensor[] apply(Tensor g) {
+      return new Tensor[] {forwardBackward(self, saved, g)};
+    }
+
+    @Override
+    protected void release() {
+      saved = null;
+      self = null;
+    }
+  }
+}

@@ -1,0 +1,217 @@
+package test;
+
+import dev.adjoint.autograd.ArithmeticRules;
+import dev.adjoint.autograd.Autograd;
+import dev.adjoint.autograd.GradMode;
+import dev.adjoint.autograd.LinalgRules;
+import dev.adjoint.autograd.Node;
+import dev.adjoint.autograd.PointwiseRules;
+import dev.adjoint.autograd.SavedValues;
+import dev.adjoint.autograd.SourceLines;
+import dev.adjoint.nn.LayerBinding;
+import dev.adjoint.tensor.Tensor;
+import javax.annotation.processing.Generated;
+
+/**
+ * Generated from {@link Unrolled}: forward and backward of its {@code @Forward} methods, and its parameter registry.
+ */
+@Generated(
+    value = "dev.adjoint.processor.AdjointProcessor",
+    comments = "backward pass of test.Unrolled"
+)
+public final class Unrolled_Adjoint implements LayerBinding<Unrolled> {
+  /**
+   * For {@link java.util.ServiceLoader}.
+   */
+  public Unrolled_Adjoint() {
+  }
+
+  /**
+   * The forward of {@code forward}, keeping in {@code saved} what the backward needs. Runs without recording a graph.
+   */
+  public static Tensor forward(Unrolled self, Tensor x, ForwardSaved saved) {
+    int sourceLine = 0;
+    try {
+      // Unrolled.java:20  Tensor h = x;
+      sourceLine = 20;
+      Tensor h = x;
+      // Unrolled.java:21  for (int i = 0; i < steps; i++)
+      sourceLine = 21;
+      int tripsCount = 0;
+      for (int i = 0; i < self.steps; i++) {
+        tripsCount++;
+        // Unrolled.java:22  h = h.matmul(w).mul(i + 1).tanh();
+        sourceLine = 22;
+        saved.push(h.shape());
+        saved.push(h);
+        Tensor t1 = h.matmul(self.w);
+        final long t2 = i + 1;
+        saved.push(t2);
+        Tensor t3 = t1.mul(t2);
+        h = t3.tanh();
+        saved.push(h);
+      }
+      saved.trips = tripsCount;
+      // Unrolled.java:24  return h;
+      sourceLine = 24;
+      return h;
+    } catch (RuntimeException failure) {
+      throw SourceLines.at(failure, Unrolled_Adjoint.class, "test.Unrolled", "forward", "Unrolled.java", sourceLine);
+    }
+  }
+
+  /**
+   * The backward of {@code forward}: accumulates parameter gradients and returns the gradient of its tensor input (null where none flows).
+   */
+  public static Tensor forwardBackward(Unrolled self, ForwardSaved saved, Tensor d_out) {
+    int sourceLine = 0;
+    try {
+      Tensor d_x = null;
+      Tensor d_h = null;
+      Tensor d_t1 = null;
+      Tensor d_t3 = null;
+      // Unrolled.java:24  return h;
+      sourceLine = 24;
+      d_h = d_out;
+      // Unrolled.java:21  for (int i = 0; i < steps; i++)
+      sourceLine = 21;
+      for (int iteration = saved.trips; iteration > 0; iteration--) {
+        // Unrolled.java:22  h = h.matmul(w).mul(i + 1).tanh();
+        sourceLine = 22;
+        Tensor h_1 = saved.pop();
+        Tensor g_h = d_h;
+        d_h = null;
+        if (g_h != null) {
+          d_t3 = Autograd.accumulate(d_t3, PointwiseRules.tanhSelf(g_h, h_1));
+        }
+        long t2_1 = saved.pop();
+        Tensor g_t3 = d_t3;
+        d_t3 = null;
+        if (g_t3 != null) {
+          d_t1 = Autograd.accumulate(d_t1, ArithmeticRules.mulLongSelf(g_t3, t2_1));
+        }
+        Tensor h_2 = saved.pop();
+        int[] hShape = saved.pop();
+        Tensor g_t1 = d_t1;
+        d_t1 = null;
+        if (g_t1 != null) {
+          d_h = LinalgRules.matmulSelf(g_t1, self.w, hShape);
+          if (self.w.requiresGrad()) {
+            self.w.accumulateGrad(LinalgRules.matmulOther(g_t1, h_2, self.w.shape()));
+          }
+        }
+      }
+      // Unrolled.java:20  Tensor h = x;
+      sourceLine = 20;
+      Tensor g_h_1 = d_h;
+      d_h = null;
+      if (g_h_1 != null) {
+        if (saved.need_x) {
+          d_x = g_h_1;
+        }
+      }
+      return d_x;
+    } catch (RuntimeException failure) {
+      throw SourceLines.at(failure, Unrolled_Adjoint.class, "test.Unrolled", "forward (backward)", "Unrolled.java", sourceLine);
+    }
+  }
+
+  /**
+   * Runs {@code forward} and, when gradients are wanted, records one graph node whose backward is {@link #forwardBackward}.
+   */
+  public static Tensor forward(Unrolled self, Tensor x) {
+    ForwardSaved saved = new ForwardSaved();
+    saved.need_x = x.requiresGrad();
+    Tensor out;
+    try (GradMode.Scope off = GradMode.noGrad()) {
+      out = forward(self, x, saved);
+    }
+    Tensor[] edges = Autograd.edges(x);
+    if (edges == null && !(GradMode.isEnabled() && self.recordsGradients())) {
+      return out;
+    }
+    if (edges == null) {
+      edges = new Tensor[1];
+    }
+    if (out.requiresGrad()) {
+      // The forward returned an input or a parameter itself: give the node its own tensor.
+      out = out.detach();
+    }
+    out.setGradFn(new ForwardNode(self, saved, edges));
+    return out;
+  }
+
+  @Override
+  public Class<Unrolled> layerType() {
+    return Unrolled.class;
+  }
+
+  @Override
+  public void visit(Unrolled layer, LayerBinding.Visitor visitor) {
+    visitor.parameter("w", layer.w, value -> layer.w = value);
+  }
+
+  @Override
+  public Tensor call(Unrolled layer, Tensor... args) {
+    if (args.length != 1) {
+      throw new IllegalArgumentException("Unrolled.forward takes 1 tensor, got " + args.length);
+    }
+    return forward(layer, args[0]);
+  }
+
+  @Override
+  public SavedValues newSaved() {
+    return new ForwardSaved();
+  }
+
+  @Override
+  public Tensor forward(Unrolled layer, Tensor[] args, SavedValues saved) {
+    if (args.length != 1) {
+      throw new IllegalArgumentException("Unrolled.forward takes 1 tensor, got " + args.length);
+    }
+    return forward(layer, args[0], (ForwardSaved) saved);
+  }
+
+  @Override
+  public Tensor[] backward(Unrolled layer, SavedValues saved, Tensor g) {
+    return new Tensor[] {forwardBackward(layer, (ForwardSaved) saved, g)};
+  }
+
+  /**
+   * What {@code forward}'s backward needs, and nothing more.
+   */
+  public static final class ForwardSaved extends SavedValues {
+    /**
+     * Whether the caller wants the gradient of {@code x}.
+     */
+    boolean need_x = true;
+
+    int trips;
+  }
+
+  /**
+   * One call of {@code forward} in the graph.
+   */
+  static final class ForwardNode extends Node {
+    private Unrolled self;
+
+    private ForwardSaved saved;
+
+    ForwardNode(Unrolled self, ForwardSaved saved, Tensor[] edges) {
+      super("Unrolled.forward", edges);
+      this.self = self;
+      this.saved = saved;
+    }
+
+    @Override
+    protected Tensor[] apply(Tensor g) {
+      return new Tensor[] {forwardBackward(self, saved, g)};
+    }
+
+    @Override
+    protected void release() {
+      saved = null;
+      self = null;
+    }
+  }
+}
