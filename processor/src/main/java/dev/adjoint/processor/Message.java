@@ -59,6 +59,9 @@ public enum Message {
   BAD_FORWARD("AdjointBadForward",
       "@Forward method %s: %s",
       "a @Forward method returns a Tensor, takes tensors and plain values, and is not abstract"),
+  BAD_LAYER("AdjointBadLayer",
+      "@Layer class %s: %s",
+      "a @Layer class extends dev.adjoint.nn.Module; its @Param and @Buffer fields are Tensors"),
   INTERNAL("AdjointInternalError",
       "the Adjoint processor failed on %s: %s",
       "this is a bug in Adjoint; please report it with this message");

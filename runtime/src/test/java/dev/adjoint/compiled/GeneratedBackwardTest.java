@@ -83,6 +83,13 @@ class GeneratedBackwardTest {
   }
 
   @Test
+  void inheritedParameters() {
+    ShiftedAffine s = new ShiftedAffine(gen, 3, 2);
+    assertEquals(List.of("weight", "bias", "shift"), List.copyOf(s.namedParameters().keySet()));
+    checkModule(s, input(4, 3));
+  }
+
+  @Test
   void weightSharing() {
     Shared s = new Shared(gen);
     assertEquals(3, s.parameters().size(), "fc.weight, fc.bias, w");

@@ -724,8 +724,9 @@ class DiagnosticsTest {
         }
         """);
     Compilation c = compile(f);
-    assertError(c, f, at(f, "@Param double scale;", "scale"), "AdjointBadForward",
-        "@Param and @Buffer fields must be Tensors", "a @Forward method returns a Tensor");
+    assertError(c, f, at(f, "@Param double scale;", "scale"), "AdjointBadLayer",
+        "field 'scale' is @Param or @Buffer but not a Tensor",
+        "its @Param and @Buffer fields are Tensors");
     assertThat(c).hadErrorCount(1);
   }
 
@@ -814,8 +815,8 @@ class DiagnosticsTest {
         }
         """);
     Compilation c = compile(f);
-    assertError(c, f, at(f, "public class Loose", "class"), "AdjointBadForward",
-        "a @Layer class must extend dev.adjoint.nn.Module", "a @Forward method returns a Tensor");
+    assertError(c, f, at(f, "public class Loose", "class"), "AdjointBadLayer",
+        "a @Layer class must extend dev.adjoint.nn.Module", "a @Layer class extends");
     assertThat(c).hadErrorCount(1);
   }
 }

@@ -377,6 +377,12 @@ public final class AdjointWriter {
         .addModifiers(Modifier.PUBLIC)
         .addParameter(self, "layer")
         .addParameter(VISITOR, "visitor");
+    if (layer.superLayer() != null) {
+      visit.addComment("Inherited from $L, first, as PyTorch registers them.",
+          layer.superLayer().getSimpleName());
+      visit.addStatement("new $T().visit(layer, visitor)",
+          ReversePass.adjointClass(layer.superLayer()));
+    }
     for (LayerInfo.Field f : layer.fields()) {
       String n = f.name();
       switch (f.kind()) {

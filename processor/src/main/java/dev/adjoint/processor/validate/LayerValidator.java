@@ -43,10 +43,26 @@ public final class LayerValidator {
 
   /** Reads the layer's registry, reporting every bad field. */
   public LayerInfo read(TypeElement layer) {
+    TypeElement superLayer = null;
+    List<LayerInfo.Field> inherited = new ArrayList<>();
+    for (TypeMirror t = layer.getSuperclass(); t.getKind() == TypeKind.DECLARED;
+        t = ((TypeElement) ((DeclaredType) t).asElement()).getSuperclass()) {
+      TypeElement sup = (TypeElement) ((DeclaredType) t).asElement();
+      if (RuleTable.has(sup, "dev.adjoint.annotations.Layer")) {
+        if (superLayer == null) {
+          superLayer = sup;
+        }
+        inherited.addAll(0, fieldsOf(sup, false));
+      }
+    }
+    return new LayerInfo(layer, fieldsOf(layer, true), superLayer, inherited);
+  }
+
+  private List<LayerInfo.Field> fieldsOf(TypeElement layer, boolean report) {
     List<LayerInfo.Field> fields = new ArrayList<>();
     TypeElement module = elements.getTypeElement(MODULE);
-    if (module != null && !types.isSubtype(layer.asType(), module.asType())) {
-      reporter.error(layer, Message.BAD_FORWARD, layer.getSimpleName(),
+    if (report && module != null && !types.isSubtype(layer.asType(), module.asType())) {
+      reporter.error(layer, Message.BAD_LAYER, layer.getSimpleName(),
           "a @Layer class must extend dev.adjoint.nn.Module");
     }
     for (VariableElement f : ElementFilter.fieldsIn(layer.getEnclosedElements())) {
@@ -63,25 +79,26 @@ public final class LayerValidator {
           kind = LayerInfo.Kind.PARAM;
         } else if (buffer) {
           kind = persistent(f) ? LayerInfo.Kind.BUFFER : LayerInfo.Kind.BUFFER_TRANSIENT;
-        } else {
+        } else if (report) {
           reporter.error(f, Message.TENSOR_FIELD, name, layer.getSimpleName());
         }
-      } else if (param || buffer) {
-        reporter.error(f, Message.BAD_FORWARD, name, "@Param and @Buffer fields must be Tensors");
+      } else if ((param || buffer) && report) {
+        reporter.error(f, Message.BAD_LAYER, layer.getSimpleName(),
+            "field '" + name + "' is @Param or @Buffer but not a Tensor");
       } else if (isModule(t, module)) {
         kind = LayerInfo.Kind.CHILD;
       } else if (isModuleList(t, module)) {
         kind = LayerInfo.Kind.CHILD_LIST;
       }
       if (kind != null) {
-        if (f.getModifiers().contains(Modifier.PRIVATE)) {
+        if (report && f.getModifiers().contains(Modifier.PRIVATE)) {
           reporter.error(f, Message.PRIVATE_MEMBER, "field '" + name + "'",
               layer.getSimpleName());
         }
         fields.add(new LayerInfo.Field(name, kind));
       }
     }
-    return new LayerInfo(layer, fields);
+    return fields;
   }
 
   /** Checks a {@code @Forward} method's shape; returns whether it can be compiled. */
