@@ -87,6 +87,8 @@ public final class AdjointProcessor extends AbstractProcessor {
     for (Element e : round.getElementsAnnotatedWith(primitive)) {
       owners.add((TypeElement) e.getEnclosingElement());
     }
+    Set<Element> used = new java.util.HashSet<>();
+    Set<TypeElement> ruleClasses = new LinkedHashSet<>();
     for (TypeElement owner : owners) {
       try {
         int before = reporter.errorCount();
@@ -95,12 +97,46 @@ public final class AdjointProcessor extends AbstractProcessor {
           Primitive p = rules.primitive(m).orElseThrow();
           rules.checkComplete(p, m);
           prims.add(p);
+          ruleClasses.add(p.rules());
+          p.adjoints().forEach(r -> used.add(r.method()));
         }
         if (reporter.errorCount() == before) {
           new TapeWriter().write(owner, prims).writeTo(processingEnv.getFiler());
         }
       } catch (IOException | RuntimeException e) {
         reporter.error(owner, Message.INTERNAL, owner.getQualifiedName(), e);
+      }
+    }
+    reportOrphans(round, used, ruleClasses);
+  }
+
+  /** An {@code @Adjoint} in a rules class of this round that no primitive uses is a mistake. */
+  private void reportOrphans(RoundEnvironment round, Set<Element> used,
+      Set<TypeElement> ruleClasses) {
+    TypeElement adjoint = processingEnv.getElementUtils()
+        .getTypeElement("dev.adjoint.annotations.Adjoint");
+    if (adjoint == null) {
+      return;
+    }
+    for (Element e : round.getElementsAnnotatedWith(adjoint)) {
+      if (!used.contains(e) && !rules.reported().contains(e)
+          && ruleClasses.contains((TypeElement) e.getEnclosingElement())) {
+        String of = "";
+        String wrt = "";
+        for (var m : e.getAnnotationMirrors()) {
+          if (((TypeElement) m.getAnnotationType().asElement()).getQualifiedName()
+              .contentEquals("dev.adjoint.annotations.Adjoint")) {
+            for (var v : m.getElementValues().entrySet()) {
+              if (v.getKey().getSimpleName().contentEquals("of")) {
+                of = (String) v.getValue().getValue();
+              } else if (v.getKey().getSimpleName().contentEquals("wrt")) {
+                wrt = (String) v.getValue().getValue();
+              }
+            }
+          }
+        }
+        reporter.error(e, Message.ORPHAN_RULE, of, wrt,
+            e.getEnclosingElement().getSimpleName());
       }
     }
   }

@@ -206,6 +206,43 @@ class DiagnosticsTest {
   }
 
   @Test
+  void adjointMatchingNoPrimitive() {
+    JavaFileObject ops = source("Cubes", """
+        public final class Cubes {
+          private Cubes() {}
+
+          @Primitive
+          public static Tensor cube(Tensor x) {
+            return x.mul(x).mul(x);
+          }
+
+          @Adjoint(of = "cube", wrt = "x")
+          public static Tensor cubeX(Tensor g, Tensor x) {
+            return g.mul(x.mul(x).mul(3.0));
+          }
+
+          @Adjoint(of = "cubee", wrt = "x")
+          public static Tensor typoInName(Tensor g) {
+            return g;
+          }
+
+          @Adjoint(of = "cube", wrt = "y")
+          public static Tensor typoInWrt(Tensor g) {
+            return g;
+          }
+        }
+        """);
+    Compilation c = compile(ops);
+    assertError(c, ops, at(ops, "public static Tensor typoInName(", "typoInName"),
+        "AdjointOrphanRule", "@Adjoint(of = \"cubee\", wrt = \"x\") matches no @Primitive in Cubes",
+        "check the name, wrt and signature");
+    assertError(c, ops, at(ops, "public static Tensor typoInWrt(", "typoInWrt"),
+        "AdjointOrphanRule", "@Adjoint(of = \"cube\", wrt = \"y\") matches no @Primitive in Cubes",
+        "check the name, wrt and signature");
+    assertThat(c).hadErrorCount(2);
+  }
+
+  @Test
   void primitiveWithoutAdjointForADifferentiableInput() {
     JavaFileObject ops = source("Ops", """
         public final class Ops {

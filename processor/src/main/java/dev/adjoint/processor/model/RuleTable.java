@@ -101,6 +101,12 @@ public final class RuleTable {
           continue;
         }
         String wrt = (String) av.get("wrt").getValue();
+        if (inputs.stream().noneMatch(in -> in.name().equals(wrt))) {
+          if (reportedAmbiguous.add(adj)) {
+            reporter.error(adj, Message.ORPHAN_RULE, of, wrt, rules.getSimpleName());
+          }
+          continue;
+        }
         rules0.add(new Rule(adj, wrt, needsOf(adj, method, inputs)));
       }
     }
@@ -243,6 +249,11 @@ public final class RuleTable {
     Map<String, AnnotationValue> out = new HashMap<>();
     m.getElementValues().forEach((k, v) -> out.put(k.getSimpleName().toString(), v));
     return out;
+  }
+
+  /** Adjoints already reported as wrong (ambiguous, or naming no input). */
+  public Set<ExecutableElement> reported() {
+    return java.util.Collections.unmodifiableSet(reportedAmbiguous);
   }
 
   /** Methods of {@code type} annotated {@code @Primitive}, in declaration order. */
