@@ -1,0 +1,539 @@
+package dev.adjoint.train;
+
+import java.awt.BasicStroke;
+import java.awt.Color;
+import java.awt.Font;
+import java.awt.FontMetrics;
+import java.awt.Graphics2D;
+import java.awt.RenderingHints;
+import java.awt.Shape;
+import java.awt.geom.AffineTransform;
+import java.awt.geom.Ellipse2D;
+import java.awt.geom.Path2D;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.UUID;
+import javax.imageio.ImageIO;
+
+/**
+ * A line chart of named series (loss and accuracy curves) written as a PNG, with a title, axis
+ * titles, tick labels, grid lines and a legend. It draws with Java2D into an image, so it needs no
+ * display (it works headless, on servers and in CI):
+ *
+ * <pre>{@code
+ * new LineChart("Fashion-MNIST MLP", "epoch", "loss")
+ *     .addSeries("train", trainLosses)          // x = 1, 2, ... (epochs)
+ *     .addSeries("validation", valLosses)
+ *     .save(Path.of("loss.png"));
+ * LineChart.saveRow(Path.of("curves.png"), 1200, 450, lossChart, accuracyChart);
+ * }</pre>
+ *
+ * <p>Non-finite values (a diverged loss) are not drawn: the line has a gap there and the legend
+ * says how many values were left out. Colours follow matplotlib's default cycle.
+ */
+public final class LineChart {
+  /** The width {@link #save(Path)} uses, in pixels. */
+  public static final int DEFAULT_WIDTH = 800;
+  /** The height {@link #save(Path)} uses, in pixels. */
+  public static final int DEFAULT_HEIGHT = 500;
+
+  private static final Color[] PALETTE = {new Color(0x1f77b4), new Color(0xff7f0e),
+      new Color(0x2ca02c), new Color(0xd62728), new Color(0x9467bd), new Color(0x8c564b),
+      new Color(0xe377c2), new Color(0x7f7f7f), new Color(0xbcbd22), new Color(0x17becf)};
+  private static final Color GRID = new Color(0xe6e6e6);
+  private static final int MARKERS_UP_TO = 50;
+  private static final int MIN_SIZE = 100;
+  private static final int MAX_SIZE = 10_000;
+
+  /**
+   * One named curve: {@code y[i]} at {@code x[i]}.
+   *
+   * @param name the legend text
+   * @param x the x values, finite
+   * @param y the y values; NaN and infinities are left out of the drawing
+   */
+  public record Series(String name, double[] x, double[] y) {
+    /** How many {@code y} values are NaN or infinite. */
+    public int nonFiniteCount() {
+      int n = 0;
+      for (double v : y) {
+        if (!Double.isFinite(v)) {
+          n++;
+        }
+      }
+      return n;
+    }
+
+    /** The legend text: the name, and how many values were left out if any. */
+    public String label() {
+      int bad = nonFiniteCount();
+      if (bad == 0) {
+        return name;
+      }
+      if (bad == y.length) {
+        return name + " (all " + bad + " values non-finite, none drawn)";
+      }
+      return name + " (" + bad + " non-finite value" + (bad == 1 ? "" : "s") + " omitted)";
+    }
+  }
+
+  private final String title;
+  private final String xLabel;
+  private final String yLabel;
+  private final List<Series> series = new ArrayList<>();
+
+  /** An empty chart with a title and axis titles (each may be empty, none null). */
+  public LineChart(String title, String xLabel, String yLabel) {
+    this.title = Objects.requireNonNull(title, "LineChart: title");
+    this.xLabel = Objects.requireNonNull(xLabel, "LineChart: xLabel");
+    this.yLabel = Objects.requireNonNull(yLabel, "LineChart: yLabel");
+  }
+
+  /**
+   * Adds a series plotted at x = 1, 2, ..., n (epoch numbers).
+   *
+   * @return this chart
+   * @throws IllegalArgumentException when {@code y} is empty or the name is blank or taken
+   */
+  public LineChart addSeries(String name, double[] y) {
+    Objects.requireNonNull(y, "LineChart.addSeries: y");
+    double[] x = new double[y.length];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = i + 1;
+    }
+    return addSeries(name, x, y);
+  }
+
+  /**
+   * Adds a series from a list (e.g. the losses collected during training), at x = 1, 2, ....
+   * A {@code null} element counts as a missing value.
+   *
+   * @return this chart
+   */
+  public LineChart addSeries(String name, List<? extends Number> y) {
+    Objects.requireNonNull(y, "LineChart.addSeries: y");
+    double[] values = new double[y.size()];
+    for (int i = 0; i < values.length; i++) {
+      Number v = y.get(i);
+      values[i] = v == null ? Double.NaN : v.doubleValue();
+    }
+    return addSeries(name, values);
+  }
+
+  /**
+   * Adds a series of points {@code (x[i], y[i])}, joined in the given order.
+   *
+   * @return this chart
+   * @throws IllegalArgumentException when the arrays are empty or differ in length, an x value is
+   *     not finite, or the name is blank or taken
+   */
+  public LineChart addSeries(String name, double[] x, double[] y) {
+    Objects.requireNonNull(name, "LineChart.addSeries: name");
+    Objects.requireNonNull(x, "LineChart.addSeries: x");
+    Objects.requireNonNull(y, "LineChart.addSeries: y");
+    String what = "LineChart.addSeries: series \"" + name + "\"";
+    if (name.isBlank()) {
+      throw new IllegalArgumentException("LineChart.addSeries: a series needs a non-blank name"
+          + " for the legend");
+    }
+    for (Series s : series) {
+      if (s.name().equals(name)) {
+        throw new IllegalArgumentException(what + " was already added; give each series its own"
+            + " name");
+      }
+    }
+    if (y.length == 0) {
+      throw new IllegalArgumentException(what + " is empty; a series needs at least one value");
+    }
+    if (x.length != y.length) {
+      throw new IllegalArgumentException(what + " has " + x.length + " x values but " + y.length
+          + " y values");
+    }
+    for (int i = 0; i < x.length; i++) {
+      if (!Double.isFinite(x[i])) {
+        throw new IllegalArgumentException(what + ": x[" + i + "] is " + x[i]
+            + "; x values must be finite");
+      }
+    }
+    series.add(new Series(name, x.clone(), y.clone()));
+    return this;
+  }
+
+  /** The series added so far, in order. */
+  public List<Series> series() {
+    return List.copyOf(series);
+  }
+
+  /** The chart title. */
+  public String title() {
+    return title;
+  }
+
+  /**
+   * Draws the chart into a new RGB image of {@code width} x {@code height} pixels.
+   *
+   * @throws IllegalStateException when no series was added
+   * @throws IllegalArgumentException when a size is outside 100..10000
+   */
+  public BufferedImage render(int width, int height) {
+    checkSize(width, height);
+    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = image.createGraphics();
+    try {
+      draw(g, 0, 0, width, height);
+    } finally {
+      g.dispose();
+    }
+    return image;
+  }
+
+  /** Writes the chart as a PNG of {@value #DEFAULT_WIDTH} x {@value #DEFAULT_HEIGHT} pixels. */
+  public void save(Path file) throws IOException {
+    save(file, DEFAULT_WIDTH, DEFAULT_HEIGHT);
+  }
+
+  /**
+   * Writes the chart as a PNG of {@code width} x {@code height} pixels, replacing {@code file}
+   * (written to a temporary file first, so a reader never sees half a PNG).
+   *
+   * @throws IllegalStateException when no series was added
+   */
+  public void save(Path file, int width, int height) throws IOException {
+    writePng(render(width, height), file);
+  }
+
+  /**
+   * Writes several charts side by side (e.g. loss and accuracy) into one PNG of {@code width} x
+   * {@code height} pixels, each getting an equal share of the width.
+   *
+   * @throws IllegalArgumentException when no chart is given
+   * @throws IllegalStateException when a chart has no series
+   */
+  public static void saveRow(Path file, int width, int height, LineChart... charts)
+      throws IOException {
+    Objects.requireNonNull(charts, "LineChart.saveRow: charts");
+    if (charts.length == 0) {
+      throw new IllegalArgumentException("LineChart.saveRow: no charts given");
+    }
+    checkSize(width / charts.length, height);
+    BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+    Graphics2D g = image.createGraphics();
+    try {
+      for (int i = 0; i < charts.length; i++) {
+        int x0 = width * i / charts.length;
+        int x1 = width * (i + 1) / charts.length;
+        Objects.requireNonNull(charts[i], "LineChart.saveRow: chart " + i).draw(g, x0, 0,
+            x1 - x0, height);
+      }
+    } finally {
+      g.dispose();
+    }
+    writePng(image, file);
+  }
+
+  private static void checkSize(int width, int height) {
+    if (width < MIN_SIZE || height < MIN_SIZE || width > MAX_SIZE || height > MAX_SIZE) {
+      throw new IllegalArgumentException("LineChart: image size " + width + "x" + height
+          + " is outside " + MIN_SIZE + ".." + MAX_SIZE + " pixels per side (per chart)");
+    }
+  }
+
+  private static void writePng(BufferedImage image, Path file) throws IOException {
+    Objects.requireNonNull(file, "LineChart: file");
+    // Beside the target, so the rename is atomic; created like any new file (umask permissions).
+    Path part = file.resolveSibling(file.getFileName() + "." + UUID.randomUUID() + ".part");
+    try {
+      try (OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE_NEW,
+          StandardOpenOption.WRITE)) {
+        if (!ImageIO.write(image, "png", out)) {
+          throw new IOException("LineChart: this JDK has no PNG writer (javax.imageio)");
+        }
+      }
+      Files.move(part, file, StandardCopyOption.REPLACE_EXISTING,
+          StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(part);
+    }
+  }
+
+  // ------------------------------------------------------------------------------- drawing
+
+  private void draw(Graphics2D g, int left, int top, int width, int height) {
+    if (series.isEmpty()) {
+      throw new IllegalStateException("LineChart \"" + title + "\": nothing to draw; add a"
+          + " series with addSeries(name, values) first");
+    }
+    g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
+    g.setRenderingHint(RenderingHints.KEY_TEXT_ANTIALIASING,
+        RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+    g.setColor(Color.WHITE);
+    g.fillRect(left, top, width, height);
+
+    double[] xr = range(true);
+    double[] yr = range(false);
+    double[] xt = ticks(xr[0], xr[1], integralX());
+    double[] yt = ticks(yr[0], yr[1], false);
+    Font tickFont = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
+    Font labelFont = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
+    Font titleFont = new Font(Font.SANS_SERIF, Font.BOLD, 15);
+    FontMetrics tm = g.getFontMetrics(tickFont);
+    FontMetrics lm = g.getFontMetrics(labelFont);
+    FontMetrics hm = g.getFontMetrics(titleFont);
+    String[] yLabels = labels(yt);
+    int yTickWidth = 0;
+    for (String s : yLabels) {
+      yTickWidth = Math.max(yTickWidth, tm.stringWidth(s));
+    }
+    int plotLeft = left + 12 + (yLabel.isEmpty() ? 0 : lm.getHeight() + 6) + yTickWidth + 6;
+    int plotTop = top + 12 + (title.isEmpty() ? 0 : hm.getHeight() + 4);
+    int plotRight = left + width - 20;
+    int plotBottom = top + height - 10 - tm.getHeight() - 4
+        - (xLabel.isEmpty() ? 0 : lm.getHeight() + 4);
+    int pw = Math.max(1, plotRight - plotLeft);
+    int ph = Math.max(1, plotBottom - plotTop);
+    Mapping map = new Mapping(xr, yr, plotLeft, plotBottom, pw, ph);
+
+    // Grid, ticks and their labels.
+    g.setFont(tickFont);
+    g.setStroke(new BasicStroke(1f));
+    String[] xLabels = labels(xt);
+    for (int i = 0; i < xt.length; i++) {
+      int px = (int) Math.round(map.px(xt[i]));
+      g.setColor(GRID);
+      g.drawLine(px, plotTop, px, plotBottom);
+      g.setColor(Color.DARK_GRAY);
+      g.drawLine(px, plotBottom, px, plotBottom + 4);
+      g.drawString(xLabels[i], px - tm.stringWidth(xLabels[i]) / 2,
+          plotBottom + 4 + tm.getAscent());
+    }
+    for (int i = 0; i < yt.length; i++) {
+      int py = (int) Math.round(map.py(yt[i]));
+      g.setColor(GRID);
+      g.drawLine(plotLeft, py, plotRight, py);
+      g.setColor(Color.DARK_GRAY);
+      g.drawLine(plotLeft - 4, py, plotLeft, py);
+      g.drawString(yLabels[i], plotLeft - 6 - tm.stringWidth(yLabels[i]),
+          py + tm.getAscent() / 2 - 1);
+    }
+    g.setColor(Color.DARK_GRAY);
+    g.drawRect(plotLeft, plotTop, pw, ph);
+
+    // Titles.
+    g.setColor(Color.BLACK);
+    if (!title.isEmpty()) {
+      g.setFont(titleFont);
+      g.drawString(title, left + (width - hm.stringWidth(title)) / 2, top + 10 + hm.getAscent());
+    }
+    g.setFont(labelFont);
+    if (!xLabel.isEmpty()) {
+      g.drawString(xLabel, plotLeft + (pw - lm.stringWidth(xLabel)) / 2,
+          top + height - 8 - lm.getDescent());
+    }
+    if (!yLabel.isEmpty()) {
+      AffineTransform saved = g.getTransform();
+      g.translate(left + 10 + lm.getAscent(), plotTop + (ph + lm.stringWidth(yLabel)) / 2);
+      g.rotate(-Math.PI / 2);
+      g.drawString(yLabel, 0, 0);
+      g.setTransform(saved);
+    }
+
+    // The curves, clipped to the plot area.
+    Shape clip = g.getClip();
+    g.clipRect(plotLeft, plotTop, pw + 1, ph + 1);
+    g.setStroke(new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
+    for (int s = 0; s < series.size(); s++) {
+      drawSeries(g, series.get(s), PALETTE[s % PALETTE.length], map);
+    }
+    g.setClip(clip);
+
+    drawLegend(g, tickFont, tm, map, plotLeft, plotTop, plotRight, plotBottom);
+  }
+
+  private static void drawSeries(Graphics2D g, Series s, Color color, Mapping map) {
+    g.setColor(color);
+    Path2D.Double path = new Path2D.Double();
+    boolean open = false;
+    int n = s.y().length;
+    for (int i = 0; i < n; i++) {
+      if (!Double.isFinite(s.y()[i])) {
+        open = false;
+        continue;
+      }
+      double px = map.px(s.x()[i]);
+      double py = map.py(s.y()[i]);
+      if (open) {
+        path.lineTo(px, py);
+      } else {
+        path.moveTo(px, py);
+        open = true;
+      }
+      boolean isolated = (i == 0 || !Double.isFinite(s.y()[i - 1]))
+          && (i == n - 1 || !Double.isFinite(s.y()[i + 1]));
+      if (n <= MARKERS_UP_TO || isolated) {
+        g.fill(new Ellipse2D.Double(px - 3, py - 3, 6, 6));
+      }
+    }
+    g.draw(path);
+  }
+
+  /** The legend, in the plot corner that hides the fewest points (matplotlib's "best"). */
+  private void drawLegend(Graphics2D g, Font font, FontMetrics fm, Mapping map, int left, int top,
+      int right, int bottom) {
+    int swatch = 22;
+    int pad = 6;
+    int rowHeight = fm.getHeight();
+    int textWidth = 0;
+    for (Series s : series) {
+      textWidth = Math.max(textWidth, fm.stringWidth(s.label()));
+    }
+    int boxWidth = pad + swatch + pad + textWidth + pad;
+    int boxHeight = pad + rowHeight * series.size() + pad - 2;
+    int[][] corners = {{right - 8 - boxWidth, top + 8}, {left + 8, top + 8},
+        {right - 8 - boxWidth, bottom - 8 - boxHeight}, {left + 8, bottom - 8 - boxHeight}};
+    int x0 = corners[0][0];
+    int y0 = corners[0][1];
+    int fewest = Integer.MAX_VALUE;
+    for (int[] c : corners) {
+      int hidden = pointsIn(map, c[0], c[1], boxWidth, boxHeight);
+      if (hidden < fewest) {
+        fewest = hidden;
+        x0 = c[0];
+        y0 = c[1];
+      }
+    }
+    g.setColor(new Color(255, 255, 255, 230));
+    g.fillRect(x0, y0, boxWidth, boxHeight);
+    g.setColor(Color.LIGHT_GRAY);
+    g.setStroke(new BasicStroke(1f));
+    g.drawRect(x0, y0, boxWidth, boxHeight);
+    g.setFont(font);
+    for (int s = 0; s < series.size(); s++) {
+      int baseline = y0 + pad + rowHeight * s + fm.getAscent();
+      int mid = baseline - fm.getAscent() / 2 + 1;
+      g.setColor(PALETTE[s % PALETTE.length]);
+      g.setStroke(new BasicStroke(2f));
+      g.drawLine(x0 + pad, mid, x0 + pad + swatch, mid);
+      g.setColor(Color.BLACK);
+      g.drawString(series.get(s).label(), x0 + pad + swatch + pad, baseline);
+    }
+  }
+
+  /** How many points, and midpoints of drawn segments, fall in the rectangle. */
+  private int pointsIn(Mapping map, int x0, int y0, int width, int height) {
+    int n = 0;
+    for (Series s : series) {
+      double[] x = s.x();
+      double[] y = s.y();
+      for (int i = 0; i < y.length; i++) {
+        if (!Double.isFinite(y[i])) {
+          continue;
+        }
+        n += inside(map.px(x[i]), map.py(y[i]), x0, y0, width, height);
+        if (i + 1 < y.length && Double.isFinite(y[i + 1])) {
+          n += inside(map.px((x[i] + x[i + 1]) / 2), map.py((y[i] + y[i + 1]) / 2), x0, y0, width,
+              height);
+        }
+      }
+    }
+    return n;
+  }
+
+  private static int inside(double px, double py, int x0, int y0, int width, int height) {
+    return px >= x0 && px <= x0 + width && py >= y0 && py <= y0 + height ? 1 : 0;
+  }
+
+  /** Data to pixel coordinates. */
+  private record Mapping(double[] xr, double[] yr, int left, int bottom, int width, int height) {
+    double px(double x) {
+      return left + (x - xr[0]) / (xr[1] - xr[0]) * width;
+    }
+
+    double py(double y) {
+      return bottom - (y - yr[0]) / (yr[1] - yr[0]) * height;
+    }
+  }
+
+  /** The axis range over all drawn points, widened when flat and padded by 3% (x), 5% (y). */
+  private double[] range(boolean x) {
+    double lo = Double.POSITIVE_INFINITY;
+    double hi = Double.NEGATIVE_INFINITY;
+    for (Series s : series) {
+      double[] v = x ? s.x() : s.y();
+      for (int i = 0; i < v.length; i++) {
+        if (Double.isFinite(s.y()[i])) {
+          lo = Math.min(lo, v[i]);
+          hi = Math.max(hi, v[i]);
+        }
+      }
+    }
+    if (lo > hi) { // nothing finite to draw: an empty unit range
+      return new double[] {0, 1};
+    }
+    if (lo == hi) {
+      double d = lo == 0 ? 1 : Math.abs(lo) * 0.1;
+      return new double[] {lo - d, hi + d};
+    }
+    // Like matplotlib's margins: markers at the ends stay inside the frame.
+    double pad = (hi - lo) * (x ? 0.03 : 0.05);
+    return new double[] {lo - pad, hi + pad};
+  }
+
+  private boolean integralX() {
+    for (Series s : series) {
+      for (double v : s.x()) {
+        if (v != Math.rint(v)) {
+          return false;
+        }
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Round tick values inside {@code [lo, hi]}: steps of 1, 2 or 5 times a power of ten, and at
+   * least 1 when {@code integral} (epochs have no halves) and the range allows.
+   */
+  static double[] ticks(double lo, double hi, boolean integral) {
+    double raw = (hi - lo) / 5;
+    double magnitude = Math.pow(10, Math.floor(Math.log10(raw)));
+    double r = raw / magnitude;
+    double step = (r < 1.5 ? 1 : r < 3.5 ? 2 : r < 7.5 ? 5 : 10) * magnitude;
+    if (integral && step < 1 && hi - lo >= 1) {
+      step = 1;
+    }
+    double first = Math.ceil(lo / step - 1e-9) * step;
+    List<Double> out = new ArrayList<>();
+    for (int i = 0; first + i * step <= hi + step * 1e-9 && i < 100; i++) {
+      double v = first + i * step;
+      out.add(Math.abs(v) < step * 1e-9 ? 0.0 : v);
+    }
+    return out.stream().mapToDouble(Double::doubleValue).toArray();
+  }
+
+  /** Tick labels with as many decimals as the step needs, all alike. */
+  static String[] labels(double[] ticks) {
+    String[] out = new String[ticks.length];
+    if (ticks.length == 0) {
+      return out;
+    }
+    double step = ticks.length > 1 ? ticks[1] - ticks[0] : Math.max(Math.abs(ticks[0]), 1);
+    double largest = Arrays.stream(ticks).map(Math::abs).max().orElse(0);
+    boolean scientific = largest >= 1e6 || step < 1e-4;
+    int decimals = Math.max(0, (int) -Math.floor(Math.log10(step) + 1e-9));
+    for (int i = 0; i < ticks.length; i++) {
+      out[i] = scientific ? String.format(Locale.ROOT, "%.2e", ticks[i])
+          : String.format(Locale.ROOT, "%." + decimals + "f", ticks[i]);
+    }
+    return out;
+  }
+}
