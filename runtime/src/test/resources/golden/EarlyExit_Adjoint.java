@@ -174,7 +174,7 @@ public final class EarlyExit_Adjoint implements LayerBinding<EarlyExit> {
     /**
      * Whether the caller wants the gradient of {@code x}.
      */
-    boolean need_x = true;
+    public boolean need_x = true;
 
     int[] xShape;
 

@@ -157,7 +157,7 @@ public final class Twice_Adjoint implements LayerBinding<Twice> {
     /**
      * Whether the caller wants the gradient of {@code x}.
      */
-    boolean need_x = true;
+    public boolean need_x = true;
 
     Affine_Adjoint.ForwardSaved aSaved;
 

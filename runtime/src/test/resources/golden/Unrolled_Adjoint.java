@@ -184,7 +184,7 @@ public final class Unrolled_Adjoint implements LayerBinding<Unrolled> {
     /**
      * Whether the caller wants the gradient of {@code x}.
      */
-    boolean need_x = true;
+    public boolean need_x = true;
 
     int trips;
   }

@@ -85,4 +85,51 @@ public interface Backend {
 
   /** A storage on this device holding {@code array} (float[], double[], long[] or boolean[]). */
   Storage fromHostArray(Object array);
+
+  // ------------------------------------------------------------------ nn kernels
+  // Called by dev.adjoint.nn.Functional with contiguous operands of one floating dtype, shapes
+  // already checked against the window; {@code [N, C, H, W]} tensors throughout. Outputs are
+  // overwritten entirely.
+
+  /**
+   * 2-d cross-correlation: {@code dst [N, OC, outH, outW]} from {@code input [N, C, H, W]},
+   * {@code weight [OC, C / groups, kernelH, kernelW]} and {@code bias [OC]} (null for none).
+   */
+  void conv2d(Tensor input, Tensor weight, Tensor bias, Tensor dst, Window2d window, int groups);
+
+  /** The gradient of {@link #conv2d} with respect to its input, into {@code gradInput}. */
+  void conv2dInputGrad(Tensor gradOut, Tensor weight, Tensor gradInput, Window2d window,
+      int groups);
+
+  /** The gradient of {@link #conv2d} with respect to its weight, summed over the batch. */
+  void conv2dWeightGrad(Tensor gradOut, Tensor input, Tensor gradWeight, Window2d window,
+      int groups);
+
+  /** Max over each window (padding never wins; NaN propagates). */
+  void maxPool2d(Tensor input, Tensor dst, Window2d window);
+
+  /** Routes each output gradient to its window's maximum (the first one, as the forward chose). */
+  void maxPool2dGrad(Tensor gradOut, Tensor input, Tensor gradInput, Window2d window);
+
+  /**
+   * Mean over each window, dividing by the whole window area when {@code countIncludePad}, else by
+   * the part inside the input.
+   */
+  void avgPool2d(Tensor input, Tensor dst, Window2d window, boolean countIncludePad);
+
+  /** Spreads each output gradient evenly over its window (the adjoint of {@link #avgPool2d}). */
+  void avgPool2dGrad(Tensor gradOut, Tensor gradInput, Window2d window,
+      boolean countIncludePad);
+
+  /**
+   * Mean over the windows {@code [floor(i * H / outH), ceil((i + 1) * H / outH))} (and likewise
+   * along W), from {@code input [N, C, H, W]} into {@code dst [N, C, outH, outW]}.
+   */
+  void adaptiveAvgPool2d(Tensor input, Tensor dst);
+
+  /** The adjoint of {@link #adaptiveAvgPool2d}. */
+  void adaptiveAvgPool2dGrad(Tensor gradOut, Tensor gradInput);
+
+  /** {@code dst = erf(src)}, the error function, elementwise. */
+  void erf(Tensor src, Tensor dst);
 }

@@ -47,6 +47,16 @@ public abstract class Module {
 
   // ------------------------------------------------------------------ registry walks
 
+  /**
+   * The name under which the sub-layer that the generated registry calls {@code field} appears in
+   * dotted names: {@code field} itself ({@code fc1}, or {@code blocks.0} for element 0 of a list
+   * field {@code blocks}) unless a container renames its entries, as {@link Sequential} names its
+   * layers {@code 0}, {@code 1}, ... like PyTorch.
+   */
+  protected String childName(String field) {
+    return field;
+  }
+
   /** Visits this module and every sub-module, depth first, with dotted prefixes. */
   private void walk(String prefix, LayerBinding.Visitor visitor) {
     binding().visit(this, new LayerBinding.Visitor() {
@@ -62,8 +72,9 @@ public abstract class Module {
 
       @Override
       public void child(String name, Module child) {
-        visitor.child(prefix + name, child);
-        child.walk(prefix + name + ".", visitor);
+        String n = childName(name);
+        visitor.child(prefix + n, child);
+        child.walk(prefix + n + ".", visitor);
       }
     });
   }
@@ -421,7 +432,7 @@ public abstract class Module {
     binding().visit(this, new Collect() {
       @Override
       public void child(String name, Module child) {
-        children.put(name, child);
+        children.put(childName(name), child);
       }
     });
     if (children.isEmpty()) {

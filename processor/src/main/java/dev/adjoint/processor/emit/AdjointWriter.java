@@ -73,7 +73,9 @@ public final class AdjointWriter {
         .superclass(SAVED_VALUES)
         .addJavadoc("What {@code $L}'s backward needs, and nothing more.\n", name);
     for (ForwardModel.Param p : model.tensorParams()) {
-      savedType.addField(FieldSpec.builder(TypeName.BOOLEAN, ReversePass.needFlag(p.name()))
+      // Public: a parent layer's generated code in another package sets it.
+      savedType.addField(FieldSpec.builder(TypeName.BOOLEAN, ReversePass.needFlag(p.name()),
+              Modifier.PUBLIC)
           .initializer("true")
           .addJavadoc("Whether the caller wants the gradient of {@code $L}.\n", p.name())
           .build());

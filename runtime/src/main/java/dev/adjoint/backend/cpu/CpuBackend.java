@@ -5,6 +5,7 @@ import dev.adjoint.backend.BinaryOp;
 import dev.adjoint.backend.ReduceOp;
 import dev.adjoint.backend.Storage;
 import dev.adjoint.backend.UnaryOp;
+import dev.adjoint.backend.Window2d;
 import dev.adjoint.tensor.DType;
 import dev.adjoint.tensor.Device;
 import dev.adjoint.tensor.Tensor;
@@ -379,6 +380,62 @@ public final class CpuBackend implements Backend {
         pos[d] = 0;
       }
     }
+  }
+
+  // ---------------------------------------------------------------- nn
+
+  @Override
+  public void conv2d(Tensor input, Tensor weight, Tensor bias, Tensor dst, Window2d window,
+      int groups) {
+    Convolution.forward(input, weight, bias, dst, window, groups);
+  }
+
+  @Override
+  public void conv2dInputGrad(Tensor gradOut, Tensor weight, Tensor gradInput, Window2d window,
+      int groups) {
+    Convolution.inputGrad(gradOut, weight, gradInput, window, groups);
+  }
+
+  @Override
+  public void conv2dWeightGrad(Tensor gradOut, Tensor input, Tensor gradWeight, Window2d window,
+      int groups) {
+    Convolution.weightGrad(gradOut, input, gradWeight, window, groups);
+  }
+
+  @Override
+  public void maxPool2d(Tensor input, Tensor dst, Window2d window) {
+    Pooling.maxForward(input, dst, window);
+  }
+
+  @Override
+  public void maxPool2dGrad(Tensor gradOut, Tensor input, Tensor gradInput, Window2d window) {
+    Pooling.maxBackward(gradOut, input, gradInput, window);
+  }
+
+  @Override
+  public void avgPool2d(Tensor input, Tensor dst, Window2d window, boolean countIncludePad) {
+    Pooling.avgForward(input, dst, window, countIncludePad);
+  }
+
+  @Override
+  public void avgPool2dGrad(Tensor gradOut, Tensor gradInput, Window2d window,
+      boolean countIncludePad) {
+    Pooling.avgBackward(gradOut, gradInput, window, countIncludePad);
+  }
+
+  @Override
+  public void adaptiveAvgPool2d(Tensor input, Tensor dst) {
+    Pooling.adaptiveAvgForward(input, dst);
+  }
+
+  @Override
+  public void adaptiveAvgPool2dGrad(Tensor gradOut, Tensor gradInput) {
+    Pooling.adaptiveAvgBackward(gradOut, gradInput);
+  }
+
+  @Override
+  public void erf(Tensor src, Tensor dst) {
+    SpecialFunctions.erf(src, dst);
   }
 
   /** {@code to[t + i] += from[f + i]} for {@code i < n}, arrays of one element type. */

@@ -44,7 +44,12 @@ final class Matmul {
     });
   }
 
-  private static void f32(float[] a, int ao, float[] b, int bo, float[] c, int co, int k, int n,
+  /**
+   * {@code C[i, :] += A[i, :] @ B} for rows {@code i0 <= i < i1} of row-major {@code A [., k]},
+   * {@code B [k, n]} and {@code C [., n]} starting at the given offsets (also used by
+   * {@link Convolution}).
+   */
+  static void f32(float[] a, int ao, float[] b, int bo, float[] c, int co, int k, int n,
       int i0, int i1) {
     for (int kb = 0; kb < k; kb += K_BLOCK) {
       int ke = Math.min(k, kb + K_BLOCK);
@@ -65,7 +70,8 @@ final class Matmul {
     }
   }
 
-  private static void f64(double[] a, int ao, double[] b, int bo, double[] c, int co, int k,
+  /** {@link #f32} in float64. */
+  static void f64(double[] a, int ao, double[] b, int bo, double[] c, int co, int k,
       int n, int i0, int i1) {
     for (int kb = 0; kb < k; kb += K_BLOCK) {
       int ke = Math.min(k, kb + K_BLOCK);

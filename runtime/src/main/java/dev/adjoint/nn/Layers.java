@@ -1,0 +1,60 @@
+package dev.adjoint.nn;
+
+import java.util.Arrays;
+
+/** Argument checks and printing shared by the built-in layers; not part of the API. */
+final class Layers {
+  private Layers() {}
+
+  /** One or two positive values as {@code {height, width}}, checked. */
+  static int[] positivePair(String layer, String what, int[] values) {
+    int[] p = Functional.pair(layer, what, values, -1);
+    if (p[0] < 1 || p[1] < 1) {
+      throw new IllegalArgumentException(layer + ": " + what + " must be positive, got "
+          + Arrays.toString(values));
+    }
+    return p;
+  }
+
+  /** One or two non-negative values as {@code {height, width}}, checked. */
+  static int[] nonNegativePair(String layer, String what, int[] values) {
+    int[] p = Functional.pair(layer, what, values, -1);
+    if (p[0] < 0 || p[1] < 0) {
+      throw new IllegalArgumentException(layer + ": " + what + " must be non-negative, got "
+          + Arrays.toString(values));
+    }
+    return p;
+  }
+
+  /** {@code (3, 3)}, as PyTorch prints a size tuple. */
+  static String tuple(int[] pair) {
+    return "(" + pair[0] + ", " + pair[1] + ")";
+  }
+
+  /** {@code 2} for a square pair, else {@code (2, 3)}. */
+  static String intOrTuple(int[] pair) {
+    return pair[0] == pair[1] ? Integer.toString(pair[0]) : tuple(pair);
+  }
+
+  /** {@code True} or {@code False}, as Python prints booleans. */
+  static String py(boolean b) {
+    return b ? "True" : "False";
+  }
+
+  /** A double as Python prints it ({@code 1e-05}, {@code 0.1}). */
+  static String py(double d) {
+    if (d == Math.rint(d) && Math.abs(d) < 1e16) {
+      return (long) d + ".0";
+    }
+    String s = Double.toString(d);
+    int e = s.indexOf('E');
+    if (e < 0) {
+      return s;
+    }
+    // Java 1.0E-5 -> Python 1e-05
+    String mantissa = s.substring(0, e).replaceAll("\\.0$", "");
+    int exp = Integer.parseInt(s.substring(e + 1));
+    return mantissa + "e" + (exp < 0 ? "-" : "+") + (Math.abs(exp) < 10 ? "0" : "")
+        + Math.abs(exp);
+  }
+}
