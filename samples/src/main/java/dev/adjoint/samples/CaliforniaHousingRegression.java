@@ -12,7 +12,6 @@ import dev.adjoint.tensor.Device;
 import dev.adjoint.tensor.Generator;
 import dev.adjoint.tensor.Tensor;
 import dev.adjoint.train.LineChart;
-import dev.adjoint.train.ProgressBar;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -84,21 +83,16 @@ public final class CaliforniaHousingRegression {
     HousingModel model = new HousingModel(xTrain.size(1)).to(device);
     MSELoss lossFn = new MSELoss();
     SGD optimizer = new SGD(model.parameters(), 0.1);
-    ProgressBar bar = progress ? new ProgressBar(epochs, 1, out, System.console() != null) : null;
     List<Double> losses = new ArrayList<>();
     for (int epoch = 0; epoch < epochs; epoch++) {
-      if (bar != null) {
-        bar.startEpoch(epoch);
-      }
       model.train();
       optimizer.zeroGrad();
       Tensor loss = lossFn.call(model.call(xTrain), yTrain);
       loss.backward();
       optimizer.step();
       losses.add(loss.item());
-      if (bar != null) {
-        bar.step(loss.item(), xTrain.size(0));
-        bar.endEpoch();
+      if (progress && (epoch % 100 == 0 || epoch == epochs - 1)) {
+        out.printf("step %4d  train MSE %.6f%n", epoch, loss.item());
       }
     }
     model.eval();
