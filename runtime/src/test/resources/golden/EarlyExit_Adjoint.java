@@ -187,6 +187,11 @@ public final class EarlyExit_Adjoint implements LayerBinding<EarlyExit> {
     Tensor h_1;
 
     boolean branch;
+
+    @Override
+    public void needInputs(boolean[] needs) {
+      need_x = needs[0];
+    }
   }
 
   /**

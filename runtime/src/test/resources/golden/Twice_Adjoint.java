@@ -168,6 +168,11 @@ public final class Twice_Adjoint implements LayerBinding<Twice> {
     int[] aShape;
 
     int[] bShape;
+
+    @Override
+    public void needInputs(boolean[] needs) {
+      need_x = needs[0];
+    }
   }
 
   /**

@@ -187,6 +187,11 @@ public final class Unrolled_Adjoint implements LayerBinding<Unrolled> {
     public boolean need_x = true;
 
     int trips;
+
+    @Override
+    public void needInputs(boolean[] needs) {
+      need_x = needs[0];
+    }
   }
 
   /**

@@ -10,6 +10,12 @@ import java.util.ArrayList;
 public abstract class SavedValues {
   private final ArrayList<Object> stack = new ArrayList<>();
 
+  /**
+   * Says which tensor inputs of the call (in order) the caller wants gradients for; the backward
+   * skips the others. The generated subclasses record it; by default every input is wanted.
+   */
+  public void needInputs(boolean[] needs) {}
+
   /** Keeps {@code value} for the backward pass. */
   public final void push(Object value) {
     stack.add(value);

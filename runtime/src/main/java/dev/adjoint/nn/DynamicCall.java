@@ -22,10 +22,21 @@ public final class DynamicCall {
   }
 
   /** Runs {@code layer} on {@code args} without recording a graph node. */
-  @SuppressWarnings("unchecked")
   public static DynamicCall forward(Module layer, Tensor... args) {
+    boolean[] all = new boolean[args.length];
+    java.util.Arrays.fill(all, true);
+    return forward(layer, all, args);
+  }
+
+  /**
+   * Runs {@code layer} on {@code args} without recording a graph node; its backward returns
+   * gradients only for the inputs flagged in {@code needs}.
+   */
+  @SuppressWarnings("unchecked")
+  public static DynamicCall forward(Module layer, boolean[] needs, Tensor... args) {
     LayerBinding<Module> binding = (LayerBinding<Module>) Bindings.of(layer.getClass());
     SavedValues saved = binding.newSaved();
+    saved.needInputs(needs);
     Tensor out = binding.forward(layer, args, saved);
     return new DynamicCall(layer, binding, saved, out);
   }

@@ -83,6 +83,17 @@ public final class AdjointWriter {
     for (ReversePass.Slot slot : pass.fields()) {
       savedType.addField(FieldSpec.builder(slot.type(), slot.name()).build());
     }
+    if (!model.tensorParams().isEmpty()) {
+      MethodSpec.Builder needInputs = MethodSpec.methodBuilder("needInputs")
+          .addAnnotation(Override.class)
+          .addModifiers(Modifier.PUBLIC)
+          .addParameter(boolean[].class, "needs");
+      for (int i = 0; i < model.tensorParams().size(); i++) {
+        needInputs.addStatement("$L = needs[$L]",
+            ReversePass.needFlag(model.tensorParams().get(i).name()), i);
+      }
+      savedType.addMethod(needInputs.build());
+    }
     cls.addType(savedType.build());
 
     // forward(self, params..., saved)
@@ -250,6 +261,14 @@ public final class AdjointWriter {
         String local = c.target() + "Call";
         List<String> args = new ArrayList<>();
         args.add(c.layer().code());
+        // Which inputs the callee must return gradients for: ours if an input is ours.
+        List<String> needs = new ArrayList<>();
+        for (dev.adjoint.processor.model.Operand a : c.args()) {
+          needs.add(a instanceof dev.adjoint.processor.model.Operand.Var v
+              && pass.isNeedFlagged(v.name()) ? "saved." + ReversePass.needFlag(v.name())
+              : "true");
+        }
+        args.add("new boolean[] {" + String.join(", ", needs) + "}");
         c.args().forEach(a -> args.add(IrBuilder.code(a)));
         b.addStatement("$T $L = $T.forward($L)", ReversePass.DYNAMIC_CALL, local,
             ReversePass.DYNAMIC_CALL, String.join(", ", args));
