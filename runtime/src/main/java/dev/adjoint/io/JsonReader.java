@@ -143,6 +143,88 @@ final class JsonReader {
     return name;
   }
 
+  /** The kinds of JSON value, as {@link #peek} reports them. */
+  enum Kind {
+    OBJECT,
+    ARRAY,
+    STRING,
+    NUMBER,
+    BOOLEAN,
+    NULL
+  }
+
+  /**
+   * The kind of the next value; consumes nothing.
+   *
+   * @throws JsonException when no value starts there
+   */
+  Kind peek(String what) throws JsonException {
+    skipWhitespace();
+    if (pos < text.length()) {
+      char c = text.charAt(pos);
+      switch (c) {
+        case '{':
+          return Kind.OBJECT;
+        case '[':
+          return Kind.ARRAY;
+        case '"':
+          return Kind.STRING;
+        case 't':
+        case 'f':
+          if (text.startsWith("true", pos) || text.startsWith("false", pos)) {
+            return Kind.BOOLEAN;
+          }
+          break;
+        case 'n':
+          if (text.startsWith("null", pos)) {
+            return Kind.NULL;
+          }
+          break;
+        default:
+          if (c == '-' || isDigit(c)) {
+            return Kind.NUMBER;
+          }
+      }
+    }
+    throw new JsonException(what + ": expected a value, got " + describeNext(), pos);
+  }
+
+  /** Reads {@code true} or {@code false}. */
+  boolean nextBoolean(String what) throws JsonException {
+    skipWhitespace();
+    boolean value;
+    if (text.startsWith("true", pos)) {
+      pos += 4;
+      value = true;
+    } else if (text.startsWith("false", pos)) {
+      pos += 5;
+      value = false;
+    } else {
+      throw new JsonException(what + ": expected a boolean, got " + describeNext(), pos);
+    }
+    elementConsumed();
+    return value;
+  }
+
+  /**
+   * Reads a number and returns its text exactly as written (checked against JSON's grammar), so
+   * that the caller decides how to convert it without a detour through {@code double}.
+   */
+  String nextNumber(String what) throws JsonException {
+    skipWhitespace();
+    if (pos >= text.length() || !(text.charAt(pos) == '-' || isDigit(text.charAt(pos)))) {
+      throw new JsonException(what + ": expected a number, got " + describeNext(), pos);
+    }
+    String number = scanNumber(what);
+    elementConsumed();
+    return number;
+  }
+
+  /** The position of the next character to read, for messages about what was just read. */
+  int position() {
+    return pos;
+  }
+
   /** Whether the next value is {@code null}; consumes it when it is. */
   boolean nextIsNull() throws JsonException {
     skipWhitespace();

@@ -3,6 +3,7 @@ package dev.adjoint.nn;
 import dev.adjoint.annotations.Forward;
 import dev.adjoint.annotations.Layer;
 import dev.adjoint.tensor.Tensor;
+import java.util.Map;
 
 /**
  * Average pooling to a fixed output size whatever the input size ({@code nn.AdaptiveAvgPool2d}),
@@ -10,7 +11,7 @@ import dev.adjoint.tensor.Tensor;
  * average pooling.
  */
 @Layer
-public class AdaptiveAvgPool2d extends Module {
+public class AdaptiveAvgPool2d extends Module implements Configurable {
   final int[] outputSize;
 
   /** A square output {@code outputSize x outputSize}. */
@@ -27,6 +28,22 @@ public class AdaptiveAvgPool2d extends Module {
   @Forward
   public Tensor forward(Tensor input) {
     return Functional.adaptiveAvgPool2d(input, outputSize);
+  }
+
+  /** The constructor arguments that rebuild this layer (see {@link Configurable}). */
+  @Override
+  public Map<String, Object> config() {
+    return LayerConfig.of("outputSize", outputSize);
+  }
+
+  /**
+   * Rebuilds a {@code AdaptiveAvgPool2d} from what {@link #config()} returned.
+   *
+   * @throws IllegalArgumentException when an entry is missing, of the wrong type, or invalid
+   */
+  public static AdaptiveAvgPool2d fromConfig(Map<String, ?> config) {
+    LayerConfig c = LayerConfig.read(AdaptiveAvgPool2d.class, config);
+    return new AdaptiveAvgPool2d(c.intArray("outputSize"));
   }
 
   @Override

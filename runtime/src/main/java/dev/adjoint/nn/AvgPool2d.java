@@ -3,6 +3,7 @@ package dev.adjoint.nn;
 import dev.adjoint.annotations.Forward;
 import dev.adjoint.annotations.Layer;
 import dev.adjoint.tensor.Tensor;
+import java.util.Map;
 
 /**
  * 2-d average pooling ({@code nn.AvgPool2d}, {@code ceil_mode=False}), computed by
@@ -10,7 +11,7 @@ import dev.adjoint.tensor.Tensor;
  * divisor unless {@code countIncludePad} is false.
  */
 @Layer
-public class AvgPool2d extends Module {
+public class AvgPool2d extends Module implements Configurable {
   final int[] kernelSize;
   final int[] stride;
   final int[] padding;
@@ -55,6 +56,24 @@ public class AvgPool2d extends Module {
   @Forward
   public Tensor forward(Tensor input) {
     return Functional.avgPool2d(input, kernelSize, stride, padding, countIncludePad);
+  }
+
+  /** The constructor arguments that rebuild this layer (see {@link Configurable}). */
+  @Override
+  public Map<String, Object> config() {
+    return LayerConfig.of("kernelSize", kernelSize, "stride", stride, "padding", padding,
+        "countIncludePad", countIncludePad);
+  }
+
+  /**
+   * Rebuilds a {@code AvgPool2d} from what {@link #config()} returned.
+   *
+   * @throws IllegalArgumentException when an entry is missing, of the wrong type, or invalid
+   */
+  public static AvgPool2d fromConfig(Map<String, ?> config) {
+    LayerConfig c = LayerConfig.read(AvgPool2d.class, config);
+    return new AvgPool2d(c.intArray("kernelSize"), c.intArray("stride"), c.intArray("padding"),
+        c.booleanValue("countIncludePad"));
   }
 
   @Override

@@ -4,6 +4,7 @@ import dev.adjoint.annotations.Buffer;
 import dev.adjoint.annotations.Forward;
 import dev.adjoint.annotations.Layer;
 import dev.adjoint.tensor.Tensor;
+import java.util.Map;
 
 /**
  * Binary cross entropy between probabilities and targets, {@code nn.BCELoss}: {@code -weight *
@@ -18,7 +19,7 @@ import dev.adjoint.tensor.Tensor;
  * }</pre>
  */
 @Layer
-public class BCELoss extends Module {
+public class BCELoss extends Module implements Configurable {
   /** A weight broadcast over the elements, or null ({@code register_buffer('weight', ...)}). */
   @Buffer Tensor weight;
   final Reduction reduction;
@@ -87,5 +88,24 @@ public class BCELoss extends Module {
       return loss.sum();
     }
     return loss;
+  }
+
+  /**
+   * The constructor arguments that rebuild this loss, the weight included (see {@link
+   * Configurable}).
+   */
+  @Override
+  public Map<String, Object> config() {
+    return LayerConfig.of("weight", weight, "reduction", reduction.toString());
+  }
+
+  /**
+   * Rebuilds a {@code BCELoss} from what {@link #config()} returned.
+   *
+   * @throws IllegalArgumentException when an entry is missing, of the wrong type, or invalid
+   */
+  public static BCELoss fromConfig(Map<String, ?> config) {
+    LayerConfig c = LayerConfig.read(BCELoss.class, config);
+    return new BCELoss(c.tensor("weight"), Reduction.of(c.string("reduction")));
   }
 }

@@ -4,6 +4,7 @@ import dev.adjoint.annotations.Buffer;
 import dev.adjoint.annotations.Forward;
 import dev.adjoint.annotations.Layer;
 import dev.adjoint.tensor.Tensor;
+import java.util.Map;
 
 /**
  * Binary cross entropy on logits, {@code nn.BCEWithLogitsLoss}: {@code BCELoss(sigmoid(x), y)}
@@ -23,7 +24,7 @@ import dev.adjoint.tensor.Tensor;
  * }</pre>
  */
 @Layer
-public class BCEWithLogitsLoss extends Module {
+public class BCEWithLogitsLoss extends Module implements Configurable {
   /** A weight broadcast over the elements, or null ({@code register_buffer('weight', ...)}). */
   @Buffer Tensor weight;
   /** The weight of positive examples, or null ({@code register_buffer('pos_weight', ...)}). */
@@ -116,5 +117,26 @@ public class BCEWithLogitsLoss extends Module {
       return loss.sum();
     }
     return loss;
+  }
+
+  /**
+   * The constructor arguments that rebuild this loss, the weights included (see {@link
+   * Configurable}).
+   */
+  @Override
+  public Map<String, Object> config() {
+    return LayerConfig.of("weight", weight, "reduction", reduction.toString(), "posWeight",
+        posWeight);
+  }
+
+  /**
+   * Rebuilds a {@code BCEWithLogitsLoss} from what {@link #config()} returned.
+   *
+   * @throws IllegalArgumentException when an entry is missing, of the wrong type, or invalid
+   */
+  public static BCEWithLogitsLoss fromConfig(Map<String, ?> config) {
+    LayerConfig c = LayerConfig.read(BCEWithLogitsLoss.class, config);
+    return new BCEWithLogitsLoss(c.tensor("weight"), Reduction.of(c.string("reduction")),
+        c.tensor("posWeight"));
   }
 }

@@ -5,6 +5,7 @@ import dev.adjoint.annotations.Forward;
 import dev.adjoint.annotations.Layer;
 import dev.adjoint.annotations.Param;
 import dev.adjoint.tensor.Tensor;
+import java.util.Map;
 
 /**
  * Batch normalisation over {@code [N, C]} or {@code [N, C, L]} inputs ({@code nn.BatchNorm1d}):
@@ -21,7 +22,7 @@ import dev.adjoint.tensor.Tensor;
  * at 1 and {@code bias} at 0.
  */
 @Layer
-public class BatchNorm1d extends Module {
+public class BatchNorm1d extends Module implements Configurable {
   @Param Tensor weight;
   @Param Tensor bias;
   @Buffer Tensor running_mean;
@@ -95,6 +96,25 @@ public class BatchNorm1d extends Module {
   /** The number of channels. */
   public int numFeatures() {
     return numFeatures;
+  }
+
+  /** The constructor arguments that rebuild this layer (see {@link Configurable}). */
+  @Override
+  public Map<String, Object> config() {
+    return LayerConfig.of("numFeatures", numFeatures, "eps", eps, "momentum", momentum, "affine",
+        affine, "trackRunningStats", trackRunningStats);
+  }
+
+  /**
+   * Rebuilds a {@code BatchNorm1d} from what {@link #config()} returned.
+   *
+   * @throws IllegalArgumentException when an entry is missing, of the wrong type, or invalid
+   */
+  public static BatchNorm1d fromConfig(Map<String, ?> config) {
+    LayerConfig c = LayerConfig.read(BatchNorm1d.class, config);
+    return new BatchNorm1d(c.intValue("numFeatures"), c.doubleValue("eps"),
+        c.doubleValue("momentum"),
+        c.booleanValue("affine"), c.booleanValue("trackRunningStats"));
   }
 
   @Override

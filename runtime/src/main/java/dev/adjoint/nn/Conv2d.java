@@ -5,6 +5,7 @@ import dev.adjoint.annotations.Layer;
 import dev.adjoint.annotations.Param;
 import dev.adjoint.tensor.Generator;
 import dev.adjoint.tensor.Tensor;
+import java.util.Map;
 
 /**
  * 2-d convolution over {@code [N, C, H, W]} (or unbatched {@code [C, H, W]}) inputs
@@ -22,7 +23,7 @@ import dev.adjoint.tensor.Tensor;
  * }</pre>
  */
 @Layer
-public class Conv2d extends Module {
+public class Conv2d extends Module implements Configurable {
   @Param Tensor weight;
   @Param Tensor bias;
   final int inChannels;
@@ -98,6 +99,27 @@ public class Conv2d extends Module {
       return Functional.conv2d(input, weight, null, stride, padding, dilation, groups);
     }
     return Functional.conv2d(input, weight, bias, stride, padding, dilation, groups);
+  }
+
+  /** The constructor arguments that rebuild this layer (see {@link Configurable}). */
+  @Override
+  public Map<String, Object> config() {
+    return LayerConfig.of("inChannels", inChannels, "outChannels", outChannels, "kernelSize",
+        kernelSize, "stride", stride, "padding", padding, "dilation", dilation, "groups", groups,
+        "bias", bias != null);
+  }
+
+  /**
+   * Rebuilds a {@code Conv2d} from what {@link #config()} returned. Its weights are initialised
+   * from the default generator; loading a model file overwrites them.
+   *
+   * @throws IllegalArgumentException when an entry is missing, of the wrong type, or invalid
+   */
+  public static Conv2d fromConfig(Map<String, ?> config) {
+    LayerConfig c = LayerConfig.read(Conv2d.class, config);
+    return new Conv2d(c.intValue("inChannels"), c.intValue("outChannels"), c.intArray("kernelSize"),
+        c.intArray("stride"), c.intArray("padding"), c.intArray("dilation"), c.intValue("groups"),
+        c.booleanValue("bias"), Generator.defaultGenerator());
   }
 
   @Override

@@ -4,6 +4,7 @@ import dev.adjoint.annotations.Buffer;
 import dev.adjoint.annotations.Forward;
 import dev.adjoint.annotations.Layer;
 import dev.adjoint.tensor.Tensor;
+import java.util.Map;
 
 /**
  * Cross entropy between unnormalized scores (logits) and targets, {@code nn.CrossEntropyLoss}:
@@ -32,7 +33,7 @@ import dev.adjoint.tensor.Tensor;
  * }</pre>
  */
 @Layer
-public class CrossEntropyLoss extends Module {
+public class CrossEntropyLoss extends Module implements Configurable {
   /** A weight per class, or null for all ones ({@code register_buffer('weight', ...)}). */
   @Buffer Tensor weight;
   final long ignoreIndex;
@@ -181,5 +182,26 @@ public class CrossEntropyLoss extends Module {
       return loss.squeeze(0);
     }
     return loss;
+  }
+
+  /**
+   * The constructor arguments that rebuild this loss, the class weight included (see {@link
+   * Configurable}).
+   */
+  @Override
+  public Map<String, Object> config() {
+    return LayerConfig.of("weight", weight, "ignoreIndex", ignoreIndex, "reduction",
+        reduction.toString(), "labelSmoothing", labelSmoothing);
+  }
+
+  /**
+   * Rebuilds a {@code CrossEntropyLoss} from what {@link #config()} returned.
+   *
+   * @throws IllegalArgumentException when an entry is missing, of the wrong type, or invalid
+   */
+  public static CrossEntropyLoss fromConfig(Map<String, ?> config) {
+    LayerConfig c = LayerConfig.read(CrossEntropyLoss.class, config);
+    return new CrossEntropyLoss(c.tensor("weight"), c.longValue("ignoreIndex"),
+        Reduction.of(c.string("reduction")), c.doubleValue("labelSmoothing"));
   }
 }

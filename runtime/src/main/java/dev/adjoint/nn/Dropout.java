@@ -4,6 +4,7 @@ import dev.adjoint.annotations.Forward;
 import dev.adjoint.annotations.Layer;
 import dev.adjoint.tensor.Generator;
 import dev.adjoint.tensor.Tensor;
+import java.util.Map;
 
 /**
  * Dropout ({@code nn.Dropout}): in training mode each element is zeroed with probability
@@ -12,7 +13,7 @@ import dev.adjoint.tensor.Tensor;
  * {@link Generator} (the default one unless given), so a seeded generator reproduces them.
  */
 @Layer
-public class Dropout extends Module {
+public class Dropout extends Module implements Configurable {
   final double p;
   final Generator generator;
 
@@ -45,6 +46,26 @@ public class Dropout extends Module {
     }
     Tensor mask = Functional.dropoutMask(input, p, generator);
     return input.mul(mask);
+  }
+
+  /**
+   * The constructor argument that rebuilds this layer, {@code p} (see {@link Configurable}); its
+   * generator is not part of it.
+   */
+  @Override
+  public Map<String, Object> config() {
+    return LayerConfig.of("p", p);
+  }
+
+  /**
+   * Rebuilds a {@code Dropout} from what {@link #config()} returned. It draws its masks from the
+   * default generator, whatever generator this one was given.
+   *
+   * @throws IllegalArgumentException when an entry is missing, of the wrong type, or invalid
+   */
+  public static Dropout fromConfig(Map<String, ?> config) {
+    LayerConfig c = LayerConfig.read(Dropout.class, config);
+    return new Dropout(c.doubleValue("p"));
   }
 
   @Override

@@ -7,6 +7,7 @@ import dev.adjoint.tensor.DType;
 import dev.adjoint.tensor.Generator;
 import dev.adjoint.tensor.Tensor;
 import java.util.Arrays;
+import java.util.Map;
 
 /**
  * A lookup table of {@code numEmbeddings} vectors of size {@code embeddingDim}
@@ -15,7 +16,7 @@ import java.util.Arrays;
  * starts as {@code N(0, 1)}, as in PyTorch.
  */
 @Layer
-public class Embedding extends Module {
+public class Embedding extends Module implements Configurable {
   @Param Tensor weight;
   final int numEmbeddings;
   final int embeddingDim;
@@ -58,6 +59,23 @@ public class Embedding extends Module {
     int[] out = Arrays.copyOf(indexShape, indexShape.length + 1);
     out[indexShape.length] = dim;
     return out;
+  }
+
+  /** The constructor arguments that rebuild this layer (see {@link Configurable}). */
+  @Override
+  public Map<String, Object> config() {
+    return LayerConfig.of("numEmbeddings", numEmbeddings, "embeddingDim", embeddingDim);
+  }
+
+  /**
+   * Rebuilds a {@code Embedding} from what {@link #config()} returned. Its weights are initialised
+   * from the default generator; loading a model file overwrites them.
+   *
+   * @throws IllegalArgumentException when an entry is missing, of the wrong type, or invalid
+   */
+  public static Embedding fromConfig(Map<String, ?> config) {
+    LayerConfig c = LayerConfig.read(Embedding.class, config);
+    return new Embedding(c.intValue("numEmbeddings"), c.intValue("embeddingDim"));
   }
 
   @Override

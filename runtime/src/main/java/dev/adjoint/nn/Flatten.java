@@ -3,13 +3,14 @@ package dev.adjoint.nn;
 import dev.adjoint.annotations.Forward;
 import dev.adjoint.annotations.Layer;
 import dev.adjoint.tensor.Tensor;
+import java.util.Map;
 
 /**
  * Flattens dimensions {@code startDim} to {@code endDim} (inclusive, negative counting from the
  * end) into one ({@code nn.Flatten}); by default everything but the batch dimension.
  */
 @Layer
-public class Flatten extends Module {
+public class Flatten extends Module implements Configurable {
   final int startDim;
   final int endDim;
 
@@ -28,6 +29,22 @@ public class Flatten extends Module {
   @Forward
   public Tensor forward(Tensor input) {
     return input.flatten(startDim, endDim);
+  }
+
+  /** The constructor arguments that rebuild this layer (see {@link Configurable}). */
+  @Override
+  public Map<String, Object> config() {
+    return LayerConfig.of("startDim", startDim, "endDim", endDim);
+  }
+
+  /**
+   * Rebuilds a {@code Flatten} from what {@link #config()} returned.
+   *
+   * @throws IllegalArgumentException when an entry is missing, of the wrong type, or invalid
+   */
+  public static Flatten fromConfig(Map<String, ?> config) {
+    LayerConfig c = LayerConfig.read(Flatten.class, config);
+    return new Flatten(c.intValue("startDim"), c.intValue("endDim"));
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.adjoint.nn;
 import dev.adjoint.annotations.Forward;
 import dev.adjoint.annotations.Layer;
 import dev.adjoint.tensor.Tensor;
+import java.util.Map;
 
 /**
  * The Gaussian error linear unit {@code x Phi(x)} ({@code nn.GELU}), computed by
@@ -10,7 +11,7 @@ import dev.adjoint.tensor.Tensor;
  * approximation for {@code approximate = "tanh"}.
  */
 @Layer
-public class GELU extends Module {
+public class GELU extends Module implements Configurable {
   final String approximate;
 
   /** The exact form ({@code approximate='none'}). */
@@ -32,6 +33,22 @@ public class GELU extends Module {
   @Forward
   public Tensor forward(Tensor input) {
     return Functional.gelu(input, approximate);
+  }
+
+  /** The constructor arguments that rebuild this layer (see {@link Configurable}). */
+  @Override
+  public Map<String, Object> config() {
+    return LayerConfig.of("approximate", approximate);
+  }
+
+  /**
+   * Rebuilds a {@code GELU} from what {@link #config()} returned.
+   *
+   * @throws IllegalArgumentException when an entry is missing, of the wrong type, or invalid
+   */
+  public static GELU fromConfig(Map<String, ?> config) {
+    LayerConfig c = LayerConfig.read(GELU.class, config);
+    return new GELU(c.string("approximate"));
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.adjoint.nn;
 import dev.adjoint.annotations.Forward;
 import dev.adjoint.annotations.Layer;
 import dev.adjoint.tensor.Tensor;
+import java.util.Map;
 
 /**
  * Mean absolute error, {@code nn.L1Loss}: {@code |input - target|} per element, then reduced
@@ -17,7 +18,7 @@ import dev.adjoint.tensor.Tensor;
  * warning, this throws.
  */
 @Layer
-public class L1Loss extends Module {
+public class L1Loss extends Module implements Configurable {
   final Reduction reduction;
 
   /** The mean over all elements. */
@@ -63,5 +64,21 @@ public class L1Loss extends Module {
       return loss.sum();
     }
     return loss;
+  }
+
+  /** The constructor arguments that rebuild this loss (see {@link Configurable}). */
+  @Override
+  public Map<String, Object> config() {
+    return LayerConfig.of("reduction", reduction.toString());
+  }
+
+  /**
+   * Rebuilds a {@code L1Loss} from what {@link #config()} returned.
+   *
+   * @throws IllegalArgumentException when an entry is missing, of the wrong type, or invalid
+   */
+  public static L1Loss fromConfig(Map<String, ?> config) {
+    LayerConfig c = LayerConfig.read(L1Loss.class, config);
+    return new L1Loss(c.string("reduction"));
   }
 }

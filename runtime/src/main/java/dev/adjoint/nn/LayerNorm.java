@@ -5,6 +5,7 @@ import dev.adjoint.annotations.Layer;
 import dev.adjoint.annotations.Param;
 import dev.adjoint.tensor.Tensor;
 import java.util.Arrays;
+import java.util.Map;
 
 /**
  * Layer normalisation over the trailing {@code normalizedShape} dimensions ({@code nn.LayerNorm}):
@@ -14,7 +15,7 @@ import java.util.Arrays;
  * computation runs in training and evaluation.
  */
 @Layer
-public class LayerNorm extends Module {
+public class LayerNorm extends Module implements Configurable {
   @Param Tensor weight;
   @Param Tensor bias;
   final int[] normalizedShape;
@@ -87,6 +88,24 @@ public class LayerNorm extends Module {
       dims[i] = lead + i;
     }
     return dims;
+  }
+
+  /** The constructor arguments that rebuild this layer (see {@link Configurable}). */
+  @Override
+  public Map<String, Object> config() {
+    return LayerConfig.of("normalizedShape", normalizedShape, "eps", eps, "elementwiseAffine",
+        elementwiseAffine);
+  }
+
+  /**
+   * Rebuilds a {@code LayerNorm} from what {@link #config()} returned.
+   *
+   * @throws IllegalArgumentException when an entry is missing, of the wrong type, or invalid
+   */
+  public static LayerNorm fromConfig(Map<String, ?> config) {
+    LayerConfig c = LayerConfig.read(LayerNorm.class, config);
+    return new LayerNorm(c.intArray("normalizedShape"), c.doubleValue("eps"),
+        c.booleanValue("elementwiseAffine"));
   }
 
   @Override

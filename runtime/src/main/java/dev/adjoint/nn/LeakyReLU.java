@@ -3,13 +3,14 @@ package dev.adjoint.nn;
 import dev.adjoint.annotations.Forward;
 import dev.adjoint.annotations.Layer;
 import dev.adjoint.tensor.Tensor;
+import java.util.Map;
 
 /**
  * {@code x} for {@code x > 0}, else {@code negativeSlope * x} ({@code nn.LeakyReLU}), computed by
  * {@link Functional#leakyRelu}.
  */
 @Layer
-public class LeakyReLU extends Module {
+public class LeakyReLU extends Module implements Configurable {
   final double negativeSlope;
 
   /** {@code negative_slope = 0.01}. */
@@ -26,6 +27,22 @@ public class LeakyReLU extends Module {
   @Forward
   public Tensor forward(Tensor input) {
     return Functional.leakyRelu(input, negativeSlope);
+  }
+
+  /** The constructor arguments that rebuild this layer (see {@link Configurable}). */
+  @Override
+  public Map<String, Object> config() {
+    return LayerConfig.of("negativeSlope", negativeSlope);
+  }
+
+  /**
+   * Rebuilds a {@code LeakyReLU} from what {@link #config()} returned.
+   *
+   * @throws IllegalArgumentException when an entry is missing, of the wrong type, or invalid
+   */
+  public static LeakyReLU fromConfig(Map<String, ?> config) {
+    LayerConfig c = LayerConfig.read(LeakyReLU.class, config);
+    return new LeakyReLU(c.doubleValue("negativeSlope"));
   }
 
   @Override

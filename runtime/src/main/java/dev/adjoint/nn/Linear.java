@@ -5,6 +5,7 @@ import dev.adjoint.annotations.Layer;
 import dev.adjoint.annotations.Param;
 import dev.adjoint.tensor.Generator;
 import dev.adjoint.tensor.Tensor;
+import java.util.Map;
 
 /**
  * {@code y = x W^T + b} ({@code nn.Linear}): {@code weight} is {@code [out, in]}, {@code bias}
@@ -14,7 +15,7 @@ import dev.adjoint.tensor.Tensor;
  * uniform on {@code [-1/sqrt(in), 1/sqrt(in)]}, and {@code bias} uniform on the same interval.
  */
 @Layer
-public class Linear extends Module {
+public class Linear extends Module implements Configurable {
   @Param Tensor weight;
   @Param Tensor bias;
   final int inFeatures;
@@ -64,6 +65,24 @@ public class Linear extends Module {
   /** The output size. */
   public int outFeatures() {
     return outFeatures;
+  }
+
+  /** The constructor arguments that rebuild this layer (see {@link Configurable}). */
+  @Override
+  public Map<String, Object> config() {
+    return LayerConfig.of("inFeatures", inFeatures, "outFeatures", outFeatures, "bias",
+        bias != null);
+  }
+
+  /**
+   * Rebuilds a {@code Linear} from what {@link #config()} returned. Its weights are initialised
+   * from the default generator; loading a model file overwrites them.
+   *
+   * @throws IllegalArgumentException when an entry is missing, of the wrong type, or invalid
+   */
+  public static Linear fromConfig(Map<String, ?> config) {
+    LayerConfig c = LayerConfig.read(Linear.class, config);
+    return new Linear(c.intValue("inFeatures"), c.intValue("outFeatures"), c.booleanValue("bias"));
   }
 
   @Override

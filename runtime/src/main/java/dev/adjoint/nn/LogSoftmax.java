@@ -3,13 +3,14 @@ package dev.adjoint.nn;
 import dev.adjoint.annotations.Forward;
 import dev.adjoint.annotations.Layer;
 import dev.adjoint.tensor.Tensor;
+import java.util.Map;
 
 /**
  * {@code x - logsumexp(x)} along {@code dim} ({@code nn.LogSoftmax}), computed stably by
  * {@link Functional#logSoftmax}.
  */
 @Layer
-public class LogSoftmax extends Module {
+public class LogSoftmax extends Module implements Configurable {
   final int dim;
 
   /** Normalises along {@code dim} (negative counts from the end). */
@@ -21,6 +22,22 @@ public class LogSoftmax extends Module {
   @Forward
   public Tensor forward(Tensor input) {
     return Functional.logSoftmax(input, dim);
+  }
+
+  /** The constructor arguments that rebuild this layer (see {@link Configurable}). */
+  @Override
+  public Map<String, Object> config() {
+    return LayerConfig.of("dim", dim);
+  }
+
+  /**
+   * Rebuilds a {@code LogSoftmax} from what {@link #config()} returned.
+   *
+   * @throws IllegalArgumentException when an entry is missing, of the wrong type, or invalid
+   */
+  public static LogSoftmax fromConfig(Map<String, ?> config) {
+    LayerConfig c = LayerConfig.read(LogSoftmax.class, config);
+    return new LogSoftmax(c.intValue("dim"));
   }
 
   @Override

@@ -3,13 +3,14 @@ package dev.adjoint.nn;
 import dev.adjoint.annotations.Forward;
 import dev.adjoint.annotations.Layer;
 import dev.adjoint.tensor.Tensor;
+import java.util.Map;
 
 /**
  * 2-d max pooling ({@code nn.MaxPool2d}, {@code ceil_mode=False}), computed by
  * {@link Functional#maxPool2d}. The stride defaults to the kernel size; windows may overlap.
  */
 @Layer
-public class MaxPool2d extends Module {
+public class MaxPool2d extends Module implements Configurable {
   final int[] kernelSize;
   final int[] stride;
   final int[] padding;
@@ -57,6 +58,24 @@ public class MaxPool2d extends Module {
   @Forward
   public Tensor forward(Tensor input) {
     return Functional.maxPool2d(input, kernelSize, stride, padding, dilation);
+  }
+
+  /** The constructor arguments that rebuild this layer (see {@link Configurable}). */
+  @Override
+  public Map<String, Object> config() {
+    return LayerConfig.of("kernelSize", kernelSize, "stride", stride, "padding", padding,
+        "dilation", dilation);
+  }
+
+  /**
+   * Rebuilds a {@code MaxPool2d} from what {@link #config()} returned.
+   *
+   * @throws IllegalArgumentException when an entry is missing, of the wrong type, or invalid
+   */
+  public static MaxPool2d fromConfig(Map<String, ?> config) {
+    LayerConfig c = LayerConfig.read(MaxPool2d.class, config);
+    return new MaxPool2d(c.intArray("kernelSize"), c.intArray("stride"), c.intArray("padding"),
+        c.intArray("dilation"));
   }
 
   @Override

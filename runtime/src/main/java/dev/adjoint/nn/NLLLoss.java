@@ -4,6 +4,7 @@ import dev.adjoint.annotations.Buffer;
 import dev.adjoint.annotations.Forward;
 import dev.adjoint.annotations.Layer;
 import dev.adjoint.tensor.Tensor;
+import java.util.Map;
 
 /**
  * Negative log-likelihood loss, {@code nn.NLLLoss}: for log-probabilities {@code input} of shape
@@ -22,7 +23,7 @@ import dev.adjoint.tensor.Tensor;
  * }</pre>
  */
 @Layer
-public class NLLLoss extends Module {
+public class NLLLoss extends Module implements Configurable {
   /** A weight per class, or null for all ones ({@code register_buffer('weight', ...)}). */
   @Buffer Tensor weight;
   final long ignoreIndex;
@@ -125,5 +126,26 @@ public class NLLLoss extends Module {
       return loss.squeeze(0);
     }
     return loss;
+  }
+
+  /**
+   * The constructor arguments that rebuild this loss, the class weight included (see {@link
+   * Configurable}).
+   */
+  @Override
+  public Map<String, Object> config() {
+    return LayerConfig.of("weight", weight, "ignoreIndex", ignoreIndex, "reduction",
+        reduction.toString());
+  }
+
+  /**
+   * Rebuilds a {@code NLLLoss} from what {@link #config()} returned.
+   *
+   * @throws IllegalArgumentException when an entry is missing, of the wrong type, or invalid
+   */
+  public static NLLLoss fromConfig(Map<String, ?> config) {
+    LayerConfig c = LayerConfig.read(NLLLoss.class, config);
+    return new NLLLoss(c.tensor("weight"), c.longValue("ignoreIndex"),
+        Reduction.of(c.string("reduction")));
   }
 }

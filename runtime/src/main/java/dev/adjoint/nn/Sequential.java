@@ -5,6 +5,7 @@ import dev.adjoint.annotations.Layer;
 import dev.adjoint.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -19,7 +20,7 @@ import java.util.Objects;
  * }</pre>
  */
 @Layer
-public class Sequential extends Module {
+public class Sequential extends Module implements Configurable {
   private static final String FIELD = "layers.";
 
   List<Module> layers;
@@ -67,5 +68,21 @@ public class Sequential extends Module {
   @Override
   protected String childName(String field) {
     return field.startsWith(FIELD) ? field.substring(FIELD.length()) : field;
+  }
+
+  /** The layers, in order, which rebuild this container (see {@link Configurable}). */
+  @Override
+  public Map<String, Object> config() {
+    return LayerConfig.of("layers", List.copyOf(layers));
+  }
+
+  /**
+   * Rebuilds a {@code Sequential} from what {@link #config()} returned.
+   *
+   * @throws IllegalArgumentException when an entry is missing, of the wrong type, or invalid
+   */
+  public static Sequential fromConfig(Map<String, ?> config) {
+    LayerConfig c = LayerConfig.read(Sequential.class, config);
+    return new Sequential(c.modules("layers").toArray(new Module[0]));
   }
 }

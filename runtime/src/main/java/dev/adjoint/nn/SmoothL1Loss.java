@@ -3,6 +3,7 @@ package dev.adjoint.nn;
 import dev.adjoint.annotations.Forward;
 import dev.adjoint.annotations.Layer;
 import dev.adjoint.tensor.Tensor;
+import java.util.Map;
 
 /**
  * Smooth L1 loss, {@code nn.SmoothL1Loss}: with {@code z = |input - target|}, {@code 0.5 z^2 /
@@ -13,7 +14,7 @@ import dev.adjoint.tensor.Tensor;
  * warning, this throws.
  */
 @Layer
-public class SmoothL1Loss extends Module {
+public class SmoothL1Loss extends Module implements Configurable {
   final Reduction reduction;
   final double beta;
 
@@ -109,5 +110,21 @@ public class SmoothL1Loss extends Module {
       return loss.sum();
     }
     return loss;
+  }
+
+  /** The constructor arguments that rebuild this loss (see {@link Configurable}). */
+  @Override
+  public Map<String, Object> config() {
+    return LayerConfig.of("reduction", reduction.toString(), "beta", beta);
+  }
+
+  /**
+   * Rebuilds a {@code SmoothL1Loss} from what {@link #config()} returned.
+   *
+   * @throws IllegalArgumentException when an entry is missing, of the wrong type, or invalid
+   */
+  public static SmoothL1Loss fromConfig(Map<String, ?> config) {
+    LayerConfig c = LayerConfig.read(SmoothL1Loss.class, config);
+    return new SmoothL1Loss(c.string("reduction"), c.doubleValue("beta"));
   }
 }

@@ -3,13 +3,14 @@ package dev.adjoint.nn;
 import dev.adjoint.annotations.Forward;
 import dev.adjoint.annotations.Layer;
 import dev.adjoint.tensor.Tensor;
+import java.util.Map;
 
 /**
  * {@code exp(x) / sum(exp(x))} along {@code dim} ({@code nn.Softmax}), computed stably by
  * {@link Functional#softmax}.
  */
 @Layer
-public class Softmax extends Module {
+public class Softmax extends Module implements Configurable {
   final int dim;
 
   /** Normalises along {@code dim} (negative counts from the end). */
@@ -21,6 +22,22 @@ public class Softmax extends Module {
   @Forward
   public Tensor forward(Tensor input) {
     return Functional.softmax(input, dim);
+  }
+
+  /** The constructor arguments that rebuild this layer (see {@link Configurable}). */
+  @Override
+  public Map<String, Object> config() {
+    return LayerConfig.of("dim", dim);
+  }
+
+  /**
+   * Rebuilds a {@code Softmax} from what {@link #config()} returned.
+   *
+   * @throws IllegalArgumentException when an entry is missing, of the wrong type, or invalid
+   */
+  public static Softmax fromConfig(Map<String, ?> config) {
+    LayerConfig c = LayerConfig.read(Softmax.class, config);
+    return new Softmax(c.intValue("dim"));
   }
 
   @Override

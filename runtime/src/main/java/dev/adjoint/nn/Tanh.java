@@ -3,10 +3,11 @@ package dev.adjoint.nn;
 import dev.adjoint.annotations.Forward;
 import dev.adjoint.annotations.Layer;
 import dev.adjoint.tensor.Tensor;
+import java.util.Map;
 
 /** The hyperbolic tangent elementwise ({@code nn.Tanh}). */
 @Layer
-public class Tanh extends Module {
+public class Tanh extends Module implements Configurable {
   /** The layer; it has no parameters. */
   public Tanh() {}
 
@@ -14,5 +15,21 @@ public class Tanh extends Module {
   @Forward
   public Tensor forward(Tensor input) {
     return input.tanh();
+  }
+
+  /** No arguments: an empty map (see {@link Configurable}). */
+  @Override
+  public Map<String, Object> config() {
+    return LayerConfig.of();
+  }
+
+  /**
+   * Rebuilds a {@code Tanh} from what {@link #config()} returned.
+   *
+   * @throws IllegalArgumentException when an entry is missing, of the wrong type, or invalid
+   */
+  public static Tanh fromConfig(Map<String, ?> config) {
+    LayerConfig.read(Tanh.class, config);
+    return new Tanh();
   }
 }

@@ -1,0 +1,52 @@
+package dev.adjoint.nn;
+
+import java.util.Map;
+
+/**
+ * A layer that can describe the constructor arguments that rebuild it, so that
+ * {@link dev.adjoint.io.ModelFiles} can save the whole model (the port of
+ * {@code torch.save(model)}) and rebuild it when loading.
+ *
+ * <p>A configurable class also declares, itself (an inherited one does not count), a factory
+ *
+ * <pre>{@code
+ * public static MyLayer fromConfig(Map<String, ?> config)
+ * }</pre>
+ *
+ * that builds an equivalent layer (same class, same hyperparameters, freshly initialised weights)
+ * from what {@link #config()} returned. Saving checks that the factory exists, so a layer that
+ * cannot be rebuilt fails when saved, not when loaded.
+ *
+ * <pre>{@code
+ * @Layer
+ * public class Block extends Module implements Configurable {
+ *   Module body;
+ *   final int width;
+ *
+ *   public Block(Module body, int width) { ... }
+ *
+ *   @Override
+ *   public Map<String, Object> config() {
+ *     return LayerConfig.of("body", body, "width", width);
+ *   }
+ *
+ *   public static Block fromConfig(Map<String, ?> config) {
+ *     LayerConfig c = LayerConfig.read(Block.class, config);
+ *     return new Block(c.module("body", Module.class), c.intValue("width"));
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>Config values are {@code null}, Strings, Booleans, Integers, Longs, Floats, Doubles,
+ * tensors (e.g. a class weight), lists or arrays of these, and layers (sub-layers passed to the
+ * constructor; they must be configurable themselves and are saved as nested descriptions and
+ * rebuilt first). Maps and other objects are not config values. The weights themselves are not
+ * part of the config: they are saved with the state dict and loaded into the rebuilt layer.
+ */
+public interface Configurable {
+  /**
+   * The arguments that rebuild this layer through its {@code fromConfig}, by name, in a map
+   * whose values are of the types listed above. {@link LayerConfig#of} builds one.
+   */
+  Map<String, Object> config();
+}

@@ -1,0 +1,19 @@
+package dev.adjoint.io;
+
+import dev.adjoint.annotations.Forward;
+import dev.adjoint.annotations.Layer;
+import dev.adjoint.annotations.Param;
+import dev.adjoint.nn.Module;
+import dev.adjoint.tensor.Tensor;
+
+/** A layer that is not {@link dev.adjoint.nn.Configurable}, so it cannot be saved whole. */
+@Layer
+public class PlainScale extends Module {
+  @Param Tensor scale = Tensor.ones(1);
+
+  /** {@code x * scale}. */
+  @Forward
+  public Tensor forward(Tensor x) {
+    return x.mul(scale);
+  }
+}
