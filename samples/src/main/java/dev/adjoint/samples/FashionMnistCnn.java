@@ -1,15 +1,11 @@
 package dev.adjoint.samples;
 
-import dev.adjoint.data.datasets.FashionMnist;
-import dev.adjoint.data.datasets.MnistDataset;
 import dev.adjoint.nn.Conv2d;
 import dev.adjoint.nn.Flatten;
 import dev.adjoint.nn.Linear;
 import dev.adjoint.nn.MaxPool2d;
 import dev.adjoint.nn.ReLU;
 import dev.adjoint.nn.Sequential;
-import dev.adjoint.optim.Adam;
-import dev.adjoint.tensor.Tensor;
 import java.io.IOException;
 import java.nio.file.Path;
 
@@ -35,18 +31,7 @@ public final class FashionMnistCnn {
   /** Trains for {@code args[0]} epochs (default 5), prints progress and writes the curves. */
   public static void main(String[] args) throws IOException {
     int epochs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
-    MnistDataset train = FashionMnist.train().normalized(FashionMnist.MEAN, FashionMnist.STD);
-    MnistDataset test = FashionMnist.test().normalized(FashionMnist.MEAN, FashionMnist.STD);
-    Tensor.manualSeed(0);
-    Sequential model = model();
-    System.out.print(model.summary());
-    FashionMnistTrainer.History h = FashionMnistTrainer.train(model,
-        new Adam(model.parameters(), 1e-3), train, test, epochs, 64, 0, System.out,
-        System.console() != null);
-    System.out.printf("test accuracy after %d epochs: %.2f%%  (epoch times %s s)%n", epochs,
-        100 * h.finalAccuracy(), h.epochSeconds());
-    Path chart = Path.of("fashion_mnist_cnn.png");
-    FashionMnistTrainer.chart(h, "Fashion-MNIST CNN", chart);
-    System.out.println("curves written to " + chart.toAbsolutePath());
+    FashionMnistTrainer.runSample("Fashion-MNIST CNN", FashionMnistCnn::model, epochs,
+        64, Path.of("fashion_mnist_cnn.png"));
   }
 }

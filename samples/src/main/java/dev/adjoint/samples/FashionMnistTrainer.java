@@ -89,6 +89,30 @@ final class FashionMnistTrainer {
     return new double[] {lossSum / count, (double) correct / count};
   }
 
+  /**
+   * What a sample's main does: loads Fashion-MNIST (normalised), seeds, prints the model summary,
+   * trains with Adam(1e-3), reports the final accuracy and epoch times, and writes the curves to
+   * {@code chartFile}.
+   */
+  static void runSample(String title, java.util.function.Supplier<? extends Module> build,
+      int epochs, int batchSize, Path chartFile) throws IOException {
+    dev.adjoint.data.datasets.MnistDataset train = dev.adjoint.data.datasets.FashionMnist.train()
+        .normalized(dev.adjoint.data.datasets.FashionMnist.MEAN,
+            dev.adjoint.data.datasets.FashionMnist.STD);
+    dev.adjoint.data.datasets.MnistDataset test = dev.adjoint.data.datasets.FashionMnist.test()
+        .normalized(dev.adjoint.data.datasets.FashionMnist.MEAN,
+            dev.adjoint.data.datasets.FashionMnist.STD);
+    Tensor.manualSeed(0);
+    Module model = build.get();
+    System.out.print(model.summary());
+    History h = train(model, new dev.adjoint.optim.Adam(model.parameters(), 1e-3), train, test,
+        epochs, batchSize, 0, System.out, System.console() != null);
+    System.out.printf("test accuracy after %d epochs: %.2f%%  (epoch times %s s)%n", epochs,
+        100 * h.finalAccuracy(), h.epochSeconds());
+    chart(h, title, chartFile);
+    System.out.println("curves written to " + chartFile.toAbsolutePath());
+  }
+
   /** Writes loss and accuracy curves side by side. */
   static void chart(History h, String title, Path file) throws IOException {
     LineChart loss = new LineChart(title + ": loss", "epoch", "cross-entropy")
