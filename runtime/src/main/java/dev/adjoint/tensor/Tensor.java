@@ -499,7 +499,8 @@ public final class Tensor {
     return fromArray(values.clone(), values.length);
   }
 
-  private static int checkRows(String op, Object[] rows, java.util.function.ToIntFunction<Object> len) {
+  private static int checkRows(String op, Object[] rows,
+      java.util.function.ToIntFunction<Object> len) {
     if (rows.length == 0) {
       return 0;
     }
@@ -871,7 +872,8 @@ public final class Tensor {
   public Tensor unsqueeze(int dim) {
     int d = Shapes.dim("unsqueeze", dim, shape.length + 1);
     int stride = d < shape.length ? shape[d] * strides[d] : 1;
-    return TensorTape.unsqueeze(viewOf(insert(shape, d, 1), insert(strides, d, stride), offset), this, dim);
+    return TensorTape.unsqueeze(viewOf(insert(shape, d, 1), insert(strides, d, stride), offset),
+        this, dim);
   }
 
   /**
@@ -962,7 +964,8 @@ public final class Tensor {
     }
     int d = Shapes.dim("select", dim, shape.length);
     int i = checkIndex("select", index, d);
-    return TensorTape.select(viewOf(remove(shape, d), remove(strides, d), offset + i * strides[d]), this, dim, index);
+    return TensorTape.select(viewOf(remove(shape, d), remove(strides, d), offset + i * strides[d]),
+        this, dim, index);
   }
 
   /** Ops that pick along a dimension cannot be applied to a 0-d tensor, which has none. */
@@ -994,7 +997,8 @@ public final class Tensor {
     }
     int[] ns = shape.clone();
     ns[d] = length;
-    return TensorTape.narrow(viewOf(ns, strides.clone(), offset + s * strides[d]), this, dim, start, length);
+    return TensorTape.narrow(viewOf(ns, strides.clone(), offset + s * strides[d]),
+        this, dim, start, length);
   }
 
   /**
@@ -1016,7 +1020,8 @@ public final class Tensor {
     int[] nst = strides.clone();
     ns[d] = len;
     nst[d] = strides[d] * step;
-    return TensorTape.slice(viewOf(ns, nst, offset + (len > 0 ? a * strides[d] : 0)), this, dim, start, stop, step);
+    return TensorTape.slice(viewOf(ns, nst, offset + (len > 0 ? a * strides[d] : 0)),
+        this, dim, start, stop, step);
   }
 
   private static int clip(int i, int size) {
@@ -1104,7 +1109,8 @@ public final class Tensor {
     outShape[d] = idx.length;
     Tensor out = empty(dtype, device(), outShape);
     backend().indexSelect(self, d, fromArray(wrapped, idx.length).to(device()), out);
-    return TensorTape.indexSelect(shape.length == 0 || index.dim() == 0 && shape.length == 0 ? out.reshape() : out, this, dim, index);
+    return TensorTape.indexSelect(shape.length == 0 ? out.reshape() : out,
+        this, dim, index);
   }
 
   /**
@@ -2043,7 +2049,8 @@ public final class Tensor {
   /** Sum over several dims. */
   @Primitive(rules = ReductionRules.class)
   public Tensor sum(int[] dims, boolean keepdim) {
-    return TensorTape.sum(reduce("sum", ReduceOp.SUM, dims, keepdim, 0).values(), this, dims, keepdim);
+    return TensorTape.sum(reduce("sum", ReduceOp.SUM, dims, keepdim, 0).values(),
+        this, dims, keepdim);
   }
 
   /** Product of all elements (0-d). */
@@ -2077,7 +2084,8 @@ public final class Tensor {
   /** Mean over several dims. */
   @Primitive(rules = ReductionRules.class)
   public Tensor mean(int[] dims, boolean keepdim) {
-    return TensorTape.mean(reduce("mean", ReduceOp.MEAN, dims, keepdim, 0).values(), this, dims, keepdim);
+    return TensorTape.mean(reduce("mean", ReduceOp.MEAN, dims, keepdim, 0).values(),
+        this, dims, keepdim);
   }
 
   /** The largest element (0-d); NaN if any element is NaN. */
@@ -2095,7 +2103,8 @@ public final class Tensor {
   /** Largest values along {@code dim} and their indices, keeping the dim when asked. */
   @Primitive(rules = ReductionRules.class)
   public ValuesIndices max(int dim, boolean keepdim) {
-    return TensorTape.max(reduce("max", ReduceOp.MAX, new int[] {dim}, keepdim, 0), this, dim, keepdim);
+    return TensorTape.max(reduce("max", ReduceOp.MAX, new int[] {dim}, keepdim, 0),
+        this, dim, keepdim);
   }
 
   /** The smallest element (0-d). */
@@ -2113,7 +2122,8 @@ public final class Tensor {
   /** Smallest values along {@code dim} and their indices, keeping the dim when asked. */
   @Primitive(rules = ReductionRules.class)
   public ValuesIndices min(int dim, boolean keepdim) {
-    return TensorTape.min(reduce("min", ReduceOp.MIN, new int[] {dim}, keepdim, 0), this, dim, keepdim);
+    return TensorTape.min(reduce("min", ReduceOp.MIN, new int[] {dim}, keepdim, 0),
+        this, dim, keepdim);
   }
 
   /** Index of the largest element in the flattened tensor (0-d int64). */
@@ -2158,7 +2168,8 @@ public final class Tensor {
    */
   @Primitive(rules = ReductionRules.class)
   public Tensor var(int[] dims, int correction, boolean keepdim) {
-    return TensorTape.var(reduce("var", ReduceOp.VAR, dims, keepdim, correction).values(), this, dims, correction, keepdim);
+    return TensorTape.var(reduce("var", ReduceOp.VAR, dims, keepdim, correction).values(),
+        this, dims, correction, keepdim);
   }
 
   /** Unbiased standard deviation of all elements. */
@@ -2194,7 +2205,8 @@ public final class Tensor {
   /** {@code log(sum(exp(this)))} over several dims. */
   @Primitive(rules = ReductionRules.class)
   public Tensor logsumexp(int[] dims, boolean keepdim) {
-    return TensorTape.logsumexp(reduce("logsumexp", ReduceOp.LOGSUMEXP, dims, keepdim, 0).values(), this, dims, keepdim);
+    return TensorTape.logsumexp(reduce("logsumexp", ReduceOp.LOGSUMEXP, dims, keepdim, 0).values(),
+        this, dims, keepdim);
   }
 
   private ValuesIndices reduce(String name, ReduceOp op, int[] dims, boolean keepdim,

@@ -10,39 +10,58 @@ import dev.adjoint.backend.UnaryOp;
 final class Elementwise {
   private Elementwise() {}
 
-
   static void unaryF32(UnaryOp op, float[] a, int a0, int as, float[] o, int o0, int os, int n,
       double lo, double hi) {
     switch (op) {
       case NEG -> {
-        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) { o[oi] = -a[ai]; }
+        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) {
+          o[oi] = -a[ai];
+        }
       }
       case ABS -> {
-        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) { o[oi] = Math.abs(a[ai]); }
+        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) {
+          o[oi] = Math.abs(a[ai]);
+        }
       }
       case SIGN -> {
-        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) { o[oi] = Math.signum(a[ai]); }
+        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) {
+          o[oi] = Math.signum(a[ai]);
+        }
       }
       case RELU -> {
-        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) { o[oi] = a[ai] > 0 || a[ai] != a[ai] ? a[ai] : 0; }
+        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) {
+          o[oi] = a[ai] > 0 || a[ai] != a[ai] ? a[ai] : 0;
+        }
       }
       case CLAMP -> {
-        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) { o[oi] = a[ai] != a[ai] ? a[ai] : (float) Math.min(Math.max(a[ai], lo), hi); }
+        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) {
+          o[oi] = a[ai] != a[ai] ? a[ai] : (float) Math.min(Math.max(a[ai], lo), hi);
+        }
       }
       case EXP -> {
-        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) { o[oi] = (float) Math.exp(a[ai]); }
+        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) {
+          o[oi] = (float) Math.exp(a[ai]);
+        }
       }
       case LOG -> {
-        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) { o[oi] = (float) Math.log(a[ai]); }
+        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) {
+          o[oi] = (float) Math.log(a[ai]);
+        }
       }
       case SQRT -> {
-        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) { o[oi] = (float) Math.sqrt(a[ai]); }
+        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) {
+          o[oi] = (float) Math.sqrt(a[ai]);
+        }
       }
       case TANH -> {
-        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) { o[oi] = (float) Math.tanh(a[ai]); }
+        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) {
+          o[oi] = (float) Math.tanh(a[ai]);
+        }
       }
       case SIGMOID -> {
-        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) { o[oi] = (float) (1.0 / (1.0 + Math.exp(-(double) a[ai]))); }
+        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) {
+          o[oi] = (float) (1.0 / (1.0 + Math.exp(-(double) a[ai])));
+        }
       }
     }
   }
@@ -51,34 +70,54 @@ final class Elementwise {
       double lo, double hi) {
     switch (op) {
       case NEG -> {
-        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) { o[oi] = -a[ai]; }
+        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) {
+          o[oi] = -a[ai];
+        }
       }
       case ABS -> {
-        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) { o[oi] = Math.abs(a[ai]); }
+        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) {
+          o[oi] = Math.abs(a[ai]);
+        }
       }
       case SIGN -> {
-        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) { o[oi] = Math.signum(a[ai]); }
+        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) {
+          o[oi] = Math.signum(a[ai]);
+        }
       }
       case RELU -> {
-        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) { o[oi] = a[ai] > 0 || a[ai] != a[ai] ? a[ai] : 0; }
+        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) {
+          o[oi] = a[ai] > 0 || a[ai] != a[ai] ? a[ai] : 0;
+        }
       }
       case CLAMP -> {
-        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) { o[oi] = a[ai] != a[ai] ? a[ai] : (double) Math.min(Math.max(a[ai], lo), hi); }
+        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) {
+          o[oi] = a[ai] != a[ai] ? a[ai] : (double) Math.min(Math.max(a[ai], lo), hi);
+        }
       }
       case EXP -> {
-        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) { o[oi] = Math.exp(a[ai]); }
+        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) {
+          o[oi] = Math.exp(a[ai]);
+        }
       }
       case LOG -> {
-        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) { o[oi] = Math.log(a[ai]); }
+        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) {
+          o[oi] = Math.log(a[ai]);
+        }
       }
       case SQRT -> {
-        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) { o[oi] = Math.sqrt(a[ai]); }
+        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) {
+          o[oi] = Math.sqrt(a[ai]);
+        }
       }
       case TANH -> {
-        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) { o[oi] = Math.tanh(a[ai]); }
+        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) {
+          o[oi] = Math.tanh(a[ai]);
+        }
       }
       case SIGMOID -> {
-        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) { o[oi] = (1.0 / (1.0 + Math.exp(-(double) a[ai]))); }
+        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) {
+          o[oi] = (1.0 / (1.0 + Math.exp(-(double) a[ai])));
+        }
       }
     }
   }
@@ -87,79 +126,118 @@ final class Elementwise {
       double lo, double hi) {
     switch (op) {
       case NEG -> {
-        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) { o[oi] = -a[ai]; }
+        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) {
+          o[oi] = -a[ai];
+        }
       }
       case ABS -> {
-        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) { o[oi] = Math.abs(a[ai]); }
+        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) {
+          o[oi] = Math.abs(a[ai]);
+        }
       }
       case SIGN -> {
-        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) { o[oi] = Long.signum(a[ai]); }
+        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) {
+          o[oi] = Long.signum(a[ai]);
+        }
       }
       case RELU -> {
-        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) { o[oi] = Math.max(a[ai], 0L); }
+        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) {
+          o[oi] = Math.max(a[ai], 0L);
+        }
       }
       case CLAMP -> {
         // Bounds are whole here (or infinite, which the casts saturate); comparing as longs keeps
         // values beyond 2^53 exact.
         long l = (long) lo;
         long h = (long) hi;
-        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) { o[oi] = Math.min(Math.max(a[ai], l), h); }
+        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) {
+          o[oi] = Math.min(Math.max(a[ai], l), h);
+        }
       }
-      default -> throw new IllegalStateException(op + " has no int64 kernel; it is computed in float32");
+      default -> throw new IllegalStateException(
+          op + " has no int64 kernel; it is computed in float32");
     }
   }
 
-  static void binaryF32(BinaryOp op, float[] a, int a0, int as, float[] b, int b0, int bs, float[] o,
-      int o0, int os, int n) {
+  static void binaryF32(BinaryOp op, float[] a, int a0, int as, float[] b, int b0, int bs,
+      float[] o, int o0, int os, int n) {
     switch (op) {
       case ADD -> {
-        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] + b[bi]; }
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) {
+          o[oi] = a[ai] + b[bi];
+        }
       }
       case SUB -> {
-        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] - b[bi]; }
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) {
+          o[oi] = a[ai] - b[bi];
+        }
       }
       case MUL -> {
-        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] * b[bi]; }
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) {
+          o[oi] = a[ai] * b[bi];
+        }
       }
       case DIV -> {
-        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] / b[bi]; }
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) {
+          o[oi] = a[ai] / b[bi];
+        }
       }
       case POW -> {
-        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = (float) Math.pow(a[ai], b[bi]); }
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) {
+          o[oi] = (float) Math.pow(a[ai], b[bi]);
+        }
       }
       case MAXIMUM -> {
-        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = Math.max(a[ai], b[bi]); }
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) {
+          o[oi] = Math.max(a[ai], b[bi]);
+        }
       }
       case MINIMUM -> {
-        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = Math.min(a[ai], b[bi]); }
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) {
+          o[oi] = Math.min(a[ai], b[bi]);
+        }
       }
       default -> throw new IllegalStateException(op + " is not an arithmetic op");
     }
   }
 
-  static void binaryF64(BinaryOp op, double[] a, int a0, int as, double[] b, int b0, int bs, double[] o,
-      int o0, int os, int n) {
+  static void binaryF64(BinaryOp op, double[] a, int a0, int as, double[] b, int b0, int bs,
+      double[] o, int o0, int os, int n) {
     switch (op) {
       case ADD -> {
-        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] + b[bi]; }
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) {
+          o[oi] = a[ai] + b[bi];
+        }
       }
       case SUB -> {
-        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] - b[bi]; }
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) {
+          o[oi] = a[ai] - b[bi];
+        }
       }
       case MUL -> {
-        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] * b[bi]; }
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) {
+          o[oi] = a[ai] * b[bi];
+        }
       }
       case DIV -> {
-        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] / b[bi]; }
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) {
+          o[oi] = a[ai] / b[bi];
+        }
       }
       case POW -> {
-        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = Math.pow(a[ai], b[bi]); }
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) {
+          o[oi] = Math.pow(a[ai], b[bi]);
+        }
       }
       case MAXIMUM -> {
-        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = Math.max(a[ai], b[bi]); }
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) {
+          o[oi] = Math.max(a[ai], b[bi]);
+        }
       }
       case MINIMUM -> {
-        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = Math.min(a[ai], b[bi]); }
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) {
+          o[oi] = Math.min(a[ai], b[bi]);
+        }
       }
       default -> throw new IllegalStateException(op + " is not an arithmetic op");
     }
@@ -169,22 +247,34 @@ final class Elementwise {
       int o0, int os, int n) {
     switch (op) {
       case ADD -> {
-        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] + b[bi]; }
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) {
+          o[oi] = a[ai] + b[bi];
+        }
       }
       case SUB -> {
-        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] - b[bi]; }
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) {
+          o[oi] = a[ai] - b[bi];
+        }
       }
       case MUL -> {
-        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] * b[bi]; }
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) {
+          o[oi] = a[ai] * b[bi];
+        }
       }
       case POW -> {
-        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = powExact(a[ai], b[bi]); }
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) {
+          o[oi] = powExact(a[ai], b[bi]);
+        }
       }
       case MAXIMUM -> {
-        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = Math.max(a[ai], b[bi]); }
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) {
+          o[oi] = Math.max(a[ai], b[bi]);
+        }
       }
       case MINIMUM -> {
-        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = Math.min(a[ai], b[bi]); }
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) {
+          o[oi] = Math.min(a[ai], b[bi]);
+        }
       }
       default -> throw new IllegalStateException(op + " has no int64 kernel");
     }
@@ -194,40 +284,64 @@ final class Elementwise {
       boolean[] o, int o0, int os, int n) {
     switch (op) {
       case ADD -> {
-        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] | b[bi]; }
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) {
+          o[oi] = a[ai] | b[bi];
+        }
       }
       case MUL -> {
-        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] & b[bi]; }
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) {
+          o[oi] = a[ai] & b[bi];
+        }
       }
       case MAXIMUM -> {
-        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] | b[bi]; }
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) {
+          o[oi] = a[ai] | b[bi];
+        }
       }
       case MINIMUM -> {
-        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] & b[bi]; }
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) {
+          o[oi] = a[ai] & b[bi];
+        }
       }
       case LOGICAL_OR -> {
-        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] | b[bi]; }
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) {
+          o[oi] = a[ai] | b[bi];
+        }
       }
       case LOGICAL_AND -> {
-        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] & b[bi]; }
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) {
+          o[oi] = a[ai] & b[bi];
+        }
       }
       case EQ -> {
-        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] == b[bi]; }
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) {
+          o[oi] = a[ai] == b[bi];
+        }
       }
       case NE -> {
-        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] != b[bi]; }
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) {
+          o[oi] = a[ai] != b[bi];
+        }
       }
       case LT -> {
-        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = !a[ai] & b[bi]; }
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) {
+          o[oi] = !a[ai] & b[bi];
+        }
       }
       case LE -> {
-        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = !a[ai] | b[bi]; }
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) {
+          o[oi] = !a[ai] | b[bi];
+        }
       }
       case GT -> {
-        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] & !b[bi]; }
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) {
+          o[oi] = a[ai] & !b[bi];
+        }
       }
       case GE -> {
-        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] | !b[bi]; }
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) {
+          o[oi] = a[ai] | !b[bi];
+        }
       }
       default -> throw new IllegalStateException(op + " has no bool kernel");
     }
@@ -237,22 +351,34 @@ final class Elementwise {
       boolean[] o, int o0, int os, int n) {
     switch (op) {
       case EQ -> {
-        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] == b[bi]; }
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) {
+          o[oi] = a[ai] == b[bi];
+        }
       }
       case NE -> {
-        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] != b[bi]; }
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) {
+          o[oi] = a[ai] != b[bi];
+        }
       }
       case LT -> {
-        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] < b[bi]; }
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) {
+          o[oi] = a[ai] < b[bi];
+        }
       }
       case LE -> {
-        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] <= b[bi]; }
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) {
+          o[oi] = a[ai] <= b[bi];
+        }
       }
       case GT -> {
-        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] > b[bi]; }
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) {
+          o[oi] = a[ai] > b[bi];
+        }
       }
       case GE -> {
-        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] >= b[bi]; }
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) {
+          o[oi] = a[ai] >= b[bi];
+        }
       }
       default -> throw new IllegalStateException(op + " is not a comparison");
     }
@@ -262,22 +388,34 @@ final class Elementwise {
       boolean[] o, int o0, int os, int n) {
     switch (op) {
       case EQ -> {
-        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] == b[bi]; }
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) {
+          o[oi] = a[ai] == b[bi];
+        }
       }
       case NE -> {
-        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] != b[bi]; }
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) {
+          o[oi] = a[ai] != b[bi];
+        }
       }
       case LT -> {
-        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] < b[bi]; }
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) {
+          o[oi] = a[ai] < b[bi];
+        }
       }
       case LE -> {
-        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] <= b[bi]; }
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) {
+          o[oi] = a[ai] <= b[bi];
+        }
       }
       case GT -> {
-        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] > b[bi]; }
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) {
+          o[oi] = a[ai] > b[bi];
+        }
       }
       case GE -> {
-        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] >= b[bi]; }
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) {
+          o[oi] = a[ai] >= b[bi];
+        }
       }
       default -> throw new IllegalStateException(op + " is not a comparison");
     }
@@ -287,22 +425,34 @@ final class Elementwise {
       boolean[] o, int o0, int os, int n) {
     switch (op) {
       case EQ -> {
-        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] == b[bi]; }
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) {
+          o[oi] = a[ai] == b[bi];
+        }
       }
       case NE -> {
-        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] != b[bi]; }
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) {
+          o[oi] = a[ai] != b[bi];
+        }
       }
       case LT -> {
-        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] < b[bi]; }
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) {
+          o[oi] = a[ai] < b[bi];
+        }
       }
       case LE -> {
-        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] <= b[bi]; }
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) {
+          o[oi] = a[ai] <= b[bi];
+        }
       }
       case GT -> {
-        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] > b[bi]; }
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) {
+          o[oi] = a[ai] > b[bi];
+        }
       }
       case GE -> {
-        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) { o[oi] = a[ai] >= b[bi]; }
+        for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) {
+          o[oi] = a[ai] >= b[bi];
+        }
       }
       default -> throw new IllegalStateException(op + " is not a comparison");
     }
