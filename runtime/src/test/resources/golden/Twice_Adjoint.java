@@ -73,13 +73,15 @@ public final class Twice_Adjoint implements LayerBinding<Twice> {
       d_b = ArithmeticRules.addOther(d_t2, saved.bShape);
       // Twice.java:20  Tensor b = fc.call(a.relu());
       sourceLine = 20;
-      d_t1 = Affine_Adjoint.forwardBackward(self.fc, saved.bSaved, d_b);
-      d_a = d_a.add(PointwiseRules.reluSelf(d_t1, saved.t1));
+      d_t1 = Autograd.accumulate(d_t1, Affine_Adjoint.forwardBackward(self.fc, saved.bSaved, d_b));
+      if (d_t1 != null) {
+        d_a = d_a.add(PointwiseRules.reluSelf(d_t1, saved.t1));
+      }
       // Twice.java:19  Tensor a = fc.forward(x);
       sourceLine = 19;
       Tensor d_aInput = Affine_Adjoint.forwardBackward(self.fc, saved.aSaved, d_a);
       if (saved.need_x) {
-        d_x = d_aInput;
+        d_x = Autograd.accumulate(d_x, d_aInput);
       }
       return d_x;
     } catch (RuntimeException failure) {

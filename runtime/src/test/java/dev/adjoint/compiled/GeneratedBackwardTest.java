@@ -90,6 +90,31 @@ class GeneratedBackwardTest {
   }
 
   @Test
+  void earlyReturnInNestedIf() {
+    ReviewCases.EarlyReturnNested m = new ReviewCases.EarlyReturnNested(gen);
+    checkModule(m, input(2, 3));
+    m.b = false;
+    checkModule(m, input(2, 3));
+    m.a = false;
+    checkModule(m, input(2, 3));
+  }
+
+  @Test
+  void valuesCarriedSeveralIterations() {
+    checkModule(new ReviewCases.DelayLine(gen), input(2, 3));
+  }
+
+  @Test
+  void subLayerIgnoringAnInput() {
+    checkModule(new ReviewCases.UsesOneUsed(gen), input(2, 3));
+  }
+
+  @Test
+  void nestedLoopsTwoIfsAndRepeatedCallTargets() {
+    checkModule(new ReviewCases.LoopsAndCalls(gen), input(2, 3));
+  }
+
+  @Test
   void weightSharing() {
     Shared s = new Shared(gen);
     assertEquals(3, s.parameters().size(), "fc.weight, fc.bias, w");

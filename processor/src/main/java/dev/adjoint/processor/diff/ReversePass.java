@@ -67,8 +67,12 @@ public final class ReversePass {
     }
     usedNames.addAll(model.tensorLocals());
     countDefs(model.body(), false);
-    activity(model.body());
-    activity(model.body()); // twice: values carried around loops
+    // Until nothing changes: a value carried around a loop becomes active one step per pass.
+    int before;
+    do {
+      before = active.size();
+      activity(model.body());
+    } while (active.size() != before);
     plan(model.body(), false);
   }
 
@@ -172,7 +176,7 @@ public final class ReversePass {
           }
         }
       } else if (s instanceof Stmt.Call c) {
-        String local = c.target() + (c.dynamic() ? "Call" : "Saved");
+        String local = unique(c.target() + (c.dynamic() ? "Call" : "Saved"));
         slotFor(s, "saved", local, c.dynamic() ? DYNAMIC_CALL : savedType(c), local, inLoop,
             true);
         if (c.dynamic()) {
@@ -185,13 +189,13 @@ public final class ReversePass {
       } else if (s instanceof Stmt.If f) {
         plan(f.then(), inLoop);
         plan(f.otherwise(), inLoop);
-        slotFor(s, "branch", "branch", TypeName.BOOLEAN, null, inLoop, true);
+        slotFor(s, "branch", "branch", TypeName.BOOLEAN, unique("branchTaken"), inLoop, true);
       } else if (s instanceof Stmt.For f) {
         plan(f.body(), true);
-        slotFor(s, "trips", "trips", TypeName.INT, null, inLoop, true);
+        slotFor(s, "trips", "trips", TypeName.INT, unique("tripsCount"), inLoop, true);
       } else if (s instanceof Stmt.ForEach f) {
         plan(f.body(), true);
-        slotFor(s, "trips", "trips", TypeName.INT, null, inLoop, true);
+        slotFor(s, "trips", "trips", TypeName.INT, unique("tripsCount"), inLoop, true);
       }
     }
   }
@@ -268,7 +272,7 @@ public final class ReversePass {
         }
       }
     }
-    Slot slot = new Slot(stack ? base : uniqueField(base), type, valueCode, stack);
+    Slot slot = new Slot(uniqueField(base), type, valueCode, stack);
     if (!stack) {
       fields.add(slot);
     }
@@ -356,6 +360,17 @@ public final class ReversePass {
 
   private int takes;
 
+  /**
+   * The name of the backward's incoming gradient: {@code d_out}, unless the body has a tensor
+   * named {@code out} whose adjoint already has that name.
+   */
+  public String gradOutputName() {
+    if (!model.tensorLocals().contains("out")) {
+      return "d_out";
+    }
+    return model.tensorLocals().contains("result") ? "gradOutput" : "d_result";
+  }
+
   /** Writes the backward body; it ends by returning the gradients of the tensor parameters. */
   public CodeBlock backwardBody() {
     CodeBlock.Builder b = CodeBlock.builder();
@@ -420,7 +435,7 @@ public final class ReversePass {
   private void reverseOne(Stmt s, CodeBlock.Builder b, Map<String, State> states,
       boolean inLoop) {
     if (s instanceof Stmt.Return r) {
-      accumulate(r.value(), "d_out", b, states);
+      accumulate(r.value(), gradOutputName(), b, states);
     } else if (s instanceof Stmt.Prim p) {
       reversePrim(p, b, states);
     } else if (s instanceof Stmt.Call c) {
@@ -660,7 +675,7 @@ public final class ReversePass {
         b.addStatement("$T[] $L = $L.backward($L)", Names.TENSOR, arr, subSaved, g);
         for (int k = 0; k < c.args().size(); k++) {
           if (isActive(c.args().get(k))) {
-            accumulate(c.args().get(k), arr + "[" + k + "]", b, states);
+            accumulateNullable(c.args().get(k), arr + "[" + k + "]", b, states);
           }
         }
       });
@@ -689,9 +704,9 @@ public final class ReversePass {
           // when the caller wants no gradient of this input.
           String d = unique("d_" + c.target() + "Input");
           b.addStatement("$T $L = $L", Names.TENSOR, d, call);
-          accumulate(o, d, b, states);
+          accumulateNullable(o, d, b, states);
         } else if (isActive(o)) {
-          accumulate(o, call, b, states);
+          accumulateNullable(o, call, b, states);
         } else {
           b.addStatement("$L", call);
         }
@@ -701,7 +716,7 @@ public final class ReversePass {
         for (int k = 0; k < tensorArgs.size(); k++) {
           Operand o = c.args().get(tensorArgs.get(k));
           if (isActive(o)) {
-            accumulate(o, arr + "[" + k + "]", b, states);
+            accumulateNullable(o, arr + "[" + k + "]", b, states);
           }
         }
       }
@@ -737,6 +752,30 @@ public final class ReversePass {
       states.put(n, State.MAYBE);
     } else {
       states.put(n, State.SET);
+    }
+  }
+
+  /**
+   * Accumulates a value that may be null (a sub-layer's backward returns null for an input it
+   * does not use): always through {@code Autograd.accumulate}, leaving the state MAYBE unless it
+   * was already SET.
+   */
+  private void accumulateNullable(Operand o, Object value, CodeBlock.Builder b,
+      Map<String, State> states) {
+    if (!(o instanceof Operand.Var v) || !active.contains(v.name())) {
+      return;
+    }
+    String n = v.name();
+    boolean guard = isNeedFlagged(n);
+    if (guard) {
+      b.beginControlFlow("if (saved.$L)", needFlag(n));
+    }
+    b.addStatement("d_$L = $T.accumulate(d_$L, $L)", n, Names.AUTOGRAD, n, value);
+    if (guard) {
+      b.endControlFlow();
+    }
+    if (guard || states.getOrDefault(n, State.NULL) != State.SET) {
+      states.put(n, State.MAYBE);
     }
   }
 

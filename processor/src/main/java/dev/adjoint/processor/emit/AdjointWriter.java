@@ -129,7 +129,7 @@ public final class AdjointWriter {
     if (!isStatic) {
       bwd.addParameter(self, "self");
     }
-    bwd.addParameter(saved, "saved").addParameter(Names.TENSOR, "d_out");
+    bwd.addParameter(saved, "saved").addParameter(Names.TENSOR, pass.gradOutputName());
     bwd.addCode(withSourceLines(pass.backwardBody(), owner, name, true));
     cls.addMethod(bwd.build());
 
@@ -258,7 +258,7 @@ public final class AdjointWriter {
         b.addStatement("$L$L = $L", p.declare() ? "Tensor " : "", p.target(),
             callCode(p));
       } else if (s instanceof Stmt.Call c && c.dynamic()) {
-        String local = c.target() + "Call";
+        String local = pass.slot(s, "saved").valueCode();
         List<String> args = new ArrayList<>();
         args.add(c.layer().code());
         // Which inputs the callee must return gradients for: ours if an input is ours.
@@ -275,7 +275,7 @@ public final class AdjointWriter {
         b.addStatement("$L$L = $L.out()", c.declare() ? "Tensor " : "", c.target(), local);
       } else if (s instanceof Stmt.Call c) {
         ClassName savedType = ReversePass.savedType(c);
-        String local = c.target() + "Saved";
+        String local = pass.slot(s, "saved").valueCode();
         b.addStatement("$T $L = new $T()", savedType, local, savedType);
         for (int i = 0; i < c.args().size(); i++) {
           // A sub-call's input that is one of our own inputs is needed only if ours is.
@@ -310,7 +310,7 @@ public final class AdjointWriter {
         ReversePass.Slot slot = pass.slot(s, "branch");
         // A field is set before the branches (a branch may return); inside loops the decision
         // is pushed after them, so the reverse pass pops it before replaying the branch.
-        String flag = slot.stack() ? slot.name() + "Taken" : "saved." + slot.name();
+        String flag = slot.stack() ? slot.valueCode() : "saved." + slot.name();
         if (slot.stack()) {
           b.addStatement("boolean $L = $L", flag, f.condition());
         } else {
@@ -329,7 +329,7 @@ public final class AdjointWriter {
         continue;
       } else if (s instanceof Stmt.For f) {
         ReversePass.Slot slot = pass.slot(s, "trips");
-        String trips = slot.name() + "Count";
+        String trips = slot.valueCode();
         b.addStatement("int $L = 0", trips);
         b.beginControlFlow("for ($L; $L; $L)", f.init(), f.condition(), f.update());
         b.addStatement("$L++", trips);
@@ -339,7 +339,7 @@ public final class AdjointWriter {
         continue;
       } else if (s instanceof Stmt.ForEach f) {
         ReversePass.Slot slot = pass.slot(s, "trips");
-        String trips = slot.name() + "Count";
+        String trips = slot.valueCode();
         b.addStatement("int $L = 0", trips);
         b.beginControlFlow("for ($T $L : $L)", TypeName.get(f.type()), f.var(), f.iterable());
         b.addStatement("$L++", trips);

@@ -116,6 +116,7 @@ public final class IrBuilder {
       }
     }
     int before = reporter.errorCount();
+    reservedNames(tree);
     List<Stmt> body = new ArrayList<>();
     TreePath bodyPath = new TreePath(path, tree.getBody());
     for (StatementTree s : tree.getBody().getStatements()) {
@@ -126,6 +127,24 @@ public final class IrBuilder {
     }
     return new ForwardModel(owner, method, isStatic, params, tailReturns(body),
         List.copyOf(new LinkedHashSet<>(tensorLocals)));
+  }
+
+  /** Names the generated forward and backward use themselves; a user variable may not. */
+  private static final Set<String> RESERVED = Set.of("self", "saved", "sourceLine", "failure");
+
+  private void reservedNames(MethodTree tree) {
+    new TreeScanner<Void, Void>() {
+      @Override
+      public Void visitVariable(VariableTree node, Void v) {
+        String n = node.getName().toString();
+        if (RESERVED.contains(n) || n.startsWith("d_") || n.startsWith("g_")) {
+          reporter.error(node, unit, Message.UNSUPPORTED, "a variable named '" + n
+              + "' (the generated code uses 'self', 'saved', 'sourceLine', 'failure' and names"
+              + " starting with d_ or g_; rename it)");
+        }
+        return super.visitVariable(node, v);
+      }
+    }.scan(tree, null);
   }
 
   /**
@@ -860,26 +879,75 @@ public final class IrBuilder {
     List<Stmt> out = new ArrayList<>();
     for (int i = 0; i < stmts.size(); i++) {
       Stmt s = stmts.get(i);
-      if (s instanceof Stmt.If f) {
-        List<Stmt> then = tailReturns(f.then());
-        List<Stmt> otherwise = tailReturns(f.otherwise());
+      if (s instanceof Stmt.If f && mayReturn(f.then(), f.otherwise())) {
+        // The statements after an if that may return run only on the paths that do not: move a
+        // copy of them to the end of each such path, so every return ends the method body.
         List<Stmt> rest = stmts.subList(i + 1, stmts.size());
-        boolean thenReturns = alwaysReturns(then);
-        boolean elseReturns = alwaysReturns(otherwise);
-        if (thenReturns != elseReturns && !rest.isEmpty()) {
-          List<Stmt> moved = new ArrayList<>(thenReturns ? otherwise : then);
-          moved.addAll(rest);
-          moved = tailReturns(moved);
-          out.add(thenReturns ? new Stmt.If(f.condition(), then, moved)
-              : new Stmt.If(f.condition(), moved, otherwise));
-          return out;
-        }
-        out.add(new Stmt.If(f.condition(), then, otherwise));
-      } else if (s instanceof Stmt.For f) {
-        out.add(new Stmt.For(f.init(), f.condition(), f.update(), f.body()));
-      } else {
-        out.add(s);
+        out.add(new Stmt.If(f.condition(), withRest(f.then(), rest),
+            withRest(f.otherwise(), rest)));
+        return out;
       }
+      out.add(s);
+    }
+    return out;
+  }
+
+  private static List<Stmt> withRest(List<Stmt> branch, List<Stmt> rest) {
+    List<Stmt> b = tailReturns(branch);
+    if (rest.isEmpty() || alwaysReturns(b)) {
+      return b;
+    }
+    List<Stmt> joined = new ArrayList<>(b);
+    for (Stmt r : rest) {
+      joined.add(copy(r)); // each copy gets its own saved slots
+    }
+    return tailReturns(joined);
+  }
+
+  @SafeVarargs
+  private static boolean mayReturn(List<Stmt>... lists) {
+    for (List<Stmt> list : lists) {
+      for (Stmt s : list) {
+        if (s instanceof Stmt.Return
+            || s instanceof Stmt.If f && mayReturn(f.then(), f.otherwise())) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** A fresh statement object with the same content (statements are planned by identity). */
+  static Stmt copy(Stmt s) {
+    if (s instanceof Stmt.Prim p) {
+      return new Stmt.Prim(p.target(), p.declare(), p.primitive(), p.args());
+    } else if (s instanceof Stmt.Call c) {
+      return new Stmt.Call(c.target(), c.declare(), c.layer(), c.owner(), c.method(), c.args());
+    } else if (s instanceof Stmt.Assign a) {
+      return new Stmt.Assign(a.target(), a.declare(), a.source());
+    } else if (s instanceof Stmt.Cut c) {
+      return new Stmt.Cut(c.target(), c.declare(), c.code());
+    } else if (s instanceof Stmt.Bind b) {
+      return new Stmt.Bind(b.name(), b.type(), b.code());
+    } else if (s instanceof Stmt.Plain p) {
+      return new Stmt.Plain(p.code());
+    } else if (s instanceof Stmt.If f) {
+      return new Stmt.If(f.condition(), copyAll(f.then()), copyAll(f.otherwise()));
+    } else if (s instanceof Stmt.For f) {
+      return new Stmt.For(f.init(), f.condition(), f.update(), copyAll(f.body()));
+    } else if (s instanceof Stmt.ForEach f) {
+      return new Stmt.ForEach(f.type(), f.var(), f.iterable(), copyAll(f.body()));
+    } else if (s instanceof Stmt.Return r) {
+      return new Stmt.Return(r.value());
+    }
+    Stmt.Line l = (Stmt.Line) s;
+    return new Stmt.Line(l.file(), l.line(), l.text());
+  }
+
+  private static List<Stmt> copyAll(List<Stmt> stmts) {
+    List<Stmt> out = new ArrayList<>();
+    for (Stmt s : stmts) {
+      out.add(copy(s));
     }
     return out;
   }
