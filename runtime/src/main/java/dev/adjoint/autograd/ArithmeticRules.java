@@ -103,7 +103,8 @@ public final class ArithmeticRules {
   // d/dy x/y = -x/y^2
   @Adjoint(of = "div", wrt = "other", signature = {"Tensor"})
   public static Tensor divOther(Tensor g, Tensor self, Tensor other) {
-    return unbroadcast(g.mul(self).div(other.mul(other)).neg(), other.shape());
+    // -g x / y^2, divided twice rather than by y*y, which underflows to 0 in float32 sooner.
+    return unbroadcast(g.mul(self.div(other)).div(other).neg(), other.shape());
   }
 
   @Adjoint(of = "div", wrt = "self", signature = {"double"})

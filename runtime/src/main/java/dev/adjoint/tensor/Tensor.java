@@ -1,6 +1,7 @@
 package dev.adjoint.tensor;
 
 import dev.adjoint.autograd.Autograd;
+import dev.adjoint.autograd.GradMode;
 import dev.adjoint.annotations.Primitive;
 import dev.adjoint.autograd.ArithmeticRules;
 import dev.adjoint.autograd.IndexingRules;
@@ -238,8 +239,34 @@ public final class Tensor {
    * code and custom ops; a user rarely calls it.
    */
   public void setGradFn(Node node) {
+    if (node != null && !dtype.isFloatingPoint()) {
+      return; // integer and bool results carry no gradient (x.toLong() cuts the graph)
+    }
     this.gradFn = node;
     this.requiresGrad = node != null || requiresGrad;
+  }
+
+  /**
+   * Refuses an in-place write that would corrupt gradients or write one memory location twice:
+   * into a tensor that requires grad while the graph is being recorded (PyTorch refuses leaves and
+   * tracks versions of the rest; Adjoint refuses both), or into an expanded (stride 0) view.
+   */
+  private void checkInPlace(String op) {
+    if (requiresGrad && GradMode.isEnabled()) {
+      throw new IllegalStateException(op + ": " + (gradFn == null
+          ? "a leaf tensor that requires grad is used in an in-place operation; update it inside"
+              + " GradMode.noGrad() (as optimizers do) or use the out-of-place op"
+          : "this tensor was computed by " + gradFn.name() + " and is part of the recorded"
+              + " graph, so changing it in place would make its gradients wrong; use the"
+              + " out-of-place op"));
+    }
+    for (int d = 0; d < shape.length; d++) {
+      if (strides[d] == 0 && shape[d] > 1) {
+        throw new IllegalArgumentException(op + ": more than one element of the written-to"
+            + " tensor refers to a single memory location (dimension " + d + " of shape "
+            + Shapes.str(shape) + " is expanded); call clone() before writing to it");
+      }
+    }
   }
 
   /** True when no recorded op computed this tensor. */
@@ -1891,6 +1918,7 @@ public final class Tensor {
 
   /** Sets every element to {@code value}; returns this. */
   public Tensor fill_(double value) {
+    checkInPlace("fill_");
     backend().fill(this, value);
     return this;
   }
@@ -1902,6 +1930,7 @@ public final class Tensor {
 
   /** Copies {@code src} (broadcast to this shape, converted to this dtype) into this tensor. */
   public Tensor copy_(Tensor src) {
+    checkInPlace("copy_");
     checkSameDevice("copy_", src);
     int[] s = Shapes.broadcast("copy_", shape, src.shape);
     if (!Arrays.equals(s, shape)) {
@@ -1983,6 +2012,7 @@ public final class Tensor {
     Tensor a = this;
     Tensor b = other;
     if (out != null) {
+      checkInPlace(name);
       if (!Arrays.equals(s, shape)) {
         throw new IllegalArgumentException(name + ": output with shape " + Shapes.str(shape)
             + " doesn't match the broadcast shape " + Shapes.str(s));
@@ -2013,6 +2043,7 @@ public final class Tensor {
       compute = DType.FLOAT32;
     }
     if (inPlace) {
+      checkInPlace(name);
       if (compute != dtype) {
         throw new IllegalArgumentException(name + ": result type " + compute
             + " can't be cast to the desired output type " + dtype);

@@ -26,7 +26,12 @@ final class Linalg {
       for (int i = 0; i < n; i++) {
         perm[i] = i;
       }
-      double tiny = n * eps * scale;
+      // A pivot is zero when it is rounding noise relative to its own column's original size
+      // (so diag(1e-20, 1) inverts, while [[1,2,3],[4,5,6],[7,8,9]] is singular).
+      double[] colScale = new double[n];
+      for (int i = 0; i < n * n; i++) {
+        colScale[i % n] = Math.max(colScale[i % n], Math.abs(lu[i]));
+      }
       for (int col = 0; col < n; col++) {
         int p = col;
         for (int r = col + 1; r < n; r++) {
@@ -35,7 +40,8 @@ final class Linalg {
           }
         }
         double pivot = lu[p * n + col];
-        if (!(Math.abs(pivot) > tiny)) {
+        double tiny = n * eps * colScale[col];
+        if (!(Math.abs(pivot) > tiny) || !Double.isFinite(pivot)) {
           throw new SingularMatrixException(String.format(
               "inverse: matrix %d of %d (%dx%d) is singular: pivot %d is %s after partial"
                   + " pivoting (largest entry %s), so it has no inverse",
