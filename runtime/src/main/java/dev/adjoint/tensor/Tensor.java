@@ -2364,13 +2364,24 @@ public final class Tensor {
     int[] batchB = Arrays.copyOf(b.shape, b.dim() - 2);
     int[] batch = Shapes.broadcast("matmul", batchA, batchB);
     int bn = Shapes.numel("matmul", batch);
-    Tensor a3 = a.to(dt).expand(concat(batch, m, k)).reshape(bn, m, k).contiguous();
-    Tensor b3 = b.to(dt).expand(concat(batch, k, n)).reshape(bn, k, n).contiguous();
-    Tensor out = empty(dt, device(), new int[] {bn, m, n});
-    if (bn > 0 && m > 0 && n > 0) {
-      backend().matmul(a3, b3, out);
+    Tensor result;
+    if (batchB.length == 0 && bn > 1) {
+      // [..., m, k] @ [k, n]: fold the batch into the rows instead of copying b per batch entry.
+      Tensor a2 = a.to(dt).reshape(bn * m, k).contiguous();
+      Tensor out = empty(dt, device(), new int[] {1, bn * m, n});
+      if (m > 0 && n > 0) {
+        backend().matmul(a2.view(1, bn * m, k), b.to(dt).contiguous().view(1, k, n), out);
+      }
+      result = out.view(concat(batch, m, n));
+    } else {
+      Tensor a3 = a.to(dt).expand(concat(batch, m, k)).reshape(bn, m, k).contiguous();
+      Tensor b3 = b.to(dt).expand(concat(batch, k, n)).reshape(bn, k, n).contiguous();
+      Tensor out = empty(dt, device(), new int[] {bn, m, n});
+      if (bn > 0 && m > 0 && n > 0) {
+        backend().matmul(a3, b3, out);
+      }
+      result = out.view(concat(batch, m, n));
     }
-    Tensor result = out.view(concat(batch, m, n));
     if (other.dim() == 1) {
       result = result.squeeze(-1);
     }

@@ -234,17 +234,53 @@ public final class CpuBackend implements Backend {
     Object x = array(a);
     Object y = array(b);
     Object z = array(dst);
-    // One element at a time through arraycopy keeps this dtype-generic; where is not a hot path.
-    loop.run((o, n) -> {
-      for (int i = 0, ci = o[0], ai = o[1], bi = o[2], di = o[3]; i < n;
-          i++, ci += cs, ai += as, bi += bs, di += ds) {
-        if (c[ci]) {
-          System.arraycopy(x, ai, z, di, 1);
-        } else {
-          System.arraycopy(y, bi, z, di, 1);
-        }
+    // Typed loops: where is on hot backward paths (relu, clamp, maximum masks).
+    switch (a.dtype()) {
+      case FLOAT32 -> {
+        float[] x1 = (float[]) x;
+        float[] y1 = (float[]) y;
+        float[] z1 = (float[]) z;
+        loop.run((o, n) -> {
+          for (int i = 0, ci = o[0], ai = o[1], bi = o[2], di = o[3]; i < n;
+              i++, ci += cs, ai += as, bi += bs, di += ds) {
+            z1[di] = c[ci] ? x1[ai] : y1[bi];
+          }
+        });
       }
-    });
+      case FLOAT64 -> {
+        double[] x1 = (double[]) x;
+        double[] y1 = (double[]) y;
+        double[] z1 = (double[]) z;
+        loop.run((o, n) -> {
+          for (int i = 0, ci = o[0], ai = o[1], bi = o[2], di = o[3]; i < n;
+              i++, ci += cs, ai += as, bi += bs, di += ds) {
+            z1[di] = c[ci] ? x1[ai] : y1[bi];
+          }
+        });
+      }
+      case INT64 -> {
+        long[] x1 = (long[]) x;
+        long[] y1 = (long[]) y;
+        long[] z1 = (long[]) z;
+        loop.run((o, n) -> {
+          for (int i = 0, ci = o[0], ai = o[1], bi = o[2], di = o[3]; i < n;
+              i++, ci += cs, ai += as, bi += bs, di += ds) {
+            z1[di] = c[ci] ? x1[ai] : y1[bi];
+          }
+        });
+      }
+      case BOOL -> {
+        boolean[] x1 = (boolean[]) x;
+        boolean[] y1 = (boolean[]) y;
+        boolean[] z1 = (boolean[]) z;
+        loop.run((o, n) -> {
+          for (int i = 0, ci = o[0], ai = o[1], bi = o[2], di = o[3]; i < n;
+              i++, ci += cs, ai += as, bi += bs, di += ds) {
+            z1[di] = c[ci] ? x1[ai] : y1[bi];
+          }
+        });
+      }
+    }
   }
 
   // ---------------------------------------------------------------- reductions
