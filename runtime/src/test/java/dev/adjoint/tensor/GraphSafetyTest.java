@@ -73,4 +73,13 @@ class GraphSafetyTest {
     Tensor.of(1e-30f).div(y).sum().backward();
     assertEquals(-1e16, y.grad().item(), 1e16 * 1e-5);
   }
+
+  @Test
+  void signOfNanAndNegativeZeroIsZero() {
+    // torch.sign([nan, -0., 0., -2., 3.]) = [0., 0., 0., -1., 1.] (PyTorch 1.13)
+    Tensor s = Tensor.of(Float.NaN, -0f, 0f, -2f, 3f).sign();
+    assertEquals("tensor([ 0.,  0.,  0., -1.,  1.])", s.toString());
+    assertEquals("tensor([0., 0.], dtype=torch.float64)",
+        Tensor.of(Double.NaN, -0.0).sign().toString());
+  }
 }

@@ -25,7 +25,7 @@ final class Elementwise {
       }
       case SIGN -> {
         for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) {
-          o[oi] = Math.signum(a[ai]);
+          o[oi] = a[ai] > 0 ? 1 : a[ai] < 0 ? -1 : 0; // NaN and -0. give 0, as PyTorch
         }
       }
       case RELU -> {
@@ -81,7 +81,7 @@ final class Elementwise {
       }
       case SIGN -> {
         for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) {
-          o[oi] = Math.signum(a[ai]);
+          o[oi] = a[ai] > 0 ? 1 : a[ai] < 0 ? -1 : 0; // NaN and -0. give 0, as PyTorch
         }
       }
       case RELU -> {
