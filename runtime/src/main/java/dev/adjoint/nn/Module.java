@@ -185,9 +185,11 @@ public abstract class Module {
 
   /** Parameters in declaration order; a tensor shared by two layers is listed once. */
   public final List<Tensor> parameters() {
+    java.util.Set<Tensor> seen = java.util.Collections.newSetFromMap(
+        new java.util.IdentityHashMap<>());
     List<Tensor> out = new ArrayList<>();
     for (Tensor t : namedParameters().values()) {
-      if (out.stream().noneMatch(p -> p == t)) {
+      if (seen.add(t)) {
         out.add(t);
       }
     }

@@ -11,6 +11,7 @@ import dev.adjoint.nn.Module;
 import dev.adjoint.tensor.DType;
 import dev.adjoint.tensor.Generator;
 import dev.adjoint.tensor.Tensor;
+import dev.adjoint.testing.GradCheck;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -1,14 +1,11 @@
 package dev.adjoint.nn;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
-
 import dev.adjoint.autograd.GradMode;
 import dev.adjoint.tensor.DType;
 import dev.adjoint.tensor.Generator;
 import dev.adjoint.tensor.Tensor;
+import dev.adjoint.testing.GradCheck;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -25,9 +22,6 @@ import java.util.function.Supplier;
  * 1e-3 away from a kink (|x - y| = 0 or beta) and from probabilities 0 and 1.
  */
 final class LossGradCheck {
-  static final double H = 1e-6;
-  static final double TOL = 1e-6;
-
   private LossGradCheck() {}
 
   /** Float64 normal values. */
@@ -54,27 +48,6 @@ final class LossGradCheck {
     if (target.requiresGrad()) {
       wrt.add(target);
     }
-    for (Tensor t : wrt) {
-      assertNotNull(t.grad(), "no gradient reached a tensor of shape "
-          + Arrays.toString(t.shape()));
-      double[] analytic = t.grad().toDoubleArray();
-      Tensor flat = t.detach().reshape(-1);
-      for (int i = 0; i < analytic.length; i++) {
-        Tensor cell = flat.get(i);
-        double v = cell.item();
-        double up;
-        double down;
-        try (GradMode.Scope off = GradMode.noGrad()) {
-          cell.fill_(v + H);
-          up = objective.get().item();
-          cell.fill_(v - H);
-          down = objective.get().item();
-          cell.fill_(v);
-        }
-        double numeric = (up - down) / (2 * H);
-        assertEquals(numeric, analytic[i], TOL * Math.max(1, Math.abs(numeric)),
-            "element " + i + " of a tensor of shape " + Arrays.toString(t.shape()));
-      }
-    }
+    GradCheck.check(objective, wrt);
   }
 }

@@ -21,9 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import javax.lang.model.element.ExecutableElement;
-import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
-import javax.lang.model.type.TypeMirror;
 
 /**
  * The reverse pass of one {@code @Forward} method: decides what the forward must save (and
@@ -792,16 +790,6 @@ public final class ReversePass {
     return "need_" + param;
   }
 
-  /** Whether {@code name} is a Tensor local that can carry a gradient. */
-  public boolean isActiveVar(String name) {
-    return active.contains(name);
-  }
 
-  static TypeName typeOf(TypeMirror t) {
-    return TypeName.get(t);
-  }
 
-  static boolean isStatic(ExecutableElement m) {
-    return m.getModifiers().contains(Modifier.STATIC);
-  }
 }

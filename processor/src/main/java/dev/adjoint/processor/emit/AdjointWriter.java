@@ -256,7 +256,7 @@ public final class AdjointWriter {
         b.addStatement("sourceLine = $L", line.line());
       } else if (s instanceof Stmt.Prim p) {
         b.addStatement("$L$L = $L", p.declare() ? "Tensor " : "", p.target(),
-            callCode(p));
+            IrBuilder.callCode(p.primitive(), p.primitive().method(), p.args()));
       } else if (s instanceof Stmt.Call c && c.dynamic()) {
         String local = pass.slot(s, "saved").valueCode();
         List<String> args = new ArrayList<>();
@@ -363,23 +363,6 @@ public final class AdjointWriter {
     } else {
       b.addStatement("saved.$L = $L", slot.name(), value);
     }
-  }
-
-  private static String callCode(Stmt.Prim p) {
-    StringBuilder sb = new StringBuilder();
-    var m = p.primitive().method();
-    int first = 0;
-    if (p.primitive().isInstance()) {
-      sb.append(IrBuilder.code(p.args().get(0)));
-      first = 1;
-    } else {
-      sb.append(((TypeElement) m.getEnclosingElement()).getQualifiedName());
-    }
-    sb.append('.').append(m.getSimpleName()).append('(');
-    for (int i = first; i < p.args().size(); i++) {
-      sb.append(i > first ? ", " : "").append(IrBuilder.code(p.args().get(i)));
-    }
-    return sb.append(')').toString();
   }
 
   private void writeBinding(TypeSpec.Builder cls, ClassName self, LayerInfo layer,

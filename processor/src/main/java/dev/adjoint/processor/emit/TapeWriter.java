@@ -5,7 +5,6 @@ import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
 import com.palantir.javapoet.JavaFile;
 import com.palantir.javapoet.MethodSpec;
-import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.adjoint.processor.model.Input;
@@ -176,7 +175,7 @@ public final class TapeWriter {
         .superclass(Names.NODE)
         .addJavadoc("Backward of {@code $L}.\n", p.describe());
     MethodSpec.Builder ctor = MethodSpec.constructorBuilder()
-        .addParameter(ArrayTypeOf.tensor(), "edges")
+        .addParameter(com.palantir.javapoet.ArrayTypeName.of(Names.TENSOR), "edges")
         .addStatement("super($S, edges)", nodeName);
     MethodSpec.Builder release = MethodSpec.methodBuilder("release")
         .addAnnotation(Override.class)
@@ -200,7 +199,7 @@ public final class TapeWriter {
     MethodSpec.Builder apply = MethodSpec.methodBuilder("apply")
         .addAnnotation(Override.class)
         .addModifiers(Modifier.PROTECTED)
-        .returns(ArrayTypeOf.tensor())
+        .returns(com.palantir.javapoet.ArrayTypeName.of(Names.TENSOR))
         .addParameter(Names.TENSOR, "g")
         .addStatement("$T[] grads = new $T[$L]", Names.TENSOR, Names.TENSOR,
             edgeCount(edges));
@@ -252,18 +251,5 @@ public final class TapeWriter {
       });
     }
     return String.join(", ", args);
-  }
-
-  /** {@code Tensor[]}. */
-  static final class ArrayTypeOf {
-    private ArrayTypeOf() {}
-
-    static TypeName tensor() {
-      return com.palantir.javapoet.ArrayTypeName.of(Names.TENSOR);
-    }
-  }
-
-  static TypeName listOfTensor() {
-    return ParameterizedTypeName.get(LIST, Names.TENSOR);
   }
 }

@@ -705,7 +705,7 @@ public final class IrBuilder {
   }
 
   /** Java code calling a primitive on already-reduced operands. */
-  static String callCode(Primitive p, ExecutableElement m, List<Operand> args) {
+  public static String callCode(Primitive p, ExecutableElement m, List<Operand> args) {
     StringBuilder sb = new StringBuilder();
     int first = 0;
     if (p.isInstance()) {

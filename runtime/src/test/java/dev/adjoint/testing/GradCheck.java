@@ -1,4 +1,4 @@
-package dev.adjoint.compiled;
+package dev.adjoint.testing;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -17,14 +17,16 @@ import java.util.function.Supplier;
  * to 1e-6 (relative to max(1, |gradient|)) leaves four orders of magnitude for the smooth
  * functions tested here while any wrong adjoint (errors of order 1) still fails.
  */
-final class GradCheck {
-  static final double H = 1e-6;
-  static final double TOL = 1e-6;
+public final class GradCheck {
+  /** The finite-difference step. */
+  public static final double H = 1e-6;
+  /** The agreement required, relative to max(1, |gradient|). */
+  public static final double TOL = 1e-6;
 
   private GradCheck() {}
 
   /** Checks every element of every tensor's {@code grad()} against d loss / d element. */
-  static void check(Supplier<Tensor> loss, List<Tensor> wrt) {
+  public static void check(Supplier<Tensor> loss, List<Tensor> wrt) {
     for (Tensor t : wrt) {
       assertNotNull(t.grad(), "no gradient reached a tensor of shape "
           + java.util.Arrays.toString(t.shape()));
