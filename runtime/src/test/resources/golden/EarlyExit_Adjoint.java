@@ -32,8 +32,9 @@ public final class EarlyExit_Adjoint implements LayerBinding<EarlyExit> {
   public static Tensor forward(EarlyExit self, Tensor x, ForwardSaved saved) {
     int sourceLine = 0;
     try {
+      saved.w = saved.keep(self.w, "w", sourceLine);
       saved.xShape = x.shape();
-      saved.x = x;
+      saved.x = saved.keep(x, "x", sourceLine);
       // EarlyExit.java:20  Tensor h = x.matmul(w);
       sourceLine = 20;
       Tensor h = x.matmul(self.w);
@@ -48,11 +49,11 @@ public final class EarlyExit_Adjoint implements LayerBinding<EarlyExit> {
         // EarlyExit.java:24  h = h.tanh();
         sourceLine = 24;
         h = h.tanh();
-        saved.h = h;
+        saved.h = saved.keep(h, "h", sourceLine);
         // EarlyExit.java:25  return h.mul(x);
         sourceLine = 25;
         saved.hShape = h.shape();
-        saved.h_1 = h;
+        saved.h_1 = saved.keep(h, "h_1", sourceLine);
         Tensor t1 = h.mul(x);
         return t1;
       }
@@ -65,6 +66,7 @@ public final class EarlyExit_Adjoint implements LayerBinding<EarlyExit> {
    * The backward of {@code forward}: accumulates parameter gradients and returns the gradient of its tensor input (null where none flows).
    */
   public static Tensor forwardBackward(EarlyExit self, ForwardSaved saved, Tensor d_out) {
+    saved.checkVersions();
     int sourceLine = 0;
     try {
       Tensor d_x = null;
@@ -95,7 +97,7 @@ public final class EarlyExit_Adjoint implements LayerBinding<EarlyExit> {
       Tensor g_h_1 = d_h;
       d_h = null;
       if (saved.need_x) {
-        d_x = Autograd.accumulate(d_x, LinalgRules.matmulSelf(g_h_1, self.w, saved.xShape));
+        d_x = Autograd.accumulate(d_x, LinalgRules.matmulSelf(g_h_1, saved.w, saved.xShape));
       }
       if (self.w.requiresGrad()) {
         self.w.accumulateGrad(LinalgRules.matmulOther(g_h_1, saved.x, self.w.shape()));
@@ -176,6 +178,8 @@ public final class EarlyExit_Adjoint implements LayerBinding<EarlyExit> {
      */
     public boolean need_x = true;
 
+    Tensor w;
+
     int[] xShape;
 
     Tensor x;
@@ -187,6 +191,13 @@ public final class EarlyExit_Adjoint implements LayerBinding<EarlyExit> {
     Tensor h_1;
 
     boolean branch;
+
+    /**
+     * An empty record of one call.
+     */
+    public ForwardSaved() {
+      super("EarlyExit.forward", "EarlyExit.java");
+    }
 
     @Override
     public void needInputs(boolean[] needs) {

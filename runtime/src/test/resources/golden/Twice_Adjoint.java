@@ -41,7 +41,7 @@ public final class Twice_Adjoint implements LayerBinding<Twice> {
       // Twice.java:20  Tensor b = fc.call(a.relu());
       sourceLine = 20;
       Tensor t1 = a.relu();
-      saved.t1 = t1;
+      saved.t1 = saved.keep(t1, "t1", sourceLine);
       Affine_Adjoint.ForwardSaved bSaved = new Affine_Adjoint.ForwardSaved();
       Tensor b = Affine_Adjoint.forward(self.fc, t1, bSaved);
       saved.bSaved = bSaved;
@@ -59,6 +59,7 @@ public final class Twice_Adjoint implements LayerBinding<Twice> {
    * The backward of {@code forward}: accumulates parameter gradients and returns the gradient of its tensor input (null where none flows).
    */
   public static Tensor forwardBackward(Twice self, ForwardSaved saved, Tensor d_out) {
+    saved.checkVersions();
     int sourceLine = 0;
     try {
       Tensor d_x = null;
@@ -170,6 +171,13 @@ public final class Twice_Adjoint implements LayerBinding<Twice> {
     int[] aShape;
 
     int[] bShape;
+
+    /**
+     * An empty record of one call.
+     */
+    public ForwardSaved() {
+      super("Twice.forward", "Twice.java");
+    }
 
     @Override
     public void needInputs(boolean[] needs) {

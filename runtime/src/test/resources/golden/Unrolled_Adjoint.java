@@ -32,6 +32,7 @@ public final class Unrolled_Adjoint implements LayerBinding<Unrolled> {
   public static Tensor forward(Unrolled self, Tensor x, ForwardSaved saved) {
     int sourceLine = 0;
     try {
+      saved.w = saved.keep(self.w, "w", sourceLine);
       // Unrolled.java:20  Tensor h = x;
       sourceLine = 20;
       Tensor h = x;
@@ -43,13 +44,13 @@ public final class Unrolled_Adjoint implements LayerBinding<Unrolled> {
         // Unrolled.java:22  h = h.matmul(w).mul(i + 1).tanh();
         sourceLine = 22;
         saved.push(h.shape());
-        saved.push(h);
+        saved.push(saved.keep(h, "h", sourceLine));
         Tensor t1 = h.matmul(self.w);
         final long t2 = i + 1;
         saved.push(t2);
         Tensor t3 = t1.mul(t2);
         h = t3.tanh();
-        saved.push(h);
+        saved.push(saved.keep(h, "h_1", sourceLine));
       }
       saved.trips = tripsCount;
       // Unrolled.java:24  return h;
@@ -64,6 +65,7 @@ public final class Unrolled_Adjoint implements LayerBinding<Unrolled> {
    * The backward of {@code forward}: accumulates parameter gradients and returns the gradient of its tensor input (null where none flows).
    */
   public static Tensor forwardBackward(Unrolled self, ForwardSaved saved, Tensor d_out) {
+    saved.checkVersions();
     int sourceLine = 0;
     try {
       Tensor d_x = null;
@@ -95,7 +97,7 @@ public final class Unrolled_Adjoint implements LayerBinding<Unrolled> {
         Tensor g_t1 = d_t1;
         d_t1 = null;
         if (g_t1 != null) {
-          d_h = LinalgRules.matmulSelf(g_t1, self.w, hShape);
+          d_h = LinalgRules.matmulSelf(g_t1, saved.w, hShape);
           if (self.w.requiresGrad()) {
             self.w.accumulateGrad(LinalgRules.matmulOther(g_t1, h_2, self.w.shape()));
           }
@@ -186,7 +188,16 @@ public final class Unrolled_Adjoint implements LayerBinding<Unrolled> {
      */
     public boolean need_x = true;
 
+    Tensor w;
+
     int trips;
+
+    /**
+     * An empty record of one call.
+     */
+    public ForwardSaved() {
+      super("Unrolled.forward", "Unrolled.java");
+    }
 
     @Override
     public void needInputs(boolean[] needs) {

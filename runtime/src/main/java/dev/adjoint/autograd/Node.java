@@ -2,6 +2,7 @@ package dev.adjoint.autograd;
 
 import dev.adjoint.tensor.Tensor;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * One step of the recorded graph between {@code @Forward} calls: the backward function of one
@@ -16,6 +17,7 @@ public abstract class Node {
   private final String name;
   private final Tensor[] inputs;
   private boolean released;
+  private KeptTensors kept;
 
   /**
    * @param name what {@code grad_fn=<...>} prints, e.g. {@code MulBackward0}
@@ -32,6 +34,31 @@ public abstract class Node {
    * null where an input needs no gradient.
    */
   protected abstract Tensor[] apply(Tensor g);
+
+  /**
+   * Keeps {@code t} for {@link #apply} and records its {@link Tensor#version() version}: if it is
+   * written in place before this node runs, the backward pass stops with an error naming it
+   * instead of computing a wrong gradient. Returns {@code t}; null passes through.
+   */
+  protected final Tensor keep(Tensor t, String name) {
+    if (t != null) {
+      if (kept == null) {
+        kept = new KeptTensors();
+      }
+      kept.add(t, name, 0);
+    }
+    return t;
+  }
+
+  /** {@link #keep(Tensor, String)} for each tensor of a list; returns {@code ts}. */
+  protected final List<Tensor> keep(List<Tensor> ts, String name) {
+    if (ts != null) {
+      for (int i = 0; i < ts.size(); i++) {
+        keep(ts.get(i), name + "[" + i + "]");
+      }
+    }
+    return ts;
+  }
 
   /** Drops saved values; called once after a backward pass that does not retain the graph. */
   protected void release() {}
@@ -66,6 +93,9 @@ public abstract class Node {
           + " Pass retainGraph = true to the first backward(...) call if you need to backward"
           + " through the graph again.");
     }
+    if (kept != null) {
+      kept.check(name, null);
+    }
     Tensor[] grads = apply(g);
     if (grads.length != inputs.length) {
       throw new IllegalStateException(name + ": backward returned " + grads.length
@@ -76,6 +106,7 @@ public abstract class Node {
 
   final void markReleased() {
     released = true;
+    kept = null;
     release();
   }
 

@@ -1,5 +1,6 @@
 package dev.adjoint.autograd;
 
+import dev.adjoint.tensor.Tensor;
 import java.util.ArrayList;
 
 /**
@@ -9,6 +10,60 @@ import java.util.ArrayList;
  */
 public abstract class SavedValues {
   private final ArrayList<Object> stack = new ArrayList<>();
+  private final String method;
+  private final String file;
+  private KeptTensors kept;
+
+  /** For subclasses not tied to a source file; messages name {@code "a @Forward method"}. */
+  protected SavedValues() {
+    this("a @Forward method", null);
+  }
+
+  /**
+   * @param method what messages call the method whose values these are, e.g. {@code Mlp.forward}
+   * @param file its source file, e.g. {@code Mlp.java}, or null
+   */
+  protected SavedValues(String method, String file) {
+    this.method = method;
+    this.file = file;
+  }
+
+  /**
+   * Records the {@link Tensor#version() version} of {@code t}, a tensor the backward will read,
+   * kept under {@code name} while the forward ran source line {@code line} (0 before the body);
+   * returns {@code t}. {@link #checkVersions()} then refuses a backward pass after an in-place
+   * write to it. Null passes through.
+   */
+  public final Tensor keep(Tensor t, String name, int line) {
+    if (t != null) {
+      if (kept == null) {
+        kept = new KeptTensors();
+      }
+      kept.add(t, name, line);
+    }
+    return t;
+  }
+
+  /** {@link #keep(Tensor, String, int)} for each tensor of a list; returns {@code ts}. */
+  public final java.util.List<Tensor> keep(java.util.List<Tensor> ts, String name, int line) {
+    if (ts != null) {
+      for (int i = 0; i < ts.size(); i++) {
+        keep(ts.get(i), name + "[" + i + "]", line);
+      }
+    }
+    return ts;
+  }
+
+  /**
+   * Throws {@link IllegalStateException} naming the tensor, where it was saved and both versions
+   * when a tensor passed to {@link #keep} has been written in place since. Generated backward
+   * code calls this first.
+   */
+  public final void checkVersions() {
+    if (kept != null) {
+      kept.check(method, file);
+    }
+  }
 
   /**
    * Says which tensor inputs of the call (in order) the caller wants gradients for; the backward

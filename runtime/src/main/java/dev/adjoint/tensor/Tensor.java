@@ -46,12 +46,21 @@ public final class Tensor {
   private final int offset;
   private final int numel;
 
+  /** In-place writes so far; shared by every view of the same data, detached ones included. */
+  private final VersionCounter version;
+
   // Autograd state: mutable, unlike the layout above.
   private boolean requiresGrad;
   private Tensor grad;
   private Node gradFn;
 
   private Tensor(Storage storage, int[] shape, int[] strides, int offset) {
+    this(storage, shape, strides, offset, new VersionCounter());
+  }
+
+  private Tensor(Storage storage, int[] shape, int[] strides, int offset,
+      VersionCounter version) {
+    this.version = version;
     this.storage = storage;
     this.dtype = storage.dtype();
     this.shape = shape;
@@ -103,7 +112,7 @@ public final class Tensor {
   }
 
   private Tensor viewOf(int[] newShape, int[] newStrides, int newOffset) {
-    return new Tensor(storage, newShape, newStrides, newOffset);
+    return new Tensor(storage, newShape, newStrides, newOffset, version);
   }
 
   private Backend backend() {
@@ -247,9 +256,24 @@ public final class Tensor {
   }
 
   /**
+   * How many in-place writes this tensor's data has seen ({@code tensor._version} in PyTorch).
+   * Every in-place op ({@code add_}, {@code copy_}, {@code fill_}, ...; optimizer steps and
+   * {@code loadStateDict}, which use them) counts one. Views of the same data and
+   * {@link #detach() detached} tensors share the count, so a write through any of them is seen.
+   *
+   * <p>Graph nodes and the generated {@code Saved} classes record the version of each tensor
+   * they keep for the backward pass; the backward pass refuses to run when it has changed, so an
+   * in-place write can never make a gradient silently wrong.
+   */
+  public int version() {
+    return version.value;
+  }
+
+  /**
    * Refuses an in-place write that would corrupt gradients or write one memory location twice:
    * into a tensor that requires grad while the graph is being recorded (PyTorch refuses leaves and
-   * tracks versions of the rest; Adjoint refuses both), or into an expanded (stride 0) view.
+   * tracks versions of the rest; Adjoint refuses both), or into an expanded (stride 0) view. Every
+   * in-place op calls this before it writes; it counts the write in {@link #version()}.
    */
   private void checkInPlace(String op) {
     if (requiresGrad && GradMode.isEnabled()) {
@@ -267,6 +291,7 @@ public final class Tensor {
             + Shapes.str(shape) + " is expanded); call clone() before writing to it");
       }
     }
+    version.value++;
   }
 
   /** True when no recorded op computed this tensor. */
@@ -295,7 +320,7 @@ public final class Tensor {
   /** The same data outside the graph: shares storage, needs no gradient. */
   @Primitive(differentiable = false)
   public Tensor detach() {
-    return new Tensor(storage, shape, strides, offset);
+    return new Tensor(storage, shape, strides, offset, version);
   }
 
   // ================================================================== creation

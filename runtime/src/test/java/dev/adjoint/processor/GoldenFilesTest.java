@@ -6,6 +6,10 @@ import static dev.adjoint.processor.UserCode.source;
 
 import com.google.testing.compile.Compilation;
 import com.google.testing.compile.JavaFileObjects;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
 
@@ -14,12 +18,23 @@ import org.junit.jupiter.api.Test;
  * {@code src/test/resources/golden/} and compared as syntax trees (comments and formatting do not
  * count). The generated backward of the same constructs is gradient-checked in
  * {@code dev.adjoint.compiled}; these files pin how it is written. When the emitter changes on
- * purpose, read the new output (the failure message prints it) and replace the file.
+ * purpose, rerun with {@code -Dadjoint.updateGolden=true} to rewrite the files and read their diff.
  */
 class GoldenFilesTest {
 
   private static void assertGolden(Compilation c, String generated) {
     assertThat(c).succeededWithoutWarnings();
+    if (Boolean.getBoolean("adjoint.updateGolden")) {
+      // mvn test -Dtest=GoldenFilesTest -Dadjoint.updateGolden=true rewrites the files; read the
+      // diff before committing it.
+      try {
+        String text = c.generatedSourceFile("test." + generated).orElseThrow()
+            .getCharContent(false).toString();
+        Files.writeString(Path.of("src/test/resources/golden", generated + ".java"), text);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
     assertThat(c).generatedSourceFile("test." + generated)
         .hasSourceEquivalentTo(JavaFileObjects.forResource("golden/" + generated + ".java"));
   }

@@ -224,6 +224,20 @@ public final class ReversePass {
   /** Plans the slot for operand {@code o} as statement {@code s} sees it. */
   private void valueSlot(Stmt s, String key, Operand o, TypeName type, boolean inLoop,
       boolean after, boolean shape) {
+    if (o instanceof Operand.Param param && !shape) {
+      // A parameter's value is kept on entry, not read from the field by the backward pass: an
+      // optimizer step in between must be caught by the version check, never used silently.
+      String code = IrBuilder.code(o);
+      Slot shared = sharedSlots.get(code);
+      if (shared == null) {
+        shared = new Slot(uniqueField(param.field()), type, code, false);
+        sharedSlots.put(code, shared);
+        fields.add(shared);
+        paramSlots.put(code, shared);
+      }
+      reads.computeIfAbsent(s, k -> new HashMap<>()).put(key, shared);
+      return;
+    }
     if (o instanceof Operand.Param || (o instanceof Operand.Value v && (v.literal()
         || stable(v.code())))) {
       return; // read directly in the backward pass
@@ -342,7 +356,7 @@ public final class ReversePass {
     return out;
   }
 
-  /** Shared slots of method parameters, saved on entry. */
+  /** Shared slots of method parameters and of {@code @Param} fields, saved on entry. */
   public List<Slot> savesOnEntry() {
     return new ArrayList<>(paramSlots.values());
   }
@@ -605,8 +619,8 @@ public final class ReversePass {
       default:
         Operand o = p.args().get(inputIndex(p.primitive(), n.name()));
         boolean shape = n.kind() == Need.Kind.SHAPE;
-        if (o instanceof Operand.Param || (o instanceof Operand.Value v && (v.literal()
-            || stable(v.code())))) {
+        if ((o instanceof Operand.Param && shape) || (o instanceof Operand.Value v
+            && (v.literal() || stable(v.code())))) {
           return IrBuilder.code(o) + (shape ? ".shape()" : "");
         }
         return slotRead(p, (shape ? "shape:" : "in:") + n.name(), popped, null);

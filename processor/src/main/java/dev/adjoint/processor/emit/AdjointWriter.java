@@ -83,6 +83,11 @@ public final class AdjointWriter {
     for (ReversePass.Slot slot : pass.fields()) {
       savedType.addField(FieldSpec.builder(slot.type(), slot.name()).build());
     }
+    savedType.addMethod(MethodSpec.constructorBuilder()
+        .addModifiers(Modifier.PUBLIC)
+        .addJavadoc("An empty record of one call.\n")
+        .addStatement("super($S, $S)", owner.getSimpleName() + "." + name, sourceFile(owner))
+        .build());
     if (!model.tensorParams().isEmpty()) {
       MethodSpec.Builder needInputs = MethodSpec.methodBuilder("needInputs")
           .addAnnotation(Override.class)
@@ -111,7 +116,7 @@ public final class AdjointWriter {
     fwd.addParameter(saved, "saved");
     CodeBlock.Builder body = CodeBlock.builder();
     for (ReversePass.Slot slot : pass.savesOnEntry()) {
-      body.addStatement("saved.$L = $L", slot.name(), slot.valueCode());
+      save(body, slot, slot.valueCode());
     }
     forwardStatements(model.body(), pass, body);
     fwd.addCode(withSourceLines(body.build(), owner, name, false));
@@ -130,6 +135,8 @@ public final class AdjointWriter {
       bwd.addParameter(self, "self");
     }
     bwd.addParameter(saved, "saved").addParameter(Names.TENSOR, pass.gradOutputName());
+    // Refuses to run when a kept tensor was written in place since the forward.
+    bwd.addStatement("saved.checkVersions()");
     bwd.addCode(withSourceLines(pass.backwardBody(), owner, name, true));
     cls.addMethod(bwd.build());
 
@@ -223,16 +230,20 @@ public final class AdjointWriter {
    * Wraps a body so that an exception's stack trace names the user's line being run: each source
    * block sets {@code sourceLine}, and the catch inserts that line as a frame.
    */
-  private static CodeBlock withSourceLines(CodeBlock body, TypeElement owner, String method,
-      boolean backward) {
-    String file = owner.getSimpleName() + ".java";
+  /** The source file of {@code owner}: that of its top-level class. */
+  private static String sourceFile(TypeElement owner) {
     for (javax.lang.model.element.Element e = owner; e != null; e = e.getEnclosingElement()) {
       if (e.getEnclosingElement() != null
           && e.getEnclosingElement().getKind() == javax.lang.model.element.ElementKind.PACKAGE) {
-        file = e.getSimpleName() + ".java";
-        break;
+        return e.getSimpleName() + ".java";
       }
     }
+    return owner.getSimpleName() + ".java";
+  }
+
+  private static CodeBlock withSourceLines(CodeBlock body, TypeElement owner, String method,
+      boolean backward) {
+    String file = sourceFile(owner);
     return CodeBlock.builder()
         .addStatement("int sourceLine = 0")
         .beginControlFlow("try")
@@ -358,6 +369,10 @@ public final class AdjointWriter {
   }
 
   private static void save(CodeBlock.Builder b, ReversePass.Slot slot, String value) {
+    if (slot.type().equals(Names.TENSOR) || slot.type().equals(Names.TENSOR_LIST)) {
+      // Kept with its version, which the backward checks (sourceLine: the line running now).
+      value = CodeBlock.of("saved.keep($L, $S, sourceLine)", value, slot.name()).toString();
+    }
     if (slot.stack()) {
       b.addStatement("saved.push($L)", value);
     } else {

@@ -6,6 +6,8 @@ import com.palantir.javapoet.ClassName;
 /** Runtime types the generated code refers to, and the {@code @Generated} marker. */
 public final class Names {
   public static final ClassName TENSOR = ClassName.get("dev.adjoint.tensor", "Tensor");
+  public static final com.palantir.javapoet.TypeName TENSOR_LIST =
+      com.palantir.javapoet.ParameterizedTypeName.get(ClassName.get(java.util.List.class), TENSOR);
   public static final ClassName NODE = ClassName.get("dev.adjoint.autograd", "Node");
   public static final ClassName AUTOGRAD = ClassName.get("dev.adjoint.autograd", "Autograd");
   public static final ClassName GRAD_MODE = ClassName.get("dev.adjoint.autograd", "GradMode");

@@ -182,8 +182,13 @@ public final class TapeWriter {
         .addModifiers(Modifier.PROTECTED);
     for (Map.Entry<String, TypeName> f : fields.entrySet()) {
       node.addField(FieldSpec.builder(f.getValue(), f.getKey(), Modifier.PRIVATE).build());
-      ctor.addParameter(f.getValue(), f.getKey())
-          .addStatement("this.$L = $L", f.getKey(), f.getKey());
+      ctor.addParameter(f.getValue(), f.getKey());
+      if (f.getValue().equals(Names.TENSOR) || f.getValue().equals(Names.TENSOR_LIST)) {
+        // Kept with its version: the node refuses to run after an in-place write to it.
+        ctor.addStatement("this.$L = keep($L, $S)", f.getKey(), f.getKey(), f.getKey());
+      } else {
+        ctor.addStatement("this.$L = $L", f.getKey(), f.getKey());
+      }
       if (!f.getValue().isPrimitive()) {
         release.addStatement("$L = null", f.getKey());
       }
