@@ -63,6 +63,42 @@ class InPlaceVersionTest {
     assertEquals(5, a.version(), "out-of-place ops do not count");
   }
 
+  /**
+   * Every public in-place method of {@link Tensor} (a name ending in {@code _}) counts its write:
+   * a new in-place op that bypasses the counter fails here.
+   */
+  @Test
+  void everyPublicInPlaceMethodCountsItsWrite() throws Exception {
+    int checked = 0;
+    for (java.lang.reflect.Method m : Tensor.class.getMethods()) {
+      if (!m.getName().endsWith("_") || m.getName().equals("requiresGrad_")
+          || java.lang.reflect.Modifier.isStatic(m.getModifiers())) {
+        continue;
+      }
+      Tensor t = Tensor.ones(2, 3).to(DType.FLOAT64).mul(0.5);
+      Object[] args = new Object[m.getParameterCount()];
+      Class<?>[] types = m.getParameterTypes();
+      for (int i = 0; i < args.length; i++) {
+        if (types[i] == Tensor.class) {
+          args[i] = Tensor.ones(2, 3).to(DType.FLOAT64);
+        } else if (types[i] == double.class) {
+          args[i] = i == 0 ? 0.25 : 0.75; // clamp_(min, max) needs min <= max
+        } else if (types[i] == long.class) {
+          args[i] = 1L;
+        } else if (types[i] == int.class) {
+          args[i] = 1;
+        } else {
+          throw new AssertionError("no sample argument of type " + types[i] + " for " + m);
+        }
+      }
+      int before = t.version();
+      m.invoke(t, args);
+      assertTrue(t.version() > before, m + " wrote without counting");
+      checked++;
+    }
+    assertTrue(checked >= 20, "only " + checked + " in-place methods found");
+  }
+
   // ------------------------------------------------------------------ per-op graph
 
   /** The example: x.grad would be ten times the truth. */
