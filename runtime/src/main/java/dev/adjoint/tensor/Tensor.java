@@ -2259,16 +2259,10 @@ public final class Tensor {
         }
       }
     }
-    DType in = dtype;
     DType outType;
     switch (op) {
       case SUM, PROD -> outType = dtype.isFloatingPoint() ? dtype : DType.INT64;
-      case MAX, MIN -> {
-        outType = dtype;
-        if (dtype == DType.BOOL) {
-          in = DType.INT64;
-        }
-      }
+      case MAX, MIN -> outType = dtype;
       default -> {
         if (!dtype.isFloatingPoint()) {
           if (op == ReduceOp.LOGSUMEXP) {
@@ -2281,9 +2275,6 @@ public final class Tensor {
           outType = dtype;
         }
       }
-    }
-    if (op != ReduceOp.MAX && op != ReduceOp.MIN) {
-      in = outType;
     }
     int[] perm = new int[rank];
     int k = 0;
@@ -2320,7 +2311,9 @@ public final class Tensor {
       };
       return new ValuesIndices(empty(outType, device(), resultShape).fill_(identity), null);
     }
-    Tensor src = to(in).permute(perm).contiguous();
+    // The backend reads any strided view in place: a broadcast or permuted input is never copied,
+    // and it converts the input's dtype as it reads.
+    Tensor src = permute(perm);
     Tensor values = empty(outType, device(), new int[] {outer});
     Tensor indices = indexed ? empty(DType.INT64, device(), new int[] {outer}) : null;
     if (outer > 0) {
