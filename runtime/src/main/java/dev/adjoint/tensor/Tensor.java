@@ -315,6 +315,7 @@ public final class Tensor {
     if (n < 0 || m < 0) {
       throw new IllegalArgumentException("eye: sizes must be non-negative, got " + n + ", " + m);
     }
+    Shapes.numel("eye", new int[] {n, m});
     Tensor out = zeros(dtype, n, m);
     Tensor diagonal = out.viewOf(new int[] {Math.min(n, m)}, new int[] {m + 1}, 0);
     diagonal.fill_(1);
@@ -328,17 +329,17 @@ public final class Tensor {
 
   /** Zeros of {@code shape}. */
   public static Tensor zeros(DType dtype, int... shape) {
-    return empty(dtype, Device.cpu(), shape);
+    return filled("zeros", 0, dtype, shape);
   }
 
   /** Ones of {@code shape}, float32. */
   public static Tensor ones(int... shape) {
-    return full(1, DType.FLOAT32, shape);
+    return filled("ones", 1, DType.FLOAT32, shape);
   }
 
   /** Ones of {@code shape}. */
   public static Tensor ones(DType dtype, int... shape) {
-    return full(1, dtype, shape);
+    return filled("ones", 1, dtype, shape);
   }
 
   /** {@code value} everywhere, float32. */
@@ -348,7 +349,15 @@ public final class Tensor {
 
   /** {@code value} everywhere. */
   public static Tensor full(double value, DType dtype, int... shape) {
-    return zeros(dtype, shape).fill_(value);
+    return filled("full", value, dtype, shape);
+  }
+
+  /** A new tensor of {@code shape} filled with {@code value}, its shape checked as {@code op}. */
+  private static Tensor filled(String op, double value, DType dtype, int[] shape) {
+    Objects.requireNonNull(dtype, op + ": dtype");
+    Shapes.numel(op, shape);
+    Tensor out = empty(dtype, Device.cpu(), shape);
+    return value == 0 ? out : out.fill_(value);
   }
 
   /** Zeros with this tensor's shape, dtype and device. */
@@ -403,8 +412,9 @@ public final class Tensor {
           + " step sign (start=" + start + ", end=" + end + ", step=" + step + ")");
     }
     double n = Math.ceil((end - start) / step);
-    if (n > Integer.MAX_VALUE - 8) {
-      throw new IllegalArgumentException("arange: " + n + " elements is too many");
+    if (n > Shapes.MAX_NUMEL) {
+      throw new IllegalArgumentException("arange: start=" + start + ", end=" + end + ", step="
+          + step + " gives " + n + " elements, more than the 2^31 - 9 that one tensor can hold");
     }
     return (int) n;
   }
@@ -415,6 +425,7 @@ public final class Tensor {
       throw new IllegalArgumentException("linspace: number of steps must be non-negative, got "
           + steps);
     }
+    Shapes.numel("linspace", "steps", new int[] {steps});
     float[] values = new float[steps];
     double step = steps > 1 ? (end - start) / (steps - 1) : 0;
     int half = steps == 1 ? 1 : steps / 2; // one step gives start, as torch.linspace does
@@ -548,6 +559,11 @@ public final class Tensor {
    */
   public static Tensor fromArray(Object data, int... shape) {
     Objects.requireNonNull(data, "fromArray: data");
+    if (!(data instanceof float[] || data instanceof double[] || data instanceof long[]
+        || data instanceof boolean[])) {
+      throw new IllegalArgumentException("fromArray: data must be a float[], double[], long[] or"
+          + " boolean[], got " + data.getClass().getSimpleName());
+    }
     int n = Shapes.numel("fromArray", shape);
     int length = java.lang.reflect.Array.getLength(data);
     if (length != n) {
@@ -852,12 +868,9 @@ public final class Tensor {
           + " comes after endDim " + endDim);
     }
     int[] s = new int[shape.length - (b - a)];
-    int merged = 1;
-    for (int d = a; d <= b; d++) {
-      merged *= shape[d];
-    }
+    // Only an empty tensor's dims can multiply past an int; then the merged size must still fit.
+    s[a] = Shapes.numel("flatten", "merged dimensions", Arrays.copyOfRange(shape, a, b + 1));
     System.arraycopy(shape, 0, s, 0, a);
-    s[a] = merged;
     System.arraycopy(shape, b + 1, s, a + 1, shape.length - b - 1);
     return TensorTape.flatten(reshape(s), this, startDim, endDim);
   }
@@ -939,6 +952,7 @@ public final class Tensor {
             + ", tensor shape " + Shapes.str(shape));
       }
     }
+    Shapes.numel("expand", "expanded shape", s);
     return TensorTape.expand(viewOf(s, st, offset), this, sizes);
   }
 
@@ -1381,7 +1395,7 @@ public final class Tensor {
     }
     int d = Shapes.dim("cat", dim, rank);
     DType dt = first.dtype;
-    int total = 0;
+    long total = 0;
     for (int i = 0; i < tensors.size(); i++) {
       Tensor t = Objects.requireNonNull(tensors.get(i), "cat: tensor " + i + " is null");
       if (t.dim() != rank) {
@@ -1401,7 +1415,12 @@ public final class Tensor {
       total += t.shape[d];
     }
     int[] outShape = first.shape.clone();
-    outShape[d] = total;
+    if (total > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("cat: the sizes along dimension " + d + " of "
+          + tensors.size() + " tensors add up to " + total + ", more than 2^31 - 1");
+    }
+    outShape[d] = (int) total;
+    Shapes.numel("cat", "result shape", outShape);
     Tensor out = empty(dt, first.device(), outShape);
     int at = 0;
     for (Tensor t : tensors) {
@@ -1435,6 +1454,8 @@ public final class Tensor {
       }
       lifted.add(t.unsqueeze(Shapes.dim("stack", dim, s.length + 1)));
     }
+    Shapes.numel("stack", "result shape",
+        insert(s, Shapes.dim("stack", dim, s.length + 1), tensors.size()));
     return TensorTape.stack(cat(lifted, Shapes.dim("stack", dim, s.length + 1)), tensors, dim);
   }
 
@@ -1446,8 +1467,8 @@ public final class Tensor {
       throw new IllegalArgumentException("split: split size must be positive, got " + splitSize);
     }
     List<Tensor> out = new ArrayList<>();
-    for (int at = 0; at < shape[d] || (at == 0 && shape[d] == 0); at += splitSize) {
-      out.add(narrow(d, at, Math.min(splitSize, shape[d] - at)));
+    for (long at = 0; at < shape[d] || (at == 0 && shape[d] == 0); at += splitSize) {
+      out.add(narrow(d, (int) at, (int) Math.min(splitSize, shape[d] - at)));
       if (shape[d] == 0) {
         break;
       }
@@ -2297,6 +2318,8 @@ public final class Tensor {
       }
     }
     int[] resultShape = outShape.stream().mapToInt(Integer::intValue).toArray();
+    // Only an empty input can have kept dims that multiply past an int.
+    Shapes.numel(name, "result shape", resultShape);
     boolean indexed = op == ReduceOp.MAX || op == ReduceOp.MIN;
     if (inner == 0) {
       if (indexed) {
@@ -2356,7 +2379,10 @@ public final class Tensor {
     int[] batchA = Arrays.copyOf(a.shape, a.dim() - 2);
     int[] batchB = Arrays.copyOf(b.shape, b.dim() - 2);
     int[] batch = Shapes.broadcast("matmul", batchA, batchB);
-    int bn = Shapes.numel("matmul", batch);
+    int bn = Shapes.numel("matmul", "broadcast batch shape", batch);
+    Shapes.numel("matmul", "result shape", concat(batch, m, n));
+    Shapes.numel("matmul", "broadcast left operand shape", concat(batch, m, k));
+    Shapes.numel("matmul", "broadcast right operand shape", concat(batch, k, n));
     Tensor result;
     if (batchB.length == 0 && bn > 1) {
       // [..., m, k] @ [k, n]: fold the batch into the rows instead of copying b per batch entry.
