@@ -922,8 +922,14 @@ public final class Tensor {
    */
   @Primitive(rules = ShapeRules.class)
   public Tensor expand(int... sizes) {
+    return TensorTape.expand(expanded("expand", sizes), this, sizes);
+  }
+
+  /** The view {@link #expand} returns, its arguments checked as {@code op}. */
+  private Tensor expanded(String op, int[] sizes) {
+    Objects.requireNonNull(sizes, op + ": sizes");
     if (sizes.length < shape.length) {
-      throw new IllegalArgumentException("expand: the number of sizes provided ("
+      throw new IllegalArgumentException(op + ": the number of sizes provided ("
           + sizes.length + ") must be at least the number of dimensions (" + shape.length
           + "), shape " + Shapes.str(shape));
     }
@@ -934,7 +940,7 @@ public final class Tensor {
       int d = i - lead;
       if (d < 0) {
         if (sizes[i] < 0) {
-          throw new IllegalArgumentException("expand: size -1 is not allowed in a new leading"
+          throw new IllegalArgumentException(op + ": size -1 is not allowed in a new leading"
               + " dimension (" + Arrays.toString(sizes) + ")");
         }
         s[i] = sizes[i];
@@ -946,20 +952,21 @@ public final class Tensor {
         s[i] = sizes[i];
         st[i] = 0;
       } else {
-        throw new IllegalArgumentException("expand: the expanded size of the tensor ("
+        throw new IllegalArgumentException(op + ": the expanded size of the tensor ("
             + sizes[i] + ") must match the existing size (" + shape[d]
             + ") at non-singleton dimension " + i + "; target sizes " + Arrays.toString(sizes)
             + ", tensor shape " + Shapes.str(shape));
       }
     }
-    Shapes.numel("expand", "expanded shape", s);
-    return TensorTape.expand(viewOf(s, st, offset), this, sizes);
+    Shapes.numel(op, "expanded shape", s);
+    return viewOf(s, st, offset);
   }
 
   /** {@link #expand} to another tensor's shape. */
   @Primitive(rules = ShapeRules.class, nondifferentiable = "other")
   public Tensor expandAs(Tensor other) {
-    return TensorTape.expandAs(expand(other.shape), this, other);
+    Objects.requireNonNull(other, "expandAs: other");
+    return TensorTape.expandAs(expanded("expandAs", other.shape), this, other);
   }
 
   /** This tensor if it is contiguous, else a contiguous copy. */
@@ -1031,14 +1038,14 @@ public final class Tensor {
   public Tensor narrow(int dim, int start, int length) {
     requireDims("narrow");
     int d = Shapes.dim("narrow", dim, shape.length);
-    int s = start < 0 ? start + shape[d] : start;
+    long s = start < 0 ? (long) start + shape[d] : start;
     if (s < 0 || length < 0 || s + length > shape[d]) {
       throw new IndexOutOfBoundsException("narrow: start " + start + " and length " + length
           + " do not fit dimension " + d + " of size " + shape[d]);
     }
     int[] ns = shape.clone();
     ns[d] = length;
-    return TensorTape.narrow(viewOf(ns, strides.clone(), offset + s * strides[d]),
+    return TensorTape.narrow(viewOf(ns, strides.clone(), offset + (int) s * strides[d]),
         this, dim, start, length);
   }
 
@@ -2187,7 +2194,7 @@ public final class Tensor {
   /** Indices of the largest values along {@code dim}. */
   @Primitive(differentiable = false)
   public Tensor argmax(int dim, boolean keepdim) {
-    return max(dim, keepdim).indices();
+    return reduce("argmax", ReduceOp.MAX, new int[] {dim}, keepdim, 0).indices();
   }
 
   /** Index of the smallest element in the flattened tensor (0-d int64). */
@@ -2199,7 +2206,7 @@ public final class Tensor {
   /** Indices of the smallest values along {@code dim}. */
   @Primitive(differentiable = false)
   public Tensor argmin(int dim, boolean keepdim) {
-    return min(dim, keepdim).indices();
+    return reduce("argmin", ReduceOp.MIN, new int[] {dim}, keepdim, 0).indices();
   }
 
   /** Unbiased variance of all elements (divides by n - 1, as {@code torch.var}). */
@@ -2355,15 +2362,20 @@ public final class Tensor {
    */
   @Primitive(rules = LinalgRules.class)
   public Tensor matmul(Tensor other) {
-    Objects.requireNonNull(other, "matmul: other");
-    checkSameDevice("matmul", other);
+    return TensorTape.matmul(product("matmul", other), this, other);
+  }
+
+  /** {@link #matmul}, its arguments checked as {@code op} (matmul, mm or bmm). */
+  private Tensor product(String op, Tensor other) {
+    Objects.requireNonNull(other, op + ": other");
+    checkSameDevice(op, other);
     if (dim() == 0 || other.dim() == 0) {
-      throw new IllegalArgumentException("matmul: both arguments need at least 1 dimension, got "
+      throw new IllegalArgumentException(op + ": both arguments need at least 1 dimension, got "
           + Shapes.str(shape) + " and " + Shapes.str(other.shape));
     }
     DType dt = DType.promote(dtype, other.dtype);
     if (dt == DType.BOOL) {
-      throw new IllegalArgumentException("matmul: not supported for torch.bool tensors");
+      throw new IllegalArgumentException(op + ": not supported for torch.bool tensors");
     }
     Tensor a = dim() == 1 ? unsqueeze(0) : this;
     Tensor b = other.dim() == 1 ? other.unsqueeze(1) : other;
@@ -2372,17 +2384,17 @@ public final class Tensor {
     int k2 = b.shape[b.dim() - 2];
     int n = b.shape[b.dim() - 1];
     if (k != k2) {
-      throw new IllegalArgumentException("matmul: shapes " + Shapes.str(shape) + " and "
+      throw new IllegalArgumentException(op + ": shapes " + Shapes.str(shape) + " and "
           + Shapes.str(other.shape) + " cannot be multiplied (" + m + "x" + k + " and " + k2
           + "x" + n + ")");
     }
     int[] batchA = Arrays.copyOf(a.shape, a.dim() - 2);
     int[] batchB = Arrays.copyOf(b.shape, b.dim() - 2);
-    int[] batch = Shapes.broadcast("matmul", batchA, batchB);
-    int bn = Shapes.numel("matmul", "broadcast batch shape", batch);
-    Shapes.numel("matmul", "result shape", concat(batch, m, n));
-    Shapes.numel("matmul", "broadcast left operand shape", concat(batch, m, k));
-    Shapes.numel("matmul", "broadcast right operand shape", concat(batch, k, n));
+    int[] batch = Shapes.broadcast(op, batchA, batchB);
+    int bn = Shapes.numel(op, "broadcast batch shape", batch);
+    Shapes.numel(op, "result shape", concat(batch, m, n));
+    Shapes.numel(op, "broadcast left operand shape", concat(batch, m, k));
+    Shapes.numel(op, "broadcast right operand shape", concat(batch, k, n));
     Tensor result;
     if (batchB.length == 0 && bn > 1) {
       // [..., m, k] @ [k, n]: fold the batch into the rows instead of copying b per batch entry.
@@ -2407,7 +2419,7 @@ public final class Tensor {
     if (dim() == 1) {
       result = result.squeeze(-2 + (other.dim() == 1 ? 1 : 0));
     }
-    return TensorTape.matmul(result, this, other);
+    return result;
   }
 
   /** Product of two matrices (2-d only). */
@@ -2417,7 +2429,7 @@ public final class Tensor {
       throw new IllegalArgumentException("mm: expected two 2-d tensors, got "
           + Shapes.str(shape) + " and " + Shapes.str(other.shape));
     }
-    return TensorTape.mm(matmul(other), this, other);
+    return TensorTape.mm(product("mm", other), this, other);
   }
 
   /** Batched product of 3-d tensors {@code [B, n, m] @ [B, m, p]} (no broadcasting). */
@@ -2431,7 +2443,7 @@ public final class Tensor {
       throw new IllegalArgumentException("bmm: batch sizes differ: " + Shapes.str(shape)
           + " and " + Shapes.str(other.shape));
     }
-    return TensorTape.bmm(matmul(other), this, other);
+    return TensorTape.bmm(product("bmm", other), this, other);
   }
 
   /**
