@@ -121,9 +121,9 @@ public final class Functional {
     // outH * outW] matrix (im2col); it must fit in one array too.
     long unfolded = saturatingProduct(weightShape[1], k[0], k[1], w.outH(), w.outW());
     if (unfolded > MAX_NUMEL) {
-      throw new IllegalArgumentException(op + ": the unfolded input of one image ([" + weightShape[1]
-          + " * " + k[0] + " * " + k[1] + ", " + w.outH() + " * " + w.outW() + "]) would have more"
-          + " than 2^31 - 9 elements (" + args + ")");
+      throw new IllegalArgumentException(op + ": the unfolded input of one image (["
+          + weightShape[1] + " * " + k[0] + " * " + k[1] + ", " + w.outH() + " * " + w.outW()
+          + "]) would have more than 2^31 - 9 elements (" + args + ")");
     }
     return w;
   }

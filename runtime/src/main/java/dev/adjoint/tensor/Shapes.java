@@ -127,7 +127,8 @@ final class Shapes {
       } else if (out[i] < 0) {
         throw new IllegalArgumentException(op + ": invalid size " + out[i] + " in " + str(shape));
       } else {
-        known = known > MAX_NUMEL ? known : known * out[i]; // saturates, never wraps
+        // Saturates, never wraps; a 0 anywhere still makes the product 0.
+        known = out[i] == 0 ? 0 : known > MAX_NUMEL ? known : known * out[i];
       }
     }
     if (infer >= 0) {

@@ -2318,21 +2318,23 @@ public final class Tensor {
         outShape.add(1);
       }
     }
+    boolean reducedEmpty = false; // tested apart: an empty input's product may wrap to 0
     for (int d = 0; d < rank; d++) {
       if (reduced[d]) {
         perm[k++] = d;
         inner *= shape[d];
+        reducedEmpty |= shape[d] == 0;
       }
     }
     int[] resultShape = outShape.stream().mapToInt(Integer::intValue).toArray();
-    // Only an empty input can have kept dims that multiply past an int.
-    Shapes.numel(name, "result shape", resultShape);
     boolean indexed = op == ReduceOp.MAX || op == ReduceOp.MIN;
-    if (inner == 0) {
+    if (reducedEmpty) {
       if (indexed) {
         throw new IllegalArgumentException(name + ": cannot reduce over a dimension of size 0"
             + " (shape " + Shapes.str(shape) + "); the operation has no identity");
       }
+      // Only an empty input can have kept dims that multiply past an int.
+      Shapes.numel(name, "result shape", resultShape);
       double identity = switch (op) {
         case SUM -> 0;
         case PROD -> 1;

@@ -305,6 +305,14 @@ class BadInputTest {
     assertArrayEquals(new int[] {0}, e.sum(0).shape());
     assertEquals(1.0, e.prod().item());
     assertArrayEquals(new int[] {max, 0}, Tensor.cat(List.of(e, e), 1).shape());
+    assertArrayEquals(new int[] {0}, e.max(0).values().shape());
+    assertRefused("max", () -> e.max(1));
+    assertArrayEquals(new int[] {max, 0}, e.matmul(Tensor.zeros(0, 0)).shape());
+    assertRefused("matmul", () -> e.matmul(Tensor.zeros(0, 3)));
+    // Reduced dims whose int product wraps to 0 (2^32) are not mistaken for an empty dim.
+    Tensor wide = Tensor.zeros(0, 1 << 16, 1 << 16);
+    assertArrayEquals(new int[] {0}, wide.sum(new int[] {1, 2}, false).shape());
+    assertArrayEquals(new int[] {0, 1 << 16}, wide.argmax(1, false).shape());
   }
 
   /** {@link TensorAssertions#assertRefused}, also ruling out overflow and array-size errors. */
