@@ -114,6 +114,9 @@ final class Shapes {
 
   /** Replaces one -1 in {@code shape} by the size that makes it hold {@code numel} elements. */
   static int[] inferSize(String op, int[] shape, int numel, int[] from) {
+    if (shape == null) {
+      throw new NullPointerException(op + ": shape is null");
+    }
     int[] out = shape.clone();
     int infer = -1;
     long known = 1;

@@ -384,7 +384,21 @@ public final class Tensor {
 
   /** {@code start, start + step, ...} up to but excluding {@code end}, as int64. */
   public static Tensor arange(long start, long end, long step) {
-    int n = arangeLength(start, end, step);
+    int n;
+    if (step == 0 || (step > 0 ? end <= start : end >= start)) {
+      n = arangeLength(start, end, step); // refuses step 0 and a wrong sign; else empty
+    } else {
+      // Exactly, where doubles would round: the span as an unsigned 64-bit number.
+      long span = step > 0 ? end - start : start - end;
+      long stride = step > 0 ? step : -step; // Long.MIN_VALUE stays itself: unsigned 2^63
+      long count = Long.divideUnsigned(span - 1, stride) + 1;
+      if (Long.compareUnsigned(count, Shapes.MAX_NUMEL) > 0) {
+        throw new IllegalArgumentException("arange: start=" + start + ", end=" + end + ", step="
+            + step + " gives " + Long.toUnsignedString(count) + " elements, more than the"
+            + " 2^31 - 9 that one tensor can hold");
+      }
+      n = (int) count;
+    }
     long[] values = new long[n];
     for (int i = 0; i < n; i++) {
       values[i] = start + i * step;
@@ -474,6 +488,10 @@ public final class Tensor {
     if (high <= low) {
       throw new IllegalArgumentException(
           "randint: expected low < high, got low=" + low + ", high=" + high);
+    }
+    if (high - low <= 0) {
+      throw new IllegalArgumentException("randint: the range [" + low + ", " + high
+          + ") is wider than 2^63 - 1");
     }
     long[] values = new long[Shapes.numel("randint", shape)];
     for (int i = 0; i < values.length; i++) {
@@ -1063,11 +1081,13 @@ public final class Tensor {
     int size = shape[d];
     int a = clip(start == null ? 0 : start, size);
     int b = clip(stop == null ? size : stop, size);
-    int len = b > a ? (b - a + step - 1) / step : 0;
+    int len = b > a ? (int) (((long) b - a + step - 1) / step) : 0;
     int[] ns = shape.clone();
     int[] nst = strides.clone();
     ns[d] = len;
-    nst[d] = strides[d] * step;
+    // With two or more elements, step * stride stays inside the storage; a huge step with one
+    // element must not overflow into a meaningless stride.
+    nst[d] = len > 1 ? strides[d] * step : strides[d];
     return TensorTape.slice(viewOf(ns, nst, offset + (len > 0 ? a * strides[d] : 0)),
         this, dim, start, stop, step);
   }
@@ -1377,6 +1397,7 @@ public final class Tensor {
       throw new IllegalArgumentException("maskedFill: mask must be torch.bool, got "
           + mask.dtype);
     }
+    Shapes.broadcast("maskedFill", shape, mask.shape);
     return TensorTape.maskedFill(where(mask, scalarLike(value, dtype), this), this, mask, value);
   }
 
@@ -2234,19 +2255,21 @@ public final class Tensor {
   /** Unbiased standard deviation of all elements. */
   @Primitive(rules = ReductionRules.class)
   public Tensor std() {
-    return TensorTape.std(var().sqrt(), this);
+    return TensorTape.std(reduce("std", ReduceOp.VAR, null, false, 1).values().sqrt(), this);
   }
 
   /** Unbiased standard deviation along {@code dim}. */
   @Primitive(rules = ReductionRules.class)
   public Tensor std(int dim) {
-    return TensorTape.std(var(dim).sqrt(), this, dim);
+    return TensorTape.std(reduce("std", ReduceOp.VAR, new int[] {dim}, false, 1).values().sqrt(),
+        this, dim);
   }
 
   /** Standard deviation over {@code dims} with the given correction. */
   @Primitive(rules = ReductionRules.class)
   public Tensor std(int[] dims, int correction, boolean keepdim) {
-    return TensorTape.std(var(dims, correction, keepdim).sqrt(), this, dims, correction, keepdim);
+    return TensorTape.std(reduce("std", ReduceOp.VAR, dims, keepdim, correction).values().sqrt(),
+        this, dims, correction, keepdim);
   }
 
   /** {@code log(sum(exp(this)))} along {@code dim}, computed without overflow. */

@@ -234,6 +234,13 @@ class BadInputTest {
     calls.put("argmin: dim", () -> m.argmin(2, true));
     calls.put("var: repeated dim", () -> m.var(new int[] {0, 0}, 1, false));
     calls.put("logsumexp: dim", () -> m.logsumexp(5));
+    calls.put("std: dim", () -> m.std(5));
+    calls.put("std: int64", () -> i64.std());
+    calls.put("maskedFill: shapes", () -> m.maskedFill(Tensor.of(true, false), 1));
+    calls.put("randint: range wider than a long", () -> Tensor.randint(Long.MIN_VALUE,
+        Long.MAX_VALUE, 2));
+    calls.put("arange: long range too many", () -> Tensor.arange(Long.MIN_VALUE, Long.MAX_VALUE));
+    calls.put("view: null", () -> m.view((int[]) null));
     // Element access.
     calls.put("toFloatArray2d: 1-d", () -> v.toFloatArray2d());
     // nn.functional: sizes whose products overflow an int (issue 9, item 5).
@@ -270,7 +277,9 @@ class BadInputTest {
     for (Map.Entry<String, Executable> call : calls.entrySet()) {
       String op = call.getKey().substring(0, call.getKey().indexOf(':'));
       try {
-        Throwable e = assertRefusedBy(op, call.getKey(), call.getValue());
+        Throwable e = call.getKey().endsWith(": null")
+            ? assertThrowsWith(NullPointerException.class, call.getValue(), op + ":")
+            : assertRefusedBy(op, call.getKey(), call.getValue());
         for (String helper : new String[] {"empty:", "tensor:", "CpuStorage", "wrap:"}) {
           assertFalse(e.getMessage().contains(helper), () -> call.getKey()
               + ": the message names an internal helper: " + e.getMessage());
@@ -282,6 +291,24 @@ class BadInputTest {
     assertTrue(calls.size() >= 90, "the table has " + calls.size() + " calls");
     assertTrue(wrong.isEmpty(), wrong.size() + " of " + calls.size() + " bad calls were not"
         + " refused by their op:\n" + String.join("\n", wrong));
+  }
+
+  @Test
+  void extremeButLegalArgumentsDoNotOverflow() {
+    // Sizes, starts and steps near the int and long limits that still describe a valid result.
+    Tensor v4 = Tensor.arange(4);
+    assertArrayEquals(new long[] {0}, v4.slice(0, Integer.MIN_VALUE, Integer.MAX_VALUE,
+        Integer.MAX_VALUE).toLongArray());
+    assertArrayEquals(new long[] {1}, v4.index("1::2147483647").toLongArray());
+    assertArrayEquals(new long[] {3}, v4.narrow(0, -1, 1).toLongArray());
+    assertEquals(1, v4.split(Integer.MAX_VALUE, 0).size());
+    assertArrayEquals(new long[] {Long.MAX_VALUE - 2, Long.MAX_VALUE - 1},
+        Tensor.arange(Long.MAX_VALUE - 2, Long.MAX_VALUE).toLongArray());
+    // The span is 2^64 - 1, past a long: MIN, MIN + (2^63 - 1) = -1, then 2^63 - 2.
+    assertArrayEquals(new long[] {Long.MIN_VALUE, -1, Long.MAX_VALUE - 1},
+        Tensor.arange(Long.MIN_VALUE, Long.MAX_VALUE, Long.MAX_VALUE).toLongArray());
+    assertArrayEquals(new long[] {Long.MAX_VALUE, 0, -Long.MAX_VALUE},
+        Tensor.arange(Long.MAX_VALUE, Long.MIN_VALUE, -Long.MAX_VALUE).toLongArray());
   }
 
   @Test
