@@ -13,8 +13,8 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
- * Reductions read strided and broadcast views in place (issue 9, items 4 and 6): no copy of the
- * view, no buffer that grows with the input or outlives the call. Memory is checked through the
+ * Reductions (and indexSelect) read strided and broadcast views in place (issue 9, items 4 and
+ * 6): no copy of the view, no buffer that grows with the input or outlives the call. Memory is checked through the
  * bytes the JVM reports as allocated by the threads, which a copy or a per-call row buffer of the
  * input's size would exceed by orders of magnitude.
  */
@@ -114,6 +114,28 @@ class StridedReductionTest {
     long allocated = allocatedByAllThreads() - before;
     assertTrue(allocated < 4 * SMALL_ALLOCATION, "80 reductions allocated " + allocated
         + " bytes");
+  }
+
+  @Test
+  void indexSelectReadsAStridedOrBroadcastSourceInPlace() {
+    Tensor huge = Tensor.of(new float[] {1, 2}).view(2, 1).expand(2, 1 << 28);
+    long before = allocatedByAllThreads();
+    Tensor picked = huge.indexSelect(1, Tensor.of(5L, (1L << 28) - 1));
+    long allocated = allocatedByAllThreads() - before;
+    assertArrayEquals(new double[] {1, 1, 2, 2}, picked.toDoubleArray());
+    assertTrue(allocated < SMALL_ALLOCATION, "allocated " + allocated + " bytes");
+    // Every dim of permuted and sliced views, against the copy.
+    Tensor base = Tensor.arange(60).view(3, 4, 5);
+    for (Tensor v : List.of(base.permute(2, 0, 1), base.index(":, ::2, 1:"),
+        base.index("1:2").expand(2, 4, 5))) {
+      for (int dim = 0; dim < v.dim(); dim++) {
+        Tensor index = Tensor.of(v.size(dim) - 1L, 0L, v.size(dim) - 1L);
+        assertArrayEquals(v.contiguous().indexSelect(dim, index).toLongArray(),
+            v.indexSelect(dim, index).toLongArray());
+        assertArrayEquals(v.contiguous().indexSelect(dim, index).shape(),
+            v.indexSelect(dim, index).shape());
+      }
+    }
   }
 
   // ================================================================== helpers
