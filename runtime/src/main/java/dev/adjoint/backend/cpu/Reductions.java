@@ -35,7 +35,7 @@ final class Reductions {
       int to = (int) ((long) outer * (t + 1) / tasks);
       Cursor cursor = new Cursor(layout, in);
       if (floating) {
-        double[] buf = new double[CHUNK];
+        double[] buf = new double[Math.min(CHUNK, inner)];
         double[] levels = new double[Long.SIZE];
         for (int r = from; r < to; r++) {
           cursor.start(layout.rowOffset(r));
@@ -46,7 +46,7 @@ final class Reductions {
           }
         }
       } else {
-        long[] buf = new long[CHUNK];
+        long[] buf = new long[Math.min(CHUNK, inner)];
         for (int r = from; r < to; r++) {
           cursor.start(layout.rowOffset(r));
           long[] result = reduceRow(op, cursor, inner, buf);
