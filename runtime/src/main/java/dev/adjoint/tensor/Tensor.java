@@ -568,6 +568,8 @@ public final class Tensor {
             + cols + " values, row " + i + " has " + len.applyAsInt(rows[i]));
       }
     }
+    // Rows may share one array, so their total can pass an int though each exists.
+    Shapes.numel(op, "shape", new int[] {rows.length, cols});
     return cols;
   }
 
@@ -1333,7 +1335,7 @@ public final class Tensor {
     for (boolean f : flags) {
       count += f ? 1 : 0;
     }
-    long[] out = new long[count * shape.length];
+    long[] out = new long[Shapes.numel("nonzero", "result shape", new int[] {count, shape.length})];
     int[] pos = new int[shape.length];
     for (int e = 0, row = 0; e < flags.length; e++) {
       if (flags[e]) {

@@ -161,6 +161,10 @@ class BadInputTest {
     calls.put("fromArray: not an array", () -> Tensor.fromArray("ab", 2));
     calls.put("fromArray: negative", () -> Tensor.fromArray(new float[0], -1));
     calls.put("fromArray: too many", () -> Tensor.fromArray(new float[0], big, big));
+    float[] row = new float[big];
+    float[][] sharedRows = new float[big][];
+    java.util.Arrays.fill(sharedRows, row);
+    calls.put("of: rows sharing one array", () -> Tensor.of(sharedRows));
     // Views and shapes.
     calls.put("view: two -1", () -> m.view(-1, -1));
     calls.put("view: -2", () -> m.view(-2, -3));
