@@ -40,9 +40,15 @@ public interface Backend {
   void where(Tensor cond, Tensor a, Tensor b, Tensor dst);
 
   /**
-   * Reduces each row of {@code src}, a contiguous tensor seen as {@code [outer, inner]}, into
-   * {@code values[outer]} (contiguous). {@code indices} (int64, contiguous) receives the argmax or
-   * argmin for MAX/MIN and may be null. {@code param} is the correction for VAR.
+   * Reduces each row of {@code src} into {@code values[outer]} (contiguous). {@code src} is any
+   * strided view, broadcast (stride 0) and permuted ones included, and is read in place, never
+   * copied: its leading dimensions multiply to {@code outer} (the rows, in row-major order) and its
+   * trailing ones to {@code inner} (one row's elements, reduced in row-major order). Its dtype may
+   * differ from that of {@code values}, the result's dtype: elements are converted as they are read
+   * (floating results accumulate in double, int64 ones exactly). {@code indices} (int64,
+   * contiguous) receives the argmax or argmin for MAX/MIN, the row-major position within the row,
+   * and may be null. {@code param} is the correction for VAR. Memory used beyond the outputs does
+   * not grow with the input and is released when the call returns.
    */
   void reduce(ReduceOp op, Tensor src, int outer, int inner, Tensor values, Tensor indices,
       double param);

@@ -83,6 +83,9 @@ public class Conv2d extends Module implements Configurable {
     this.padding = Layers.nonNegativePair("Conv2d", "padding", padding);
     this.dilation = Layers.positivePair("Conv2d", "dilation", dilation);
     this.groups = groups;
+    Layers.checkParameter("Conv2d", "weight", "in_channels=" + inChannels + ", out_channels="
+        + outChannels + ", kernel_size=" + Layers.tuple(this.kernelSize) + ", groups=" + groups,
+        outChannels, inChannels / groups, this.kernelSize[0], this.kernelSize[1]);
     weight = Tensor.zeros(outChannels, inChannels / groups, this.kernelSize[0],
         this.kernelSize[1]);
     Init.kaimingUniform_(weight, Math.sqrt(5), "fan_in", "leaky_relu", generator);

@@ -32,6 +32,8 @@ public class Embedding extends Module implements Configurable {
       throw new IllegalArgumentException("Embedding: sizes must be positive, got num_embeddings="
           + numEmbeddings + ", embedding_dim=" + embeddingDim);
     }
+    Layers.checkParameter("Embedding", "weight", "num_embeddings=" + numEmbeddings
+        + ", embedding_dim=" + embeddingDim, numEmbeddings, embeddingDim);
     this.numEmbeddings = numEmbeddings;
     this.embeddingDim = embeddingDim;
     weight = Init.normal_(Tensor.zeros(numEmbeddings, embeddingDim), 0, 1, generator);

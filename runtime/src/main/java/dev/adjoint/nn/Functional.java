@@ -112,7 +112,20 @@ public final class Functional {
     int[] s = pair(op, "stride", stride, 1);
     int[] p = pair(op, "padding", padding, 0);
     int[] d = pair(op, "dilation", dilation, 1);
-    return window(op, inputShape, k, s, p, d);
+    String call = "input " + Arrays.toString(inputShape) + ", weight "
+        + Arrays.toString(weightShape);
+    Window2d w = window(op, inputShape, k, s, p, d, call);
+    String args = arguments(call, w);
+    checkOutput(op, new int[] {w.batch(), weightShape[0], w.outH(), w.outW()}, args);
+    // The kernels unfold one image's windows of one group into a [C / groups * kH * kW,
+    // outH * outW] matrix (im2col); it must fit in one array too.
+    long unfolded = saturatingProduct(weightShape[1], k[0], k[1], w.outH(), w.outW());
+    if (unfolded > MAX_NUMEL) {
+      throw new IllegalArgumentException(op + ": the unfolded input of one image (["
+          + weightShape[1] + " * " + k[0] + " * " + k[1] + ", " + w.outH() + " * " + w.outW()
+          + "]) would have more than 2^31 - 9 elements (" + args + ")");
+    }
+    return w;
   }
 
   // ================================================================== pooling
@@ -188,6 +201,8 @@ public final class Functional {
     int[] outShape = size.clone();
     outShape[size.length - 2] = o[0];
     outShape[size.length - 1] = o[1];
+    checkOutput("adaptiveAvgPool2d", outShape, "input " + Arrays.toString(size) + ", outputSize "
+        + Arrays.toString(outputSize));
     Tensor out;
     try (GradMode.Scope off = GradMode.noGrad()) {
       out = empty(input, outShape);
@@ -347,10 +362,14 @@ public final class Functional {
 
   /** A zero-filled contiguous tensor of {@code shape} with {@code like}'s dtype and device. */
   static Tensor empty(Tensor like, int... shape) {
-    int n = 1;
-    for (int s : shape) {
-      n = Math.multiplyExact(n, s);
+    // Every op checks its output's size (checkOutput) before it gets here; gradients have the
+    // shapes of tensors that exist.
+    long size = saturatingProduct(Arrays.stream(shape).asLongStream().toArray());
+    if (size > MAX_NUMEL) {
+      throw new IllegalStateException("an output of " + Arrays.toString(shape)
+          + " escaped its op's size check");
     }
+    int n = (int) size;
     int[] strides = new int[shape.length];
     for (int d = shape.length - 1, st = 1; d >= 0; d--) {
       strides[d] = st;
@@ -434,17 +453,55 @@ public final class Functional {
     int[] p = pair(op, "padding", padding, 0);
     int[] d = pair(op, "dilation", dilation, 1);
     for (int i = 0; i < 2; i++) {
-      int effective = (k[i] - 1) * d[i] + 1;
+      long effective = (long) (k[i] - 1) * d[i] + 1;
       if (p[i] > effective / 2) {
         throw new IllegalArgumentException(op + ": pad should be at most half of effective kernel"
             + " size, but got pad=" + p[i] + ", kernel_size=" + k[i] + " and dilation=" + d[i]);
       }
     }
-    return window(op, inputShape, k, s, p, d);
+    String call = "input " + Arrays.toString(inputShape);
+    Window2d w = window(op, inputShape, k, s, p, d, call);
+    checkOutput(op, pooledShape(inputShape, w), arguments(call, w));
+    return w;
+  }
+
+  /** The call's arguments as the messages show them: {@code call} then the window's sizes. */
+  private static String arguments(String call, Window2d w) {
+    return call + ", kernel [" + w.kernelH() + ", " + w.kernelW() + "], stride [" + w.strideH()
+        + ", " + w.strideW() + "], padding [" + w.padH() + ", " + w.padW() + "], dilation ["
+        + w.dilationH() + ", " + w.dilationW() + "]";
+  }
+
+  /** The most elements one tensor may hold (Java arrays are int-indexed; the VM reserves 8). */
+  private static final long MAX_NUMEL = Integer.MAX_VALUE - 8;
+
+  /** The product of {@code sizes} (all non-negative), or {@code Long.MAX_VALUE} past it. */
+  private static long saturatingProduct(long... sizes) {
+    long n = 1;
+    for (long v : sizes) {
+      if (v == 0) {
+        return 0;
+      }
+      n = n > Long.MAX_VALUE / v ? Long.MAX_VALUE : n * v;
+    }
+    return n;
+  }
+
+  /**
+   * Refuses an output of {@code shape} too large for one tensor, naming {@code op} and the call's
+   * {@code arguments}, before anything is allocated.
+   */
+  private static void checkOutput(String op, int[] shape, String arguments) {
+    long n = saturatingProduct(Arrays.stream(shape).asLongStream().toArray());
+    if (n > MAX_NUMEL) {
+      throw new IllegalArgumentException(op + ": the output " + Arrays.toString(shape)
+          + " would have " + (n == Long.MAX_VALUE ? "more than 2^63" : String.valueOf(n))
+          + " elements, more than the 2^31 - 9 that one tensor can hold (" + arguments + ")");
+    }
   }
 
   private static Window2d window(String op, int[] inputShape, int[] k, int[] s, int[] p,
-      int[] d) {
+      int[] d, String call) {
     if (s[0] < 1 || s[1] < 1) {
       throw new IllegalArgumentException(op + ": stride must be positive, got "
           + Arrays.toString(s));
@@ -461,13 +518,24 @@ public final class Functional {
     int c = inputShape[inputShape.length - 3];
     int h = inputShape[inputShape.length - 2];
     int w = inputShape[inputShape.length - 1];
+    for (int i = 0; i < 2; i++) {
+      // The kernels index padded rows and dilated windows with int arithmetic.
+      long padded = (long) inputShape[inputShape.length - 2 + i] + 2L * p[i];
+      long dilated = (long) d[i] * (k[i] - 1) + 1;
+      if (padded > Integer.MAX_VALUE || dilated > Integer.MAX_VALUE) {
+        throw new IllegalArgumentException(op + ": padding " + Arrays.toString(p) + " and dilation "
+            + Arrays.toString(d) + " make a padded input of " + padded + " or a dilated kernel of "
+            + dilated + " along dimension " + (inputShape.length - 2 + i) + ", more than 2^31 - 1 ("
+            + call + ", kernel " + Arrays.toString(k) + ", stride " + Arrays.toString(s) + ")");
+      }
+    }
     long outH = Math.floorDiv((long) h + 2L * p[0] - (long) d[0] * (k[0] - 1) - 1, s[0]) + 1;
     long outW = Math.floorDiv((long) w + 2L * p[1] - (long) d[1] * (k[1] - 1) - 1, s[1]) + 1;
     if (outH < 1 || outW < 1) {
       throw new IllegalArgumentException(op + ": input " + Arrays.toString(inputShape)
-          + " padded by " + Arrays.toString(p) + " is " + (h + 2 * p[0]) + "x" + (w + 2 * p[1])
-          + ", smaller than the dilated kernel " + (d[0] * (k[0] - 1) + 1) + "x"
-          + (d[1] * (k[1] - 1) + 1) + " (kernel " + Arrays.toString(k) + ", dilation "
+          + " padded by " + Arrays.toString(p) + " is " + (h + 2L * p[0]) + "x" + (w + 2L * p[1])
+          + ", smaller than the dilated kernel " + ((long) d[0] * (k[0] - 1) + 1) + "x"
+          + ((long) d[1] * (k[1] - 1) + 1) + " (kernel " + Arrays.toString(k) + ", dilation "
           + Arrays.toString(d) + "); the output would be " + outH + "x" + outW);
     }
     return new Window2d(n, c, h, w, k[0], k[1], s[0], s[1], p[0], p[1], d[0], d[1], (int) outH,

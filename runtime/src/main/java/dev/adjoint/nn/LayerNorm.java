@@ -50,6 +50,8 @@ public class LayerNorm extends Module implements Configurable {
     this.eps = eps;
     this.elementwiseAffine = elementwiseAffine;
     if (elementwiseAffine) {
+      Layers.checkParameter("LayerNorm", "weight", "normalized_shape="
+          + Arrays.toString(normalizedShape), normalizedShape);
       weight = Tensor.ones(normalizedShape);
       bias = Tensor.zeros(normalizedShape);
     }

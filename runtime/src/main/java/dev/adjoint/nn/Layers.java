@@ -26,6 +26,22 @@ final class Layers {
     return p;
   }
 
+  /**
+   * Refuses a parameter of {@code shape} too large for one tensor, naming the layer, the
+   * parameter and the constructor's {@code arguments}, before anything is allocated.
+   */
+  static void checkParameter(String layer, String what, String arguments, int... shape) {
+    long n = 1;
+    for (int s : shape) {
+      n = n > Integer.MAX_VALUE ? n : n * s; // saturates at far below Long.MAX_VALUE
+    }
+    if (n > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException(layer + ": " + what + " " + Arrays.toString(shape)
+          + " would have " + (n > Integer.MAX_VALUE ? "more than 2^31" : String.valueOf(n))
+          + " elements, more than the 2^31 - 9 that one tensor can hold (" + arguments + ")");
+    }
+  }
+
   /** {@code (3, 3)}, as PyTorch prints a size tuple. */
   static String tuple(int[] pair) {
     return "(" + pair[0] + ", " + pair[1] + ")";

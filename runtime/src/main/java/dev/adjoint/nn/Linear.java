@@ -37,6 +37,8 @@ public class Linear extends Module implements Configurable {
       throw new IllegalArgumentException("Linear: feature counts must be non-negative, got"
           + " in_features=" + inFeatures + ", out_features=" + outFeatures);
     }
+    Layers.checkParameter("Linear", "weight", "in_features=" + inFeatures + ", out_features="
+        + outFeatures, outFeatures, inFeatures);
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
     weight = Tensor.zeros(outFeatures, inFeatures);

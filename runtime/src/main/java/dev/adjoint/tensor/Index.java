@@ -99,6 +99,10 @@ public final class Index {
           Integer start = f[0].isBlank() ? null : Integer.valueOf(f[0].strip());
           Integer stop = f[1].isBlank() ? null : Integer.valueOf(f[1].strip());
           int step = f.length == 3 && !f[2].isBlank() ? Integer.parseInt(f[2].strip()) : 1;
+          if (step <= 0) {
+            throw new IllegalArgumentException("index: step must be greater than zero, got "
+                + step + " in \"" + spec + "\"");
+          }
           out.add(range(start, stop, step));
         } else {
           out.add(at(Integer.parseInt(part)));

@@ -6,30 +6,67 @@ import java.util.Arrays;
 final class Shapes {
   private Shapes() {}
 
-  /** Number of elements, checked to fit an int (Java arrays are int-indexed). */
+  /** The most elements one tensor may hold: Java arrays are int-indexed, and the VM reserves 8. */
+  static final int MAX_NUMEL = Integer.MAX_VALUE - 8;
+
+  /**
+   * Number of elements, checked to fit an int (Java arrays are int-indexed). A shape with a
+   * dimension of size 0 is empty however large its other dimensions, as in PyTorch.
+   *
+   * @throws IllegalArgumentException naming {@code op} for a negative size or too many elements
+   */
   static int numel(String op, int[] shape) {
+    return numel(op, "shape", shape);
+  }
+
+  /**
+   * {@link #numel(String, int[])} for a shape that is not the argument itself, such as a result
+   * or a broadcast operand; {@code what} names it in the message ("result shape").
+   */
+  static int numel(String op, String what, int[] shape) {
+    if (shape == null) {
+      throw new NullPointerException(op + ": " + what + " is null");
+    }
     long n = 1;
+    boolean empty = false;
     for (int s : shape) {
       if (s < 0) {
         throw new IllegalArgumentException(
-            op + ": negative dimension " + s + " in shape " + str(shape));
+            op + ": negative dimension " + s + " in " + what + " " + str(shape));
       }
-      n *= s;
-      if (n > Integer.MAX_VALUE - 8) {
-        throw new IllegalArgumentException(
-            op + ": shape " + str(shape) + " has more than 2^31 - 9 elements");
-      }
+      empty |= s == 0;
+      // Saturate rather than overflow; only the comparison with MAX_NUMEL matters past it.
+      n = n > MAX_NUMEL ? n : n * s;
+    }
+    if (empty) {
+      return 0;
+    }
+    if (n > MAX_NUMEL) {
+      throw new IllegalArgumentException(op + ": " + what + " " + str(shape) + " would have "
+          + exactCount(shape) + " elements, more than the 2^31 - 9 that"
+          + " one tensor can hold");
     }
     return (int) n;
+  }
+
+  /** The element count of a shape too large for a long, as text. */
+  private static String exactCount(int[] shape) {
+    java.math.BigInteger n = java.math.BigInteger.ONE;
+    for (int s : shape) {
+      n = n.multiply(java.math.BigInteger.valueOf(s));
+    }
+    return n.toString();
   }
 
   /** Row-major strides of a dense tensor of this shape. */
   static int[] contiguousStrides(int[] shape) {
     int[] strides = new int[shape.length];
-    int s = 1;
+    long s = 1;
     for (int d = shape.length - 1; d >= 0; d--) {
-      strides[d] = s;
-      s *= Math.max(shape[d], 1);
+      // Only an empty tensor can get past MAX_NUMEL here, and it never reads an element; its
+      // strides saturate instead of overflowing into negative offsets.
+      strides[d] = (int) Math.min(s, Integer.MAX_VALUE);
+      s = Math.min(s * Math.max(shape[d], 1), (long) Integer.MAX_VALUE);
     }
     return strides;
   }
@@ -71,11 +108,15 @@ final class Shapes {
       }
       out[i] = sa == 1 ? sb : sa;
     }
+    numel(op, "broadcast shape", out);
     return out;
   }
 
   /** Replaces one -1 in {@code shape} by the size that makes it hold {@code numel} elements. */
   static int[] inferSize(String op, int[] shape, int numel, int[] from) {
+    if (shape == null) {
+      throw new NullPointerException(op + ": shape is null");
+    }
     int[] out = shape.clone();
     int infer = -1;
     long known = 1;
@@ -89,7 +130,8 @@ final class Shapes {
       } else if (out[i] < 0) {
         throw new IllegalArgumentException(op + ": invalid size " + out[i] + " in " + str(shape));
       } else {
-        known *= out[i];
+        // Saturates, never wraps; a 0 anywhere still makes the product 0.
+        known = out[i] == 0 ? 0 : known > MAX_NUMEL ? known : known * out[i];
       }
     }
     if (infer >= 0) {

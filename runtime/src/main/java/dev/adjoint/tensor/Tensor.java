@@ -340,6 +340,7 @@ public final class Tensor {
     if (n < 0 || m < 0) {
       throw new IllegalArgumentException("eye: sizes must be non-negative, got " + n + ", " + m);
     }
+    Shapes.numel("eye", new int[] {n, m});
     Tensor out = zeros(dtype, n, m);
     Tensor diagonal = out.viewOf(new int[] {Math.min(n, m)}, new int[] {m + 1}, 0);
     diagonal.fill_(1);
@@ -353,17 +354,17 @@ public final class Tensor {
 
   /** Zeros of {@code shape}. */
   public static Tensor zeros(DType dtype, int... shape) {
-    return empty(dtype, Device.cpu(), shape);
+    return filled("zeros", 0, dtype, shape);
   }
 
   /** Ones of {@code shape}, float32. */
   public static Tensor ones(int... shape) {
-    return full(1, DType.FLOAT32, shape);
+    return filled("ones", 1, DType.FLOAT32, shape);
   }
 
   /** Ones of {@code shape}. */
   public static Tensor ones(DType dtype, int... shape) {
-    return full(1, dtype, shape);
+    return filled("ones", 1, dtype, shape);
   }
 
   /** {@code value} everywhere, float32. */
@@ -373,7 +374,15 @@ public final class Tensor {
 
   /** {@code value} everywhere. */
   public static Tensor full(double value, DType dtype, int... shape) {
-    return zeros(dtype, shape).fill_(value);
+    return filled("full", value, dtype, shape);
+  }
+
+  /** A new tensor of {@code shape} filled with {@code value}, its shape checked as {@code op}. */
+  private static Tensor filled(String op, double value, DType dtype, int[] shape) {
+    Objects.requireNonNull(dtype, op + ": dtype");
+    Shapes.numel(op, shape);
+    Tensor out = empty(dtype, Device.cpu(), shape);
+    return value == 0 ? out : out.fill_(value);
   }
 
   /** Zeros with this tensor's shape, dtype and device. */
@@ -400,7 +409,21 @@ public final class Tensor {
 
   /** {@code start, start + step, ...} up to but excluding {@code end}, as int64. */
   public static Tensor arange(long start, long end, long step) {
-    int n = arangeLength(start, end, step);
+    int n;
+    if (step == 0 || (step > 0 ? end <= start : end >= start)) {
+      n = arangeLength(start, end, step); // refuses step 0 and a wrong sign; else empty
+    } else {
+      // Exactly, where doubles would round: the span as an unsigned 64-bit number.
+      long span = step > 0 ? end - start : start - end;
+      long stride = step > 0 ? step : -step; // Long.MIN_VALUE stays itself: unsigned 2^63
+      long count = Long.divideUnsigned(span - 1, stride) + 1;
+      if (Long.compareUnsigned(count, Shapes.MAX_NUMEL) > 0) {
+        throw new IllegalArgumentException("arange: start=" + start + ", end=" + end + ", step="
+            + step + " gives " + Long.toUnsignedString(count) + " elements, more than the"
+            + " 2^31 - 9 that one tensor can hold");
+      }
+      n = (int) count;
+    }
     long[] values = new long[n];
     for (int i = 0; i < n; i++) {
       values[i] = start + i * step;
@@ -428,8 +451,9 @@ public final class Tensor {
           + " step sign (start=" + start + ", end=" + end + ", step=" + step + ")");
     }
     double n = Math.ceil((end - start) / step);
-    if (n > Integer.MAX_VALUE - 8) {
-      throw new IllegalArgumentException("arange: " + n + " elements is too many");
+    if (n > Shapes.MAX_NUMEL) {
+      throw new IllegalArgumentException("arange: start=" + start + ", end=" + end + ", step="
+          + step + " gives " + n + " elements, more than the 2^31 - 9 that one tensor can hold");
     }
     return (int) n;
   }
@@ -440,6 +464,7 @@ public final class Tensor {
       throw new IllegalArgumentException("linspace: number of steps must be non-negative, got "
           + steps);
     }
+    Shapes.numel("linspace", "steps", new int[] {steps});
     float[] values = new float[steps];
     double step = steps > 1 ? (end - start) / (steps - 1) : 0;
     int half = steps == 1 ? 1 : steps / 2; // one step gives start, as torch.linspace does
@@ -488,6 +513,10 @@ public final class Tensor {
     if (high <= low) {
       throw new IllegalArgumentException(
           "randint: expected low < high, got low=" + low + ", high=" + high);
+    }
+    if (high - low <= 0) {
+      throw new IllegalArgumentException("randint: the range [" + low + ", " + high
+          + ") is wider than 2^63 - 1");
     }
     long[] values = new long[Shapes.numel("randint", shape)];
     for (int i = 0; i < values.length; i++) {
@@ -564,6 +593,8 @@ public final class Tensor {
             + cols + " values, row " + i + " has " + len.applyAsInt(rows[i]));
       }
     }
+    // Rows may share one array, so their total can pass an int though each exists.
+    Shapes.numel(op, "shape", new int[] {rows.length, cols});
     return cols;
   }
 
@@ -573,6 +604,11 @@ public final class Tensor {
    */
   public static Tensor fromArray(Object data, int... shape) {
     Objects.requireNonNull(data, "fromArray: data");
+    if (!(data instanceof float[] || data instanceof double[] || data instanceof long[]
+        || data instanceof boolean[])) {
+      throw new IllegalArgumentException("fromArray: data must be a float[], double[], long[] or"
+          + " boolean[], got " + data.getClass().getSimpleName());
+    }
     int n = Shapes.numel("fromArray", shape);
     int length = java.lang.reflect.Array.getLength(data);
     if (length != n) {
@@ -877,12 +913,9 @@ public final class Tensor {
           + " comes after endDim " + endDim);
     }
     int[] s = new int[shape.length - (b - a)];
-    int merged = 1;
-    for (int d = a; d <= b; d++) {
-      merged *= shape[d];
-    }
+    // Only an empty tensor's dims can multiply past an int; then the merged size must still fit.
+    s[a] = Shapes.numel("flatten", "merged dimensions", Arrays.copyOfRange(shape, a, b + 1));
     System.arraycopy(shape, 0, s, 0, a);
-    s[a] = merged;
     System.arraycopy(shape, b + 1, s, a + 1, shape.length - b - 1);
     return TensorTape.flatten(reshape(s), this, startDim, endDim);
   }
@@ -934,8 +967,14 @@ public final class Tensor {
    */
   @Primitive(rules = ShapeRules.class)
   public Tensor expand(int... sizes) {
+    return TensorTape.expand(expanded("expand", sizes), this, sizes);
+  }
+
+  /** The view {@link #expand} returns, its arguments checked as {@code op}. */
+  private Tensor expanded(String op, int[] sizes) {
+    Objects.requireNonNull(sizes, op + ": sizes");
     if (sizes.length < shape.length) {
-      throw new IllegalArgumentException("expand: the number of sizes provided ("
+      throw new IllegalArgumentException(op + ": the number of sizes provided ("
           + sizes.length + ") must be at least the number of dimensions (" + shape.length
           + "), shape " + Shapes.str(shape));
     }
@@ -946,7 +985,7 @@ public final class Tensor {
       int d = i - lead;
       if (d < 0) {
         if (sizes[i] < 0) {
-          throw new IllegalArgumentException("expand: size -1 is not allowed in a new leading"
+          throw new IllegalArgumentException(op + ": size -1 is not allowed in a new leading"
               + " dimension (" + Arrays.toString(sizes) + ")");
         }
         s[i] = sizes[i];
@@ -958,19 +997,21 @@ public final class Tensor {
         s[i] = sizes[i];
         st[i] = 0;
       } else {
-        throw new IllegalArgumentException("expand: the expanded size of the tensor ("
+        throw new IllegalArgumentException(op + ": the expanded size of the tensor ("
             + sizes[i] + ") must match the existing size (" + shape[d]
             + ") at non-singleton dimension " + i + "; target sizes " + Arrays.toString(sizes)
             + ", tensor shape " + Shapes.str(shape));
       }
     }
-    return TensorTape.expand(viewOf(s, st, offset), this, sizes);
+    Shapes.numel(op, "expanded shape", s);
+    return viewOf(s, st, offset);
   }
 
   /** {@link #expand} to another tensor's shape. */
   @Primitive(rules = ShapeRules.class, nondifferentiable = "other")
   public Tensor expandAs(Tensor other) {
-    return TensorTape.expandAs(expand(other.shape), this, other);
+    Objects.requireNonNull(other, "expandAs: other");
+    return TensorTape.expandAs(expanded("expandAs", other.shape), this, other);
   }
 
   /** This tensor if it is contiguous, else a contiguous copy. */
@@ -1042,14 +1083,14 @@ public final class Tensor {
   public Tensor narrow(int dim, int start, int length) {
     requireDims("narrow");
     int d = Shapes.dim("narrow", dim, shape.length);
-    int s = start < 0 ? start + shape[d] : start;
+    long s = start < 0 ? (long) start + shape[d] : start;
     if (s < 0 || length < 0 || s + length > shape[d]) {
       throw new IndexOutOfBoundsException("narrow: start " + start + " and length " + length
           + " do not fit dimension " + d + " of size " + shape[d]);
     }
     int[] ns = shape.clone();
     ns[d] = length;
-    return TensorTape.narrow(viewOf(ns, strides.clone(), offset + s * strides[d]),
+    return TensorTape.narrow(viewOf(ns, strides.clone(), offset + (int) s * strides[d]),
         this, dim, start, length);
   }
 
@@ -1067,11 +1108,13 @@ public final class Tensor {
     int size = shape[d];
     int a = clip(start == null ? 0 : start, size);
     int b = clip(stop == null ? size : stop, size);
-    int len = b > a ? (b - a + step - 1) / step : 0;
+    int len = b > a ? (int) (((long) b - a + step - 1) / step) : 0;
     int[] ns = shape.clone();
     int[] nst = strides.clone();
     ns[d] = len;
-    nst[d] = strides[d] * step;
+    // With two or more elements, step * stride stays inside the storage; a huge step with one
+    // element must not overflow into a meaningless stride.
+    nst[d] = len > 1 ? strides[d] * step : strides[d];
     return TensorTape.slice(viewOf(ns, nst, offset + (len > 0 ? a * strides[d] : 0)),
         this, dim, start, stop, step);
   }
@@ -1317,7 +1360,7 @@ public final class Tensor {
     for (boolean f : flags) {
       count += f ? 1 : 0;
     }
-    long[] out = new long[count * shape.length];
+    long[] out = new long[Shapes.numel("nonzero", "result shape", new int[] {count, shape.length})];
     int[] pos = new int[shape.length];
     for (int e = 0, row = 0; e < flags.length; e++) {
       if (flags[e]) {
@@ -1381,6 +1424,7 @@ public final class Tensor {
       throw new IllegalArgumentException("maskedFill: mask must be torch.bool, got "
           + mask.dtype);
     }
+    Shapes.broadcast("maskedFill", shape, mask.shape);
     return TensorTape.maskedFill(where(mask, scalarLike(value, dtype), this), this, mask, value);
   }
 
@@ -1406,7 +1450,7 @@ public final class Tensor {
     }
     int d = Shapes.dim("cat", dim, rank);
     DType dt = first.dtype;
-    int total = 0;
+    long total = 0;
     for (int i = 0; i < tensors.size(); i++) {
       Tensor t = Objects.requireNonNull(tensors.get(i), "cat: tensor " + i + " is null");
       if (t.dim() != rank) {
@@ -1426,7 +1470,12 @@ public final class Tensor {
       total += t.shape[d];
     }
     int[] outShape = first.shape.clone();
-    outShape[d] = total;
+    if (total > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("cat: the sizes along dimension " + d + " of "
+          + tensors.size() + " tensors add up to " + total + ", more than 2^31 - 1");
+    }
+    outShape[d] = (int) total;
+    Shapes.numel("cat", "result shape", outShape);
     Tensor out = empty(dt, first.device(), outShape);
     int at = 0;
     for (Tensor t : tensors) {
@@ -1460,6 +1509,8 @@ public final class Tensor {
       }
       lifted.add(t.unsqueeze(Shapes.dim("stack", dim, s.length + 1)));
     }
+    Shapes.numel("stack", "result shape",
+        insert(s, Shapes.dim("stack", dim, s.length + 1), tensors.size()));
     return TensorTape.stack(cat(lifted, Shapes.dim("stack", dim, s.length + 1)), tensors, dim);
   }
 
@@ -1471,8 +1522,8 @@ public final class Tensor {
       throw new IllegalArgumentException("split: split size must be positive, got " + splitSize);
     }
     List<Tensor> out = new ArrayList<>();
-    for (int at = 0; at < shape[d] || (at == 0 && shape[d] == 0); at += splitSize) {
-      out.add(narrow(d, at, Math.min(splitSize, shape[d] - at)));
+    for (long at = 0; at < shape[d] || (at == 0 && shape[d] == 0); at += splitSize) {
+      out.add(narrow(d, (int) at, (int) Math.min(splitSize, shape[d] - at)));
       if (shape[d] == 0) {
         break;
       }
@@ -2191,7 +2242,7 @@ public final class Tensor {
   /** Indices of the largest values along {@code dim}. */
   @Primitive(differentiable = false)
   public Tensor argmax(int dim, boolean keepdim) {
-    return max(dim, keepdim).indices();
+    return reduce("argmax", ReduceOp.MAX, new int[] {dim}, keepdim, 0).indices();
   }
 
   /** Index of the smallest element in the flattened tensor (0-d int64). */
@@ -2203,7 +2254,7 @@ public final class Tensor {
   /** Indices of the smallest values along {@code dim}. */
   @Primitive(differentiable = false)
   public Tensor argmin(int dim, boolean keepdim) {
-    return min(dim, keepdim).indices();
+    return reduce("argmin", ReduceOp.MIN, new int[] {dim}, keepdim, 0).indices();
   }
 
   /** Unbiased variance of all elements (divides by n - 1, as {@code torch.var}). */
@@ -2231,19 +2282,21 @@ public final class Tensor {
   /** Unbiased standard deviation of all elements. */
   @Primitive(rules = ReductionRules.class)
   public Tensor std() {
-    return TensorTape.std(var().sqrt(), this);
+    return TensorTape.std(reduce("std", ReduceOp.VAR, null, false, 1).values().sqrt(), this);
   }
 
   /** Unbiased standard deviation along {@code dim}. */
   @Primitive(rules = ReductionRules.class)
   public Tensor std(int dim) {
-    return TensorTape.std(var(dim).sqrt(), this, dim);
+    return TensorTape.std(reduce("std", ReduceOp.VAR, new int[] {dim}, false, 1).values().sqrt(),
+        this, dim);
   }
 
   /** Standard deviation over {@code dims} with the given correction. */
   @Primitive(rules = ReductionRules.class)
   public Tensor std(int[] dims, int correction, boolean keepdim) {
-    return TensorTape.std(var(dims, correction, keepdim).sqrt(), this, dims, correction, keepdim);
+    return TensorTape.std(reduce("std", ReduceOp.VAR, dims, keepdim, correction).values().sqrt(),
+        this, dims, correction, keepdim);
   }
 
   /** {@code log(sum(exp(this)))} along {@code dim}, computed without overflow. */
@@ -2284,16 +2337,10 @@ public final class Tensor {
         }
       }
     }
-    DType in = dtype;
     DType outType;
     switch (op) {
       case SUM, PROD -> outType = dtype.isFloatingPoint() ? dtype : DType.INT64;
-      case MAX, MIN -> {
-        outType = dtype;
-        if (dtype == DType.BOOL) {
-          in = DType.INT64;
-        }
-      }
+      case MAX, MIN -> outType = dtype;
       default -> {
         if (!dtype.isFloatingPoint()) {
           if (op == ReduceOp.LOGSUMEXP) {
@@ -2306,9 +2353,6 @@ public final class Tensor {
           outType = dtype;
         }
       }
-    }
-    if (op != ReduceOp.MAX && op != ReduceOp.MIN) {
-      in = outType;
     }
     int[] perm = new int[rank];
     int k = 0;
@@ -2324,19 +2368,23 @@ public final class Tensor {
         outShape.add(1);
       }
     }
+    boolean reducedEmpty = false; // tested apart: an empty input's product may wrap to 0
     for (int d = 0; d < rank; d++) {
       if (reduced[d]) {
         perm[k++] = d;
         inner *= shape[d];
+        reducedEmpty |= shape[d] == 0;
       }
     }
     int[] resultShape = outShape.stream().mapToInt(Integer::intValue).toArray();
     boolean indexed = op == ReduceOp.MAX || op == ReduceOp.MIN;
-    if (inner == 0) {
+    if (reducedEmpty) {
       if (indexed) {
         throw new IllegalArgumentException(name + ": cannot reduce over a dimension of size 0"
             + " (shape " + Shapes.str(shape) + "); the operation has no identity");
       }
+      // Only an empty input can have kept dims that multiply past an int.
+      Shapes.numel(name, "result shape", resultShape);
       double identity = switch (op) {
         case SUM -> 0;
         case PROD -> 1;
@@ -2345,7 +2393,9 @@ public final class Tensor {
       };
       return new ValuesIndices(empty(outType, device(), resultShape).fill_(identity), null);
     }
-    Tensor src = to(in).permute(perm).contiguous();
+    // The backend reads any strided view in place: a broadcast or permuted input is never copied,
+    // and it converts the input's dtype as it reads.
+    Tensor src = permute(perm);
     Tensor values = empty(outType, device(), new int[] {outer});
     Tensor indices = indexed ? empty(DType.INT64, device(), new int[] {outer}) : null;
     if (outer > 0) {
@@ -2364,15 +2414,20 @@ public final class Tensor {
    */
   @Primitive(rules = LinalgRules.class)
   public Tensor matmul(Tensor other) {
-    Objects.requireNonNull(other, "matmul: other");
-    checkSameDevice("matmul", other);
+    return TensorTape.matmul(product("matmul", other), this, other);
+  }
+
+  /** {@link #matmul}, its arguments checked as {@code op} (matmul, mm or bmm). */
+  private Tensor product(String op, Tensor other) {
+    Objects.requireNonNull(other, op + ": other");
+    checkSameDevice(op, other);
     if (dim() == 0 || other.dim() == 0) {
-      throw new IllegalArgumentException("matmul: both arguments need at least 1 dimension, got "
+      throw new IllegalArgumentException(op + ": both arguments need at least 1 dimension, got "
           + Shapes.str(shape) + " and " + Shapes.str(other.shape));
     }
     DType dt = DType.promote(dtype, other.dtype);
     if (dt == DType.BOOL) {
-      throw new IllegalArgumentException("matmul: not supported for torch.bool tensors");
+      throw new IllegalArgumentException(op + ": not supported for torch.bool tensors");
     }
     Tensor a = dim() == 1 ? unsqueeze(0) : this;
     Tensor b = other.dim() == 1 ? other.unsqueeze(1) : other;
@@ -2381,14 +2436,17 @@ public final class Tensor {
     int k2 = b.shape[b.dim() - 2];
     int n = b.shape[b.dim() - 1];
     if (k != k2) {
-      throw new IllegalArgumentException("matmul: shapes " + Shapes.str(shape) + " and "
+      throw new IllegalArgumentException(op + ": shapes " + Shapes.str(shape) + " and "
           + Shapes.str(other.shape) + " cannot be multiplied (" + m + "x" + k + " and " + k2
           + "x" + n + ")");
     }
     int[] batchA = Arrays.copyOf(a.shape, a.dim() - 2);
     int[] batchB = Arrays.copyOf(b.shape, b.dim() - 2);
-    int[] batch = Shapes.broadcast("matmul", batchA, batchB);
-    int bn = Shapes.numel("matmul", batch);
+    int[] batch = Shapes.broadcast(op, batchA, batchB);
+    int bn = Shapes.numel(op, "broadcast batch shape", batch);
+    Shapes.numel(op, "result shape", concat(batch, m, n));
+    Shapes.numel(op, "broadcast left operand shape", concat(batch, m, k));
+    Shapes.numel(op, "broadcast right operand shape", concat(batch, k, n));
     Tensor result;
     if (batchB.length == 0 && bn > 1) {
       // [..., m, k] @ [k, n]: fold the batch into the rows instead of copying b per batch entry.
@@ -2413,7 +2471,7 @@ public final class Tensor {
     if (dim() == 1) {
       result = result.squeeze(-2 + (other.dim() == 1 ? 1 : 0));
     }
-    return TensorTape.matmul(result, this, other);
+    return result;
   }
 
   /** Product of two matrices (2-d only). */
@@ -2423,7 +2481,7 @@ public final class Tensor {
       throw new IllegalArgumentException("mm: expected two 2-d tensors, got "
           + Shapes.str(shape) + " and " + Shapes.str(other.shape));
     }
-    return TensorTape.mm(matmul(other), this, other);
+    return TensorTape.mm(product("mm", other), this, other);
   }
 
   /** Batched product of 3-d tensors {@code [B, n, m] @ [B, m, p]} (no broadcasting). */
@@ -2437,7 +2495,7 @@ public final class Tensor {
       throw new IllegalArgumentException("bmm: batch sizes differ: " + Shapes.str(shape)
           + " and " + Shapes.str(other.shape));
     }
-    return TensorTape.bmm(matmul(other), this, other);
+    return TensorTape.bmm(product("bmm", other), this, other);
   }
 
   /**

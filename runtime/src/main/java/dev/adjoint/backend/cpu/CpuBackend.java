@@ -316,11 +316,26 @@ public final class CpuBackend implements Backend {
     for (int d = dim + 1; d < shape.length; d++) {
       inner *= shape[d];
     }
-    Tensor s = src.contiguous();
     Tensor ix = index.contiguous();
     long[] idx = storage(ix).longs();
     int io = ix.storageOffset();
     int m = index.numel();
+    if (!src.isContiguous()) {
+      // A strided or broadcast source is read in place, one selected slice at a time, instead of
+      // being copied whole (a broadcast view can be far larger than its storage).
+      int[] sliceShape = shape.clone();
+      sliceShape[dim] = 1;
+      int[] srcStrides = src.strides();
+      int[] dstStrides = dst.strides();
+      for (int i = 0; i < m; i++) {
+        copy(Tensor.wrap(src.storage(), sliceShape, srcStrides,
+                src.storageOffset() + (int) idx[io + i] * srcStrides[dim]),
+            Tensor.wrap(dst.storage(), sliceShape, dstStrides,
+                dst.storageOffset() + i * dstStrides[dim]));
+      }
+      return;
+    }
+    Tensor s = src;
     int size = shape[dim];
     Object from = array(s);
     Object to = array(dst);

@@ -3,12 +3,21 @@ package dev.adjoint.backend.cpu;
 import dev.adjoint.backend.ReduceOp;
 import dev.adjoint.tensor.DType;
 import dev.adjoint.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
- * Reductions over the inner axis of a contiguous {@code [outer, inner]} block. Floating rows are
- * accumulated in double and rounded once to the output dtype; int64 rows stay exact.
+ * Reductions over the trailing dimensions of a strided view, read in place: a broadcast (stride 0)
+ * or permuted input is never copied. Elements are read in logical order through a small buffer of
+ * {@link #CHUNK} elements that each task allocates for itself, so memory does not grow with the
+ * input and nothing outlives the call. Floating results are accumulated in double and rounded once
+ * to the output dtype (sums pairwise, so error grows with log n, not n); int64 and bool inputs
+ * reduce exactly in long.
  */
 final class Reductions {
+  /** Elements read at a time; a power of two, so the pairwise tree is balanced across chunks. */
+  static final int CHUNK = 1024;
+
   private Reductions() {}
 
   static void reduce(ReduceOp op, Tensor src, int outer, int inner, Tensor values,
@@ -16,120 +25,117 @@ final class Reductions {
     CpuStorage in = CpuBackend.storage(src);
     CpuStorage out = CpuBackend.storage(values);
     long[] idx = indices == null ? null : CpuBackend.storage(indices).longs();
-    int so = src.storageOffset();
     int vo = values.storageOffset();
     int io = indices == null ? 0 : indices.storageOffset();
-    boolean parallel = Parallel.chunks((long) outer * inner, StridedLoop.GRAIN) > 1 && outer > 1;
-    if (src.dtype().isFloatingPoint()) {
-      ThreadLocal<double[]> rows = ThreadLocal.withInitial(() -> new double[inner]);
-      Parallel.forEach(outer, parallel, r -> {
-        double[] row = rows.get();
-        int base = so + r * inner;
-        if (src.dtype() == DType.FLOAT32) {
-          float[] a = in.floats();
-          for (int i = 0; i < inner; i++) {
-            row[i] = a[base + i];
+    Layout layout = new Layout(src, inner);
+    boolean floating = values.dtype().isFloatingPoint();
+    int tasks = Math.min(outer, Parallel.chunks((long) outer * inner, StridedLoop.GRAIN));
+    Parallel.forEach(tasks, tasks > 1, t -> {
+      int from = (int) ((long) outer * t / tasks);
+      int to = (int) ((long) outer * (t + 1) / tasks);
+      Cursor cursor = new Cursor(layout, in);
+      if (floating) {
+        double[] buf = new double[Math.min(CHUNK, inner)];
+        double[] levels = new double[Long.SIZE];
+        for (int r = from; r < to; r++) {
+          cursor.start(layout.rowOffset(r));
+          double[] result = reduceRow(op, cursor, inner, param, buf, levels);
+          out.setDouble(vo + r, result[0]);
+          if (idx != null) {
+            idx[io + r] = (long) result[1];
           }
-        } else {
-          System.arraycopy(in.doubles(), base, row, 0, inner);
         }
-        double[] result = reduceRow(op, row, inner, param);
-        out.setDouble(vo + r, result[0]);
-        if (idx != null) {
-          idx[io + r] = (long) result[1];
-        }
-      });
-    } else {
-      long[] a = in.longs();
-      Parallel.forEach(outer, parallel, r -> {
-        int base = so + r * inner;
-        long acc;
-        long at = 0;
-        switch (op) {
-          case SUM -> {
-            acc = 0;
-            for (int i = 0; i < inner; i++) {
-              acc += a[base + i];
-            }
+      } else {
+        long[] buf = new long[Math.min(CHUNK, inner)];
+        for (int r = from; r < to; r++) {
+          cursor.start(layout.rowOffset(r));
+          long[] result = reduceRow(op, cursor, inner, buf);
+          out.setLong(vo + r, result[0]);
+          if (idx != null) {
+            idx[io + r] = result[1];
           }
-          case PROD -> {
-            acc = 1;
-            for (int i = 0; i < inner; i++) {
-              acc *= a[base + i];
-            }
-          }
-          case MAX, MIN -> {
-            acc = a[base];
-            for (int i = 1; i < inner; i++) {
-              long v = a[base + i];
-              if (op == ReduceOp.MAX ? v > acc : v < acc) {
-                acc = v;
-                at = i;
-              }
-            }
-          }
-          default -> throw new IllegalStateException(op + " is not defined for int64");
         }
-        out.setLong(vo + r, acc);
-        if (idx != null) {
-          idx[io + r] = at;
-        }
-      });
-    }
+      }
+    });
   }
 
-  /** {value, index} of one row. */
-  private static double[] reduceRow(ReduceOp op, double[] row, int n, double param) {
+  /** {value, index} of one row, read as doubles. */
+  private static double[] reduceRow(ReduceOp op, Cursor row, int n, double param, double[] buf,
+      double[] levels) {
     switch (op) {
       case SUM:
-        return new double[] {sum(row, n), 0};
+        return new double[] {sum(row, n, buf, levels, Double.NaN), 0};
       case MEAN:
-        return new double[] {sum(row, n) / n, 0};
+        return new double[] {sum(row, n, buf, levels, Double.NaN) / n, 0};
       case PROD: {
         double p = 1;
-        for (int i = 0; i < n; i++) {
-          p *= row[i];
+        for (int done = 0; done < n; ) {
+          int m = row.read(buf, Math.min(CHUNK, n - done));
+          for (int i = 0; i < m; i++) {
+            p *= buf[i];
+          }
+          done += m;
         }
         return new double[] {p, 0};
       }
       case MAX:
       case MIN: {
-        double best = row[0];
-        int at = 0;
         boolean max = op == ReduceOp.MAX;
-        for (int i = 1; i < n && !Double.isNaN(best); i++) {
-          double v = row[i];
-          if (Double.isNaN(v) || (max ? v > best : v < best)) {
-            best = v;
-            at = i;
+        double best = Double.NaN;
+        long at = 0;
+        for (int done = 0; done < n; ) {
+          int m = row.read(buf, Math.min(CHUNK, n - done));
+          int i = 0;
+          if (done == 0) {
+            best = buf[0];
+            i = 1;
           }
+          for (; i < m && !Double.isNaN(best); i++) {
+            double v = buf[i];
+            if (Double.isNaN(v) || (max ? v > best : v < best)) {
+              best = v;
+              at = done + i;
+            }
+          }
+          if (Double.isNaN(best)) {
+            break; // the first NaN wins, as in PyTorch
+          }
+          done += m;
         }
         return new double[] {best, at};
       }
       case VAR: {
-        double mean = sum(row, n) / n;
-        double ss = 0;
-        for (int i = 0; i < n; i++) {
-          double d = row[i] - mean;
-          ss += d * d;
-        }
+        int start = row.offset();
+        double mean = sum(row, n, buf, levels, Double.NaN) / n;
+        row.start(start);
+        double ss = sum(row, n, buf, levels, mean);
         // As PyTorch: divide by max(0, n - correction), so too few elements give inf (or NaN
         // when every deviation is zero), never a silent NaN for a nonzero spread.
         double dof = Math.max(0, n - param);
         return new double[] {ss / dof, 0};
       }
       case LOGSUMEXP: {
+        int start = row.offset();
         double m = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < n; i++) {
-          m = Math.max(m, row[i]);
+        for (int done = 0; done < n; ) {
+          int k = row.read(buf, Math.min(CHUNK, n - done));
+          for (int i = 0; i < k; i++) {
+            m = Math.max(m, buf[i]); // NaN propagates
+          }
+          done += k;
         }
         if (Double.isInfinite(m) || Double.isNaN(m)) {
           // All -inf gives -inf; any +inf gives +inf; NaN propagates. Shifting by m would give NaN.
-          return new double[] {n == 0 ? Double.NEGATIVE_INFINITY : sumExpUnshifted(row, n, m), 0};
+          return new double[] {m, 0};
         }
+        row.start(start);
         double s = 0;
-        for (int i = 0; i < n; i++) {
-          s += Math.exp(row[i] - m);
+        for (int done = 0; done < n; ) {
+          int k = row.read(buf, Math.min(CHUNK, n - done));
+          for (int i = 0; i < k; i++) {
+            s += Math.exp(buf[i] - m);
+          }
+          done += k;
         }
         return new double[] {m + Math.log(s), 0};
       }
@@ -138,24 +144,95 @@ final class Reductions {
     }
   }
 
-  private static double sumExpUnshifted(double[] row, int n, double max) {
-    if (Double.isNaN(max)) {
-      return Double.NaN;
-    }
-    for (int i = 0; i < n; i++) {
-      if (Double.isNaN(row[i])) {
-        return Double.NaN;
+  /** {value, index} of one int64 (or bool) row, exact. */
+  private static long[] reduceRow(ReduceOp op, Cursor row, int n, long[] buf) {
+    long acc;
+    long at = 0;
+    switch (op) {
+      case SUM -> {
+        acc = 0;
+        for (int done = 0; done < n; ) {
+          int m = row.read(buf, Math.min(CHUNK, n - done));
+          for (int i = 0; i < m; i++) {
+            acc += buf[i];
+          }
+          done += m;
+        }
       }
+      case PROD -> {
+        acc = 1;
+        for (int done = 0; done < n; ) {
+          int m = row.read(buf, Math.min(CHUNK, n - done));
+          for (int i = 0; i < m; i++) {
+            acc *= buf[i];
+          }
+          done += m;
+        }
+      }
+      case MAX, MIN -> {
+        boolean max = op == ReduceOp.MAX;
+        acc = 0;
+        for (int done = 0; done < n; ) {
+          int m = row.read(buf, Math.min(CHUNK, n - done));
+          int i = 0;
+          if (done == 0) {
+            acc = buf[0];
+            i = 1;
+          }
+          for (; i < m; i++) {
+            long v = buf[i];
+            if (max ? v > acc : v < acc) {
+              acc = v;
+              at = done + i;
+            }
+          }
+          done += m;
+        }
+      }
+      default -> throw new IllegalStateException(op + " is not defined for int64");
     }
-    return max;
+    return new long[] {acc, at};
   }
 
-  /** Pairwise (cascade) summation: error grows with log n, not n. */
-  private static double sum(double[] row, int n) {
-    return sum(row, 0, n);
+  /**
+   * Pairwise (cascade) sum of the next {@code n} elements of {@code row}, of {@code (x - shift)^2}
+   * instead when {@code shift} is not NaN: each chunk is summed pairwise, and chunk sums are
+   * combined as a binary counter in {@code levels}, so the whole is one balanced tree over chunks
+   * and the error grows with log n.
+   */
+  private static double sum(Cursor row, int n, double[] buf, double[] levels, double shift) {
+    boolean squares = !Double.isNaN(shift);
+    int top = 0;
+    long count = 0;
+    double partial = 0;
+    for (int done = 0; done < n; ) {
+      int m = row.read(buf, Math.min(CHUNK, n - done));
+      if (squares) {
+        for (int i = 0; i < m; i++) {
+          double d = buf[i] - shift;
+          buf[i] = d * d;
+        }
+      }
+      double s = pairwise(buf, 0, m);
+      done += m;
+      if (m < CHUNK) {
+        partial = s; // only the last chunk can be short
+        break;
+      }
+      for (long c = count; (c & 1) == 1; c >>= 1) {
+        s = levels[--top] + s;
+      }
+      levels[top++] = s;
+      count++;
+    }
+    double total = partial;
+    while (top > 0) {
+      total = levels[--top] + total;
+    }
+    return total;
   }
 
-  private static double sum(double[] a, int from, int to) {
+  private static double pairwise(double[] a, int from, int to) {
     int n = to - from;
     if (n <= 64) {
       double s = 0;
@@ -165,6 +242,184 @@ final class Reductions {
       return s;
     }
     int mid = from + n / 2;
-    return sum(a, from, mid) + sum(a, mid, to);
+    return pairwise(a, from, mid) + pairwise(a, mid, to);
+  }
+
+  /**
+   * Where the rows of a view live: the leading dimensions (rows, in row-major order) and the
+   * trailing ones whose sizes multiply to {@code inner} (one row's elements), each with size-1
+   * dimensions dropped and dimensions that are laid out back to back merged.
+   */
+  private static final class Layout {
+    final int base;
+    final int[] outerSizes;
+    final int[] outerStrides;
+    final int[] innerSizes;
+    final int[] innerStrides;
+
+    Layout(Tensor src, int inner) {
+      int[] shape = src.shape();
+      int[] strides = src.strides();
+      int split = shape.length;
+      long tail = 1;
+      while (split > 0 && tail * shape[split - 1] <= inner && tail != inner) {
+        tail *= shape[--split];
+      }
+      if (tail != inner) {
+        throw new IllegalStateException("reduce: trailing dimensions of " + src
+            + " do not multiply to " + inner);
+      }
+      base = src.storageOffset();
+      int[][] o = merge(shape, strides, 0, split);
+      int[][] i = merge(shape, strides, split, shape.length);
+      outerSizes = o[0];
+      outerStrides = o[1];
+      innerSizes = i[0].length == 0 ? new int[] {1} : i[0];
+      innerStrides = i[1].length == 0 ? new int[] {0} : i[1];
+    }
+
+    private static int[][] merge(int[] shape, int[] strides, int from, int to) {
+      List<int[]> dims = new ArrayList<>();
+      for (int d = from; d < to; d++) {
+        if (shape[d] == 1) {
+          continue;
+        }
+        int[] last = dims.isEmpty() ? null : dims.get(dims.size() - 1);
+        if (last != null && (long) last[1] == (long) strides[d] * shape[d]) {
+          last[0] *= shape[d];
+          last[1] = strides[d];
+        } else {
+          dims.add(new int[] {shape[d], strides[d]});
+        }
+      }
+      int[][] out = {new int[dims.size()], new int[dims.size()]};
+      for (int d = 0; d < dims.size(); d++) {
+        out[0][d] = dims.get(d)[0];
+        out[1][d] = dims.get(d)[1];
+      }
+      return out;
+    }
+
+    int rowOffset(int r) {
+      int off = base;
+      for (int d = outerSizes.length - 1; d >= 0; d--) {
+        off += (r % outerSizes[d]) * outerStrides[d];
+        r /= outerSizes[d];
+      }
+      return off;
+    }
+  }
+
+  /** Reads one row's elements in logical order, a run of the innermost dimension at a time. */
+  private static final class Cursor {
+    private final int[] sizes;
+    private final int[] strides;
+    private final int[] at;
+    private final CpuStorage storage;
+    private final DType dtype;
+    private int offset;
+
+    Cursor(Layout layout, CpuStorage storage) {
+      this.sizes = layout.innerSizes;
+      this.strides = layout.innerStrides;
+      this.at = new int[sizes.length];
+      this.storage = storage;
+      this.dtype = storage.dtype();
+    }
+
+    /** Starts a row whose first element is at storage offset {@code offset}. */
+    void start(int offset) {
+      java.util.Arrays.fill(at, 0);
+      this.offset = offset;
+    }
+
+    /** The storage offset of the next element. */
+    int offset() {
+      return offset;
+    }
+
+    /** Copies the next {@code n} elements into {@code buf[0, n)} as doubles; returns n. */
+    int read(double[] buf, int n) {
+      int last = sizes.length - 1;
+      for (int k = 0; k < n; ) {
+        int run = Math.min(n - k, sizes[last] - at[last]);
+        int s = strides[last];
+        int o = offset;
+        switch (dtype) {
+          case FLOAT32 -> {
+            float[] a = storage.floats();
+            for (int i = 0; i < run; i++, o += s) {
+              buf[k + i] = a[o];
+            }
+          }
+          case FLOAT64 -> {
+            double[] a = storage.doubles();
+            if (s == 1) {
+              System.arraycopy(a, o, buf, k, run);
+            } else {
+              for (int i = 0; i < run; i++, o += s) {
+                buf[k + i] = a[o];
+              }
+            }
+          }
+          case INT64 -> {
+            long[] a = storage.longs();
+            for (int i = 0; i < run; i++, o += s) {
+              buf[k + i] = a[o];
+            }
+          }
+          case BOOL -> {
+            boolean[] a = storage.bools();
+            for (int i = 0; i < run; i++, o += s) {
+              buf[k + i] = a[o] ? 1 : 0;
+            }
+          }
+        }
+        advance(run);
+        k += run;
+      }
+      return n;
+    }
+
+    /** Copies the next {@code n} elements into {@code buf[0, n)} as longs; returns n. */
+    int read(long[] buf, int n) {
+      int last = sizes.length - 1;
+      for (int k = 0; k < n; ) {
+        int run = Math.min(n - k, sizes[last] - at[last]);
+        int s = strides[last];
+        int o = offset;
+        if (dtype == DType.BOOL) {
+          boolean[] a = storage.bools();
+          for (int i = 0; i < run; i++, o += s) {
+            buf[k + i] = a[o] ? 1 : 0;
+          }
+        } else if (dtype == DType.INT64) {
+          long[] a = storage.longs();
+          for (int i = 0; i < run; i++, o += s) {
+            buf[k + i] = a[o];
+          }
+        } else {
+          for (int i = 0; i < run; i++, o += s) {
+            buf[k + i] = storage.getLong(o);
+          }
+        }
+        advance(run);
+        k += run;
+      }
+      return n;
+    }
+
+    private void advance(int run) {
+      int d = sizes.length - 1;
+      at[d] += run;
+      offset += run * strides[d];
+      while (d > 0 && at[d] == sizes[d]) {
+        offset -= sizes[d] * strides[d];
+        at[d] = 0;
+        d--;
+        at[d]++;
+        offset += strides[d];
+      }
+    }
   }
 }
