@@ -954,6 +954,13 @@ public final class Tensor {
     return TensorTape.contiguous(isContiguous() ? this : clone(), this);
   }
 
+  /** A contiguous copy that records nothing: the start of an out-of-place op's result. */
+  private Tensor copyUntracked() {
+    Tensor out = zerosLike();
+    backend().copy(this, out);
+    return out;
+  }
+
   /** A contiguous copy with its own storage. */
   @Override
   @Primitive(rules = ShapeRules.class)
@@ -1181,6 +1188,7 @@ public final class Tensor {
    * int64, 0-d or 1-d, negative values counting from the end; {@code source} has this tensor's
    * dtype and shape except {@code index.numel()} at {@code dim}.
    */
+  @Primitive(rules = IndexingRules.class, nondifferentiable = "index")
   public Tensor indexAdd(int dim, Tensor index, Tensor source) {
     Objects.requireNonNull(index, "indexAdd: index");
     Objects.requireNonNull(source, "indexAdd: source");
@@ -1215,12 +1223,12 @@ public final class Tensor {
       }
       wrapped[i] = idx[i] < 0 ? idx[i] + size : idx[i];
     }
-    Tensor out = clone();
+    Tensor out = copyUntracked();
     if (wrapped.length > 0 && numel > 0) {
       backend().indexAdd(out.view(rows), d, fromArray(wrapped, wrapped.length).to(device()),
           source.contiguous().view(given));
     }
-    return out;
+    return TensorTape.indexAdd(out, this, dim, index, source);
   }
 
   /**
@@ -1231,6 +1239,7 @@ public final class Tensor {
    * larger than {@code src}'s, nor than this tensor's outside {@code dim}; {@code src} has this
    * tensor's dtype. Only the part of {@code src} that {@code index} covers is used.
    */
+  @Primitive(rules = IndexingRules.class, nondifferentiable = "index")
   public Tensor scatterAdd(int dim, Tensor index, Tensor src) {
     Objects.requireNonNull(index, "scatterAdd: index");
     Objects.requireNonNull(src, "scatterAdd: src");
@@ -1267,11 +1276,11 @@ public final class Tensor {
             + " is out of bounds for dimension " + d + " with size " + size);
       }
     }
-    Tensor out = clone();
+    Tensor out = copyUntracked();
     if (idx.length > 0) {
       backend().scatterAdd(out, d, index, src);
     }
-    return out;
+    return TensorTape.scatterAdd(out, this, dim, index, src);
   }
 
   private static void requireIndexTensor(String op, Tensor index) {
@@ -2084,14 +2093,17 @@ public final class Tensor {
         this, dims, keepdim);
   }
 
-  /** Product of all elements (0-d). */
+  /** Product of all elements (0-d); integer and bool tensors multiply to int64. */
+  @Primitive(rules = ReductionRules.class)
   public Tensor prod() {
-    return reduce("prod", ReduceOp.PROD, null, false, 0).values();
+    return TensorTape.prod(reduce("prod", ReduceOp.PROD, null, false, 0).values(), this);
   }
 
-  /** Product over {@code dim}. */
+  /** Product over {@code dim}, keeping it as size 1 when {@code keepdim}. */
+  @Primitive(rules = ReductionRules.class)
   public Tensor prod(int dim, boolean keepdim) {
-    return reduce("prod", ReduceOp.PROD, new int[] {dim}, keepdim, 0).values();
+    return TensorTape.prod(reduce("prod", ReduceOp.PROD, new int[] {dim}, keepdim, 0).values(),
+        this, dim, keepdim);
   }
 
   /** Mean of all elements (floating tensors only). */
