@@ -1025,7 +1025,7 @@ public final class Tensor {
     requireDims("narrow");
     int d = Shapes.dim("narrow", dim, shape.length);
     int s = start < 0 ? start + shape[d] : start;
-    if (s < 0 || length < 0 || s + length > shape[d]) {
+    if (s < 0 || length < 0 || (long) s + length > shape[d]) { // long: no overflow past size
       throw new IndexOutOfBoundsException("narrow: start " + start + " and length " + length
           + " do not fit dimension " + d + " of size " + shape[d]);
     }
@@ -1049,7 +1049,7 @@ public final class Tensor {
     int size = shape[d];
     int a = clip(start == null ? 0 : start, size);
     int b = clip(stop == null ? size : stop, size);
-    int len = b > a ? (b - a + step - 1) / step : 0;
+    int len = b > a ? (int) (((long) b - a + step - 1) / step) : 0; // long: a huge step
     int[] ns = shape.clone();
     int[] nst = strides.clone();
     ns[d] = len;
@@ -1118,7 +1118,13 @@ public final class Tensor {
     return TensorTape.index(t, this, components);
   }
 
-  /** The elements at {@code index} (int64, 1-d or 0-d) along {@code dim}, copied. */
+  /**
+   * The elements at {@code index} (int64, 1-d or 0-d) along {@code dim}, copied
+   * ({@code torch.index_select}). Indices lie in {@code [0, size(dim))}; as in PyTorch, -1 is out
+   * of range, not the last row.
+   *
+   * @throws IndexOutOfBoundsException naming the op and the index when one is out of range
+   */
   @Primitive(rules = IndexingRules.class, nondifferentiable = "index")
   public Tensor indexSelect(int dim, Tensor index) {
     int d = Shapes.dim("indexSelect", dim, Math.max(shape.length, 1));
@@ -1130,19 +1136,11 @@ public final class Tensor {
     }
     checkSameDevice("indexSelect", index);
     long[] idx = index.toLongArray();
-    int size = self.shape[d];
-    long[] wrapped = new long[idx.length];
-    for (int i = 0; i < idx.length; i++) {
-      if (idx[i] < -size || idx[i] >= size) {
-        throw new IndexOutOfBoundsException("indexSelect: index " + idx[i]
-            + " is out of range for dimension " + d + " with size " + size);
-      }
-      wrapped[i] = idx[i] < 0 ? idx[i] + size : idx[i];
-    }
+    checkRowIndices("indexSelect", idx, d, self.shape[d]);
     int[] outShape = self.shape.clone();
     outShape[d] = idx.length;
     Tensor out = empty(dtype, device(), outShape);
-    backend().indexSelect(self, d, fromArray(wrapped, idx.length).to(device()), out);
+    backend().indexSelect(self, d, index.reshape(idx.length).contiguous(), out);
     return TensorTape.indexSelect(shape.length == 0 ? out.reshape() : out,
         this, dim, index);
   }
@@ -1185,8 +1183,11 @@ public final class Tensor {
    * A copy of this tensor with the slices of {@code source} added at positions {@code index}
    * along {@code dim} ({@code torch.index_add}, out of place): {@code out[..., index[i], ...] +=
    * source[..., i, ...]}, repeated indices accumulating (bool: logical or). {@code index} is
-   * int64, 0-d or 1-d, negative values counting from the end; {@code source} has this tensor's
-   * dtype and shape except {@code index.numel()} at {@code dim}.
+   * int64, 0-d or 1-d, with values in {@code [0, size(dim))} (as in PyTorch, -1 is out of range,
+   * not the last row); {@code source} has this tensor's dtype and shape except
+   * {@code index.numel()} at {@code dim}.
+   *
+   * @throws IndexOutOfBoundsException naming the op and the index when one is out of range
    */
   @Primitive(rules = IndexingRules.class, nondifferentiable = "index")
   public Tensor indexAdd(int dim, Tensor index, Tensor source) {
@@ -1214,18 +1215,10 @@ public final class Tensor {
           + " (the number of indices) at dimension " + d + ", i.e. " + Shapes.str(expected));
     }
     long[] idx = index.toLongArray();
-    int size = rows[d];
-    long[] wrapped = new long[idx.length];
-    for (int i = 0; i < idx.length; i++) {
-      if (idx[i] < -size || idx[i] >= size) {
-        throw new IndexOutOfBoundsException("indexAdd: index " + idx[i]
-            + " is out of range for dimension " + d + " with size " + size);
-      }
-      wrapped[i] = idx[i] < 0 ? idx[i] + size : idx[i];
-    }
+    checkRowIndices("indexAdd", idx, d, rows[d]);
     Tensor out = copyUntracked();
-    if (wrapped.length > 0 && numel > 0) {
-      backend().indexAdd(out.view(rows), d, fromArray(wrapped, wrapped.length).to(device()),
+    if (idx.length > 0 && numel > 0) {
+      backend().indexAdd(out.view(rows), d, index.reshape(idx.length).contiguous(),
           source.contiguous().view(given));
     }
     return TensorTape.indexAdd(out, this, dim, index, source);
@@ -1281,6 +1274,21 @@ public final class Tensor {
       backend().scatterAdd(out, d, index, src);
     }
     return TensorTape.scatterAdd(out, this, dim, index, src);
+  }
+
+  /**
+   * Rejects row indices outside {@code [0, size)}. Like PyTorch's {@code index_select},
+   * {@code index_add} and {@code embedding} (which raise "index out of range in self"), negative
+   * indices do not count from the end here: -1 is an error, never the last row.
+   */
+  private static void checkRowIndices(String op, long[] idx, int d, int size) {
+    for (long v : idx) {
+      if (v < 0 || v >= size) {
+        throw new IndexOutOfBoundsException(op + ": index " + v + " is out of range in self"
+            + " (dimension " + d + " has size " + size + "; indices must lie in [0, " + size
+            + "), and negative indices do not count from the end here)");
+      }
+    }
   }
 
   private static void requireIndexTensor(String op, Tensor index) {
