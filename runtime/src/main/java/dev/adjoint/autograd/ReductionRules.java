@@ -11,9 +11,9 @@ import dev.adjoint.tensor.Tensor;
 import dev.adjoint.tensor.ValuesIndices;
 
 /**
- * Adjoints of the reductions of {@link Tensor}: {@code sum}, {@code prod}, {@code mean}, {@code max},
- * {@code min}, {@code var}, {@code std} and {@code logsumexp}, one per overload. Each puts the
- * reduced dims back as size 1 and broadcasts against the input.
+ * Adjoints of the reductions of {@link Tensor}: {@code sum}, {@code prod}, {@code mean},
+ * {@code max}, {@code min}, {@code var}, {@code std} and {@code logsumexp}, one per overload.
+ * Each puts the reduced dims back as size 1 and broadcasts against the input.
  *
  * <p>{@code max()} and {@code min()} of all elements split the gradient evenly among tied
  * extremes; {@code max(dim)} and {@code min(dim)} give it to the index they returned (the first

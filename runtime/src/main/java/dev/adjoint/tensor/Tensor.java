@@ -39,12 +39,13 @@ import java.util.Objects;
  * involved.
  */
 public final class Tensor {
-  private final Storage storage;
-  private final DType dtype;
-  private final int[] shape;
-  private final int[] strides;
-  private final int offset;
-  private final int numel;
+  // Not final only so that setData can convert a parameter in place (Module.to).
+  private Storage storage;
+  private DType dtype;
+  private int[] shape;
+  private int[] strides;
+  private int offset;
+  private int numel;
 
   // Autograd state: mutable, unlike the layout above.
   private boolean requiresGrad;
@@ -265,6 +266,45 @@ public final class Tensor {
         throw new IllegalArgumentException(op + ": more than one element of the written-to"
             + " tensor refers to a single memory location (dimension " + d + " of shape "
             + Shapes.str(shape) + " is expanded); call clone() before writing to it");
+      }
+    }
+  }
+
+  /**
+   * Makes this leaf hold {@code data}'s values, dtype, device and layout (it then shares
+   * {@code data}'s storage), keeping this object, its {@code requiresGrad} flag and its gradient
+   * (converted to the new dtype and device): PyTorch's {@code param.data = data}. This is how
+   * {@code Module.to} converts parameters in place so that optimizers built earlier keep updating
+   * the same tensors. Views taken of this tensor before the call keep the old storage.
+   *
+   * @throws IllegalArgumentException when the shapes differ, or when this tensor requires grad
+   *     and {@code data} is not floating point
+   * @throws IllegalStateException when a recorded op computed this tensor (it is not a leaf)
+   */
+  public void setData(Tensor data) {
+    Objects.requireNonNull(data, "setData: data");
+    if (gradFn != null) {
+      throw new IllegalStateException("setData: this tensor was computed by " + gradFn.name()
+          + "; only a leaf (a parameter or an input) can have its data replaced");
+    }
+    if (!Arrays.equals(data.shape, shape)) {
+      throw new IllegalArgumentException("setData: data of shape " + Shapes.str(data.shape)
+          + " cannot replace a tensor of shape " + Shapes.str(shape));
+    }
+    if (requiresGrad && !data.dtype.isFloatingPoint()) {
+      throw new IllegalArgumentException("setData: this tensor requires grad, so its data must"
+          + " be floating point, got " + data.dtype);
+    }
+    Tensor oldGrad = grad;
+    this.storage = data.storage;
+    this.dtype = data.dtype;
+    this.shape = data.shape.clone();
+    this.strides = data.strides.clone();
+    this.offset = data.offset;
+    this.numel = data.numel;
+    if (oldGrad != null) {
+      try (GradMode.Scope off = GradMode.noGrad()) {
+        grad = oldGrad.to(data.dtype).to(data.device());
       }
     }
   }
