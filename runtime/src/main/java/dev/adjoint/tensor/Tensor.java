@@ -309,6 +309,20 @@ public final class Tensor {
     }
   }
 
+  /**
+   * Refuses a tracked operand of an in-place op: in-place ops record no graph node, so its
+   * gradient would be lost without a word (PyTorch records one; Adjoint refuses, as it refuses
+   * in-place writes to tracked tensors).
+   */
+  private static void checkUntrackedOperand(String op, Tensor operand) {
+    if (operand.requiresGrad && GradMode.isEnabled()) {
+      throw new IllegalStateException(op + ": the operand requires grad, but an in-place op"
+          + " records no gradient for it, so the gradient would be lost; use the out-of-place"
+          + " op (a = a.add(b) rather than a.add_(b)), or detach() the operand when no gradient"
+          + " should flow through it");
+    }
+  }
+
   /** True when no recorded op computed this tensor. */
   public boolean isLeaf() {
     return gradFn == null;
@@ -621,7 +635,11 @@ public final class Tensor {
 
   // ================================================================== devices and dtypes
 
-  /** This tensor on {@code device}: itself when already there, else a copy. */
+  /**
+   * This tensor on {@code device}: itself when already there, else a copy whose gradient flows
+   * back to this tensor's device.
+   */
+  @Primitive(rules = ShapeRules.class)
   public Tensor to(Device device) {
     Objects.requireNonNull(device, "device");
     if (device.equals(device())) {
@@ -630,7 +648,7 @@ public final class Tensor {
     Backend target = Backends.of(device);
     Tensor c = contiguous();
     Object host = c.backend().toHostArray(c);
-    return dense(target.fromHostArray(host), shape.clone());
+    return TensorTape.to(dense(target.fromHostArray(host), shape.clone()), this, device);
   }
 
   /** This tensor converted to {@code dtype}: itself when already that type, else a copy. */
@@ -1988,6 +2006,7 @@ public final class Tensor {
   /** Copies {@code src} (broadcast to this shape, converted to this dtype) into this tensor. */
   public Tensor copy_(Tensor src) {
     checkInPlace("copy_");
+    checkUntrackedOperand("copy_", src);
     checkSameDevice("copy_", src);
     int[] s = Shapes.broadcast("copy_", shape, src.shape);
     if (!Arrays.equals(s, shape)) {
@@ -2070,6 +2089,7 @@ public final class Tensor {
     Tensor b = other;
     if (out != null) {
       checkInPlace(name);
+      checkUntrackedOperand(name, other);
       if (!Arrays.equals(s, shape)) {
         throw new IllegalArgumentException(name + ": output with shape " + Shapes.str(shape)
             + " doesn't match the broadcast shape " + Shapes.str(s));

@@ -491,6 +491,11 @@ class AdjointSpecTest {
         wrt(0, "ShapeRules.cloneSelf", c -> ShapeRules.cloneSelf(c.g))));
     t.add(op1("to(FLOAT64) of float64", normal(2, 3), a -> a.to(DType.FLOAT64),
         wrt(0, "ShapeRules.toDTypeSelf", c -> ShapeRules.toDTypeSelf(c.g, c.x(0)))));
+    // Only the CPU exists here, so this checks the rule's values; a device change is the
+    // same rule with g moved back to the input's device.
+    t.add(op1("to(cpu) of [2,3] transposed", normal(2, 3).transposed(),
+        a -> a.to(dev.adjoint.tensor.Device.cpu()),
+        wrt(0, "ShapeRules.toDeviceSelf", c -> ShapeRules.toDeviceSelf(c.g, c.x(0)))));
 
     t.add(op1("get(1) of [3,4]", normal(3, 4), a -> a.get(1),
         wrt(0, "ShapeRules.getSelf", c -> ShapeRules.getSelf(c.g, new int[] {1}, c.shape(0)))));
