@@ -47,7 +47,7 @@ public class Embedding extends Module implements Configurable {
   @Forward
   public Tensor forward(Tensor input) {
     int[] shape = outputShape(input.dtype(), input.shape(), embeddingDim);
-    checkRows(input, numEmbeddings);
+    checkRows("Embedding", input, numEmbeddings);
     Tensor flat = input.reshape(-1);
     Tensor rows = weight.indexSelect(0, flat);
     return rows.reshape(shape);
@@ -69,14 +69,14 @@ public class Embedding extends Module implements Configurable {
   }
 
   /**
-   * Rejects an index outside {@code [0, rows)} with a message naming the layer (PyTorch: "index
+   * Rejects an index outside {@code [0, rows)} with a message naming {@code op} (PyTorch: "index
    * out of range in self"); returns the number of indices.
    */
-  static int checkRows(Tensor input, int rows) {
+  static int checkRows(String op, Tensor input, int rows) {
     long[] indices = input.toLongArray();
     for (long i : indices) {
       if (i < 0 || i >= rows) {
-        throw new IndexOutOfBoundsException("Embedding: index " + i + " is out of range in self"
+        throw new IndexOutOfBoundsException(op + ": index " + i + " is out of range in self"
             + " (expected 0 <= index < " + rows + ", the number of embeddings; negative indices"
             + " do not count from the end)");
       }

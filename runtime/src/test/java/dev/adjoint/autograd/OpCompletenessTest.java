@@ -394,6 +394,9 @@ class OpCompletenessTest {
     // A fresh generator with one seed per call: the same mask for every finite difference.
     grad(t, "Functional.dropout(Tensor,double,boolean,Generator)",
         in -> Functional.dropout(in.get(0), 0.3, true, new Generator(11)), d(4, 4));
+    grad(t, "Functional.embedding(Tensor,Tensor)",
+        in -> Functional.embedding(in.get(0), in.get(1)),
+        c(Tensor.of(new long[][] {{2, 0}, {2, 1}})), d(3, 2));
     grad(t, "LossOps.binaryCrossEntropy(Tensor,Tensor)",
         in -> LossOps.binaryCrossEntropy(in.get(0), in.get(1)), prob(2, 3), prob(2, 3));
   }

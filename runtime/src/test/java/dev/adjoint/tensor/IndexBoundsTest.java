@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.adjoint.nn.CrossEntropyLoss;
 import dev.adjoint.nn.Embedding;
+import dev.adjoint.nn.Functional;
 import dev.adjoint.nn.NLLLoss;
 import dev.adjoint.nn.Reduction;
 import org.junit.jupiter.api.Test;
@@ -82,6 +83,14 @@ class IndexBoundsTest {
       assertMentions(() -> table.call(Tensor.of(new long[][] {{1, bad}})), "index " + bad,
           "out of range in self");
     }
+    Tensor weight = Tensor.randn(3, 2);
+    for (long bad : BAD_ROWS) {
+      assertRefused("embedding", () -> Functional.embedding(Tensor.of(0L, bad), weight));
+      assertMentions(() -> Functional.embedding(Tensor.scalar(bad), weight), "index " + bad,
+          "out of range in self");
+    }
+    assertArrayEquals(weight.get(2).toDoubleArray(),
+        Functional.embedding(Tensor.scalar(2L), weight).toDoubleArray());
     // The valid edge, row 2, is the last row and nothing else.
     Tensor last = table.call(Tensor.of(2L));
     assertArrayEquals(table.parameters().get(0).get(2).toDoubleArray(),
