@@ -14,11 +14,13 @@ import java.util.List;
 
 /**
  * Adjoints of the copying index ops of {@link Tensor}: {@code indexSelect}, {@code gather},
- * mask indexing, {@code maskedSelect}, {@code cat} and {@code stack}. Gathers scatter the
+ * {@code indexAdd}, {@code scatterAdd}, mask indexing, {@code maskedSelect}, {@code cat} and
+ * {@code stack}. Gathers scatter the
  * gradient back with {@link Tensor#indexAdd} or {@link Tensor#scatterAdd}, so an element picked
  * twice gets both gradients; joins split the gradient into views, one per input.
  *
- * <p>No gradient: {@code index} of {@code indexSelect} and {@code gather} (int64), {@code mask}
+ * <p>No gradient: {@code index} of {@code indexSelect}, {@code gather}, {@code indexAdd} and
+ * {@code scatterAdd} (int64), {@code mask}
  * of {@code index(Tensor)} and {@code maskedSelect} (bool); {@code nonzero} is not
  * differentiable.
  */
@@ -38,6 +40,42 @@ public final class IndexingRules {
   @Adjoint(of = "gather", wrt = "self")
   public static Tensor gatherSelf(Tensor g, int dim, Tensor index, int[] selfShape) {
     return zeros(g, selfShape).scatterAdd(dim, index, g);
+  }
+
+  // out = self with source added at index: self's gradient passes through unchanged, and each
+  // slice of source gets the gradient of the slice it was added to.
+  @Adjoint(of = "indexAdd", wrt = "self")
+  public static Tensor indexAddSelf(Tensor g) {
+    return g;
+  }
+
+  @Adjoint(of = "indexAdd", wrt = "source")
+  public static Tensor indexAddSource(Tensor g, int dim, Tensor index, int[] sourceShape) {
+    // A 0-d input was indexed as if it were 1-d, like indexSelect.
+    Tensor rows = g.dim() == 0 ? g.reshape(1) : g;
+    return rows.indexSelect(dim, index).reshape(sourceShape);
+  }
+
+  // out = self with src[p] added at self[p with index[p] along dim], for the positions p of
+  // index: src's gradient is g gathered at those positions, and 0 where index does not reach.
+  @Adjoint(of = "scatterAdd", wrt = "self")
+  public static Tensor scatterAddSelf(Tensor g) {
+    return g;
+  }
+
+  @Adjoint(of = "scatterAdd", wrt = "src")
+  public static Tensor scatterAddSrc(Tensor g, int dim, Tensor index, int[] srcShape) {
+    Tensor picked = g.gather(dim, index);
+    if (Arrays.equals(index.shape(), srcShape)) {
+      return picked;
+    }
+    Tensor grad = zeros(g, srcShape);
+    Tensor covered = grad;
+    for (int d = 0; d < srcShape.length; d++) {
+      covered = covered.narrow(d, 0, index.size(d));
+    }
+    covered.copy_(picked);
+    return grad;
   }
 
   @Adjoint(of = "index", wrt = "self", signature = {"Tensor"})

@@ -11,9 +11,9 @@ import dev.adjoint.tensor.Tensor;
 import dev.adjoint.tensor.ValuesIndices;
 
 /**
- * Adjoints of the reductions of {@link Tensor}: {@code sum}, {@code mean}, {@code max},
- * {@code min}, {@code var}, {@code std} and {@code logsumexp}, one per overload. Each puts the
- * reduced dims back as size 1 and broadcasts against the input.
+ * Adjoints of the reductions of {@link Tensor}: {@code sum}, {@code prod}, {@code mean},
+ * {@code max}, {@code min}, {@code var}, {@code std} and {@code logsumexp}, one per overload.
+ * Each puts the reduced dims back as size 1 and broadcasts against the input.
  *
  * <p>{@code max()} and {@code min()} of all elements split the gradient evenly among tied
  * extremes; {@code max(dim)} and {@code min(dim)} give it to the index they returned (the first
@@ -66,6 +66,19 @@ public final class ReductionRules {
   @Adjoint(of = "mean", wrt = "self", signature = {"int[]", "boolean"})
   public static Tensor meanDimsSelf(Tensor g, int[] dims, boolean keepdim, int[] selfShape) {
     return average(g, dims, keepdim, selfShape);
+  }
+
+  // ---------------------------------------------------------------- prod
+
+  @Adjoint(of = "prod", wrt = "self", signature = {})
+  public static Tensor prodSelf(Tensor g, Tensor self, Tensor out) {
+    return productOfOthers(g, self, out, null, false);
+  }
+
+  @Adjoint(of = "prod", wrt = "self", signature = {"int", "boolean"})
+  public static Tensor prodDimKeepdimSelf(Tensor g, Tensor self, Tensor out, int dim,
+      boolean keepdim) {
+    return productOfOthers(g, self, out, new int[] {dim}, keepdim);
   }
 
   // ---------------------------------------------------------------- max, min
@@ -164,6 +177,37 @@ public final class ReductionRules {
 
   private static Tensor average(Tensor g, int[] dims, boolean keepdim, int[] shape) {
     return spread(g.div((double) reducedCount(dims, shape)), dims, keepdim, shape);
+  }
+
+  /**
+   * d prod / dx_i is the product of the other elements of x_i's slice. Without zeros in the slice
+   * that is {@code out / x_i}; with exactly one zero it is the product of the nonzero elements at
+   * the zero and 0 elsewhere; with two or more zeros it is 0 everywhere. Finite and exact in
+   * every case, as PyTorch's {@code prod_backward}.
+   */
+  private static Tensor productOfOthers(Tensor g, Tensor self, Tensor out, int[] dims,
+      boolean keepdim) {
+    int[] shape = self.shape();
+    if (shape.length == 0) {
+      return g;
+    }
+    Tensor isZero = self.eq(0.0);
+    Tensor zerosInSlice = keptDims(count(isZero, dims), dims, keepdim, shape);
+    Tensor one = Tensor.scalar(1.0, self.dtype()).to(self.device());
+    Tensor nonzeroProduct = keptDims(product(Tensor.where(isZero, one, self), dims), dims,
+        keepdim, shape);
+    Tensor noZero = keptDims(out, dims, keepdim, shape).div(self);
+    Tensor loneZero = keepWhere(isZero.logicalAnd(zerosInSlice.eq(1.0)), nonzeroProduct);
+    Tensor others = Tensor.where(zerosInSlice.eq(0.0), noZero, loneZero);
+    return keptDims(g, dims, keepdim, shape).mul(others);
+  }
+
+  private static Tensor count(Tensor mask, int[] dims) {
+    return dims == null ? mask.sum() : mask.sum(dims, false);
+  }
+
+  private static Tensor product(Tensor t, int[] dims) {
+    return dims == null ? t.prod() : t.prod(dims[0], false);
   }
 
   private static Tensor splitAmongTies(Tensor g, Tensor self, Tensor out) {

@@ -105,6 +105,11 @@ public final class ShapeRules {
     return g.to(self.dtype());
   }
 
+  @Adjoint(of = "to", wrt = "self", signature = {"Device"})
+  public static Tensor toDeviceSelf(Tensor g, Tensor self) {
+    return g.to(self.device());
+  }
+
   // ---------------------------------------------------------------- selections
 
   @Adjoint(of = "get", wrt = "self")

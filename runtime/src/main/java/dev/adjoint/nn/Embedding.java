@@ -39,10 +39,17 @@ public class Embedding extends Module implements Configurable {
     weight = Init.normal_(Tensor.zeros(numEmbeddings, embeddingDim), 0, 1, generator);
   }
 
-  /** The rows of {@code weight} at {@code input}'s indices. */
+  /**
+   * The rows of {@code weight} at {@code input}'s indices, each in {@code [0, numEmbeddings)}.
+   *
+   * @throws IllegalArgumentException for indices that are not int64
+   * @throws IndexOutOfBoundsException for an index outside {@code [0, numEmbeddings)}: as in
+   *     PyTorch, -1 is out of range, not the last row
+   */
   @Forward
   public Tensor forward(Tensor input) {
     int[] shape = outputShape(input.dtype(), input.shape(), embeddingDim);
+    checkRows("Embedding", input, numEmbeddings);
     Tensor flat = input.reshape(-1);
     Tensor rows = weight.indexSelect(0, flat);
     return rows.reshape(shape);
@@ -61,6 +68,22 @@ public class Embedding extends Module implements Configurable {
     int[] out = Arrays.copyOf(indexShape, indexShape.length + 1);
     out[indexShape.length] = dim;
     return out;
+  }
+
+  /**
+   * Rejects an index outside {@code [0, rows)} with a message naming {@code op} (PyTorch: "index
+   * out of range in self"); returns the number of indices.
+   */
+  static int checkRows(String op, Tensor input, int rows) {
+    long[] indices = input.toLongArray();
+    for (long i : indices) {
+      if (i < 0 || i >= rows) {
+        throw new IndexOutOfBoundsException(op + ": index " + i + " is out of range in self"
+            + " (expected 0 <= index < " + rows + ", the number of embeddings; negative indices"
+            + " do not count from the end)");
+      }
+    }
+    return indices.length;
   }
 
   /** The constructor arguments that rebuild this layer (see {@link Configurable}). */

@@ -347,6 +347,36 @@ public final class Functional {
     return input.mul(mask);
   }
 
+  // ================================================================== embedding
+
+  /**
+   * The rows of {@code weight [numEmbeddings, embeddingDim]} at the int64 indices {@code input}
+   * (any shape), giving {@code input}'s shape plus {@code embeddingDim} ({@code F.embedding}).
+   * Rows picked several times get the sum of their gradients.
+   *
+   * @throws IllegalArgumentException for indices that are not int64, or a weight that is not a
+   *     2-d floating point tensor
+   * @throws IndexOutOfBoundsException for an index outside {@code [0, numEmbeddings)}: as in
+   *     PyTorch, -1 is out of range, not the last row
+   */
+  @Forward
+  public static Tensor embedding(Tensor input, Tensor weight) {
+    int dim = embeddingDim(weight);
+    int[] shape = Embedding.outputShape(input.dtype(), input.shape(), dim);
+    Embedding.checkRows("embedding", input, weight.size(0));
+    Tensor rows = weight.indexSelect(0, input.reshape(-1));
+    return rows.reshape(shape);
+  }
+
+  static int embeddingDim(Tensor weight) {
+    checkFloating("embedding", weight, "weight");
+    if (weight.dim() != 2) {
+      throw new IllegalArgumentException("embedding: weight must be 2-d [numEmbeddings,"
+          + " embeddingDim], got shape " + Arrays.toString(weight.shape()));
+    }
+    return weight.size(1);
+  }
+
   static void checkDropoutProbability(double p) {
     if (!(p >= 0 && p <= 1)) {
       throw new IllegalArgumentException("dropout probability has to be between 0 and 1, but got "

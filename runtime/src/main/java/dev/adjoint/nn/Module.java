@@ -1,5 +1,6 @@
 package dev.adjoint.nn;
 
+import dev.adjoint.tensor.DType;
 import dev.adjoint.tensor.Device;
 import dev.adjoint.tensor.Tensor;
 import java.util.ArrayList;
@@ -7,6 +8,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
@@ -351,7 +353,8 @@ public abstract class Module {
 
   /**
    * Moves every parameter and buffer to {@code device}; returns this, typed as the caller's
-   * variable ({@code LinReg m = new LinReg(8).to(device)}).
+   * variable ({@code LinReg m = new LinReg(8).to(device)}). Parameters move in place (see {@link
+   * Tensor#setData}): the same tensor objects, so optimizers built earlier keep working.
    */
   @SuppressWarnings("unchecked")
   public final <M extends Module> M to(Device device) {
@@ -360,9 +363,10 @@ public abstract class Module {
       @Override
       public void parameter(String name, Tensor value, Consumer<Tensor> set) {
         if (value != null && !value.device().equals(device)) {
-          Tensor moved = value.detach().to(device);
-          moved.requiresGrad_(value.requiresGrad());
-          set.accept(moved);
+          try (dev.adjoint.autograd.GradMode.Scope off =
+              dev.adjoint.autograd.GradMode.noGrad()) {
+            value.setData(value.detach().to(device));
+          }
         }
       }
 
@@ -374,6 +378,58 @@ public abstract class Module {
       }
     });
     return (M) this;
+  }
+
+  /**
+   * Converts every floating point parameter and buffer to {@code dtype} ({@code model.to(dtype)}
+   * in PyTorch); returns this, typed as the caller's variable. Parameters are converted in place
+   * (see {@link Tensor#setData}): the same tensor objects, with their {@code requiresGrad} flags
+   * and their gradients converted too, so optimizers built earlier keep updating them. Integer
+   * and bool buffers (such as {@code numBatchesTracked}) keep their dtype, as in PyTorch.
+   *
+   * <pre>{@code
+   * Mlp model = new Mlp().to(DType.FLOAT64);   // float64 weights, float64 outputs
+   * }</pre>
+   *
+   * @throws IllegalArgumentException when {@code dtype} is not floating point (PyTorch:
+   *     "nn.Module.to only accepts floating point or complex dtypes")
+   */
+  @SuppressWarnings("unchecked")
+  public final <M extends Module> M to(DType dtype) {
+    Objects.requireNonNull(dtype, "dtype");
+    if (!dtype.isFloatingPoint()) {
+      throw new IllegalArgumentException("to: a module only converts to floating point dtypes"
+          + " (its integer buffers keep their dtype), got " + dtype);
+    }
+    markParameters();
+    try (dev.adjoint.autograd.GradMode.Scope off = dev.adjoint.autograd.GradMode.noGrad()) {
+      walk("", new Collect() {
+        @Override
+        public void parameter(String name, Tensor value, Consumer<Tensor> set) {
+          if (value != null && value.dtype().isFloatingPoint() && value.dtype() != dtype) {
+            value.setData(value.detach().to(dtype));
+          }
+        }
+
+        @Override
+        public void buffer(String name, Tensor value, boolean persistent, Consumer<Tensor> set) {
+          if (value != null && value.dtype().isFloatingPoint() && value.dtype() != dtype) {
+            set.accept(value.to(dtype));
+          }
+        }
+      });
+    }
+    return (M) this;
+  }
+
+  /** {@link #to(DType) to(FLOAT64)}: PyTorch's {@code model.double()}. */
+  public final <M extends Module> M double_() {
+    return to(DType.FLOAT64);
+  }
+
+  /** {@link #to(DType) to(FLOAT32)}: PyTorch's {@code model.float()}. */
+  public final <M extends Module> M float_() {
+    return to(DType.FLOAT32);
   }
 
   // ------------------------------------------------------------------ modes

@@ -39,15 +39,19 @@ import java.util.Objects;
  * involved.
  */
 public final class Tensor {
-  private final Storage storage;
-  private final DType dtype;
-  private final int[] shape;
-  private final int[] strides;
-  private final int offset;
-  private final int numel;
+  // Not final only so that setData can convert a parameter in place (Module.to).
+  private Storage storage;
+  private DType dtype;
+  private int[] shape;
+  private int[] strides;
+  private int offset;
+  private int numel;
 
-  /** In-place writes so far; shared by every view of the same data, detached ones included. */
-  private final VersionCounter version;
+  /**
+   * In-place writes so far; shared by every view of the same data, detached ones included.
+   * Replaced (one higher) only by {@link #setData}, which gives this tensor other data.
+   */
+  private VersionCounter version;
 
   // Autograd state: mutable, unlike the layout above.
   private boolean requiresGrad;
@@ -292,6 +296,66 @@ public final class Tensor {
       }
     }
     version.value++;
+  }
+
+  /**
+   * Makes this leaf hold {@code data}'s values, dtype, device and layout (it then shares
+   * {@code data}'s storage), keeping this object, its {@code requiresGrad} flag and its gradient
+   * (converted to the new dtype and device): PyTorch's {@code param.data = data}. This is how
+   * {@code Module.to} converts parameters in place so that optimizers built earlier keep updating
+   * the same tensors. Views taken of this tensor before the call keep the old storage. The call
+   * counts as a write in {@link #version()}, so a graph that saved this tensor before it refuses
+   * to run backward (the old data is gone from this object).
+   *
+   * @throws IllegalArgumentException when the shapes differ, or when this tensor requires grad
+   *     and {@code data} is not floating point
+   * @throws IllegalStateException when a recorded op computed this tensor (it is not a leaf)
+   */
+  public void setData(Tensor data) {
+    Objects.requireNonNull(data, "setData: data");
+    if (gradFn != null) {
+      throw new IllegalStateException("setData: this tensor was computed by " + gradFn.name()
+          + "; only a leaf (a parameter or an input) can have its data replaced");
+    }
+    if (!Arrays.equals(data.shape, shape)) {
+      throw new IllegalArgumentException("setData: data of shape " + Shapes.str(data.shape)
+          + " cannot replace a tensor of shape " + Shapes.str(shape));
+    }
+    if (requiresGrad && !data.dtype.isFloatingPoint()) {
+      throw new IllegalArgumentException("setData: this tensor requires grad, so its data must"
+          + " be floating point, got " + data.dtype);
+    }
+    Tensor oldGrad = grad;
+    // New data, so a new counter: views of the old data keep theirs, and a graph that saved this
+    // tensor before the swap sees a higher version and refuses to run backward.
+    VersionCounter next = new VersionCounter();
+    next.value = version.value + 1;
+    this.version = next;
+    this.storage = data.storage;
+    this.dtype = data.dtype;
+    this.shape = data.shape.clone();
+    this.strides = data.strides.clone();
+    this.offset = data.offset;
+    this.numel = data.numel;
+    if (oldGrad != null) {
+      try (GradMode.Scope off = GradMode.noGrad()) {
+        grad = oldGrad.to(data.dtype).to(data.device());
+      }
+    }
+  }
+
+  /**
+   * Refuses a tracked operand of an in-place op: in-place ops record no graph node, so its
+   * gradient would be lost without a word (PyTorch records one; Adjoint refuses, as it refuses
+   * in-place writes to tracked tensors).
+   */
+  private static void checkUntrackedOperand(String op, Tensor operand) {
+    if (operand.requiresGrad && GradMode.isEnabled()) {
+      throw new IllegalStateException(op + ": the operand requires grad, but an in-place op"
+          + " records no gradient for it, so the gradient would be lost; use the out-of-place"
+          + " op (a = a.add(b) rather than a.add_(b)), or detach() the operand when no gradient"
+          + " should flow through it");
+    }
   }
 
   /** True when no recorded op computed this tensor. */
@@ -642,7 +706,11 @@ public final class Tensor {
 
   // ================================================================== devices and dtypes
 
-  /** This tensor on {@code device}: itself when already there, else a copy. */
+  /**
+   * This tensor on {@code device}: itself when already there, else a copy whose gradient flows
+   * back to this tensor's device.
+   */
+  @Primitive(rules = ShapeRules.class)
   public Tensor to(Device device) {
     Objects.requireNonNull(device, "device");
     if (device.equals(device())) {
@@ -651,7 +719,7 @@ public final class Tensor {
     Backend target = Backends.of(device);
     Tensor c = contiguous();
     Object host = c.backend().toHostArray(c);
-    return dense(target.fromHostArray(host), shape.clone());
+    return TensorTape.to(dense(target.fromHostArray(host), shape.clone()), this, device);
   }
 
   /** This tensor converted to {@code dtype}: itself when already that type, else a copy. */
@@ -1020,6 +1088,13 @@ public final class Tensor {
     return TensorTape.contiguous(isContiguous() ? this : clone(), this);
   }
 
+  /** A contiguous copy that records nothing: the start of an out-of-place op's result. */
+  private Tensor copyUntracked() {
+    Tensor out = zerosLike();
+    backend().copy(this, out);
+    return out;
+  }
+
   /** A contiguous copy with its own storage. */
   @Override
   @Primitive(rules = ShapeRules.class)
@@ -1179,7 +1254,13 @@ public final class Tensor {
     return TensorTape.index(t, this, components);
   }
 
-  /** The elements at {@code index} (int64, 1-d or 0-d) along {@code dim}, copied. */
+  /**
+   * The elements at {@code index} (int64, 1-d or 0-d) along {@code dim}, copied
+   * ({@code torch.index_select}). Indices lie in {@code [0, size(dim))}; as in PyTorch, -1 is out
+   * of range, not the last row.
+   *
+   * @throws IndexOutOfBoundsException naming the op and the index when one is out of range
+   */
   @Primitive(rules = IndexingRules.class, nondifferentiable = "index")
   public Tensor indexSelect(int dim, Tensor index) {
     int d = Shapes.dim("indexSelect", dim, Math.max(shape.length, 1));
@@ -1191,19 +1272,11 @@ public final class Tensor {
     }
     checkSameDevice("indexSelect", index);
     long[] idx = index.toLongArray();
-    int size = self.shape[d];
-    long[] wrapped = new long[idx.length];
-    for (int i = 0; i < idx.length; i++) {
-      if (idx[i] < -size || idx[i] >= size) {
-        throw new IndexOutOfBoundsException("indexSelect: index " + idx[i]
-            + " is out of range for dimension " + d + " with size " + size);
-      }
-      wrapped[i] = idx[i] < 0 ? idx[i] + size : idx[i];
-    }
+    checkRowIndices("indexSelect", idx, d, self.shape[d]);
     int[] outShape = self.shape.clone();
     outShape[d] = idx.length;
     Tensor out = empty(dtype, device(), outShape);
-    backend().indexSelect(self, d, fromArray(wrapped, idx.length).to(device()), out);
+    backend().indexSelect(self, d, index.reshape(idx.length).contiguous(), out);
     return TensorTape.indexSelect(shape.length == 0 ? out.reshape() : out,
         this, dim, index);
   }
@@ -1246,9 +1319,13 @@ public final class Tensor {
    * A copy of this tensor with the slices of {@code source} added at positions {@code index}
    * along {@code dim} ({@code torch.index_add}, out of place): {@code out[..., index[i], ...] +=
    * source[..., i, ...]}, repeated indices accumulating (bool: logical or). {@code index} is
-   * int64, 0-d or 1-d, negative values counting from the end; {@code source} has this tensor's
-   * dtype and shape except {@code index.numel()} at {@code dim}.
+   * int64, 0-d or 1-d, with values in {@code [0, size(dim))} (as in PyTorch, -1 is out of range,
+   * not the last row); {@code source} has this tensor's dtype and shape except
+   * {@code index.numel()} at {@code dim}.
+   *
+   * @throws IndexOutOfBoundsException naming the op and the index when one is out of range
    */
+  @Primitive(rules = IndexingRules.class, nondifferentiable = "index")
   public Tensor indexAdd(int dim, Tensor index, Tensor source) {
     Objects.requireNonNull(index, "indexAdd: index");
     Objects.requireNonNull(source, "indexAdd: source");
@@ -1274,21 +1351,13 @@ public final class Tensor {
           + " (the number of indices) at dimension " + d + ", i.e. " + Shapes.str(expected));
     }
     long[] idx = index.toLongArray();
-    int size = rows[d];
-    long[] wrapped = new long[idx.length];
-    for (int i = 0; i < idx.length; i++) {
-      if (idx[i] < -size || idx[i] >= size) {
-        throw new IndexOutOfBoundsException("indexAdd: index " + idx[i]
-            + " is out of range for dimension " + d + " with size " + size);
-      }
-      wrapped[i] = idx[i] < 0 ? idx[i] + size : idx[i];
-    }
-    Tensor out = clone();
-    if (wrapped.length > 0 && numel > 0) {
-      backend().indexAdd(out.view(rows), d, fromArray(wrapped, wrapped.length).to(device()),
+    checkRowIndices("indexAdd", idx, d, rows[d]);
+    Tensor out = copyUntracked();
+    if (idx.length > 0 && numel > 0) {
+      backend().indexAdd(out.view(rows), d, index.reshape(idx.length).contiguous(),
           source.contiguous().view(given));
     }
-    return out;
+    return TensorTape.indexAdd(out, this, dim, index, source);
   }
 
   /**
@@ -1299,6 +1368,7 @@ public final class Tensor {
    * larger than {@code src}'s, nor than this tensor's outside {@code dim}; {@code src} has this
    * tensor's dtype. Only the part of {@code src} that {@code index} covers is used.
    */
+  @Primitive(rules = IndexingRules.class, nondifferentiable = "index")
   public Tensor scatterAdd(int dim, Tensor index, Tensor src) {
     Objects.requireNonNull(index, "scatterAdd: index");
     Objects.requireNonNull(src, "scatterAdd: src");
@@ -1335,11 +1405,26 @@ public final class Tensor {
             + " is out of bounds for dimension " + d + " with size " + size);
       }
     }
-    Tensor out = clone();
+    Tensor out = copyUntracked();
     if (idx.length > 0) {
       backend().scatterAdd(out, d, index, src);
     }
-    return out;
+    return TensorTape.scatterAdd(out, this, dim, index, src);
+  }
+
+  /**
+   * Rejects row indices outside {@code [0, size)}. Like PyTorch's {@code index_select},
+   * {@code index_add} and {@code embedding} (which raise "index out of range in self"), negative
+   * indices do not count from the end here: -1 is an error, never the last row.
+   */
+  private static void checkRowIndices(String op, long[] idx, int d, int size) {
+    for (long v : idx) {
+      if (v < 0 || v >= size) {
+        throw new IndexOutOfBoundsException(op + ": index " + v + " is out of range in self"
+            + " (dimension " + d + " has size " + size + "; indices must lie in [0, " + size
+            + "), and negative indices do not count from the end here)");
+      }
+    }
   }
 
   private static void requireIndexTensor(String op, Tensor index) {
@@ -2007,6 +2092,7 @@ public final class Tensor {
   /** Copies {@code src} (broadcast to this shape, converted to this dtype) into this tensor. */
   public Tensor copy_(Tensor src) {
     checkInPlace("copy_");
+    checkUntrackedOperand("copy_", src);
     checkSameDevice("copy_", src);
     int[] s = Shapes.broadcast("copy_", shape, src.shape);
     if (!Arrays.equals(s, shape)) {
@@ -2089,6 +2175,7 @@ public final class Tensor {
     Tensor b = other;
     if (out != null) {
       checkInPlace(name);
+      checkUntrackedOperand(name, other);
       if (!Arrays.equals(s, shape)) {
         throw new IllegalArgumentException(name + ": output with shape " + Shapes.str(shape)
             + " doesn't match the broadcast shape " + Shapes.str(s));
@@ -2160,14 +2247,17 @@ public final class Tensor {
         this, dims, keepdim);
   }
 
-  /** Product of all elements (0-d). */
+  /** Product of all elements (0-d); integer and bool tensors multiply to int64. */
+  @Primitive(rules = ReductionRules.class)
   public Tensor prod() {
-    return reduce("prod", ReduceOp.PROD, null, false, 0).values();
+    return TensorTape.prod(reduce("prod", ReduceOp.PROD, null, false, 0).values(), this);
   }
 
-  /** Product over {@code dim}. */
+  /** Product over {@code dim}, keeping it as size 1 when {@code keepdim}. */
+  @Primitive(rules = ReductionRules.class)
   public Tensor prod(int dim, boolean keepdim) {
-    return reduce("prod", ReduceOp.PROD, new int[] {dim}, keepdim, 0).values();
+    return TensorTape.prod(reduce("prod", ReduceOp.PROD, new int[] {dim}, keepdim, 0).values(),
+        this, dim, keepdim);
   }
 
   /** Mean of all elements (floating tensors only). */

@@ -324,6 +324,27 @@ class AdjointSpecTest {
             c -> ReductionRules.minDimKeepdimSelf(c.g, c.x(0).min(0, false), 0, false,
                 c.shape(0)))));
 
+    t.add(op1("prod() of [3,4] transposed", nonzero(3, 4).transposed(), Tensor::prod,
+        wrt(0, "ReductionRules.prodSelf", c -> ReductionRules.prodSelf(c.g, c.x(0), c.out))));
+    // prod is multilinear, so central differences are exact at zeros too: one zero, two zeros.
+    t.add(op1("prod() of [2,3] with one zero", fixed(new double[] {1.5, -0.5, 0, 2, 0.7, -1.2},
+        2, 3), Tensor::prod,
+        wrt(0, "ReductionRules.prodSelf", c -> ReductionRules.prodSelf(c.g, c.x(0), c.out))));
+    t.add(op1("prod(1, keepdim) of [3,4] stepped", nonzero(3, 4).stepped(),
+        a -> a.prod(1, true),
+        wrt(0, "ReductionRules.prodDimKeepdimSelf",
+            c -> ReductionRules.prodDimKeepdimSelf(c.g, c.x(0), c.out, 1, true))));
+    // Rows: no zero, one zero, two zeros, all zeros but one.
+    t.add(op1("prod(-1) of [4,3] with 0, 1, 2 and 3 zeros per row",
+        fixed(new double[] {1.5, -0.5, 2, 0, 0.7, -1.2, 0, 1.1, 0, 0, 0, 0}, 4, 3),
+        a -> a.prod(-1, false),
+        wrt(0, "ReductionRules.prodDimKeepdimSelf",
+            c -> ReductionRules.prodDimKeepdimSelf(c.g, c.x(0), c.out, -1, false))));
+    t.add(op1("prod(0) of [2,3] transposed with a zero", fixed(new double[] {1.5, 0, 2, 0.4, 0.7,
+        -1.2}, 2, 3).transposed(), a -> a.prod(0, false),
+        wrt(0, "ReductionRules.prodDimKeepdimSelf",
+            c -> ReductionRules.prodDimKeepdimSelf(c.g, c.x(0), c.out, 0, false))));
+
     t.add(op1("var() of [3,4] transposed", normal(3, 4).transposed(), Tensor::var,
         wrt(0, "ReductionRules.varSelf", c -> ReductionRules.varSelf(c.g, c.x(0)))));
     t.add(op1("var(1) of [3,4]", normal(3, 4), a -> a.var(1),
@@ -470,6 +491,11 @@ class AdjointSpecTest {
         wrt(0, "ShapeRules.cloneSelf", c -> ShapeRules.cloneSelf(c.g))));
     t.add(op1("to(FLOAT64) of float64", normal(2, 3), a -> a.to(DType.FLOAT64),
         wrt(0, "ShapeRules.toDTypeSelf", c -> ShapeRules.toDTypeSelf(c.g, c.x(0)))));
+    // Only the CPU exists here, so this checks the rule's values; a device change is the
+    // same rule with g moved back to the input's device.
+    t.add(op1("to(cpu) of [2,3] transposed", normal(2, 3).transposed(),
+        a -> a.to(dev.adjoint.tensor.Device.cpu()),
+        wrt(0, "ShapeRules.toDeviceSelf", c -> ShapeRules.toDeviceSelf(c.g, c.x(0)))));
 
     t.add(op1("get(1) of [3,4]", normal(3, 4), a -> a.get(1),
         wrt(0, "ShapeRules.getSelf", c -> ShapeRules.getSelf(c.g, new int[] {1}, c.shape(0)))));
@@ -528,8 +554,8 @@ class AdjointSpecTest {
         List.of(normal(3, 4), constant(repeats)), x -> x.get(0).indexSelect(0, x.get(1)),
         wrt(0, "IndexingRules.indexSelectSelf",
             c -> IndexingRules.indexSelectSelf(c.g, 0, c.x(1), c.shape(0)))));
-    t.add(opN("indexSelect(-1, [1,-1,1]) of [3,4] transposed",
-        List.of(normal(3, 4).transposed(), constant(Tensor.of(1L, -1L, 1L))),
+    t.add(opN("indexSelect(-1, [1,3,1]) of [3,4] transposed",
+        List.of(normal(3, 4).transposed(), constant(Tensor.of(1L, 3L, 1L))),
         x -> x.get(0).indexSelect(-1, x.get(1)),
         wrt(0, "IndexingRules.indexSelectSelf",
             c -> IndexingRules.indexSelectSelf(c.g, -1, c.x(1), c.shape(0)))));
@@ -560,6 +586,40 @@ class AdjointSpecTest {
         x -> x.get(0).gather(-1, x.get(1)),
         wrt(0, "IndexingRules.gatherSelf",
             c -> IndexingRules.gatherSelf(c.g, -1, c.x(1), c.shape(0)))));
+
+    t.add(opN("indexAdd(0, [2,0,2]) of [3,4] + [3,4] (repeats)",
+        List.of(normal(3, 4), constant(repeats), normal(3, 4).transposed()),
+        x -> x.get(0).indexAdd(0, x.get(1), x.get(2)),
+        wrt(0, "IndexingRules.indexAddSelf", c -> IndexingRules.indexAddSelf(c.g)),
+        wrt(2, "IndexingRules.indexAddSource",
+            c -> IndexingRules.indexAddSource(c.g, 0, c.x(1), c.shape(2)))));
+    t.add(opN("indexAdd(-1, [3,1]) of [2,4] stepped + [2,2]",
+        List.of(normal(2, 4).stepped(), constant(Tensor.of(3L, 1L)), normal(2, 2)),
+        x -> x.get(0).indexAdd(-1, x.get(1), x.get(2)),
+        wrt(0, "IndexingRules.indexAddSelf", c -> IndexingRules.indexAddSelf(c.g)),
+        wrt(2, "IndexingRules.indexAddSource",
+            c -> IndexingRules.indexAddSource(c.g, -1, c.x(1), c.shape(2)))));
+    t.add(opN("indexAdd(0, 0-d index) of 0-d + 0-d",
+        List.of(normal(), constant(Tensor.scalar(0L)), normal()),
+        x -> x.get(0).indexAdd(0, x.get(1), x.get(2)),
+        wrt(2, "IndexingRules.indexAddSource",
+            c -> IndexingRules.indexAddSource(c.g, 0, c.x(1), c.shape(2)))));
+
+    t.add(opN("scatterAdd(1, [[0,0],[2,1]]) of [2,3] + [2,2] (repeats)",
+        List.of(normal(2, 3), constant(Tensor.of(new long[] {0, 0}, new long[] {2, 1})),
+            normal(2, 2).transposed()),
+        x -> x.get(0).scatterAdd(1, x.get(1), x.get(2)),
+        wrt(0, "IndexingRules.scatterAddSelf", c -> IndexingRules.scatterAddSelf(c.g)),
+        wrt(2, "IndexingRules.scatterAddSrc",
+            c -> IndexingRules.scatterAddSrc(c.g, 1, c.x(1), c.shape(2)))));
+    // index [2,1] covers only part of src [3,2]: the rest of src is unused and gets 0.
+    t.add(opN("scatterAdd(0, index [2,1]) of [3,2] + larger src [3,2]",
+        List.of(normal(3, 2), constant(Tensor.of(new long[] {2}, new long[] {2})),
+            normal(3, 2).stepped()),
+        x -> x.get(0).scatterAdd(0, x.get(1), x.get(2)),
+        wrt(0, "IndexingRules.scatterAddSelf", c -> IndexingRules.scatterAddSelf(c.g)),
+        wrt(2, "IndexingRules.scatterAddSrc",
+            c -> IndexingRules.scatterAddSrc(c.g, 0, c.x(1), c.shape(2)))));
 
     t.add(opN("index(mask [4]) of [4,3]",
         List.of(normal(4, 3), constant(Tensor.of(true, false, true, true))),
@@ -859,6 +919,11 @@ class AdjointSpecTest {
 
   static Arg normal(int... shape) {
     return arg(each(Random::nextGaussian), shape);
+  }
+
+  /** Exactly these values (row-major): for inputs that must hold zeros or ties. */
+  static Arg fixed(double[] values, int... shape) {
+    return arg((s, r, distinct) -> values.clone(), shape);
   }
 
   /** In [0.5, 2): for log, sqrt, pow bases. */

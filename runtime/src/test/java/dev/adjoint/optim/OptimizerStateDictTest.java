@@ -58,7 +58,7 @@ class OptimizerStateDictTest {
       // A fresh optimizer built with other options, over parameters holding the same values.
       List<Tensor> pb = params(5);
       for (int i = 0; i < 2; i++) {
-        pb.get(i).detach().copy_(pa.get(i));
+        pb.get(i).detach().copy_(pa.get(i).detach());
       }
       Optimizer b = config.apply(pb);
       b.paramGroups().get(0).setLr(0.5);

@@ -29,9 +29,9 @@ class IndexAddScatterAddTest {
   }
 
   @Test
-  void indexAddTakesNegativeIndicesAndOtherDims() {
+  void indexAddTakesNegativeDimsAndOtherDims() {
     Tensor self = Tensor.ones(DType.FLOAT32, 2, 3);
-    Tensor out = self.indexAdd(-1, Tensor.of(-1L, 0L),
+    Tensor out = self.indexAdd(-1, Tensor.of(2L, 0L),
         Tensor.of(new float[] {1, 2}, new float[] {3, 4}));
     assertEquals(DType.FLOAT32, out.dtype());
     assertArrayEquals(new float[] {3, 1, 2, 5, 1, 4}, out.toFloatArray());

@@ -337,6 +337,7 @@ public final class CpuBackend implements Backend {
     }
     Tensor s = src;
     int size = shape[dim];
+    checkIndices("indexSelect", idx, io, m, dim, size);
     Object from = array(s);
     Object to = array(dst);
     int so = s.storageOffset();
@@ -359,6 +360,7 @@ public final class CpuBackend implements Backend {
     Object to = array(dst);
     int n = index.numel();
     int nd = shape.length;
+    checkIndices("gather", idx, ix.storageOffset(), n, dim, nd == 0 ? 1 : src.shape()[dim]);
     int[] pos = new int[nd];
     for (int e = 0; e < n; e++) {
       int off = src.storageOffset();
@@ -391,6 +393,7 @@ public final class CpuBackend implements Backend {
     int io = ix.storageOffset();
     int m = index.numel();
     int size = shape[dim];
+    checkIndices("indexAdd", idx, io, m, dim, size);
     Object from = array(source);
     Object to = array(dst);
     int s0 = source.storageOffset();
@@ -415,6 +418,7 @@ public final class CpuBackend implements Backend {
     Object to = array(dst);
     int n = index.numel();
     int nd = shape.length;
+    checkIndices("scatterAdd", idx, io, n, dim, nd == 0 ? 1 : dst.shape()[dim]);
     int[] pos = new int[nd];
     for (int e = 0; e < n; e++) {
       int so = src.storageOffset();
@@ -429,6 +433,20 @@ public final class CpuBackend implements Backend {
           break;
         }
         pos[d] = 0;
+      }
+    }
+  }
+
+  /**
+   * The kernel's own range check, so that an index the caller failed to check is an error naming
+   * the op, never a read or write of another element (or an ArrayIndexOutOfBoundsException).
+   */
+  private static void checkIndices(String op, long[] idx, int from, int count, int dim,
+      int size) {
+    for (int i = from; i < from + count; i++) {
+      if (idx[i] < 0 || idx[i] >= size) {
+        throw new IndexOutOfBoundsException(op + ": index " + idx[i]
+            + " is out of bounds for dimension " + dim + " with size " + size);
       }
     }
   }
