@@ -2126,13 +2126,13 @@ public final class Tensor {
   }
 
   /** Largest values along {@code dim} and their indices. */
-  @Primitive(rules = ReductionRules.class)
+  @Primitive(rules = ReductionRules.class, output = "values")
   public ValuesIndices max(int dim) {
     return TensorTape.max(max(dim, false), this, dim);
   }
 
   /** Largest values along {@code dim} and their indices, keeping the dim when asked. */
-  @Primitive(rules = ReductionRules.class)
+  @Primitive(rules = ReductionRules.class, output = "values")
   public ValuesIndices max(int dim, boolean keepdim) {
     return TensorTape.max(reduce("max", ReduceOp.MAX, new int[] {dim}, keepdim, 0),
         this, dim, keepdim);
@@ -2145,13 +2145,13 @@ public final class Tensor {
   }
 
   /** Smallest values along {@code dim} and their indices. */
-  @Primitive(rules = ReductionRules.class)
+  @Primitive(rules = ReductionRules.class, output = "values")
   public ValuesIndices min(int dim) {
     return TensorTape.min(min(dim, false), this, dim);
   }
 
   /** Smallest values along {@code dim} and their indices, keeping the dim when asked. */
-  @Primitive(rules = ReductionRules.class)
+  @Primitive(rules = ReductionRules.class, output = "values")
   public ValuesIndices min(int dim, boolean keepdim) {
     return TensorTape.min(reduce("min", ReduceOp.MIN, new int[] {dim}, keepdim, 0),
         this, dim, keepdim);

@@ -116,6 +116,19 @@ class GeneratedBackwardTest {
   }
 
   @Test
+  void maxAndMinValuesAlongADim() {
+    checkModule(new Carriers.MaxMinValues(gen), input(4, 3));
+  }
+
+  @Test
+  void maxAndMinValuesInALoopAndABranch() {
+    Carriers.CarrierInLoopAndBranch m = new Carriers.CarrierInLoopAndBranch(gen);
+    checkModule(m, input(3, 4));
+    m.useMin = true;
+    checkModule(m, input(3, 4));
+  }
+
+  @Test
   void weightSharing() {
     Shared s = new Shared(gen);
     assertEquals(3, s.parameters().size(), "fc.weight, fc.bias, w");

@@ -201,8 +201,15 @@ public final class ReversePass {
   private void planNeed(Stmt s, Stmt.Prim p, Need n, boolean inLoop) {
     switch (n.kind()) {
       case GRAD -> { }
-      case OUT -> valueSlot(s, "out", new Operand.Var(p.target()),
-          TypeName.get(p.primitive().method().getReturnType()), inLoop, true, false);
+      case OUT -> {
+        TypeName type = TypeName.get(p.primitive().method().getReturnType());
+        if (p.carrier() != null) {
+          // The rule reads the whole result (max along a dim: its indices), kept after the call.
+          slotFor(s, "out", p.carrier(), type, p.carrier(), inLoop, true);
+        } else {
+          valueSlot(s, "out", new Operand.Var(p.target()), type, inLoop, true, false);
+        }
+      }
       case INPUT, SHAPE -> {
         Operand o = p.args().get(inputIndex(p.primitive(), n.name()));
         boolean shape = n.kind() == Need.Kind.SHAPE;

@@ -16,13 +16,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
-import javax.lang.model.type.DeclaredType;
-import javax.lang.model.type.TypeKind;
-import javax.lang.model.type.TypeMirror;
-import javax.lang.model.util.ElementFilter;
 
 /**
  * Writes {@code <Class>Tape}: for each differentiable primitive of a class, a recorder method
@@ -70,20 +65,11 @@ public final class TapeWriter {
 
   /** How the result's tracked tensor is reached: "out", "out.values()", or null if none. */
   private static String trackedOutput(Primitive p) {
-    TypeMirror r = p.method().getReturnType();
-    if (dev.adjoint.processor.model.RuleTable.isTensor(r)) {
-      return "out";
+    if (p.output() != null) {
+      return "out." + p.output() + "()";
     }
-    if (r.getKind() == TypeKind.DECLARED) {
-      for (ExecutableElement m : ElementFilter.methodsIn(
-          ((DeclaredType) r).asElement().getEnclosedElements())) {
-        if (m.getSimpleName().contentEquals("values") && m.getParameters().isEmpty()
-            && dev.adjoint.processor.model.RuleTable.isTensor(m.getReturnType())) {
-          return "out.values()";
-        }
-      }
-    }
-    return null;
+    return dev.adjoint.processor.model.RuleTable.isTensor(p.method().getReturnType()) ? "out"
+        : null;
   }
 
   /** Inputs that get gradients, in node-edge order. */

@@ -27,9 +27,11 @@ import dev.adjoint.processor.Message;
 import dev.adjoint.processor.Reporter;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import javax.lang.model.element.Element;
@@ -69,6 +71,11 @@ public final class IrBuilder {
   private Set<String> used;
   private int temps;
   private final List<String> tensorLocals = new ArrayList<>();
+  /** Locals holding a primitive's non-tensor result (max along a dim), by name. */
+  private final Map<String, Carrier> carriers = new HashMap<>();
+
+  /** A local holding a carrier primitive's result, its tensor local and that tensor's accessor. */
+  private record Carrier(String values, String output) {}
   private String fileName;
 
   public IrBuilder(Trees trees, RuleTable rules, Reporter reporter) {
@@ -90,6 +97,7 @@ public final class IrBuilder {
     this.isStatic = method.getModifiers().contains(Modifier.STATIC);
     this.temps = 0;
     this.tensorLocals.clear();
+    this.carriers.clear();
     String uri = unit.getSourceFile().getName();
     this.fileName = uri.substring(Math.max(uri.lastIndexOf('/'), uri.lastIndexOf('\\')) + 1);
     try {
@@ -216,6 +224,13 @@ public final class IrBuilder {
           } else {
             expression(new TreePath(path, v.getInitializer()), name, true, out);
           }
+        } else if (v.getInitializer() != null && carrierPrimitive(new TreePath(path,
+            v.getInitializer()), e.asType()) != null) {
+          String name = v.getName().toString();
+          Primitive p = carrierPrimitive(new TreePath(path, v.getInitializer()), e.asType());
+          Carrier c = new Carrier(carrierTensor(name, p), p.output());
+          carriers.put(name, c);
+          carrierCall(new TreePath(path, v.getInitializer()), name, c.values(), true, out);
         } else {
           out.add(new Stmt.Plain(text(path)));
         }
@@ -311,6 +326,13 @@ public final class IrBuilder {
         return;
       }
       out.add(new Stmt.Plain(text(path.getParentPath())));
+      return;
+    }
+    if (!tensor && target != null && carriers.containsKey(target.getSimpleName().toString())
+        && carrierPrimitive(new TreePath(path, a.getExpression()), target.asType()) != null) {
+      String name = target.getSimpleName().toString();
+      carrierCall(new TreePath(path, a.getExpression()), name, carriers.get(name).values(), false,
+          out);
       return;
     }
     if (!tensor) {
@@ -521,7 +543,42 @@ public final class IrBuilder {
       out.add(new Stmt.Call(dest, declareDest, layerOperand, null, null, args));
       return new Operand.Var(dest);
     }
-    // 4. Anything else must not touch tensors, except factories that take none.
+    // 4. An accessor of a primitive's non-tensor result: max(dim).values() is differentiable,
+    // its other accessors (indices) carry no gradient.
+    if (receiverPath != null && m.getParameters().isEmpty()
+        && !m.getModifiers().contains(Modifier.STATIC)) {
+      TreePath recv = unparenthesized(receiverPath);
+      Primitive carried = carrierPrimitive(recv, trees.getTypeMirror(recv));
+      Carrier local = recv.getLeaf() instanceof IdentifierTree id
+          && trees.getElement(recv) instanceof VariableElement ve
+          && ve.getKind() != ElementKind.FIELD ? carriers.get(id.getName().toString()) : null;
+      if (carried != null && m.getSimpleName().contentEquals(carried.output())) {
+        // The fresh carrier local is declared with the tensor: straight into a new target, else
+        // through a temporary.
+        String values = declareDest ? destination(target) : destination(null);
+        if (!carrierCall(recv, fresh(), values, true, out)) {
+          return null;
+        }
+        if (values.equals(target) || target == null) {
+          return new Operand.Var(values);
+        }
+        out.add(new Stmt.Assign(target, false, new Operand.Var(values)));
+        return new Operand.Var(target);
+      }
+      if (local != null && m.getSimpleName().contentEquals(local.output())) {
+        if (target == null) {
+          return new Operand.Var(local.values());
+        }
+        out.add(new Stmt.Assign(target, declare, new Operand.Var(local.values())));
+        return new Operand.Var(target);
+      }
+      if (carried != null || local != null) {
+        String dest = destination(target);
+        out.add(new Stmt.Cut(dest, declareDest, text(path)));
+        return new Operand.Var(dest);
+      }
+    }
+    // 5. Anything else must not touch tensors, except factories that take none.
     // A tensor inside a container (List.of(x).get(0), x.split(..).get(0)) and a layer's own
     // helper method (which may read parameters) would otherwise silently become constants; the
     // receiver of a static call (Tensor.zeros) is a type, not a value.
@@ -549,6 +606,68 @@ public final class IrBuilder {
     String dest = destination(target);
     out.add(new Stmt.Cut(dest, declareDest, text(path)));
     return new Operand.Var(dest);
+  }
+
+  /**
+   * The primitive {@code path} calls when it is a call of a primitive whose result is a value
+   * holding tensors ({@code @Primitive(output = ...)}) of type {@code type}; else null.
+   */
+  private Primitive carrierPrimitive(TreePath path, TypeMirror type) {
+    path = unparenthesized(path);
+    if (!(path.getLeaf() instanceof MethodInvocationTree)
+        || !(trees.getElement(path) instanceof ExecutableElement m)) {
+      return null;
+    }
+    Primitive p = rules.primitive(m).orElse(null);
+    return p == null || p.output() == null || !p.differentiable() || type == null
+        || !m.getReturnType().toString().equals(type.toString()) ? null : p;
+  }
+
+  /** A fresh tensor local for the differentiable tensor of carrier local {@code name}. */
+  private String carrierTensor(String name, Primitive p) {
+    String base = name + Character.toUpperCase(p.output().charAt(0)) + p.output().substring(1);
+    String candidate = base;
+    for (int i = 2; used.contains(candidate); i++) {
+      candidate = base + i;
+    }
+    used.add(candidate);
+    tensorLocals.add(candidate);
+    return candidate;
+  }
+
+  /**
+   * {@code carrier = primitive(args); values = carrier.output()} for the carrier-primitive call
+   * at {@code path}; false after an error.
+   */
+  private boolean carrierCall(TreePath path, String carrier, String values, boolean declare,
+      List<Stmt> out) {
+    path = unparenthesized(path);
+    MethodInvocationTree call = (MethodInvocationTree) path.getLeaf();
+    ExecutableElement m = (ExecutableElement) trees.getElement(path);
+    Primitive p = rules.primitive(m).orElseThrow();
+    List<Operand> args = new ArrayList<>();
+    if (p.isInstance()) {
+      ExpressionTree select = call.getMethodSelect();
+      if (!(select instanceof MemberSelectTree ms)) {
+        reporter.error(call, unit, Message.UNSUPPORTED, "calling a primitive on 'this'");
+        return false;
+      }
+      args.add(expression(new TreePath(new TreePath(path, select), ms.getExpression()), null,
+          false, out));
+    }
+    args.addAll(arguments(path, call, m, out));
+    if (args.contains(null)) {
+      return false;
+    }
+    out.add(new Stmt.Prim(values, declare, p, args, carrier));
+    return true;
+  }
+
+  private static TreePath unparenthesized(TreePath path) {
+    while (path.getLeaf() instanceof ParenthesizedTree p) {
+      path = new TreePath(path, p.getExpression());
+    }
+    return path;
   }
 
   /** The variable a call's result goes to: the assignment's target, or a fresh temporary. */
@@ -920,7 +1039,7 @@ public final class IrBuilder {
   /** A fresh statement object with the same content (statements are planned by identity). */
   static Stmt copy(Stmt s) {
     if (s instanceof Stmt.Prim p) {
-      return new Stmt.Prim(p.target(), p.declare(), p.primitive(), p.args());
+      return new Stmt.Prim(p.target(), p.declare(), p.primitive(), p.args(), p.carrier());
     } else if (s instanceof Stmt.Call c) {
       return new Stmt.Call(c.target(), c.declare(), c.layer(), c.owner(), c.method(), c.args());
     } else if (s instanceof Stmt.Assign a) {

@@ -110,8 +110,11 @@ public final class RuleTable {
         rules0.add(new Rule(adj, wrt, needsOf(adj, method, inputs)));
       }
     }
+    AnnotationValue ov = values.get("output");
+    String output = ov == null || ((String) ov.getValue()).isEmpty() ? null
+        : (String) ov.getValue();
     return Optional.of(new Primitive(method, rules, inputs, Set.copyOf(nondiff), differentiable,
-        rules0));
+        rules0, output));
   }
 
   /**
