@@ -33,6 +33,13 @@ public enum Message {
   PARAM_WRITE("AdjointParamWrite",
       "@Forward method assigns the @Param field '%s'",
       "parameters change only in optimizers; compute a new local tensor instead"),
+  TENSOR_CARRIER("AdjointTensorCarrier",
+      "%s is not a Tensor but holds one that depends on a differentiable input; its gradient"
+          + " would be silently lost",
+      "keep each tensor in a Tensor local and pass tensors to primitives and @Forward methods"
+          + " directly (List.of(a, b) written at a cat or stack call is fine); of max/min along a"
+          + " dim use .values(), which is differentiable, and .indices(); or call .detach() on"
+          + " the tensor first to cut its gradient on purpose"),
   IN_PLACE("AdjointInPlace",
       "in-place op %s inside @Forward",
       "use the out-of-place op (%s) and assign its result to a local"),

@@ -351,6 +351,170 @@ class DiagnosticsTest {
     assertThat(c).hadErrorCount(1);
   }
 
+  // ------------------------------------------------------------------ values holding tensors
+
+  private static final String CARRIER_HINT = "keep each tensor in a Tensor local and pass"
+      + " tensors to primitives and @Forward methods directly";
+
+  @Test
+  void recordHoldingActiveTensors() {
+    // The per-op path would differentiate through the record; the generated backward cannot.
+    JavaFileObject f = source("Pairs", """
+        @Layer
+        public class Pairs extends Module {
+          record Pair(Tensor a, Tensor b) {}
+
+          @Forward
+          public Tensor forward(Tensor x, Tensor y) {
+            Pair p = new Pair(x.tanh(), y);
+            return p.a().add(p.b());
+          }
+        }
+        """);
+    Compilation c = compile(f);
+    assertError(c, f, at(f, "Pair p = new Pair(", "p = "), "AdjointTensorCarrier",
+        "'p' (a Pairs.Pair) is not a Tensor but holds one that depends on a differentiable"
+            + " input; its gradient would be silently lost", CARRIER_HINT);
+    assertThat(c).hadErrorCount(1);
+  }
+
+  @Test
+  void arraysOfActiveTensors() {
+    JavaFileObject f = source("Arrays", """
+        @Layer
+        public class Arrays extends Module {
+          @Param Tensor w;
+
+          @Forward
+          public Tensor forward(Tensor x) {
+            Tensor[] both = {x, x.exp()};
+            Object[] boxed = new Object[1];
+            boxed[0] = w;
+            Tensor[][] grid = new Tensor[1][1];
+            grid[0][0] = x.mul(2.0);
+            return x.mul(both.length + boxed.length + grid.length);
+          }
+        }
+        """);
+    Compilation c = compile(f);
+    assertError(c, f, at(f, "Tensor[] both = {x, x.exp()};", "both"), "AdjointTensorCarrier",
+        "'both' (a Tensor[]) is not a Tensor but holds one", CARRIER_HINT);
+    assertError(c, f, at(f, "boxed[0] = w;", "= w"), "AdjointTensorCarrier",
+        "'boxed' (an Object[]) is not a Tensor but holds one", CARRIER_HINT);
+    assertError(c, f, at(f, "grid[0][0] = x.mul(2.0);", "= x"), "AdjointTensorCarrier",
+        "'grid' (a Tensor[][]) is not a Tensor but holds one", CARRIER_HINT);
+    assertThat(c).hadErrorCount(3);
+  }
+
+  @Test
+  void listsBuiltFromActiveTensors() {
+    JavaFileObject f = source("Lists", """
+        @Layer
+        public class Lists extends Module {
+          @Forward
+          public Tensor forward(Tensor x) {
+            List<Tensor> seen = new java.util.ArrayList<>();
+            Tensor h = x.tanh();
+            seen.add(h);
+            java.util.Optional<Tensor> maybe = java.util.Optional.of(h.exp());
+            java.util.Map<String, Object> named = new java.util.HashMap<>();
+            named.put("h", h);
+            List<Tensor> constants = List.of(Tensor.zeros(3), Tensor.ones(3));
+            return h.mul(seen.size() + constants.size());
+          }
+        }
+        """);
+    Compilation c = compile(f);
+    assertError(c, f, at(f, "seen.add(h);", "(h)"), "AdjointTensorCarrier",
+        "'seen' (a List<Tensor>) is not a Tensor but holds one", CARRIER_HINT);
+    assertError(c, f, at(f, "Optional<Tensor> maybe", "maybe"), "AdjointTensorCarrier",
+        "'maybe' (an Optional<Tensor>) is not a Tensor but holds one", CARRIER_HINT);
+    assertError(c, f, at(f, "named.put(\"h\", h);", "(\"h"), "AdjointTensorCarrier",
+        "'named' (a Map<String,Object>) is not a Tensor but holds one", CARRIER_HINT);
+    assertThat(c).hadErrorCount(3);
+  }
+
+  @Test
+  void valuesIndicesPassedAround() {
+    // .values() and .indices() of max/min along a dim are fine (see GeneratedBackwardTest);
+    // the result copied or handed to a helper is not.
+    JavaFileObject f = source("Extremes", """
+        @Layer
+        public class Extremes extends Module {
+          @Forward
+          public Tensor forward(Tensor x) {
+            dev.adjoint.tensor.ValuesIndices vi = x.max(1);
+            dev.adjoint.tensor.ValuesIndices copy = vi;
+            Tensor a = copy.values();
+            Tensor b = pick(vi);
+            Tensor i = vi.indices();
+            return a.add(b).add(vi.values()).add(x.min(0).values().sum());
+          }
+
+          static Tensor pick(dev.adjoint.tensor.ValuesIndices vi) {
+            return vi.values();
+          }
+        }
+        """);
+    Compilation c = compile(f);
+    assertError(c, f, at(f, "ValuesIndices copy = vi;", "copy"), "AdjointTensorCarrier",
+        "'copy' (a ValuesIndices) is not a Tensor but holds one", CARRIER_HINT);
+    assertError(c, f, at(f, "Tensor b = pick(vi);", "(vi)"), "AdjointTensorCarrier",
+        "'vi' (a ValuesIndices) is not a Tensor but holds one", CARRIER_HINT);
+    assertThat(c).hadErrorCount(2);
+  }
+
+  @Test
+  void tensorReadFromAFieldOfAHolder() {
+    JavaFileObject f = source("Holders", """
+        @Layer
+        public class Holders extends Module {
+          static final class Holder {
+            Tensor t;
+          }
+
+          @Forward
+          public Tensor forward(Tensor x, Holder given) {
+            Holder mine = new Holder();
+            mine.t = x.exp();
+            return given.t.add(x);
+          }
+        }
+        """);
+    Compilation c = compile(f);
+    assertError(c, f, at(f, "mine.t = x.exp();", "= x"), "AdjointTensorCarrier",
+        "'mine' (a Holders.Holder) is not a Tensor but holds one", CARRIER_HINT);
+    assertError(c, f, at(f, "return given.t.add(x);", ".t.add"), "AdjointTensorCarrier",
+        "'given' (a Holders.Holder) is not a Tensor but holds one", CARRIER_HINT);
+    assertThat(c).hadErrorCount(2);
+  }
+
+  @Test
+  void valuesThatHoldNoActiveTensorAreFine() {
+    // Shapes, sizes, flags, layers and tensors that depend on no input compile as before.
+    JavaFileObject f = source("Plain", """
+        @Layer
+        public class Plain extends Module {
+          List<Module> blocks = List.of();
+
+          @Forward
+          public Tensor forward(Tensor x) {
+            int[] shape = x.shape();
+            boolean wide = x.shape()[1] > 2;
+            List<Integer> sizes = List.of(shape[0], shape[1]);
+            List<Tensor> constants = List.of(Tensor.zeros(3));
+            Object label = wide ? "wide" : "narrow";
+            Tensor h = x;
+            for (Module b : blocks) {
+              h = b.call(h);
+            }
+            return h.mul(sizes.size() + constants.size() + label.hashCode() % 2);
+          }
+        }
+        """);
+    assertThat(compile(f)).succeededWithoutWarnings();
+  }
+
   // ------------------------------------------------------------------ writes
 
   @Test

@@ -4,6 +4,7 @@ import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.TypeName;
 import dev.adjoint.processor.emit.Names;
+import dev.adjoint.processor.model.Activity;
 import dev.adjoint.processor.model.ForwardModel;
 import dev.adjoint.processor.model.Input;
 import dev.adjoint.processor.model.IrBuilder;
@@ -60,17 +61,11 @@ public final class ReversePass {
       usedNames.add(p.name());
       if (p.tensor()) {
         defs.merge(p.name(), 1, Integer::sum);
-        active.add(p.name());
       }
     }
     usedNames.addAll(model.tensorLocals());
     countDefs(model.body(), false);
-    // Until nothing changes: a value carried around a loop becomes active one step per pass.
-    int before;
-    do {
-      before = active.size();
-      activity(model.body());
-    } while (active.size() != before);
+    active.addAll(Activity.of(model.params(), model.body()));
     plan(model.body(), false);
   }
 
@@ -121,38 +116,12 @@ public final class ReversePass {
     return List.of();
   }
 
-  /** Marks variables that can carry a gradient: they depend on a parameter or an input. */
-  private void activity(List<Stmt> stmts) {
-    for (Stmt s : stmts) {
-      if (s instanceof Stmt.Prim p) {
-        for (int i = 0; i < p.args().size(); i++) {
-          if (differentiable(p.primitive(), i) && isActive(p.args().get(i))) {
-            active.add(p.target());
-          }
-        }
-      } else if (s instanceof Stmt.Call c) {
-        active.add(c.target());
-      } else if (s instanceof Stmt.Assign a && isActive(a.source())) {
-        active.add(a.target());
-      }
-      children(s).forEach(this::activity);
-    }
-  }
-
   private boolean isActive(Operand o) {
-    if (o instanceof Operand.Var v) {
-      return active.contains(v.name());
-    } else if (o instanceof Operand.Param) {
-      return true;
-    } else if (o instanceof Operand.TensorList l) {
-      return l.elements().stream().anyMatch(this::isActive);
-    }
-    return false;
+    return Activity.isActive(o, active);
   }
 
   private static boolean differentiable(Primitive p, int argIndex) {
-    Input in = p.inputs().get(argIndex);
-    return in.kind() != Input.Kind.VALUE && p.rule(in.name()) != null;
+    return Activity.differentiable(p, argIndex);
   }
 
   private boolean singleDef(String var) {

@@ -98,6 +98,7 @@ public final class IrBuilder {
     this.temps = 0;
     this.tensorLocals.clear();
     this.carriers.clear();
+    this.sites.clear();
     String uri = unit.getSourceFile().getName();
     this.fileName = uri.substring(Math.max(uri.lastIndexOf('/'), uri.lastIndexOf('\\')) + 1);
     try {
@@ -130,6 +131,10 @@ public final class IrBuilder {
     for (StatementTree s : tree.getBody().getStatements()) {
       statement(new TreePath(bodyPath, s), body, false);
     }
+    if (reporter.errorCount() != before) {
+      return null;
+    }
+    checkCarriers(params, body);
     if (reporter.errorCount() != before) {
       return null;
     }
@@ -232,6 +237,10 @@ public final class IrBuilder {
           carriers.put(name, c);
           carrierCall(new TreePath(path, v.getInitializer()), name, c.values(), true, out);
         } else {
+          if (v.getInitializer() != null && canHold(e.asType())) {
+            sites.add(new Site(v, List.of(new TreePath(path, v.getInitializer())),
+                List.of(v.getName().toString()), e.asType()));
+          }
           out.add(new Stmt.Plain(text(path)));
         }
       }
@@ -245,6 +254,9 @@ public final class IrBuilder {
           String name = calleeName(call);
           reporter.error(t, unit, Message.IN_PLACE, name, name.substring(0, name.length() - 1));
         } else {
+          if (e instanceof MethodInvocationTree call) {
+            mutation(ep, call);
+          }
           out.add(new Stmt.Plain(text(path)));
         }
       }
@@ -287,6 +299,10 @@ public final class IrBuilder {
               "a loop over tensors (index them in a counted loop instead)");
           return;
         }
+        if (canHold(type)) {
+          sites.add(new Site(f.getVariable(), List.of(new TreePath(path, f.getExpression())),
+              List.of(f.getVariable().getName().toString()), type));
+        }
         List<Stmt> body = new ArrayList<>();
         statement(new TreePath(path, f.getStatement()), body, true);
         out.add(new Stmt.ForEach(type, f.getVariable().getName().toString(),
@@ -325,6 +341,7 @@ public final class IrBuilder {
         reporter.error(a, unit, Message.PARAM_WRITE, target.getSimpleName());
         return;
       }
+      written(path, a);
       out.add(new Stmt.Plain(text(path.getParentPath())));
       return;
     }
@@ -336,6 +353,7 @@ public final class IrBuilder {
       return;
     }
     if (!tensor) {
+      written(path, a);
       out.add(new Stmt.Plain(text(path.getParentPath())));
       return;
     }
@@ -423,6 +441,8 @@ public final class IrBuilder {
             + " layer's @Forward instead)");
         return null;
       }
+      // A tensor field of a value holding tensors (holder.t) is constant only if the holder is.
+      sites.add(new Site(path.getLeaf(), path));
       return new Operand.Constant(text(path));
     }
     return new Operand.Var(name);
@@ -603,6 +623,7 @@ public final class IrBuilder {
       reporter.error(call, unit, Message.NOT_DIFFERENTIABLE, describe(m));
       return null;
     }
+    sites.add(new Site(call, path));
     String dest = destination(target);
     out.add(new Stmt.Cut(dest, declareDest, text(path)));
     return new Operand.Var(dest);
@@ -668,6 +689,291 @@ public final class IrBuilder {
       path = new TreePath(path, p.getExpression());
     }
     return path;
+  }
+
+  // ------------------------------------------------------------------ values holding tensors
+
+  /**
+   * A place where a value that is not a Tensor but can hold one is made or read: an error if one
+   * of {@code values} carries an active tensor. Locals in {@code defines} then hold active
+   * tensors themselves (a declaration, an assignment, a call that may store into its receiver).
+   */
+  private record Site(Tree report, List<TreePath> values, List<String> defines,
+      TypeMirror definedType) {
+    Site(Tree report, TreePath value) {
+      this(report, List.of(value), List.of(), null);
+    }
+  }
+
+  private final List<Site> sites = new ArrayList<>();
+
+  /** {@code a = value} for a non-tensor {@code a}: a local it writes into now holds the value. */
+  private void written(TreePath path, AssignmentTree a) {
+    TreePath lhs = new TreePath(path, a.getVariable());
+    String root = rootLocal(lhs);
+    if (root != null) {
+      sites.add(new Site(a, List.of(new TreePath(path, a.getExpression())), List.of(root),
+          rootType(lhs)));
+    }
+  }
+
+  /** {@code list.add(h)}: a call may store its arguments in its receiver or other arguments. */
+  private void mutation(TreePath path, MethodInvocationTree call) {
+    List<TreePath> operands = new ArrayList<>();
+    if (call.getMethodSelect() instanceof MemberSelectTree ms) {
+      operands.add(new TreePath(new TreePath(path, ms), ms.getExpression()));
+    }
+    for (ExpressionTree a : call.getArguments()) {
+      operands.add(new TreePath(path, a));
+    }
+    List<String> defines = new ArrayList<>();
+    TypeMirror type = null;
+    for (TreePath o : operands) {
+      String root = rootLocal(o);
+      if (root != null) {
+        defines.add(root);
+        type = type == null ? rootType(o) : type;
+      }
+    }
+    if (!defines.isEmpty()) {
+      sites.add(new Site(call, operands, defines, type));
+    }
+  }
+
+  /** The local variable that {@code a}, {@code a[i]} or {@code a.f} writes into, if it can hold. */
+  private String rootLocal(TreePath path) {
+    Element el = rootElement(path);
+    return el != null && isLocal(el) && canHold(el.asType()) && !RuleTable.isTensor(el.asType())
+        ? el.getSimpleName().toString() : null;
+  }
+
+  private TypeMirror rootType(TreePath path) {
+    return rootElement(path).asType();
+  }
+
+  private Element rootElement(TreePath path) {
+    Tree t = unparenthesized(path).getLeaf();
+    while (t instanceof com.sun.source.tree.ArrayAccessTree || t instanceof MemberSelectTree
+        || t instanceof ParenthesizedTree) {
+      t = t instanceof com.sun.source.tree.ArrayAccessTree aa ? aa.getExpression()
+          : t instanceof MemberSelectTree ms ? ms.getExpression()
+          : ((ParenthesizedTree) t).getExpression();
+    }
+    return t instanceof IdentifierTree ? trees.getElement(trees.getPath(unit, t)) : null;
+  }
+
+  private static boolean isLocal(Element el) {
+    return el.getKind() == ElementKind.LOCAL_VARIABLE || el.getKind() == ElementKind.PARAMETER
+        || el.getKind() == ElementKind.BINDING_VARIABLE;
+  }
+
+  /**
+   * The activity analysis extended to values that are not tensors: a local that can hold a tensor
+   * and is made from an active one holds active tensors too (until nothing changes), and every
+   * place where such a value is made or read is reported, since the reverse pass would treat the
+   * tensors inside as constants.
+   */
+  private void checkCarriers(List<ForwardModel.Param> params, List<Stmt> body) {
+    if (sites.isEmpty()) {
+      return;
+    }
+    Set<String> active = new HashSet<>(Activity.of(params, body));
+    for (Map.Entry<String, Carrier> c : carriers.entrySet()) {
+      if (active.contains(c.getValue().values())) {
+        active.add(c.getKey()); // a max/min result read other than through its accessors
+      }
+    }
+    for (ForwardModel.Param p : params) {
+      if (!p.tensor() && canHold(p.type())) {
+        active.add(p.name()); // the caller's tensors, which the entry point gives no gradient
+      }
+    }
+    boolean changed = true;
+    while (changed) {
+      changed = false;
+      for (Site site : sites) {
+        if (!active.containsAll(site.defines()) && carriesAny(site, active)) {
+          changed |= active.addAll(site.defines());
+        }
+      }
+    }
+    // A read of a local whose making is reported already is not reported again.
+    Set<String> unreported = new HashSet<>(active);
+    for (Site site : sites) {
+      if (!site.defines().isEmpty() && carriesAny(site, active)) {
+        reporter.error(site.report(), unit, Message.TENSOR_CARRIER, subject(site, active));
+        unreported.removeAll(site.defines());
+      }
+    }
+    for (Site site : sites) {
+      if (site.defines().isEmpty() && carriesAny(site, unreported)) {
+        reporter.error(site.report(), unit, Message.TENSOR_CARRIER, subject(site, unreported));
+      }
+    }
+  }
+
+  private boolean carriesAny(Site site, Set<String> active) {
+    return site.values().stream().anyMatch(v -> carries(v, active));
+  }
+
+  /** How a message names the value holding tensors. */
+  private String subject(Site site, Set<String> active) {
+    if (!site.defines().isEmpty()) {
+      return "'" + site.defines().get(0) + "' (" + article(typeName(site.definedType())) + ")";
+    }
+    String[] found = new String[1];
+    new com.sun.source.util.TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitIdentifier(IdentifierTree node, Void v) {
+        Element el = trees.getElement(getCurrentPath());
+        if (found[0] == null && el != null && isLocal(el) && !RuleTable.isTensor(el.asType())
+            && active.contains(node.getName().toString())) {
+          found[0] = "'" + node.getName() + "' (" + article(typeName(el.asType())) + ")";
+        }
+        return null;
+      }
+    }.scan(site.values().get(0), null);
+    return found[0] != null ? found[0]
+        : "this " + typeName(trees.getTypeMirror(site.values().get(0))) + " value";
+  }
+
+  private static String typeName(TypeMirror t) {
+    return String.valueOf(t).replaceAll("(?<![\\w$])(?:[a-z_$][\\w$]*\\.)+", "");
+  }
+
+  private static String article(String noun) {
+    return ("AEIOU".indexOf(noun.isEmpty() ? 'x' : noun.charAt(0)) >= 0 ? "an " : "a ") + noun;
+  }
+
+  /**
+   * Whether the value of expression {@code path} can contain an active tensor: it reads one (or
+   * an own {@code @Param}, or a local holding active tensors) through subexpressions whose types
+   * can all hold a tensor. A shape, a size or a boolean computed from a tensor stops the flow.
+   */
+  private boolean carries(TreePath path, Set<String> active) {
+    Tree t = path.getLeaf();
+    TypeMirror type = t instanceof ExpressionTree ? trees.getTypeMirror(path) : null;
+    if (type != null && type.getKind() != TypeKind.EXECUTABLE && !canHold(type)) {
+      return false;
+    }
+    if (t instanceof IdentifierTree id) {
+      Element el = trees.getElement(path);
+      if (el == null) {
+        return false;
+      }
+      if (el.getKind() == ElementKind.FIELD) {
+        return isOwnParam(el);
+      }
+      return isLocal(el) && active.contains(id.getName().toString());
+    }
+    if (t instanceof MemberSelectTree ms) {
+      Element el = trees.getElement(path);
+      if (el != null && el.getKind() == ElementKind.FIELD && isOwnParam(el)
+          && isOwnMember(path)) {
+        return true;
+      }
+      return carries(new TreePath(path, ms.getExpression()), active);
+    }
+    boolean[] found = new boolean[1];
+    new com.sun.source.util.TreePathScanner<Void, Void>() {
+      @Override
+      public Void scan(Tree tree, Void v) {
+        // Only the direct subexpressions; carries() recurses into each.
+        if (tree instanceof ExpressionTree && !found[0]) {
+          found[0] = carries(new TreePath(getCurrentPath(), tree), active);
+        }
+        return null;
+      }
+
+      @Override
+      public Void scan(Iterable<? extends Tree> nodes, Void v) {
+        if (nodes != null) {
+          for (Tree n : nodes) {
+            scan(n, v);
+          }
+        }
+        return null;
+      }
+    }.scan(path, null);
+    return found[0];
+  }
+
+  private boolean isOwnParam(Element field) {
+    return layer != null && !field.getModifiers().contains(Modifier.STATIC)
+        && RuleTable.has(field, PARAM) && field.getEnclosingElement() instanceof TypeElement
+        && layer.kindOf(field.getSimpleName().toString()) == LayerInfo.Kind.PARAM;
+  }
+
+  /**
+   * Whether a value of type {@code t} can hold a tensor: a Tensor, an array or a generic type of
+   * such, Object, a type variable, or a class with such a field (records: a component). Layers
+   * do not count (their parameters get gradients through their @Forward methods), nor do JDK
+   * value types, enums and primitives.
+   */
+  static boolean canHold(TypeMirror t) {
+    return canHold(t, new HashSet<>());
+  }
+
+  private static boolean canHold(TypeMirror t, Set<Element> seen) {
+    switch (t.getKind()) {
+      case BOOLEAN, BYTE, SHORT, INT, LONG, CHAR, FLOAT, DOUBLE, VOID, NONE, NULL, PACKAGE,
+          MODULE, EXECUTABLE -> {
+        return false;
+      }
+      case ARRAY -> {
+        return canHold(((ArrayType) t).getComponentType(), seen);
+      }
+      case DECLARED -> { }
+      default -> {
+        return true; // a type variable, a wildcard, an intersection: could be anything
+      }
+    }
+    if (RuleTable.isTensor(t)) {
+      return true;
+    }
+    DeclaredType dt = (DeclaredType) t;
+    TypeElement te = (TypeElement) dt.asElement();
+    if (te.getKind() == ElementKind.ENUM || isModule(te)) {
+      return false;
+    }
+    String qualified = te.getQualifiedName().toString();
+    if (qualified.equals("java.lang.Object")) {
+      return true;
+    }
+    for (TypeMirror a : dt.getTypeArguments()) {
+      if (canHold(a, seen)) {
+        return true;
+      }
+    }
+    if (qualified.startsWith("java.") || !seen.add(te)) {
+      return false;
+    }
+    if (te.getKind() == ElementKind.INTERFACE || te.getModifiers().contains(Modifier.ABSTRACT)) {
+      return true;
+    }
+    for (TypeElement c = te; c != null; c = superclass(c)) {
+      for (Element e : c.getEnclosedElements()) {
+        if (e.getKind() == ElementKind.FIELD && !e.getModifiers().contains(Modifier.STATIC)
+            && canHold(e.asType(), seen)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  private static boolean isModule(TypeElement te) {
+    for (TypeElement c = te; c != null; c = superclass(c)) {
+      if (c.getQualifiedName().contentEquals("dev.adjoint.nn.Module")) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static TypeElement superclass(TypeElement te) {
+    TypeMirror s = te.getSuperclass();
+    return s.getKind() == TypeKind.DECLARED ? (TypeElement) ((DeclaredType) s).asElement() : null;
   }
 
   /** The variable a call's result goes to: the assignment's target, or a fresh temporary. */
@@ -767,6 +1073,9 @@ public final class IrBuilder {
       return null;
     }
     Operand o = expression(path, null, false, out);
+    if (o instanceof Operand.Value v && v.type() != null && canHold(v.type())) {
+      sites.add(new Site(path.getLeaf(), path));
+    }
     if (o instanceof Operand.Value v && !v.literal()
         && (!isStableName(v.code()) || widened(v.type(), paramType))) {
       // Bound with the parameter's type: a value saved on the stack as an Integer could not be
