@@ -129,6 +129,18 @@ class GeneratedBackwardTest {
   }
 
   @Test
+  void conditionalExpressionsBetweenTensors() {
+    Ternaries t = new Ternaries(gen);
+    for (boolean useTanh : new boolean[] {false, true}) {
+      for (int mode = 0; mode < 3; mode++) {
+        t.useTanh = useTanh;
+        t.mode = mode;
+        checkModule(t, input(2, 3));
+      }
+    }
+  }
+
+  @Test
   void weightSharing() {
     Shared s = new Shared(gen);
     assertEquals(3, s.parameters().size(), "fc.weight, fc.bias, w");

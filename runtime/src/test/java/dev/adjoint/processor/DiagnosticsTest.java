@@ -809,7 +809,9 @@ class DiagnosticsTest {
   }
 
   @Test
-  void conditionalExpressionChoosingTensors() {
+  void conditionalExpressionOnTensorElements() {
+    // ?: between tensors on a plain condition becomes if/else (GeneratedBackwardTest); one whose
+    // condition reads tensor elements stays an error.
     JavaFileObject f = source("Choice", """
         @Layer
         public class Choice extends Module {
@@ -819,15 +821,21 @@ class DiagnosticsTest {
           public Tensor forward(Tensor x, Tensor y) {
             double s = flip ? 2.0 : 3.0;
             Tensor h = flip ? x : y.mul(s);
-            return h;
+            Tensor k = x.dim() == 2 && x.requiresGrad() ? h : x;
+            Tensor g = x.sum().item() > 0 ? h.exp() : k;
+            return g.add(x.gt(0).any().itemBoolean() ? x : y);
           }
         }
         """);
     Compilation c = compile(f);
-    assertError(c, f, at(f, "Tensor h = flip ? x", "?"), "AdjointUnsupported",
-        "a ?: expression choosing between tensors (use if/else) is not supported inside",
-        "if/else");
-    assertThat(c).hadErrorCount(1);
+    String text = "a ?: choosing between tensors on a condition read from tensor elements (to"
+        + " choose per element use Tensor.where(mask, a, b); to branch once on the data use"
+        + " if/else) is not supported inside @Forward";
+    assertError(c, f, at(f, "Tensor g = x.sum().item() > 0 ? h.exp()", "? h.exp()"), "AdjointUnsupported", text,
+        "the differentiable subset is");
+    assertError(c, f, at(f, "return g.add(x.gt(0).any().itemBoolean() ? x : y)", "? x : y"), "AdjointUnsupported", text,
+        "the differentiable subset is");
+    assertThat(c).hadErrorCount(2);
   }
 
   @Test

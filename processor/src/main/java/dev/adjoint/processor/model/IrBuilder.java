@@ -3,6 +3,7 @@ package dev.adjoint.processor.model;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.ConditionalExpressionTree;
 import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
@@ -414,8 +415,32 @@ public final class IrBuilder {
     if (e instanceof MethodInvocationTree call) {
       return call(path, call, target, declare, out);
     }
+    if (e instanceof ConditionalExpressionTree c) {
+      return conditional(path, c, target, declare, out);
+    }
     reporter.error(e, unit, Message.UNSUPPORTED, "this tensor expression (" + e.getKind() + ")");
     return null;
+  }
+
+  /**
+   * {@code c ? a : b} between tensors as {@code if (c) dest = a; else dest = b;}: the existing
+   * if/else machinery saves the decision, and each branch is differentiated only when taken.
+   */
+  private Operand conditional(TreePath path, ConditionalExpressionTree c, String target,
+      boolean declare, List<Stmt> out) {
+    String dest = target != null ? target : destination(null);
+    if (target == null || declare) {
+      out.add(new Stmt.Plain("Tensor " + dest + " = null;"));
+    }
+    List<Stmt> then = new ArrayList<>();
+    Operand a = expression(new TreePath(path, c.getTrueExpression()), dest, false, then);
+    List<Stmt> otherwise = new ArrayList<>();
+    Operand b = expression(new TreePath(path, c.getFalseExpression()), dest, false, otherwise);
+    if (a == null || b == null) {
+      return null;
+    }
+    out.add(new Stmt.If(strip(text(new TreePath(path, c.getCondition()))), then, otherwise));
+    return new Operand.Var(dest);
   }
 
   /** A tensor-typed name: a local, a parameter field, or another tensor field. */
