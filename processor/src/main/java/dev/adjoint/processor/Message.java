@@ -16,6 +16,14 @@ public enum Message {
       "%s takes or returns tensors but is neither a @Primitive nor a @Forward method",
       "mark it @Forward so its backward is generated, or make it a @Primitive with @Adjoint"
           + " rules, or call .detach() on its tensor inputs to cut the gradient on purpose"),
+  /** The same problem for a method from a library, which the user cannot annotate. */
+  NOT_DIFFERENTIABLE_LIBRARY("AdjointNotDifferentiable",
+      "%s takes or returns tensors but is neither a @Primitive nor a @Forward method, and it is"
+          + " compiled code that cannot be annotated",
+      "compute the same with @Primitive ops (the methods of Tensor and Functional that are"
+          + " marked @Primitive), or call it from a static @Primitive method of your own with an"
+          + " @Adjoint for each tensor input, or call .detach() on its tensor inputs to cut the"
+          + " gradient on purpose"),
   MISSING_ADJOINT("AdjointMissingRule",
       "primitive %s has no @Adjoint for its differentiable input '%s'",
       "add a static method annotated @Adjoint(of = \"%s\", wrt = \"%s\") to %s, or list '%s' in"
@@ -23,7 +31,8 @@ public enum Message {
   UNKNOWN_NEED("AdjointUnknownNeed",
       "@Adjoint parameter '%s' of %s names nothing the primitive %s has",
       "name parameters g (the output gradient), out (the result), self (the receiver), an input"
-          + " of the primitive, or <input>Shape (an int[] with that input's shape)"),
+          + " of the primitive, <input>Shape (an int[] with that input's shape) or <input>DType"
+          + " (its dtype)"),
   AMBIGUOUS_RULE("AdjointAmbiguousRule",
       "@Adjoint(of = \"%s\") matches %s overloads",
       "add signature = {...} with the simple parameter type names of the one it differentiates"),

@@ -141,6 +141,36 @@ class GeneratedBackwardTest {
   }
 
   @Test
+  void dtypeConversionsInsideForward() {
+    // The float32 layer's gradients (computed in float64, rounded to float32: relative error
+    // ~6e-8) against central differences of the same math on float64 copies of its values.
+    Precision p = new Precision(gen);
+    Tensor x = Tensor.randn(gen, 4, 3).mul(2.0).requiresGrad_(true);
+    Tensor r = Tensor.randn(gen, 4);
+    Tensor y = p.call(x);
+    assertEquals(DType.FLOAT32, y.dtype());
+    y.mul(r).sum().backward();
+    assertEquals(DType.FLOAT32, p.w.grad().dtype());
+    assertEquals(DType.FLOAT32, x.grad().dtype());
+    Tensor x64 = x.detach().toDouble();
+    Tensor w64 = p.w.detach().toDouble();
+    x64.setGrad(x.grad().toDouble());
+    w64.setGrad(p.w.grad().toDouble());
+    Tensor r64 = r.toDouble();
+    GradCheck.check(() -> Precision.reference(x64, w64).mul(r64).sum(), List.of(x64, w64));
+
+    // The per-op graph of the same body records the conversions too, and agrees to float32
+    // rounding (the two sum the same float64 terms, possibly in another order).
+    Tensor gx = x.grad();
+    Tensor gw = p.w.grad();
+    x.setGrad(null);
+    p.zeroGrad();
+    p.forward(x).mul(r).sum().backward();
+    assertTrue(x.grad().allClose(gx, 1e-6, 1e-7), "x");
+    assertTrue(p.w.grad().allClose(gw, 1e-6, 1e-7), "w");
+  }
+
+  @Test
   void weightSharing() {
     Shared s = new Shared(gen);
     assertEquals(3, s.parameters().size(), "fc.weight, fc.bias, w");

@@ -151,6 +151,29 @@ class DiagnosticsTest {
   }
 
   @Test
+  void libraryMethodThatIsNotAPrimitive() {
+    // A method of compiled code cannot be marked @Forward: the hint says what can be done.
+    JavaFileObject f = source("Moves", """
+        @Layer
+        public class Moves extends Module {
+          @Forward
+          public Tensor forward(Tensor x) {
+            Tensor h = x.to(dev.adjoint.tensor.Device.cpu());
+            return h.tanh();
+          }
+        }
+        """);
+    Compilation c = compile(f);
+    assertError(c, f, at(f, "Tensor h = x.to(dev", "(dev"), "AdjointNotDifferentiable",
+        "Tensor.to(...) takes or returns tensors but is neither a @Primitive nor a @Forward"
+            + " method, and it is compiled code that cannot be annotated",
+        "compute the same with @Primitive ops (the methods of Tensor and Functional that are"
+            + " marked @Primitive), or call it from a static @Primitive method of your own with an"
+            + " @Adjoint for each tensor input, or call .detach() on its tensor inputs");
+    assertThat(c).hadErrorCount(1);
+  }
+
+  @Test
   void tensorTakenOutOfAContainer() {
     // List.of(x, y).get(0) and x.split(..).get(0) are x's values: as constants they would drop
     // the gradient without a word.
@@ -619,7 +642,8 @@ class DiagnosticsTest {
         """);
     Compilation c = compile(f);
     assertError(c, f, at(f, ".orElseThrow();", "();"), "AdjointNotDifferentiable",
-        "Optional.orElseThrow(...) takes or returns tensors", "mark it @Forward");
+        "Optional.orElseThrow(...) takes or returns tensors", "compute the same with @Primitive"
+            + " ops");
     assertThat(c).hadErrorCount(1);
   }
 

@@ -176,16 +176,26 @@ public final class ReversePass {
           // The rule reads the whole result (max along a dim: its indices), kept after the call.
           slotFor(s, "out", p.carrier(), type, p.carrier(), inLoop, true);
         } else {
-          valueSlot(s, "out", new Operand.Var(p.target()), type, inLoop, true, false);
+          valueSlot(s, "out", new Operand.Var(p.target()), type, inLoop, true, null);
         }
       }
-      case INPUT, SHAPE -> {
+      case INPUT, SHAPE, DTYPE -> {
         Operand o = p.args().get(inputIndex(p.primitive(), n.name()));
         boolean shape = n.kind() == Need.Kind.SHAPE;
         TypeName type = shape ? TypeName.get(int[].class) : TypeName.get(n.type());
-        valueSlot(s, (shape ? "shape:" : "in:") + n.name(), o, type, inLoop, false, shape);
+        valueSlot(s, needKey(n), o, type, inLoop, false, accessor(n));
       }
     }
+  }
+
+  /** What a need reads of its input: null (the value), "shape" or "dtype". */
+  private static String accessor(Need n) {
+    return n.kind() == Need.Kind.SHAPE ? "shape" : n.kind() == Need.Kind.DTYPE ? "dtype" : null;
+  }
+
+  /** The key under which a statement reads the slot of an input need. */
+  private static String needKey(Need n) {
+    return (accessor(n) != null ? accessor(n) + ":" : "in:") + n.name();
   }
 
   private static int inputIndex(Primitive p, String name) {
@@ -199,14 +209,14 @@ public final class ReversePass {
 
   /** Plans the slot for operand {@code o} as statement {@code s} sees it. */
   private void valueSlot(Stmt s, String key, Operand o, TypeName type, boolean inLoop,
-      boolean after, boolean shape) {
+      boolean after, String accessor) {
     if (o instanceof Operand.Param || (o instanceof Operand.Value v && (v.literal()
         || stable(v.code())))) {
       return; // read directly in the backward pass
     }
     String code = IrBuilder.code(o);
-    String valueCode = shape ? code + ".shape()" : code;
-    String base = shape ? code + "Shape" : code;
+    String valueCode = accessor != null ? code + "." + accessor + "()" : code;
+    String base = accessor == null ? code : code + (accessor.equals("shape") ? "Shape" : "DType");
     if (o instanceof Operand.Var var && singleDef(var.name()) && !inLoop) {
       Slot shared = sharedSlots.get(valueCode);
       if (shared == null) {
@@ -310,7 +320,8 @@ public final class ReversePass {
     String t = target(s);
     if (t != null) {
       for (Slot shared : sharedSlots.values()) {
-        if (shared.valueCode().equals(t) || shared.valueCode().equals(t + ".shape()")) {
+        if (shared.valueCode().equals(t) || shared.valueCode().equals(t + ".shape()")
+            || shared.valueCode().equals(t + ".dtype()")) {
           out.add(shared);
         }
       }
@@ -580,12 +591,11 @@ public final class ReversePass {
         return slotRead(p, "out", popped, IrBuilder.code(new Operand.Var(p.target())));
       default:
         Operand o = p.args().get(inputIndex(p.primitive(), n.name()));
-        boolean shape = n.kind() == Need.Kind.SHAPE;
         if (o instanceof Operand.Param || (o instanceof Operand.Value v && (v.literal()
             || stable(v.code())))) {
-          return IrBuilder.code(o) + (shape ? ".shape()" : "");
+          return IrBuilder.code(o) + (accessor(n) != null ? "." + accessor(n) + "()" : "");
         }
-        return slotRead(p, (shape ? "shape:" : "in:") + n.name(), popped, null);
+        return slotRead(p, needKey(n), popped, null);
     }
   }
 

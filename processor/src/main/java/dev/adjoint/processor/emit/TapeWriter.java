@@ -92,6 +92,7 @@ public final class TapeWriter {
           case OUT -> fields.putIfAbsent("out", TypeName.get(p.method().getReturnType()));
           case INPUT -> fields.putIfAbsent(n.name(), inputType(p, n.name()));
           case SHAPE -> fields.putIfAbsent(n.name() + "Shape", TypeName.get(int[].class));
+          case DTYPE -> fields.putIfAbsent(n.name() + "DType", TypeName.get(n.type()));
           case GRAD -> { }
         }
       }
@@ -111,6 +112,8 @@ public final class TapeWriter {
   private static String savedValue(String field) {
     return field.endsWith("Shape") && !field.equals("Shape")
         ? field.substring(0, field.length() - 5) + ".shape()"
+        : field.endsWith("DType") && !field.equals("DType")
+        ? field.substring(0, field.length() - 5) + ".dtype()"
         : field;
   }
 
@@ -234,6 +237,7 @@ public final class TapeWriter {
         case OUT -> "out";
         case INPUT -> n.name();
         case SHAPE -> n.name() + "Shape";
+        case DTYPE -> n.name() + "DType";
       });
     }
     return String.join(", ", args);

@@ -645,7 +645,9 @@ public final class IrBuilder {
       return null;
     }
     if (tensorInputs || layerHelper) {
-      reporter.error(call, unit, Message.NOT_DIFFERENTIABLE, describe(m));
+      // A method without source here comes from a library: it cannot be marked @Forward.
+      reporter.error(call, unit, trees.getTree(m) == null ? Message.NOT_DIFFERENTIABLE_LIBRARY
+          : Message.NOT_DIFFERENTIABLE, describe(m));
       return null;
     }
     sites.add(new Site(call, path));
