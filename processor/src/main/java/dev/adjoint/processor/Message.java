@@ -64,8 +64,8 @@ public enum Message {
   UNSUPPORTED("AdjointUnsupported",
       "%s is not supported inside @Forward",
       "the differentiable subset is: tensor locals, calls of primitives and @Forward methods,"
-          + " non-tensor arithmetic, if/else, counted for loops, loops over lists of layers and"
-          + " return"),
+          + " non-tensor arithmetic, if/else and ?: on non-tensor conditions, counted for loops,"
+          + " loops over lists of layers and return"),
   RETURN_IN_LOOP("AdjointReturnInLoop",
       "return inside a loop in @Forward",
       "assign the result to a local declared before the loop and return it after the loop"),

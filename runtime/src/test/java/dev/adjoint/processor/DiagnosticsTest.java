@@ -496,10 +496,18 @@ class DiagnosticsTest {
             Tensor t;
           }
 
+          Holder kept = new Holder();
+          List<Tensor> history = new java.util.ArrayList<>();
+          @Buffer Tensor last;
+
           @Forward
           public Tensor forward(Tensor x, Holder given) {
             Holder mine = new Holder();
             mine.t = x.exp();
+            kept.t = x.tanh();
+            this.kept.t = x.sigmoid();
+            history.add(x);
+            last = x.mean(0);
             return given.t.add(x);
           }
         }
@@ -507,9 +515,16 @@ class DiagnosticsTest {
     Compilation c = compile(f);
     assertError(c, f, at(f, "mine.t = x.exp();", "= x"), "AdjointTensorCarrier",
         "'mine' (a Holders.Holder) is not a Tensor but holds one", CARRIER_HINT);
+    assertError(c, f, at(f, "  kept.t = x.tanh();", "= x"), "AdjointTensorCarrier",
+        "'kept' (a Holders.Holder) is not a Tensor but holds one", CARRIER_HINT);
+    assertError(c, f, at(f, "this.kept.t = x.sigmoid();", "= x"), "AdjointTensorCarrier",
+        "'kept' (a Holders.Holder) is not a Tensor but holds one", CARRIER_HINT);
+    assertError(c, f, at(f, "history.add(x);", "(x)"), "AdjointTensorCarrier",
+        "'history' (a List<Tensor>) is not a Tensor but holds one", CARRIER_HINT);
     assertError(c, f, at(f, "return given.t.add(x);", ".t.add"), "AdjointTensorCarrier",
         "'given' (a Holders.Holder) is not a Tensor but holds one", CARRIER_HINT);
-    assertThat(c).hadErrorCount(2);
+    // A buffer's new value is kept as a constant on purpose (running statistics).
+    assertThat(c).hadErrorCount(5);
   }
 
   @Test

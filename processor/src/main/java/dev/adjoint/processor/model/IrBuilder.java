@@ -726,9 +726,13 @@ public final class IrBuilder {
    * tensors themselves (a declaration, an assignment, a call that may store into its receiver).
    */
   private record Site(Tree report, List<TreePath> values, List<String> defines,
-      TypeMirror definedType) {
+      TypeMirror definedType, String field) {
+    Site(Tree report, List<TreePath> values, List<String> defines, TypeMirror definedType) {
+      this(report, values, defines, definedType, null);
+    }
+
     Site(Tree report, TreePath value) {
-      this(report, List.of(value), List.of(), null);
+      this(report, List.of(value), List.of(), null, null);
     }
   }
 
@@ -741,7 +745,37 @@ public final class IrBuilder {
     if (root != null) {
       sites.add(new Site(a, List.of(new TreePath(path, a.getExpression())), List.of(root),
           rootType(lhs)));
+      return;
     }
+    Element field = writtenField(lhs);
+    Element direct = trees.getElement(lhs);
+    boolean tensorField = field != null && field.equals(direct)
+        && RuleTable.isTensor(field.asType()); // a buffer's new value, kept as a constant
+    if (field != null && !tensorField && canHold(field.asType())) {
+      sites.add(new Site(a, List.of(new TreePath(path, a.getExpression())), List.of(),
+          field.asType(), field.getSimpleName().toString()));
+    }
+  }
+
+  /** The field of this object (or a static one) that {@code f}, {@code f[i]}, {@code f.g} write. */
+  private Element writtenField(TreePath path) {
+    Tree t = unparenthesized(path).getLeaf();
+    while (true) {
+      if (t instanceof ParenthesizedTree p) {
+        t = p.getExpression();
+      } else if (t instanceof com.sun.source.tree.ArrayAccessTree aa) {
+        t = aa.getExpression();
+      } else if (t instanceof MemberSelectTree ms && !isThis(ms.getExpression())) {
+        t = ms.getExpression();
+      } else {
+        break;
+      }
+    }
+    if (!(t instanceof IdentifierTree) && !(t instanceof MemberSelectTree)) {
+      return null;
+    }
+    Element el = trees.getElement(trees.getPath(unit, t));
+    return el != null && el.getKind() == ElementKind.FIELD ? el : null;
   }
 
   /** {@code list.add(h)}: a call may store its arguments in its receiver or other arguments. */
@@ -764,6 +798,18 @@ public final class IrBuilder {
     }
     if (!defines.isEmpty()) {
       sites.add(new Site(call, operands, defines, type));
+      return;
+    }
+    for (TreePath o : operands) {
+      Element field = writtenField(o);
+      if (field != null && canHold(field.asType()) && !RuleTable.isTensor(field.asType())) {
+        // Stored in a field, an active tensor would come back as a constant.
+        List<TreePath> others = new ArrayList<>(operands);
+        others.remove(o);
+        sites.add(new Site(call, others, List.of(), field.asType(),
+            field.getSimpleName().toString()));
+        return;
+      }
     }
   }
 
@@ -845,8 +891,9 @@ public final class IrBuilder {
 
   /** How a message names the value holding tensors. */
   private String subject(Site site, Set<String> active) {
-    if (!site.defines().isEmpty()) {
-      return "'" + site.defines().get(0) + "' (" + article(typeName(site.definedType())) + ")";
+    if (!site.defines().isEmpty() || site.field() != null) {
+      String name = site.field() != null ? site.field() : site.defines().get(0);
+      return "'" + name + "' (" + article(typeName(site.definedType())) + ")";
     }
     String[] found = new String[1];
     new com.sun.source.util.TreePathScanner<Void, Void>() {
