@@ -77,6 +77,9 @@ public final class IrBuilder {
 
   /** A local holding a carrier primitive's result, its tensor local and that tensor's accessor. */
   private record Carrier(String values, String output) {}
+
+  /** Values that are not tensors but may hold active ones, checked once activity is known. */
+  private TensorCarriers held;
   private String fileName;
 
   public IrBuilder(Trees trees, RuleTable rules, Reporter reporter) {
@@ -99,7 +102,6 @@ public final class IrBuilder {
     this.temps = 0;
     this.tensorLocals.clear();
     this.carriers.clear();
-    this.sites.clear();
     String uri = unit.getSourceFile().getName();
     this.fileName = uri.substring(Math.max(uri.lastIndexOf('/'), uri.lastIndexOf('\\')) + 1);
     try {
@@ -126,6 +128,7 @@ public final class IrBuilder {
       }
     }
     int before = reporter.errorCount();
+    this.held = new TensorCarriers(trees, unit, layer, reporter);
     reservedNames(tree);
     List<Stmt> body = new ArrayList<>();
     TreePath bodyPath = new TreePath(path, tree.getBody());
@@ -135,7 +138,9 @@ public final class IrBuilder {
     if (reporter.errorCount() != before) {
       return null;
     }
-    checkCarriers(params, body);
+    Map<String, String> lowered = new HashMap<>();
+    carriers.forEach((name, c) -> lowered.put(name, c.values()));
+    held.check(Activity.of(params, body), params, lowered);
     if (reporter.errorCount() != before) {
       return null;
     }
@@ -238,9 +243,8 @@ public final class IrBuilder {
           carriers.put(name, c);
           carrierCall(new TreePath(path, v.getInitializer()), name, c.values(), true, out);
         } else {
-          if (v.getInitializer() != null && canHold(e.asType())) {
-            sites.add(new Site(v, List.of(new TreePath(path, v.getInitializer())),
-                List.of(v.getName().toString()), e.asType()));
+          if (v.getInitializer() != null) {
+            held.declared(v, new TreePath(path, v.getInitializer()), e.asType());
           }
           out.add(new Stmt.Plain(text(path)));
         }
@@ -256,7 +260,7 @@ public final class IrBuilder {
           reporter.error(t, unit, Message.IN_PLACE, name, name.substring(0, name.length() - 1));
         } else {
           if (e instanceof MethodInvocationTree call) {
-            mutation(ep, call);
+            held.called(ep, call);
           }
           out.add(new Stmt.Plain(text(path)));
         }
@@ -300,10 +304,7 @@ public final class IrBuilder {
               "a loop over tensors (index them in a counted loop instead)");
           return;
         }
-        if (canHold(type)) {
-          sites.add(new Site(f.getVariable(), List.of(new TreePath(path, f.getExpression())),
-              List.of(f.getVariable().getName().toString()), type));
-        }
+        held.declared(f.getVariable(), new TreePath(path, f.getExpression()), type);
         List<Stmt> body = new ArrayList<>();
         statement(new TreePath(path, f.getStatement()), body, true);
         out.add(new Stmt.ForEach(type, f.getVariable().getName().toString(),
@@ -342,7 +343,7 @@ public final class IrBuilder {
         reporter.error(a, unit, Message.PARAM_WRITE, target.getSimpleName());
         return;
       }
-      written(path, a);
+      held.assigned(path, a);
       out.add(new Stmt.Plain(text(path.getParentPath())));
       return;
     }
@@ -354,7 +355,7 @@ public final class IrBuilder {
       return;
     }
     if (!tensor) {
-      written(path, a);
+      held.assigned(path, a);
       out.add(new Stmt.Plain(text(path.getParentPath())));
       return;
     }
@@ -467,7 +468,7 @@ public final class IrBuilder {
         return null;
       }
       // A tensor field of a value holding tensors (holder.t) is constant only if the holder is.
-      sites.add(new Site(path.getLeaf(), path));
+      held.read(path.getLeaf(), path);
       return new Operand.Constant(text(path));
     }
     return new Operand.Var(name);
@@ -650,7 +651,7 @@ public final class IrBuilder {
           : Message.NOT_DIFFERENTIABLE, describe(m));
       return null;
     }
-    sites.add(new Site(call, path));
+    held.read(call, path);
     String dest = destination(target);
     out.add(new Stmt.Cut(dest, declareDest, text(path)));
     return new Operand.Var(dest);
@@ -716,338 +717,6 @@ public final class IrBuilder {
       path = new TreePath(path, p.getExpression());
     }
     return path;
-  }
-
-  // ------------------------------------------------------------------ values holding tensors
-
-  /**
-   * A place where a value that is not a Tensor but can hold one is made or read: an error if one
-   * of {@code values} carries an active tensor. Locals in {@code defines} then hold active
-   * tensors themselves (a declaration, an assignment, a call that may store into its receiver).
-   */
-  private record Site(Tree report, List<TreePath> values, List<String> defines,
-      TypeMirror definedType, String field) {
-    Site(Tree report, List<TreePath> values, List<String> defines, TypeMirror definedType) {
-      this(report, values, defines, definedType, null);
-    }
-
-    Site(Tree report, TreePath value) {
-      this(report, List.of(value), List.of(), null, null);
-    }
-  }
-
-  private final List<Site> sites = new ArrayList<>();
-
-  /** {@code a = value} for a non-tensor {@code a}: a local it writes into now holds the value. */
-  private void written(TreePath path, AssignmentTree a) {
-    TreePath lhs = new TreePath(path, a.getVariable());
-    String root = rootLocal(lhs);
-    if (root != null) {
-      sites.add(new Site(a, List.of(new TreePath(path, a.getExpression())), List.of(root),
-          rootType(lhs)));
-      return;
-    }
-    Element field = writtenField(lhs);
-    Element direct = trees.getElement(lhs);
-    boolean tensorField = field != null && field.equals(direct)
-        && RuleTable.isTensor(field.asType()); // a buffer's new value, kept as a constant
-    if (field != null && !tensorField && canHold(field.asType())) {
-      sites.add(new Site(a, List.of(new TreePath(path, a.getExpression())), List.of(),
-          field.asType(), field.getSimpleName().toString()));
-    }
-  }
-
-  /** The field of this object (or a static one) that {@code f}, {@code f[i]}, {@code f.g} write. */
-  private Element writtenField(TreePath path) {
-    Tree t = unparenthesized(path).getLeaf();
-    while (true) {
-      if (t instanceof ParenthesizedTree p) {
-        t = p.getExpression();
-      } else if (t instanceof com.sun.source.tree.ArrayAccessTree aa) {
-        t = aa.getExpression();
-      } else if (t instanceof MemberSelectTree ms && !isThis(ms.getExpression())) {
-        t = ms.getExpression();
-      } else {
-        break;
-      }
-    }
-    if (!(t instanceof IdentifierTree) && !(t instanceof MemberSelectTree)) {
-      return null;
-    }
-    Element el = trees.getElement(trees.getPath(unit, t));
-    return el != null && el.getKind() == ElementKind.FIELD ? el : null;
-  }
-
-  /** {@code list.add(h)}: a call may store its arguments in its receiver or other arguments. */
-  private void mutation(TreePath path, MethodInvocationTree call) {
-    List<TreePath> operands = new ArrayList<>();
-    if (call.getMethodSelect() instanceof MemberSelectTree ms) {
-      operands.add(new TreePath(new TreePath(path, ms), ms.getExpression()));
-    }
-    for (ExpressionTree a : call.getArguments()) {
-      operands.add(new TreePath(path, a));
-    }
-    List<String> defines = new ArrayList<>();
-    TypeMirror type = null;
-    for (TreePath o : operands) {
-      String root = rootLocal(o);
-      if (root != null) {
-        defines.add(root);
-        type = type == null ? rootType(o) : type;
-      }
-    }
-    if (!defines.isEmpty()) {
-      sites.add(new Site(call, operands, defines, type));
-      return;
-    }
-    for (TreePath o : operands) {
-      Element field = writtenField(o);
-      if (field != null && canHold(field.asType()) && !RuleTable.isTensor(field.asType())) {
-        // Stored in a field, an active tensor would come back as a constant.
-        List<TreePath> others = new ArrayList<>(operands);
-        others.remove(o);
-        sites.add(new Site(call, others, List.of(), field.asType(),
-            field.getSimpleName().toString()));
-        return;
-      }
-    }
-  }
-
-  /** The local variable that {@code a}, {@code a[i]} or {@code a.f} writes into, if it can hold. */
-  private String rootLocal(TreePath path) {
-    Element el = rootElement(path);
-    return el != null && isLocal(el) && canHold(el.asType()) && !RuleTable.isTensor(el.asType())
-        ? el.getSimpleName().toString() : null;
-  }
-
-  private TypeMirror rootType(TreePath path) {
-    return rootElement(path).asType();
-  }
-
-  private Element rootElement(TreePath path) {
-    Tree t = unparenthesized(path).getLeaf();
-    while (t instanceof com.sun.source.tree.ArrayAccessTree || t instanceof MemberSelectTree
-        || t instanceof ParenthesizedTree) {
-      t = t instanceof com.sun.source.tree.ArrayAccessTree aa ? aa.getExpression()
-          : t instanceof MemberSelectTree ms ? ms.getExpression()
-          : ((ParenthesizedTree) t).getExpression();
-    }
-    return t instanceof IdentifierTree ? trees.getElement(trees.getPath(unit, t)) : null;
-  }
-
-  private static boolean isLocal(Element el) {
-    return el.getKind() == ElementKind.LOCAL_VARIABLE || el.getKind() == ElementKind.PARAMETER
-        || el.getKind() == ElementKind.BINDING_VARIABLE;
-  }
-
-  /**
-   * The activity analysis extended to values that are not tensors: a local that can hold a tensor
-   * and is made from an active one holds active tensors too (until nothing changes), and every
-   * place where such a value is made or read is reported, since the reverse pass would treat the
-   * tensors inside as constants.
-   */
-  private void checkCarriers(List<ForwardModel.Param> params, List<Stmt> body) {
-    if (sites.isEmpty()) {
-      return;
-    }
-    Set<String> active = new HashSet<>(Activity.of(params, body));
-    for (Map.Entry<String, Carrier> c : carriers.entrySet()) {
-      if (active.contains(c.getValue().values())) {
-        active.add(c.getKey()); // a max/min result read other than through its accessors
-      }
-    }
-    for (ForwardModel.Param p : params) {
-      if (!p.tensor() && canHold(p.type())) {
-        active.add(p.name()); // the caller's tensors, which the entry point gives no gradient
-      }
-    }
-    boolean changed = true;
-    while (changed) {
-      changed = false;
-      for (Site site : sites) {
-        if (!active.containsAll(site.defines()) && carriesAny(site, active)) {
-          changed |= active.addAll(site.defines());
-        }
-      }
-    }
-    // A read of a local whose making is reported already is not reported again.
-    Set<String> unreported = new HashSet<>(active);
-    for (Site site : sites) {
-      if (!site.defines().isEmpty() && carriesAny(site, active)) {
-        reporter.error(site.report(), unit, Message.TENSOR_CARRIER, subject(site, active));
-        unreported.removeAll(site.defines());
-      }
-    }
-    for (Site site : sites) {
-      if (site.defines().isEmpty() && carriesAny(site, unreported)) {
-        reporter.error(site.report(), unit, Message.TENSOR_CARRIER, subject(site, unreported));
-      }
-    }
-  }
-
-  private boolean carriesAny(Site site, Set<String> active) {
-    return site.values().stream().anyMatch(v -> carries(v, active));
-  }
-
-  /** How a message names the value holding tensors. */
-  private String subject(Site site, Set<String> active) {
-    if (!site.defines().isEmpty() || site.field() != null) {
-      String name = site.field() != null ? site.field() : site.defines().get(0);
-      return "'" + name + "' (" + article(typeName(site.definedType())) + ")";
-    }
-    String[] found = new String[1];
-    new com.sun.source.util.TreePathScanner<Void, Void>() {
-      @Override
-      public Void visitIdentifier(IdentifierTree node, Void v) {
-        Element el = trees.getElement(getCurrentPath());
-        if (found[0] == null && el != null && isLocal(el) && !RuleTable.isTensor(el.asType())
-            && active.contains(node.getName().toString())) {
-          found[0] = "'" + node.getName() + "' (" + article(typeName(el.asType())) + ")";
-        }
-        return null;
-      }
-    }.scan(site.values().get(0), null);
-    return found[0] != null ? found[0]
-        : "this " + typeName(trees.getTypeMirror(site.values().get(0))) + " value";
-  }
-
-  private static String typeName(TypeMirror t) {
-    return String.valueOf(t).replaceAll("(?<![\\w$])(?:[a-z_$][\\w$]*\\.)+", "");
-  }
-
-  private static String article(String noun) {
-    return ("AEIOU".indexOf(noun.isEmpty() ? 'x' : noun.charAt(0)) >= 0 ? "an " : "a ") + noun;
-  }
-
-  /**
-   * Whether the value of expression {@code path} can contain an active tensor: it reads one (or
-   * an own {@code @Param}, or a local holding active tensors) through subexpressions whose types
-   * can all hold a tensor. A shape, a size or a boolean computed from a tensor stops the flow.
-   */
-  private boolean carries(TreePath path, Set<String> active) {
-    Tree t = path.getLeaf();
-    TypeMirror type = t instanceof ExpressionTree ? trees.getTypeMirror(path) : null;
-    if (type != null && type.getKind() != TypeKind.EXECUTABLE && !canHold(type)) {
-      return false;
-    }
-    if (t instanceof IdentifierTree id) {
-      Element el = trees.getElement(path);
-      if (el == null) {
-        return false;
-      }
-      if (el.getKind() == ElementKind.FIELD) {
-        return isOwnParam(el);
-      }
-      return isLocal(el) && active.contains(id.getName().toString());
-    }
-    if (t instanceof MemberSelectTree ms) {
-      Element el = trees.getElement(path);
-      if (el != null && el.getKind() == ElementKind.FIELD && isOwnParam(el)
-          && isOwnMember(path)) {
-        return true;
-      }
-      return carries(new TreePath(path, ms.getExpression()), active);
-    }
-    boolean[] found = new boolean[1];
-    new com.sun.source.util.TreePathScanner<Void, Void>() {
-      @Override
-      public Void scan(Tree tree, Void v) {
-        // Only the direct subexpressions; carries() recurses into each.
-        if (tree instanceof ExpressionTree && !found[0]) {
-          found[0] = carries(new TreePath(getCurrentPath(), tree), active);
-        }
-        return null;
-      }
-
-      @Override
-      public Void scan(Iterable<? extends Tree> nodes, Void v) {
-        if (nodes != null) {
-          for (Tree n : nodes) {
-            scan(n, v);
-          }
-        }
-        return null;
-      }
-    }.scan(path, null);
-    return found[0];
-  }
-
-  private boolean isOwnParam(Element field) {
-    return layer != null && !field.getModifiers().contains(Modifier.STATIC)
-        && RuleTable.has(field, PARAM) && field.getEnclosingElement() instanceof TypeElement
-        && layer.kindOf(field.getSimpleName().toString()) == LayerInfo.Kind.PARAM;
-  }
-
-  /**
-   * Whether a value of type {@code t} can hold a tensor: a Tensor, an array or a generic type of
-   * such, Object, a type variable, or a class with such a field (records: a component). Layers
-   * do not count (their parameters get gradients through their @Forward methods), nor do JDK
-   * value types, enums and primitives.
-   */
-  static boolean canHold(TypeMirror t) {
-    return canHold(t, new HashSet<>());
-  }
-
-  private static boolean canHold(TypeMirror t, Set<Element> seen) {
-    switch (t.getKind()) {
-      case BOOLEAN, BYTE, SHORT, INT, LONG, CHAR, FLOAT, DOUBLE, VOID, NONE, NULL, PACKAGE,
-          MODULE, EXECUTABLE -> {
-        return false;
-      }
-      case ARRAY -> {
-        return canHold(((ArrayType) t).getComponentType(), seen);
-      }
-      case DECLARED -> { }
-      default -> {
-        return true; // a type variable, a wildcard, an intersection: could be anything
-      }
-    }
-    if (RuleTable.isTensor(t)) {
-      return true;
-    }
-    DeclaredType dt = (DeclaredType) t;
-    TypeElement te = (TypeElement) dt.asElement();
-    if (te.getKind() == ElementKind.ENUM || isModule(te)) {
-      return false;
-    }
-    String qualified = te.getQualifiedName().toString();
-    if (qualified.equals("java.lang.Object")) {
-      return true;
-    }
-    for (TypeMirror a : dt.getTypeArguments()) {
-      if (canHold(a, seen)) {
-        return true;
-      }
-    }
-    if (qualified.startsWith("java.") || !seen.add(te)) {
-      return false;
-    }
-    if (te.getKind() == ElementKind.INTERFACE || te.getModifiers().contains(Modifier.ABSTRACT)) {
-      return true;
-    }
-    for (TypeElement c = te; c != null; c = superclass(c)) {
-      for (Element e : c.getEnclosedElements()) {
-        if (e.getKind() == ElementKind.FIELD && !e.getModifiers().contains(Modifier.STATIC)
-            && canHold(e.asType(), seen)) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
-  private static boolean isModule(TypeElement te) {
-    for (TypeElement c = te; c != null; c = superclass(c)) {
-      if (c.getQualifiedName().contentEquals("dev.adjoint.nn.Module")) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static TypeElement superclass(TypeElement te) {
-    TypeMirror s = te.getSuperclass();
-    return s.getKind() == TypeKind.DECLARED ? (TypeElement) ((DeclaredType) s).asElement() : null;
   }
 
   /** The variable a call's result goes to: the assignment's target, or a fresh temporary. */
@@ -1147,8 +816,8 @@ public final class IrBuilder {
       return null;
     }
     Operand o = expression(path, null, false, out);
-    if (o instanceof Operand.Value v && v.type() != null && canHold(v.type())) {
-      sites.add(new Site(path.getLeaf(), path));
+    if (o instanceof Operand.Value v && v.type() != null) {
+      held.read(path.getLeaf(), path);
     }
     if (o instanceof Operand.Value v && !v.literal()
         && (!isStableName(v.code()) || widened(v.type(), paramType))) {
