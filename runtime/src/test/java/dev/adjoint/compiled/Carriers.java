@@ -4,6 +4,7 @@ import dev.adjoint.annotations.Forward;
 import dev.adjoint.annotations.Layer;
 import dev.adjoint.annotations.Param;
 import dev.adjoint.nn.Module;
+import dev.adjoint.tensor.DType;
 import dev.adjoint.tensor.Generator;
 import dev.adjoint.tensor.Tensor;
 import dev.adjoint.tensor.ValuesIndices;
@@ -42,6 +43,7 @@ final class Carriers {
   public static class CarrierInLoopAndBranch extends Module {
     @Param Tensor w;
     boolean useMin;
+    boolean replace;
 
     CarrierInLoopAndBranch(Generator g) {
       w = Layers.randn(g, 4, 4);
@@ -58,7 +60,12 @@ final class Carriers {
       if (useMin) {
         vi = h.min(0);
       }
-      return h.mul(vi.values());
+      Tensor kept = h.mul(vi.values());
+      if (replace) {
+        // Replaced by other means: the generated forward must follow (a constant here).
+        vi = new ValuesIndices(Tensor.full(2.0, DType.FLOAT64, 4), vi.indices());
+      }
+      return kept.add(vi.values());
     }
   }
 }

@@ -540,7 +540,7 @@ class DiagnosticsTest {
             int[] shape = x.shape();
             boolean wide = x.shape()[1] > 2;
             List<Integer> sizes = List.of(shape[0], shape[1]);
-            List<Tensor> constants = List.of(Tensor.zeros(3));
+            List<Tensor> constants = List.of(Tensor.zeros(3), x.detach(), x.argmax());
             Object label = wide ? "wide" : "narrow";
             Tensor h = x;
             for (Module b : blocks) {

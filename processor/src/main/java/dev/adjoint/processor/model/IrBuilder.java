@@ -73,10 +73,7 @@ public final class IrBuilder {
   private int temps;
   private final List<String> tensorLocals = new ArrayList<>();
   /** Locals holding a primitive's non-tensor result (max along a dim), by name. */
-  private final Map<String, Carrier> carriers = new HashMap<>();
-
-  /** A local holding a carrier primitive's result, its tensor local and that tensor's accessor. */
-  private record Carrier(String values, String output) {}
+  private final Map<String, TensorCarriers.Carrier> carriers = new HashMap<>();
 
   /** Values that are not tensors but may hold active ones, checked once activity is known. */
   private TensorCarriers held;
@@ -128,7 +125,7 @@ public final class IrBuilder {
       }
     }
     int before = reporter.errorCount();
-    this.held = new TensorCarriers(trees, unit, layer, reporter);
+    this.held = new TensorCarriers(trees, rules, unit, layer, reporter);
     reservedNames(tree);
     List<Stmt> body = new ArrayList<>();
     TreePath bodyPath = new TreePath(path, tree.getBody());
@@ -138,9 +135,7 @@ public final class IrBuilder {
     if (reporter.errorCount() != before) {
       return null;
     }
-    Map<String, String> lowered = new HashMap<>();
-    carriers.forEach((name, c) -> lowered.put(name, c.values()));
-    held.check(Activity.of(params, body), params, lowered);
+    held.check(Activity.of(params, body), params, carriers);
     if (reporter.errorCount() != before) {
       return null;
     }
@@ -239,7 +234,8 @@ public final class IrBuilder {
             v.getInitializer()), e.asType()) != null) {
           String name = v.getName().toString();
           Primitive p = carrierPrimitive(new TreePath(path, v.getInitializer()), e.asType());
-          Carrier c = new Carrier(carrierTensor(name, p), p.output());
+          TensorCarriers.Carrier c = new TensorCarriers.Carrier(carrierTensor(name, p),
+              p.output());
           carriers.put(name, c);
           carrierCall(new TreePath(path, v.getInitializer()), name, c.values(), true, out);
         } else {
@@ -357,6 +353,14 @@ public final class IrBuilder {
     if (!tensor) {
       held.assigned(path, a);
       out.add(new Stmt.Plain(text(path.getParentPath())));
+      TensorCarriers.Carrier c = target == null ? null
+          : carriers.get(target.getSimpleName().toString());
+      if (c != null) {
+        // A max/min result replaced by other means: its tensor follows, as a constant (the
+        // check of values holding tensors reports it if it needs a gradient).
+        out.add(new Stmt.Cut(c.values(), false, target.getSimpleName() + "." + c.output()
+            + "()"));
+      }
       return;
     }
     String name = target.getSimpleName().toString();
@@ -595,7 +599,7 @@ public final class IrBuilder {
         && !m.getModifiers().contains(Modifier.STATIC)) {
       TreePath recv = unparenthesized(receiverPath);
       Primitive carried = carrierPrimitive(recv, trees.getTypeMirror(recv));
-      Carrier local = recv.getLeaf() instanceof IdentifierTree id
+      TensorCarriers.Carrier local = recv.getLeaf() instanceof IdentifierTree id
           && trees.getElement(recv) instanceof VariableElement ve
           && ve.getKind() != ElementKind.FIELD ? carriers.get(id.getName().toString()) : null;
       if (carried != null && m.getSimpleName().contentEquals(carried.output())) {

@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
+import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.type.ArrayType;
@@ -41,12 +42,15 @@ import javax.lang.model.type.TypeMirror;
  */
 final class TensorCarriers {
   private final Trees trees;
+  private final RuleTable rules;
   private final CompilationUnitTree unit;
   private final LayerInfo layer;
   private final Reporter reporter;
 
-  TensorCarriers(Trees trees, CompilationUnitTree unit, LayerInfo layer, Reporter reporter) {
+  TensorCarriers(Trees trees, RuleTable rules, CompilationUnitTree unit, LayerInfo layer,
+      Reporter reporter) {
     this.trees = trees;
+    this.rules = rules;
     this.unit = unit;
     this.layer = layer;
     this.reporter = reporter;
@@ -69,6 +73,13 @@ final class TensorCarriers {
   }
 
   private final List<Site> sites = new ArrayList<>();
+  private Map<String, Carrier> lowered = Map.of();
+
+  /**
+   * A local holding the result of a primitive that returns a value holding tensors (max along a
+   * dim): the tensor local of its differentiable part and the accessor that returns it.
+   */
+  record Carrier(String values, String output) {}
 
   /**
    * {@code T name = value} (or a for-each variable over {@code value}): the local holds what the
@@ -201,13 +212,14 @@ final class TensorCarriers {
    * tensor local of their differentiable values.
    */
   void check(Set<String> activeTensors, List<ForwardModel.Param> params,
-      Map<String, String> lowered) {
+      Map<String, Carrier> lowered) {
     if (sites.isEmpty()) {
       return;
     }
+    this.lowered = lowered;
     Set<String> active = new HashSet<>(activeTensors);
-    for (Map.Entry<String, String> c : lowered.entrySet()) {
-      if (active.contains(c.getValue())) {
+    for (Map.Entry<String, Carrier> c : lowered.entrySet()) {
+      if (active.contains(c.getValue().values())) {
         active.add(c.getKey()); // a max/min result read other than through its accessors
       }
     }
@@ -285,6 +297,12 @@ final class TensorCarriers {
     if (type != null && type.getKind() != TypeKind.EXECUTABLE && !canHold(type)) {
       return false;
     }
+    if (t instanceof MethodInvocationTree call
+        && (trees.getElement(path) instanceof ExecutableElement m
+            && rules.primitive(m).map(p -> !p.differentiable()).orElse(false)
+            || otherAccessor(path, call))) {
+      return false; // x.detach(), x.argmax(), x.max(1).indices(): cut on purpose
+    }
     if (t instanceof IdentifierTree id) {
       Element el = trees.getElement(path);
       if (el == null) {
@@ -325,6 +343,27 @@ final class TensorCarriers {
       }
     }.scan(path, null);
     return found[0];
+  }
+
+  /**
+   * Whether {@code call} reads a part other than the differentiable output of a max/min result
+   * ({@code vi.indices()}, {@code x.max(1).indices()}), which the rule table declares constant.
+   */
+  private boolean otherAccessor(TreePath path, MethodInvocationTree call) {
+    if (!(call.getMethodSelect() instanceof MemberSelectTree ms)
+        || !call.getArguments().isEmpty()) {
+      return false;
+    }
+    TreePath recv = unparenthesized(new TreePath(new TreePath(path, ms), ms.getExpression()));
+    String output = null;
+    if (recv.getLeaf() instanceof IdentifierTree id && lowered.containsKey(id.getName().toString())
+        && trees.getElement(recv) != null && isLocal(trees.getElement(recv))) {
+      output = lowered.get(id.getName().toString()).output();
+    } else if (recv.getLeaf() instanceof MethodInvocationTree
+        && trees.getElement(recv) instanceof ExecutableElement m) {
+      output = rules.primitive(m).map(Primitive::output).orElse(null);
+    }
+    return output != null && !ms.getIdentifier().contentEquals(output);
   }
 
   private boolean isOwnParam(Element field) {
