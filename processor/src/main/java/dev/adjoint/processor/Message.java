@@ -28,6 +28,11 @@ public enum Message {
       "primitive %s has no @Adjoint for its differentiable input '%s'",
       "add a static method annotated @Adjoint(of = \"%s\", wrt = \"%s\") to %s, or list '%s' in"
           + " @Primitive(nondifferentiable = ...)"),
+  BAD_OUTPUT("AdjointBadOutput",
+      "primitive %s returns %s, %s",
+      "a differentiable primitive returns a Tensor, or a value holding tensors with"
+          + " @Primitive(output = \"<accessor>\") naming its no-argument method that returns the"
+          + " differentiable Tensor (as max along a dim names \"values\")"),
   UNKNOWN_NEED("AdjointUnknownNeed",
       "@Adjoint parameter '%s' of %s names nothing the primitive %s has",
       "name parameters g (the output gradient), out (the result), self (the receiver), an input"

@@ -229,6 +229,47 @@ class DiagnosticsTest {
   }
 
   @Test
+  void primitiveWhoseResultIsNotATensor() {
+    JavaFileObject ops = source("Extremes", """
+        public final class Extremes {
+          private Extremes() {}
+
+          public record Both(Tensor values, Tensor where) {}
+
+          @Primitive
+          public static Both both(Tensor x) {
+            return new Both(x, x);
+          }
+
+          @Primitive(output = "vals")
+          public static Both named(Tensor x) {
+            return new Both(x, x);
+          }
+
+          @Adjoint(of = "both", wrt = "x")
+          public static Tensor bothX(Tensor g) {
+            return g;
+          }
+
+          @Adjoint(of = "named", wrt = "x")
+          public static Tensor namedX(Tensor g) {
+            return g;
+          }
+        }
+        """);
+    Compilation c = compile(ops);
+    String hint = "a differentiable primitive returns a Tensor, or a value holding tensors with"
+        + " @Primitive(output = \"<accessor>\")";
+    assertError(c, ops, at(ops, "public static Both both(", "both("), "AdjointBadOutput",
+        "primitive Extremes.both(Tensor) returns Both, which is not a Tensor, and names no output"
+            + " accessor", hint);
+    assertError(c, ops, at(ops, "public static Both named(", "named("), "AdjointBadOutput",
+        "primitive Extremes.named(Tensor) returns Both, which has no method vals() returning a"
+            + " Tensor", hint);
+    assertThat(c).hadErrorCount(2);
+  }
+
+  @Test
   void adjointMatchingNoPrimitive() {
     JavaFileObject ops = source("Cubes", """
         public final class Cubes {

@@ -127,6 +127,12 @@ public final class RuleTable {
     if (!p.differentiable()) {
       return true;
     }
+    String problem = outputProblem(p);
+    if (problem != null) {
+      ok = false;
+      reporter.error(where, Message.BAD_OUTPUT, p.describe(), simpleName(
+          p.method().getReturnType()), problem);
+    }
     for (Input in : p.inputs()) {
       if (in.kind() == Input.Kind.VALUE || p.nondifferentiable().contains(in.name())) {
         continue;
@@ -139,6 +145,24 @@ public final class RuleTable {
       }
     }
     return ok;
+  }
+
+  /** What is wrong with how the primitive's differentiable result is reached, or null. */
+  private static String outputProblem(Primitive p) {
+    TypeMirror r = p.method().getReturnType();
+    if (p.output() == null) {
+      return isTensor(r) ? null : "which is not a Tensor, and names no output accessor";
+    }
+    if (r.getKind() == TypeKind.DECLARED) {
+      for (ExecutableElement m : ElementFilter.methodsIn(
+          ((DeclaredType) r).asElement().getEnclosedElements())) {
+        if (m.getSimpleName().contentEquals(p.output()) && m.getParameters().isEmpty()
+            && !m.getModifiers().contains(Modifier.STATIC) && isTensor(m.getReturnType())) {
+          return null;
+        }
+      }
+    }
+    return "which has no method " + p.output() + "() returning a Tensor";
   }
 
   private List<Need> needsOf(ExecutableElement adjoint, ExecutableElement primitive,
