@@ -29,4 +29,13 @@ public @interface Primitive {
 
   /** False when the result never carries a gradient; the gradient path is cut there. */
   boolean differentiable() default true;
+
+  /**
+   * For a primitive whose result is not a {@code Tensor} but a value holding tensors (max along a
+   * dim returns values and indices): the no-argument accessor of the result that returns the
+   * differentiable tensor, e.g. {@code "values"}. The gradient flows through that accessor only;
+   * the result's other tensors (the int64 indices) carry none. Empty (the default) for a primitive
+   * that returns a {@code Tensor}.
+   */
+  String output() default "";
 }

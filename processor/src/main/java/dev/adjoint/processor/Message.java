@@ -16,14 +16,28 @@ public enum Message {
       "%s takes or returns tensors but is neither a @Primitive nor a @Forward method",
       "mark it @Forward so its backward is generated, or make it a @Primitive with @Adjoint"
           + " rules, or call .detach() on its tensor inputs to cut the gradient on purpose"),
+  /** The same problem for a method from a library, which the user cannot annotate. */
+  NOT_DIFFERENTIABLE_LIBRARY("AdjointNotDifferentiable",
+      "%s takes or returns tensors but is neither a @Primitive nor a @Forward method, and it is"
+          + " compiled code that cannot be annotated",
+      "compute the same with @Primitive ops (the methods of Tensor and Functional that are"
+          + " marked @Primitive), or call it from a static @Primitive method of your own with an"
+          + " @Adjoint for each tensor input, or call .detach() on its tensor inputs to cut the"
+          + " gradient on purpose"),
   MISSING_ADJOINT("AdjointMissingRule",
       "primitive %s has no @Adjoint for its differentiable input '%s'",
       "add a static method annotated @Adjoint(of = \"%s\", wrt = \"%s\") to %s, or list '%s' in"
           + " @Primitive(nondifferentiable = ...)"),
+  BAD_OUTPUT("AdjointBadOutput",
+      "primitive %s returns %s, %s",
+      "a differentiable primitive returns a Tensor, or a value holding tensors with"
+          + " @Primitive(output = \"<accessor>\") naming its no-argument method that returns the"
+          + " differentiable Tensor (as max along a dim names \"values\")"),
   UNKNOWN_NEED("AdjointUnknownNeed",
       "@Adjoint parameter '%s' of %s names nothing the primitive %s has",
       "name parameters g (the output gradient), out (the result), self (the receiver), an input"
-          + " of the primitive, or <input>Shape (an int[] with that input's shape)"),
+          + " of the primitive, <input>Shape (an int[] with that input's shape) or <input>DType"
+          + " (its dtype)"),
   AMBIGUOUS_RULE("AdjointAmbiguousRule",
       "@Adjoint(of = \"%s\") matches %s overloads",
       "add signature = {...} with the simple parameter type names of the one it differentiates"),
@@ -33,6 +47,13 @@ public enum Message {
   PARAM_WRITE("AdjointParamWrite",
       "@Forward method assigns the @Param field '%s'",
       "parameters change only in optimizers; compute a new local tensor instead"),
+  TENSOR_CARRIER("AdjointTensorCarrier",
+      "%s is not a Tensor but holds one that depends on a differentiable input; its gradient"
+          + " would be silently lost",
+      "keep each tensor in a Tensor local and pass tensors to primitives and @Forward methods"
+          + " directly (List.of(a, b) written at a cat or stack call is fine); of max/min along a"
+          + " dim use .values(), which is differentiable, and .indices(); or call .detach() on"
+          + " the tensor first to cut its gradient on purpose"),
   IN_PLACE("AdjointInPlace",
       "in-place op %s inside @Forward",
       "use the out-of-place op (%s) and assign its result to a local"),
@@ -48,8 +69,8 @@ public enum Message {
   UNSUPPORTED("AdjointUnsupported",
       "%s is not supported inside @Forward",
       "the differentiable subset is: tensor locals, calls of primitives and @Forward methods,"
-          + " non-tensor arithmetic, if/else, counted for loops, loops over lists of layers and"
-          + " return"),
+          + " non-tensor arithmetic, if/else and ?: on non-tensor conditions, counted for loops,"
+          + " loops over lists of layers and return"),
   RETURN_IN_LOOP("AdjointReturnInLoop",
       "return inside a loop in @Forward",
       "assign the result to a local declared before the loop and return it after the loop"),

@@ -5,6 +5,7 @@ import static dev.adjoint.autograd.RuleSupport.wrap;
 import static dev.adjoint.autograd.RuleSupport.zeros;
 
 import dev.adjoint.annotations.Adjoint;
+import dev.adjoint.tensor.DType;
 import dev.adjoint.tensor.Index;
 import dev.adjoint.tensor.Tensor;
 
@@ -99,10 +100,24 @@ public final class ShapeRules {
     return g;
   }
 
-  /** The gradient goes back in the input's dtype. */
+  /**
+   * The gradient goes back in the input's dtype; a conversion to an integer or bool dtype is not
+   * differentiable (the per-op graph records no node on such a result; here it passes zeros).
+   */
   @Adjoint(of = "to", wrt = "self", signature = {"DType"})
-  public static Tensor toDTypeSelf(Tensor g, Tensor self) {
-    return g.to(self.dtype());
+  public static Tensor toDTypeSelf(Tensor g, DType selfDType, DType dtype, int[] selfShape) {
+    return dtype.isFloatingPoint() ? g.to(selfDType)
+        : Tensor.zeros(selfDType, selfShape).to(g.device());
+  }
+
+  @Adjoint(of = "toFloat", wrt = "self")
+  public static Tensor toFloatSelf(Tensor g, DType selfDType) {
+    return g.to(selfDType);
+  }
+
+  @Adjoint(of = "toDouble", wrt = "self")
+  public static Tensor toDoubleSelf(Tensor g, DType selfDType) {
+    return g.to(selfDType);
   }
 
   @Adjoint(of = "to", wrt = "self", signature = {"Device"})

@@ -722,15 +722,22 @@ public final class Tensor {
     return TensorTape.to(dense(target.fromHostArray(host), shape.clone()), this, device);
   }
 
-  /** This tensor converted to {@code dtype}: itself when already that type, else a copy. */
+  /**
+   * This tensor converted to {@code dtype}: itself when already that type, else a copy. Between
+   * floating dtypes the gradient flows back converted; an int64 or bool result carries none.
+   */
   @Primitive(rules = ShapeRules.class)
   public Tensor to(DType dtype) {
+    return TensorTape.to(converted(dtype), this, dtype);
+  }
+
+  private Tensor converted(DType dtype) {
     if (dtype == this.dtype) {
-      return TensorTape.to(this, this, dtype);
+      return this;
     }
     Tensor out = empty(dtype, device(), shape);
     backend().copy(this, out);
-    return TensorTape.to(out, this, dtype);
+    return out;
   }
 
   /** This tensor on {@code device} as {@code dtype}. */
@@ -743,24 +750,28 @@ public final class Tensor {
     return to(Device.cpu());
   }
 
-  /** As float32 ({@code .float()}). */
+  /** As float32 ({@code .float()}); the gradient flows back in this tensor's dtype. */
+  @Primitive(rules = ShapeRules.class)
   public Tensor toFloat() {
-    return to(DType.FLOAT32);
+    return TensorTape.toFloat(converted(DType.FLOAT32), this);
   }
 
-  /** As float64 ({@code .double()}). */
+  /** As float64 ({@code .double()}); the gradient flows back in this tensor's dtype. */
+  @Primitive(rules = ShapeRules.class)
   public Tensor toDouble() {
-    return to(DType.FLOAT64);
+    return TensorTape.toDouble(converted(DType.FLOAT64), this);
   }
 
-  /** As int64, truncating toward zero ({@code .long()}). */
+  /** As int64, truncating toward zero ({@code .long()}); cuts the gradient. */
+  @Primitive(differentiable = false)
   public Tensor toLong() {
-    return to(DType.INT64);
+    return converted(DType.INT64);
   }
 
-  /** As bool, nonzero is true ({@code .bool()}). */
+  /** As bool, nonzero is true ({@code .bool()}); cuts the gradient. */
+  @Primitive(differentiable = false)
   public Tensor toBool() {
-    return to(DType.BOOL);
+    return converted(DType.BOOL);
   }
 
   // ================================================================== back to Java
@@ -2292,13 +2303,13 @@ public final class Tensor {
   }
 
   /** Largest values along {@code dim} and their indices. */
-  @Primitive(rules = ReductionRules.class)
+  @Primitive(rules = ReductionRules.class, output = "values")
   public ValuesIndices max(int dim) {
     return TensorTape.max(max(dim, false), this, dim);
   }
 
   /** Largest values along {@code dim} and their indices, keeping the dim when asked. */
-  @Primitive(rules = ReductionRules.class)
+  @Primitive(rules = ReductionRules.class, output = "values")
   public ValuesIndices max(int dim, boolean keepdim) {
     return TensorTape.max(reduce("max", ReduceOp.MAX, new int[] {dim}, keepdim, 0),
         this, dim, keepdim);
@@ -2311,13 +2322,13 @@ public final class Tensor {
   }
 
   /** Smallest values along {@code dim} and their indices. */
-  @Primitive(rules = ReductionRules.class)
+  @Primitive(rules = ReductionRules.class, output = "values")
   public ValuesIndices min(int dim) {
     return TensorTape.min(min(dim, false), this, dim);
   }
 
   /** Smallest values along {@code dim} and their indices, keeping the dim when asked. */
-  @Primitive(rules = ReductionRules.class)
+  @Primitive(rules = ReductionRules.class, output = "values")
   public ValuesIndices min(int dim, boolean keepdim) {
     return TensorTape.min(reduce("min", ReduceOp.MIN, new int[] {dim}, keepdim, 0),
         this, dim, keepdim);

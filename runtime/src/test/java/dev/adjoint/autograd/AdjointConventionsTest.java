@@ -141,9 +141,24 @@ class AdjointConventionsTest {
 
   @Test
   void toGivesTheGradientBackInTheInputsDType() {
-    Tensor x = Tensor.of(1f, 2f);
-    Tensor d = ShapeRules.toDTypeSelf(t(0.5, 0.25), x);
+    Tensor d = ShapeRules.toDTypeSelf(t(0.5, 0.25), DType.FLOAT32, DType.FLOAT64, new int[] {2});
     assertEquals(DType.FLOAT32, d.dtype());
     assertArrayEquals(new float[] {0.5f, 0.25f}, d.toFloatArray());
+    d = ShapeRules.toDoubleSelf(t(0.5, 0.25), DType.FLOAT32);
+    assertEquals(DType.FLOAT32, d.dtype());
+    assertArrayEquals(new float[] {0.5f, 0.25f}, d.toFloatArray());
+    d = ShapeRules.toFloatSelf(Tensor.of(0.5f, 0.25f), DType.FLOAT64);
+    assertEquals(DType.FLOAT64, d.dtype());
+    assertArrayEquals(new double[] {0.5, 0.25}, d.toDoubleArray());
+  }
+
+  @Test
+  void toAnIntegerDTypePassesNoGradient() {
+    // x.to(INT64) is piecewise constant: whatever reaches its result, x gets zeros.
+    Tensor d = ShapeRules.toDTypeSelf(t(0.5, 0.25), DType.FLOAT64, DType.INT64, new int[] {2});
+    assertEquals(DType.FLOAT64, d.dtype());
+    assertArrayEquals(new double[] {0, 0}, d.toDoubleArray());
+    d = ShapeRules.toDTypeSelf(t(0.5, 0.25), DType.FLOAT32, DType.BOOL, new int[] {2});
+    assertArrayEquals(new float[] {0, 0}, d.toFloatArray());
   }
 }

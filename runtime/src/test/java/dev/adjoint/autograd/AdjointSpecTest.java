@@ -490,7 +490,17 @@ class AdjointSpecTest {
     t.add(op1("clone() of [2,3] stepped", normal(2, 3).stepped(), Tensor::clone,
         wrt(0, "ShapeRules.cloneSelf", c -> ShapeRules.cloneSelf(c.g))));
     t.add(op1("to(FLOAT64) of float64", normal(2, 3), a -> a.to(DType.FLOAT64),
-        wrt(0, "ShapeRules.toDTypeSelf", c -> ShapeRules.toDTypeSelf(c.g, c.x(0)))));
+        wrt(0, "ShapeRules.toDTypeSelf",
+            c -> ShapeRules.toDTypeSelf(c.g, c.x(0).dtype(), DType.FLOAT64, c.shape(0)))));
+    t.add(op1("toDouble() of float64", normal(2, 3), Tensor::toDouble,
+        wrt(0, "ShapeRules.toDoubleSelf", c -> ShapeRules.toDoubleSelf(c.g, c.x(0).dtype()))));
+    // float32 rounding (~1e-7) would swamp a central difference with step 1e-6, so toFloat's
+    // rule (the identity, converted back to the input's dtype) is checked on a conversion
+    // between float64 tensors; AdjointConventionsTest pins its dtypes, GeneratedBackwardTest a
+    // float32 layer.
+    t.add(op1("toFloat's rule on to(FLOAT64) of float64", normal(2, 3),
+        a -> a.to(DType.FLOAT64),
+        wrt(0, "ShapeRules.toFloatSelf", c -> ShapeRules.toFloatSelf(c.g, c.x(0).dtype()))));
     // Only the CPU exists here, so this checks the rule's values; a device change is the
     // same rule with g moved back to the input's device.
     t.add(op1("to(cpu) of [2,3] transposed", normal(2, 3).transposed(),

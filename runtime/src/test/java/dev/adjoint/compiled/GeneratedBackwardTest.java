@@ -45,6 +45,48 @@ class GeneratedBackwardTest {
     GradCheck.check(() -> model.call(x).mul(r).sum(), wrt);
   }
 
+  /**
+   * The per-op graph of the method run as plain Java gives the generated backward's gradients
+   * (the same float64 arithmetic, possibly summed in another order: 1e-12).
+   */
+  private void checkAgainstPerOp(Module model, Tensor x) {
+    Tensor r;
+    try (GradMode.Scope off = GradMode.noGrad()) {
+      r = Tensor.randn(gen, model.call(x).shape()).to(DType.FLOAT64);
+    }
+    model.zeroGrad();
+    x.setGrad(null);
+    model.call(x).mul(r).sum().backward();
+    List<Tensor> generated = new ArrayList<>();
+    model.parameters().forEach(p -> generated.add(p.grad()));
+    generated.add(x.grad());
+    model.zeroGrad();
+    x.setGrad(null);
+    DynamicForward.of(model).apply(x).mul(r).sum().backward();
+    List<Tensor> perOp = new ArrayList<>();
+    model.parameters().forEach(p -> perOp.add(p.grad()));
+    perOp.add(x.grad());
+    for (int i = 0; i < generated.size(); i++) {
+      assertTrue(generated.get(i).allClose(perOp.get(i), 1e-12, 1e-12), "tensor " + i);
+    }
+  }
+
+  /** Runs a test layer's own forward method as plain Java. */
+  private interface DynamicForward {
+    Tensor apply(Tensor x);
+
+    static DynamicForward of(Module m) {
+      if (m instanceof Carriers.MaxMinValues c) {
+        return c::forward;
+      } else if (m instanceof Carriers.CarrierInLoopAndBranch c) {
+        return c::forward;
+      } else if (m instanceof Ternaries t) {
+        return t::forward;
+      }
+      throw new IllegalArgumentException(m.getClass().getName());
+    }
+  }
+
   @Test
   void mlp() {
     checkModule(new Mlp(gen), input(6, 4));
@@ -113,6 +155,70 @@ class GeneratedBackwardTest {
   @Test
   void nestedLoopsTwoIfsAndRepeatedCallTargets() {
     checkModule(new ReviewCases.LoopsAndCalls(gen), input(2, 3));
+  }
+
+  @Test
+  void maxAndMinValuesAlongADim() {
+    Carriers.MaxMinValues m = new Carriers.MaxMinValues(gen);
+    checkModule(m, input(4, 3));
+    checkAgainstPerOp(m, input(4, 3));
+  }
+
+  @Test
+  void maxAndMinValuesInALoopAndABranch() {
+    Carriers.CarrierInLoopAndBranch m = new Carriers.CarrierInLoopAndBranch(gen);
+    checkModule(m, input(3, 4));
+    m.useMin = true;
+    checkModule(m, input(3, 4));
+    checkAgainstPerOp(m, input(3, 4));
+    m.replace = true;
+    checkModule(m, input(3, 4));
+    // The generated forward computes what the method computes when run as plain Java.
+    Tensor x = input(3, 4);
+    assertTrue(m.call(x).allClose(m.forward(x), 1e-12, 1e-12));
+  }
+
+  @Test
+  void conditionalExpressionsBetweenTensors() {
+    Ternaries t = new Ternaries(gen);
+    for (boolean useTanh : new boolean[] {false, true}) {
+      for (int mode = 0; mode < 3; mode++) {
+        t.useTanh = useTanh;
+        t.mode = mode;
+        checkModule(t, input(2, 3));
+        checkAgainstPerOp(t, input(2, 3));
+      }
+    }
+  }
+
+  @Test
+  void dtypeConversionsInsideForward() {
+    // The float32 layer's gradients (computed in float64, rounded to float32: relative error
+    // ~6e-8) against central differences of the same math on float64 copies of its values.
+    Precision p = new Precision(gen);
+    Tensor x = Tensor.randn(gen, 4, 3).mul(2.0).requiresGrad_(true);
+    Tensor r = Tensor.randn(gen, 4);
+    Tensor y = p.call(x);
+    assertEquals(DType.FLOAT32, y.dtype());
+    y.mul(r).sum().backward();
+    assertEquals(DType.FLOAT32, p.w.grad().dtype());
+    assertEquals(DType.FLOAT32, x.grad().dtype());
+    Tensor x64 = x.detach().toDouble();
+    Tensor w64 = p.w.detach().toDouble();
+    x64.setGrad(x.grad().toDouble());
+    w64.setGrad(p.w.grad().toDouble());
+    Tensor r64 = r.toDouble();
+    GradCheck.check(() -> Precision.reference(x64, w64).mul(r64).sum(), List.of(x64, w64));
+
+    // The per-op graph of the same body records the conversions too, and agrees to float32
+    // rounding (the two sum the same float64 terms, possibly in another order).
+    Tensor gx = x.grad();
+    Tensor gw = p.w.grad();
+    x.setGrad(null);
+    p.zeroGrad();
+    p.forward(x).mul(r).sum().backward();
+    assertTrue(x.grad().allClose(gx, 1e-6, 1e-7), "x");
+    assertTrue(p.w.grad().allClose(gw, 1e-6, 1e-7), "w");
   }
 
   @Test

@@ -151,6 +151,29 @@ class DiagnosticsTest {
   }
 
   @Test
+  void libraryMethodThatIsNotAPrimitive() {
+    // A method of compiled code cannot be marked @Forward: the hint says what can be done.
+    JavaFileObject f = source("Moves", """
+        @Layer
+        public class Moves extends Module {
+          @Forward
+          public Tensor forward(Tensor x) {
+            Tensor h = dev.adjoint.autograd.Broadcasting.unbroadcast(x, new int[] {3});
+            return h.tanh();
+          }
+        }
+        """);
+    Compilation c = compile(f);
+    assertError(c, f, at(f, "Tensor h = dev.adjoint.autograd.Broadcasting.unbroadcast(", "("), "AdjointNotDifferentiable",
+        "Broadcasting.unbroadcast(...) takes or returns tensors but is neither a @Primitive nor a @Forward"
+            + " method, and it is compiled code that cannot be annotated",
+        "compute the same with @Primitive ops (the methods of Tensor and Functional that are"
+            + " marked @Primitive), or call it from a static @Primitive method of your own with an"
+            + " @Adjoint for each tensor input, or call .detach() on its tensor inputs");
+    assertThat(c).hadErrorCount(1);
+  }
+
+  @Test
   void tensorTakenOutOfAContainer() {
     // List.of(x, y).get(0) and x.split(..).get(0) are x's values: as constants they would drop
     // the gradient without a word.
@@ -203,6 +226,47 @@ class DiagnosticsTest {
         "reading the @Param field 'Inner.w' from outside its own layer",
         "the differentiable subset is");
     assertThat(c).hadErrorCount(1);
+  }
+
+  @Test
+  void primitiveWhoseResultIsNotATensor() {
+    JavaFileObject ops = source("Extremes", """
+        public final class Extremes {
+          private Extremes() {}
+
+          public record Both(Tensor values, Tensor where) {}
+
+          @Primitive
+          public static Both both(Tensor x) {
+            return new Both(x, x);
+          }
+
+          @Primitive(output = "vals")
+          public static Both named(Tensor x) {
+            return new Both(x, x);
+          }
+
+          @Adjoint(of = "both", wrt = "x")
+          public static Tensor bothX(Tensor g) {
+            return g;
+          }
+
+          @Adjoint(of = "named", wrt = "x")
+          public static Tensor namedX(Tensor g) {
+            return g;
+          }
+        }
+        """);
+    Compilation c = compile(ops);
+    String hint = "a differentiable primitive returns a Tensor, or a value holding tensors with"
+        + " @Primitive(output = \"<accessor>\")";
+    assertError(c, ops, at(ops, "public static Both both(", "both("), "AdjointBadOutput",
+        "primitive Extremes.both(Tensor) returns Both, which is not a Tensor, and names no output"
+            + " accessor", hint);
+    assertError(c, ops, at(ops, "public static Both named(", "named("), "AdjointBadOutput",
+        "primitive Extremes.named(Tensor) returns Both, which has no method vals() returning a"
+            + " Tensor", hint);
+    assertThat(c).hadErrorCount(2);
   }
 
   @Test
@@ -351,6 +415,185 @@ class DiagnosticsTest {
     assertThat(c).hadErrorCount(1);
   }
 
+  // ------------------------------------------------------------------ values holding tensors
+
+  private static final String CARRIER_HINT = "keep each tensor in a Tensor local and pass"
+      + " tensors to primitives and @Forward methods directly";
+
+  @Test
+  void recordHoldingActiveTensors() {
+    // The per-op path would differentiate through the record; the generated backward cannot.
+    JavaFileObject f = source("Pairs", """
+        @Layer
+        public class Pairs extends Module {
+          record Pair(Tensor a, Tensor b) {}
+
+          @Forward
+          public Tensor forward(Tensor x, Tensor y) {
+            Pair p = new Pair(x.tanh(), y);
+            return p.a().add(p.b());
+          }
+        }
+        """);
+    Compilation c = compile(f);
+    assertError(c, f, at(f, "Pair p = new Pair(", "p = "), "AdjointTensorCarrier",
+        "'p' (a Pairs.Pair) is not a Tensor but holds one that depends on a differentiable"
+            + " input; its gradient would be silently lost", CARRIER_HINT);
+    assertThat(c).hadErrorCount(1);
+  }
+
+  @Test
+  void arraysOfActiveTensors() {
+    JavaFileObject f = source("Arrays", """
+        @Layer
+        public class Arrays extends Module {
+          @Param Tensor w;
+
+          @Forward
+          public Tensor forward(Tensor x) {
+            Tensor[] both = {x, x.exp()};
+            Object[] boxed = new Object[1];
+            boxed[0] = w;
+            Tensor[][] grid = new Tensor[1][1];
+            grid[0][0] = x.mul(2.0);
+            return x.mul(both.length + boxed.length + grid.length);
+          }
+        }
+        """);
+    Compilation c = compile(f);
+    assertError(c, f, at(f, "Tensor[] both = {x, x.exp()};", "both"), "AdjointTensorCarrier",
+        "'both' (a Tensor[]) is not a Tensor but holds one", CARRIER_HINT);
+    assertError(c, f, at(f, "boxed[0] = w;", "= w"), "AdjointTensorCarrier",
+        "'boxed' (an Object[]) is not a Tensor but holds one", CARRIER_HINT);
+    assertError(c, f, at(f, "grid[0][0] = x.mul(2.0);", "= x"), "AdjointTensorCarrier",
+        "'grid' (a Tensor[][]) is not a Tensor but holds one", CARRIER_HINT);
+    assertThat(c).hadErrorCount(3);
+  }
+
+  @Test
+  void listsBuiltFromActiveTensors() {
+    JavaFileObject f = source("Lists", """
+        @Layer
+        public class Lists extends Module {
+          @Forward
+          public Tensor forward(Tensor x) {
+            List<Tensor> seen = new java.util.ArrayList<>();
+            Tensor h = x.tanh();
+            seen.add(h);
+            java.util.Optional<Tensor> maybe = java.util.Optional.of(h.exp());
+            java.util.Map<String, Object> named = new java.util.HashMap<>();
+            named.put("h", h);
+            List<Tensor> constants = List.of(Tensor.zeros(3), Tensor.ones(3));
+            return h.mul(seen.size() + constants.size());
+          }
+        }
+        """);
+    Compilation c = compile(f);
+    assertError(c, f, at(f, "seen.add(h);", "(h)"), "AdjointTensorCarrier",
+        "'seen' (a List<Tensor>) is not a Tensor but holds one", CARRIER_HINT);
+    assertError(c, f, at(f, "Optional<Tensor> maybe", "maybe"), "AdjointTensorCarrier",
+        "'maybe' (an Optional<Tensor>) is not a Tensor but holds one", CARRIER_HINT);
+    assertError(c, f, at(f, "named.put(\"h\", h);", "(\"h"), "AdjointTensorCarrier",
+        "'named' (a Map<String,Object>) is not a Tensor but holds one", CARRIER_HINT);
+    assertThat(c).hadErrorCount(3);
+  }
+
+  @Test
+  void valuesIndicesPassedAround() {
+    // .values() and .indices() of max/min along a dim are fine (see GeneratedBackwardTest);
+    // the result copied or handed to a helper is not.
+    JavaFileObject f = source("Extremes", """
+        @Layer
+        public class Extremes extends Module {
+          @Forward
+          public Tensor forward(Tensor x) {
+            dev.adjoint.tensor.ValuesIndices vi = x.max(1);
+            dev.adjoint.tensor.ValuesIndices copy = vi;
+            Tensor a = copy.values();
+            Tensor b = pick(vi);
+            Tensor i = vi.indices();
+            return a.add(b).add(vi.values()).add(x.min(0).values().sum());
+          }
+
+          static Tensor pick(dev.adjoint.tensor.ValuesIndices vi) {
+            return vi.values();
+          }
+        }
+        """);
+    Compilation c = compile(f);
+    assertError(c, f, at(f, "ValuesIndices copy = vi;", "copy"), "AdjointTensorCarrier",
+        "'copy' (a ValuesIndices) is not a Tensor but holds one", CARRIER_HINT);
+    assertError(c, f, at(f, "Tensor b = pick(vi);", "(vi)"), "AdjointTensorCarrier",
+        "'vi' (a ValuesIndices) is not a Tensor but holds one", CARRIER_HINT);
+    assertThat(c).hadErrorCount(2);
+  }
+
+  @Test
+  void tensorReadFromAFieldOfAHolder() {
+    JavaFileObject f = source("Holders", """
+        @Layer
+        public class Holders extends Module {
+          static final class Holder {
+            Tensor t;
+          }
+
+          Holder kept = new Holder();
+          List<Tensor> history = new java.util.ArrayList<>();
+          @Buffer Tensor last;
+
+          @Forward
+          public Tensor forward(Tensor x, Holder given) {
+            Holder mine = new Holder();
+            mine.t = x.exp();
+            kept.t = x.tanh();
+            this.kept.t = x.sigmoid();
+            history.add(x);
+            last = x.mean(0);
+            return given.t.add(x);
+          }
+        }
+        """);
+    Compilation c = compile(f);
+    assertError(c, f, at(f, "mine.t = x.exp();", "= x"), "AdjointTensorCarrier",
+        "'mine' (a Holders.Holder) is not a Tensor but holds one", CARRIER_HINT);
+    assertError(c, f, at(f, "  kept.t = x.tanh();", "= x"), "AdjointTensorCarrier",
+        "'kept' (a Holders.Holder) is not a Tensor but holds one", CARRIER_HINT);
+    assertError(c, f, at(f, "this.kept.t = x.sigmoid();", "= x"), "AdjointTensorCarrier",
+        "'kept' (a Holders.Holder) is not a Tensor but holds one", CARRIER_HINT);
+    assertError(c, f, at(f, "history.add(x);", "(x)"), "AdjointTensorCarrier",
+        "'history' (a List<Tensor>) is not a Tensor but holds one", CARRIER_HINT);
+    assertError(c, f, at(f, "return given.t.add(x);", ".t.add"), "AdjointTensorCarrier",
+        "'given' (a Holders.Holder) is not a Tensor but holds one", CARRIER_HINT);
+    // A buffer's new value is kept as a constant on purpose (running statistics).
+    assertThat(c).hadErrorCount(5);
+  }
+
+  @Test
+  void valuesThatHoldNoActiveTensorAreFine() {
+    // Shapes, sizes, flags, layers and tensors that depend on no input compile as before.
+    JavaFileObject f = source("Plain", """
+        @Layer
+        public class Plain extends Module {
+          List<Module> blocks = List.of();
+
+          @Forward
+          public Tensor forward(Tensor x) {
+            int[] shape = x.shape();
+            boolean wide = x.shape()[1] > 2;
+            List<Integer> sizes = List.of(shape[0], shape[1]);
+            List<Tensor> constants = List.of(Tensor.zeros(3), x.detach(), x.argmax());
+            Object label = wide ? "wide" : "narrow";
+            Tensor h = x;
+            for (Module b : blocks) {
+              h = b.call(h);
+            }
+            return h.mul(sizes.size() + constants.size() + label.hashCode() % 2);
+          }
+        }
+        """);
+    assertThat(compile(f)).succeededWithoutWarnings();
+  }
+
   // ------------------------------------------------------------------ writes
 
   @Test
@@ -455,7 +698,8 @@ class DiagnosticsTest {
         """);
     Compilation c = compile(f);
     assertError(c, f, at(f, ".orElseThrow();", "();"), "AdjointNotDifferentiable",
-        "Optional.orElseThrow(...) takes or returns tensors", "mark it @Forward");
+        "Optional.orElseThrow(...) takes or returns tensors", "compute the same with @Primitive"
+            + " ops");
     assertThat(c).hadErrorCount(1);
   }
 
@@ -645,7 +889,9 @@ class DiagnosticsTest {
   }
 
   @Test
-  void conditionalExpressionChoosingTensors() {
+  void conditionalExpressionOnTensorElements() {
+    // ?: between tensors on a plain condition becomes if/else (GeneratedBackwardTest); one whose
+    // condition reads tensor elements stays an error.
     JavaFileObject f = source("Choice", """
         @Layer
         public class Choice extends Module {
@@ -655,15 +901,21 @@ class DiagnosticsTest {
           public Tensor forward(Tensor x, Tensor y) {
             double s = flip ? 2.0 : 3.0;
             Tensor h = flip ? x : y.mul(s);
-            return h;
+            Tensor k = x.dim() == 2 && x.requiresGrad() ? h : x;
+            Tensor g = x.sum().item() > 0 ? h.exp() : k;
+            return g.add(x.gt(0).any().itemBoolean() ? x : y);
           }
         }
         """);
     Compilation c = compile(f);
-    assertError(c, f, at(f, "Tensor h = flip ? x", "?"), "AdjointUnsupported",
-        "a ?: expression choosing between tensors (use if/else) is not supported inside",
-        "if/else");
-    assertThat(c).hadErrorCount(1);
+    String text = "a ?: choosing between tensors on a condition read from tensor elements (to"
+        + " choose per element use Tensor.where(mask, a, b); to branch once on the data use"
+        + " if/else) is not supported inside @Forward";
+    assertError(c, f, at(f, "Tensor g = x.sum().item() > 0 ? h.exp()", "? h.exp()"), "AdjointUnsupported", text,
+        "the differentiable subset is");
+    assertError(c, f, at(f, "return g.add(x.gt(0).any().itemBoolean() ? x : y)", "? x : y"), "AdjointUnsupported", text,
+        "the differentiable subset is");
+    assertThat(c).hadErrorCount(2);
   }
 
   @Test

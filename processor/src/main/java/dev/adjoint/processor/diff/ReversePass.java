@@ -4,6 +4,7 @@ import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.TypeName;
 import dev.adjoint.processor.emit.Names;
+import dev.adjoint.processor.model.Activity;
 import dev.adjoint.processor.model.ForwardModel;
 import dev.adjoint.processor.model.Input;
 import dev.adjoint.processor.model.IrBuilder;
@@ -60,17 +61,11 @@ public final class ReversePass {
       usedNames.add(p.name());
       if (p.tensor()) {
         defs.merge(p.name(), 1, Integer::sum);
-        active.add(p.name());
       }
     }
     usedNames.addAll(model.tensorLocals());
     countDefs(model.body(), false);
-    // Until nothing changes: a value carried around a loop becomes active one step per pass.
-    int before;
-    do {
-      before = active.size();
-      activity(model.body());
-    } while (active.size() != before);
+    active.addAll(Activity.of(model.params(), model.body()));
     plan(model.body(), false);
   }
 
@@ -121,38 +116,12 @@ public final class ReversePass {
     return List.of();
   }
 
-  /** Marks variables that can carry a gradient: they depend on a parameter or an input. */
-  private void activity(List<Stmt> stmts) {
-    for (Stmt s : stmts) {
-      if (s instanceof Stmt.Prim p) {
-        for (int i = 0; i < p.args().size(); i++) {
-          if (differentiable(p.primitive(), i) && isActive(p.args().get(i))) {
-            active.add(p.target());
-          }
-        }
-      } else if (s instanceof Stmt.Call c) {
-        active.add(c.target());
-      } else if (s instanceof Stmt.Assign a && isActive(a.source())) {
-        active.add(a.target());
-      }
-      children(s).forEach(this::activity);
-    }
-  }
-
   private boolean isActive(Operand o) {
-    if (o instanceof Operand.Var v) {
-      return active.contains(v.name());
-    } else if (o instanceof Operand.Param) {
-      return true;
-    } else if (o instanceof Operand.TensorList l) {
-      return l.elements().stream().anyMatch(this::isActive);
-    }
-    return false;
+    return Activity.isActive(o, active);
   }
 
   private static boolean differentiable(Primitive p, int argIndex) {
-    Input in = p.inputs().get(argIndex);
-    return in.kind() != Input.Kind.VALUE && p.rule(in.name()) != null;
+    return Activity.differentiable(p, argIndex);
   }
 
   private boolean singleDef(String var) {
@@ -201,15 +170,32 @@ public final class ReversePass {
   private void planNeed(Stmt s, Stmt.Prim p, Need n, boolean inLoop) {
     switch (n.kind()) {
       case GRAD -> { }
-      case OUT -> valueSlot(s, "out", new Operand.Var(p.target()),
-          TypeName.get(p.primitive().method().getReturnType()), inLoop, true, false);
-      case INPUT, SHAPE -> {
+      case OUT -> {
+        TypeName type = TypeName.get(p.primitive().method().getReturnType());
+        if (p.carrier() != null) {
+          // The rule reads the whole result (max along a dim: its indices), kept after the call.
+          slotFor(s, "out", p.carrier(), type, p.carrier(), inLoop, true);
+        } else {
+          valueSlot(s, "out", new Operand.Var(p.target()), type, inLoop, true, null);
+        }
+      }
+      case INPUT, SHAPE, DTYPE -> {
         Operand o = p.args().get(inputIndex(p.primitive(), n.name()));
         boolean shape = n.kind() == Need.Kind.SHAPE;
         TypeName type = shape ? TypeName.get(int[].class) : TypeName.get(n.type());
-        valueSlot(s, (shape ? "shape:" : "in:") + n.name(), o, type, inLoop, false, shape);
+        valueSlot(s, needKey(n), o, type, inLoop, false, accessor(n));
       }
     }
+  }
+
+  /** What a need reads of its input: null (the value), "shape" or "dtype". */
+  private static String accessor(Need n) {
+    return n.kind() == Need.Kind.SHAPE ? "shape" : n.kind() == Need.Kind.DTYPE ? "dtype" : null;
+  }
+
+  /** The key under which a statement reads the slot of an input need. */
+  private static String needKey(Need n) {
+    return (accessor(n) != null ? accessor(n) + ":" : "in:") + n.name();
   }
 
   private static int inputIndex(Primitive p, String name) {
@@ -223,8 +209,8 @@ public final class ReversePass {
 
   /** Plans the slot for operand {@code o} as statement {@code s} sees it. */
   private void valueSlot(Stmt s, String key, Operand o, TypeName type, boolean inLoop,
-      boolean after, boolean shape) {
-    if (o instanceof Operand.Param param && !shape) {
+      boolean after, String accessor) {
+    if (o instanceof Operand.Param param && accessor == null) {
       // A parameter's value is kept on entry, not read from the field by the backward pass: an
       // optimizer step in between must be caught by the version check, never used silently.
       String code = IrBuilder.code(o);
@@ -243,8 +229,8 @@ public final class ReversePass {
       return; // read directly in the backward pass
     }
     String code = IrBuilder.code(o);
-    String valueCode = shape ? code + ".shape()" : code;
-    String base = shape ? code + "Shape" : code;
+    String valueCode = accessor != null ? code + "." + accessor + "()" : code;
+    String base = accessor == null ? code : code + (accessor.equals("shape") ? "Shape" : "DType");
     if (o instanceof Operand.Var var && singleDef(var.name()) && !inLoop) {
       Slot shared = sharedSlots.get(valueCode);
       if (shared == null) {
@@ -348,7 +334,8 @@ public final class ReversePass {
     String t = target(s);
     if (t != null) {
       for (Slot shared : sharedSlots.values()) {
-        if (shared.valueCode().equals(t) || shared.valueCode().equals(t + ".shape()")) {
+        if (shared.valueCode().equals(t) || shared.valueCode().equals(t + ".shape()")
+            || shared.valueCode().equals(t + ".dtype()")) {
           out.add(shared);
         }
       }
@@ -618,12 +605,13 @@ public final class ReversePass {
         return slotRead(p, "out", popped, IrBuilder.code(new Operand.Var(p.target())));
       default:
         Operand o = p.args().get(inputIndex(p.primitive(), n.name()));
-        boolean shape = n.kind() == Need.Kind.SHAPE;
-        if ((o instanceof Operand.Param && shape) || (o instanceof Operand.Value v
+        String accessor = accessor(n);
+        // A parameter's shape and dtype are read from the field; its value was kept on entry.
+        if ((o instanceof Operand.Param && accessor != null) || (o instanceof Operand.Value v
             && (v.literal() || stable(v.code())))) {
-          return IrBuilder.code(o) + (shape ? ".shape()" : "");
+          return IrBuilder.code(o) + (accessor != null ? "." + accessor + "()" : "");
         }
-        return slotRead(p, (shape ? "shape:" : "in:") + n.name(), popped, null);
+        return slotRead(p, needKey(n), popped, null);
     }
   }
 

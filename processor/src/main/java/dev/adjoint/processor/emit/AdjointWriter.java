@@ -265,6 +265,16 @@ public final class AdjointWriter {
       if (s instanceof Stmt.Line line) {
         b.add("// $L:$L  $L\n", line.file(), line.line(), line.text());
         b.addStatement("sourceLine = $L", line.line());
+      } else if (s instanceof Stmt.Prim p && p.carrier() != null) {
+        String call = IrBuilder.callCode(p.primitive(), p.primitive().method(), p.args());
+        if (p.declare()) {
+          b.addStatement("$T $L = $L", TypeName.get(p.primitive().method().getReturnType()),
+              p.carrier(), call);
+        } else {
+          b.addStatement("$L = $L", p.carrier(), call);
+        }
+        b.addStatement("$L$L = $L.$L()", p.declare() ? "Tensor " : "", p.target(), p.carrier(),
+            p.primitive().output());
       } else if (s instanceof Stmt.Prim p) {
         b.addStatement("$L$L = $L", p.declare() ? "Tensor " : "", p.target(),
             IrBuilder.callCode(p.primitive(), p.primitive().method(), p.args()));

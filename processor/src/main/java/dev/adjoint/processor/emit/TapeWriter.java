@@ -16,13 +16,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
-import javax.lang.model.type.DeclaredType;
-import javax.lang.model.type.TypeKind;
-import javax.lang.model.type.TypeMirror;
-import javax.lang.model.util.ElementFilter;
 
 /**
  * Writes {@code <Class>Tape}: for each differentiable primitive of a class, a recorder method
@@ -70,20 +65,11 @@ public final class TapeWriter {
 
   /** How the result's tracked tensor is reached: "out", "out.values()", or null if none. */
   private static String trackedOutput(Primitive p) {
-    TypeMirror r = p.method().getReturnType();
-    if (dev.adjoint.processor.model.RuleTable.isTensor(r)) {
-      return "out";
+    if (p.output() != null) {
+      return "out." + p.output() + "()";
     }
-    if (r.getKind() == TypeKind.DECLARED) {
-      for (ExecutableElement m : ElementFilter.methodsIn(
-          ((DeclaredType) r).asElement().getEnclosedElements())) {
-        if (m.getSimpleName().contentEquals("values") && m.getParameters().isEmpty()
-            && dev.adjoint.processor.model.RuleTable.isTensor(m.getReturnType())) {
-          return "out.values()";
-        }
-      }
-    }
-    return null;
+    return dev.adjoint.processor.model.RuleTable.isTensor(p.method().getReturnType()) ? "out"
+        : null;
   }
 
   /** Inputs that get gradients, in node-edge order. */
@@ -106,6 +92,7 @@ public final class TapeWriter {
           case OUT -> fields.putIfAbsent("out", TypeName.get(p.method().getReturnType()));
           case INPUT -> fields.putIfAbsent(n.name(), inputType(p, n.name()));
           case SHAPE -> fields.putIfAbsent(n.name() + "Shape", TypeName.get(int[].class));
+          case DTYPE -> fields.putIfAbsent(n.name() + "DType", TypeName.get(n.type()));
           case GRAD -> { }
         }
       }
@@ -125,6 +112,8 @@ public final class TapeWriter {
   private static String savedValue(String field) {
     return field.endsWith("Shape") && !field.equals("Shape")
         ? field.substring(0, field.length() - 5) + ".shape()"
+        : field.endsWith("DType") && !field.equals("DType")
+        ? field.substring(0, field.length() - 5) + ".dtype()"
         : field;
   }
 
@@ -253,6 +242,7 @@ public final class TapeWriter {
         case OUT -> "out";
         case INPUT -> n.name();
         case SHAPE -> n.name() + "Shape";
+        case DTYPE -> n.name() + "DType";
       });
     }
     return String.join(", ", args);

@@ -3,6 +3,7 @@ package dev.adjoint.processor.model;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.CompilationUnitTree;
+import com.sun.source.tree.ConditionalExpressionTree;
 import com.sun.source.tree.EnhancedForLoopTree;
 import com.sun.source.tree.ExpressionStatementTree;
 import com.sun.source.tree.ExpressionTree;
@@ -27,9 +28,11 @@ import dev.adjoint.processor.Message;
 import dev.adjoint.processor.Reporter;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import javax.lang.model.element.Element;
@@ -69,6 +72,11 @@ public final class IrBuilder {
   private Set<String> used;
   private int temps;
   private final List<String> tensorLocals = new ArrayList<>();
+  /** Locals holding a primitive's non-tensor result (max along a dim), by name. */
+  private final Map<String, TensorCarriers.Carrier> carriers = new HashMap<>();
+
+  /** Values that are not tensors but may hold active ones, checked once activity is known. */
+  private TensorCarriers held;
   private String fileName;
 
   public IrBuilder(Trees trees, RuleTable rules, Reporter reporter) {
@@ -90,6 +98,7 @@ public final class IrBuilder {
     this.isStatic = method.getModifiers().contains(Modifier.STATIC);
     this.temps = 0;
     this.tensorLocals.clear();
+    this.carriers.clear();
     String uri = unit.getSourceFile().getName();
     this.fileName = uri.substring(Math.max(uri.lastIndexOf('/'), uri.lastIndexOf('\\')) + 1);
     try {
@@ -116,12 +125,17 @@ public final class IrBuilder {
       }
     }
     int before = reporter.errorCount();
+    this.held = new TensorCarriers(trees, rules, unit, layer, reporter);
     reservedNames(tree);
     List<Stmt> body = new ArrayList<>();
     TreePath bodyPath = new TreePath(path, tree.getBody());
     for (StatementTree s : tree.getBody().getStatements()) {
       statement(new TreePath(bodyPath, s), body, false);
     }
+    if (reporter.errorCount() != before) {
+      return null;
+    }
+    held.check(Activity.of(params, body), params, carriers);
     if (reporter.errorCount() != before) {
       return null;
     }
@@ -216,7 +230,18 @@ public final class IrBuilder {
           } else {
             expression(new TreePath(path, v.getInitializer()), name, true, out);
           }
+        } else if (v.getInitializer() != null && carrierPrimitive(new TreePath(path,
+            v.getInitializer()), e.asType()) != null) {
+          String name = v.getName().toString();
+          Primitive p = carrierPrimitive(new TreePath(path, v.getInitializer()), e.asType());
+          TensorCarriers.Carrier c = new TensorCarriers.Carrier(carrierTensor(name, p),
+              p.output());
+          carriers.put(name, c);
+          carrierCall(new TreePath(path, v.getInitializer()), name, c.values(), true, out);
         } else {
+          if (v.getInitializer() != null) {
+            held.declared(v, new TreePath(path, v.getInitializer()), e.asType());
+          }
           out.add(new Stmt.Plain(text(path)));
         }
       }
@@ -230,6 +255,9 @@ public final class IrBuilder {
           String name = calleeName(call);
           reporter.error(t, unit, Message.IN_PLACE, name, name.substring(0, name.length() - 1));
         } else {
+          if (e instanceof MethodInvocationTree call) {
+            held.called(ep, call);
+          }
           out.add(new Stmt.Plain(text(path)));
         }
       }
@@ -272,6 +300,7 @@ public final class IrBuilder {
               "a loop over tensors (index them in a counted loop instead)");
           return;
         }
+        held.declared(f.getVariable(), new TreePath(path, f.getExpression()), type);
         List<Stmt> body = new ArrayList<>();
         statement(new TreePath(path, f.getStatement()), body, true);
         out.add(new Stmt.ForEach(type, f.getVariable().getName().toString(),
@@ -310,11 +339,28 @@ public final class IrBuilder {
         reporter.error(a, unit, Message.PARAM_WRITE, target.getSimpleName());
         return;
       }
+      held.assigned(path, a);
       out.add(new Stmt.Plain(text(path.getParentPath())));
       return;
     }
+    if (!tensor && target != null && carriers.containsKey(target.getSimpleName().toString())
+        && carrierPrimitive(new TreePath(path, a.getExpression()), target.asType()) != null) {
+      String name = target.getSimpleName().toString();
+      carrierCall(new TreePath(path, a.getExpression()), name, carriers.get(name).values(), false,
+          out);
+      return;
+    }
     if (!tensor) {
+      held.assigned(path, a);
       out.add(new Stmt.Plain(text(path.getParentPath())));
+      TensorCarriers.Carrier c = target == null ? null
+          : carriers.get(target.getSimpleName().toString());
+      if (c != null) {
+        // A max/min result replaced by other means: its tensor follows, as a constant (the
+        // check of values holding tensors reports it if it needs a gradient).
+        out.add(new Stmt.Cut(c.values(), false, target.getSimpleName() + "." + c.output()
+            + "()"));
+      }
       return;
     }
     String name = target.getSimpleName().toString();
@@ -374,8 +420,32 @@ public final class IrBuilder {
     if (e instanceof MethodInvocationTree call) {
       return call(path, call, target, declare, out);
     }
+    if (e instanceof ConditionalExpressionTree c) {
+      return conditional(path, c, target, declare, out);
+    }
     reporter.error(e, unit, Message.UNSUPPORTED, "this tensor expression (" + e.getKind() + ")");
     return null;
+  }
+
+  /**
+   * {@code c ? a : b} between tensors as {@code if (c) dest = a; else dest = b;}: the existing
+   * if/else machinery saves the decision, and each branch is differentiated only when taken.
+   */
+  private Operand conditional(TreePath path, ConditionalExpressionTree c, String target,
+      boolean declare, List<Stmt> out) {
+    String dest = target != null ? target : destination(null);
+    if (target == null || declare) {
+      out.add(new Stmt.Plain("Tensor " + dest + " = null;"));
+    }
+    List<Stmt> then = new ArrayList<>();
+    Operand a = expression(new TreePath(path, c.getTrueExpression()), dest, false, then);
+    List<Stmt> otherwise = new ArrayList<>();
+    Operand b = expression(new TreePath(path, c.getFalseExpression()), dest, false, otherwise);
+    if (a == null || b == null) {
+      return null;
+    }
+    out.add(new Stmt.If(strip(text(new TreePath(path, c.getCondition()))), then, otherwise));
+    return new Operand.Var(dest);
   }
 
   /** A tensor-typed name: a local, a parameter field, or another tensor field. */
@@ -401,6 +471,8 @@ public final class IrBuilder {
             + " layer's @Forward instead)");
         return null;
       }
+      // A tensor field of a value holding tensors (holder.t) is constant only if the holder is.
+      held.read(path.getLeaf(), path);
       return new Operand.Constant(text(path));
     }
     return new Operand.Var(name);
@@ -521,7 +593,42 @@ public final class IrBuilder {
       out.add(new Stmt.Call(dest, declareDest, layerOperand, null, null, args));
       return new Operand.Var(dest);
     }
-    // 4. Anything else must not touch tensors, except factories that take none.
+    // 4. An accessor of a primitive's non-tensor result: max(dim).values() is differentiable,
+    // its other accessors (indices) carry no gradient.
+    if (receiverPath != null && m.getParameters().isEmpty()
+        && !m.getModifiers().contains(Modifier.STATIC)) {
+      TreePath recv = unparenthesized(receiverPath);
+      Primitive carried = carrierPrimitive(recv, trees.getTypeMirror(recv));
+      TensorCarriers.Carrier local = recv.getLeaf() instanceof IdentifierTree id
+          && trees.getElement(recv) instanceof VariableElement ve
+          && ve.getKind() != ElementKind.FIELD ? carriers.get(id.getName().toString()) : null;
+      if (carried != null && m.getSimpleName().contentEquals(carried.output())) {
+        // The fresh carrier local is declared with the tensor: straight into a new target, else
+        // through a temporary.
+        String values = declareDest ? destination(target) : destination(null);
+        if (!carrierCall(recv, fresh(), values, true, out)) {
+          return null;
+        }
+        if (values.equals(target) || target == null) {
+          return new Operand.Var(values);
+        }
+        out.add(new Stmt.Assign(target, false, new Operand.Var(values)));
+        return new Operand.Var(target);
+      }
+      if (local != null && m.getSimpleName().contentEquals(local.output())) {
+        if (target == null) {
+          return new Operand.Var(local.values());
+        }
+        out.add(new Stmt.Assign(target, declare, new Operand.Var(local.values())));
+        return new Operand.Var(target);
+      }
+      if (carried != null || local != null) {
+        String dest = destination(target);
+        out.add(new Stmt.Cut(dest, declareDest, text(path)));
+        return new Operand.Var(dest);
+      }
+    }
+    // 5. Anything else must not touch tensors, except factories that take none.
     // A tensor inside a container (List.of(x).get(0), x.split(..).get(0)) and a layer's own
     // helper method (which may read parameters) would otherwise silently become constants; the
     // receiver of a static call (Tensor.zeros) is a type, not a value.
@@ -543,12 +650,77 @@ public final class IrBuilder {
       return null;
     }
     if (tensorInputs || layerHelper) {
-      reporter.error(call, unit, Message.NOT_DIFFERENTIABLE, describe(m));
+      // A method without source here comes from a library: it cannot be marked @Forward.
+      reporter.error(call, unit, trees.getTree(m) == null ? Message.NOT_DIFFERENTIABLE_LIBRARY
+          : Message.NOT_DIFFERENTIABLE, describe(m));
       return null;
     }
+    held.read(call, path);
     String dest = destination(target);
     out.add(new Stmt.Cut(dest, declareDest, text(path)));
     return new Operand.Var(dest);
+  }
+
+  /**
+   * The primitive {@code path} calls when it is a call of a primitive whose result is a value
+   * holding tensors ({@code @Primitive(output = ...)}) of type {@code type}; else null.
+   */
+  private Primitive carrierPrimitive(TreePath path, TypeMirror type) {
+    path = unparenthesized(path);
+    if (!(path.getLeaf() instanceof MethodInvocationTree)
+        || !(trees.getElement(path) instanceof ExecutableElement m)) {
+      return null;
+    }
+    Primitive p = rules.primitive(m).orElse(null);
+    return p == null || p.output() == null || !p.differentiable() || type == null
+        || !m.getReturnType().toString().equals(type.toString()) ? null : p;
+  }
+
+  /** A fresh tensor local for the differentiable tensor of carrier local {@code name}. */
+  private String carrierTensor(String name, Primitive p) {
+    String base = name + Character.toUpperCase(p.output().charAt(0)) + p.output().substring(1);
+    String candidate = base;
+    for (int i = 2; used.contains(candidate); i++) {
+      candidate = base + i;
+    }
+    used.add(candidate);
+    tensorLocals.add(candidate);
+    return candidate;
+  }
+
+  /**
+   * {@code carrier = primitive(args); values = carrier.output()} for the carrier-primitive call
+   * at {@code path}; false after an error.
+   */
+  private boolean carrierCall(TreePath path, String carrier, String values, boolean declare,
+      List<Stmt> out) {
+    path = unparenthesized(path);
+    MethodInvocationTree call = (MethodInvocationTree) path.getLeaf();
+    ExecutableElement m = (ExecutableElement) trees.getElement(path);
+    Primitive p = rules.primitive(m).orElseThrow();
+    List<Operand> args = new ArrayList<>();
+    if (p.isInstance()) {
+      ExpressionTree select = call.getMethodSelect();
+      if (!(select instanceof MemberSelectTree ms)) {
+        reporter.error(call, unit, Message.UNSUPPORTED, "calling a primitive on 'this'");
+        return false;
+      }
+      args.add(expression(new TreePath(new TreePath(path, select), ms.getExpression()), null,
+          false, out));
+    }
+    args.addAll(arguments(path, call, m, out));
+    if (args.contains(null)) {
+      return false;
+    }
+    out.add(new Stmt.Prim(values, declare, p, args, carrier));
+    return true;
+  }
+
+  private static TreePath unparenthesized(TreePath path) {
+    while (path.getLeaf() instanceof ParenthesizedTree p) {
+      path = new TreePath(path, p.getExpression());
+    }
+    return path;
   }
 
   /** The variable a call's result goes to: the assignment's target, or a fresh temporary. */
@@ -648,6 +820,9 @@ public final class IrBuilder {
       return null;
     }
     Operand o = expression(path, null, false, out);
+    if (o instanceof Operand.Value v && v.type() != null) {
+      held.read(path.getLeaf(), path);
+    }
     if (o instanceof Operand.Value v && !v.literal()
         && (!isStableName(v.code()) || widened(v.type(), paramType))) {
       // Bound with the parameter's type: a value saved on the stack as an Integer could not be
@@ -920,7 +1095,7 @@ public final class IrBuilder {
   /** A fresh statement object with the same content (statements are planned by identity). */
   static Stmt copy(Stmt s) {
     if (s instanceof Stmt.Prim p) {
-      return new Stmt.Prim(p.target(), p.declare(), p.primitive(), p.args());
+      return new Stmt.Prim(p.target(), p.declare(), p.primitive(), p.args(), p.carrier());
     } else if (s instanceof Stmt.Call c) {
       return new Stmt.Call(c.target(), c.declare(), c.layer(), c.owner(), c.method(), c.args());
     } else if (s instanceof Stmt.Assign a) {

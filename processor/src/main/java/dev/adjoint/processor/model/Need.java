@@ -6,7 +6,7 @@ import javax.lang.model.type.TypeMirror;
  * One parameter of an adjoint: what the generated forward must keep for it.
  *
  * @param kind what the parameter asks for
- * @param name the input it refers to (for INPUT and SHAPE), else the parameter name
+ * @param name the input it refers to (for INPUT, SHAPE and DTYPE), else the parameter name
  * @param type the adjoint parameter's declared type
  */
 public record Need(Kind kind, String name, TypeMirror type) {
@@ -19,6 +19,8 @@ public record Need(Kind kind, String name, TypeMirror type) {
     /** An input's value. */
     INPUT,
     /** Only an input's shape ({@code int[]}). */
-    SHAPE
+    SHAPE,
+    /** Only an input's dtype ({@code <input>DType}): a conversion's gradient goes back to it. */
+    DTYPE
   }
 }

@@ -15,9 +15,11 @@ import javax.lang.model.element.TypeElement;
  * @param nondifferentiable inputs declared to get no gradient
  * @param differentiable false when the result never carries a gradient
  * @param adjoints one rule per differentiated input
+ * @param output for a result that is not a Tensor (max along a dim), the accessor returning its
+ *     differentiable tensor ({@code "values"}); null when the result is the tensor
  */
 public record Primitive(ExecutableElement method, TypeElement rules, List<Input> inputs,
-    Set<String> nondifferentiable, boolean differentiable, List<Rule> adjoints) {
+    Set<String> nondifferentiable, boolean differentiable, List<Rule> adjoints, String output) {
 
   /** The rule for input {@code name}, or null. */
   public Rule rule(String name) {

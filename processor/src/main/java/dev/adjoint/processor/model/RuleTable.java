@@ -110,8 +110,11 @@ public final class RuleTable {
         rules0.add(new Rule(adj, wrt, needsOf(adj, method, inputs)));
       }
     }
+    AnnotationValue ov = values.get("output");
+    String output = ov == null || ((String) ov.getValue()).isEmpty() ? null
+        : (String) ov.getValue();
     return Optional.of(new Primitive(method, rules, inputs, Set.copyOf(nondiff), differentiable,
-        rules0));
+        rules0, output));
   }
 
   /**
@@ -123,6 +126,12 @@ public final class RuleTable {
     boolean ok = true;
     if (!p.differentiable()) {
       return true;
+    }
+    String problem = outputProblem(p);
+    if (problem != null) {
+      ok = false;
+      reporter.error(where, Message.BAD_OUTPUT, p.describe(), simpleName(
+          p.method().getReturnType()), problem);
     }
     for (Input in : p.inputs()) {
       if (in.kind() == Input.Kind.VALUE || p.nondifferentiable().contains(in.name())) {
@@ -136,6 +145,24 @@ public final class RuleTable {
       }
     }
     return ok;
+  }
+
+  /** What is wrong with how the primitive's differentiable result is reached, or null. */
+  private static String outputProblem(Primitive p) {
+    TypeMirror r = p.method().getReturnType();
+    if (p.output() == null) {
+      return isTensor(r) ? null : "which is not a Tensor, and names no output accessor";
+    }
+    if (r.getKind() == TypeKind.DECLARED) {
+      for (ExecutableElement m : ElementFilter.methodsIn(
+          ((DeclaredType) r).asElement().getEnclosedElements())) {
+        if (m.getSimpleName().contentEquals(p.output()) && m.getParameters().isEmpty()
+            && !m.getModifiers().contains(Modifier.STATIC) && isTensor(m.getReturnType())) {
+          return null;
+        }
+      }
+    }
+    return "which has no method " + p.output() + "() returning a Tensor";
   }
 
   private List<Need> needsOf(ExecutableElement adjoint, ExecutableElement primitive,
@@ -155,6 +182,8 @@ public final class RuleTable {
         needs.add(new Need(Need.Kind.INPUT, n, p.asType()));
       } else if (n.endsWith("Shape") && byName.containsKey(n.substring(0, n.length() - 5))) {
         needs.add(new Need(Need.Kind.SHAPE, n.substring(0, n.length() - 5), p.asType()));
+      } else if (n.endsWith("DType") && byName.containsKey(n.substring(0, n.length() - 5))) {
+        needs.add(new Need(Need.Kind.DTYPE, n.substring(0, n.length() - 5), p.asType()));
       } else {
         reporter.error(p, Message.UNKNOWN_NEED, n, adjoint.getSimpleName(),
             primitive.getSimpleName());

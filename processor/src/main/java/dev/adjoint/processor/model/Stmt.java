@@ -10,9 +10,19 @@ import javax.lang.model.type.TypeMirror;
  * per statement, operands reduced to names. Source lines travel with {@link Line} markers.
  */
 public sealed interface Stmt {
-  /** {@code target = primitive(args)}; for an instance primitive the receiver is args[0]. */
-  record Prim(String target, boolean declare, Primitive primitive, List<Operand> args)
-      implements Stmt {}
+  /**
+   * {@code target = primitive(args)}; for an instance primitive the receiver is args[0]. When the
+   * primitive returns a value holding tensors ({@link Primitive#output()} is set), that value goes
+   * to the non-tensor local {@code carrier} and {@code target} is its differentiable tensor:
+   * {@code carrier = primitive(args); target = carrier.output()}.
+   */
+  record Prim(String target, boolean declare, Primitive primitive, List<Operand> args,
+      String carrier) implements Stmt {
+    /** A primitive whose result is the tensor itself. */
+    public Prim(String target, boolean declare, Primitive primitive, List<Operand> args) {
+      this(target, declare, primitive, args, null);
+    }
+  }
 
   /**
    * {@code target = layer.method(args)} for a sub-layer (or this layer's own) {@code @Forward}

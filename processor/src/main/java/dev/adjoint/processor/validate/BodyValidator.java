@@ -9,6 +9,8 @@ import com.sun.source.tree.DoWhileLoopTree;
 import com.sun.source.tree.LabeledStatementTree;
 import com.sun.source.tree.LambdaExpressionTree;
 import com.sun.source.tree.MemberReferenceTree;
+import com.sun.source.tree.MemberSelectTree;
+import com.sun.source.tree.MethodInvocationTree;
 import com.sun.source.tree.MethodTree;
 import com.sun.source.tree.SwitchExpressionTree;
 import com.sun.source.tree.SwitchTree;
@@ -22,6 +24,7 @@ import com.sun.source.util.Trees;
 import dev.adjoint.processor.Message;
 import dev.adjoint.processor.Reporter;
 import dev.adjoint.processor.model.RuleTable;
+import java.util.Set;
 import javax.lang.model.type.TypeMirror;
 
 /**
@@ -121,14 +124,46 @@ public final class BodyValidator {
 
       @Override
       public Void visitConditionalExpression(ConditionalExpressionTree t, Void v) {
+        // A ?: between tensors becomes if/else (the backward replays the saved decision); one
+        // whose condition reads tensor elements is a per-element choice written wrongly, or a
+        // data-dependent branch that if/else should make visible.
         TypeMirror type = trees.getTypeMirror(getCurrentPath());
-        if (type != null && RuleTable.isTensor(type)) {
-          reporter.error(t, unit, Message.UNSUPPORTED,
-              "a ?: expression choosing between tensors (use if/else)");
+        if (type != null && RuleTable.isTensor(type)
+            && readsTensorValues(new TreePath(getCurrentPath(), t.getCondition()))) {
+          reporter.error(t, unit, Message.UNSUPPORTED, "a ?: choosing between tensors on a"
+              + " condition read from tensor elements (to choose per element use"
+              + " Tensor.where(mask, a, b); to branch once on the data use if/else)");
         }
         return super.visitConditionalExpression(t, v);
       }
     }.scan(new TreePath(new TreePath(unit), method.getBody()), null);
     return reporter.errorCount() == before;
+  }
+
+  /** Tensor methods that read only metadata, not elements. */
+  private static final Set<String> METADATA = Set.of("shape", "size", "dim", "numel", "dtype",
+      "device", "strides", "storageOffset", "isContiguous", "requiresGrad", "isLeaf");
+
+  /**
+   * Whether {@code condition} reads the elements of a tensor ({@code x.sum().item() > 0}); its
+   * shape, dtype or device ({@code x.dim() == 2}) do not count.
+   */
+  private boolean readsTensorValues(TreePath condition) {
+    boolean[] found = new boolean[1];
+    new TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree call, Void v) {
+        TypeMirror result = trees.getTypeMirror(getCurrentPath());
+        if (call.getMethodSelect() instanceof MemberSelectTree ms
+            && !METADATA.contains(ms.getIdentifier().toString())
+            && result != null && !RuleTable.isTensor(result)) {
+          TypeMirror receiver = trees.getTypeMirror(
+              new TreePath(new TreePath(getCurrentPath(), ms), ms.getExpression()));
+          found[0] |= receiver != null && RuleTable.isTensor(receiver);
+        }
+        return super.visitMethodInvocation(call, v);
+      }
+    }.scan(condition, null);
+    return found[0];
   }
 }
