@@ -92,9 +92,10 @@ final class StatePlan {
     try {
       result = factory.invoke(null, java.util.Collections.unmodifiableMap(config));
     } catch (InvocationTargetException e) {
-      throw new ModelFileException(source + ": " + path + " is a " + cls.getName()
-          + " whose configuration is invalid: " + cls.getSimpleName() + "." + FACTORY
-          + " threw " + e.getCause(), e.getCause());
+      // An invalid configuration: fromConfig, which checks the same arguments before it
+      // allocates, reports it in its own words when the layer is built.
+      orphans.addAll(children);
+      return null;
     } catch (IllegalAccessException e) {
       throw new ModelFileException(source + ": " + path + ": " + cls.getName() + "." + FACTORY
           + " is not accessible: " + e, e);

@@ -68,8 +68,14 @@ final class Layers {
   static Map<String, int[]> shapes(Object... namesAndShapes) {
     Map<String, int[]> out = new LinkedHashMap<>();
     for (int i = 0; i < namesAndShapes.length; i += 2) {
-      if (namesAndShapes[i + 1] != null) {
-        out.put((String) namesAndShapes[i], ((int[]) namesAndShapes[i + 1]).clone());
+      if (namesAndShapes[i + 1] instanceof int[] shape) {
+        for (int d : shape) {
+          if (d < 0) {
+            throw new IllegalArgumentException(namesAndShapes[i] + ": the configuration gives"
+                + " it the shape " + Arrays.toString(shape) + ", with a negative dimension");
+          }
+        }
+        out.put((String) namesAndShapes[i], shape.clone());
       }
     }
     return out;

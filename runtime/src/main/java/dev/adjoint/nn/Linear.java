@@ -93,6 +93,10 @@ public class Linear extends Module implements Configurable {
     LayerConfig c = LayerConfig.read(Linear.class, config);
     int in = c.intValue("inFeatures");
     int out = c.intValue("outFeatures");
+    if (in < 0 || out < 0) {
+      throw new IllegalArgumentException("Linear: feature counts must be non-negative, got"
+          + " in_features=" + in + ", out_features=" + out);
+    }
     return Layers.shapes("weight", new int[] {out, in}, "bias",
         c.booleanValue("bias") ? new int[] {out} : null);
   }
