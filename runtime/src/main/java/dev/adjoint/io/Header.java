@@ -183,8 +183,8 @@ final class Header {
       String missing = dtype == null ? "dtype" : shape == null ? "shape" : "data_offsets";
       throw fail(source, what + ": the field \"" + missing + "\" is missing");
     }
-    return check(new TensorInfo(name, dtype, shape, offsets[0], offsets[1], index), what, dataLength,
-        source);
+    return check(new TensorInfo(name, dtype, shape, offsets[0], offsets[1], index), what,
+        dataLength, source);
   }
 
   private static int[] readShape(JsonReader r, String what, String source)

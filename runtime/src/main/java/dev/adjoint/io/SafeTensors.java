@@ -39,7 +39,18 @@ import java.util.zip.CRC32C;
  * <p>Adjoint reads and writes the dtypes it has: {@code F32}, {@code F64}, {@code I64} and
  * {@code BOOL} (one byte per element, 0 or 1). Reading checks the whole file before trusting it;
  * any file that is not valid safetensors gives a {@link SafeTensorsException} that names the file,
- * the tensor and the problem, and memory use is bounded by the file's size.
+ * the tensor and the problem.
+ *
+ * <p><b>Memory.</b> Reading a file of {@code F} bytes whose header is {@code H} bytes holds at
+ * most the tensors' data (Java arrays of exactly the data's {@code F - H - 8} bytes), a 1 MiB
+ * read buffer, the header's text and the strings taken from it while parsing ({@code 2H} for ASCII
+ * headers, at most {@code 4H}), and about 250 bytes per tensor and 150 per metadata entry. A file
+ * may list at most 100,000 tensors and 10,000 metadata entries (a file over either limit is
+ * refused, saying which), so the per-entry part stays under 30 MB whatever the header holds; the
+ * header itself is at most 100 MB, as in the reference implementation. What stays reachable after
+ * loading is the data, the metadata strings and the per-entry part: at most about 2 times the
+ * file's size plus 30 MB (measured: 1.01 times for a 100 MB header of metadata, 4.2 times, 24.5
+ * MB, for a 5.8 MB header of 100,000 empty tensors).
  */
 public final class SafeTensors {
   /** Bytes moved per read or write call; a multiple of every element size. */
@@ -167,11 +178,16 @@ public final class SafeTensors {
   }
 
   /**
-   * Reads, checks and parses the header. The raw bytes are dropped before parsing, so that at
-   * most the bytes and their text are held at once (about 3 times the header's length at worst).
+   * Reads, checks and parses the header. The raw bytes are unreachable before parsing starts, so
+   * that the bytes and their text are held together only while decoding.
    */
   private static Header readHeader(SeekableByteChannel ch, int headerLength, long dataLength,
       String source) throws IOException {
+    return Header.parse(headerText(ch, headerLength, source), dataLength, source);
+  }
+
+  private static String headerText(SeekableByteChannel ch, int headerLength, String source)
+      throws IOException {
     ByteBuffer headerBytes = ByteBuffer.allocate(headerLength);
     readFully(ch, headerBytes, source, "the header");
     byte[] header = headerBytes.array();
@@ -180,8 +196,7 @@ public final class SafeTensors {
           + " (is this a safetensors file?)");
     }
     checkUtf8(header, source);
-    String json = new String(header, StandardCharsets.UTF_8);
-    return Header.parse(json, dataLength, source);
+    return new String(header, StandardCharsets.UTF_8);
   }
 
   private static void checkUtf8(byte[] bytes, String source) throws SafeTensorsException {

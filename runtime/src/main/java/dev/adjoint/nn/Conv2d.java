@@ -124,7 +124,8 @@ public class Conv2d extends Module implements Configurable {
 
   /**
    * The names and shapes of the state a layer built from {@code config} has, found without
-   * building it (see {@link Configurable}): {@code weight} {@code [out, in / groups, kH, kW]} and, with a bias, {@code bias} {@code [out]}.
+   * building it (see {@link Configurable}): {@code weight} {@code [out, in / groups, kH, kW]} and,
+   * with a bias, {@code bias} {@code [out]}.
    */
   public static Map<String, int[]> stateShapes(Map<String, ?> config) {
     LayerConfig c = LayerConfig.read(Conv2d.class, config);

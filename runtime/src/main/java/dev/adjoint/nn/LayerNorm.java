@@ -110,7 +110,8 @@ public class LayerNorm extends Module implements Configurable {
 
   /**
    * The names and shapes of the state a layer built from {@code config} has, found without
-   * building it (see {@link Configurable}): with {@code elementwiseAffine}, {@code weight} and {@code bias} of the normalized shape.
+   * building it (see {@link Configurable}): with {@code elementwiseAffine}, {@code weight} and
+   * {@code bias} of the normalized shape.
    */
   public static Map<String, int[]> stateShapes(Map<String, ?> config) {
     LayerConfig c = LayerConfig.read(LayerNorm.class, config);

@@ -87,7 +87,8 @@ public class Linear extends Module implements Configurable {
 
   /**
    * The names and shapes of the state a layer built from {@code config} has, found without
-   * building it (see {@link Configurable}): {@code weight} {@code [out, in]} and, with a bias, {@code bias} {@code [out]}.
+   * building it (see {@link Configurable}): {@code weight} {@code [out, in]} and, with a bias,
+   * {@code bias} {@code [out]}.
    */
   public static Map<String, int[]> stateShapes(Map<String, ?> config) {
     LayerConfig c = LayerConfig.read(Linear.class, config);

@@ -89,7 +89,8 @@ public class Sequential extends Module implements Configurable {
 
   /**
    * The names and shapes of the state a layer built from {@code config} has, found without
-   * building it (see {@link Configurable}): each layer's state under its index ({@code 0.weight}); in {@code config} the layers are given as their own state shapes.
+   * building it (see {@link Configurable}): each layer's state under its index ({@code 0.weight});
+   * in {@code config} the layers are given as their own state shapes.
    */
   public static Map<String, int[]> stateShapes(Map<String, ?> config) {
     Object layers = config.get("layers");

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Batch counts and batch bounds at the edges of {@code int}: batch sizes and datasets near 2^31. */
+/** Batch counts and bounds at the edges of {@code int}: batch sizes and datasets near 2^31. */
 class DataLoaderSizeTest {
   /** A dataset of {@code n} samples that holds nothing: sample i is the scalar i. */
   private static Dataset<Tensor[]> virtual(int n) {

@@ -120,7 +120,8 @@ class ChecksumTest {
     Module m = ModelFiles.load(data, LoadOption.SKIP_CHECKSUM);
     assertEquals(Linear.class, m.getClass());
 
-    Path header = replace(p, "\"training\":\"{\\\"\\\":true}\"", "\"training\":\"{\\\"\\\":fals}\"");
+    Path header = replace(p, "\"training\":\"{\\\"\\\":true}\"",
+        "\"training\":\"{\\\"\\\":fals}\"");
     e = assertThrows(ModelFileException.class, () -> ModelFiles.load(header, Linear.class));
     assertTrue(e.getMessage().contains("the header does not match its checksum"),
         e.getMessage());
