@@ -533,7 +533,12 @@ public final class ModelFiles {
     }
     if (v instanceof Map<?, ?> map) {
       StringBuilder sb = new StringBuilder("{");
+      int shown = 0;
       for (Map.Entry<?, ?> e : map.entrySet()) {
+        if (shown++ == 8) {
+          sb.append(", ... (").append(map.size()).append(" in all)");
+          break;
+        }
         sb.append(sb.length() == 1 ? "" : ", ").append(e.getKey()).append('=')
             .append(brief(e.getValue()));
       }
