@@ -19,8 +19,12 @@ import java.util.zip.CRC32C;
  *   <li>{@code "crc32c_data"}: the CRC32C of the data region, every tensor's bytes.
  * </ul>
  *
- * Each is 8 lowercase hex digits. CRC32C is hardware-accelerated on current CPUs, so computing it
- * while the bytes stream past costs little (see {@code Checkpoint}). It detects accidents (bit
+ * Each is 8 lowercase hex digits. CRC32C is hardware-accelerated on current CPUs, and both are
+ * computed in the one pass that writes or reads the bytes. Measured on a 1 GiB state dict (16
+ * float32 tensors of 4096 x 4096, JDK 17, a shared 2-core VM, file in the page cache, 5 runs after
+ * a warm-up): CRC32C alone takes 0.03 s per GiB; loading took 0.32-0.42 s without verification and
+ * 0.35-0.47 s with it; saving took 1.3-3.9 s without checksums and 1.5-2.1 s with them, the spread
+ * being the disk's fsync, not the checksum. It detects accidents (bit
  * rot, truncation repaired wrongly, edits by hand), not attacks: anyone who can edit a file can
  * recompute it or remove both entries, and a file without them (written before checksums
  * existed) loads unverified.
