@@ -55,7 +55,14 @@ import java.util.Set;
  * {@code training} (each layer's mode, by dotted name, {@code ""} for the root), as JSON in which
  * numbers keep their Java type and tensors are references to entries named by their place:
  * {@code state.0.weight}, or {@code model.config.weight} for a tensor-valued argument such as a
- * loss's class weight.
+ * loss's class weight. Two more entries, {@code crc32c_header} and {@code crc32c_data}, hold
+ * checksums of the rest of the header and of the tensor data; loading verifies them unless told
+ * not to ({@link LoadOption#SKIP_CHECKSUM}), and a file saved before they existed loads unverified.
+ *
+ * <p><b>Hostile files.</b> Loading checks the configuration against the saved state before it
+ * builds anything, through the state shapes each layer declares from its configuration
+ * ({@code stateShapes}, see {@link Configurable}): a file whose configuration asks for more or
+ * other state than it saved is refused at once, not built first.
  */
 public final class ModelFiles {
   /** The value of the metadata entry {@code "format"} that marks a file as a model file. */
