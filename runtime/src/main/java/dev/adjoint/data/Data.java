@@ -81,7 +81,7 @@ public final class Data {
     }
     int n = dataset.size();
     int[] lengths = new int[fractions.length];
-    int assigned = 0;
+    long assigned = 0; // fractions may add up to a little over 1, and n to nearly 2^31
     for (int i = 0; i < fractions.length; i++) {
       lengths[i] = (int) Math.floor(n * fractions[i]);
       assigned += lengths[i];

@@ -160,7 +160,8 @@ public final class DataLoader implements Iterable<Tensor[]> {
    */
   public int size() {
     int n = dataset.size();
-    return dropLast ? n / batchSize : (n + batchSize - 1) / batchSize;
+    // Not (n + batchSize - 1) / batchSize, which overflows for batch sizes near 2^31.
+    return n / batchSize + (dropLast || n % batchSize == 0 ? 0 : 1);
   }
 
   /** Starts an epoch: draws its order now (when shuffling) and makes each batch on demand. */
@@ -220,8 +221,9 @@ public final class DataLoader implements Iterable<Tensor[]> {
         throw new NoSuchElementException("DataLoader: the epoch has ended after " + count
             + " batches; call iterator() again for the next epoch");
       }
+      // next < count, so from <= n fits an int; from + batchSize may not.
       int from = next * batchSize;
-      int to = Math.min(from + batchSize, order.length);
+      int to = from + Math.min(batchSize, order.length - from);
       Batch batch = new Batch(next, Data.batch(dataset, Arrays.copyOfRange(order, from, to)));
       next++;
       return batch;

@@ -38,8 +38,22 @@ final class Header {
    */
   static final int MAX_RANK = 64;
 
-  /** One tensor: its dtype, its shape and its bytes {@code [begin, end)} in the data region. */
-  record TensorInfo(String name, DType dtype, int[] shape, long begin, long end) {
+  /**
+   * The most tensors one file may list. Each costs a few hundred bytes of Java objects however
+   * few bytes of header and data it takes, so without a limit a 100 MB header of empty tensors
+   * needs gigabytes; real files list a few thousand at most (a 70B-parameter model's shards
+   * hundreds each).
+   */
+  static final int MAX_TENSORS = 100_000;
+
+  /** The most {@code __metadata__} entries one file may have; real files have a handful. */
+  static final int MAX_METADATA_ENTRIES = 10_000;
+
+  /**
+   * One tensor: its dtype, its shape, its bytes {@code [begin, end)} in the data region, and its
+   * place in the header's list.
+   */
+  record TensorInfo(String name, DType dtype, int[] shape, long begin, long end, int index) {
     /** Number of elements (checked to fit an int when the header was read). */
     int numel() {
       long n = 1;
@@ -96,9 +110,14 @@ final class Header {
       while (r.hasNext()) {
         String name = r.nextName();
         if (name.equals(METADATA_KEY)) {
-          readMetadata(r, metadata);
+          readMetadata(r, metadata, source);
         } else {
-          tensors.add(readTensor(r, name, dataLength, source));
+          if (tensors.size() == MAX_TENSORS) {
+            throw fail(source, "the header lists more than " + MAX_TENSORS + " tensors, the"
+                + " most Adjoint reads from one file (each costs memory however small it is);"
+                + " split the tensors over several files");
+          }
+          tensors.add(readTensor(r, name, tensors.size(), dataLength, source));
         }
       }
       r.endObject();
@@ -107,20 +126,27 @@ final class Header {
       throw new SafeTensorsException(source + ": " + e.getMessage(), e);
     }
     List<TensorInfo> inDataOrder = new ArrayList<>(tensors);
-    inDataOrder.sort(
-        Comparator.comparingLong(TensorInfo::begin).thenComparingLong(TensorInfo::end));
+    // Empty tensors share an offset; among them, name order is the order the writer laid them
+    // out in, which the header checksum relies on.
+    inDataOrder.sort(Comparator.comparingLong(TensorInfo::begin)
+        .thenComparingLong(TensorInfo::end)
+        .thenComparing(TensorInfo::name, SafeTensors::compareCodePoints));
     checkLayout(inDataOrder, dataLength, source);
     return new Header(tensors, inDataOrder, metadata);
   }
 
-  private static void readMetadata(JsonReader r, Map<String, String> metadata)
-      throws JsonException {
+  private static void readMetadata(JsonReader r, Map<String, String> metadata, String source)
+      throws JsonException, SafeTensorsException {
     // The reference reader takes null as "no metadata", so a file it accepts is not refused here.
     if (r.nextIsNull()) {
       return;
     }
     r.beginObject(METADATA_KEY);
     while (r.hasNext()) {
+      if (metadata.size() == MAX_METADATA_ENTRIES) {
+        throw fail(source, METADATA_KEY + " has more than " + MAX_METADATA_ENTRIES + " entries,"
+            + " the most Adjoint reads (real files have a handful)");
+      }
       String key = r.nextName();
       metadata.put(key, r.nextString(METADATA_KEY + " value of " + JsonReader.quoteForMessage(key)
           + " (metadata maps strings to strings)"));
@@ -128,8 +154,8 @@ final class Header {
     r.endObject();
   }
 
-  private static TensorInfo readTensor(JsonReader r, String name, long dataLength, String source)
-      throws JsonException, SafeTensorsException {
+  private static TensorInfo readTensor(JsonReader r, String name, int index, long dataLength,
+      String source) throws JsonException, SafeTensorsException {
     String what = "tensor " + JsonReader.quoteForMessage(name);
     DType dtype = null;
     int[] shape = null;
@@ -157,8 +183,8 @@ final class Header {
       String missing = dtype == null ? "dtype" : shape == null ? "shape" : "data_offsets";
       throw fail(source, what + ": the field \"" + missing + "\" is missing");
     }
-    return check(new TensorInfo(name, dtype, shape, offsets[0], offsets[1]), what, dataLength,
-        source);
+    return check(new TensorInfo(name, dtype, shape, offsets[0], offsets[1], index), what,
+        dataLength, source);
   }
 
   private static int[] readShape(JsonReader r, String what, String source)

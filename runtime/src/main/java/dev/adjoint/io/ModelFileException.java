@@ -13,17 +13,20 @@ import java.io.IOException;
  *
  * <p>A file that is not valid safetensors at all gives a {@link SafeTensorsException}; plain I/O
  * failures stay ordinary {@link IOException}s.
+ *
+ * <p>A message is at most 2,000 characters: a longer one (one that quotes much of a hostile
+ * file) keeps its first 1,400 and last 500 characters and says how many were cut.
  */
 public final class ModelFileException extends IOException {
   private static final long serialVersionUID = 1L;
 
   /** An exception with the complete message. */
   public ModelFileException(String message) {
-    super(message);
+    super(Messages.bounded(message));
   }
 
   /** An exception with the complete message and the failure that revealed the problem. */
   public ModelFileException(String message, Throwable cause) {
-    super(message, cause);
+    super(Messages.bounded(message), cause);
   }
 }

@@ -55,7 +55,14 @@ import java.util.Set;
  * {@code training} (each layer's mode, by dotted name, {@code ""} for the root), as JSON in which
  * numbers keep their Java type and tensors are references to entries named by their place:
  * {@code state.0.weight}, or {@code model.config.weight} for a tensor-valued argument such as a
- * loss's class weight.
+ * loss's class weight. Two more entries, {@code crc32c_header} and {@code crc32c_data}, hold
+ * checksums of the rest of the header and of the tensor data; loading verifies them unless told
+ * not to ({@link LoadOption#SKIP_CHECKSUM}), and a file saved before they existed loads unverified.
+ *
+ * <p><b>Hostile files.</b> Loading checks the configuration against the saved state before it
+ * builds anything, through the state shapes each layer declares from its configuration
+ * ({@code stateShapes}, see {@link Configurable}): a file whose configuration asks for more or
+ * other state than it saved is refused at once, not built first.
  */
 public final class ModelFiles {
   /** The value of the metadata entry {@code "format"} that marks a file as a model file. */
@@ -73,6 +80,8 @@ public final class ModelFiles {
   static final String CONFIG = "config";
   private static final List<String> KEYS = List.of(FORMAT_KEY, VERSION_KEY, MODEL, STATE,
       TRAINING);
+  /** Entries a file may have besides {@link #KEYS}: files saved before checksums lack them. */
+  private static final List<String> OPTIONAL_KEYS = Checksums.KEYS;
   private static final String FACTORY = "fromConfig";
   private static final String NOT_ON_CLASSPATH = "is not on the classpath; like torch.load,"
       + " loading a whole model needs the code of its class; add the jar that defines it, or load"
@@ -106,7 +115,7 @@ public final class ModelFiles {
     metadata.put(FORMAT_KEY, FORMAT);
     metadata.put(VERSION_KEY, VERSION);
     metadata.putAll(encoded.metadata());
-    SafeTensors.save(encoded.tensors(), metadata, path);
+    SafeTensors.save(encoded.tensors(), metadata, path, true);
   }
 
   /**
@@ -256,6 +265,17 @@ public final class ModelFiles {
   }
 
   /**
+   * As {@link #load(Path)}, with options: {@link LoadOption#SKIP_CHECKSUM} loads a file whose
+   * checksums do not match (or skips computing them).
+   *
+   * @throws ModelFileException as {@link #load(Path)}
+   */
+  @SuppressWarnings("unchecked")
+  public static <M extends Module> M load(Path path, LoadOption... options) throws IOException {
+    return (M) load(path, Module.class, options);
+  }
+
+  /**
    * Reads the model file at {@code path} and rebuilds its model, which must be a {@code type}
    * (checked before anything is built).
    *
@@ -264,10 +284,30 @@ public final class ModelFiles {
    * @throws IOException when the file cannot be read
    */
   public static <M extends Module> M load(Path path, Class<M> type) throws IOException {
+    return load(path, type, new LoadOption[0]);
+  }
+
+  /**
+   * As {@link #load(Path, Class)}, with options: {@link LoadOption#SKIP_CHECKSUM} loads a file
+   * whose checksums do not match (or skips computing them).
+   *
+   * @throws ModelFileException as {@link #load(Path, Class)}
+   */
+  public static <M extends Module> M load(Path path, Class<M> type, LoadOption... options)
+      throws IOException {
     Objects.requireNonNull(path, "ModelFiles.load: path");
     Objects.requireNonNull(type, "ModelFiles.load: type");
     String source = path.toString();
-    Map<String, Object> parts = parts(SafeTensors.read(path), source);
+    boolean verify = LoadOption.verify(options);
+    SafeTensors.Contents contents = SafeTensors.read(path, verify);
+    if (verify) {
+      String problem = Checksums.problem(contents, "model file", "ModelFiles.load(path,"
+          + " LoadOption.SKIP_CHECKSUM) loads it anyway");
+      if (problem != null) {
+        throw new ModelFileException(source + ": " + problem);
+      }
+    }
+    Map<String, Object> parts = parts(contents.file(), source);
     Map<String, Tensor> state = typedMap(parts.get(STATE), Tensor.class, STATE, "a tensor",
         source);
     Map<String, Boolean> training = typedMap(parts.get(TRAINING), Boolean.class, TRAINING,
@@ -279,6 +319,9 @@ public final class ModelFiles {
       throw new ModelFileException(source + ": the model is a " + rootClass.getName()
           + ", not a " + type.getName());
     }
+    // Before anything is built: a configuration that implies more or other state than the file
+    // holds would otherwise be built first (seconds and gigabytes, or OutOfMemoryError).
+    new StatePlan(rebuilder, source).check(description, state);
     Generator generator = Generator.defaultGenerator();
     long[] generatorState = generator.getState();
     Module model;
@@ -319,7 +362,7 @@ public final class ModelFiles {
           + " is not one this Adjoint reads (it reads version \"" + VERSION + "\")");
     }
     for (String key : meta.keySet()) {
-      if (!KEYS.contains(key)) {
+      if (!KEYS.contains(key) && !OPTIONAL_KEYS.contains(key)) {
         throw new ModelFileException(source + ": unknown metadata entry "
             + JsonReader.quoteForMessage(key) + "; a version " + VERSION + " model file has "
             + KEYS);
@@ -332,7 +375,8 @@ public final class ModelFiles {
       }
     }
     try {
-      return StateCodec.decode(file.tensors(), meta, Set.of(FORMAT_KEY, VERSION_KEY), source);
+      return StateCodec.decode(file.tensors(), meta, Set.of(FORMAT_KEY, VERSION_KEY,
+          Checksums.HEADER_KEY, Checksums.DATA_KEY), source);
     } catch (CheckpointException e) {
       throw new ModelFileException(e.getMessage(), e);
     }
@@ -381,7 +425,7 @@ public final class ModelFiles {
   }
 
   /** Rebuilds layers from their decoded descriptions. */
-  private static final class Rebuilder {
+  static final class Rebuilder {
     final String source;
 
     Rebuilder(String source) {
@@ -496,7 +540,12 @@ public final class ModelFiles {
     }
     if (v instanceof Map<?, ?> map) {
       StringBuilder sb = new StringBuilder("{");
+      int shown = 0;
       for (Map.Entry<?, ?> e : map.entrySet()) {
+        if (shown++ == 8) {
+          sb.append(", ... (").append(map.size()).append(" in all)");
+          break;
+        }
         sb.append(sb.length() == 1 ? "" : ", ").append(e.getKey()).append('=')
             .append(brief(e.getValue()));
       }

@@ -46,6 +46,14 @@ public class AdaptiveAvgPool2d extends Module implements Configurable {
     return new AdaptiveAvgPool2d(c.intArray("outputSize"));
   }
 
+  /**
+   * The names and shapes of the state a layer built from {@code config} has, found without
+   * building it (see {@link Configurable}): none.
+   */
+  public static Map<String, int[]> stateShapes(Map<String, ?> config) {
+    return Map.of();
+  }
+
   @Override
   public String toString() {
     return "AdaptiveAvgPool2d(output_size=" + Layers.intOrTuple(outputSize) + ")";

@@ -76,6 +76,14 @@ public class AvgPool2d extends Module implements Configurable {
         c.booleanValue("countIncludePad"));
   }
 
+  /**
+   * The names and shapes of the state a layer built from {@code config} has, found without
+   * building it (see {@link Configurable}): none.
+   */
+  public static Map<String, int[]> stateShapes(Map<String, ?> config) {
+    return Map.of();
+  }
+
   @Override
   public String toString() {
     return "AvgPool2d(kernel_size=" + Layers.intOrTuple(kernelSize) + ", stride="

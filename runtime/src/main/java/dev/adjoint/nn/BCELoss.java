@@ -108,4 +108,12 @@ public class BCELoss extends Module implements Configurable {
     LayerConfig c = LayerConfig.read(BCELoss.class, config);
     return new BCELoss(c.tensor("weight"), Reduction.of(c.string("reduction")));
   }
+
+  /**
+   * The names and shapes of the state a layer built from {@code config} has, found without
+   * building it (see {@link Configurable}): {@code weight} when it has one.
+   */
+  public static Map<String, int[]> stateShapes(Map<String, ?> config) {
+    return Layers.tensorShapes(LayerConfig.read(BCELoss.class, config), "weight");
+  }
 }

@@ -139,4 +139,13 @@ public class BCEWithLogitsLoss extends Module implements Configurable {
     return new BCEWithLogitsLoss(c.tensor("weight"), Reduction.of(c.string("reduction")),
         c.tensor("posWeight"));
   }
+
+  /**
+   * The names and shapes of the state a layer built from {@code config} has, found without
+   * building it (see {@link Configurable}): {@code weight} and {@code posWeight} when it has them.
+   */
+  public static Map<String, int[]> stateShapes(Map<String, ?> config) {
+    return Layers.tensorShapes(LayerConfig.read(BCEWithLogitsLoss.class, config), "weight",
+        "posWeight");
+  }
 }

@@ -117,6 +117,16 @@ public class BatchNorm1d extends Module implements Configurable {
         c.booleanValue("affine"), c.booleanValue("trackRunningStats"));
   }
 
+  /**
+   * The names and shapes of the state a layer built from {@code config} has, found without
+   * building it (see {@link Configurable}): with {@code affine}, {@code weight} and {@code bias}
+   * {@code [numFeatures]}; with {@code trackRunningStats}, {@code running_mean} and {@code
+   * running_var} {@code [numFeatures]} and {@code num_batches_tracked} {@code []}.
+   */
+  public static Map<String, int[]> stateShapes(Map<String, ?> config) {
+    return BatchNorms.stateShapes(LayerConfig.read(BatchNorm1d.class, config));
+  }
+
   @Override
   public String toString() {
     return BatchNorms.repr("BatchNorm1d", numFeatures, eps, momentum, affine,

@@ -3,6 +3,7 @@ package dev.adjoint.nn;
 import dev.adjoint.tensor.DType;
 import dev.adjoint.tensor.Tensor;
 import java.util.Arrays;
+import java.util.Map;
 
 /** Shape checks and state shared by {@link BatchNorm1d} and {@link BatchNorm2d}. */
 final class BatchNorms {
@@ -70,6 +71,17 @@ final class BatchNorms {
     if (!(momentum >= 0 && momentum <= 1)) {
       throw new IllegalArgumentException(layer + ": momentum must be in [0, 1], got " + momentum);
     }
+  }
+
+  /** The state shapes of a batch norm layer built from {@code c} (see {@code stateShapes}). */
+  static Map<String, int[]> stateShapes(LayerConfig c) {
+    int n = c.intValue("numFeatures");
+    boolean affine = c.booleanValue("affine");
+    boolean track = c.booleanValue("trackRunningStats");
+    return Layers.shapes("weight", affine ? new int[] {n} : null, "bias",
+        affine ? new int[] {n} : null, "running_mean", track ? new int[] {n} : null,
+        "running_var", track ? new int[] {n} : null, "num_batches_tracked",
+        track ? new int[0] : null);
   }
 
   /** The initial {@code num_batches_tracked}: a 0-d int64 zero, as PyTorch's. */

@@ -42,6 +42,22 @@ import java.util.Map;
  * constructor; they must be configurable themselves and are saved as nested descriptions and
  * rebuilt first). Maps and other objects are not config values. The weights themselves are not
  * part of the config: they are saved with the state dict and loaded into the rebuilt layer.
+ *
+ * <p>A configurable class should also declare, beside {@code fromConfig}, the state (parameters
+ * and persistent buffers) a layer built from a config would have, computed without building it:
+ *
+ * <pre>{@code
+ * public static Map<String, int[]> stateShapes(Map<String, ?> config)
+ * }</pre>
+ *
+ * returning each state dict entry's name (relative to the layer) and shape. In the map it
+ * receives, each sub-layer is replaced by its own state shapes (a {@code Map<String, int[]>}), so
+ * a container prefixes them with the sub-layer's name ({@code Sequential}'s {@code 0.weight}).
+ * {@link dev.adjoint.io.ModelFiles#load} uses it to refuse a file whose configuration does not
+ * match its saved state before building anything: without it, a file claiming
+ * {@code Linear(46340, 46340)} would be built (8 GiB) and only then refused. Every built-in layer
+ * declares it; a layer that does not is still loaded, but is built before its state is checked
+ * (the layers inside it that declare theirs are still checked against the file's size).
  */
 public interface Configurable {
   /**

@@ -125,6 +125,24 @@ public class Conv2d extends Module implements Configurable {
         c.booleanValue("bias"), Generator.defaultGenerator());
   }
 
+  /**
+   * The names and shapes of the state a layer built from {@code config} has, found without
+   * building it (see {@link Configurable}): {@code weight} {@code [out, in / groups, kH, kW]} and,
+   * with a bias, {@code bias} {@code [out]}.
+   */
+  public static Map<String, int[]> stateShapes(Map<String, ?> config) {
+    LayerConfig c = LayerConfig.read(Conv2d.class, config);
+    int in = c.intValue("inChannels");
+    int out = c.intValue("outChannels");
+    int groups = c.intValue("groups");
+    if (groups <= 0) {
+      throw new IllegalArgumentException("Conv2d: groups must be positive, got " + groups);
+    }
+    int[] k = Layers.positivePair("Conv2d", "kernelSize", c.intArray("kernelSize"));
+    return Layers.shapes("weight", new int[] {out, in / groups, k[0], k[1]}, "bias",
+        c.booleanValue("bias") ? new int[] {out} : null);
+  }
+
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder("Conv2d(").append(inChannels).append(", ")

@@ -204,4 +204,12 @@ public class CrossEntropyLoss extends Module implements Configurable {
     return new CrossEntropyLoss(c.tensor("weight"), c.longValue("ignoreIndex"),
         Reduction.of(c.string("reduction")), c.doubleValue("labelSmoothing"));
   }
+
+  /**
+   * The names and shapes of the state a layer built from {@code config} has, found without
+   * building it (see {@link Configurable}): {@code weight} when it has one.
+   */
+  public static Map<String, int[]> stateShapes(Map<String, ?> config) {
+    return Layers.tensorShapes(LayerConfig.read(CrossEntropyLoss.class, config), "weight");
+  }
 }

@@ -68,6 +68,14 @@ public class Dropout extends Module implements Configurable {
     return new Dropout(c.doubleValue("p"));
   }
 
+  /**
+   * The names and shapes of the state a layer built from {@code config} has, found without
+   * building it (see {@link Configurable}): none.
+   */
+  public static Map<String, int[]> stateShapes(Map<String, ?> config) {
+    return Map.of();
+  }
+
   @Override
   public String toString() {
     return "Dropout(p=" + Layers.py(p) + ", inplace=False)";

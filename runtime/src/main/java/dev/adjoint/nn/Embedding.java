@@ -103,6 +103,16 @@ public class Embedding extends Module implements Configurable {
     return new Embedding(c.intValue("numEmbeddings"), c.intValue("embeddingDim"));
   }
 
+  /**
+   * The names and shapes of the state a layer built from {@code config} has, found without
+   * building it (see {@link Configurable}): {@code weight} {@code [numEmbeddings, embeddingDim]}.
+   */
+  public static Map<String, int[]> stateShapes(Map<String, ?> config) {
+    LayerConfig c = LayerConfig.read(Embedding.class, config);
+    return Layers.shapes("weight", new int[] {c.intValue("numEmbeddings"),
+        c.intValue("embeddingDim")});
+  }
+
   @Override
   public String toString() {
     return "Embedding(" + numEmbeddings + ", " + embeddingDim + ")";

@@ -47,6 +47,14 @@ public class Flatten extends Module implements Configurable {
     return new Flatten(c.intValue("startDim"), c.intValue("endDim"));
   }
 
+  /**
+   * The names and shapes of the state a layer built from {@code config} has, found without
+   * building it (see {@link Configurable}): none.
+   */
+  public static Map<String, int[]> stateShapes(Map<String, ?> config) {
+    return Map.of();
+  }
+
   @Override
   public String toString() {
     return "Flatten(start_dim=" + startDim + ", end_dim=" + endDim + ")";

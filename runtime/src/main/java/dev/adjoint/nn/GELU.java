@@ -51,6 +51,14 @@ public class GELU extends Module implements Configurable {
     return new GELU(c.string("approximate"));
   }
 
+  /**
+   * The names and shapes of the state a layer built from {@code config} has, found without
+   * building it (see {@link Configurable}): none.
+   */
+  public static Map<String, int[]> stateShapes(Map<String, ?> config) {
+    return Map.of();
+  }
+
   @Override
   public String toString() {
     return "GELU(approximate='" + approximate + "')";

@@ -110,6 +110,18 @@ public class LayerNorm extends Module implements Configurable {
         c.booleanValue("elementwiseAffine"));
   }
 
+  /**
+   * The names and shapes of the state a layer built from {@code config} has, found without
+   * building it (see {@link Configurable}): with {@code elementwiseAffine}, {@code weight} and
+   * {@code bias} of the normalized shape.
+   */
+  public static Map<String, int[]> stateShapes(Map<String, ?> config) {
+    LayerConfig c = LayerConfig.read(LayerNorm.class, config);
+    int[] shape = c.intArray("normalizedShape");
+    return c.booleanValue("elementwiseAffine")
+        ? Layers.shapes("weight", shape, "bias", shape) : Map.of();
+  }
+
   @Override
   public String toString() {
     return "LayerNorm(" + (normalizedShape.length == 1 ? "(" + normalizedShape[0] + ",)"

@@ -1,6 +1,9 @@
 package dev.adjoint.nn;
 
+import dev.adjoint.tensor.Tensor;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** Argument checks and printing shared by the built-in layers; not part of the API. */
 final class Layers {
@@ -72,5 +75,37 @@ final class Layers {
     int exp = Integer.parseInt(s.substring(e + 1));
     return mantissa + "e" + (exp < 0 ? "-" : "+") + (Math.abs(exp) < 10 ? "0" : "")
         + Math.abs(exp);
+  }
+
+  /**
+   * State shapes by name, in the order given, from alternating names and shapes; a null shape
+   * (an absent bias) is left out.
+   */
+  static Map<String, int[]> shapes(Object... namesAndShapes) {
+    Map<String, int[]> out = new LinkedHashMap<>();
+    for (int i = 0; i < namesAndShapes.length; i += 2) {
+      if (namesAndShapes[i + 1] instanceof int[] shape) {
+        for (int d : shape) {
+          if (d < 0) {
+            throw new IllegalArgumentException(namesAndShapes[i] + ": the configuration gives"
+                + " it the shape " + Arrays.toString(shape) + ", with a negative dimension");
+          }
+        }
+        out.put((String) namesAndShapes[i], shape.clone());
+      }
+    }
+    return out;
+  }
+
+  /** The shapes of the tensor-valued config entries {@code keys} that are not null. */
+  static Map<String, int[]> tensorShapes(LayerConfig c, String... keys) {
+    Map<String, int[]> out = new LinkedHashMap<>();
+    for (String key : keys) {
+      Tensor t = c.tensor(key);
+      if (t != null) {
+        out.put(key, t.shape());
+      }
+    }
+    return out;
   }
 }

@@ -45,6 +45,14 @@ public class LeakyReLU extends Module implements Configurable {
     return new LeakyReLU(c.doubleValue("negativeSlope"));
   }
 
+  /**
+   * The names and shapes of the state a layer built from {@code config} has, found without
+   * building it (see {@link Configurable}): none.
+   */
+  public static Map<String, int[]> stateShapes(Map<String, ?> config) {
+    return Map.of();
+  }
+
   @Override
   public String toString() {
     return "LeakyReLU(negative_slope=" + Layers.py(negativeSlope) + ")";

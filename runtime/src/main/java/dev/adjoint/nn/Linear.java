@@ -87,6 +87,23 @@ public class Linear extends Module implements Configurable {
     return new Linear(c.intValue("inFeatures"), c.intValue("outFeatures"), c.booleanValue("bias"));
   }
 
+  /**
+   * The names and shapes of the state a layer built from {@code config} has, found without
+   * building it (see {@link Configurable}): {@code weight} {@code [out, in]} and, with a bias,
+   * {@code bias} {@code [out]}.
+   */
+  public static Map<String, int[]> stateShapes(Map<String, ?> config) {
+    LayerConfig c = LayerConfig.read(Linear.class, config);
+    int in = c.intValue("inFeatures");
+    int out = c.intValue("outFeatures");
+    if (in < 0 || out < 0) {
+      throw new IllegalArgumentException("Linear: feature counts must be non-negative, got"
+          + " in_features=" + in + ", out_features=" + out);
+    }
+    return Layers.shapes("weight", new int[] {out, in}, "bias",
+        c.booleanValue("bias") ? new int[] {out} : null);
+  }
+
   @Override
   public String toString() {
     return "Linear(in_features=" + inFeatures + ", out_features=" + outFeatures + ", bias="

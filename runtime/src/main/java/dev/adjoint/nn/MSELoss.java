@@ -81,4 +81,12 @@ public class MSELoss extends Module implements Configurable {
     LayerConfig c = LayerConfig.read(MSELoss.class, config);
     return new MSELoss(c.string("reduction"));
   }
+
+  /**
+   * The names and shapes of the state a layer built from {@code config} has, found without
+   * building it (see {@link Configurable}): none.
+   */
+  public static Map<String, int[]> stateShapes(Map<String, ?> config) {
+    return Map.of();
+  }
 }

@@ -78,6 +78,14 @@ public class MaxPool2d extends Module implements Configurable {
         c.intArray("dilation"));
   }
 
+  /**
+   * The names and shapes of the state a layer built from {@code config} has, found without
+   * building it (see {@link Configurable}): none.
+   */
+  public static Map<String, int[]> stateShapes(Map<String, ?> config) {
+    return Map.of();
+  }
+
   @Override
   public String toString() {
     return "MaxPool2d(kernel_size=" + Layers.intOrTuple(kernelSize) + ", stride="

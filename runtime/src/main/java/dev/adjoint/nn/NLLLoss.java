@@ -148,4 +148,12 @@ public class NLLLoss extends Module implements Configurable {
     return new NLLLoss(c.tensor("weight"), c.longValue("ignoreIndex"),
         Reduction.of(c.string("reduction")));
   }
+
+  /**
+   * The names and shapes of the state a layer built from {@code config} has, found without
+   * building it (see {@link Configurable}): {@code weight} when it has one.
+   */
+  public static Map<String, int[]> stateShapes(Map<String, ?> config) {
+    return Layers.tensorShapes(LayerConfig.read(NLLLoss.class, config), "weight");
+  }
 }

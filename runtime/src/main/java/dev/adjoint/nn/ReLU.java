@@ -32,4 +32,12 @@ public class ReLU extends Module implements Configurable {
     LayerConfig.read(ReLU.class, config);
     return new ReLU();
   }
+
+  /**
+   * The names and shapes of the state a layer built from {@code config} has, found without
+   * building it (see {@link Configurable}): none.
+   */
+  public static Map<String, int[]> stateShapes(Map<String, ?> config) {
+    return Map.of();
+  }
 }

@@ -4,6 +4,7 @@ import dev.adjoint.annotations.Forward;
 import dev.adjoint.annotations.Layer;
 import dev.adjoint.tensor.Tensor;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -84,5 +85,29 @@ public class Sequential extends Module implements Configurable {
   public static Sequential fromConfig(Map<String, ?> config) {
     LayerConfig c = LayerConfig.read(Sequential.class, config);
     return new Sequential(c.modules("layers").toArray(new Module[0]));
+  }
+
+  /**
+   * The names and shapes of the state a layer built from {@code config} has, found without
+   * building it (see {@link Configurable}): each layer's state under its index ({@code 0.weight});
+   * in {@code config} the layers are given as their own state shapes.
+   */
+  public static Map<String, int[]> stateShapes(Map<String, ?> config) {
+    Object layers = config.get("layers");
+    if (!(layers instanceof List<?> list)) {
+      throw new IllegalArgumentException("Sequential.stateShapes: config entry \"layers\" must"
+          + " be a list of the layers' state shapes, got " + layers);
+    }
+    Map<String, int[]> out = new LinkedHashMap<>();
+    for (int i = 0; i < list.size(); i++) {
+      if (!(list.get(i) instanceof Map<?, ?> shapes)) {
+        throw new IllegalArgumentException("Sequential.stateShapes: layer " + i + " is "
+            + list.get(i) + ", not its state shapes");
+      }
+      for (Map.Entry<?, ?> e : shapes.entrySet()) {
+        out.put(i + "." + e.getKey(), (int[]) e.getValue());
+      }
+    }
+    return out;
   }
 }

@@ -32,4 +32,12 @@ public class Sigmoid extends Module implements Configurable {
     LayerConfig.read(Sigmoid.class, config);
     return new Sigmoid();
   }
+
+  /**
+   * The names and shapes of the state a layer built from {@code config} has, found without
+   * building it (see {@link Configurable}): none.
+   */
+  public static Map<String, int[]> stateShapes(Map<String, ?> config) {
+    return Map.of();
+  }
 }

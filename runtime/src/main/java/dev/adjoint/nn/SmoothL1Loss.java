@@ -127,4 +127,12 @@ public class SmoothL1Loss extends Module implements Configurable {
     LayerConfig c = LayerConfig.read(SmoothL1Loss.class, config);
     return new SmoothL1Loss(c.string("reduction"), c.doubleValue("beta"));
   }
+
+  /**
+   * The names and shapes of the state a layer built from {@code config} has, found without
+   * building it (see {@link Configurable}): none.
+   */
+  public static Map<String, int[]> stateShapes(Map<String, ?> config) {
+    return Map.of();
+  }
 }

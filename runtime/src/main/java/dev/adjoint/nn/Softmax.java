@@ -40,6 +40,14 @@ public class Softmax extends Module implements Configurable {
     return new Softmax(c.intValue("dim"));
   }
 
+  /**
+   * The names and shapes of the state a layer built from {@code config} has, found without
+   * building it (see {@link Configurable}): none.
+   */
+  public static Map<String, int[]> stateShapes(Map<String, ?> config) {
+    return Map.of();
+  }
+
   @Override
   public String toString() {
     return "Softmax(dim=" + dim + ")";

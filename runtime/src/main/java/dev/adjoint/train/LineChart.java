@@ -1,5 +1,6 @@
 package dev.adjoint.train;
 
+import dev.adjoint.io.AtomicFiles;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
@@ -13,16 +14,13 @@ import java.awt.geom.Path2D;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.file.Files;
+import java.nio.channels.Channels;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.UUID;
 import javax.imageio.ImageIO;
 
 /**
@@ -250,20 +248,14 @@ public final class LineChart {
 
   private static void writePng(BufferedImage image, Path file) throws IOException {
     Objects.requireNonNull(file, "LineChart: file");
-    // Beside the target, so the rename is atomic; created like any new file (umask permissions).
-    Path part = file.resolveSibling(file.getFileName() + "." + UUID.randomUUID() + ".part");
-    try {
-      try (OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE_NEW,
-          StandardOpenOption.WRITE)) {
-        if (!ImageIO.write(image, "png", out)) {
-          throw new IOException("LineChart: this JDK has no PNG writer (javax.imageio)");
-        }
+    // Atomic, with a short temporary name, keeping a replaced file's mode (else the umask's).
+    AtomicFiles.write(file, ch -> {
+      OutputStream out = Channels.newOutputStream(ch);
+      if (!ImageIO.write(image, "png", out)) {
+        throw new IOException("LineChart: this JDK has no PNG writer (javax.imageio)");
       }
-      Files.move(part, file, StandardCopyOption.REPLACE_EXISTING,
-          StandardCopyOption.ATOMIC_MOVE);
-    } finally {
-      Files.deleteIfExists(part);
-    }
+      out.flush();
+    });
   }
 
   // ------------------------------------------------------------------------------- drawing

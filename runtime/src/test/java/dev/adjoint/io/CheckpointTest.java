@@ -225,7 +225,8 @@ class CheckpointTest {
     assertEquals("adjoint-checkpoint", f.metadata().get("format"));
     assertEquals("1", f.metadata().get("version"));
     assertEquals(Set.of("format", "version", "model", "optimizer", "scheduler", "classes",
-        "epoch", "loss", "default_generator", "generators", "metadata"), f.metadata().keySet());
+        "epoch", "loss", "default_generator", "generators", "metadata", "crc32c_header",
+        "crc32c_data"), f.metadata().keySet());
     assertEquals("0", f.metadata().get("epoch"));
     assertEquals("0.5", f.metadata().get("loss"));
     assertEquals("{\"note\":\"hi\"}", f.metadata().get("metadata"));

@@ -2,11 +2,9 @@ package dev.adjoint.data.datasets;
 
 import dev.adjoint.data.TensorDataset;
 import dev.adjoint.tensor.Tensor;
-import java.io.BufferedReader;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -63,6 +61,15 @@ public final class CaliforniaHousing {
   private static final String[] COLUMNS = {"longitude", "latitude", "housing_median_age",
       "total_rooms", "total_bedrooms", "population", "households", "median_income",
       "median_house_value"};
+  /**
+   * The longest line read, in bytes. A line of the real file has about 100; the bound keeps a
+   * file without line breaks from being read into memory whole.
+   */
+  static final int MAX_LINE_BYTES = 1 << 20;
+
+  /** The most rows: the features tensor has 8 floats a row in one Java array. */
+  static final int MAX_ROWS = (Integer.MAX_VALUE - 8) / 8;
+
   private static final int LONGITUDE = 0;
   private static final int LATITUDE = 1;
   private static final int AGE = 2;
@@ -163,13 +170,13 @@ public final class CaliforniaHousing {
   static CaliforniaHousing read(Path csv) throws IOException {
     List<double[]> rows = new ArrayList<>();
     String name = csv.toString();
-    try (BufferedReader in = Files.newBufferedReader(csv, StandardCharsets.UTF_8)) {
-      String header = in.readLine();
+    try (TextLines in = new TextLines(csv, MAX_LINE_BYTES)) {
+      String header = in.next();
       if (header == null) {
         throw new DatasetException(name + ": the file is empty; expected a CSV with the header "
             + String.join(",", COLUMNS) + ",ocean_proximity");
       }
-      String[] names = header.replace("\uFEFF", "").split(",", -1);
+      String[] names = header.split(",", -1);
       int[] where = new int[COLUMNS.length];
       for (int c = 0; c < COLUMNS.length; c++) {
         where[c] = -1;
@@ -181,20 +188,24 @@ public final class CaliforniaHousing {
         if (where[c] < 0) {
           throw new DatasetException(name + ": the header has no column " + COLUMNS[c]
               + "; expected the California housing CSV with the columns "
-              + String.join(", ", COLUMNS) + " (got: " + header + ")");
+              + String.join(", ", COLUMNS) + " (got: " + TextLines.excerpt(header) + ")");
         }
       }
       String line;
-      int lineNo = 1;
-      while ((line = in.readLine()) != null) {
-        lineNo++;
+      while ((line = in.next()) != null) {
+        int lineNo = in.lineNumber();
         if (line.isBlank()) {
           continue;
         }
         String[] fields = line.split(",", -1);
         if (fields.length != names.length) {
           throw new DatasetException(name + ":" + lineNo + ": " + fields.length
-              + " fields where the header has " + names.length + ": " + line);
+              + " fields where the header has " + names.length + ": "
+              + TextLines.excerpt(line));
+        }
+        if (rows.size() == MAX_ROWS) {
+          throw new DatasetException(name + ":" + lineNo + ": more than " + MAX_ROWS
+              + " rows, more than the features tensor can hold");
         }
         double[] row = new double[COLUMNS.length];
         for (int c = 0; c < COLUMNS.length; c++) {
@@ -223,10 +234,11 @@ public final class CaliforniaHousing {
       v = Double.parseDouble(field);
     } catch (NumberFormatException e) {
       throw new DatasetException(name + ":" + lineNo + ": " + COLUMNS[column] + " is \""
-          + field + "\", not a number");
+          + TextLines.excerpt(field) + "\", not a number");
     }
     if (!Double.isFinite(v) || column == HOUSEHOLDS && v <= 0) {
-      throw new DatasetException(name + ":" + lineNo + ": " + COLUMNS[column] + " is " + field
+      throw new DatasetException(name + ":" + lineNo + ": " + COLUMNS[column] + " is "
+          + TextLines.excerpt(field)
           + (column == HOUSEHOLDS ? "; households must be positive (it divides three features)"
           : "; expected a finite number"));
     }

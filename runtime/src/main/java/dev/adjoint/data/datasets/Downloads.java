@@ -1,5 +1,6 @@
 package dev.adjoint.data.datasets;
 
+import dev.adjoint.io.AtomicFiles;
 import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -9,16 +10,14 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.Channels;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
-import java.util.UUID;
 
 /** The user cache folder and checksummed downloads into it, shared by the loaders. */
 final class Downloads {
@@ -51,9 +50,6 @@ final class Downloads {
    */
   static void download(URI uri, Path target, String algorithm, String expectedHex)
       throws IOException {
-    Files.createDirectories(target.toAbsolutePath().getParent());
-    // Beside the target, so the rename is atomic; created like any new file (umask permissions).
-    Path part = target.resolveSibling(target.getFileName() + "." + UUID.randomUUID() + ".part");
     try {
       System.err.println("Downloading " + uri + " to " + target);
       HttpClient client = HttpClient.newBuilder()
@@ -64,28 +60,26 @@ final class Downloads {
       HttpResponse<InputStream> response =
           client.send(request, HttpResponse.BodyHandlers.ofInputStream());
       MessageDigest digest = digest(algorithm);
-      try (InputStream in = new DigestInputStream(response.body(), digest);
-          OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE_NEW,
-              StandardOpenOption.WRITE)) {
-        if (response.statusCode() != 200) {
-          throw new FileNotFoundException(uri + ": the server answered HTTP "
-              + response.statusCode() + " instead of the file");
+      // Atomic, beside the target under a short name, with the umask's permissions; a failed
+      // check inside the writer leaves nothing behind.
+      AtomicFiles.write(target, ch -> {
+        try (InputStream in = new DigestInputStream(response.body(), digest)) {
+          if (response.statusCode() != 200) {
+            throw new FileNotFoundException(uri + ": the server answered HTTP "
+                + response.statusCode() + " instead of the file");
+          }
+          in.transferTo(Channels.newOutputStream(ch));
         }
-        in.transferTo(out);
-      }
-      String actual = HexFormat.of().formatHex(digest.digest());
-      if (!actual.equalsIgnoreCase(expectedHex)) {
-        throw new DatasetException(uri + ": the downloaded file has " + algorithm + " " + actual
-            + " but " + expectedHex + " was expected; the download is corrupt or the file has"
-            + " changed upstream, so it was not kept");
-      }
-      Files.move(part, target, StandardCopyOption.ATOMIC_MOVE,
-          StandardCopyOption.REPLACE_EXISTING);
+        String actual = HexFormat.of().formatHex(digest.digest());
+        if (!actual.equalsIgnoreCase(expectedHex)) {
+          throw new DatasetException(uri + ": the downloaded file has " + algorithm + " "
+              + actual + " but " + expectedHex + " was expected; the download is corrupt or the"
+              + " file has changed upstream, so it was not kept");
+        }
+      });
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new InterruptedIOException("interrupted while downloading " + uri);
-    } finally {
-      Files.deleteIfExists(part);
     }
   }
 

@@ -34,6 +34,31 @@ final class Idx {
    * @throws DatasetException when the file is not such an IDX file, or is truncated or too long
    */
   static Array read(Path file, int expectedMagic) throws IOException {
+    if (Files.isDirectory(file)) {
+      throw new IOException(file + ": is a directory, not an IDX file");
+    }
+    try {
+      return readFile(file, expectedMagic);
+    } catch (DatasetException e) {
+      throw e;
+    } catch (ZipException | EOFException e) {
+      // A gzip trailer that does not match (wrong CRC or length) is found only at the end.
+      throw new DatasetException(file + ": the gzip data is corrupt (" + e.getMessage() + ")",
+          e);
+    } catch (IOException e) {
+      String message = e.getMessage();
+      throw message != null && message.contains(file.toString()) ? e
+          : new IOException(file + ": " + (message == null ? e.toString() : message), e);
+    }
+  }
+
+  /**
+   * Bytes of decompressed data read before the buffer grows: a gzip header promising 2^31
+   * bytes allocates only what the data delivers, never more than twice that.
+   */
+  private static final int FIRST_CHUNK = 1 << 20;
+
+  private static Array readFile(Path file, int expectedMagic) throws IOException {
     boolean gzip = isGzip(file);
     long fileSize = Files.size(file);
     try (DataInputStream in = new DataInputStream(open(file, gzip))) {
@@ -65,10 +90,16 @@ final class Idx {
             + " bytes after the " + headerBytes + "-byte header, " + (headerBytes + count)
             + " in all) but the file has " + fileSize + " bytes");
       }
-      byte[] data = new byte[(int) count];
+      byte[] data;
       int got;
       try {
-        got = in.readNBytes(data, 0, data.length);
+        if (gzip) {
+          data = readGrowing(in, (int) count);
+          got = data.length;
+        } else {
+          data = new byte[(int) count];
+          got = in.readNBytes(data, 0, data.length);
+        }
       } catch (EOFException | ZipException e) {
         throw new DatasetException(file + ": the gzip data is corrupt or truncated ("
             + e.getMessage() + ") before the " + count + " bytes the header promises for "
@@ -84,6 +115,27 @@ final class Idx {
             + count + " bytes the header promises for " + shape(dims));
       }
       return new Array(dims, data);
+    }
+  }
+
+  /**
+   * Up to {@code count} bytes of {@code in}, in an array that doubles as the data arrives (so
+   * memory follows what actually decompresses, not what the header claims) and ends exactly
+   * {@code count} long when the data is complete; shorter when the data ends early.
+   */
+  private static byte[] readGrowing(InputStream in, int count) throws IOException {
+    byte[] buf = new byte[Math.min(count, FIRST_CHUNK)];
+    int got = 0;
+    while (true) {
+      int n = in.readNBytes(buf, got, buf.length - got);
+      got += n;
+      if (got < buf.length) {
+        return java.util.Arrays.copyOf(buf, got); // the data ended early
+      }
+      if (got == count) {
+        return buf;
+      }
+      buf = java.util.Arrays.copyOf(buf, (int) Math.min(count, 2L * buf.length));
     }
   }
 
