@@ -273,6 +273,63 @@ class InPlaceVersionTest {
     refused(loss::backward);
   }
 
+  /**
+   * setData gives a leaf other data (PyTorch's {@code param.data = ...}). A node that saved the
+   * leaf itself would read the new data, so the swap counts as a write and backward is refused;
+   * views of the old data keep their count.
+   */
+  @Test
+  void setDataBetweenForwardAndBackward() {
+    Tensor w = randn(2, 3).requiresGrad_(true);
+    Tensor oldView = w.detach().t();
+    int viewVersion = oldView.version();
+    Tensor loss = randn(2, 3).mul(w).sum();
+    int before = w.version();
+    w.setData(randn(2, 3));
+    assertTrue(w.version() > before, "setData counts as a write");
+    assertEquals(viewVersion, oldView.version(), "views of the old data keep their count");
+    IllegalStateException e = refused(loss::backward);
+    assertTrue(e.getMessage().contains("[2, 3]"), e.getMessage());
+    randn(2, 3).mul(w).sum().backward(); // a forward pass after the swap is fine
+    assertEquals(DType.FLOAT64, w.grad().dtype());
+  }
+
+  /**
+   * nn.Linear's node saves a view of the weight (its transpose), which still holds the values the
+   * forward pass used: after model.to(FLOAT64) in between, the gradient is the one of those
+   * values, converted, never one mixed with the new data.
+   */
+  @Test
+  void moduleToDTypeBetweenForwardAndBackwardOfLinear() {
+    Linear model = new Linear(4, 2, true, new Generator(3));
+    Linear reference = new Linear(4, 2, true, new Generator(3));
+    Tensor x = Tensor.randn(gen, 3, 4);
+    reference.call(x).sum().backward();
+    Tensor loss = model.call(x).sum();
+    model.to(DType.FLOAT64);
+    try {
+      loss.backward();
+    } catch (IllegalStateException refusedToo) {
+      assertTrue(refusedToo.getMessage().contains("modified by an inplace operation"));
+      return;
+    }
+    for (int i = 0; i < 2; i++) {
+      Tensor got = model.parameters().get(i).grad();
+      assertEquals(DType.FLOAT64, got.dtype());
+      assertTrue(got.allClose(reference.parameters().get(i).grad().toDouble(), 0, 0),
+          "parameter " + i);
+    }
+  }
+
+  /** The same on a generated layer: the parameter kept on entry is the swapped one. */
+  @Test
+  void setDataOnAGeneratedLayerBetweenForwardAndBackward() {
+    Mlp mlp = new Mlp(new Generator(5)); // float64
+    Tensor loss = mlp.call(randn(2, 4)).sum();
+    mlp.to(DType.FLOAT32);
+    refused(loss::backward);
+  }
+
   /** The ordinary loop (step after backward) trains, and its gradients are unaffected. */
   @Test
   void ordinaryTrainingLoopIsUnaffected() {
