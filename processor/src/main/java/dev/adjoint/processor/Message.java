@@ -47,6 +47,11 @@ public enum Message {
   PARAM_WRITE("AdjointParamWrite",
       "@Forward method assigns the @Param field '%s'",
       "parameters change only in optimizers; compute a new local tensor instead"),
+  TENSOR_FIELD_WRITE("AdjointTensorFieldWrite",
+      "the tensor field '%s' is given a value that depends on a differentiable input; read back,"
+          + " it is a constant, so its gradient would be silently lost",
+      "keep the tensor in a local; to store state (running statistics, a cache) assign"
+          + " value.detach(), which cuts its gradient on purpose"),
   TENSOR_CARRIER("AdjointTensorCarrier",
       "%s is not a Tensor but holds one that depends on a differentiable input; its gradient"
           + " would be silently lost",

@@ -564,7 +564,65 @@ class DiagnosticsTest {
         "'history' (a List<Tensor>) is not a Tensor but holds one", CARRIER_HINT);
     assertError(c, f, at(f, "return given.t.add(x);", ".t.add"), "AdjointTensorCarrier",
         "'given' (a Holders.Holder) is not a Tensor but holds one", CARRIER_HINT);
-    // A buffer's new value is kept as a constant on purpose (running statistics).
+    // A buffer read back would be a constant: only a value that needs no gradient may go in.
+    assertError(c, f, at(f, "last = x.mean(0);", "= x"), "AdjointTensorFieldWrite",
+        "the tensor field 'last' is given a value that depends on a differentiable input",
+        FIELD_WRITE_HINT);
+    assertThat(c).hadErrorCount(6);
+  }
+
+  private static final String FIELD_WRITE_HINT = "keep the tensor in a local; to store state"
+      + " (running statistics, a cache) assign value.detach(), which cuts its gradient on purpose";
+
+  @Test
+  void tensorFieldsGivenAnActiveValue() {
+    // Static fields, buffers and another layer's fields, however they are named: each read back
+    // as a constant. Detached values and values of no input are fine.
+    JavaFileObject f = source("Statics", """
+        @Layer
+        public class Statics extends Module {
+          static Tensor lastStatic;
+          static final Tensor SCALE = Tensor.of(2.0);
+          @Buffer Tensor seen;
+          Helper helper = new Helper();
+
+          @Forward
+          public Tensor forward(Tensor x) {
+            lastStatic = x.tanh();
+            Statics.lastStatic = x.abs();
+            seen = x.mean(0);
+            Tensor fine = x.mean(0).detach();
+            seen = fine;
+            seen = SCALE.mul(3.0);
+            helper.out = x.exp();
+            this.seen = x.neg();
+            return lastStatic.mul(SCALE).add(x);
+          }
+        }
+
+        @Layer
+        class Helper extends Module {
+          @Buffer Tensor out;
+
+          @Forward
+          public Tensor forward(Tensor x) {
+            return x;
+          }
+        }
+        """);
+    Compilation c = compile(f);
+    String text = "is given a value that depends on a differentiable input; read back, it is a"
+        + " constant, so its gradient would be silently lost";
+    assertError(c, f, at(f, "  lastStatic = x.tanh();", "= x"), "AdjointTensorFieldWrite",
+        "the tensor field 'lastStatic' " + text, FIELD_WRITE_HINT);
+    assertError(c, f, at(f, "Statics.lastStatic = x.abs();", "= x"), "AdjointTensorFieldWrite",
+        "the tensor field 'lastStatic' " + text, FIELD_WRITE_HINT);
+    assertError(c, f, at(f, "seen = x.mean(0);", "= x"), "AdjointTensorFieldWrite",
+        "the tensor field 'seen' " + text, FIELD_WRITE_HINT);
+    assertError(c, f, at(f, "helper.out = x.exp();", "= x"), "AdjointTensorFieldWrite",
+        "the tensor field 'out' " + text, FIELD_WRITE_HINT);
+    assertError(c, f, at(f, "this.seen = x.neg();", "= x"), "AdjointTensorFieldWrite",
+        "the tensor field 'seen' " + text, FIELD_WRITE_HINT);
     assertThat(c).hadErrorCount(5);
   }
 

@@ -62,13 +62,13 @@ final class TensorCarriers {
    * tensors themselves (a declaration, an assignment, a call that may store into its receiver).
    */
   private record Site(Tree report, List<TreePath> values, List<String> defines,
-      TypeMirror definedType, String field) {
+      TypeMirror definedType, String field, boolean tensorField) {
     Site(Tree report, List<TreePath> values, List<String> defines, TypeMirror definedType) {
-      this(report, values, defines, definedType, null);
+      this(report, values, defines, definedType, null, false);
     }
 
     Site(Tree report, TreePath value) {
-      this(report, List.of(value), List.of(), null, null);
+      this(report, List.of(value), List.of(), null, null, false);
     }
   }
 
@@ -113,11 +113,19 @@ final class TensorCarriers {
     }
     Element field = writtenField(lhs);
     Element direct = trees.getElement(lhs);
-    boolean tensorField = field != null && field.equals(direct)
-        && RuleTable.isTensor(field.asType()); // a buffer's new value, kept as a constant
-    if (field != null && !tensorField && canHold(field.asType())) {
-      sites.add(new Site(a, List.of(new TreePath(path, a.getExpression())), List.of(),
-          field.asType(), field.getSimpleName().toString()));
+    TreePath value = new TreePath(path, a.getExpression());
+    if (direct != null && direct.getKind() == ElementKind.FIELD
+        && RuleTable.isTensor(direct.asType())
+        && (field == null || field.equals(direct) || !canHold(field.asType()))) {
+      // A tensor field of any owner (a buffer, a static, another layer's): what it is given is
+      // read back as a constant, which is right only for a value that needs no gradient.
+      sites.add(new Site(a, List.of(value), List.of(), direct.asType(),
+          direct.getSimpleName().toString(), true));
+      return;
+    }
+    if (field != null && canHold(field.asType())) {
+      sites.add(new Site(a, List.of(value), List.of(), field.asType(),
+          field.getSimpleName().toString(), false));
     }
   }
 
@@ -171,7 +179,7 @@ final class TensorCarriers {
         List<TreePath> others = new ArrayList<>(operands);
         others.remove(o);
         sites.add(new Site(call, others, List.of(), field.asType(),
-            field.getSimpleName().toString()));
+            field.getSimpleName().toString(), false));
         return;
       }
     }
@@ -246,7 +254,9 @@ final class TensorCarriers {
       }
     }
     for (Site site : sites) {
-      if (site.defines().isEmpty() && carriesAny(site, unreported)) {
+      if (site.tensorField() && carriesAny(site, active)) {
+        reporter.error(site.report(), unit, Message.TENSOR_FIELD_WRITE, site.field());
+      } else if (site.defines().isEmpty() && carriesAny(site, unreported)) {
         reporter.error(site.report(), unit, Message.TENSOR_CARRIER, subject(site, unreported));
       }
     }
