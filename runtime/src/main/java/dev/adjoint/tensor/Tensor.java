@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.BiPredicate;
 
 /**
  * An n-dimensional array of one {@link DType} on one {@link Device}: the counterpart of
@@ -2628,8 +2629,9 @@ public final class Tensor {
 
   /** True when both have the same shape and dtype and equal elements ({@code torch.equal}). */
   public boolean equal(Tensor other) {
+    Objects.requireNonNull(other, "equal: other");
     return Arrays.equals(shape, other.shape) && dtype == other.dtype
-        && eq(other).logicalNot().sum().itemLong() == 0;
+        && inBlocks(this, other, (a, b) -> a.eq(b).logicalNot().sum().itemLong() == 0);
   }
 
   /**
@@ -2637,13 +2639,56 @@ public final class Tensor {
    * ({@code torch.allclose}).
    */
   public boolean allClose(Tensor other, double rtol, double atol) {
-    Tensor a = toDouble();
-    Tensor b = other.toDouble();
-    Tensor diff = a.sub(b).abs();
-    // Equal infinities are close; otherwise an infinite difference never is (torch.isclose).
-    Tensor ok = a.eq(b).logicalOr(diff.le(b.abs().mul(rtol).add(atol))
-        .logicalAnd(diff.lt(Double.POSITIVE_INFINITY)));
-    return ok.logicalNot().sum().itemLong() == 0;
+    Objects.requireNonNull(other, "allClose: other");
+    int[] common = Shapes.broadcast("allClose", shape, other.shape);
+    return inBlocks(expandTo(common), other.expandTo(common), (x, y) -> {
+      Tensor a = x.toDouble();
+      Tensor b = y.toDouble();
+      Tensor diff = a.sub(b).abs();
+      // Equal infinities are close; otherwise an infinite difference never is (torch.isclose).
+      Tensor ok = a.eq(b).logicalOr(diff.le(b.abs().mul(rtol).add(atol))
+          .logicalAnd(diff.lt(Double.POSITIVE_INFINITY)));
+      return ok.logicalNot().sum().itemLong() == 0;
+    });
+  }
+
+  private Tensor expandTo(int[] common) {
+    return Arrays.equals(shape, common) ? this : expand(common);
+  }
+
+  /** Elements compared per call of {@link #inBlocks}: temporaries stay a few MiB. */
+  private static final long COMPARE_BLOCK = 1 << 18;
+
+  /**
+   * Whether {@code test} holds for every pair of matching blocks of {@code a} and {@code b}
+   * (same shape), stopping at the first that fails. The temporaries a comparison makes are
+   * sized by the block, not by the tensors, so comparing a huge broadcast view allocates little.
+   */
+  private static boolean inBlocks(Tensor a, Tensor b, BiPredicate<Tensor, Tensor> test) {
+    try (GradMode.Scope off = GradMode.noGrad()) {
+      return inBlocksNoGrad(a, b, test);
+    }
+  }
+
+  private static boolean inBlocksNoGrad(Tensor a, Tensor b, BiPredicate<Tensor, Tensor> test) {
+    long n = a.numel;
+    int d = 0;
+    while (d < a.shape.length && a.shape[d] == 1) {
+      d++;
+    }
+    if (n <= COMPARE_BLOCK || d == a.shape.length) {
+      return test.test(a, b);
+    }
+    int size = a.shape[d];
+    long per = n / size;
+    int step = (int) Math.max(1, COMPARE_BLOCK / per);
+    for (int i = 0; i < size; i += step) {
+      int len = Math.min(step, size - i);
+      if (!inBlocksNoGrad(a.narrow(d, i, len), b.narrow(d, i, len), test)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   // ================================================================== printing

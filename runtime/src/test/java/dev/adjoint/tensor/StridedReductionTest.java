@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -32,6 +33,44 @@ class StridedReductionTest {
     assertEquals(0x1p28, s.item());
     assertTrue(allocated < SMALL_ALLOCATION, "sum of a broadcast view allocated " + allocated
         + " bytes");
+  }
+
+  /**
+   * equal and allClose are reductions too: on broadcast views of 2^24 elements they compare
+   * block by block, so they finish in a 64 MiB heap, where one float64 copy of the view (128
+   * MiB), as a whole-tensor comparison makes, does not fit. Checked in a child JVM with that heap.
+   */
+  @Test
+  void equalAndAllCloseOfHugeBroadcastViewsFitInASmallHeap() throws Exception {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    Process child = new ProcessBuilder(java, "-Xmx64m", "-cp",
+        System.getProperty("java.class.path"), CompareInSmallHeapMain.class.getName())
+        .redirectErrorStream(true)
+        .start();
+    String out = new String(child.getInputStream().readAllBytes(),
+        StandardCharsets.UTF_8);
+    assertEquals(0, child.waitFor(), out);
+    assertEquals("true true false false", out.strip());
+  }
+
+  /** One different element in the last block, one in the middle, in the first: each found. */
+  @Test
+  void equalAndAllCloseFindADifferenceInAnyBlock() {
+    int n = 3 * (1 << 18) + 5;
+    for (int at : new int[] {n - 1, n / 2, 0}) {
+      Tensor a = Tensor.zeros(DType.FLOAT64, n);
+      Tensor b = Tensor.zeros(DType.FLOAT64, n);
+      b.get(at).fill_(1e-3);
+      assertFalse(a.equal(b), "equal, difference at " + at);
+      assertFalse(a.allClose(b, 0, 1e-4), "allClose, difference at " + at);
+      assertTrue(a.allClose(b, 0, 1e-2), "allClose within atol, difference at " + at);
+      Tensor a2 = a.view(n, 1).expand(n, 3).t();
+      Tensor b2 = b.view(n, 1).expand(n, 3).t();
+      assertFalse(a2.equal(b2), "equal of [3, n] views, difference at " + at);
+      assertTrue(a2.equal(a2.clone()), "equal of a view and its copy");
+      assertFalse(a2.allClose(b.view(1, n), 0, 1e-4), "allClose broadcast, difference at " + at);
+      assertTrue(a2.allClose(a.view(1, n), 0, 0), "allClose broadcast, same values");
+    }
   }
 
   @Test
