@@ -221,6 +221,7 @@ public final class Functional {
   /** The error function, elementwise ({@code torch.erf}); integer inputs give float32. */
   @Primitive(rules = FunctionalRules.class)
   public static Tensor erf(Tensor input) {
+    checkNotNull("erf", input, "input");
     Tensor out;
     try (GradMode.Scope off = GradMode.noGrad()) {
       Tensor x = input.dtype().isFloatingPoint() ? input.contiguous()
@@ -321,6 +322,7 @@ public final class Functional {
    */
   @Primitive(differentiable = false)
   public static Tensor dropoutMask(Tensor input, double p, Generator generator) {
+    checkNotNull("dropoutMask", input, "input");
     checkDropoutProbability(p);
     checkFloating("dropout", input, "input");
     try (GradMode.Scope off = GradMode.noGrad()) {
@@ -339,6 +341,7 @@ public final class Functional {
    */
   @Forward
   public static Tensor dropout(Tensor input, double p, boolean training, Generator generator) {
+    checkNotNull("dropout", input, "input");
     checkDropoutProbability(p);
     if (!training) {
       return input;
@@ -361,6 +364,7 @@ public final class Functional {
    */
   @Forward
   public static Tensor embedding(Tensor input, Tensor weight) {
+    checkNotNull("embedding", input, "input");
     int dim = embeddingDim(weight);
     int[] shape = Embedding.outputShape(input.dtype(), input.shape(), dim);
     Embedding.checkRows("embedding", input, weight.size(0));
@@ -406,6 +410,12 @@ public final class Functional {
       st *= Math.max(shape[d], 1);
     }
     return Tensor.wrap(backend(like).allocate(like.dtype(), n), shape, strides, 0);
+  }
+
+  static void checkNotNull(String op, Tensor t, String what) {
+    if (t == null) {
+      throw new NullPointerException(op + ": " + what + " is null");
+    }
   }
 
   static void checkFloating(String op, Tensor t, String what) {

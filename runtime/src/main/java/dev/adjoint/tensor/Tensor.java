@@ -80,7 +80,9 @@ public final class Tensor {
    * @throws IllegalArgumentException when an element would fall outside the storage
    */
   public static Tensor wrap(Storage storage, int[] shape, int[] strides, int offset) {
-    Objects.requireNonNull(storage, "storage");
+    Objects.requireNonNull(storage, "wrap: storage");
+    Objects.requireNonNull(shape, "wrap: shape");
+    Objects.requireNonNull(strides, "wrap: strides");
     if (shape.length != strides.length) {
       throw new IllegalArgumentException("wrap: shape " + Shapes.str(shape) + " and strides "
           + Shapes.str(strides) + " differ in length");
@@ -232,6 +234,8 @@ public final class Tensor {
    * calls this for parameters.
    */
   public void accumulateGrad(Tensor g) {
+    Objects.requireNonNull(g, "accumulateGrad: g");
+
     if (!Arrays.equals(g.shape, shape)) {
       throw new IllegalArgumentException("accumulateGrad: gradient shape " + Shapes.str(g.shape)
           + " does not match the tensor's shape " + Shapes.str(shape));
@@ -402,6 +406,7 @@ public final class Tensor {
 
   /** An {@code n x m} matrix with ones on the diagonal. */
   public static Tensor eye(int n, int m, DType dtype) {
+    Objects.requireNonNull(dtype, "eye: dtype");
     if (n < 0 || m < 0) {
       throw new IllegalArgumentException("eye: sizes must be non-negative, got " + n + ", " + m);
     }
@@ -547,6 +552,8 @@ public final class Tensor {
 
   /** Uniform in {@code [0, 1)}, float32. */
   public static Tensor rand(Generator gen, int... shape) {
+    Objects.requireNonNull(gen, "rand: gen");
+
     float[] values = new float[Shapes.numel("rand", shape)];
     for (int i = 0; i < values.length; i++) {
       values[i] = gen.nextFloat();
@@ -561,6 +568,8 @@ public final class Tensor {
 
   /** Standard normal, float32. */
   public static Tensor randn(Generator gen, int... shape) {
+    Objects.requireNonNull(gen, "randn: gen");
+
     float[] values = new float[Shapes.numel("randn", shape)];
     for (int i = 0; i < values.length; i++) {
       values[i] = (float) gen.nextGaussian();
@@ -597,11 +606,15 @@ public final class Tensor {
 
   /** A 1-d float32 tensor of these values. */
   public static Tensor of(float... values) {
+    Objects.requireNonNull(values, "of: values");
+
     return fromArray(values.clone(), values.length);
   }
 
   /** A 2-d float32 tensor of these rows (all the same length). */
   public static Tensor of(float[]... rows) {
+    Objects.requireNonNull(rows, "of: rows");
+
     int cols = checkRows("of", rows, r -> ((float[]) r).length);
     float[] flat = new float[rows.length * cols];
     for (int i = 0; i < rows.length; i++) {
@@ -612,11 +625,15 @@ public final class Tensor {
 
   /** A 1-d float64 tensor of these values (float64 is kept, like {@code torch.from_numpy}). */
   public static Tensor of(double... values) {
+    Objects.requireNonNull(values, "of: values");
+
     return fromArray(values.clone(), values.length);
   }
 
   /** A 2-d float64 tensor of these rows, like {@code torch.from_numpy(np.eye(3))}. */
   public static Tensor of(double[]... rows) {
+    Objects.requireNonNull(rows, "of: rows");
+
     int cols = checkRows("of", rows, r -> ((double[]) r).length);
     double[] flat = new double[rows.length * cols];
     for (int i = 0; i < rows.length; i++) {
@@ -627,11 +644,15 @@ public final class Tensor {
 
   /** A 1-d int64 tensor of these values. */
   public static Tensor of(long... values) {
+    Objects.requireNonNull(values, "of: values");
+
     return fromArray(values.clone(), values.length);
   }
 
   /** A 2-d int64 tensor of these rows. */
   public static Tensor of(long[]... rows) {
+    Objects.requireNonNull(rows, "of: rows");
+
     int cols = checkRows("of", rows, r -> ((long[]) r).length);
     long[] flat = new long[rows.length * cols];
     for (int i = 0; i < rows.length; i++) {
@@ -642,6 +663,8 @@ public final class Tensor {
 
   /** A 1-d bool tensor of these values. */
   public static Tensor of(boolean... values) {
+    Objects.requireNonNull(values, "of: values");
+
     return fromArray(values.clone(), values.length);
   }
 
@@ -692,6 +715,8 @@ public final class Tensor {
 
   /** A 0-d tensor of {@code dtype}. */
   public static Tensor scalar(double value, DType dtype) {
+    Objects.requireNonNull(dtype, "scalar: dtype");
+
     return full(value, dtype);
   }
 
@@ -713,7 +738,7 @@ public final class Tensor {
    */
   @Primitive(rules = ShapeRules.class)
   public Tensor to(Device device) {
-    Objects.requireNonNull(device, "device");
+    Objects.requireNonNull(device, "to: device");
     if (device.equals(device())) {
       return this;
     }
@@ -729,6 +754,8 @@ public final class Tensor {
    */
   @Primitive(rules = ShapeRules.class)
   public Tensor to(DType dtype) {
+    Objects.requireNonNull(dtype, "to: dtype");
+
     return TensorTape.to(converted(dtype), this, dtype);
   }
 
@@ -743,6 +770,8 @@ public final class Tensor {
 
   /** This tensor on {@code device} as {@code dtype}. */
   public Tensor to(Device device, DType dtype) {
+    Objects.requireNonNull(dtype, "to: dtype");
+
     return to(dtype).to(device);
   }
 
@@ -925,6 +954,8 @@ public final class Tensor {
   /** Reorders the dimensions (a view): result dim {@code i} is this tensor's {@code dims[i]}. */
   @Primitive(rules = ShapeRules.class)
   public Tensor permute(int... dims) {
+    Objects.requireNonNull(dims, "permute: dims");
+
     if (dims.length != shape.length) {
       throw new IllegalArgumentException("permute: " + dims.length + " dims given for a "
           + shape.length + "-d tensor (shape " + Shapes.str(shape) + ")");
@@ -1124,6 +1155,8 @@ public final class Tensor {
    */
   @Primitive(rules = ShapeRules.class)
   public Tensor get(int... indices) {
+    Objects.requireNonNull(indices, "get: indices");
+
     if (indices.length > shape.length) {
       throw new IndexOutOfBoundsException("get: too many indices (" + indices.length
           + ") for a tensor of dimension " + shape.length);
@@ -1216,12 +1249,16 @@ public final class Tensor {
   /** Indexes with a NumPy subscript such as {@code ":, 1:3"} (see {@link Index#parse}). */
   @Primitive(rules = ShapeRules.class)
   public Tensor index(String subscript) {
+    Objects.requireNonNull(subscript, "index: subscript");
+
     return TensorTape.index(index(Index.parse(subscript)), this, subscript);
   }
 
   /** Indexes with positions, slices, new axes and an ellipsis (a view); see {@link Index}. */
   @Primitive(rules = ShapeRules.class)
   public Tensor index(Index... components) {
+    Objects.requireNonNull(components, "index: components");
+
     int consumed = 0;
     int ellipses = 0;
     for (Index c : components) {
@@ -1275,6 +1312,8 @@ public final class Tensor {
    */
   @Primitive(rules = IndexingRules.class, nondifferentiable = "index")
   public Tensor indexSelect(int dim, Tensor index) {
+    Objects.requireNonNull(index, "indexSelect: index");
+
     int d = Shapes.dim("indexSelect", dim, Math.max(shape.length, 1));
     Tensor self = shape.length == 0 ? reshape(1) : this;
     requireIndexTensor("indexSelect", index);
@@ -1300,6 +1339,8 @@ public final class Tensor {
    */
   @Primitive(rules = IndexingRules.class, nondifferentiable = "index")
   public Tensor gather(int dim, Tensor index) {
+    Objects.requireNonNull(index, "gather: index");
+
     requireIndexTensor("gather", index);
     checkSameDevice("gather", index);
     int d = Shapes.dim("gather", dim, Math.max(shape.length, 1));
@@ -1482,6 +1523,8 @@ public final class Tensor {
    */
   @Primitive(rules = IndexingRules.class, nondifferentiable = "mask")
   public Tensor index(Tensor mask) {
+    Objects.requireNonNull(mask, "index: mask");
+
     if (mask.dtype != DType.BOOL) {
       throw new IllegalArgumentException("index: a tensor index must be a bool mask here, got "
           + mask.dtype + "; use indexSelect or gather for integer indices");
@@ -1506,6 +1549,8 @@ public final class Tensor {
   /** The elements where {@code mask} (broadcast to this shape) is true, as a 1-d copy. */
   @Primitive(rules = IndexingRules.class, nondifferentiable = "mask")
   public Tensor maskedSelect(Tensor mask) {
+    Objects.requireNonNull(mask, "maskedSelect: mask");
+
     if (mask.dtype != DType.BOOL) {
       throw new IllegalArgumentException("maskedSelect: mask must be torch.bool, got "
           + mask.dtype);
@@ -1517,6 +1562,8 @@ public final class Tensor {
   /** A copy with {@code value} where {@code mask} is true. */
   @Primitive(rules = PointwiseRules.class, nondifferentiable = "mask")
   public Tensor maskedFill(Tensor mask, double value) {
+    Objects.requireNonNull(mask, "maskedFill: mask");
+
     if (mask.dtype != DType.BOOL) {
       throw new IllegalArgumentException("maskedFill: mask must be torch.bool, got "
           + mask.dtype);
@@ -1630,6 +1677,8 @@ public final class Tensor {
 
   /** Splits into views of the given sizes along {@code dim}; they must add up to its size. */
   public List<Tensor> split(int[] sizes, int dim) {
+    Objects.requireNonNull(sizes, "split: sizes");
+
     requireDims("split");
     int d = Shapes.dim("split", dim, shape.length);
     long sum = 0;
@@ -1675,6 +1724,8 @@ public final class Tensor {
   /** {@code this + alpha * other} ({@code torch.add(input, other, alpha=...)}). */
   @Primitive(rules = ArithmeticRules.class)
   public Tensor add(Tensor other, double alpha) {
+    Objects.requireNonNull(other, "add: other");
+
     return TensorTape.add(add(other.mul(alpha)), this, other, alpha);
   }
 
@@ -1847,12 +1898,16 @@ public final class Tensor {
   /** Elementwise logical and (nonzero is true), bool. */
   @Primitive(differentiable = false)
   public Tensor logicalAnd(Tensor other) {
+    Objects.requireNonNull(other, "logicalAnd: other");
+
     return toBool().binary(BinaryOp.LOGICAL_AND, "logicalAnd", other.toBool(), null);
   }
 
   /** Elementwise logical or (nonzero is true), bool. */
   @Primitive(differentiable = false)
   public Tensor logicalOr(Tensor other) {
+    Objects.requireNonNull(other, "logicalOr: other");
+
     return toBool().binary(BinaryOp.LOGICAL_OR, "logicalOr", other.toBool(), null);
   }
 
@@ -1868,6 +1923,10 @@ public final class Tensor {
    */
   @Primitive(rules = PointwiseRules.class, nondifferentiable = "condition")
   public static Tensor where(Tensor condition, Tensor x, Tensor y) {
+    Objects.requireNonNull(condition, "where: condition");
+    Objects.requireNonNull(x, "where: x");
+    Objects.requireNonNull(y, "where: y");
+
     if (condition.dtype != DType.BOOL) {
       throw new IllegalArgumentException("where: condition must be torch.bool, got "
           + condition.dtype);
@@ -1991,6 +2050,8 @@ public final class Tensor {
 
   /** {@code this += alpha * other} in place. */
   public Tensor add_(Tensor other, double alpha) {
+    Objects.requireNonNull(other, "add_: other");
+
     return add_(other.mul(alpha));
   }
 
@@ -2103,6 +2164,8 @@ public final class Tensor {
 
   /** Copies {@code src} (broadcast to this shape, converted to this dtype) into this tensor. */
   public Tensor copy_(Tensor src) {
+    Objects.requireNonNull(src, "copy_: src");
+
     checkInPlace("copy_");
     checkUntrackedOperand("copy_", src);
     checkSameDevice("copy_", src);
@@ -2579,6 +2642,8 @@ public final class Tensor {
   /** Product of two matrices (2-d only). */
   @Primitive(rules = LinalgRules.class)
   public Tensor mm(Tensor other) {
+    Objects.requireNonNull(other, "mm: other");
+
     if (dim() != 2 || other.dim() != 2) {
       throw new IllegalArgumentException("mm: expected two 2-d tensors, got "
           + Shapes.str(shape) + " and " + Shapes.str(other.shape));
@@ -2589,6 +2654,8 @@ public final class Tensor {
   /** Batched product of 3-d tensors {@code [B, n, m] @ [B, m, p]} (no broadcasting). */
   @Primitive(rules = LinalgRules.class)
   public Tensor bmm(Tensor other) {
+    Objects.requireNonNull(other, "bmm: other");
+
     if (dim() != 3 || other.dim() != 3) {
       throw new IllegalArgumentException("bmm: expected two 3-d tensors, got "
           + Shapes.str(shape) + " and " + Shapes.str(other.shape));
