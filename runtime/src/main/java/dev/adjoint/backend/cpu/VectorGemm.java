@@ -1,0 +1,346 @@
+package dev.adjoint.backend.cpu;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link Gemm} with the JDK's incubating Vector API, in the layout of Goto's GEMM: B is packed
+ * in strips of NR columns (two vectors wide) and K_C rows, A in strips of MR = 6 rows scaled by
+ * alpha, and a 6 x NR micro-kernel keeps its twelve accumulators in vector registers. Blocks of
+ * M_C rows of A are split over the cores; B's packed panel is shared. Packing buffers are fixed
+ * in size (not by the operands) and kept per thread.
+ *
+ * <p>Loaded by reflection only when the JVM has the {@code jdk.incubator.vector} module, and
+ * compiled separately with that module (see the runtime's pom), so nothing else needs it.
+ */
+final class VectorGemm implements Gemm.Kernels {
+  static final VectorGemm INSTANCE = new VectorGemm();
+  private static final int MR = 6;
+  private static final int KC = 256;
+  private static final int MC = 16 * MR;
+
+  private VectorGemm() {}
+
+  @Override
+  public String describe() {
+    return "vector (" + FS.vectorBitSize() + "-bit, " + MR + "x" + FNR + " float32 and " + MR
+        + "x" + DNR + " float64 tiles)";
+  }
+
+  // ================================================================ float32
+
+  private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
+  private static final int FL = FS.length();
+  private static final int FNR = 2 * FL;
+  private static final int FNC = 1024 / FNR * FNR;
+  private static final ThreadLocal<float[]> FA_PACK =
+      ThreadLocal.withInitial(() -> new float[MC * KC]);
+  private static final ThreadLocal<float[]> FB_PACK =
+      ThreadLocal.withInitial(() -> new float[KC * FNC]);
+
+  @Override
+  public void sgemm(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a, int ao,
+      int lda, float[] b, int bo, int ldb, float beta, float[] c, int co, int ldc,
+      boolean parallel) {
+    Gemm.scale(beta, c, co, ldc, m, n);
+    if (k == 0 || alpha == 0) {
+      return;
+    }
+    float[] bp = FB_PACK.get();
+    int mBlocks = (m + MC - 1) / MC;
+    for (int jc = 0; jc < n; jc += FNC) {
+      int nc = Math.min(FNC, n - jc);
+      for (int pc = 0; pc < k; pc += KC) {
+        int kc = Math.min(KC, k - pc);
+        packFB(tb, b, bo, ldb, pc, kc, jc, nc, bp);
+        int jcF = jc;
+        int pcF = pc;
+        Parallel.forEach(mBlocks, parallel && mBlocks > 1, t -> {
+          int ic = t * MC;
+          int mc = Math.min(MC, m - ic);
+          float[] ap = FA_PACK.get();
+          packFA(ta, alpha, a, ao, lda, ic, mc, pcF, kc, ap);
+          macroF(ap, bp, mc, nc, kc, c, co + ic * ldc + jcF, ldc);
+        });
+      }
+    }
+  }
+
+  /** B[pc:pc+kc, jc:jc+nc] into strips of NR columns, p-major inside a strip, zero-padded. */
+  private static void packFB(boolean tb, float[] b, int bo, int ldb, int pc, int kc, int jc,
+      int nc, float[] bp) {
+    for (int js = 0; js < nc; js += FNR) {
+      int w = Math.min(FNR, nc - js);
+      int base = js * kc;
+      for (int p = 0; p < kc; p++) {
+        int dst = base + p * FNR;
+        if (!tb && w == FNR) {
+          System.arraycopy(b, bo + (pc + p) * ldb + jc + js, bp, dst, FNR);
+          continue;
+        }
+        for (int j = 0; j < FNR; j++) {
+          bp[dst + j] = j >= w ? 0
+              : tb ? b[bo + (jc + js + j) * ldb + pc + p] : b[bo + (pc + p) * ldb + jc + js + j];
+        }
+      }
+    }
+  }
+
+  /** alpha * A[ic:ic+mc, pc:pc+kc] into strips of MR rows, p-major inside a strip, zero-padded. */
+  private static void packFA(boolean ta, float alpha, float[] a, int ao, int lda, int ic, int mc,
+      int pc, int kc, float[] ap) {
+    for (int is = 0; is < mc; is += MR) {
+      int h = Math.min(MR, mc - is);
+      int base = is * kc;
+      for (int p = 0; p < kc; p++) {
+        int dst = base + p * MR;
+        for (int i = 0; i < MR; i++) {
+          ap[dst + i] = i >= h ? 0
+              : alpha * (ta ? a[ao + (pc + p) * lda + ic + is + i]
+                  : a[ao + (ic + is + i) * lda + pc + p]);
+        }
+      }
+    }
+  }
+
+  /** C[0:mc, 0:nc] += packed A @ packed B, tile by tile; edge tiles go through a buffer. */
+  private static void macroF(float[] ap, float[] bp, int mc, int nc, int kc, float[] c, int co,
+      int ldc) {
+    float[] tile = null;
+    for (int js = 0; js < nc; js += FNR) {
+      int w = Math.min(FNR, nc - js);
+      for (int is = 0; is < mc; is += MR) {
+        int h = Math.min(MR, mc - is);
+        if (h == MR && w == FNR) {
+          kernelF(ap, is * kc, bp, js * kc, kc, c, co + is * ldc + js, ldc);
+        } else {
+          if (tile == null) {
+            tile = new float[MR * FNR];
+          }
+          java.util.Arrays.fill(tile, 0);
+          kernelF(ap, is * kc, bp, js * kc, kc, tile, 0, FNR);
+          for (int i = 0; i < h; i++) {
+            int row = co + (is + i) * ldc + js;
+            for (int j = 0; j < w; j++) {
+              c[row + j] += tile[i * FNR + j];
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * The 6 x NR micro-kernel: twelve vector accumulators stay in registers over the whole kc
+   * loop; each step loads two vectors of B and broadcasts six elements of A.
+   */
+  private static void kernelF(float[] ap, int aBase, float[] bp, int bBase, int kc, float[] c,
+      int cBase, int ldc) {
+    FloatVector c00 = FloatVector.zero(FS);
+    FloatVector c01 = c00;
+    FloatVector c10 = c00;
+    FloatVector c11 = c00;
+    FloatVector c20 = c00;
+    FloatVector c21 = c00;
+    FloatVector c30 = c00;
+    FloatVector c31 = c00;
+    FloatVector c40 = c00;
+    FloatVector c41 = c00;
+    FloatVector c50 = c00;
+    FloatVector c51 = c00;
+    for (int p = 0; p < kc; p++) {
+      int bi = bBase + p * FNR;
+      FloatVector b0 = FloatVector.fromArray(FS, bp, bi);
+      FloatVector b1 = FloatVector.fromArray(FS, bp, bi + FL);
+      int ai = aBase + p * MR;
+      FloatVector x = FloatVector.broadcast(FS, ap[ai]);
+      c00 = x.fma(b0, c00);
+      c01 = x.fma(b1, c01);
+      x = FloatVector.broadcast(FS, ap[ai + 1]);
+      c10 = x.fma(b0, c10);
+      c11 = x.fma(b1, c11);
+      x = FloatVector.broadcast(FS, ap[ai + 2]);
+      c20 = x.fma(b0, c20);
+      c21 = x.fma(b1, c21);
+      x = FloatVector.broadcast(FS, ap[ai + 3]);
+      c30 = x.fma(b0, c30);
+      c31 = x.fma(b1, c31);
+      x = FloatVector.broadcast(FS, ap[ai + 4]);
+      c40 = x.fma(b0, c40);
+      c41 = x.fma(b1, c41);
+      x = FloatVector.broadcast(FS, ap[ai + 5]);
+      c50 = x.fma(b0, c50);
+      c51 = x.fma(b1, c51);
+    }
+    addF(c, cBase, c00, c01);
+    addF(c, cBase + ldc, c10, c11);
+    addF(c, cBase + 2 * ldc, c20, c21);
+    addF(c, cBase + 3 * ldc, c30, c31);
+    addF(c, cBase + 4 * ldc, c40, c41);
+    addF(c, cBase + 5 * ldc, c50, c51);
+  }
+
+  private static void addF(float[] c, int at, FloatVector lo, FloatVector hi) {
+    FloatVector.fromArray(FS, c, at).add(lo).intoArray(c, at);
+    FloatVector.fromArray(FS, c, at + FL).add(hi).intoArray(c, at + FL);
+  }
+
+  // ================================================================ float64
+
+  private static final VectorSpecies<Double> DS = DoubleVector.SPECIES_PREFERRED;
+  private static final int DL = DS.length();
+  private static final int DNR = 2 * DL;
+  private static final int DNC = 1024 / DNR * DNR;
+  private static final ThreadLocal<double[]> DA_PACK =
+      ThreadLocal.withInitial(() -> new double[MC * KC]);
+  private static final ThreadLocal<double[]> DB_PACK =
+      ThreadLocal.withInitial(() -> new double[KC * DNC]);
+
+  @Override
+  public void dgemm(boolean ta, boolean tb, int m, int n, int k, double alpha, double[] a, int ao,
+      int lda, double[] b, int bo, int ldb, double beta, double[] c, int co, int ldc,
+      boolean parallel) {
+    Gemm.scale(beta, c, co, ldc, m, n);
+    if (k == 0 || alpha == 0) {
+      return;
+    }
+    double[] bp = DB_PACK.get();
+    int mBlocks = (m + MC - 1) / MC;
+    for (int jc = 0; jc < n; jc += DNC) {
+      int nc = Math.min(DNC, n - jc);
+      for (int pc = 0; pc < k; pc += KC) {
+        int kc = Math.min(KC, k - pc);
+        packDB(tb, b, bo, ldb, pc, kc, jc, nc, bp);
+        int jcF = jc;
+        int pcF = pc;
+        Parallel.forEach(mBlocks, parallel && mBlocks > 1, t -> {
+          int ic = t * MC;
+          int mc = Math.min(MC, m - ic);
+          double[] ap = DA_PACK.get();
+          packDA(ta, alpha, a, ao, lda, ic, mc, pcF, kc, ap);
+          macroD(ap, bp, mc, nc, kc, c, co + ic * ldc + jcF, ldc);
+        });
+      }
+    }
+  }
+
+  /** B[pc:pc+kc, jc:jc+nc] into strips of NR columns, p-major inside a strip, zero-padded. */
+  private static void packDB(boolean tb, double[] b, int bo, int ldb, int pc, int kc, int jc,
+      int nc, double[] bp) {
+    for (int js = 0; js < nc; js += DNR) {
+      int w = Math.min(DNR, nc - js);
+      int base = js * kc;
+      for (int p = 0; p < kc; p++) {
+        int dst = base + p * DNR;
+        if (!tb && w == DNR) {
+          System.arraycopy(b, bo + (pc + p) * ldb + jc + js, bp, dst, DNR);
+          continue;
+        }
+        for (int j = 0; j < DNR; j++) {
+          bp[dst + j] = j >= w ? 0
+              : tb ? b[bo + (jc + js + j) * ldb + pc + p] : b[bo + (pc + p) * ldb + jc + js + j];
+        }
+      }
+    }
+  }
+
+  /** alpha * A[ic:ic+mc, pc:pc+kc] into strips of MR rows, p-major inside a strip, zero-padded. */
+  private static void packDA(boolean ta, double alpha, double[] a, int ao, int lda, int ic, int mc,
+      int pc, int kc, double[] ap) {
+    for (int is = 0; is < mc; is += MR) {
+      int h = Math.min(MR, mc - is);
+      int base = is * kc;
+      for (int p = 0; p < kc; p++) {
+        int dst = base + p * MR;
+        for (int i = 0; i < MR; i++) {
+          ap[dst + i] = i >= h ? 0
+              : alpha * (ta ? a[ao + (pc + p) * lda + ic + is + i]
+                  : a[ao + (ic + is + i) * lda + pc + p]);
+        }
+      }
+    }
+  }
+
+  /** C[0:mc, 0:nc] += packed A @ packed B, tile by tile; edge tiles go through a buffer. */
+  private static void macroD(double[] ap, double[] bp, int mc, int nc, int kc, double[] c, int co,
+      int ldc) {
+    double[] tile = null;
+    for (int js = 0; js < nc; js += DNR) {
+      int w = Math.min(DNR, nc - js);
+      for (int is = 0; is < mc; is += MR) {
+        int h = Math.min(MR, mc - is);
+        if (h == MR && w == DNR) {
+          kernelD(ap, is * kc, bp, js * kc, kc, c, co + is * ldc + js, ldc);
+        } else {
+          if (tile == null) {
+            tile = new double[MR * DNR];
+          }
+          java.util.Arrays.fill(tile, 0);
+          kernelD(ap, is * kc, bp, js * kc, kc, tile, 0, DNR);
+          for (int i = 0; i < h; i++) {
+            int row = co + (is + i) * ldc + js;
+            for (int j = 0; j < w; j++) {
+              c[row + j] += tile[i * DNR + j];
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * The 6 x NR micro-kernel: twelve vector accumulators stay in registers over the whole kc
+   * loop; each step loads two vectors of B and broadcasts six elements of A.
+   */
+  private static void kernelD(double[] ap, int aBase, double[] bp, int bBase, int kc, double[] c,
+      int cBase, int ldc) {
+    DoubleVector c00 = DoubleVector.zero(DS);
+    DoubleVector c01 = c00;
+    DoubleVector c10 = c00;
+    DoubleVector c11 = c00;
+    DoubleVector c20 = c00;
+    DoubleVector c21 = c00;
+    DoubleVector c30 = c00;
+    DoubleVector c31 = c00;
+    DoubleVector c40 = c00;
+    DoubleVector c41 = c00;
+    DoubleVector c50 = c00;
+    DoubleVector c51 = c00;
+    for (int p = 0; p < kc; p++) {
+      int bi = bBase + p * DNR;
+      DoubleVector b0 = DoubleVector.fromArray(DS, bp, bi);
+      DoubleVector b1 = DoubleVector.fromArray(DS, bp, bi + DL);
+      int ai = aBase + p * MR;
+      DoubleVector x = DoubleVector.broadcast(DS, ap[ai]);
+      c00 = x.fma(b0, c00);
+      c01 = x.fma(b1, c01);
+      x = DoubleVector.broadcast(DS, ap[ai + 1]);
+      c10 = x.fma(b0, c10);
+      c11 = x.fma(b1, c11);
+      x = DoubleVector.broadcast(DS, ap[ai + 2]);
+      c20 = x.fma(b0, c20);
+      c21 = x.fma(b1, c21);
+      x = DoubleVector.broadcast(DS, ap[ai + 3]);
+      c30 = x.fma(b0, c30);
+      c31 = x.fma(b1, c31);
+      x = DoubleVector.broadcast(DS, ap[ai + 4]);
+      c40 = x.fma(b0, c40);
+      c41 = x.fma(b1, c41);
+      x = DoubleVector.broadcast(DS, ap[ai + 5]);
+      c50 = x.fma(b0, c50);
+      c51 = x.fma(b1, c51);
+    }
+    addD(c, cBase, c00, c01);
+    addD(c, cBase + ldc, c10, c11);
+    addD(c, cBase + 2 * ldc, c20, c21);
+    addD(c, cBase + 3 * ldc, c30, c31);
+    addD(c, cBase + 4 * ldc, c40, c41);
+    addD(c, cBase + 5 * ldc, c50, c51);
+  }
+
+  private static void addD(double[] c, int at, DoubleVector lo, DoubleVector hi) {
+    DoubleVector.fromArray(DS, c, at).add(lo).intoArray(c, at);
+    DoubleVector.fromArray(DS, c, at + DL).add(hi).intoArray(c, at + DL);
+  }
+}
