@@ -159,8 +159,74 @@ final class Elementwise {
     }
   }
 
+  /**
+   * The four arithmetic ops over unit-stride {@code a} and {@code o}, with {@code b} unit-stride or
+   * one broadcast value: loops the JIT vectorizes. False for other ops (the strided loop runs).
+   */
+  private static boolean denseF32(BinaryOp op, float[] a, int a0, float[] b, int b0, int bs,
+      float[] o, int o0, int n) {
+    if (bs == 0) {
+      float y = b[b0];
+      switch (op) {
+        case ADD -> {
+          for (int k = 0; k < n; k++) {
+            o[o0 + k] = a[a0 + k] + y;
+          }
+        }
+        case SUB -> {
+          for (int k = 0; k < n; k++) {
+            o[o0 + k] = a[a0 + k] - y;
+          }
+        }
+        case MUL -> {
+          for (int k = 0; k < n; k++) {
+            o[o0 + k] = a[a0 + k] * y;
+          }
+        }
+        case DIV -> {
+          for (int k = 0; k < n; k++) {
+            o[o0 + k] = a[a0 + k] / y;
+          }
+        }
+        default -> {
+          return false;
+        }
+      }
+      return true;
+    }
+    switch (op) {
+      case ADD -> {
+        for (int k = 0; k < n; k++) {
+          o[o0 + k] = a[a0 + k] + b[b0 + k];
+        }
+      }
+      case SUB -> {
+        for (int k = 0; k < n; k++) {
+          o[o0 + k] = a[a0 + k] - b[b0 + k];
+        }
+      }
+      case MUL -> {
+        for (int k = 0; k < n; k++) {
+          o[o0 + k] = a[a0 + k] * b[b0 + k];
+        }
+      }
+      case DIV -> {
+        for (int k = 0; k < n; k++) {
+          o[o0 + k] = a[a0 + k] / b[b0 + k];
+        }
+      }
+      default -> {
+        return false;
+      }
+    }
+    return true;
+  }
+
   static void binaryF32(BinaryOp op, float[] a, int a0, int as, float[] b, int b0, int bs,
       float[] o, int o0, int os, int n) {
+    if (as == 1 && os == 1 && (bs == 1 || bs == 0) && denseF32(op, a, a0, b, b0, bs, o, o0, n)) {
+      return;
+    }
     switch (op) {
       case ADD -> {
         for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) {
@@ -201,8 +267,74 @@ final class Elementwise {
     }
   }
 
+  /**
+   * The four arithmetic ops over unit-stride {@code a} and {@code o}, with {@code b} unit-stride or
+   * one broadcast value: loops the JIT vectorizes. False for other ops (the strided loop runs).
+   */
+  private static boolean denseF64(BinaryOp op, double[] a, int a0, double[] b, int b0, int bs,
+      double[] o, int o0, int n) {
+    if (bs == 0) {
+      double y = b[b0];
+      switch (op) {
+        case ADD -> {
+          for (int k = 0; k < n; k++) {
+            o[o0 + k] = a[a0 + k] + y;
+          }
+        }
+        case SUB -> {
+          for (int k = 0; k < n; k++) {
+            o[o0 + k] = a[a0 + k] - y;
+          }
+        }
+        case MUL -> {
+          for (int k = 0; k < n; k++) {
+            o[o0 + k] = a[a0 + k] * y;
+          }
+        }
+        case DIV -> {
+          for (int k = 0; k < n; k++) {
+            o[o0 + k] = a[a0 + k] / y;
+          }
+        }
+        default -> {
+          return false;
+        }
+      }
+      return true;
+    }
+    switch (op) {
+      case ADD -> {
+        for (int k = 0; k < n; k++) {
+          o[o0 + k] = a[a0 + k] + b[b0 + k];
+        }
+      }
+      case SUB -> {
+        for (int k = 0; k < n; k++) {
+          o[o0 + k] = a[a0 + k] - b[b0 + k];
+        }
+      }
+      case MUL -> {
+        for (int k = 0; k < n; k++) {
+          o[o0 + k] = a[a0 + k] * b[b0 + k];
+        }
+      }
+      case DIV -> {
+        for (int k = 0; k < n; k++) {
+          o[o0 + k] = a[a0 + k] / b[b0 + k];
+        }
+      }
+      default -> {
+        return false;
+      }
+    }
+    return true;
+  }
+
   static void binaryF64(BinaryOp op, double[] a, int a0, int as, double[] b, int b0, int bs,
       double[] o, int o0, int os, int n) {
+    if (as == 1 && os == 1 && (bs == 1 || bs == 0) && denseF64(op, a, a0, b, b0, bs, o, o0, n)) {
+      return;
+    }
     switch (op) {
       case ADD -> {
         for (int k = 0, ai = a0, bi = b0, oi = o0; k < n; k++, ai += as, bi += bs, oi += os) {
