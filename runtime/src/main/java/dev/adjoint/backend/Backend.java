@@ -57,6 +57,15 @@ public interface Backend {
   void matmul(Tensor a, Tensor bm, Tensor dst);
 
   /**
+   * {@code dst = op(a) @ op(b)} for 2-d floating {@code a [M, K]}, {@code b [K, N]} of dst's
+   * dtype and a contiguous {@code dst [M, N]}: BLAS's GEMM. Each operand is read where it lies,
+   * row-major ({@code transX} false: unit stride along its columns, {@code ldX} between rows) or
+   * column-major ({@code transX} true: unit stride along its rows, {@code ldX} between columns),
+   * so a transposed weight or a slice is never copied first.
+   */
+  void gemm(Tensor a, boolean transA, int lda, Tensor b, boolean transB, int ldb, Tensor dst);
+
+  /**
    * Inverts each matrix of contiguous {@code a [B, n, n]} into {@code dst}.
    *
    * @throws dev.adjoint.tensor.SingularMatrixException when one has no inverse

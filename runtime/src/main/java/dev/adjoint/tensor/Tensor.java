@@ -2582,6 +2582,29 @@ public final class Tensor {
     return TensorTape.matmul(product("matmul", other), this, other);
   }
 
+  /**
+   * How a 2-d tensor lies for {@link Backend#gemm}: {@code {0, ld}} row-major (unit stride along
+   * columns), {@code {1, ld}} column-major (a transposed matrix), or null when neither (a stepped
+   * or broadcast view, which is copied first). Dimensions of size 1 fit either.
+   */
+  private int[] gemmLayout() {
+    int rows = shape[0];
+    int cols = shape[1];
+    if (cols == 1 || strides[1] == 1) {
+      int ld = rows == 1 ? Math.max(1, cols) : strides[0];
+      if (ld >= Math.max(1, cols)) {
+        return new int[] {0, ld};
+      }
+    }
+    if (rows == 1 || strides[0] == 1) {
+      int ld = cols == 1 ? Math.max(1, rows) : strides[1];
+      if (ld >= Math.max(1, rows)) {
+        return new int[] {1, ld};
+      }
+    }
+    return null;
+  }
+
   /** {@link #matmul}, its arguments checked as {@code op} (matmul, mm or bmm). */
   private Tensor product(String op, Tensor other) {
     Objects.requireNonNull(other, op + ": other");
@@ -2613,7 +2636,15 @@ public final class Tensor {
     Shapes.numel(op, "broadcast left operand shape", concat(batch, m, k));
     Shapes.numel(op, "broadcast right operand shape", concat(batch, k, n));
     Tensor result;
-    if (batchB.length == 0 && bn > 1) {
+    int[] la = a.dim() == 2 && a.dtype == dt && dt.isFloatingPoint() ? a.gemmLayout() : null;
+    int[] lb = b.dim() == 2 && b.dtype == dt && dt.isFloatingPoint() ? b.gemmLayout() : null;
+    if (la != null && lb != null) {
+      // 2-d @ 2-d: both read where they lie (a transposed weight is not copied).
+      result = empty(dt, device(), new int[] {m, n});
+      if (m > 0 && n > 0) {
+        backend().gemm(a, la[0] == 1, la[1], b, lb[0] == 1, lb[1], result);
+      }
+    } else if (batchB.length == 0 && bn > 1) {
       // [..., m, k] @ [k, n]: fold the batch into the rows instead of copying b per batch entry.
       Tensor a2 = a.to(dt).reshape(bn * m, k).contiguous();
       Tensor out = empty(dt, device(), new int[] {1, bn * m, n});

@@ -299,6 +299,26 @@ public final class CpuBackend implements Backend {
   }
 
   @Override
+  public void gemm(Tensor a, boolean transA, int lda, Tensor b, boolean transB, int ldb,
+      Tensor dst) {
+    int m = dst.shape()[0];
+    int n = dst.shape()[1];
+    int k = a.shape()[1];
+    boolean parallel = (long) m * n * k >= (1L << 16) && Parallel.threads() > 1;
+    if (dst.dtype() == DType.FLOAT32) {
+      Gemm.sgemm(transA, transB, m, n, k, 1f, (float[]) array(a), a.storageOffset(), lda,
+          (float[]) array(b), b.storageOffset(), ldb, 0f, (float[]) array(dst),
+          dst.storageOffset(), n, parallel);
+    } else if (dst.dtype() == DType.FLOAT64) {
+      Gemm.dgemm(transA, transB, m, n, k, 1.0, (double[]) array(a), a.storageOffset(), lda,
+          (double[]) array(b), b.storageOffset(), ldb, 0.0, (double[]) array(dst),
+          dst.storageOffset(), n, parallel);
+    } else {
+      throw new IllegalArgumentException("gemm: floating operands only, got " + dst.dtype());
+    }
+  }
+
+  @Override
   public void inverse(Tensor a, Tensor dst) {
     Linalg.inverse(a, dst);
   }
