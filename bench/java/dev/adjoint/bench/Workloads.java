@@ -1,0 +1,133 @@
+package dev.adjoint.bench;
+
+import dev.adjoint.nn.Conv2d;
+import dev.adjoint.nn.CrossEntropyLoss;
+import dev.adjoint.nn.Flatten;
+import dev.adjoint.nn.Linear;
+import dev.adjoint.nn.MSELoss;
+import dev.adjoint.nn.MaxPool2d;
+import dev.adjoint.nn.Module;
+import dev.adjoint.nn.ReLU;
+import dev.adjoint.nn.Sequential;
+import dev.adjoint.optim.Adam;
+import dev.adjoint.optim.Optimizer;
+import dev.adjoint.optim.SGD;
+import dev.adjoint.tensor.Generator;
+import dev.adjoint.tensor.Tensor;
+import dev.adjoint.autograd.GradMode;
+
+/**
+ * The Adjoint side of {@code bench/run}: one workload per process, the same shapes as
+ * {@code bench/workloads.py}. Prints one line, {@code <name> <median seconds> <min> <max>}
+ * over the timed repetitions (after warm-up).
+ *
+ * <p>Usage: {@code Workloads <workload> [repetitions]}; {@code Workloads list} names them.
+ */
+public final class Workloads {
+  private Workloads() {}
+
+  private interface Step {
+    void run();
+  }
+
+  public static void main(String[] args) {
+    String name = args[0];
+    int reps = args.length > 1 ? Integer.parseInt(args[1]) : 20;
+    Generator g = new Generator(1);
+    Step step = workload(name, g);
+    if (step == null) {
+      System.err.println("unknown workload " + name);
+      System.exit(2);
+    }
+    long warmEnd = System.nanoTime() + 3_000_000_000L;
+    int warm = 0;
+    while (warm < 5 || (System.nanoTime() < warmEnd && warm < 2000)) {
+      step.run();
+      warm++;
+    }
+    double[] t = new double[reps];
+    for (int i = 0; i < reps; i++) {
+      long t0 = System.nanoTime();
+      step.run();
+      t[i] = (System.nanoTime() - t0) / 1e9;
+    }
+    java.util.Arrays.sort(t);
+    System.out.printf("%s %.9f %.9f %.9f%n", name, t[reps / 2], t[0], t[reps - 1]);
+  }
+
+  private static Step workload(String name, Generator g) {
+    if (name.startsWith("sgemm")) {
+      int n = Integer.parseInt(name.substring(5));
+      Tensor a = Tensor.randn(g, n, n);
+      Tensor b = Tensor.randn(g, n, n);
+      return () -> a.matmul(b);
+    }
+    Tensor big = Tensor.randn(g, 1 << 22);
+    Tensor big2 = Tensor.randn(g, 1 << 22);
+    Tensor mat = Tensor.randn(g, 1 << 11, 1 << 11);
+    switch (name) {
+      case "add":
+        return () -> big.add(big2);
+      case "relu":
+        return big::relu;
+      case "exp":
+        return big::exp;
+      case "sum":
+        return big::sum;
+      case "mean0":
+        return () -> mat.mean(new int[] {0}, false);
+      case "linreg": {
+        Tensor x = Tensor.randn(g, 20640, 8);
+        Tensor y = Tensor.randn(g, 20640, 1);
+        Linear model = new Linear(8, 1, true, g);
+        SGD opt = new SGD(model.parameters(), 0.01);
+        MSELoss loss = new MSELoss();
+        return () -> train(model, opt, () -> loss.call(model.call(x), y));
+      }
+      case "cnn128": {
+        // The FashionMnistCnn sample's model.
+        Sequential model = new Sequential(new Conv2d(1, 16, 3, 1, 1), new ReLU(),
+            new MaxPool2d(2), new Conv2d(16, 32, 3, 1, 1), new ReLU(), new MaxPool2d(2),
+            new Flatten(), new Linear(32 * 7 * 7, 128), new ReLU(), new Linear(128, 10));
+        Adam opt = new Adam(model.parameters(), 1e-3);
+        Tensor x = Tensor.randn(g, 128, 1, 28, 28);
+        Tensor y = Tensor.randint(g, 0, 10, 128);
+        CrossEntropyLoss loss = new CrossEntropyLoss();
+        return () -> train(model, opt, () -> loss.call(model.call(x), y));
+      }
+      default:
+        break;
+    }
+    if (name.startsWith("mlp") || name.startsWith("infer")) {
+      boolean train = name.startsWith("mlp");
+      int batch = Integer.parseInt(name.substring(train ? 3 : 5));
+      Sequential model = new Sequential(new Linear(784, 256, true, g), new ReLU(),
+          new Linear(256, 128, true, g), new ReLU(), new Linear(128, 10, true, g));
+      Tensor x = Tensor.randn(g, batch, 784);
+      if (!train) {
+        model.eval();
+        return () -> {
+          try (GradMode.Scope off = GradMode.noGrad()) {
+            model.call(x).sum();
+          }
+        };
+      }
+      Adam opt = new Adam(model.parameters(), 1e-3);
+      Tensor y = Tensor.randint(g, 0, 10, batch);
+      CrossEntropyLoss loss = new CrossEntropyLoss();
+      return () -> train(model, opt, () -> loss.call(model.call(x), y));
+    }
+    return null;
+  }
+
+  private interface Loss {
+    Tensor compute();
+  }
+
+  private static void train(Module model, Optimizer opt, Loss loss) {
+    opt.zeroGrad();
+    Tensor l = loss.compute();
+    l.backward();
+    opt.step();
+  }
+}

@@ -1,0 +1,89 @@
+"""The PyTorch side of bench/run: one workload per process, the shapes of Workloads.java.
+
+Usage: workloads.py <workload> <threads> [repetitions]. Prints "<name> <median s> <min> <max>".
+"""
+import sys
+import time
+
+import torch
+
+
+def workload(name):
+    g = torch.Generator().manual_seed(1)
+    if name.startswith("sgemm"):
+        n = int(name[5:])
+        a, b = torch.randn(n, n, generator=g), torch.randn(n, n, generator=g)
+        return lambda: a @ b
+    big, big2 = torch.randn(1 << 22, generator=g), torch.randn(1 << 22, generator=g)
+    mat = torch.randn(1 << 11, 1 << 11, generator=g)
+    simple = {
+        "add": lambda: big + big2,
+        "relu": lambda: torch.relu(big),
+        "exp": lambda: torch.exp(big),
+        "sum": lambda: big.sum(),
+        "mean0": lambda: mat.mean(0),
+    }
+    if name in simple:
+        return simple[name]
+    nn = torch.nn
+    if name == "linreg":
+        x, y = torch.randn(20640, 8, generator=g), torch.randn(20640, 1, generator=g)
+        model = nn.Linear(8, 1)
+        return trainer(model, torch.optim.SGD(model.parameters(), 0.01), nn.MSELoss(), x, y)
+    if name == "cnn128":
+        model = nn.Sequential(nn.Conv2d(1, 16, 3, 1, 1), nn.ReLU(), nn.MaxPool2d(2),
+                              nn.Conv2d(16, 32, 3, 1, 1), nn.ReLU(), nn.MaxPool2d(2),
+                              nn.Flatten(), nn.Linear(32 * 7 * 7, 128), nn.ReLU(),
+                              nn.Linear(128, 10))
+        x = torch.randn(128, 1, 28, 28, generator=g)
+        y = torch.randint(0, 10, (128,), generator=g)
+        return trainer(model, torch.optim.Adam(model.parameters(), 1e-3),
+                       nn.CrossEntropyLoss(), x, y)
+    if name.startswith("mlp") or name.startswith("infer"):
+        train = name.startswith("mlp")
+        batch = int(name[3:] if train else name[5:])
+        model = nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128), nn.ReLU(),
+                              nn.Linear(128, 10))
+        x = torch.randn(batch, 784, generator=g)
+        if not train:
+            model.eval()
+
+            def infer():
+                with torch.no_grad():
+                    model(x).sum()
+            return infer
+        y = torch.randint(0, 10, (batch,), generator=g)
+        return trainer(model, torch.optim.Adam(model.parameters(), 1e-3),
+                       nn.CrossEntropyLoss(), x, y)
+    raise SystemExit("unknown workload " + name)
+
+
+def trainer(model, opt, lossf, x, y):
+    def step():
+        opt.zero_grad()
+        lossf(model(x), y).backward()
+        opt.step()
+    return step
+
+
+def main():
+    name, threads = sys.argv[1], int(sys.argv[2])
+    reps = int(sys.argv[3]) if len(sys.argv) > 3 else 20
+    torch.set_num_threads(threads)
+    torch.set_flush_denormal(True)
+    step = workload(name)
+    end, warm = time.perf_counter() + 3, 0
+    while warm < 5 or (time.perf_counter() < end and warm < 2000):
+        step()
+        warm += 1
+    times = []
+    for _ in range(reps):
+        t0 = time.perf_counter()
+        step()
+        times.append(time.perf_counter() - t0)
+    times.sort()
+    print("%s %.9f %.9f %.9f" % (name, times[reps // 2], times[0], times[-1]))
+
+
+if __name__ == "__main__":
+    main()
