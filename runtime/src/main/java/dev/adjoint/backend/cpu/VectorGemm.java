@@ -1,5 +1,6 @@
 package dev.adjoint.backend.cpu;
 
+import java.util.concurrent.ForkJoinWorkerThread;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -49,6 +50,9 @@ final class VectorGemm implements Gemm.Kernels {
     }
     float[] bp = FB_PACK.get();
     int mBlocks = (m + MC - 1) / MC;
+    // On a pool thread, no nested split: waiting for subtasks could run another product's task
+    // on this thread, which would reuse the packed panel this call still reads.
+    boolean split = parallel && !(Thread.currentThread() instanceof ForkJoinWorkerThread);
     for (int jc = 0; jc < n; jc += FNC) {
       int nc = Math.min(FNC, n - jc);
       for (int pc = 0; pc < k; pc += KC) {
@@ -56,7 +60,7 @@ final class VectorGemm implements Gemm.Kernels {
         packFB(tb, b, bo, ldb, pc, kc, jc, nc, bp);
         int jcF = jc;
         int pcF = pc;
-        Parallel.forEach(mBlocks, parallel && mBlocks > 1, t -> {
+        Parallel.forEach(mBlocks, split && mBlocks > 1, t -> {
           int ic = t * MC;
           int mc = Math.min(MC, m - ic);
           float[] ap = FA_PACK.get();
@@ -207,6 +211,9 @@ final class VectorGemm implements Gemm.Kernels {
     }
     double[] bp = DB_PACK.get();
     int mBlocks = (m + MC - 1) / MC;
+    // On a pool thread, no nested split: waiting for subtasks could run another product's task
+    // on this thread, which would reuse the packed panel this call still reads.
+    boolean split = parallel && !(Thread.currentThread() instanceof ForkJoinWorkerThread);
     for (int jc = 0; jc < n; jc += DNC) {
       int nc = Math.min(DNC, n - jc);
       for (int pc = 0; pc < k; pc += KC) {
@@ -214,7 +221,7 @@ final class VectorGemm implements Gemm.Kernels {
         packDB(tb, b, bo, ldb, pc, kc, jc, nc, bp);
         int jcF = jc;
         int pcF = pc;
-        Parallel.forEach(mBlocks, parallel && mBlocks > 1, t -> {
+        Parallel.forEach(mBlocks, split && mBlocks > 1, t -> {
           int ic = t * MC;
           int mc = Math.min(MC, m - ic);
           double[] ap = DA_PACK.get();
