@@ -66,6 +66,14 @@ public interface Backend {
   void gemm(Tensor a, boolean transA, int lda, Tensor b, boolean transB, int ldb, Tensor dst);
 
   /**
+   * Evaluates a fused elementwise {@code program} in one pass: see {@link Pointwise#apply}, which
+   * has checked that every operand is contiguous, of one shape, one floating dtype and this
+   * device. Outputs may be inputs; each element's inputs are read before its outputs are written.
+   * Every step rounds to the operands' dtype, scalars converted to it first.
+   */
+  void pointwise(Pointwise program, double[] scalars, Tensor[] inputs, Tensor[] outputs);
+
+  /**
    * Inverts each matrix of contiguous {@code a [B, n, n]} into {@code dst}.
    *
    * @throws dev.adjoint.tensor.SingularMatrixException when one has no inverse

@@ -1,5 +1,6 @@
 package dev.adjoint.optim;
 
+import dev.adjoint.backend.Pointwise;
 import dev.adjoint.tensor.DType;
 import dev.adjoint.tensor.Tensor;
 import java.util.LinkedHashMap;
@@ -69,9 +70,6 @@ final class AdamUpdate {
       if (grad == null) {
         continue;
       }
-      if (maximize) {
-        grad = grad.neg();
-      }
       Map<String, Object> state = opt.mutableState(p);
       if (state.isEmpty()) {
         state.put("step", Tensor.scalar(0.0, DType.FLOAT32));
@@ -86,6 +84,31 @@ final class AdamUpdate {
       Tensor expAvgSq = (Tensor) state.get("exp_avg_sq");
       stepCount.add_(1.0);
       double step = stepCount.item();
+      double biasCorrection1 = 1 - Math.pow(beta1, step);
+      double biasCorrection2 = 1 - Math.pow(beta2, step);
+      double stepSize = lr / biasCorrection1;
+      double biasCorrection2Sqrt = Math.sqrt(biasCorrection2);
+      if (amsgrad) {
+        // Turned on after the state was made: start the running maximum now.
+        state.computeIfAbsent("max_exp_avg_sq", k -> p.zerosLike());
+      }
+      Tensor max = amsgrad ? (Tensor) state.get("max_exp_avg_sq") : null;
+      boolean fused = amsgrad ? Pointwise.fusable(p, grad, expAvg, expAvgSq, max)
+          : Pointwise.fusable(p, grad, expAvg, expAvgSq);
+      if (fused) {
+        double[] scalars = {decoupled ? 1 - lr * weightDecay : weightDecay, beta1, 1 - beta1,
+            beta2, 1 - beta2, biasCorrection2Sqrt, eps, -stepSize};
+        Tensor[] in = amsgrad ? new Tensor[] {p, grad, expAvg, expAvgSq, max}
+            : new Tensor[] {p, grad, expAvg, expAvgSq};
+        Tensor[] out = amsgrad ? new Tensor[] {expAvg, expAvgSq, max, p}
+            : new Tensor[] {expAvg, expAvgSq, p};
+        program(decoupled, !decoupled && weightDecay != 0, amsgrad, maximize)
+            .apply(scalars, in, out);
+        continue;
+      }
+      if (maximize) {
+        grad = grad.neg();
+      }
       if (decoupled) {
         p.mul_(1 - lr * weightDecay);
       } else if (weightDecay != 0) {
@@ -93,20 +116,69 @@ final class AdamUpdate {
       }
       expAvg.mul_(beta1).add_(grad, 1 - beta1);
       expAvgSq.mul_(beta2).add_(grad.mul(grad), 1 - beta2);
-      double biasCorrection1 = 1 - Math.pow(beta1, step);
-      double biasCorrection2 = 1 - Math.pow(beta2, step);
-      double stepSize = lr / biasCorrection1;
-      double biasCorrection2Sqrt = Math.sqrt(biasCorrection2);
       Tensor second = expAvgSq;
       if (amsgrad) {
-        // Turned on after the state was made: start the running maximum now.
-        Tensor max = (Tensor) state.computeIfAbsent("max_exp_avg_sq", k -> p.zerosLike());
         max.copy_(max.maximum(expAvgSq));
         second = max;
       }
       Tensor denom = second.sqrt().div(biasCorrection2Sqrt).add_(eps);
       p.add_(expAvg.div(denom), -stepSize);
     }
+  }
+
+  /** The fused programs, one per combination of options, made on first use. */
+  private static final Pointwise[] PROGRAMS = new Pointwise[16];
+
+  /**
+   * Adam's update as one fused pass, the same steps in the same order as the tensor operations
+   * of the unfused path (so the same roundings): inputs p, grad, exp_avg, exp_avg_sq (and
+   * max_exp_avg_sq); scalars decay, beta1, 1 - beta1, beta2, 1 - beta2, sqrt(bias correction 2),
+   * eps, -step size; outputs exp_avg, exp_avg_sq (max_exp_avg_sq), p.
+   */
+  static Pointwise program(boolean decoupled, boolean coupledDecay, boolean amsgrad,
+      boolean maximize) {
+    int key = (decoupled ? 1 : 0) | (coupledDecay ? 2 : 0) | (amsgrad ? 4 : 0)
+        | (maximize ? 8 : 0);
+    synchronized (PROGRAMS) {
+      if (PROGRAMS[key] == null) {
+        PROGRAMS[key] = buildProgram(decoupled, coupledDecay, amsgrad, maximize);
+      }
+      return PROGRAMS[key];
+    }
+  }
+
+  private static Pointwise buildProgram(boolean decoupled, boolean coupledDecay, boolean amsgrad,
+      boolean maximize) {
+    Pointwise.Builder b = Pointwise.builder();
+    Pointwise.Value p = b.input();
+    Pointwise.Value grad = b.input();
+    Pointwise.Value expAvg = b.input();
+    Pointwise.Value expAvgSq = b.input();
+    Pointwise.Value max = amsgrad ? b.input() : null;
+    Pointwise.Value decay = b.scalar();
+    Pointwise.Value beta1 = b.scalar();
+    Pointwise.Value oneMinusBeta1 = b.scalar();
+    Pointwise.Value beta2 = b.scalar();
+    Pointwise.Value oneMinusBeta2 = b.scalar();
+    Pointwise.Value bc2Sqrt = b.scalar();
+    Pointwise.Value eps = b.scalar();
+    Pointwise.Value negStep = b.scalar();
+    Pointwise.Value g = maximize ? b.neg(grad) : grad;
+    if (decoupled) {
+      p = b.mul(p, decay);                                      // p.mul_(1 - lr * wd)
+    } else if (coupledDecay) {
+      g = b.add(g, b.mul(p, decay));                            // grad.add(p, wd)
+    }
+    Pointwise.Value m = b.add(b.mul(expAvg, beta1), b.mul(g, oneMinusBeta1));
+    Pointwise.Value v = b.add(b.mul(expAvgSq, beta2), b.mul(b.mul(g, g), oneMinusBeta2));
+    Pointwise.Value second = amsgrad ? b.maximum(max, v) : v;
+    Pointwise.Value denom = b.add(b.div(b.sqrt(second), bc2Sqrt), eps);
+    Pointwise.Value update = b.add(p, b.mul(b.div(m, denom), negStep));
+    b.output(m).output(v);
+    if (amsgrad) {
+      b.output(second);
+    }
+    return b.output(update).build();
   }
 
   static Map<String, Object> loadState(String where, String optimizer, Tensor param,

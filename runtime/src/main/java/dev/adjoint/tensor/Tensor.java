@@ -279,6 +279,18 @@ public final class Tensor {
   }
 
   /**
+   * For code outside the tensor ops that writes this tensor's storage directly (a fused update
+   * through {@link dev.adjoint.backend.Pointwise#apply}): refuses the write where an in-place op
+   * would be refused (a tensor that requires grad while grad mode is on, an expanded view) and
+   * counts it in {@link #version()}. Call it before writing.
+   *
+   * @param op the name of the operation, for the error message
+   */
+  public void checkWrite(String op) {
+    checkInPlace(Objects.requireNonNull(op, "checkWrite: op is null"));
+  }
+
+  /**
    * Refuses an in-place write that would corrupt gradients or write one memory location twice:
    * into a tensor that requires grad while the graph is being recorded (PyTorch refuses leaves and
    * tracks versions of the rest; Adjoint refuses both), or into an expanded (stride 0) view. Every

@@ -2,6 +2,7 @@ package dev.adjoint.backend.cpu;
 
 import dev.adjoint.backend.Backend;
 import dev.adjoint.backend.BinaryOp;
+import dev.adjoint.backend.Pointwise;
 import dev.adjoint.backend.ReduceOp;
 import dev.adjoint.backend.Storage;
 import dev.adjoint.backend.UnaryOp;
@@ -50,6 +51,11 @@ public final class CpuBackend implements Backend {
     Object out = CpuStorage.allocate(t.dtype(), n).array();
     System.arraycopy(array(t), t.storageOffset(), out, 0, n);
     return out;
+  }
+
+  @Override
+  public void pointwise(Pointwise program, double[] scalars, Tensor[] inputs, Tensor[] outputs) {
+    PointwiseKernel.run(program, scalars, inputs, outputs);
   }
 
   // ---------------------------------------------------------------- copy and fill
