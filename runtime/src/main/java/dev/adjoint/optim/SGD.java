@@ -1,5 +1,6 @@
 package dev.adjoint.optim;
 
+import dev.adjoint.backend.Pointwise;
 import dev.adjoint.tensor.Tensor;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -177,6 +178,10 @@ public final class SGD extends Optimizer {
       if (d == null) {
         continue;
       }
+      if (Pointwise.fusable(p, d)) {
+        fusedUpdate(group, p, d, lr, momentum, dampening, weightDecay, nesterov, maximize);
+        continue;
+      }
       if (maximize) {
         d = d.neg();
       }
@@ -196,6 +201,74 @@ public final class SGD extends Optimizer {
       }
       p.add_(d, -lr);
     }
+  }
+
+  private void fusedUpdate(ParamGroup group, Tensor p, Tensor grad, double lr, double momentum,
+      double dampening, double weightDecay, boolean nesterov, boolean maximize) {
+    Tensor buf = null;
+    boolean first = false;
+    if (momentum != 0) {
+      Map<String, Object> state = mutableState(p);
+      buf = (Tensor) state.get("momentum_buffer");
+      if (buf == null || !Pointwise.fusable(p, buf)) {
+        first = buf == null;
+        if (first) {
+          buf = p.zerosLike();
+          state.put("momentum_buffer", buf);
+        } else {
+          buf = buf.contiguous();
+          state.put("momentum_buffer", buf);
+        }
+      }
+    }
+    int key = (maximize ? 1 : 0) | (weightDecay != 0 ? 2 : 0) | (momentum != 0 ? 4 : 0)
+        | (first ? 8 : 0) | (nesterov ? 16 : 0);
+    Pointwise program;
+    synchronized (PROGRAMS) {
+      program = PROGRAMS[key];
+      if (program == null) {
+        program = PROGRAMS[key] = program(maximize, weightDecay != 0, momentum != 0, first,
+            nesterov);
+      }
+    }
+    double[] scalars = {weightDecay, momentum, 1 - dampening, -lr};
+    if (buf == null) {
+      program.apply(scalars, new Tensor[] {p, grad}, new Tensor[] {p});
+    } else {
+      program.apply(scalars, new Tensor[] {p, grad, buf}, new Tensor[] {buf, p});
+    }
+  }
+
+  /** The fused programs, one per combination of options, made on first use. */
+  private static final Pointwise[] PROGRAMS = new Pointwise[32];
+
+  /**
+   * SGD's update as one fused pass, the steps and roundings of the unfused path: inputs p, grad
+   * (and momentum_buffer); scalars weight_decay, momentum, 1 - dampening, -lr; outputs
+   * (momentum_buffer and) p. {@code first}: the buffer starts as the gradient.
+   */
+  static Pointwise program(boolean maximize, boolean decay, boolean momentum, boolean first,
+      boolean nesterov) {
+    Pointwise.Builder b = Pointwise.builder();
+    Pointwise.Value p = b.input();
+    Pointwise.Value d = b.input();
+    Pointwise.Value buf = momentum ? b.input() : null;
+    Pointwise.Value weightDecay = b.scalar();
+    Pointwise.Value mom = b.scalar();
+    Pointwise.Value oneMinusDampening = b.scalar();
+    Pointwise.Value negLr = b.scalar();
+    if (maximize) {
+      d = b.neg(d);
+    }
+    if (decay) {
+      d = b.add(d, b.mul(p, weightDecay));                       // d.add(p, weight_decay)
+    }
+    if (momentum) {
+      buf = first ? d : b.add(b.mul(buf, mom), b.mul(d, oneMinusDampening));
+      d = nesterov ? b.add(d, b.mul(buf, mom)) : buf;
+      b.output(buf);
+    }
+    return b.output(b.add(p, b.mul(d, negLr))).build();      // p.add_(d, -lr)
   }
 
   @Override
