@@ -10,8 +10,54 @@ import dev.adjoint.backend.UnaryOp;
 final class Elementwise {
   private Elementwise() {}
 
+  /**
+   * Unit-stride loops without branches on the data (a NaN propagates through {@code Math.max}
+   * and {@code Math.min} as through the strided loops' tests), which the JIT vectorizes; false
+   * for ops that have none.
+   */
+  private static boolean denseUnaryF32(UnaryOp op, float[] a, int a0, float[] o, int o0, int n,
+      double lo, double hi) {
+    switch (op) {
+      case NEG -> {
+        for (int k = 0; k < n; k++) {
+          o[o0 + k] = -a[a0 + k];
+        }
+      }
+      case ABS -> {
+        for (int k = 0; k < n; k++) {
+          o[o0 + k] = Math.abs(a[a0 + k]);
+        }
+      }
+      case RELU -> {
+        for (int k = 0; k < n; k++) {
+          o[o0 + k] = Math.max(a[a0 + k], 0f); // -0. gives 0., NaN stays NaN, as PyTorch
+        }
+      }
+      case CLAMP -> {
+        // Rounding is monotone, so clamping to the rounded bounds equals rounding the clamp.
+        float l = (float) lo;
+        float h = (float) hi;
+        for (int k = 0; k < n; k++) {
+          o[o0 + k] = Math.min(Math.max(a[a0 + k], l), h);
+        }
+      }
+      case SQRT -> {
+        for (int k = 0; k < n; k++) {
+          o[o0 + k] = (float) Math.sqrt(a[a0 + k]);
+        }
+      }
+      default -> {
+        return false;
+      }
+    }
+    return true;
+  }
+
   static void unaryF32(UnaryOp op, float[] a, int a0, int as, float[] o, int o0, int os, int n,
       double lo, double hi) {
+    if (as == 1 && os == 1 && denseUnaryF32(op, a, a0, o, o0, n, lo, hi)) {
+      return;
+    }
     switch (op) {
       case NEG -> {
         for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) {
@@ -66,8 +112,54 @@ final class Elementwise {
     }
   }
 
+  /**
+   * Unit-stride loops without branches on the data (a NaN propagates through {@code Math.max}
+   * and {@code Math.min} as through the strided loops' tests), which the JIT vectorizes; false
+   * for ops that have none.
+   */
+  private static boolean denseUnaryF64(UnaryOp op, double[] a, int a0, double[] o, int o0, int n,
+      double lo, double hi) {
+    switch (op) {
+      case NEG -> {
+        for (int k = 0; k < n; k++) {
+          o[o0 + k] = -a[a0 + k];
+        }
+      }
+      case ABS -> {
+        for (int k = 0; k < n; k++) {
+          o[o0 + k] = Math.abs(a[a0 + k]);
+        }
+      }
+      case RELU -> {
+        for (int k = 0; k < n; k++) {
+          o[o0 + k] = Math.max(a[a0 + k], 0.0); // -0. gives 0., NaN stays NaN, as PyTorch
+        }
+      }
+      case CLAMP -> {
+        // Rounding is monotone, so clamping to the rounded bounds equals rounding the clamp.
+        double l = lo;
+        double h = hi;
+        for (int k = 0; k < n; k++) {
+          o[o0 + k] = Math.min(Math.max(a[a0 + k], l), h);
+        }
+      }
+      case SQRT -> {
+        for (int k = 0; k < n; k++) {
+          o[o0 + k] = Math.sqrt(a[a0 + k]);
+        }
+      }
+      default -> {
+        return false;
+      }
+    }
+    return true;
+  }
+
   static void unaryF64(UnaryOp op, double[] a, int a0, int as, double[] o, int o0, int os, int n,
       double lo, double hi) {
+    if (as == 1 && os == 1 && denseUnaryF64(op, a, a0, o, o0, n, lo, hi)) {
+      return;
+    }
     switch (op) {
       case NEG -> {
         for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) {

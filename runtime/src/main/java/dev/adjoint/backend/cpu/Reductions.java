@@ -29,6 +29,20 @@ final class Reductions {
     int io = indices == null ? 0 : indices.storageOffset();
     Layout layout = new Layout(src, inner);
     boolean floating = values.dtype().isFloatingPoint();
+    boolean summing = op == ReduceOp.SUM || op == ReduceOp.MEAN;
+    boolean floatingInput = src.dtype().isFloatingPoint();
+    if (summing && floating && floatingInput && outer >= 8 && layout.outerSizes.length == 1
+        && layout.outerStrides[0] == 1 && inner > 1) {
+      Columns.sum(layout, in, outer, inner, out, vo, op == ReduceOp.MEAN);
+      return;
+    }
+    if (summing && floating && outer < Parallel.threads() && inner >= 2 * SEGMENT) {
+      for (int r = 0; r < outer; r++) {
+        double total = parallelSum(layout, in, r, inner);
+        out.setDouble(vo + r, op == ReduceOp.MEAN ? total / inner : total);
+      }
+      return;
+    }
     int tasks = Math.min(outer, Parallel.chunks((long) outer * inner, StridedLoop.GRAIN));
     Parallel.forEach(tasks, tasks > 1, t -> {
       int from = (int) ((long) outer * t / tasks);
@@ -194,6 +208,141 @@ final class Reductions {
     return new long[] {acc, at};
   }
 
+  /** Elements per parallel segment of one long row: 64 chunks, one complete subtree. */
+  static final int SEGMENT = 64 * CHUNK;
+
+  /**
+   * The sum of row {@code r}, its segments of {@link #SEGMENT} elements summed in parallel. Each
+   * full segment is a complete subtree of the sequential pairwise tree (a power-of-two number of
+   * full chunks), and segment sums are combined by the same binary counter, with the rest of the
+   * row folded in last exactly as the sequential sum folds its lowest levels: the result is bit
+   * for bit that of the sequential sum, whatever the thread count.
+   */
+  private static double parallelSum(Layout layout, CpuStorage in, int r, int inner) {
+    int full = inner / SEGMENT;
+    double[] segments = new double[full + 1];
+    int rowOffset = layout.rowOffset(r);
+    int tasks = Math.min(full + 1, Parallel.chunks(inner, SEGMENT));
+    Parallel.forEach(tasks, tasks > 1, t -> {
+      Cursor cursor = new Cursor(layout, in);
+      double[] buf = new double[CHUNK];
+      double[] levels = new double[Long.SIZE];
+      for (int seg = (full + 1) * t / tasks; seg < (full + 1) * (t + 1) / tasks; seg++) {
+        int from = seg * SEGMENT;
+        int n = Math.min(SEGMENT, inner - from);
+        if (n > 0) {
+          cursor.start(rowOffset);
+          cursor.skip(from);
+          segments[seg] = sum(cursor, n, buf, levels, Double.NaN);
+        }
+      }
+    });
+    double[] counter = new double[Long.SIZE];
+    int top = 0;
+    for (long count = 0; count < full; count++) {
+      double s = segments[(int) count];
+      for (long c = count; (c & 1) == 1; c >>= 1) {
+        s = counter[--top] + s;
+      }
+      counter[top++] = s;
+    }
+    double total = segments[full];
+    while (top > 0) {
+      total = counter[--top] + total;
+    }
+    return total;
+  }
+
+  /**
+   * Sums over leading dimensions: rows that lie next to each other in memory (unit stride between
+   * rows) are summed together, a block of columns at a time, each reduced position adding one
+   * contiguous run into the block's accumulators, so memory is read once in order instead of a
+   * column at a time. Within a chunk of {@link #CHUNK} positions each column accumulates in order
+   * in double; chunk sums combine pairwise as in {@link #sum}.
+   */
+  private static final class Columns {
+    private static final int BLOCK = 256;
+
+    static void sum(Layout layout, CpuStorage in, int outer, int inner, CpuStorage out, int vo,
+        boolean mean) {
+      int blocks = (outer + BLOCK - 1) / BLOCK;
+      int tasks = Math.min(blocks, Parallel.chunks((long) outer * inner, StridedLoop.GRAIN));
+      Parallel.forEach(tasks, tasks > 1, t -> {
+        double[] acc = new double[BLOCK];
+        double[] levels = new double[Long.SIZE * BLOCK];
+        int[] at = new int[layout.innerSizes.length];
+        for (int b = (int) ((long) blocks * t / tasks); b < (long) blocks * (t + 1) / tasks;
+            b++) {
+          int c0 = b * BLOCK;
+          int width = Math.min(BLOCK, outer - c0);
+          int base = layout.rowOffset(c0);
+          java.util.Arrays.fill(at, 0);
+          int offset = 0;
+          int top = 0;
+          long count = 0;
+          for (int done = 0; done < inner; ) {
+            int m = Math.min(CHUNK, inner - done);
+            java.util.Arrays.fill(acc, 0, width, 0);
+            for (int k = 0; k < m; k++) {
+              int o = base + offset;
+              if (in.dtype() == DType.FLOAT32) {
+                float[] a = in.floats();
+                for (int j = 0; j < width; j++) {
+                  acc[j] += a[o + j];
+                }
+              } else {
+                double[] a = in.doubles();
+                for (int j = 0; j < width; j++) {
+                  acc[j] += a[o + j];
+                }
+              }
+              offset = next(layout, at, offset);
+            }
+            done += m;
+            if (m < CHUNK) {
+              break; // only the last chunk can be short: acc holds it
+            }
+            // Push the chunk's sums onto the per-column binary counter.
+            for (long c = count; (c & 1) == 1; c >>= 1) {
+              top--;
+              for (int j = 0; j < width; j++) {
+                acc[j] = levels[top * BLOCK + j] + acc[j];
+              }
+            }
+            System.arraycopy(acc, 0, levels, top * BLOCK, width);
+            top++;
+            count++;
+            java.util.Arrays.fill(acc, 0, width, 0);
+          }
+          while (top > 0) {
+            top--;
+            for (int j = 0; j < width; j++) {
+              acc[j] = levels[top * BLOCK + j] + acc[j];
+            }
+          }
+          for (int j = 0; j < width; j++) {
+            out.setDouble(vo + c0 + j, mean ? acc[j] / inner : acc[j]);
+          }
+        }
+      });
+    }
+
+    /** Steps the odometer over the inner dimensions; returns the next position's offset. */
+    private static int next(Layout layout, int[] at, int offset) {
+      int d = at.length - 1;
+      at[d]++;
+      offset += layout.innerStrides[d];
+      while (d > 0 && at[d] == layout.innerSizes[d]) {
+        offset -= layout.innerSizes[d] * layout.innerStrides[d];
+        at[d] = 0;
+        d--;
+        at[d]++;
+        offset += layout.innerStrides[d];
+      }
+      return offset;
+    }
+  }
+
   /**
    * Pairwise (cascade) sum of the next {@code n} elements of {@code row}, of {@code (x - shift)^2}
    * instead when {@code shift} is not NaN: each chunk is summed pairwise, and chunk sums are
@@ -235,11 +384,22 @@ final class Reductions {
   private static double pairwise(double[] a, int from, int to) {
     int n = to - from;
     if (n <= 64) {
-      double s = 0;
-      for (int i = from; i < to; i++) {
-        s += a[i];
+      // Four interleaved partial sums: independent additions keep the adder busy.
+      double s0 = 0;
+      double s1 = 0;
+      double s2 = 0;
+      double s3 = 0;
+      int i = from;
+      for (; i + 3 < to; i += 4) {
+        s0 += a[i];
+        s1 += a[i + 1];
+        s2 += a[i + 2];
+        s3 += a[i + 3];
       }
-      return s;
+      for (; i < to; i++) {
+        s0 += a[i];
+      }
+      return (s0 + s1) + (s2 + s3);
     }
     int mid = from + n / 2;
     return pairwise(a, from, mid) + pairwise(a, mid, to);
@@ -331,6 +491,16 @@ final class Reductions {
     void start(int offset) {
       java.util.Arrays.fill(at, 0);
       this.offset = offset;
+    }
+
+    /** Moves {@code count} elements on from the start of the row. */
+    void skip(long count) {
+      for (int d = sizes.length - 1; d >= 0; d--) {
+        int step = (int) (count % sizes[d]);
+        at[d] += step;
+        offset += step * strides[d];
+        count /= sizes[d];
+      }
     }
 
     /** The storage offset of the next element. */

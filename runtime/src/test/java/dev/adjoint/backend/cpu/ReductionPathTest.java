@@ -1,0 +1,131 @@
+package dev.adjoint.backend.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.adjoint.tensor.DType;
+import dev.adjoint.tensor.Tensor;
+import java.math.BigDecimal;
+import java.math.MathContext;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The summing paths of the CPU reductions (columns of adjacent rows a block at a time, one long
+ * row split into parallel segments, the general row path) against exact sums computed with
+ * BigDecimal, within the error bound of a pairwise sum of chunks that accumulate in order
+ * ({@code (CHUNK + log2 n) * 2^-53 * sum |x|}), and the paths against each other.
+ */
+class ReductionPathTest {
+  private static final double U = Math.ulp(1.0) / 2;
+
+  private static Tensor random(DType dtype, long seed, int... shape) {
+    int n = 1;
+    for (int s : shape) {
+      n *= s;
+    }
+    SplittableRandom r = new SplittableRandom(seed);
+    double[] d = new double[n];
+    for (int i = 0; i < n; i++) {
+      d[i] = r.nextDouble(-1, 1) * (r.nextInt(10) == 0 ? 1000 : 1);
+    }
+    return Tensor.fromArray(d, shape).to(dtype);
+  }
+
+  private static double[] flat(Tensor t) {
+    return (double[]) t.to(DType.FLOAT64).reshape(-1).toArray();
+  }
+
+  /** Exact sum and sum of magnitudes of the given elements. */
+  private static double[] exact(double[] values, int from, int count, int stride) {
+    BigDecimal s = BigDecimal.ZERO;
+    double abs = 0;
+    for (int k = 0; k < count; k++) {
+      double v = values[from + k * stride];
+      s = s.add(new BigDecimal(v));
+      abs += Math.abs(v);
+    }
+    return new double[] {s.round(MathContext.DECIMAL128).doubleValue(), abs};
+  }
+
+  private static void check(double want, double abs, double got, int n, DType dtype, String at) {
+    double bound = (Reductions.CHUNK + 64) * U * abs;
+    if (dtype == DType.FLOAT32) {
+      // Accumulated in double and rounded once: within one float ulp of the exact sum's rounding.
+      bound = Math.max(bound, Math.ulp((float) want));
+    }
+    assertTrue(Math.abs(got - want) <= bound,
+        at + ": got " + got + ", exact " + want + ", bound " + bound + " (n = " + n + ")");
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = DType.class, names = {"FLOAT32", "FLOAT64"})
+  void columnSumsAndMeans(DType dtype) {
+    int rows = 2 * Reductions.CHUNK + 77; // two full chunks and a short one
+    int cols = 300;                       // one full column block and a part
+    Tensor x = random(dtype, 1, rows, cols);
+    double[] v = flat(x);
+    double[] sum = flat(x.sum(0));
+    double[] mean = flat(x.mean(0));
+    double[] keep = flat(x.sum(new int[] {0}, true));
+    for (int j = 0; j < cols; j++) {
+      double[] e = exact(v, j, rows, cols);
+      check(e[0], e[1], sum[j], rows, dtype, "sum(0)[" + j + "]");
+      check(e[0] / rows, e[1] / rows, mean[j], rows, dtype, "mean(0)[" + j + "]");
+      assertEquals(sum[j], keep[j], 0, "keepdim");
+    }
+  }
+
+  @Test
+  void columnsOverSeveralLeadingDimsAndAPermutedView() {
+    Tensor x = random(DType.FLOAT64, 2, 30, 40, 50);
+    double[] v = flat(x);
+    // Over dims 0 and 1: 1200 positions per column of the 50 trailing ones.
+    double[] s01 = flat(x.sum(new int[] {0, 1}, false));
+    for (int j = 0; j < 50; j++) {
+      double[] e = exact(v, j, 1200, 50);
+      check(e[0], e[1], s01[j], 1200, DType.FLOAT64, "sum(0, 1)[" + j + "]");
+    }
+    // A permuted view whose reduced dim lies outermost in memory: [50, 40, 30] -> sum over 2.
+    Tensor p = x.permute(2, 1, 0);
+    double[] s2 = flat(p.sum(2));
+    for (int a = 0; a < 50; a++) {
+      for (int b = 0; b < 40; b++) {
+        double[] e = exact(v, b * 50 + a, 30, 2000);
+        check(e[0], e[1], s2[a * 40 + b], 30, DType.FLOAT64, "permuted sum(2)");
+      }
+    }
+    // The same reduction through a copy (the general row path) agrees within the bound.
+    double[] viaCopy = flat(x.permute(2, 0, 1).contiguous().sum(new int[] {1, 2}, false));
+    for (int j = 0; j < 50; j++) {
+      double[] e = exact(v, j, 1200, 50);
+      check(s01[j], e[1], viaCopy[j], 1200, DType.FLOAT64, "copy vs view");
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = DType.class, names = {"FLOAT32", "FLOAT64"})
+  void longRowsSummedInSegments(DType dtype) {
+    int n = 5 * Reductions.SEGMENT + 3 * Reductions.CHUNK + 123;
+    Tensor x = random(dtype, 3, n);
+    double[] v = flat(x);
+    double[] e = exact(v, 0, n, 1);
+    check(e[0], e[1], x.sum().item(), n, dtype, "sum()");
+    check(e[0] / n, e[1] / n, x.mean().item(), n, dtype, "mean()");
+    // Two long rows: each summed in segments.
+    Tensor two = random(dtype, 4, 2, 3 * Reductions.SEGMENT + 5);
+    double[] w = flat(two);
+    double[] rows = flat(two.sum(1));
+    int m = 3 * Reductions.SEGMENT + 5;
+    for (int r = 0; r < 2; r++) {
+      double[] er = exact(w, r * m, m, 1);
+      check(er[0], er[1], rows[r], m, dtype, "row " + r);
+    }
+    // A strided long row (every other element) reads through the same segments.
+    Tensor strided = x.index(dev.adjoint.tensor.Index.range(0, n, 2));
+    double[] es = exact(v, 0, (n + 1) / 2, 2);
+    check(es[0], es[1], strided.sum().item(), (n + 1) / 2, dtype, "strided sum()");
+  }
+}
