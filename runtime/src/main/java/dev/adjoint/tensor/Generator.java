@@ -158,7 +158,8 @@ public final class Generator {
    */
   public long nextLong(long bound) {
     if (bound <= 0) {
-      throw new IllegalArgumentException("Generator.nextLong: bound must be positive, got " + bound);
+      throw new IllegalArgumentException("Generator.nextLong: bound must be positive, got "
+          + bound);
     }
     return Philox.below(nextWord(), bound);
   }

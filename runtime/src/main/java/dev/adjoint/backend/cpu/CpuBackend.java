@@ -565,7 +565,7 @@ public final class CpuBackend implements Backend {
         RandomFill.defaultChunks(count));
   }
 
-  /** {@code dst} as a CPU storage, after checking that {@code [start, start + count)} lies in it. */
+  /** {@code dst} as a CPU storage, once {@code [start, start + count)} is checked to lie in it. */
   private static CpuStorage region(Storage dst, long start, long count, String op) {
     if (start < 0 || count < 0 || start + count > dst.size()) {
       throw new IndexOutOfBoundsException(op + ": elements [" + start + ", " + (start + count)

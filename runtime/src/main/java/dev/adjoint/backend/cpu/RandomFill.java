@@ -25,7 +25,7 @@ final class RandomFill {
     return Parallel.chunks(count, GRAIN);
   }
 
-  /** Runs {@code body} over {@code [0, count)} in {@code chunks} pieces that start at even values. */
+  /** Runs {@code body} over {@code [0, count)} in {@code chunks} pieces starting at even values. */
   private static void split(int count, int chunks, Chunk body) {
     if (count == 0) {
       return;

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class RandomFillTest {
   private static final long SEED = 0x0123_4567_89ab_cdefL;
   private static final long OFFSET = 1_000_003;
-  /** Large enough for the default split to use several chunks; odd, so the last block is half used. */
+  /** Large enough for the default split to use several chunks; odd: the last block is half used. */
   private static final int N = 3 * (int) RandomFill.GRAIN + 5;
   private static final int START = 7;
   private static final int[] CHUNKS = {1, 2, 3, 7, 64};
