@@ -155,4 +155,32 @@ public interface Backend {
 
   /** {@code dst = erf(src)}, the error function, elementwise. */
   void erf(Tensor src, Tensor dst);
+
+  // ------------------------------------------------------------------ random numbers
+  // Each fills elements [start, start + count) of dst with values 0 .. count - 1 of a draw at
+  // block `offset` of the Philox stream of `seed`, exactly as Philox defines them, so every device
+  // and every split of the work gives the same numbers. Callers reserve the blocks first
+  // (Generator.reserve); start and count are already checked against dst's size.
+
+  /**
+   * Uniform values in {@code [low, high)} into a floating {@code dst}: {@code low + (high - low)
+   * u} from each value's uniform {@code u} (24 bits for float32, 53 for float64), computed in
+   * float64 and kept below {@code high} when rounding would reach it.
+   */
+  void randomUniform(Storage dst, long start, long count, long seed, long offset, double low,
+      double high);
+
+  /** Normal values {@code mean + std z} into a floating {@code dst} (Box-Muller pairs). */
+  void randomNormal(Storage dst, long start, long count, long seed, long offset, double mean,
+      double std);
+
+  /** Bernoulli({@code p}) values into {@code dst} of any dtype: 1 (true) when {@code u < p}. */
+  void randomBernoulli(Storage dst, long start, long count, long seed, long offset, double p);
+
+  /**
+   * Integers in {@code [low, high)} ({@code low < high}, the range up to 2^64 - 1) into an int64
+   * or floating {@code dst}, with the bias {@link Philox} states.
+   */
+  void randomInt(Storage dst, long start, long count, long seed, long offset, long low,
+      long high);
 }

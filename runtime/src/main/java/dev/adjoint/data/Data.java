@@ -1,5 +1,6 @@
 package dev.adjoint.data;
 
+import dev.adjoint.backend.Philox;
 import dev.adjoint.tensor.Generator;
 import dev.adjoint.tensor.Tensor;
 import java.util.ArrayList;
@@ -198,14 +199,28 @@ public final class Data {
     return out;
   }
 
-  /** A uniformly random permutation of {@code 0..n-1} (Fisher-Yates). */
+  /**
+   * A uniformly random permutation of {@code 0..n-1} (Fisher-Yates): one draw of {@code n - 1}
+   * values from {@code generator}'s stream, swap {@code k} (of position {@code n - 1 - k}) taking
+   * value {@code k} as an integer below {@code n - k} (see {@link Philox}).
+   */
   static int[] randperm(int n, Generator generator) {
     int[] perm = new int[n];
     for (int i = 0; i < n; i++) {
       perm[i] = i;
     }
-    for (int i = n - 1; i > 0; i--) {
-      int j = (int) generator.nextLong(i + 1);
+    if (n < 2) {
+      return perm;
+    }
+    long seed = generator.initialSeed();
+    long offset = generator.reserve(n - 1);
+    long[] block = new long[2];
+    for (int k = 0; k < n - 1; k++) {
+      if ((k & 1) == 0) {
+        Philox.block(seed, offset + (k >>> 1), block);
+      }
+      int i = n - 1 - k;
+      int j = (int) Philox.below(block[k & 1], i + 1);
       int tmp = perm[i];
       perm[i] = perm[j];
       perm[j] = tmp;

@@ -115,7 +115,7 @@ public final class Checkpoint {
   private static final List<String> KEYS = List.of(FORMAT_KEY, VERSION_KEY, MODEL, OPTIMIZER,
       SCHEDULER, CLASSES, EPOCH, STEP, LOSS, DEFAULT_GENERATOR, GENERATORS, METADATA,
       Checksums.HEADER_KEY, Checksums.DATA_KEY);
-  private static final int GENERATOR_STATE_LENGTH = 5;
+  private static final int GENERATOR_STATE_LENGTH = Generator.STATE_LENGTH;
 
   private final String source;
   private final Map<String, Tensor> model;
@@ -545,7 +545,11 @@ public final class Checkpoint {
     if (!(v instanceof Tensor t) || t.dtype() != DType.INT64 || t.dim() != 1
         || t.numel() != GENERATOR_STATE_LENGTH) {
       throw new CheckpointException(source + ": " + path + " must be a generator state, an int64"
-          + " tensor of shape [" + GENERATOR_STATE_LENGTH + "], got " + describe(v));
+          + " tensor of shape [" + GENERATOR_STATE_LENGTH + "], got " + describe(v)
+          + (v instanceof Tensor old && old.dtype() == DType.INT64 && old.dim() == 1
+              && old.numel() == 5
+              ? " (the xoshiro256** state of a checkpoint written before Adjoint's generator"
+                  + " became Philox4x32-10; that generator cannot be resumed)" : ""));
     }
     long[] state = t.toLongArray();
     try {

@@ -315,8 +315,9 @@ public final class Functional {
 
   /**
    * A dropout mask shaped like {@code input}: each element independently 0 with probability
-   * {@code p}, else {@code 1 / (1 - p)} (all zeros for {@code p = 1}), drawn from
-   * {@code generator}. Multiplying by it is training-mode dropout; it carries no gradient.
+   * {@code p}, else {@code 1 / (1 - p)} (all zeros for {@code p = 1}), drawn by the input's
+   * backend from {@code generator} (a draw of {@code input.numel()} values; none for {@code p =
+   * 1}). Multiplying by it is training-mode dropout; it carries no gradient.
    *
    * @throws IllegalArgumentException when {@code p} is outside {@code [0, 1]}
    */
@@ -329,8 +330,13 @@ public final class Functional {
       if (p == 1) {
         return input.zerosLike();
       }
-      Tensor keep = Tensor.rand(generator, input.shape()).ge(p);
-      return keep.to(input.dtype()).mul(1 / (1 - p)).to(input.device());
+      // Drawn where the input lives: element i is kept when the stream's uniform i is below
+      // 1 - p (Philox), so a seed gives the same mask on every device and thread count.
+      Tensor mask = input.zerosLike();
+      long n = mask.numel();
+      backend(input).randomBernoulli(mask.storage(), 0, n, generator.initialSeed(),
+          generator.reserve(n), 1 - p);
+      return mask.mul_(1 / (1 - p));
     }
   }
 

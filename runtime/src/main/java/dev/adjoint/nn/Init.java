@@ -19,7 +19,9 @@ import java.util.Arrays;
  * }</pre>
  *
  * <p>The numbers differ from PyTorch's for the same seed (the generators differ); the
- * distributions are the same.
+ * distributions are the same. They are drawn by the tensor's backend from the generator's
+ * counter-based stream, so a seed gives the same initial weights on every device and thread
+ * count (see {@link Generator}).
  */
 public final class Init {
   private Init() {}
@@ -105,11 +107,11 @@ public final class Init {
       throw new IllegalArgumentException("uniform_ expects to return a [from, to) range, but"
           + " found from=" + a + " > to=" + b);
     }
-    double[] v = new double[tensor.numel()];
-    for (int i = 0; i < v.length; i++) {
-      v[i] = a + (b - a) * generator.nextDouble();
-    }
-    return fill(tensor, v);
+    Tensor values = drawTarget(tensor);
+    long n = values.numel();
+    Functional.backend(values).randomUniform(values.storage(), 0, n, generator.initialSeed(),
+        generator.reserve(n), a, b);
+    return fill(tensor, values);
   }
 
   /** Fills {@code tensor} from {@code N(mean, std^2)} ({@code nn.init.normal_}). */
@@ -122,11 +124,11 @@ public final class Init {
     if (!(std >= 0)) {
       throw new IllegalArgumentException("normal_ expects std >= 0.0, but found std " + std);
     }
-    double[] v = new double[tensor.numel()];
-    for (int i = 0; i < v.length; i++) {
-      v[i] = mean + std * generator.nextGaussian();
-    }
-    return fill(tensor, v);
+    Tensor values = drawTarget(tensor);
+    long n = values.numel();
+    Functional.backend(values).randomNormal(values.storage(), 0, n, generator.initialSeed(),
+        generator.reserve(n), mean, std);
+    return fill(tensor, values);
   }
 
   /** Fills {@code tensor} with {@code value} ({@code nn.init.constant_}). */
@@ -146,9 +148,22 @@ public final class Init {
     return constant_(tensor, 1);
   }
 
-  private static Tensor fill(Tensor tensor, double[] values) {
+  /**
+   * A fresh contiguous tensor on {@code tensor}'s device for the backend to draw into: of its
+   * dtype when floating, else float64 (converted by {@link #fill}, as a C cast would).
+   */
+  private static Tensor drawTarget(Tensor tensor) {
+    Tensor values = tensor.zerosLike();
+    return values.dtype().isFloatingPoint() ? values : values.to(DType.FLOAT64);
+  }
+
+  /**
+   * Copies the drawn {@code values} into {@code tensor} through {@code copy_}, so the write counts
+   * as an in-place change (version counters) and reaches any view's layout.
+   */
+  private static Tensor fill(Tensor tensor, Tensor values) {
     try (GradMode.Scope off = GradMode.noGrad()) {
-      tensor.copy_(Tensor.fromArray(values, tensor.shape()).to(tensor.device()));
+      tensor.copy_(values);
     }
     return tensor;
   }

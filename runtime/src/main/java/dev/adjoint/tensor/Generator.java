@@ -1,23 +1,47 @@
 package dev.adjoint.tensor;
 
+import dev.adjoint.backend.Philox;
+
 /**
  * A seedable source of random numbers for {@code rand}, {@code randn}, {@code randint} and
- * everything built on them (initialisation, dropout, shuffling). The algorithm is xoshiro256**
- * seeded through SplitMix64; its whole state can be read and restored for exact checkpoints.
+ * everything built on them (initialisation, dropout masks, shuffling, random splits).
+ *
+ * <p><b>One seed gives the same numbers on every device and any thread count.</b> A generator
+ * is a position in a counter-based stream, Philox4x32-10 (see {@link Philox} for the exact
+ * definition): a 64-bit {@linkplain #initialSeed() seed} and an {@linkplain #offset() offset}
+ * counting the stream's 128-bit blocks, as PyTorch's CUDA generator keeps a seed and a Philox
+ * offset. A draw does not run the generator forward value by value: it {@linkplain #reserve
+ * reserves} the blocks it needs and hands the seed and its starting offset to the backend, whose
+ * kernels compute value {@code i} from the seed, that offset and {@code i} alone. So the numbers
+ * do not depend on how a fill is split over threads or which device computes it (uniform,
+ * bernoulli and integer draws bit for bit; normals up to a device's {@code log}, {@code sin} and
+ * {@code cos}). PyTorch does not promise this; Adjoint tests it.
+ *
+ * <p><b>How far each draw moves the offset:</b> a draw of {@code n} values (a tensor of {@code
+ * n} elements from {@code rand}, {@code randn}, {@code randint}, a dropout mask, an {@code Init}
+ * fill) advances it by {@code ceil(n / 2)}; a single value ({@link #nextLong()}, {@link
+ * #nextDouble()}, {@link #nextGaussian()}, ...) by 1; a permutation of {@code n} items by {@code
+ * ceil((n - 1) / 2)}. The same seed therefore gives different numbers than PyTorch's for the same
+ * calls; the distributions are the same.
  *
  * <p>One default generator serves calls that name none; {@link #manualSeed(long)} reseeds it, as
- * {@code torch.manual_seed} does. A generator is not thread-safe: give each thread its own.
+ * {@code torch.manual_seed} does. The state ({@link #getState()}, saved in checkpoints) is the
+ * seed and the offset. Methods are synchronized, but threads that share a generator draw in an
+ * order they do not control: give each thread its own for reproducible results.
  */
 public final class Generator {
+  /** First long of every state: marks a Philox4x32-10 (seed, offset) state, format 1. */
+  private static final long STATE_TAG = 0x5048_494C_4F58_0001L; // "PHILOX" 0001
+
+  /** Number of longs in {@link #getState()}. */
+  public static final int STATE_LENGTH = 3;
+
   private static final Generator DEFAULT = new Generator(0x5eed_ad10_1172L);
 
-  private long s0;
-  private long s1;
-  private long s2;
-  private long s3;
-  private double spareNormal = Double.NaN;
+  private long seed;
+  private long offset;
 
-  /** A generator seeded with {@code seed}. */
+  /** A generator at the start of {@code seed}'s stream. */
   public Generator(long seed) {
     setSeed(seed);
   }
@@ -32,91 +56,111 @@ public final class Generator {
     DEFAULT.setSeed(seed);
   }
 
-  /** Restarts this generator from {@code seed}; returns this. */
+  /** Restarts this generator at the start of {@code seed}'s stream (offset 0); returns this. */
   public synchronized Generator setSeed(long seed) {
-    long x = seed;
-    s0 = splitMix(x += 0x9E3779B97F4A7C15L);
-    s1 = splitMix(x += 0x9E3779B97F4A7C15L);
-    s2 = splitMix(x += 0x9E3779B97F4A7C15L);
-    s3 = splitMix(x + 0x9E3779B97F4A7C15L);
-    spareNormal = Double.NaN;
+    this.seed = seed;
+    this.offset = 0;
     return this;
   }
 
-  private static long splitMix(long z) {
-    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-    return z ^ (z >>> 31);
+  /** The seed of the stream this generator walks ({@code Generator.initial_seed()}). */
+  public synchronized long initialSeed() {
+    return seed;
   }
 
-  /** The full state (for checkpoints); {@link #setState(long[])} restores it exactly. */
+  /** How many 128-bit blocks of the stream have been drawn ({@code Generator.get_offset()}). */
+  public synchronized long offset() {
+    return offset;
+  }
+
+  /**
+   * Reserves the blocks for a draw of {@code count} values: returns the offset the draw starts at
+   * and advances this generator by {@code ceil(count / 2)} blocks. Pass {@link #initialSeed()}
+   * and the returned offset to a backend's random fill.
+   *
+   * @throws IllegalArgumentException when {@code count} is negative
+   */
+  public synchronized long reserve(long count) {
+    if (count < 0) {
+      throw new IllegalArgumentException("Generator.reserve: count must be non-negative, got "
+          + count);
+    }
+    long start = offset;
+    offset += Philox.blocks(count);
+    return start;
+  }
+
+  /**
+   * The full state, {@code {tag, seed, offset}} ({@code torch.Generator.get_state}); {@link
+   * #setState(long[])} restores it exactly. Checkpoints store it.
+   */
   public synchronized long[] getState() {
-    return new long[] {s0, s1, s2, s3, Double.doubleToRawLongBits(spareNormal)};
+    return new long[] {STATE_TAG, seed, offset};
   }
 
-  /** Restores a state from {@link #getState()}. */
+  /**
+   * Restores a state from {@link #getState()}.
+   *
+   * @throws IllegalArgumentException when {@code state} is not one
+   */
   public synchronized void setState(long[] state) {
-    if (state == null || state.length != 5) {
-      throw new IllegalArgumentException("Generator.setState: expected 5 longs from getState()");
+    if (state == null || state.length != STATE_LENGTH) {
+      throw new IllegalArgumentException("Generator.setState: expected " + STATE_LENGTH
+          + " longs from getState(), got " + (state == null ? "null" : state.length
+              + (state.length == 5 ? " (a state of the xoshiro256** generator of an earlier"
+                  + " Adjoint, which this one cannot continue)" : "")));
     }
-    if ((state[0] | state[1] | state[2] | state[3]) == 0) {
-      throw new IllegalArgumentException("Generator.setState: an all-zero state is invalid");
+    if (state[0] != STATE_TAG) {
+      throw new IllegalArgumentException("Generator.setState: not a Philox4x32-10 generator state"
+          + " (its first long is 0x" + Long.toHexString(state[0]) + ", expected 0x"
+          + Long.toHexString(STATE_TAG) + ")");
     }
-    s0 = state[0];
-    s1 = state[1];
-    s2 = state[2];
-    s3 = state[3];
-    spareNormal = Double.longBitsToDouble(state[4]);
+    if (state[2] < 0) {
+      throw new IllegalArgumentException("Generator.setState: the offset must be non-negative,"
+          + " got " + state[2]);
+    }
+    seed = state[1];
+    offset = state[2];
+  }
+
+  /** The first word of a fresh block (a single value takes a block of its own). */
+  private synchronized long nextWord() {
+    long[] w = new long[2];
+    Philox.block(seed, reserve(1), w);
+    return w[0];
   }
 
   /** 64 random bits. */
-  public synchronized long nextLong() {
-    long result = Long.rotateLeft(s1 * 5, 7) * 9;
-    long t = s1 << 17;
-    s2 ^= s0;
-    s3 ^= s1;
-    s1 ^= s2;
-    s0 ^= s3;
-    s2 ^= t;
-    s3 = Long.rotateLeft(s3, 45);
-    return result;
+  public long nextLong() {
+    return nextWord();
   }
 
   /** Uniform in {@code [0, 1)} with 24 random bits: every float32 step is reachable. */
   public float nextFloat() {
-    return (nextLong() >>> 40) * 0x1p-24f;
+    return Philox.uniformFloat(nextWord());
   }
 
   /** Uniform in {@code [0, 1)} with 53 random bits. */
   public double nextDouble() {
-    return (nextLong() >>> 11) * 0x1p-53;
+    return Philox.uniformDouble(nextWord());
   }
 
-  /** Standard normal (Box-Muller; the second value of each pair is kept for the next call). */
+  /** Standard normal (Box-Muller's cosine branch of a fresh block). */
   public synchronized double nextGaussian() {
-    if (!Double.isNaN(spareNormal)) {
-      double g = spareNormal;
-      spareNormal = Double.NaN;
-      return g;
-    }
-    double u1 = 1.0 - nextDouble(); // (0, 1]: log(u1) is finite
-    double u2 = nextDouble();
-    double r = Math.sqrt(-2.0 * Math.log(u1));
-    spareNormal = r * Math.sin(2 * Math.PI * u2);
-    return r * Math.cos(2 * Math.PI * u2);
+    long[] w = new long[2];
+    Philox.block(seed, reserve(1), w);
+    return Philox.normal(w[0], w[1], false);
   }
 
-  /** Uniform integer in {@code [0, bound)} without modulo bias. */
+  /**
+   * Uniform integer in {@code [0, bound)}: {@code floor(w bound / 2^64)} of 64 random bits
+   * {@code w}, so each outcome's probability is within {@code 2^-64} of {@code 1 / bound}.
+   */
   public long nextLong(long bound) {
     if (bound <= 0) {
-      throw new IllegalArgumentException("Generator.nextLong: bound must be positive, got " + bound);
+      throw new IllegalArgumentException("Generator.nextLong: bound must be positive, got "
+          + bound);
     }
-    long limit = Long.remainderUnsigned(-bound, bound); // 2^64 mod bound
-    while (true) {
-      long r = nextLong();
-      if (Long.compareUnsigned(r, limit) >= 0) {
-        return Long.remainderUnsigned(r, bound);
-      }
-    }
+    return Philox.below(nextWord(), bound);
   }
 }

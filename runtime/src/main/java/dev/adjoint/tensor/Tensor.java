@@ -562,15 +562,17 @@ public final class Tensor {
     return rand(Generator.defaultGenerator(), shape);
   }
 
-  /** Uniform in {@code [0, 1)}, float32. */
+  /**
+   * Uniform in {@code [0, 1)}, float32: element {@code i} (row-major) is the top 24 bits of the
+   * generator's stream value {@code i}, the same on every device and thread count.
+   */
   public static Tensor rand(Generator gen, int... shape) {
     Objects.requireNonNull(gen, "rand: gen");
-
-    float[] values = new float[Shapes.numel("rand", shape)];
-    for (int i = 0; i < values.length; i++) {
-      values[i] = gen.nextFloat();
-    }
-    return fromArray(values, shape);
+    Shapes.numel("rand", shape); // checked here, so that errors name rand
+    Tensor out = empty(DType.FLOAT32, Device.cpu(), shape);
+    long n = out.numel();
+    out.backend().randomUniform(out.storage, 0, n, gen.initialSeed(), gen.reserve(n), 0, 1);
+    return out;
   }
 
   /** Standard normal, float32, from the default generator. */
@@ -578,15 +580,14 @@ public final class Tensor {
     return randn(Generator.defaultGenerator(), shape);
   }
 
-  /** Standard normal, float32. */
+  /** Standard normal, float32 (Box-Muller on the generator's stream; see {@link Generator}). */
   public static Tensor randn(Generator gen, int... shape) {
     Objects.requireNonNull(gen, "randn: gen");
-
-    float[] values = new float[Shapes.numel("randn", shape)];
-    for (int i = 0; i < values.length; i++) {
-      values[i] = (float) gen.nextGaussian();
-    }
-    return fromArray(values, shape);
+    Shapes.numel("randn", shape); // checked here, so that errors name randn
+    Tensor out = empty(DType.FLOAT32, Device.cpu(), shape);
+    long n = out.numel();
+    out.backend().randomNormal(out.storage, 0, n, gen.initialSeed(), gen.reserve(n), 0, 1);
+    return out;
   }
 
   /** Uniform integers in {@code [low, high)}, int64, from the default generator. */
@@ -594,7 +595,10 @@ public final class Tensor {
     return randint(Generator.defaultGenerator(), low, high, shape);
   }
 
-  /** Uniform integers in {@code [low, high)}, int64. */
+  /**
+   * Uniform integers in {@code [low, high)}, int64; each value's probability is within {@code
+   * 2^-64} of {@code 1 / (high - low)} (see {@link dev.adjoint.backend.Philox}).
+   */
   public static Tensor randint(Generator gen, long low, long high, int... shape) {
     if (high <= low) {
       throw new IllegalArgumentException(
@@ -604,11 +608,12 @@ public final class Tensor {
       throw new IllegalArgumentException("randint: the range [" + low + ", " + high
           + ") is wider than 2^63 - 1");
     }
-    long[] values = new long[Shapes.numel("randint", shape)];
-    for (int i = 0; i < values.length; i++) {
-      values[i] = low + gen.nextLong(high - low);
-    }
-    return fromArray(values, shape);
+    Objects.requireNonNull(gen, "randint: gen");
+    Shapes.numel("randint", shape); // checked here, so that errors name randint
+    Tensor out = empty(DType.INT64, Device.cpu(), shape);
+    long n = out.numel();
+    out.backend().randomInt(out.storage, 0, n, gen.initialSeed(), gen.reserve(n), low, high);
+    return out;
   }
 
   /** Reseeds the default generator, as {@code torch.manual_seed}. */

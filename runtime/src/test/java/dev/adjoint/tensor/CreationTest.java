@@ -153,21 +153,24 @@ class CreationTest {
 
   @Test
   void consecutiveDrawsContinueOneStream() {
-    // Two draws of 3 from one generator are the first and second halves of one draw of 6; this
-    // holds for randn too, whose Box-Muller pairs straddle the two calls.
+    // A draw of n values takes ceil(n / 2) blocks of two values each (Generator's documentation):
+    // two draws of 4 are the halves of one draw of 8.
     Generator g = new Generator(11);
-    float[] first = Tensor.rand(g, 3).toFloatArray();
-    float[] second = Tensor.rand(g, 3).toFloatArray();
-    float[] both = Tensor.rand(new Generator(11), 6).toFloatArray();
-    assertArrayEquals(Arrays.copyOfRange(both, 0, 3), first);
-    assertArrayEquals(Arrays.copyOfRange(both, 3, 6), second);
+    float[] first = Tensor.rand(g, 4).toFloatArray();
+    float[] second = Tensor.rand(g, 4).toFloatArray();
+    float[] both = Tensor.rand(new Generator(11), 8).toFloatArray();
+    assertArrayEquals(Arrays.copyOfRange(both, 0, 4), first);
+    assertArrayEquals(Arrays.copyOfRange(both, 4, 8), second);
 
+    // A draw of 3 leaves the second half of its last block unused: the next draw starts at
+    // value 4 of the stream. The same holds for randn, whose Box-Muller pairs are blocks.
     Generator h = new Generator(12);
     float[] n1 = Tensor.randn(h, 3).toFloatArray();
     float[] n2 = Tensor.randn(h, 3).toFloatArray();
-    float[] n6 = Tensor.randn(new Generator(12), 6).toFloatArray();
-    assertArrayEquals(Arrays.copyOfRange(n6, 0, 3), n1);
-    assertArrayEquals(Arrays.copyOfRange(n6, 3, 6), n2);
+    float[] n8 = Tensor.randn(new Generator(12), 8).toFloatArray();
+    assertArrayEquals(Arrays.copyOfRange(n8, 0, 3), n1);
+    assertArrayEquals(Arrays.copyOfRange(n8, 4, 7), n2);
+    assertEquals(4, h.offset());
   }
 
   @Test

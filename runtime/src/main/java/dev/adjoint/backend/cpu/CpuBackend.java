@@ -533,6 +533,53 @@ public final class CpuBackend implements Backend {
     SpecialFunctions.erf(src, dst);
   }
 
+  // ---------------------------------------------------------------- random numbers
+
+  @Override
+  public void randomUniform(Storage dst, long start, long count, long seed, long offset,
+      double low, double high) {
+    CpuStorage s = region(dst, start, count, "randomUniform");
+    RandomFill.uniform(s, (int) start, (int) count, seed, offset, low, high,
+        RandomFill.defaultChunks(count));
+  }
+
+  @Override
+  public void randomNormal(Storage dst, long start, long count, long seed, long offset,
+      double mean, double std) {
+    CpuStorage s = region(dst, start, count, "randomNormal");
+    RandomFill.normal(s, (int) start, (int) count, seed, offset, mean, std,
+        RandomFill.defaultChunks(count));
+  }
+
+  @Override
+  public void randomBernoulli(Storage dst, long start, long count, long seed, long offset,
+      double p) {
+    CpuStorage s = region(dst, start, count, "randomBernoulli");
+    RandomFill.bernoulli(s, (int) start, (int) count, seed, offset, p,
+        RandomFill.defaultChunks(count));
+  }
+
+  @Override
+  public void randomInt(Storage dst, long start, long count, long seed, long offset, long low,
+      long high) {
+    if (high <= low) {
+      throw new IllegalArgumentException("randomInt: expected low < high, got low=" + low
+          + ", high=" + high);
+    }
+    CpuStorage s = region(dst, start, count, "randomInt");
+    RandomFill.integers(s, (int) start, (int) count, seed, offset, low, high,
+        RandomFill.defaultChunks(count));
+  }
+
+  /** {@code dst} as a CPU storage, once {@code [start, start + count)} is checked to lie in it. */
+  private static CpuStorage region(Storage dst, long start, long count, String op) {
+    if (start < 0 || count < 0 || start + count > dst.size()) {
+      throw new IndexOutOfBoundsException(op + ": elements [" + start + ", " + (start + count)
+          + ") are outside a storage of " + dst.size() + " elements");
+    }
+    return (CpuStorage) dst;
+  }
+
   /** {@code to[t + i] += from[f + i]} for {@code i < n}, arrays of one element type. */
   private static void addRange(Object from, int f, Object to, int t, int n) {
     if (to instanceof float[] b) {
