@@ -4,6 +4,7 @@ import static dev.adjoint.autograd.Broadcasting.unbroadcast;
 import static dev.adjoint.autograd.RuleSupport.keepWhere;
 
 import dev.adjoint.annotations.Adjoint;
+import dev.adjoint.backend.Pointwise;
 import dev.adjoint.tensor.Tensor;
 
 /**
@@ -17,6 +18,29 @@ import dev.adjoint.tensor.Tensor;
  */
 public final class PointwiseRules {
   private PointwiseRules() {}
+
+  /** {@code g * (-(out * out) + 1)}: the composite's steps, fused. */
+  private static final Pointwise TANH_BACKWARD;
+  /** {@code g * (out * (-out + 1))}. */
+  private static final Pointwise SIGMOID_BACKWARD;
+  /** {@code out > 0 ? g : 0}. */
+  private static final Pointwise RELU_BACKWARD;
+
+  static {
+    Pointwise.Builder b = Pointwise.builder();
+    Pointwise.Value g = b.input();
+    Pointwise.Value out = b.input();
+    TANH_BACKWARD = b.output(b.mul(g, b.add(b.neg(b.mul(out, out)), b.constant(1)))).build();
+    b = Pointwise.builder();
+    g = b.input();
+    out = b.input();
+    SIGMOID_BACKWARD = b.output(b.mul(g, b.mul(out, b.add(b.neg(out), b.constant(1))))).build();
+    b = Pointwise.builder();
+    g = b.input();
+    out = b.input();
+    Pointwise.Value zero = b.constant(0);
+    RELU_BACKWARD = b.output(b.where(b.gt(out, zero), g, zero)).build();
+  }
 
   @Adjoint(of = "exp", wrt = "self")
   public static Tensor expSelf(Tensor g, Tensor out) {
@@ -47,18 +71,22 @@ public final class PointwiseRules {
   // d/dx tanh(x) = 1 - tanh(x)^2
   @Adjoint(of = "tanh", wrt = "self")
   public static Tensor tanhSelf(Tensor g, Tensor out) {
-    return g.mul(out.mul(out).neg().add(1.0));
+    Tensor fused = RuleSupport.fused(TANH_BACKWARD, g, out);
+    return fused != null ? fused : g.mul(out.mul(out).neg().add(1.0));
   }
+
 
   // d/dx s(x) = s(x) (1 - s(x))
   @Adjoint(of = "sigmoid", wrt = "self")
   public static Tensor sigmoidSelf(Tensor g, Tensor out) {
-    return g.mul(out.mul(out.neg().add(1.0)));
+    Tensor fused = RuleSupport.fused(SIGMOID_BACKWARD, g, out);
+    return fused != null ? fused : g.mul(out.mul(out.neg().add(1.0)));
   }
 
   @Adjoint(of = "relu", wrt = "self")
   public static Tensor reluSelf(Tensor g, Tensor out) {
-    return keepWhere(out.gt(0.0), g);
+    Tensor fused = RuleSupport.fused(RELU_BACKWARD, g, out);
+    return fused != null ? fused : keepWhere(out.gt(0.0), g);
   }
 
   @Adjoint(of = "clamp", wrt = "self")

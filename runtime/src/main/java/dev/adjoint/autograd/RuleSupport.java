@@ -1,5 +1,6 @@
 package dev.adjoint.autograd;
 
+import dev.adjoint.backend.Pointwise;
 import dev.adjoint.tensor.Tensor;
 import java.util.Arrays;
 
@@ -13,6 +14,20 @@ final class RuleSupport {
   }
 
   /** {@code g} where {@code mask} is true, 0 elsewhere (broadcast together). */
+  /**
+   * One fused pass of {@code program} (one output) over {@code inputs}, or null when they are not
+   * all contiguous, of one shape and one floating dtype (the caller then composes tensor ops that
+   * make the same roundings). Rules run with the graph off, so nothing is recorded either way.
+   */
+  static Tensor fused(Pointwise program, Tensor... inputs) {
+    if (!Pointwise.fusable(inputs)) {
+      return null;
+    }
+    Tensor out = zeros(inputs[0], inputs[0].shape());
+    program.apply(new double[0], inputs, new Tensor[] {out});
+    return out;
+  }
+
   static Tensor keepWhere(Tensor mask, Tensor g) {
     return Tensor.where(mask, g, zeros(g, new int[0]));
   }
