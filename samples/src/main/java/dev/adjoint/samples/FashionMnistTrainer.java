@@ -47,7 +47,7 @@ final class FashionMnistTrainer {
         new ArrayList<>());
     for (int epoch = 0; epoch < epochs; epoch++) {
       long start = System.nanoTime();
-      bar.startEpoch(epoch);
+      bar.startEpoch(epoch + 1);
       model.train();
       for (Tensor[] batch : loader) {
         Tensor x = batch[0].to(device);
