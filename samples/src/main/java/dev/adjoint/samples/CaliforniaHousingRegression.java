@@ -132,8 +132,8 @@ public final class CaliforniaHousingRegression {
     out.printf("%-28s %12.6f %12.6f%n", "closed form (normal eqs.)", exactTrain, exactTest);
     out.printf("gradient descent is within %.3f%% of the closed-form train MSE; test R^2 %.4f%n",
         100 * (gdTrain / exactTrain - 1), gdTestR2);
-    out.println("learned " + model.stateDict().keySet() + ": weight "
-        + model.parameter("beta.weight") + ", bias " + model.parameter("beta.bias"));
+    out.println("learned parameters (print(model.state_dict())):");
+    out.println(model.stateDict());
     return new Result(gdTrain, gdTest, exactTrain, exactTest, gdTestR2, losses);
   }
 
