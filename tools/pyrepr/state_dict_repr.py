@@ -33,6 +33,8 @@ print("sgd stepped:", sgd.state_dict())
 adam = torch.optim.Adam(lin.parameters(), lr=0.001, betas=(0.9, 0.999), eps=1e-08,
                         weight_decay=0.0, amsgrad=False, maximize=False)
 print("adam fresh:", adam.state_dict())
+adam.step()
+print("adam stepped:", adam.state_dict())
 
 x = torch.tensor([2.0], requires_grad=True)
 print("grad_fn:", (x * x).grad_fn)

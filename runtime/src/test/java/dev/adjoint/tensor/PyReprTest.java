@@ -101,6 +101,18 @@ class PyReprTest {
   }
 
   @Test
+  void adamStateAfterAStepPrintsStepAndMomentsInPyTorchsOrder() throws IOException {
+    Linear lin = linear();
+    Adam adam = new Adam(lin.parameters(), 0.001);
+    List<Tensor> params = lin.parameters();
+    params.get(0).setGrad(Tensor.of(new float[] {1, 2}).reshape(1, 2));
+    params.get(1).setGrad(Tensor.of(0.5f));
+    adam.step();
+    assertEquals(withoutImplementationSwitches(reference().get("adam stepped")),
+        adam.stateDict().toString());
+  }
+
+  @Test
   void gradFnPrintsItsNameOnly() throws IOException {
     Tensor x = Tensor.of(2f).requiresGrad_(true);
     Map<String, String> ref = reference();
