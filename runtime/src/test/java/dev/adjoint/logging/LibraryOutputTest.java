@@ -6,8 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.adjoint.data.DataLoader;
 import dev.adjoint.data.TensorDataset;
 import dev.adjoint.data.datasets.CaliforniaHousing;
+import dev.adjoint.data.datasets.CsvDataset;
 import dev.adjoint.io.Checkpoint;
 import dev.adjoint.io.ModelFiles;
+import dev.adjoint.metrics.ConfusionMatrix;
+import dev.adjoint.metrics.Metrics;
 import dev.adjoint.nn.Linear;
 import dev.adjoint.nn.MSELoss;
 import dev.adjoint.nn.ReLU;
@@ -56,6 +59,10 @@ class LibraryOutputTest {
       CaliforniaHousing housing = CaliforniaHousing.load(csv);
       TensorDataset data = housing.toDataset();
 
+      CsvDataset csvData = CsvDataset.builder(csv).features("median_income", "households")
+          .target("median_house_value").load();
+      csvData.toDataset();
+
       // Training steps through a DataLoader.
       Tensor.manualSeed(1);
       Sequential model = new Sequential(new Linear(8, 4), new ReLU(), new Linear(4, 1));
@@ -69,6 +76,14 @@ class LibraryOutputTest {
         opt.step();
         loss.item();
       }
+
+      // Metrics, and the string forms a user prints (built, not printed, by the library).
+      model.eval();
+      Tensor prediction = model.call(data.get(0)[0].reshape(1, 8));
+      Metrics.meanSquaredError(prediction, data.get(0)[1].reshape(1, 1));
+      new ConfusionMatrix(2).update(Tensor.of(0L, 1L), Tensor.of(0L, 0L)).toString();
+      model.stateDict().toString();
+      opt.stateDict().toString();
 
       // Saving and loading a model and a checkpoint.
       Path modelFile = tmp.resolve("model.safetensors");
