@@ -1,7 +1,6 @@
 package dev.adjoint.autograd;
 
 import dev.adjoint.tensor.Tensor;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -110,10 +109,12 @@ public abstract class Node {
     release();
   }
 
+  /**
+   * {@code <MulBackward0 object>}, as PyTorch prints a {@code grad_fn} (without its address);
+   * {@link #inputs()} gives the tensors it sends gradients to.
+   */
   @Override
   public String toString() {
-    return "<" + name + ">" + (released ? " (released)" : "") + " inputs="
-        + Arrays.toString(Arrays.stream(inputs).map(t -> t == null ? "-" : Arrays.toString(
-            t.shape())).toArray());
+    return "<" + name + " object>";
   }
 }

@@ -2,6 +2,7 @@ package dev.adjoint.nn;
 
 import dev.adjoint.tensor.DType;
 import dev.adjoint.tensor.Device;
+import dev.adjoint.tensor.PyRepr;
 import dev.adjoint.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -227,11 +228,12 @@ public abstract class Module {
   /**
    * Parameters and persistent buffers by dotted name, in registry order: the port of
    * {@code state_dict()}. The tensors share storage with the module's (detached views), so
-   * saving them reads the live values without copying.
+   * saving them reads the live values without copying. The map prints as PyTorch prints a
+   * state dict: {@code OrderedDict([('fc.weight', tensor([[...]])), ('fc.bias', tensor([...]))])}.
    */
   public final Map<String, Tensor> stateDict() {
     markParameters();
-    Map<String, Tensor> out = new LinkedHashMap<>();
+    Map<String, Tensor> out = PyRepr.orderedDict();
     walk("", new Collect() {
       @Override
       public void parameter(String name, Tensor value, Consumer<Tensor> set) {

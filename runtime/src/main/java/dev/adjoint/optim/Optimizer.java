@@ -2,6 +2,7 @@ package dev.adjoint.optim;
 
 import dev.adjoint.autograd.GradMode;
 import dev.adjoint.tensor.DType;
+import dev.adjoint.tensor.PyRepr;
 import dev.adjoint.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -367,7 +368,9 @@ public abstract class Optimizer {
    * state appear under {@code "state"}. Options are {@code Double}, {@code Boolean} or, for
    * {@code betas}, {@code List<Double>}; Adam's and RMSprop's {@code "step"} is a 0-d float32
    * tensor as in PyTorch 2. The maps and lists are new, but the tensors are the live state, as
-   * in PyTorch: clone them to keep a snapshot while training goes on.
+   * in PyTorch: clone them to keep a snapshot while training goes on. The map prints as
+   * PyTorch prints an optimizer's state dict ({@code {'state': {}, 'param_groups': [{'lr':
+   * 0.01, ..., 'params': [0, 1]}]}}; see {@link PyRepr} for how numbers print).
    */
   public final Map<String, Object> stateDict() {
     Map<Integer, Object> packedState = new LinkedHashMap<>();
@@ -386,7 +389,7 @@ public abstract class Optimizer {
       packed.put("params", ids);
       packedGroups.add(packed);
     }
-    Map<String, Object> out = new LinkedHashMap<>();
+    Map<String, Object> out = PyRepr.optimizerDict();
     out.put("state", packedState);
     out.put("param_groups", packedGroups);
     return out;

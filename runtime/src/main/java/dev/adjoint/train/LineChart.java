@@ -36,8 +36,15 @@ import javax.imageio.ImageIO;
  * LineChart.saveRow(Path.of("curves.png"), 1200, 450, lossChart, accuracyChart);
  * }</pre>
  *
+ * <p>Series added without x values are plotted at epochs 1, 2, ..., and an x axis of whole
+ * numbers gets whole-number ticks only. The y axis is padded by 5% of its range beyond the data
+ * (matplotlib's margins), or by 5% of its decades on a {@link #logY() log axis}. A
+ * {@link #addReferenceLine horizontal reference line} (a closed-form optimum, a baseline's loss)
+ * is drawn dashed across the plot and named in the legend.
+ *
  * <p>Non-finite values (a diverged loss) are not drawn: the line has a gap there and the legend
- * says how many values were left out. Colours follow matplotlib's default cycle.
+ * says how many values were left out; on a log axis, values at or below zero are left out the
+ * same way. Colours follow matplotlib's default cycle.
  */
 public final class LineChart {
   /** The width {@link #save(Path)} uses, in pixels. */
@@ -89,6 +96,16 @@ public final class LineChart {
   private final String xLabel;
   private final String yLabel;
   private final List<Series> series = new ArrayList<>();
+  private final List<ReferenceLine> referenceLines = new ArrayList<>();
+  private boolean logY;
+
+  /**
+   * A horizontal line at {@code y}, drawn dashed across the plot.
+   *
+   * @param name the legend text
+   * @param y the height, finite (and positive on a log axis)
+   */
+  public record ReferenceLine(String name, double y) {}
 
   /** An empty chart with a title and axis titles (each may be empty, none null). */
   public LineChart(String title, String xLabel, String yLabel) {
@@ -144,8 +161,8 @@ public final class LineChart {
       throw new IllegalArgumentException("LineChart.addSeries: a series needs a non-blank name"
           + " for the legend");
     }
-    for (Series s : series) {
-      if (s.name().equals(name)) {
+    for (String taken : names()) {
+      if (taken.equals(name)) {
         throw new IllegalArgumentException(what + " was already added; give each series its own"
             + " name");
       }
@@ -165,6 +182,63 @@ public final class LineChart {
     }
     series.add(new Series(name, x.clone(), y.clone()));
     return this;
+  }
+
+  /**
+   * Adds a dashed horizontal line at {@code y} named {@code name} in the legend (e.g. the
+   * closed-form least-squares loss a gradient-descent curve should approach). The y axis always
+   * reaches it.
+   *
+   * @return this chart
+   * @throws IllegalArgumentException when {@code y} is not finite or the name is blank or taken
+   */
+  public LineChart addReferenceLine(String name, double y) {
+    Objects.requireNonNull(name, "LineChart.addReferenceLine: name");
+    if (name.isBlank()) {
+      throw new IllegalArgumentException("LineChart.addReferenceLine: a line needs a non-blank"
+          + " name for the legend");
+    }
+    if (!Double.isFinite(y)) {
+      throw new IllegalArgumentException("LineChart.addReferenceLine: \"" + name + "\" at y = "
+          + y + "; the height must be finite");
+    }
+    for (String taken : names()) {
+      if (taken.equals(name)) {
+        throw new IllegalArgumentException("LineChart.addReferenceLine: \"" + name + "\" is"
+            + " already in the legend; give each line its own name");
+      }
+    }
+    referenceLines.add(new ReferenceLine(name, y));
+    return this;
+  }
+
+  private List<String> names() {
+    List<String> out = new ArrayList<>();
+    series.forEach(x -> out.add(x.name()));
+    referenceLines.forEach(x -> out.add(x.name()));
+    return out;
+  }
+
+  /** The reference lines added so far, in order. */
+  public List<ReferenceLine> referenceLines() {
+    return List.copyOf(referenceLines);
+  }
+
+  /**
+   * Makes the y axis logarithmic (base 10), for losses that fall over orders of magnitude: ticks
+   * at powers of ten (and at 2 and 5 times them when the data spans less than two decades);
+   * values at or below zero are not drawn.
+   *
+   * @return this chart
+   */
+  public LineChart logY() {
+    this.logY = true;
+    return this;
+  }
+
+  /** Whether the y axis is logarithmic. */
+  public boolean isLogY() {
+    return logY;
   }
 
   /** The series added so far, in order. */
@@ -272,16 +346,16 @@ public final class LineChart {
     g.fillRect(left, top, width, height);
 
     double[] xr = range(true);
-    double[] yr = range(false);
+    double[] yr = yAxisRange();
     double[] xt = ticks(xr[0], xr[1], integralX());
-    double[] yt = ticks(yr[0], yr[1], false);
+    double[] yt = yTicks(yr);
     Font tickFont = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
     Font labelFont = new Font(Font.SANS_SERIF, Font.PLAIN, 13);
     Font titleFont = new Font(Font.SANS_SERIF, Font.BOLD, 15);
     FontMetrics tm = g.getFontMetrics(tickFont);
     FontMetrics lm = g.getFontMetrics(labelFont);
     FontMetrics hm = g.getFontMetrics(titleFont);
-    String[] yLabels = labels(yt);
+    String[] yLabels = logY ? logLabels(yt) : labels(yt);
     int yTickWidth = 0;
     for (String s : yLabels) {
       yTickWidth = Math.max(yTickWidth, tm.stringWidth(s));
@@ -293,7 +367,7 @@ public final class LineChart {
         - (xLabel.isEmpty() ? 0 : lm.getHeight() + 4);
     int pw = Math.max(1, plotRight - plotLeft);
     int ph = Math.max(1, plotBottom - plotTop);
-    Mapping map = new Mapping(xr, yr, plotLeft, plotBottom, pw, ph);
+    Mapping map = new Mapping(xr, yr, logY, plotLeft, plotBottom, pw, ph);
 
     // Grid, ticks and their labels.
     g.setFont(tickFont);
@@ -346,9 +420,31 @@ public final class LineChart {
     for (int s = 0; s < series.size(); s++) {
       drawSeries(g, series.get(s), PALETTE[s % PALETTE.length], map);
     }
+    for (int r = 0; r < referenceLines.size(); r++) {
+      double y = referenceLines.get(r).y();
+      if (!logY || y > 0) {
+        g.setColor(referenceColor(r));
+        g.setStroke(DASHED);
+        int py = (int) Math.round(map.py(y));
+        g.drawLine(plotLeft, py, plotRight, py);
+      }
+    }
     g.setClip(clip);
 
     drawLegend(g, tickFont, tm, map, plotLeft, plotTop, plotRight, plotBottom);
+  }
+
+  private static final BasicStroke DASHED = new BasicStroke(1.5f, BasicStroke.CAP_BUTT,
+      BasicStroke.JOIN_MITER, 10f, new float[] {8f, 5f}, 0f);
+
+  /** The colour of reference line {@code r}: after the series' colours in the cycle. */
+  private Color referenceColor(int r) {
+    return PALETTE[(series.size() + r) % PALETTE.length];
+  }
+
+  /** Whether {@code y} is drawn: finite, and positive on a log axis. */
+  private static boolean drawn(double y, boolean logY) {
+    return Double.isFinite(y) && (!logY || y > 0);
   }
 
   private static void drawSeries(Graphics2D g, Series s, Color color, Mapping map) {
@@ -356,8 +452,9 @@ public final class LineChart {
     Path2D.Double path = new Path2D.Double();
     boolean open = false;
     int n = s.y().length;
+    boolean log = map.logY();
     for (int i = 0; i < n; i++) {
-      if (!Double.isFinite(s.y()[i])) {
+      if (!drawn(s.y()[i], log)) {
         open = false;
         continue;
       }
@@ -369,8 +466,8 @@ public final class LineChart {
         path.moveTo(px, py);
         open = true;
       }
-      boolean isolated = (i == 0 || !Double.isFinite(s.y()[i - 1]))
-          && (i == n - 1 || !Double.isFinite(s.y()[i + 1]));
+      boolean isolated = (i == 0 || !drawn(s.y()[i - 1], log))
+          && (i == n - 1 || !drawn(s.y()[i + 1], log));
       if (n <= MARKERS_UP_TO || isolated) {
         g.fill(new Ellipse2D.Double(px - 3, py - 3, 6, 6));
       }
@@ -384,12 +481,13 @@ public final class LineChart {
     int swatch = 22;
     int pad = 6;
     int rowHeight = fm.getHeight();
+    List<String> labels = legendLabels();
     int textWidth = 0;
-    for (Series s : series) {
-      textWidth = Math.max(textWidth, fm.stringWidth(s.label()));
+    for (String l : labels) {
+      textWidth = Math.max(textWidth, fm.stringWidth(l));
     }
     int boxWidth = pad + swatch + pad + textWidth + pad;
-    int boxHeight = pad + rowHeight * series.size() + pad - 2;
+    int boxHeight = pad + rowHeight * labels.size() + pad - 2;
     int[][] corners = {{right - 8 - boxWidth, top + 8}, {left + 8, top + 8},
         {right - 8 - boxWidth, bottom - 8 - boxHeight}, {left + 8, bottom - 8 - boxHeight}};
     int x0 = corners[0][0];
@@ -409,15 +507,41 @@ public final class LineChart {
     g.setStroke(new BasicStroke(1f));
     g.drawRect(x0, y0, boxWidth, boxHeight);
     g.setFont(font);
-    for (int s = 0; s < series.size(); s++) {
+    for (int s = 0; s < labels.size(); s++) {
       int baseline = y0 + pad + rowHeight * s + fm.getAscent();
       int mid = baseline - fm.getAscent() / 2 + 1;
-      g.setColor(PALETTE[s % PALETTE.length]);
-      g.setStroke(new BasicStroke(2f));
+      boolean reference = s >= series.size();
+      g.setColor(reference ? referenceColor(s - series.size()) : PALETTE[s % PALETTE.length]);
+      g.setStroke(reference ? DASHED : new BasicStroke(2f));
       g.drawLine(x0 + pad, mid, x0 + pad + swatch, mid);
       g.setColor(Color.BLACK);
-      g.drawString(series.get(s).label(), x0 + pad + swatch + pad, baseline);
+      g.drawString(labels.get(s), x0 + pad + swatch + pad, baseline);
     }
+  }
+
+  /**
+   * The legend's lines: each series' label (with what was left out; on a log axis values at or
+   * below zero count too), then each reference line's name.
+   */
+  List<String> legendLabels() {
+    List<String> out = new ArrayList<>();
+    for (Series s : series) {
+      int nonPositive = 0;
+      if (logY) {
+        for (double v : s.y()) {
+          if (Double.isFinite(v) && v <= 0) {
+            nonPositive++;
+          }
+        }
+      }
+      out.add(nonPositive == 0 ? s.label() : s.label() + " (" + nonPositive + " value"
+          + (nonPositive == 1 ? "" : "s") + " <= 0 not drawn on the log axis)");
+    }
+    for (ReferenceLine r : referenceLines) {
+      out.add(logY && r.y() <= 0 ? r.name() + " (" + PyRound.g(r.y()) + ", not drawn on the log"
+          + " axis)" : r.name());
+    }
+    return out;
   }
 
   /** How many points, and midpoints of drawn segments, fall in the rectangle. */
@@ -427,11 +551,11 @@ public final class LineChart {
       double[] x = s.x();
       double[] y = s.y();
       for (int i = 0; i < y.length; i++) {
-        if (!Double.isFinite(y[i])) {
+        if (!drawn(y[i], map.logY())) {
           continue;
         }
         n += inside(map.px(x[i]), map.py(y[i]), x0, y0, width, height);
-        if (i + 1 < y.length && Double.isFinite(y[i + 1])) {
+        if (i + 1 < y.length && drawn(y[i + 1], map.logY())) {
           n += inside(map.px((x[i] + x[i + 1]) / 2), map.py((y[i] + y[i + 1]) / 2), x0, y0, width,
               height);
         }
@@ -444,30 +568,64 @@ public final class LineChart {
     return px >= x0 && px <= x0 + width && py >= y0 && py <= y0 + height ? 1 : 0;
   }
 
-  /** Data to pixel coordinates. */
-  private record Mapping(double[] xr, double[] yr, int left, int bottom, int width, int height) {
+  /**
+   * Data to pixel coordinates; {@code yr} is in data units, and on a log axis heights are
+   * proportional to {@code log10(y)}.
+   */
+  record Mapping(double[] xr, double[] yr, boolean logY, int left, int bottom, int width,
+      int height) {
     double px(double x) {
       return left + (x - xr[0]) / (xr[1] - xr[0]) * width;
     }
 
     double py(double y) {
-      return bottom - (y - yr[0]) / (yr[1] - yr[0]) * height;
+      return bottom - fraction(y) * height;
+    }
+
+    /** How far up the axis {@code y} lies: 0 at the bottom, 1 at the top. */
+    double fraction(double y) {
+      if (logY) {
+        return (Math.log10(y) - Math.log10(yr[0])) / (Math.log10(yr[1]) - Math.log10(yr[0]));
+      }
+      return (y - yr[0]) / (yr[1] - yr[0]);
     }
   }
 
-  /** The axis range over all drawn points, widened when flat and padded by 3% (x), 5% (y). */
-  private double[] range(boolean x) {
+  /**
+   * The y axis range in data units: every drawn value and reference line, padded by 5% of the
+   * span (of the span of {@code log10(y)} on a log axis); a flat range is widened (by 10% of
+   * the value, or by one decade each way on a log axis).
+   */
+  double[] yAxisRange() {
     double lo = Double.POSITIVE_INFINITY;
     double hi = Double.NEGATIVE_INFINITY;
     for (Series s : series) {
-      double[] v = x ? s.x() : s.y();
-      for (int i = 0; i < v.length; i++) {
-        if (Double.isFinite(s.y()[i])) {
-          lo = Math.min(lo, v[i]);
-          hi = Math.max(hi, v[i]);
+      for (double v : s.y()) {
+        if (drawn(v, logY)) {
+          lo = Math.min(lo, v);
+          hi = Math.max(hi, v);
         }
       }
     }
+    for (ReferenceLine r : referenceLines) {
+      if (drawn(r.y(), logY)) {
+        lo = Math.min(lo, r.y());
+        hi = Math.max(hi, r.y());
+      }
+    }
+    if (!logY) {
+      return padded(lo, hi, 0.05);
+    }
+    if (lo > hi) {
+      return new double[] {1, 10};
+    }
+    double[] l = lo == hi ? new double[] {Math.log10(lo) - 1, Math.log10(hi) + 1}
+        : padded(Math.log10(lo), Math.log10(hi), 0.05);
+    return new double[] {Math.pow(10, l[0]), Math.pow(10, l[1])};
+  }
+
+  /** {@code [lo, hi]} padded by {@code fraction} of the span, widened when flat or empty. */
+  private static double[] padded(double lo, double hi, double fraction) {
     if (lo > hi) { // nothing finite to draw: an empty unit range
       return new double[] {0, 1};
     }
@@ -476,8 +634,29 @@ public final class LineChart {
       return new double[] {lo - d, hi + d};
     }
     // Like matplotlib's margins: markers at the ends stay inside the frame.
-    double pad = (hi - lo) * (x ? 0.03 : 0.05);
+    double pad = (hi - lo) * fraction;
     return new double[] {lo - pad, hi + pad};
+  }
+
+  /** The y ticks for the range {@link #yAxisRange()} gives. */
+  double[] yTicks(double[] range) {
+    return logY ? logTicks(range[0], range[1]) : ticks(range[0], range[1], false);
+  }
+
+  /** The axis range over all drawn points, widened when flat and padded by 3% (x), 5% (y). */
+  double[] range(boolean x) {
+    double lo = Double.POSITIVE_INFINITY;
+    double hi = Double.NEGATIVE_INFINITY;
+    for (Series s : series) {
+      double[] v = x ? s.x() : s.y();
+      for (int i = 0; i < v.length; i++) {
+        if (drawn(s.y()[i], logY)) {
+          lo = Math.min(lo, v[i]);
+          hi = Math.max(hi, v[i]);
+        }
+      }
+    }
+    return padded(lo, hi, x ? 0.03 : 0.05);
   }
 
   private boolean integralX() {
@@ -492,15 +671,15 @@ public final class LineChart {
   }
 
   /**
-   * Round tick values inside {@code [lo, hi]}: steps of 1, 2 or 5 times a power of ten, and at
-   * least 1 when {@code integral} (epochs have no halves) and the range allows.
+   * Round tick values inside {@code [lo, hi]}: steps of 1, 2 or 5 times a power of ten, and
+   * whole numbers only when {@code integral} (epochs have no halves: one epoch gets one tick).
    */
   static double[] ticks(double lo, double hi, boolean integral) {
     double raw = (hi - lo) / 5;
     double magnitude = Math.pow(10, Math.floor(Math.log10(raw)));
     double r = raw / magnitude;
     double step = (r < 1.5 ? 1 : r < 3.5 ? 2 : r < 7.5 ? 5 : 10) * magnitude;
-    if (integral && step < 1 && hi - lo >= 1) {
+    if (integral && step < 1) {
       step = 1;
     }
     double first = Math.ceil(lo / step - 1e-9) * step;
@@ -510,6 +689,45 @@ public final class LineChart {
       out.add(Math.abs(v) < step * 1e-9 ? 0.0 : v);
     }
     return out.stream().mapToDouble(Double::doubleValue).toArray();
+  }
+
+  /**
+   * Ticks of a log axis inside {@code [lo, hi]} ({@code 0 < lo < hi}): the powers of ten, with 2
+   * and 5 times each when fewer than two powers fall inside; every second, fifth, ... power
+   * when more than eleven would.
+   */
+  static double[] logTicks(double lo, double hi) {
+    int first = (int) Math.ceil(Math.log10(lo) - 1e-9);
+    int last = (int) Math.floor(Math.log10(hi) + 1e-9);
+    List<Double> out = new ArrayList<>();
+    if (last - first + 1 < 2) {
+      for (int e = first - 1; e <= last; e++) {
+        for (int m : new int[] {1, 2, 5}) {
+          double v = m * Math.pow(10, e);
+          if (v >= lo * (1 - 1e-9) && v <= hi * (1 + 1e-9)) {
+            out.add(v);
+          }
+        }
+      }
+    } else {
+      int every = Math.max(1, (last - first + 9) / 10); // at most 11 ticks
+      for (int e = first; e <= last; e += every) {
+        out.add(Math.pow(10, e));
+      }
+    }
+    return out.stream().mapToDouble(Double::doubleValue).toArray();
+  }
+
+  /**
+   * Labels of log ticks: {@code 0.01}, {@code 1}, {@code 500} from 1e-4 to below 1e6, else
+   * {@code 1e-05}.
+   */
+  static String[] logLabels(double[] ticks) {
+    String[] out = new String[ticks.length];
+    for (int i = 0; i < ticks.length; i++) {
+      out[i] = PyRound.g(ticks[i]);
+    }
+    return out;
   }
 
   /** Tick labels with as many decimals as the step needs, all alike. */
@@ -527,5 +745,19 @@ public final class LineChart {
           : String.format(Locale.ROOT, "%." + decimals + "f", ticks[i]);
     }
     return out;
+  }
+
+  /** Short numbers as Python's {@code '%g'} would write them, for log ticks. */
+  static final class PyRound {
+    private PyRound() {}
+
+    static String g(double v) {
+      double a = Math.abs(v);
+      if (v == 0 || a >= 1e-4 && a < 1e6) {
+        return new java.math.BigDecimal(String.format(Locale.ROOT, "%.6g", v))
+            .stripTrailingZeros().toPlainString();
+      }
+      return String.format(Locale.ROOT, "%.0e", v); // Java, like Python, pads the exponent: 1e-05
+    }
   }
 }

@@ -12,13 +12,15 @@ import java.util.function.LongSupplier;
  * {@code tqdm}:
  *
  * <pre>
- * epoch 3/10  120/469 [=====&gt;               ]  loss 0.4123  2345 samples/s  ETA 0:12
+ * epoch 3/10  120/469 [=====&gt;               ]  loss 0.4123  2345 samples/s  ETA 12.3s
  * </pre>
  *
  * <p>On a terminal the line is redrawn in place (carriage return) at most every 100 ms; when the
  * output is a file or a CI log, a plain line is printed instead, at most every 10 seconds, so logs
  * stay short. {@link #endEpoch} always prints the epoch's final line, with its total time and any
- * validation metrics, and ends it. The loss shown is the mean over the epoch so far, weighted by
+ * validation metrics, and ends it. Epochs count from 1, as the x axis of {@link LineChart} does;
+ * times read {@code <1s}, {@code 12.3s}, {@code 1m 05s} or {@code 1h 02m 05s} (see
+ * {@code time}). The loss shown is the mean over the epoch so far, weighted by
  * batch size; the time left assumes the remaining batches take as long as the past ones.
  *
  * <p>Not thread-safe: call it from the training loop's thread.
@@ -90,8 +92,26 @@ public final class ProgressBar {
     return this;
   }
 
-  /** Starts epoch {@code epoch} (counting from 1), resetting the running loss and the clock. */
+  /**
+   * Starts the next epoch: 1 first, as the x axis of a {@link LineChart} counts them, resetting
+   * the running loss and the clock.
+   */
+  public void startEpoch() {
+    startEpoch(epoch + 1);
+  }
+
+  /**
+   * Starts epoch {@code epoch}, counting from 1 as {@link LineChart} does, resetting the running
+   * loss and the clock. In a loop {@code for (int e = 0; e < n; e++)} pass {@code e + 1}, or
+   * call {@link #startEpoch()}.
+   *
+   * @throws IllegalArgumentException when {@code epoch} is below 1 (a 0-based loop index)
+   */
   public void startEpoch(int epoch) {
+    if (epoch < 1) {
+      throw new IllegalArgumentException("ProgressBar.startEpoch: epochs count from 1 (as the"
+          + " charts do), got " + epoch + "; pass the loop index + 1, or call startEpoch()");
+    }
     if (inEpoch) {
       endEpoch();
     }
@@ -223,10 +243,27 @@ public final class ProgressBar {
     return String.format(Locale.ROOT, a != 0 && (a < 1e-3 || a >= 1e6) ? "%.4e" : "%.4f", v);
   }
 
-  /** {@code m:ss}, or {@code h:mm:ss} from an hour on. */
+  /**
+   * A duration for the progress line: {@code <1s} under a second; seconds with one decimal under
+   * a minute ({@code 12.3s}, rounded half-up, so 59.96 s reads {@code 1m 00s}); whole minutes and
+   * two-digit seconds under an hour ({@code 1m 05s}); hours, minutes and seconds from an hour
+   * on ({@code 1h 02m 05s}). NaN or negative (a clock that went back) reads {@code ?}.
+   */
   static String time(double seconds) {
+    if (!(seconds >= 0)) {
+      return "?";
+    }
+    if (seconds < 1) {
+      return "<1s";
+    }
+    double tenths = Math.round(seconds * 10) / 10.0;
+    if (tenths < 60) {
+      return String.format(Locale.ROOT, "%.1fs", tenths);
+    }
     long s = Math.round(seconds);
-    return s >= 3600 ? String.format(Locale.ROOT, "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
-        : String.format(Locale.ROOT, "%d:%02d", s / 60, s % 60);
+    if (s < 3600) {
+      return String.format(Locale.ROOT, "%dm %02ds", s / 60, s % 60);
+    }
+    return String.format(Locale.ROOT, "%dh %02dm %02ds", s / 3600, s / 60 % 60, s % 60);
   }
 }

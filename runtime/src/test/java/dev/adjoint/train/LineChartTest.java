@@ -197,6 +197,95 @@ class LineChartTest {
         LineChart.labels(new double[] {0, 50, 100}));
   }
 
+  @Test
+  void epochTicksAreWholeNumbersEvenForOneOrTwoEpochs() {
+    // One epoch: x range 1 +- 0.1; a 1-2-5 step would be 0.05, but epochs have no halves.
+    assertArrayEquals(new double[] {1}, LineChart.ticks(0.9, 1.1, true), 0);
+    // Two epochs padded by 3%: 0.97 .. 2.03.
+    assertArrayEquals(new double[] {1, 2}, LineChart.ticks(0.97, 2.03, true), 0);
+    LineChart one = new LineChart("", "epoch", "loss").addSeries("train", new double[] {0.5});
+    double[] xr = one.range(true);
+    assertArrayEquals(new double[] {1}, LineChart.ticks(xr[0], xr[1], true), 0);
+  }
+
+  @Test
+  void theYAxisIsPaddedBeyondTheData() {
+    LineChart c = new LineChart("", "epoch", "loss").addSeries("train", new double[] {1, 3});
+    // Data 1..3, span 2, padded by 5% of the span each way.
+    assertArrayEquals(new double[] {0.9, 3.1}, c.yAxisRange(), 1e-12);
+  }
+
+  @Test
+  void aReferenceLineWidensTheAxisAndIsInTheLegendAndTheImage() {
+    LineChart c = new LineChart("", "epoch", "MSE").addSeries("SGD", new double[] {2, 1.5, 1})
+        .addReferenceLine("closed form", 0.5);
+    // Data 0.5 (the line) .. 2, span 1.5, padded by 0.075.
+    assertArrayEquals(new double[] {0.425, 2.075}, c.yAxisRange(), 1e-12);
+    assertEquals(List.of("SGD", "closed form"), c.legendLabels());
+    assertEquals(List.of(new LineChart.ReferenceLine("closed form", 0.5)), c.referenceLines());
+    // The line takes the next colour of the cycle (orange), dashed across the plot: compare
+    // with the same chart without it.
+    LineChart without = new LineChart("", "epoch", "MSE")
+        .addSeries("SGD", new double[] {2, 1.5, 1}).addSeries("pad", new double[] {0.5});
+    int withLine = rowsWithManyPixels(c.render(640, 400), ORANGE, 200);
+    assertEquals(1, withLine, "one long horizontal run of the reference colour");
+    assertEquals(0, rowsWithManyPixels(without.render(640, 400), ORANGE, 200));
+    assertThrows(IllegalArgumentException.class, () -> c.addReferenceLine("SGD", 1));
+    assertThrows(IllegalArgumentException.class, () -> c.addReferenceLine("x", Double.NaN));
+  }
+
+  /** Rows (allowing for 1-2 px thick anti-aliasing) with at least {@code min} such pixels. */
+  private static int rowsWithManyPixels(BufferedImage image, Color color, int min) {
+    int runs = 0;
+    boolean previous = false;
+    for (int y = 0; y < image.getHeight(); y++) {
+      boolean many = count(image.getSubimage(0, y, image.getWidth(), 1), color) >= min;
+      if (many && !previous) {
+        runs++;
+      }
+      previous = many;
+    }
+    return runs;
+  }
+
+  @Test
+  void logAxisMapsDecadesEvenlyWithPowerOfTenTicks() {
+    LineChart c = new LineChart("", "epoch", "loss")
+        .addSeries("train", new double[] {100, 10, 1, 0.1, 0.01}).logY();
+    assertTrue(c.isLogY());
+    // log10 span -2..2 = 4 decades, padded by 0.2 decade each way.
+    double[] r = c.yAxisRange();
+    assertArrayEquals(new double[] {Math.pow(10, -2.2), Math.pow(10, 2.2)}, r, 1e-12);
+    assertArrayEquals(new double[] {0.01, 0.1, 1, 10, 100}, c.yTicks(r), 1e-15);
+    assertArrayEquals(new String[] {"0.01", "0.1", "1", "10", "100"},
+        LineChart.logLabels(c.yTicks(r)));
+    LineChart.Mapping m = new LineChart.Mapping(new double[] {0, 1}, r, true, 0, 440, 10, 440);
+    // Each decade takes 1/4.4 of the height: 1 is in the middle, 10 one decade above.
+    assertEquals(0.5, m.fraction(1), 1e-12);
+    assertEquals(0.5 + 1 / 4.4, m.fraction(10), 1e-12);
+    assertEquals(220, m.py(1), 1e-9);
+    assertEquals(220 - 100, m.py(10), 1e-9);
+  }
+
+  @Test
+  void logTicksWithinADecadeAddTwosAndFives() {
+    assertArrayEquals(new double[] {0.2, 0.5, 1, 2}, LineChart.logTicks(0.15, 3), 1e-15);
+    assertArrayEquals(new String[] {"1e-05", "0.0001", "0.001"},
+        LineChart.logLabels(new double[] {1e-5, 1e-4, 1e-3}));
+    // Twenty decades: every second power.
+    assertEquals(11, LineChart.logTicks(1e-10, 1e10).length);
+  }
+
+  @Test
+  void nonPositiveValuesAreLeftOutOfALogAxis() {
+    LineChart c = new LineChart("", "epoch", "loss")
+        .addSeries("train", new double[] {1, 0, -1, 0.1}).logY();
+    assertArrayEquals(new double[] {Math.pow(10, -1.05), Math.pow(10, 0.05)}, c.yAxisRange(),
+        1e-12);
+    assertEquals(List.of("train (2 values <= 0 not drawn on the log axis)"), c.legendLabels());
+    assertNotNull(c.render(320, 200));
+  }
+
   private List<Path> leftovers() throws IOException {
     try (var s = Files.list(tmp)) {
       return s.filter(p -> p.toString().endsWith(".part")).toList();

@@ -48,10 +48,10 @@ class ProgressBarTest {
     metrics.put("val_loss", 0.123456);
     metrics.put("val_acc", 0.875);
     bar.endEpoch(metrics);
-    // Line 1: 2 of 4 batches in 1.2 s, so 2 more take 1.2 s (ETA 0:01). Line 2, the epoch's
+    // Line 1: 2 of 4 batches in 1.2 s, so 2 more take 1.2 s (ETA 1.2s). Line 2, the epoch's
     // end: loss (10 + 90 + 20 + 20) / 60 = 2.3333, 60 samples in 3 s, no ETA but the time.
-    assertEquals("epoch 1/3  2/4 [==========>         ]  loss 2.5000  33.3 samples/s  ETA 0:01\n"
-        + "epoch 1/3  4/4 [====================]  loss 2.3333  20.0 samples/s  0:03"
+    assertEquals("epoch 1/3  2/4 [==========>         ]  loss 2.5000  33.3 samples/s  ETA 1.2s\n"
+        + "epoch 1/3  4/4 [====================]  loss 2.3333  20.0 samples/s  3.0s"
         + "  val_loss 0.1235  val_acc 0.8750\n", output());
     assertEquals(140.0 / 60, bar.epochLoss(), 1e-15);
   }
@@ -71,9 +71,9 @@ class ProgressBarTest {
     assertEquals(201, s.chars().filter(c -> c == '\r').count(), "one redraw per update");
     assertEquals(1, s.chars().filter(c -> c == '\n').count(), "one line in the end");
     assertTrue(s.endsWith("\repoch 1/1  200/200 [====================]  loss 1.0000e-05"
-        + "  100000 samples/s  0:02\n"), s);
+        + "  100000 samples/s  2.0s\n"), s);
     assertTrue(s.contains("\repoch 1/1  100/200 [==========>         ]  loss 1.0000e-05"
-        + "  100000 samples/s  ETA 0:01\r"), s);
+        + "  100000 samples/s  ETA 1.0s\r"), s);
   }
 
   @Test
@@ -110,7 +110,7 @@ class ProgressBarTest {
     bar.step(Double.NaN, 4); // starts epoch 1 by itself
     at(2);
     bar.endEpoch();
-    assertEquals("epoch 1  1  loss nan\nepoch 1  1  loss nan  2.0 samples/s  0:02\n", output());
+    assertEquals("epoch 1  1  loss nan\nepoch 1  1  loss nan  2.0 samples/s  2.0s\n", output());
     assertTrue(Double.isNaN(bar.epochLoss()));
   }
 
@@ -136,10 +136,32 @@ class ProgressBarTest {
   }
 
   @Test
-  void timesAreMinutesAndSecondsOrHours() {
-    assertEquals("0:00", ProgressBar.time(0.4));
-    assertEquals("1:00", ProgressBar.time(59.6));
-    assertEquals("59:59", ProgressBar.time(3599));
-    assertEquals("1:02:05", ProgressBar.time(3725));
+  void timesFollowTheDocumentedRules() {
+    assertEquals("<1s", ProgressBar.time(0));
+    assertEquals("<1s", ProgressBar.time(0.999));
+    assertEquals("1.0s", ProgressBar.time(1));
+    assertEquals("12.3s", ProgressBar.time(12.34));
+    assertEquals("59.9s", ProgressBar.time(59.94));
+    assertEquals("1m 00s", ProgressBar.time(59.96)); // rounds to a minute, not "60.0s"
+    assertEquals("1m 05s", ProgressBar.time(65));
+    assertEquals("59m 59s", ProgressBar.time(3599.4));
+    assertEquals("1h 00m 00s", ProgressBar.time(3599.6));
+    assertEquals("1h 02m 05s", ProgressBar.time(3725));
+    assertEquals("?", ProgressBar.time(-1));
+    assertEquals("?", ProgressBar.time(Double.NaN));
+  }
+
+  @Test
+  void epochsCountFromOne() {
+    ProgressBar bar = bar(2, 1, false).minInterval(Duration.ZERO);
+    bar.startEpoch();
+    assertEquals(1, bar.epoch());
+    bar.step(1, 1);
+    bar.startEpoch();
+    assertEquals(2, bar.epoch());
+    var e = assertThrows(IllegalArgumentException.class, () -> bar.startEpoch(0));
+    assertEquals("ProgressBar.startEpoch: epochs count from 1 (as the charts do), got 0; pass"
+        + " the loop index + 1, or call startEpoch()", e.getMessage());
+    assertTrue(output().startsWith("epoch 1/2  1/1"), output());
   }
 }

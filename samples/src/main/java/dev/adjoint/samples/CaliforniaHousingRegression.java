@@ -5,6 +5,7 @@ import dev.adjoint.data.Data;
 import dev.adjoint.data.StandardScaler;
 import dev.adjoint.data.Subset;
 import dev.adjoint.data.datasets.CaliforniaHousing;
+import dev.adjoint.metrics.Metrics;
 import dev.adjoint.nn.MSELoss;
 import dev.adjoint.optim.SGD;
 import dev.adjoint.tensor.DType;
@@ -31,9 +32,12 @@ import java.util.List;
  * ../shared/data/california_housing.csv}, then the loader's cache/download.
  */
 public final class CaliforniaHousingRegression {
-  /** Train and test MSE of gradient descent and of the closed-form solution. */
+  /**
+   * Train and test MSE of gradient descent and of the closed-form solution, the test R^2 of
+   * gradient descent, and the train loss of each step.
+   */
   public record Result(double gdTrain, double gdTest, double exactTrain, double exactTest,
-      List<Double> losses) {}
+      double gdTestR2, List<Double> losses) {}
 
   private CaliforniaHousingRegression() {}
 
@@ -43,10 +47,20 @@ public final class CaliforniaHousingRegression {
     int epochs = args.length > 1 ? Integer.parseInt(args[1]) : 500;
     Result r = run(csv, epochs, 42, System.out, true);
     Path chart = Path.of("california_housing_loss.png");
-    new LineChart("California housing: gradient descent", "epoch", "train MSE")
-        .addSeries("SGD(lr=0.1)", r.losses().stream().mapToDouble(Double::doubleValue).toArray())
-        .save(chart);
+    lossChart(r).save(chart);
     System.out.println("loss curve written to " + chart.toAbsolutePath());
+  }
+
+  /**
+   * The train MSE per step on a log axis, with the closed-form least-squares train MSE as a
+   * dashed line that gradient descent approaches.
+   */
+  public static LineChart lossChart(Result r) {
+    return new LineChart("California housing: gradient descent", "epoch", "train MSE")
+        .addSeries("SGD(lr=0.1)", r.losses())
+        .addReferenceLine(String.format(java.util.Locale.ROOT,
+            "least squares (normal equations) %.4f", r.exactTrain()), r.exactTrain())
+        .logY();
   }
 
   private static Path defaultCsv() {
@@ -98,34 +112,32 @@ public final class CaliforniaHousingRegression {
     model.eval();
     double gdTrain;
     double gdTest;
+    double gdTestR2;
     try (GradMode.Scope noGrad = GradMode.noGrad()) {
-      gdTrain = lossFn.call(model.call(xTrain), yTrain).item();
-      gdTest = lossFn.call(model.call(xTest), yTest).item();
+      gdTrain = Metrics.meanSquaredError(model.call(xTrain), yTrain);
+      Tensor testPrediction = model.call(xTest);
+      gdTest = Metrics.meanSquaredError(testPrediction, yTest);
+      gdTestR2 = Metrics.r2Score(testPrediction, yTest);
     }
 
     // Normal equations in float64: theta = (A^T A)^-1 A^T y with A = [X, 1].
     Tensor a = withOnes(xTrain.toDouble());
     Tensor theta = a.t().matmul(a).inverse().matmul(a.t()).matmul(yTrain.toDouble());
-    double exactTrain = meanSquared(a.matmul(theta).sub(yTrain.toDouble()));
-    double exactTest = meanSquared(withOnes(xTest.toDouble()).matmul(theta)
-        .sub(yTest.toDouble()));
+    double exactTrain = Metrics.meanSquaredError(a.matmul(theta), yTrain);
+    double exactTest = Metrics.meanSquaredError(withOnes(xTest.toDouble()).matmul(theta), yTest);
 
     out.printf("%-28s %12s %12s%n", "", "train MSE", "test MSE");
     out.printf("%-28s %12.6f %12.6f%n", "gradient descent (" + epochs + " steps)", gdTrain,
         gdTest);
     out.printf("%-28s %12.6f %12.6f%n", "closed form (normal eqs.)", exactTrain, exactTest);
-    out.printf("gradient descent is within %.3f%% of the closed-form train MSE%n",
-        100 * (gdTrain / exactTrain - 1));
-    out.println("learned " + model.stateDict().keySet() + ": weight "
-        + model.parameter("beta.weight") + ", bias " + model.parameter("beta.bias"));
-    return new Result(gdTrain, gdTest, exactTrain, exactTest, losses);
+    out.printf("gradient descent is within %.3f%% of the closed-form train MSE; test R^2 %.4f%n",
+        100 * (gdTrain / exactTrain - 1), gdTestR2);
+    out.println("learned parameters (print(model.state_dict())):");
+    out.println(model.stateDict());
+    return new Result(gdTrain, gdTest, exactTrain, exactTest, gdTestR2, losses);
   }
 
   private static Tensor withOnes(Tensor x) {
     return Tensor.cat(List.of(x, Tensor.ones(DType.FLOAT64, x.size(0), 1).to(x.device())), 1);
-  }
-
-  private static double meanSquared(Tensor residual) {
-    return residual.pow(2.0).mean().item();
   }
 }

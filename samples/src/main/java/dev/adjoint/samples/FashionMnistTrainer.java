@@ -3,6 +3,8 @@ package dev.adjoint.samples;
 import dev.adjoint.autograd.GradMode;
 import dev.adjoint.data.DataLoader;
 import dev.adjoint.data.Dataset;
+import dev.adjoint.data.datasets.FashionMnist;
+import dev.adjoint.metrics.ConfusionMatrix;
 import dev.adjoint.nn.CrossEntropyLoss;
 import dev.adjoint.nn.Module;
 import dev.adjoint.optim.Optimizer;
@@ -25,7 +27,7 @@ import java.util.List;
 final class FashionMnistTrainer {
   /** Per-epoch history. */
   record History(List<Double> trainLoss, List<Double> testLoss, List<Double> testAccuracy,
-      List<Double> epochSeconds) {
+      List<Double> epochSeconds, ConfusionMatrix lastConfusion) {
     double finalAccuracy() {
       return testAccuracy.get(testAccuracy.size() - 1);
     }
@@ -43,11 +45,12 @@ final class FashionMnistTrainer {
         .generator(new Generator(seed)).build();
     DataLoader testLoader = new DataLoader(test, 1000);
     ProgressBar bar = new ProgressBar(epochs, loader.size(), out, interactive);
+    ConfusionMatrix confusion = new ConfusionMatrix(FashionMnist.CLASSES);
     History h = new History(new ArrayList<>(), new ArrayList<>(), new ArrayList<>(),
-        new ArrayList<>());
+        new ArrayList<>(), confusion);
     for (int epoch = 0; epoch < epochs; epoch++) {
       long start = System.nanoTime();
-      bar.startEpoch(epoch);
+      bar.startEpoch(epoch + 1);
       model.train();
       for (Tensor[] batch : loader) {
         Tensor x = batch[0].to(device);
@@ -59,7 +62,7 @@ final class FashionMnistTrainer {
         bar.step(loss.item(), x.size(0));
       }
       double seconds = (System.nanoTime() - start) / 1e9;
-      double[] eval = evaluate(model, testLoader, lossFn, device);
+      double[] eval = evaluate(model, testLoader, lossFn, device, confusion);
       h.trainLoss().add(bar.epochLoss());
       h.testLoss().add(eval[0]);
       h.testAccuracy().add(eval[1]);
@@ -69,24 +72,27 @@ final class FashionMnistTrainer {
     return h;
   }
 
-  /** {mean loss, accuracy} over a loader, in eval mode without recording. */
+  /**
+   * {mean loss, accuracy} over a loader, in eval mode without recording; {@code confusion} is
+   * reset and then counts this pass's predictions.
+   */
   static double[] evaluate(Module model, DataLoader loader, CrossEntropyLoss lossFn,
-      Device device) {
+      Device device, ConfusionMatrix confusion) {
     model.eval();
     double lossSum = 0;
-    long correct = 0;
     long count = 0;
+    confusion.reset();
     try (GradMode.Scope noGrad = GradMode.noGrad()) {
       for (Tensor[] batch : loader) {
         Tensor x = batch[0].to(device);
         Tensor y = batch[1].to(device);
         Tensor logits = model.call(x);
         lossSum += lossFn.call(logits, y).item() * x.size(0);
-        correct += logits.argmax(1, false).eq(y).sum().itemLong();
+        confusion.update(logits, y);
         count += x.size(0);
       }
     }
-    return new double[] {lossSum / count, (double) correct / count};
+    return new double[] {lossSum / count, confusion.accuracy()};
   }
 
   /**
@@ -109,6 +115,8 @@ final class FashionMnistTrainer {
         epochs, batchSize, 0, System.out, System.console() != null);
     System.out.printf("test accuracy after %d epochs: %.2f%%  (epoch times %s s)%n", epochs,
         100 * h.finalAccuracy(), h.epochSeconds());
+    System.out.println("confusion matrix of the test set after the last epoch:");
+    System.out.println(h.lastConfusion());
     chart(h, title, chartFile);
     System.out.println("curves written to " + chartFile.toAbsolutePath());
   }

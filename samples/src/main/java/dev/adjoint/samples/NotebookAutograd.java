@@ -46,7 +46,7 @@ public final class NotebookAutograd {
 
     cell(out, "y = x * x; print(y.grad_fn)");
     y = x.mul(x);
-    out.println("<" + y.gradFn().name() + ">");
+    out.println(y.gradFn()); // <MulBackward0 object>, PyTorch's print without the address
 
     cell(out, "model = LinReg(3); y_ = model(X); loss = ((y_ - y) ** 2).mean(); loss.backward()");
     Tensor.manualSeed(seed);

@@ -1,9 +1,11 @@
 package dev.adjoint.samples;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.adjoint.train.LineChart;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -36,8 +38,16 @@ class CaliforniaHousingRegressionTest {
     assertTrue(r.exactTest() > 0.4 && r.exactTest() < 0.7, "test MSE " + r.exactTest());
     assertEquals(500, r.losses().size());
     assertTrue(r.losses().get(0) > 2 * r.losses().get(499), "the loss goes down");
+    // scikit-learn's LinearRegression scores R^2 of about 0.6 on a random 20% of this data.
+    assertTrue(r.gdTestR2() > 0.5 && r.gdTestR2() < 0.7, "test R^2 " + r.gdTestR2());
+    LineChart chart = CaliforniaHousingRegression.lossChart(r);
+    assertTrue(chart.isLogY());
+    assertEquals(r.exactTrain(), chart.referenceLines().get(0).y(), 0);
+    assertNotNull(chart.render(400, 300));
     String report = bytes.toString(StandardCharsets.UTF_8);
+    assertTrue(report.contains("test R^2 0."), report);
     assertTrue(report.contains("closed form (normal eqs.)"), report);
-    assertTrue(report.contains("[beta.weight, beta.bias]"), report);
+    assertTrue(report.contains("OrderedDict([('beta.weight', tensor([["), report);
+    assertTrue(report.contains("('beta.bias', tensor(["), report);
   }
 }

@@ -52,6 +52,7 @@ class FashionMnistSamplesTest {
         new PrintStream(log, true, StandardCharsets.UTF_8), false);
     String out = log.toString(StandardCharsets.UTF_8);
     assertTrue(out.contains("samples/s"), "the progress bar reports throughput: " + out);
+    assertTrue(out.startsWith("epoch 1/" + epochs), "epochs count from 1: " + out);
     return h;
   }
 
@@ -63,6 +64,12 @@ class FashionMnistSamplesTest {
     // margin for seeds, far above anything an untrained or broken model gets.
     assertTrue(h.finalAccuracy() > 0.70, "accuracy " + h.testAccuracy());
     assertTrue(h.trainLoss().get(1) < h.trainLoss().get(0), "loss decreases " + h.trainLoss());
+    // The confusion matrix of the last evaluation counts the 1000 test images and agrees with
+    // the accuracy reported for that epoch.
+    assertEquals(1000, h.lastConfusion().total());
+    assertEquals(h.finalAccuracy(), h.lastConfusion().accuracy(), 0);
+    String table = h.lastConfusion().toString();
+    assertTrue(table.startsWith("true \\ predicted") && table.contains("9 Ankle boot"), table);
     Path png = dir.resolve("mlp.png");
     FashionMnistTrainer.chart(h, "test", png);
     BufferedImage img = ImageIO.read(png.toFile());

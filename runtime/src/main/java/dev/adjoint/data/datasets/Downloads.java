@@ -26,6 +26,13 @@ final class Downloads {
   /** How long to wait for the response to start. */
   static final Duration RESPONSE_TIMEOUT = Duration.ofMinutes(2);
 
+  /**
+   * Announces downloads at {@code INFO}: through {@link System.Logger}, so the application's
+   * logging (java.util.logging, or SLF4J through its {@code System.LoggerFinder}) decides where
+   * the line goes; the library never writes to the console on its own.
+   */
+  private static final System.Logger LOG = System.getLogger(Downloads.class.getName());
+
   private Downloads() {}
 
   /**
@@ -51,7 +58,7 @@ final class Downloads {
   static void download(URI uri, Path target, String algorithm, String expectedHex)
       throws IOException {
     try {
-      System.err.println("Downloading " + uri + " to " + target);
+      LOG.log(System.Logger.Level.INFO, "Downloading {0} to {1}", uri, target);
       HttpClient client = HttpClient.newBuilder()
           .connectTimeout(CONNECT_TIMEOUT)
           .followRedirects(HttpClient.Redirect.NORMAL)

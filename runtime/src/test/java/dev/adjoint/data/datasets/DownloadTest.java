@@ -68,6 +68,51 @@ class DownloadTest {
     assertEquals(List.of(), leftovers(cache));
   }
 
+  /**
+   * A download announces itself through System.Logger (here java.util.logging, the JDK's default
+   * backend), not on System.err: the application decides whether and where the line appears.
+   */
+  @Test
+  void downloadLogsInsteadOfPrinting() throws Exception {
+    java.util.logging.Logger jul = java.util.logging.Logger.getLogger(Downloads.class.getName());
+    List<java.util.logging.LogRecord> records = new java.util.ArrayList<>();
+    java.util.logging.Handler handler = new java.util.logging.Handler() {
+      @Override
+      public void publish(java.util.logging.LogRecord r) {
+        records.add(r);
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    boolean parents = jul.getUseParentHandlers();
+    jul.setUseParentHandlers(false);
+    jul.addHandler(handler);
+    java.io.PrintStream err = System.err;
+    java.io.PrintStream out = System.out;
+    java.io.ByteArrayOutputStream console = new java.io.ByteArrayOutputStream();
+    try (LocalServer server = new LocalServer(files())) {
+      java.io.PrintStream capture = new java.io.PrintStream(console, true);
+      System.setErr(capture);
+      System.setOut(capture);
+      Downloads.download(server.uri("/m/train-images-idx3-ubyte.gz"), tmp.resolve("f.gz"),
+          "MD5", md5(IMAGES));
+    } finally {
+      System.setErr(err);
+      System.setOut(out);
+      jul.removeHandler(handler);
+      jul.setUseParentHandlers(parents);
+    }
+    assertEquals("", console.toString(), "the download wrote to the console");
+    assertEquals(1, records.size());
+    assertEquals(java.util.logging.Level.INFO, records.get(0).getLevel());
+    assertTrue(new java.util.logging.SimpleFormatter().formatMessage(records.get(0))
+        .startsWith("Downloading http"), records.get(0).getMessage());
+  }
+
   @Test
   void systemFolderComesFirst() throws Exception {
     Path system = tmp.resolve("system");
