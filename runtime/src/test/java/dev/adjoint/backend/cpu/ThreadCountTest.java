@@ -161,6 +161,39 @@ class ThreadCountTest {
     }
   }
 
+  @Test
+  void bothGemmKernelsGiveTheSameProductAtAnyThreadCount() {
+    // Both kernels split over blocks of rows of C; each element sums in the same order.
+    int m = 203;
+    int n = 150;
+    int k = 311;
+    float[] a = uniform(31, k, m).toFloatArray(); // read transposed: lda = m
+    float[] b = uniform(32, k, n).toFloatArray();
+    double[] ad = uniform(33, m, k).toDoubleArray();
+    double[] bd = uniform(34, n, k).toDoubleArray(); // read transposed: ldb = k
+    for (Gemm.Kernels kernels : new Gemm.Kernels[] {Gemm.plain(), Gemm.vector()}) {
+      if (kernels == null) {
+        continue; // no Vector API module in this JVM
+      }
+      float[] one = null;
+      double[] oneD = null;
+      for (int threads : new int[] {1, 2, 3}) {
+        Threads.setNumThreads(threads);
+        float[] c = new float[m * n];
+        kernels.sgemm(true, false, m, n, k, 1.5f, a, 0, m, b, 0, n, 0f, c, 0, n, true);
+        double[] cd = new double[m * n];
+        kernels.dgemm(false, true, m, n, k, 0.5, ad, 0, k, bd, 0, k, 0.0, cd, 0, n, true);
+        if (one == null) {
+          one = c;
+          oneD = cd;
+        } else {
+          assertArrayEquals(one, c, kernels.describe() + " sgemm, " + threads + " threads");
+          assertArrayEquals(oneD, cd, kernels.describe() + " dgemm, " + threads + " threads");
+        }
+      }
+    }
+  }
+
   /** Uniform in [-1, 1) from a seeded generator, built without any tensor op. */
   private static Tensor uniform(long seed, int... shape) {
     Generator g = new Generator(seed);
