@@ -356,7 +356,8 @@ public abstract class Module {
   /**
    * Moves every parameter and buffer to {@code device}; returns this, typed as the caller's
    * variable ({@code LinReg m = new LinReg(8).to(device)}). Parameters move in place (see {@link
-   * Tensor#setData}): the same tensor objects, so optimizers built earlier keep working.
+   * Tensor#setData}): the same tensor objects, so optimizers built earlier keep working; their
+   * state moves with the parameters (see {@link dev.adjoint.optim.Optimizer}).
    */
   @SuppressWarnings("unchecked")
   public final <M extends Module> M to(Device device) {
@@ -386,7 +387,8 @@ public abstract class Module {
    * Converts every floating point parameter and buffer to {@code dtype} ({@code model.to(dtype)}
    * in PyTorch); returns this, typed as the caller's variable. Parameters are converted in place
    * (see {@link Tensor#setData}): the same tensor objects, with their {@code requiresGrad} flags
-   * and their gradients converted too, so optimizers built earlier keep updating them. Integer
+   * and their gradients converted too, so optimizers built earlier keep updating them (their
+   * state is converted too, see {@link dev.adjoint.optim.Optimizer}). Integer
    * and bool buffers (such as {@code numBatchesTracked}) keep their dtype, as in PyTorch.
    *
    * <pre>{@code

@@ -36,6 +36,13 @@ import java.util.function.Supplier;
  * updates every parameter in place, so layers keep holding the same tensor objects. Parameters
  * whose {@code grad()} is null are skipped.
  *
+ * <p>State follows its parameter: after {@code model.to(DType.FLOAT64)}, {@code double_()} or
+ * {@code model.to(device)}, which convert parameters in place, each state tensor (momentum
+ * buffers, running averages) is converted to its parameter's new dtype and device the next time
+ * the state is read ({@link #step()}, {@link #state}, {@link #stateDict()}), so an optimizer
+ * built before the conversion goes on where it was. The step count stays a float32 scalar, as
+ * in PyTorch.
+ *
  * <p>A subclass passes its defaults (PyTorch's option names and default values, in PyTorch's
  * order) to the constructor, checks single values in {@link #checkOption} and combinations in
  * {@link #checkGroup}, updates one group in {@link #update}, and says which state it keeps in
@@ -290,12 +297,31 @@ public abstract class Optimizer {
    */
   public final Map<String, Object> state(Tensor param) {
     Map<String, Object> s = state.get(param);
-    return s == null ? Map.of() : Collections.unmodifiableMap(s);
+    return s == null ? Map.of() : Collections.unmodifiableMap(follow(param, s));
   }
 
-  /** The state of {@code param}, created empty on first use, for {@link #update}. */
+  /**
+   * The state of {@code param}, created empty on first use, for {@link #update}; its tensors
+   * already converted to the parameter's dtype and device.
+   */
   protected final Map<String, Object> mutableState(Tensor param) {
-    return state.computeIfAbsent(param, p -> new LinkedHashMap<>());
+    return follow(param, state.computeIfAbsent(param, p -> new LinkedHashMap<>()));
+  }
+
+  /**
+   * Converts the state tensors of {@code param} that no longer match its dtype or device (the
+   * model was converted in place since they were made). Only tensors shaped like the parameter
+   * follow it; the step count keeps PyTorch's float32.
+   */
+  private static Map<String, Object> follow(Tensor param, Map<String, Object> s) {
+    for (Map.Entry<String, Object> e : s.entrySet()) {
+      if (e.getValue() instanceof Tensor t && !e.getKey().equals("step")
+          && (t.dtype() != param.dtype() || !t.device().equals(param.device()))
+          && t.dtype().isFloatingPoint() && Arrays.equals(t.shape(), param.shape())) {
+        e.setValue(t.to(param.device(), param.dtype()));
+      }
+    }
+    return s;
   }
 
   // ------------------------------------------------------------------ training
@@ -382,7 +408,7 @@ public abstract class Optimizer {
       for (Tensor p : g.params()) {
         Map<String, Object> s = state.get(p);
         if (s != null && !s.isEmpty()) {
-          packedState.put(index, new LinkedHashMap<>(s));
+          packedState.put(index, new LinkedHashMap<>(follow(p, s)));
         }
         ids.add(index++);
       }

@@ -1,16 +1,38 @@
 package dev.adjoint.backend.cpu;
 
-import java.util.concurrent.ForkJoinPool;
+import dev.adjoint.tensor.Threads;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntConsumer;
-import java.util.stream.IntStream;
 
-/** How the CPU backend splits work over cores: the common fork-join pool, coarse chunks. */
+/**
+ * The one place the CPU backend splits work over cores. The calling thread takes part, helped by
+ * {@code threads - 1} daemon threads of Adjoint's own pool ({@code adjoint-cpu-<i>}), where
+ * {@code threads} is {@link Threads#getNumThreads()}. With one thread nothing is split, and the
+ * first op that would have split shuts the pool down. Idle pool threads end after 30 seconds.
+ *
+ * <p>A split inside a task that runs on a pool thread runs on that thread, in order; a waiting
+ * thread only ever runs tasks of its own split. So a thread never runs another op's task while
+ * one of its own is half done, and kernels may keep per-thread scratch buffers across a task.
+ */
 final class Parallel {
+  private static final AtomicInteger THREAD_NUMBER = new AtomicInteger();
+  /** Tasks run by pool threads since start; lets tests see where work ran. */
+  private static final LongAdder POOL_TASKS = new LongAdder();
+
+  private static volatile ThreadPoolExecutor pool;
+  private static int poolThreads;
+
   private Parallel() {}
 
-  /** Cores the backend may use. */
+  /** Threads an op may use: {@link Threads#getNumThreads()}. */
   static int threads() {
-    return Math.max(1, ForkJoinPool.getCommonPoolParallelism() + 1);
+    return Threads.getNumThreads();
   }
 
   /** How many chunks {@code work} units should be split into, each at least {@code grain}. */
@@ -22,14 +44,138 @@ final class Parallel {
     return (int) Math.max(1, Math.min(threads * 4L, work / grain));
   }
 
-  /** Runs {@code task(i)} for {@code i} in {@code [0, n)}, in parallel when {@code parallel}. */
+  /**
+   * Runs {@code task(i)} for every {@code i} in {@code [0, n)}, on several threads when
+   * {@code parallel} and more than one thread is allowed, and returns when all have finished.
+   * The first exception a task throws is rethrown here (the remaining tasks are skipped).
+   */
   static void forEach(int n, boolean parallel, IntConsumer task) {
-    if (!parallel || n == 1) {
+    int threads = parallel && n > 1 ? threads() : 1;
+    if (threads == 1 || Thread.currentThread() instanceof Worker) {
+      if (parallel && threads == 1 && pool != null) {
+        releasePool();
+      }
       for (int i = 0; i < n; i++) {
         task.accept(i);
       }
-    } else {
-      IntStream.range(0, n).parallel().forEach(task);
+      return;
+    }
+    Job job = new Job(n, task);
+    ThreadPoolExecutor executor = pool(threads);
+    int helpers = Math.min(n, threads) - 1;
+    try {
+      for (int h = 0; h < helpers; h++) {
+        executor.execute(job);
+      }
+    } catch (RejectedExecutionException e) {
+      // The count changed and this pool was shut down meanwhile: the caller does the rest.
+    }
+    job.work();
+    job.await();
+  }
+
+  /** Tasks run on pool threads so far. */
+  static long poolTasks() {
+    return POOL_TASKS.sum();
+  }
+
+  /** A pool of {@code threads - 1} helpers, replacing one of another size. */
+  private static synchronized ThreadPoolExecutor pool(int threads) {
+    if (pool == null || poolThreads != threads) {
+      if (pool != null) {
+        pool.shutdown(); // queued helpers still run, find no work and end
+      }
+      int size = threads - 1;
+      ThreadPoolExecutor p = new ThreadPoolExecutor(size, size, 30, TimeUnit.SECONDS,
+          new LinkedBlockingQueue<>(), Worker::new);
+      p.allowCoreThreadTimeOut(true);
+      pool = p;
+      poolThreads = threads;
+    }
+    return pool;
+  }
+
+  /** Ends the pool's threads once the count has dropped to one. */
+  private static synchronized void releasePool() {
+    if (pool != null) {
+      pool.shutdown();
+      pool = null;
+      poolThreads = 0;
+    }
+  }
+
+  /** A pool thread. */
+  private static final class Worker extends Thread {
+    Worker(Runnable r) {
+      super(r, "adjoint-cpu-" + THREAD_NUMBER.incrementAndGet());
+      setDaemon(true);
+    }
+  }
+
+  /** One split: tasks are claimed in order by whichever thread is free. */
+  private static final class Job implements Runnable {
+    private final int n;
+    private final IntConsumer task;
+    private final AtomicInteger next = new AtomicInteger();
+    private final CountDownLatch done;
+    private volatile Throwable failure;
+
+    Job(int n, IntConsumer task) {
+      this.n = n;
+      this.task = task;
+      this.done = new CountDownLatch(n);
+    }
+
+    @Override
+    public void run() {
+      work();
+    }
+
+    void work() {
+      boolean onPool = Thread.currentThread() instanceof Worker;
+      for (int i = next.getAndIncrement(); i < n; i = next.getAndIncrement()) {
+        try {
+          if (failure == null) {
+            if (onPool) {
+              POOL_TASKS.increment();
+            }
+            task.accept(i);
+          }
+        } catch (Throwable t) {
+          synchronized (this) {
+            if (failure == null) {
+              failure = t;
+            }
+          }
+        } finally {
+          done.countDown();
+        }
+      }
+    }
+
+    void await() {
+      boolean interrupted = false;
+      while (true) {
+        try {
+          done.await();
+          break;
+        } catch (InterruptedException e) {
+          interrupted = true; // the tasks' outputs are still being written: finish waiting
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+      Throwable t = failure;
+      if (t instanceof RuntimeException r) {
+        throw r;
+      }
+      if (t instanceof Error e) {
+        throw e;
+      }
+      if (t != null) {
+        throw new IllegalStateException(t);
+      }
     }
   }
 }

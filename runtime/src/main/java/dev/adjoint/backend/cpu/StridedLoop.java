@@ -3,7 +3,6 @@ package dev.adjoint.backend.cpu;
 import dev.adjoint.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.IntStream;
 
 /**
  * Walks several same-shaped strided operands together, one contiguous run ("row") of the
@@ -94,10 +93,8 @@ final class StridedLoop {
     if (chunks == 1) {
       runRange(0, numel, body);
     } else {
-      IntStream.range(0, chunks)
-          .parallel()
-          .forEach(c -> runRange(
-              (int) ((long) numel * c / chunks), (int) ((long) numel * (c + 1) / chunks), body));
+      Parallel.forEach(chunks, true, c -> runRange(
+          (int) ((long) numel * c / chunks), (int) ((long) numel * (c + 1) / chunks), body));
     }
   }
 

@@ -1,6 +1,5 @@
 package dev.adjoint.backend.cpu;
 
-import java.util.concurrent.ForkJoinWorkerThread;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -50,9 +49,9 @@ final class VectorGemm implements Gemm.Kernels {
     }
     float[] bp = FB_PACK.get();
     int mBlocks = (m + MC - 1) / MC;
-    // On a pool thread, no nested split: waiting for subtasks could run another product's task
-    // on this thread, which would reuse the packed panel this call still reads.
-    boolean split = parallel && !(Thread.currentThread() instanceof ForkJoinWorkerThread);
+    // Parallel never runs another product's task on this thread while it waits (a split on a
+    // pool thread stays on it), so the packed panels this call reads are not reused under it.
+    boolean split = parallel;
     for (int jc = 0; jc < n; jc += FNC) {
       int nc = Math.min(FNC, n - jc);
       for (int pc = 0; pc < k; pc += KC) {
@@ -211,9 +210,9 @@ final class VectorGemm implements Gemm.Kernels {
     }
     double[] bp = DB_PACK.get();
     int mBlocks = (m + MC - 1) / MC;
-    // On a pool thread, no nested split: waiting for subtasks could run another product's task
-    // on this thread, which would reuse the packed panel this call still reads.
-    boolean split = parallel && !(Thread.currentThread() instanceof ForkJoinWorkerThread);
+    // Parallel never runs another product's task on this thread while it waits (a split on a
+    // pool thread stays on it), so the packed panels this call reads are not reused under it.
+    boolean split = parallel;
     for (int jc = 0; jc < n; jc += DNC) {
       int nc = Math.min(DNC, n - jc);
       for (int pc = 0; pc < k; pc += KC) {
