@@ -131,9 +131,9 @@ public final class Init {
 
   /** Fills {@code tensor} with {@code value} ({@code nn.init.constant_}). */
   public static Tensor constant_(Tensor tensor, double value) {
-    try (GradMode.Scope off = GradMode.noGrad()) {
+    return GradMode.noGrad(() -> {
       return tensor.fill_(value);
-    }
+    });
   }
 
   /** Fills {@code tensor} with zeros ({@code nn.init.zeros_}). */
@@ -147,9 +147,9 @@ public final class Init {
   }
 
   private static Tensor fill(Tensor tensor, double[] values) {
-    try (GradMode.Scope off = GradMode.noGrad()) {
+    GradMode.noGrad(() -> {
       tensor.copy_(Tensor.fromArray(values, tensor.shape()).to(tensor.device()));
-    }
+    });
     return tensor;
   }
 

@@ -96,12 +96,8 @@ public final class CaliforniaHousingRegression {
       }
     }
     model.eval();
-    double gdTrain;
-    double gdTest;
-    try (GradMode.Scope noGrad = GradMode.noGrad()) {
-      gdTrain = lossFn.call(model.call(xTrain), yTrain).item();
-      gdTest = lossFn.call(model.call(xTest), yTest).item();
-    }
+    double gdTrain = GradMode.noGrad(() -> lossFn.call(model.call(xTrain), yTrain).item());
+    double gdTest = GradMode.noGrad(() -> lossFn.call(model.call(xTest), yTest).item());
 
     // Normal equations in float64: theta = (A^T A)^-1 A^T y with A = [X, 1].
     Tensor a = withOnes(xTrain.toDouble());

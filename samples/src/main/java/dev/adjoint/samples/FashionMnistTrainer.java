@@ -73,10 +73,10 @@ final class FashionMnistTrainer {
   static double[] evaluate(Module model, DataLoader loader, CrossEntropyLoss lossFn,
       Device device) {
     model.eval();
-    double lossSum = 0;
-    long correct = 0;
-    long count = 0;
-    try (GradMode.Scope noGrad = GradMode.noGrad()) {
+    return GradMode.noGrad(() -> {
+      double lossSum = 0;
+      long correct = 0;
+      long count = 0;
       for (Tensor[] batch : loader) {
         Tensor x = batch[0].to(device);
         Tensor y = batch[1].to(device);
@@ -85,8 +85,8 @@ final class FashionMnistTrainer {
         correct += logits.argmax(1, false).eq(y).sum().itemLong();
         count += x.size(0);
       }
-    }
-    return new double[] {lossSum / count, (double) correct / count};
+      return new double[] {lossSum / count, (double) correct / count};
+    });
   }
 
   /**
