@@ -106,11 +106,7 @@ public final class Workloads {
       Tensor x = Tensor.randn(g, batch, 784);
       if (!train) {
         model.eval();
-        return () -> {
-          try (GradMode.Scope off = GradMode.noGrad()) {
-            model.call(x).sum();
-          }
-        };
+        return () -> GradMode.noGrad(() -> model.call(x).sum());
       }
       Adam opt = new Adam(model.parameters(), 1e-3);
       Tensor y = Tensor.randint(g, 0, 10, batch);

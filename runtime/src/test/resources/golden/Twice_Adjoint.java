@@ -96,10 +96,7 @@ public final class Twice_Adjoint implements LayerBinding<Twice> {
   public static Tensor forward(Twice self, Tensor x) {
     ForwardSaved saved = new ForwardSaved();
     saved.need_x = x.requiresGrad();
-    Tensor out;
-    try (GradMode.Scope off = GradMode.noGrad()) {
-      out = forward(self, x, saved);
-    }
+    Tensor out = GradMode.noGrad(() -> forward(self, x, saved));
     Tensor[] edges = Autograd.edges(x);
     if (edges == null && !(GradMode.isEnabled() && self.recordsGradients())) {
       return out;

@@ -44,8 +44,15 @@ public final class AdjointProcessor extends AbstractProcessor {
 
   @Override
   public Set<String> getSupportedAnnotationTypes() {
+    // Every annotation of dev.adjoint.annotations, @Param and @Buffer included (they are read
+    // through their layer), and the @Generated that the generated files carry: claiming them
+    // (process returns true) keeps users' -Xlint:all builds free of -Xlint:processing's "No
+    // processor claimed any of these annotations" warning. @Generated is a marker for tools
+    // that read sources, not for processors, so claiming it takes nothing from another one.
     return Set.of("dev.adjoint.annotations.Primitive", "dev.adjoint.annotations.Adjoint",
-        "dev.adjoint.annotations.Layer", "dev.adjoint.annotations.Forward");
+        "dev.adjoint.annotations.Layer", "dev.adjoint.annotations.Forward",
+        "dev.adjoint.annotations.Param", "dev.adjoint.annotations.Buffer",
+        "javax.annotation.processing.Generated");
   }
 
   @Override
@@ -74,7 +81,8 @@ public final class AdjointProcessor extends AbstractProcessor {
       processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
           Message.INTERNAL.format("this round", trace));
     }
-    return false;
+    // Claimed: see getSupportedAnnotationTypes.
+    return true;
   }
 
   private void writeTapes(RoundEnvironment round) {

@@ -113,39 +113,43 @@ public final class Autograd {
           + Arrays.toString(gradient.shape()) + " does not match the output's shape "
           + Arrays.toString(root.shape()));
     }
-    try (GradMode.Scope off = GradMode.noGrad()) {
-      Node start = root.gradFn();
-      if (start == null) {
-        root.accumulateGrad(gradient);
-        return;
+    Tensor seed = gradient;
+    GradMode.noGrad(() -> propagate(root, seed, retainGraph));
+  }
+
+  /** Sends {@code gradient} from {@code root} through its graph, with recording off. */
+  private static void propagate(Tensor root, Tensor gradient, boolean retainGraph) {
+    Node start = root.gradFn();
+    if (start == null) {
+      root.accumulateGrad(gradient);
+      return;
+    }
+    List<Node> order = topologicalOrder(start);
+    Map<Node, Tensor> pending = new IdentityHashMap<>();
+    pending.put(start, gradient);
+    for (Node node : order) {
+      Tensor g = pending.remove(node);
+      if (g == null) {
+        continue; // no gradient reached this node (all paths were cut)
       }
-      List<Node> order = topologicalOrder(start);
-      Map<Node, Tensor> pending = new IdentityHashMap<>();
-      pending.put(start, gradient);
+      Tensor[] grads = node.run(g);
+      for (int i = 0; i < node.inputCount(); i++) {
+        Tensor input = node.input(i);
+        Tensor gi = grads[i];
+        if (input == null || gi == null) {
+          continue;
+        }
+        Node next = input.gradFn();
+        if (next != null) {
+          pending.merge(next, gi, Tensor::add);
+        } else if (input.requiresGrad()) {
+          input.accumulateGrad(gi);
+        }
+      }
+    }
+    if (!retainGraph) {
       for (Node node : order) {
-        Tensor g = pending.remove(node);
-        if (g == null) {
-          continue; // no gradient reached this node (all paths were cut)
-        }
-        Tensor[] grads = node.run(g);
-        for (int i = 0; i < node.inputCount(); i++) {
-          Tensor input = node.input(i);
-          Tensor gi = grads[i];
-          if (input == null || gi == null) {
-            continue;
-          }
-          Node next = input.gradFn();
-          if (next != null) {
-            pending.merge(next, gi, Tensor::add);
-          } else if (input.requiresGrad()) {
-            input.accumulateGrad(gi);
-          }
-        }
-      }
-      if (!retainGraph) {
-        for (Node node : order) {
-          node.markReleased();
-        }
+        node.markReleased();
       }
     }
   }

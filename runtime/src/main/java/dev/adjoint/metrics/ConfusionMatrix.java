@@ -13,11 +13,11 @@ import java.util.Objects;
  *
  * <pre>{@code
  * ConfusionMatrix cm = new ConfusionMatrix(FashionMnist.CLASSES);
- * try (var off = GradMode.noGrad()) {
+ * GradMode.noGrad(() -> {
  *   for (Tensor[] b : testLoader) {
  *     cm.update(model.call(b[0]), b[1]);     // logits [n, C] or predicted labels [n]
  *   }
- * }
+ * });
  * System.out.println(cm);                  // the table, with per-class precision and recall
  * double acc = cm.accuracy();
  * }</pre>

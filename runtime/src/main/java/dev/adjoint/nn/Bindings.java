@@ -18,11 +18,22 @@ final class Bindings {
     }
     LayerBinding<?> b = map.get(type);
     if (b == null) {
-      throw new IllegalStateException("No generated code for layer " + type.getName()
-          + ": annotate it @Layer and put the Adjoint processor (dev.adjoint:adjoint-processor) on"
-          + " the annotation processor path of the module that compiles it");
+      throw new IllegalStateException(missing(type));
     }
     return (LayerBinding<L>) b;
+  }
+
+  /** What to do when a layer has no binding: almost always, the processor did not run. */
+  static String missing(Class<?> type) {
+    String name = type.getName();
+    return "No generated code for layer " + name + " (no " + name + "_Adjoint registered): the"
+        + " Adjoint annotation processor did not run when " + type.getSimpleName() + " was"
+        + " compiled, or the class is not annotated @Layer. Annotate it @Layer and configure the"
+        + " processor explicitly (JDK 23 and later no longer run processors found on the class"
+        + " path): in Maven, list dev.adjoint:adjoint-processor under the maven-compiler-plugin's"
+        + " <annotationProcessorPaths>; in Gradle, add it to the annotationProcessor"
+        + " configuration (annotationProcessor 'dev.adjoint:adjoint-processor:<version>'). The"
+        + " README's \"Use Adjoint in your project\" shows both.";
   }
 
   private static synchronized Map<Class<?>, LayerBinding<?>> load(ClassLoader loader) {

@@ -66,15 +66,16 @@ public final class Functional {
     Window2d w = convWindow("conv2d", input.shape(), weight.shape(), stride, padding, dilation,
         groups);
     int oc = weight.size(0);
-    Tensor out;
-    try (GradMode.Scope off = GradMode.noGrad()) {
-      out = empty(input, batchedLike(input.shape(), oc, w.outH(), w.outW()));
-      if (out.numel() > 0) {
+    Tensor out = GradMode.noGrad(() -> {
+      Tensor result = empty(input, batchedLike(input.shape(), oc, w.outH(), w.outW()));
+      if (result.numel() > 0) {
         backend(input).conv2d(batched(input, w), weight.contiguous(),
-            bias == null ? null : bias.contiguous(), out.view(w.batch(), oc, w.outH(), w.outW()),
+            bias == null ? null : bias.contiguous(),
+            result.view(w.batch(), oc, w.outH(), w.outW()),
             w, groups);
       }
-    }
+      return result;
+    });
     return FunctionalTape.conv2d(out, input, weight, bias, stride, padding, dilation, groups);
   }
 
@@ -145,13 +146,13 @@ public final class Functional {
       int[] dilation) {
     checkFloating("maxPool2d", input, "input");
     Window2d w = poolWindow("maxPool2d", input.shape(), kernelSize, stride, padding, dilation);
-    Tensor out;
-    try (GradMode.Scope off = GradMode.noGrad()) {
-      out = empty(input, pooledShape(input.shape(), w));
-      if (out.numel() > 0) {
-        backend(input).maxPool2d(batched(input, w), batchedOut(out, w), w);
+    Tensor out = GradMode.noGrad(() -> {
+      Tensor result = empty(input, pooledShape(input.shape(), w));
+      if (result.numel() > 0) {
+        backend(input).maxPool2d(batched(input, w), batchedOut(result, w), w);
       }
-    }
+      return result;
+    });
     return FunctionalTape.maxPool2d(out, input, kernelSize, stride, padding, dilation);
   }
 
@@ -170,13 +171,13 @@ public final class Functional {
       boolean countIncludePad) {
     checkFloating("avgPool2d", input, "input");
     Window2d w = poolWindow("avgPool2d", input.shape(), kernelSize, stride, padding, null);
-    Tensor out;
-    try (GradMode.Scope off = GradMode.noGrad()) {
-      out = empty(input, pooledShape(input.shape(), w));
-      if (out.numel() > 0) {
-        backend(input).avgPool2d(batched(input, w), batchedOut(out, w), w, countIncludePad);
+    Tensor out = GradMode.noGrad(() -> {
+      Tensor result = empty(input, pooledShape(input.shape(), w));
+      if (result.numel() > 0) {
+        backend(input).avgPool2d(batched(input, w), batchedOut(result, w), w, countIncludePad);
       }
-    }
+      return result;
+    });
     return FunctionalTape.avgPool2d(out, input, kernelSize, stride, padding, countIncludePad);
   }
 
@@ -203,16 +204,16 @@ public final class Functional {
     outShape[size.length - 1] = o[1];
     checkOutput("adaptiveAvgPool2d", outShape, "input " + Arrays.toString(size) + ", outputSize "
         + Arrays.toString(outputSize));
-    Tensor out;
-    try (GradMode.Scope off = GradMode.noGrad()) {
-      out = empty(input, outShape);
-      if (out.numel() > 0 && input.numel() > 0) {
-        backend(input).adaptiveAvgPool2d(as4d(input.contiguous()), as4d(out));
-      } else if (out.numel() > 0) {
+    Tensor out = GradMode.noGrad(() -> {
+      Tensor result = empty(input, outShape);
+      if (result.numel() > 0 && input.numel() > 0) {
+        backend(input).adaptiveAvgPool2d(as4d(input.contiguous()), as4d(result));
+      } else if (result.numel() > 0) {
         throw new IllegalArgumentException("adaptiveAvgPool2d: input " + Arrays.toString(size)
             + " has an empty spatial dimension");
       }
-    }
+      return result;
+    });
     return FunctionalTape.adaptiveAvgPool2d(out, input, outputSize);
   }
 
@@ -222,15 +223,15 @@ public final class Functional {
   @Primitive(rules = FunctionalRules.class)
   public static Tensor erf(Tensor input) {
     checkNotNull("erf", input, "input");
-    Tensor out;
-    try (GradMode.Scope off = GradMode.noGrad()) {
+    Tensor out = GradMode.noGrad(() -> {
       Tensor x = input.dtype().isFloatingPoint() ? input.contiguous()
           : input.to(DType.FLOAT32).contiguous();
-      out = empty(x, x.shape());
-      if (out.numel() > 0) {
-        backend(input).erf(x, out);
+      Tensor result = empty(x, x.shape());
+      if (result.numel() > 0) {
+        backend(input).erf(x, result);
       }
-    }
+      return result;
+    });
     return FunctionalTape.erf(out, input);
   }
 
@@ -245,13 +246,12 @@ public final class Functional {
   public static Tensor gelu(Tensor input, String approximate) {
     boolean tanh = geluTanh(approximate);
     checkFloating("gelu", input, "input");
-    Tensor out;
-    try (GradMode.Scope off = GradMode.noGrad()) {
+    Tensor out = GradMode.noGrad(() -> {
       Tensor phi2 = tanh
           ? input.add(input.pow(3.0).mul(GELU_TANH_CUBIC)).mul(SQRT_2_OVER_PI).tanh()
           : erf(input.mul(INV_SQRT2));
-      out = phi2.add(1.0).mul(input).mul(0.5);
-    }
+      return phi2.add(1.0).mul(input).mul(0.5);
+    });
     return FunctionalTape.gelu(out, input, approximate);
   }
 
@@ -274,10 +274,8 @@ public final class Functional {
   @Primitive(rules = FunctionalRules.class)
   public static Tensor leakyRelu(Tensor input, double negativeSlope) {
     checkFloating("leakyRelu", input, "input");
-    Tensor out;
-    try (GradMode.Scope off = GradMode.noGrad()) {
-      out = Tensor.where(input.gt(0.0), input, input.mul(negativeSlope));
-    }
+    Tensor out =
+        GradMode.noGrad(() -> Tensor.where(input.gt(0.0), input, input.mul(negativeSlope)));
     return FunctionalTape.leakyRelu(out, input, negativeSlope);
   }
 
@@ -289,10 +287,7 @@ public final class Functional {
   public static Tensor softmax(Tensor input, int dim) {
     checkFloating("softmax", input, "input");
     checkDim("softmax", dim, input.dim());
-    Tensor out;
-    try (GradMode.Scope off = GradMode.noGrad()) {
-      out = input.sub(input.logsumexp(dim, true)).exp();
-    }
+    Tensor out = GradMode.noGrad(() -> input.sub(input.logsumexp(dim, true)).exp());
     return FunctionalTape.softmax(out, input, dim);
   }
 
@@ -304,10 +299,7 @@ public final class Functional {
   public static Tensor logSoftmax(Tensor input, int dim) {
     checkFloating("logSoftmax", input, "input");
     checkDim("logSoftmax", dim, input.dim());
-    Tensor out;
-    try (GradMode.Scope off = GradMode.noGrad()) {
-      out = input.sub(input.logsumexp(dim, true));
-    }
+    Tensor out = GradMode.noGrad(() -> input.sub(input.logsumexp(dim, true)));
     return FunctionalTape.logSoftmax(out, input, dim);
   }
 
@@ -326,7 +318,7 @@ public final class Functional {
     checkNotNull("dropoutMask", input, "input");
     checkDropoutProbability(p);
     checkFloating("dropout", input, "input");
-    try (GradMode.Scope off = GradMode.noGrad()) {
+    return GradMode.noGrad(() -> {
       if (p == 1) {
         return input.zerosLike();
       }
@@ -337,7 +329,7 @@ public final class Functional {
       backend(input).randomBernoulli(mask.storage(), 0, n, generator.initialSeed(),
           generator.reserve(n), 1 - p);
       return mask.mul_(1 / (1 - p));
-    }
+    });
   }
 
   /**

@@ -133,9 +133,9 @@ public final class Init {
 
   /** Fills {@code tensor} with {@code value} ({@code nn.init.constant_}). */
   public static Tensor constant_(Tensor tensor, double value) {
-    try (GradMode.Scope off = GradMode.noGrad()) {
+    return GradMode.noGrad(() -> {
       return tensor.fill_(value);
-    }
+    });
   }
 
   /** Fills {@code tensor} with zeros ({@code nn.init.zeros_}). */
@@ -162,9 +162,9 @@ public final class Init {
    * as an in-place change (version counters) and reaches any view's layout.
    */
   private static Tensor fill(Tensor tensor, Tensor values) {
-    try (GradMode.Scope off = GradMode.noGrad()) {
+    GradMode.noGrad(() -> {
       tensor.copy_(values);
-    }
+    });
     return tensor;
   }
 

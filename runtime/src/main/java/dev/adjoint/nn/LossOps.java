@@ -37,14 +37,13 @@ public final class LossOps {
   public static Tensor binaryCrossEntropy(Tensor input, Tensor target) {
     LossChecks.sameShapeFloatingTarget("binaryCrossEntropy", input, target);
     LossChecks.probabilities("binaryCrossEntropy", input);
-    Tensor out;
-    try (GradMode.Scope off = GradMode.noGrad()) {
+    Tensor out = GradMode.noGrad(() -> {
       Tensor y = target.to(input.dtype());
       Tensor logX = input.log().clampMin(-100.0);
       Tensor logOneMinusX = input.neg().add(1.0).log().clampMin(-100.0);
       // (y - 1) log(1 - x) - y log(x), in PyTorch's order so that signed zeros agree.
-      out = y.sub(1.0).mul(logOneMinusX).sub(y.mul(logX));
-    }
+      return y.sub(1.0).mul(logOneMinusX).sub(y.mul(logX));
+    });
     return LossOpsTape.binaryCrossEntropy(out, input, target);
   }
 

@@ -313,14 +313,14 @@ public abstract class Module {
       }
       throw new IllegalArgumentException(sb.toString());
     }
-    try (dev.adjoint.autograd.GradMode.Scope off = dev.adjoint.autograd.GradMode.noGrad()) {
+    dev.adjoint.autograd.GradMode.noGrad(() -> {
       for (Map.Entry<String, Tensor> e : own.entrySet()) {
         Tensor given = state.get(e.getKey());
         if (given != null) {
           e.getValue().copy_(given.to(e.getValue().device()));
         }
       }
-    }
+    });
     return new LoadResult(List.copyOf(missing), List.copyOf(unexpected));
   }
 
@@ -366,10 +366,9 @@ public abstract class Module {
       @Override
       public void parameter(String name, Tensor value, Consumer<Tensor> set) {
         if (value != null && !value.device().equals(device)) {
-          try (dev.adjoint.autograd.GradMode.Scope off =
-              dev.adjoint.autograd.GradMode.noGrad()) {
+          dev.adjoint.autograd.GradMode.noGrad(() -> {
             value.setData(value.detach().to(device));
-          }
+          });
         }
       }
 
@@ -406,7 +405,7 @@ public abstract class Module {
           + " (its integer buffers keep their dtype), got " + dtype);
     }
     markParameters();
-    try (dev.adjoint.autograd.GradMode.Scope off = dev.adjoint.autograd.GradMode.noGrad()) {
+    dev.adjoint.autograd.GradMode.noGrad(() -> {
       walk("", new Collect() {
         @Override
         public void parameter(String name, Tensor value, Consumer<Tensor> set) {
@@ -422,7 +421,7 @@ public abstract class Module {
           }
         }
       });
-    }
+    });
     return (M) this;
   }
 

@@ -92,11 +92,12 @@ public final class ClipGrad {
     // min(NaN, 1) is NaN, like torch.clamp: a NaN norm spreads to the gradients.
     coef = Math.min(coef, 1.0);
     if (coef != 1.0) {
-      try (GradMode.Scope off = GradMode.noGrad()) {
+      double scale = coef;
+      GradMode.noGrad(() -> {
         for (Tensor g : grads) {
-          g.mul_(coef);
+          g.mul_(scale);
         }
-      }
+      });
     }
     return Tensor.scalar(total, dtype);
   }
@@ -113,11 +114,11 @@ public final class ClipGrad {
       throw new IllegalArgumentException("clipGradValue: clipValue must be >= 0, got "
           + clipValue);
     }
-    try (GradMode.Scope off = GradMode.noGrad()) {
+    GradMode.noGrad(() -> {
       for (Tensor g : grads("clipGradValue", params)) {
         g.clamp_(-clipValue, clipValue);
       }
-    }
+    });
   }
 
   private static List<Tensor> grads(String op, Iterable<Tensor> params) {

@@ -358,11 +358,11 @@ public abstract class Optimizer {
 
   /** Updates every parameter that has a gradient, in place ({@code optimizer.step()}). */
   public final void step() {
-    try (GradMode.Scope off = GradMode.noGrad()) {
+    GradMode.noGrad(() -> {
       for (ParamGroup g : paramGroups) {
         update(g);
       }
-    }
+    });
   }
 
   /**
@@ -372,10 +372,7 @@ public abstract class Optimizer {
    */
   public final Tensor step(Supplier<Tensor> closure) {
     Objects.requireNonNull(closure, name + ".step: closure");
-    Tensor loss;
-    try (GradMode.Scope on = GradMode.enableGrad()) {
-      loss = closure.get();
-    }
+    Tensor loss = GradMode.enableGrad(closure);
     step();
     return loss;
   }

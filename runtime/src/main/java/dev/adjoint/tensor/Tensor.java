@@ -300,7 +300,7 @@ public final class Tensor {
     if (requiresGrad && GradMode.isEnabled()) {
       throw new IllegalStateException(op + ": " + (gradFn == null
           ? "a leaf tensor that requires grad is used in an in-place operation; update it inside"
-              + " GradMode.noGrad() (as optimizers do) or use the out-of-place op"
+              + " GradMode.noGrad(() -> ...) (as optimizers do) or use the out-of-place op"
           : "this tensor was computed by " + gradFn.name() + " and is part of the recorded"
               + " graph, so changing it in place would make its gradients wrong; use the"
               + " out-of-place op"));
@@ -355,9 +355,9 @@ public final class Tensor {
     this.offset = data.offset;
     this.numel = data.numel;
     if (oldGrad != null) {
-      try (GradMode.Scope off = GradMode.noGrad()) {
+      GradMode.noGrad(() -> {
         grad = oldGrad.to(data.dtype).to(data.device());
-      }
+      });
     }
   }
 
@@ -2780,9 +2780,9 @@ public final class Tensor {
    * sized by the block, not by the tensors, so comparing a huge broadcast view allocates little.
    */
   private static boolean inBlocks(Tensor a, Tensor b, BiPredicate<Tensor, Tensor> test) {
-    try (GradMode.Scope off = GradMode.noGrad()) {
+    return GradMode.noGrad(() -> {
       return inBlocksNoGrad(a, b, test);
-    }
+    });
   }
 
   private static boolean inBlocksNoGrad(Tensor a, Tensor b, BiPredicate<Tensor, Tensor> test) {

@@ -110,15 +110,10 @@ public final class CaliforniaHousingRegression {
       }
     }
     model.eval();
-    double gdTrain;
-    double gdTest;
-    double gdTestR2;
-    try (GradMode.Scope noGrad = GradMode.noGrad()) {
-      gdTrain = Metrics.meanSquaredError(model.call(xTrain), yTrain);
-      Tensor testPrediction = model.call(xTest);
-      gdTest = Metrics.meanSquaredError(testPrediction, yTest);
-      gdTestR2 = Metrics.r2Score(testPrediction, yTest);
-    }
+    double gdTrain = GradMode.noGrad(() -> Metrics.meanSquaredError(model.call(xTrain), yTrain));
+    Tensor testPrediction = GradMode.noGrad(() -> model.call(xTest));
+    double gdTest = Metrics.meanSquaredError(testPrediction, yTest);
+    double gdTestR2 = Metrics.r2Score(testPrediction, yTest);
 
     // Normal equations in float64: theta = (A^T A)^-1 A^T y with A = [X, 1].
     Tensor a = withOnes(xTrain.toDouble());

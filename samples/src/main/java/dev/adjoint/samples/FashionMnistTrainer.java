@@ -79,10 +79,10 @@ final class FashionMnistTrainer {
   static double[] evaluate(Module model, DataLoader loader, CrossEntropyLoss lossFn,
       Device device, ConfusionMatrix confusion) {
     model.eval();
-    double lossSum = 0;
-    long count = 0;
     confusion.reset();
-    try (GradMode.Scope noGrad = GradMode.noGrad()) {
+    return GradMode.noGrad(() -> {
+      double lossSum = 0;
+      long count = 0;
       for (Tensor[] batch : loader) {
         Tensor x = batch[0].to(device);
         Tensor y = batch[1].to(device);
@@ -91,8 +91,8 @@ final class FashionMnistTrainer {
         confusion.update(logits, y);
         count += x.size(0);
       }
-    }
-    return new double[] {lossSum / count, confusion.accuracy()};
+      return new double[] {lossSum / count, confusion.accuracy()};
+    });
   }
 
   /**

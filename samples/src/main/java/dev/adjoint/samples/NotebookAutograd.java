@@ -39,10 +39,9 @@ public final class NotebookAutograd {
     out.println("Grad of x: " + show(x.grad()));
 
     cell(out, "with torch.no_grad(): y = x * x; print(y.grad_fn)");
-    try (GradMode.Scope noGrad = GradMode.noGrad()) {
-      y = x.mul(x);
-      out.println(show(y.gradFn()));
-    }
+    Tensor leaf = x;
+    y = GradMode.noGrad(() -> leaf.mul(leaf));
+    out.println(show(y.gradFn()));
 
     cell(out, "y = x * x; print(y.grad_fn)");
     y = x.mul(x);

@@ -18,6 +18,9 @@ class CaliforniaHousingRegressionTest {
   private static Path csv() {
     Path p = Path.of(System.getProperty("adjoint.shared", "../shared"),
         "data/california_housing.csv");
+    if (!Files.isRegularFile(p)) {
+      MissingFiles.announce("../shared/data/*.csv", "data sets");
+    }
     assumeTrue(Files.isRegularFile(p), () -> "skipped: needs " + p.toAbsolutePath().normalize()
         + " (../shared/data/california_housing.csv) which is not present");
     return p;

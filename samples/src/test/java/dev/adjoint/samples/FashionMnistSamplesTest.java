@@ -34,6 +34,10 @@ class FashionMnistSamplesTest {
 
   @BeforeAll
   static void load() throws Exception {
+    if (!Files.isDirectory(Path.of(FashionMnist.DEBIAN_DIR))) {
+      MissingFiles.announce(FashionMnist.DEBIAN_DIR + "/*.gz",
+          "Fashion-MNIST, apt-get install dataset-fashion-mnist");
+    }
     assumeTrue(Files.isDirectory(Path.of(FashionMnist.DEBIAN_DIR)),
         "skipped: needs Fashion-MNIST in " + FashionMnist.DEBIAN_DIR
             + " (apt-get install dataset-fashion-mnist)");

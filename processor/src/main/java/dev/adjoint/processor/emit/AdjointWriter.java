@@ -163,10 +163,9 @@ public final class AdjointWriter {
     for (ForwardModel.Param p : tensorParams) {
       entry.addStatement("saved.$L = $L.requiresGrad()", ReversePass.needFlag(p.name()), p.name());
     }
-    entry.addStatement("$T out", Names.TENSOR)
-        .beginControlFlow("try ($T.Scope off = $T.noGrad())", Names.GRAD_MODE, Names.GRAD_MODE)
-        .addStatement("out = $L($L)", name, call)
-        .endControlFlow()
+    // The lambda form of noGrad: a try-with-resources scope would draw -Xlint:try in users' builds.
+    entry.addStatement("$T out = $T.noGrad(() -> $L($L))", Names.TENSOR, Names.GRAD_MODE, name,
+            call)
         .addStatement("$T[] edges = $T.edges($L)", Names.TENSOR, Names.AUTOGRAD, edges);
     if (isStatic) {
       entry.beginControlFlow("if (edges == null)");

@@ -58,10 +58,33 @@ public final class LayerValidator {
     return new LayerInfo(layer, fieldsOf(layer, true), superLayer, inherited);
   }
 
+  /** The first superclass of {@code layer} that javac could not resolve, or null. */
+  private static TypeMirror unresolvedSuperclass(TypeElement layer) {
+    for (TypeMirror t = layer.getSuperclass(); t.getKind() != TypeKind.NONE;
+        t = ((TypeElement) ((DeclaredType) t).asElement()).getSuperclass()) {
+      if (t.getKind() == TypeKind.ERROR) {
+        return t;
+      }
+      if (t.getKind() != TypeKind.DECLARED) {
+        return null;
+      }
+    }
+    return null;
+  }
+
   private List<LayerInfo.Field> fieldsOf(TypeElement layer, boolean report) {
     List<LayerInfo.Field> fields = new ArrayList<>();
     TypeElement module = elements.getTypeElement(MODULE);
-    if (report && module != null && !types.isSubtype(layer.asType(), module.asType())) {
+    TypeMirror unresolved = unresolvedSuperclass(layer);
+    if (report && unresolved != null) {
+      // javac reports the real cause (an ambiguous or missing name) on the extends clause; a
+      // "must extend Module" error on top of it would point the user the wrong way.
+      if (unresolved.toString().equals("Module")) {
+        reporter.note(layer, "Module is ambiguous when both dev.adjoint.nn.* and java.lang are"
+            + " imported on demand: import dev.adjoint.nn.Module explicitly");
+      }
+    } else if (report && module != null
+        && !types.isSubtype(layer.asType(), module.asType())) {
       reporter.error(layer, Message.BAD_LAYER, layer.getSimpleName(),
           "a @Layer class must extend dev.adjoint.nn.Module");
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.adjoint.testing.Shared;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +20,11 @@ import org.junit.jupiter.api.Test;
 class FashionMnistDebianTest {
   private static Path requireDebianFiles() {
     Path dir = Path.of(FashionMnist.DEBIAN_DIR);
+    if (!Files.isRegularFile(dir.resolve("train-images-idx3-ubyte.gz"))
+        || !Files.isRegularFile(dir.resolve("t10k-labels-idx1-ubyte.gz"))) {
+      Shared.announceMissing(dir + "/*.gz",
+          "Fashion-MNIST, apt-get install dataset-fashion-mnist");
+    }
     assumeTrue(Files.isRegularFile(dir.resolve("train-images-idx3-ubyte.gz"))
             && Files.isRegularFile(dir.resolve("t10k-labels-idx1-ubyte.gz")),
         () -> "skipped: Fashion-MNIST is not installed in " + dir
