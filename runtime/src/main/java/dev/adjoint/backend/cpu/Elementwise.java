@@ -183,7 +183,7 @@ final class Elementwise {
       }
       case CLAMP -> {
         for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) {
-          o[oi] = a[ai] != a[ai] ? a[ai] : (double) Math.min(Math.max(a[ai], lo), hi);
+          o[oi] = a[ai] != a[ai] ? a[ai] : Math.min(Math.max(a[ai], lo), hi);
         }
       }
       case EXP -> {
@@ -208,7 +208,7 @@ final class Elementwise {
       }
       case SIGMOID -> {
         for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) {
-          o[oi] = (1.0 / (1.0 + Math.exp(-(double) a[ai])));
+          o[oi] = 1.0 / (1.0 + Math.exp(-a[ai]));
         }
       }
     }
