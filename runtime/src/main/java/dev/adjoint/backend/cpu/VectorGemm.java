@@ -63,8 +63,21 @@ final class VectorGemm implements Gemm.Kernels {
           int ic = t * MC;
           int mc = Math.min(MC, m - ic);
           float[] ap = FA_PACK.get();
-          packFA(ta, alpha, a, ao, lda, ic, mc, pcF, kc, ap);
-          macroF(ap, bp, mc, nc, kc, c, co + ic * ldc + jcF, ldc);
+          if (alpha == 1) {
+            // A is read where it lies (six rows or columns at a time fit in L1); only a short
+            // last strip is packed, zero-padded. Packing all of A costs as much as the products
+            // when N is small, as in a training step's layers.
+            int full = mc / MR * MR;
+            if (full < mc) {
+              packFA(ta, 1, a, ao, lda, ic + full, mc - full, pcF, kc, ap);
+            }
+            int aBase = ta ? ao + pcF * lda + ic : ao + ic * lda + pcF;
+            macroF(a, aBase, ta ? 1 : lda, ta ? lda : 1, full, ap, bp, mc, nc, kc, c,
+                co + ic * ldc + jcF, ldc);
+          } else {
+            packFA(ta, alpha, a, ao, lda, ic, mc, pcF, kc, ap);
+            macroF(ap, 0, 1, MR, 0, ap, bp, mc, nc, kc, c, co + ic * ldc + jcF, ldc);
+          }
         });
       }
     }
@@ -107,22 +120,30 @@ final class VectorGemm implements Gemm.Kernels {
     }
   }
 
-  /** C[0:mc, 0:nc] += packed A @ packed B, tile by tile; edge tiles go through a buffer. */
-  private static void macroF(float[] ap, float[] bp, int mc, int nc, int kc, float[] c, int co,
-      int ldc) {
+  /**
+   * C[0:mc, 0:nc] += A @ packed B, tile by tile; edge tiles go through a buffer. The rows below
+   * {@code split} are read from {@code a} (element (i, p) at {@code aBase + i * rs + p * cs}); the
+   * rest were packed into {@code ap} from its start, strips of MR rows, p-major.
+   */
+  private static void macroF(float[] a, int aBase, int rs, int cs, int split, float[] ap,
+      float[] bp, int mc, int nc, int kc, float[] c, int co, int ldc) {
     float[] tile = null;
     for (int js = 0; js < nc; js += FNR) {
       int w = Math.min(FNR, nc - js);
       for (int is = 0; is < mc; is += MR) {
         int h = Math.min(MR, mc - is);
+        float[] src = is < split ? a : ap;
+        int base = is < split ? aBase + is * rs : (is - split) * kc;
+        int r = is < split ? rs : 1;
+        int k = is < split ? cs : MR;
         if (h == MR && w == FNR) {
-          kernelF(ap, is * kc, bp, js * kc, kc, c, co + is * ldc + js, ldc);
+          kernelF(src, base, r, k, bp, js * kc, kc, c, co + is * ldc + js, ldc);
         } else {
           if (tile == null) {
             tile = new float[MR * FNR];
           }
           java.util.Arrays.fill(tile, 0);
-          kernelF(ap, is * kc, bp, js * kc, kc, tile, 0, FNR);
+          kernelF(src, base, r, k, bp, js * kc, kc, tile, 0, FNR);
           for (int i = 0; i < h; i++) {
             int row = co + (is + i) * ldc + js;
             for (int j = 0; j < w; j++) {
@@ -138,8 +159,8 @@ final class VectorGemm implements Gemm.Kernels {
    * The 6 x NR micro-kernel: twelve vector accumulators stay in registers over the whole kc
    * loop; each step loads two vectors of B and broadcasts six elements of A.
    */
-  private static void kernelF(float[] ap, int aBase, float[] bp, int bBase, int kc, float[] c,
-      int cBase, int ldc) {
+  private static void kernelF(float[] ap, int aBase, int rs, int cs, float[] bp, int bBase,
+      int kc, float[] c, int cBase, int ldc) {
     FloatVector c00 = FloatVector.zero(FS);
     FloatVector c01 = c00;
     FloatVector c10 = c00;
@@ -156,23 +177,23 @@ final class VectorGemm implements Gemm.Kernels {
       int bi = bBase + p * FNR;
       FloatVector b0 = FloatVector.fromArray(FS, bp, bi);
       FloatVector b1 = FloatVector.fromArray(FS, bp, bi + FL);
-      int ai = aBase + p * MR;
+      int ai = aBase + p * cs;
       FloatVector x = FloatVector.broadcast(FS, ap[ai]);
       c00 = x.fma(b0, c00);
       c01 = x.fma(b1, c01);
-      x = FloatVector.broadcast(FS, ap[ai + 1]);
+      x = FloatVector.broadcast(FS, ap[ai + rs]);
       c10 = x.fma(b0, c10);
       c11 = x.fma(b1, c11);
-      x = FloatVector.broadcast(FS, ap[ai + 2]);
+      x = FloatVector.broadcast(FS, ap[ai + 2 * rs]);
       c20 = x.fma(b0, c20);
       c21 = x.fma(b1, c21);
-      x = FloatVector.broadcast(FS, ap[ai + 3]);
+      x = FloatVector.broadcast(FS, ap[ai + 3 * rs]);
       c30 = x.fma(b0, c30);
       c31 = x.fma(b1, c31);
-      x = FloatVector.broadcast(FS, ap[ai + 4]);
+      x = FloatVector.broadcast(FS, ap[ai + 4 * rs]);
       c40 = x.fma(b0, c40);
       c41 = x.fma(b1, c41);
-      x = FloatVector.broadcast(FS, ap[ai + 5]);
+      x = FloatVector.broadcast(FS, ap[ai + 5 * rs]);
       c50 = x.fma(b0, c50);
       c51 = x.fma(b1, c51);
     }
