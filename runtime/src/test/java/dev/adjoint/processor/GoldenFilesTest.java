@@ -3,50 +3,143 @@ package dev.adjoint.processor;
 import static com.google.testing.compile.CompilationSubject.assertThat;
 import static dev.adjoint.processor.UserCode.compile;
 import static dev.adjoint.processor.UserCode.source;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import com.google.testing.compile.Compilation;
-import com.google.testing.compile.JavaFileObjects;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
 
 /**
  * Generated code for layers whose output is correct but not obvious, frozen under
- * {@code src/test/resources/golden/} and compared as syntax trees (comments and formatting do not
- * count). The generated backward of the same constructs is gradient-checked in
+ * {@code src/test/resources/golden/} and compared as exact text: comments (the
+ * {@code // File.java:N  <source line>} heading of each block, which the README promises) and
+ * formatting count. The generated backward of the same constructs is gradient-checked in
  * {@code dev.adjoint.compiled}; these files pin how it is written. When the emitter changes on
  * purpose, rerun with {@code -Dadjoint.updateGolden=true} to rewrite the files and read their diff.
  */
 class GoldenFilesTest {
+  private static final Path GOLDEN_DIR = Path.of("src/test/resources/golden");
 
   private static void assertGolden(Compilation c, String generated) {
     assertThat(c).succeededWithoutWarnings();
+    String actual = generatedText(c, generated);
     if (Boolean.getBoolean("adjoint.updateGolden")) {
       // mvn test -Dtest=GoldenFilesTest -Dadjoint.updateGolden=true rewrites the files; read the
       // diff before committing it.
       try {
-        String text = c.generatedSourceFile("test." + generated).orElseThrow()
-            .getCharContent(false).toString();
-        Files.writeString(Path.of("src/test/resources/golden", generated + ".java"), text);
+        Files.writeString(GOLDEN_DIR.resolve(generated + ".java"), actual);
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
+      return;
     }
-    assertThat(c).generatedSourceFile("test." + generated)
-        .hasSourceEquivalentTo(JavaFileObjects.forResource("golden/" + generated + ".java"));
+    String difference = firstDifference(golden(generated), actual);
+    if (difference != null) {
+      fail("golden/" + generated + ".java " + difference + "\n(if the change is intended, rerun"
+          + " with -Dadjoint.updateGolden=true and review the diff)");
+    }
+  }
+
+  /** The text of {@code golden/<name>.java} on the test classpath. */
+  private static String golden(String name) {
+    try (InputStream in = GoldenFilesTest.class.getResourceAsStream(
+        "/golden/" + name + ".java")) {
+      if (in == null) {
+        throw new AssertionError("no golden/" + name + ".java: create it with"
+            + " -Dadjoint.updateGolden=true");
+      }
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /**
-   * The early return's branch becomes the then-branch and the statements after the {@code if}
-   * move into an else, so both paths end in a return the reverse pass can start from; the
-   * backward replays the saved branch decision.
+   * Null when {@code actual} is {@code expected} line for line (line terminators aside), else
+   * where they first differ: the 1-based line and both versions of it.
+   */
+  static String firstDifference(String expected, String actual) {
+    List<String> want = expected.lines().toList();
+    List<String> got = actual.lines().toList();
+    for (int i = 0; i < Math.max(want.size(), got.size()); i++) {
+      String w = i < want.size() ? want.get(i) : "<end of file>";
+      String g = i < got.size() ? got.get(i) : "<end of file>";
+      if (!w.equals(g)) {
+        return "differs at line " + (i + 1) + ":\n  expected: " + w + "\n  actual:   " + g;
+      }
+    }
+    return null;
+  }
+
+  /**
+   * The comparison counts comments: a golden whose only change is the source line one block
+   * heading names no longer matches, and the message shows that line.
    */
   @Test
-  void earlyReturnRestructuredIntoIfElse() {
-    JavaFileObject f = source("EarlyExit", """
+  void aCommentOnlyDifferenceFails() {
+    String golden = golden("EarlyExit_Adjoint");
+    String heading = "        // EarlyExit.java:24  h = h.tanh();";
+    assertTrue(golden.contains("\n" + heading + "\n"),
+        "the golden has the heading this test mutates");
+    String mutated = golden.replace(heading, "        // EarlyExit.java:23  h = h.tanh();");
+    String actual = generatedText(compile(earlyExit()), "EarlyExit_Adjoint");
+    assertNull(firstDifference(golden, actual), "the golden is current");
+    String difference = firstDifference(mutated, actual);
+    assertNotNull(difference, "a comment-only difference is a difference");
+    int line = golden.substring(0, golden.indexOf(heading)).split("\n", -1).length;
+    assertEquals("differs at line " + line + ":\n  expected:         // EarlyExit.java:23  h ="
+        + " h.tanh();\n  actual:           // EarlyExit.java:24  h = h.tanh();", difference);
+    assertNotNull(firstDifference(golden, actual + "\n// one more line"),
+        "a longer file differs");
+    assertNull(firstDifference(golden.replace("\n", "\r\n"), actual),
+        "line terminators do not count");
+  }
+
+  private static String generatedText(Compilation c, String generated) {
+    try {
+      return c.generatedSourceFile("test." + generated).orElseThrow().getCharContent(false)
+          .toString();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * The README's {@code LinReg}: each statement's block is headed by its file, line and text;
+   * a statement over several lines is headed by its first line and {@code ...}.
+   */
+  @Test
+  void sourceLineHeadings() {
+    JavaFileObject f = source("LinReg", """
+        @Layer
+        public class LinReg extends Module {
+          @Param Tensor weight; // [1, in]
+          @Param Tensor bias;   // [1]
+
+          @Forward
+          public Tensor forward(Tensor x) {
+            Tensor scaled = x
+                .mul(2.0);
+            return scaled.matmul(weight.t()).add(bias);
+          }
+        }
+        """);
+    assertGolden(compile(f), "LinReg_Adjoint");
+  }
+
+  private static JavaFileObject earlyExit() {
+    return source("EarlyExit", """
         @Layer
         public class EarlyExit extends Module {
           @Param Tensor w;
@@ -63,7 +156,16 @@ class GoldenFilesTest {
           }
         }
         """);
-    assertGolden(compile(f), "EarlyExit_Adjoint");
+  }
+
+  /**
+   * The early return's branch becomes the then-branch and the statements after the {@code if}
+   * move into an else, so both paths end in a return the reverse pass can start from; the
+   * backward replays the saved branch decision.
+   */
+  @Test
+  void earlyReturnRestructuredIntoIfElse() {
+    assertGolden(compile(earlyExit()), "EarlyExit_Adjoint");
   }
 
   /**
