@@ -152,6 +152,14 @@ public final class EarlyExit_Adjoint implements LayerBinding<EarlyExit> {
   }
 
   @Override
+  public Tensor callEager(EarlyExit layer, Tensor... args) {
+    if (args.length != 1) {
+      throw new IllegalArgumentException("EarlyExit.forward takes 1 tensor, got " + args.length);
+    }
+    return layer.forward(args[0]);
+  }
+
+  @Override
   public SavedValues newSaved() {
     return new ForwardSaved();
   }

@@ -131,6 +131,14 @@ public final class LinReg_Adjoint implements LayerBinding<LinReg> {
   }
 
   @Override
+  public Tensor callEager(LinReg layer, Tensor... args) {
+    if (args.length != 1) {
+      throw new IllegalArgumentException("LinReg.forward takes 1 tensor, got " + args.length);
+    }
+    return layer.forward(args[0]);
+  }
+
+  @Override
   public SavedValues newSaved() {
     return new ForwardSaved();
   }

@@ -136,6 +136,14 @@ public final class Twice_Adjoint implements LayerBinding<Twice> {
   }
 
   @Override
+  public Tensor callEager(Twice layer, Tensor... args) {
+    if (args.length != 1) {
+      throw new IllegalArgumentException("Twice.forward takes 1 tensor, got " + args.length);
+    }
+    return layer.forward(args[0]);
+  }
+
+  @Override
   public SavedValues newSaved() {
     return new ForwardSaved();
   }

@@ -162,6 +162,14 @@ public final class Unrolled_Adjoint implements LayerBinding<Unrolled> {
   }
 
   @Override
+  public Tensor callEager(Unrolled layer, Tensor... args) {
+    if (args.length != 1) {
+      throw new IllegalArgumentException("Unrolled.forward takes 1 tensor, got " + args.length);
+    }
+    return layer.forward(args[0]);
+  }
+
+  @Override
   public SavedValues newSaved() {
     return new ForwardSaved();
   }

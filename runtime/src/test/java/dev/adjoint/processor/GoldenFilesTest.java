@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import com.google.testing.compile.Compilation;
 import java.io.IOException;
@@ -88,6 +89,8 @@ class GoldenFilesTest {
    */
   @Test
   void aCommentOnlyDifferenceFails() {
+    // While the files are being rewritten, the copies on the classpath are the old ones.
+    assumeFalse(Boolean.getBoolean("adjoint.updateGolden"));
     String golden = golden("EarlyExit_Adjoint");
     String heading = "        // EarlyExit.java:24  h = h.tanh();";
     assertTrue(golden.contains("\n" + heading + "\n"),

@@ -390,6 +390,36 @@ public final class AdjointWriter {
     }
   }
 
+  /**
+   * {@code callEager}: the user's own method run as written, so each op on a tracked tensor
+   * records its own graph node (the debugging switch {@code ForwardMode.setEager}).
+   */
+  private static MethodSpec callEager(ClassName self, Method target) {
+    MethodSpec.Builder eager = MethodSpec.methodBuilder("callEager")
+        .addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC)
+        .returns(Names.TENSOR)
+        .addParameter(self, "layer")
+        .addParameter(ArrayTypeName.of(Names.TENSOR), "args")
+        .varargs(true);
+    if (target == null) {
+      return eager.addStatement("throw new $T($S)", IllegalArgumentException.class,
+          self.simpleName() + " has no @Forward method taking only tensors").build();
+    }
+    int n = target.model().params().size();
+    String name = target.model().method().getSimpleName().toString();
+    eager.beginControlFlow("if (args.length != $L)", n)
+        .addStatement("throw new $T($S + args.length)", IllegalArgumentException.class,
+            self.simpleName() + "." + name + " takes " + n + " tensor" + (n == 1 ? "" : "s")
+                + ", got ")
+        .endControlFlow();
+    List<String> args = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      args.add("args[" + i + "]");
+    }
+    return eager.addStatement("return layer.$L($L)", name, String.join(", ", args)).build();
+  }
+
   private void writeBinding(TypeSpec.Builder cls, ClassName self, LayerInfo layer,
       List<Method> methods) {
     cls.addSuperinterface(ParameterizedTypeName.get(LAYER_BINDING, self));
@@ -466,6 +496,7 @@ public final class AdjointWriter {
           args.isEmpty() ? "" : ", " + String.join(", ", args));
     }
     cls.addMethod(call.build());
+    cls.addMethod(callEager(self, target));
 
     ClassName savedValues = SAVED_VALUES;
     MethodSpec.Builder newSaved = MethodSpec.methodBuilder("newSaved")
