@@ -420,6 +420,46 @@ public final class AdjointWriter {
     return eager.addStatement("return layer.$L($L)", name, String.join(", ", args)).build();
   }
 
+  /**
+   * A {@code @Layer} without {@code @Forward} methods of its own runs its base's: the entry points
+   * delegate to the base's binding, whose generated code takes the base type.
+   */
+  private static void writeInheritedForward(TypeSpec.Builder cls, ClassName self,
+      TypeElement superLayer) {
+    ClassName base = ReversePass.adjointClass(superLayer);
+    cls.addField(FieldSpec.builder(base, "BASE", Modifier.PRIVATE, Modifier.STATIC,
+            Modifier.FINAL)
+        .initializer("new $T()", base)
+        .addJavadoc("The binding of $L, whose {@code @Forward} method this layer inherits.\n",
+            superLayer.getSimpleName())
+        .build());
+    TypeName tensors = ArrayTypeName.of(Names.TENSOR);
+    cls.addMethod(delegate("call", Names.TENSOR, self).addParameter(tensors, "args").varargs(true)
+        .addStatement("return BASE.call(layer, args)").build());
+    cls.addMethod(delegate("callEager", Names.TENSOR, self).addParameter(tensors, "args")
+        .varargs(true).addStatement("return BASE.callEager(layer, args)").build());
+    cls.addMethod(MethodSpec.methodBuilder("newSaved")
+        .addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC)
+        .returns(SAVED_VALUES)
+        .addStatement("return BASE.newSaved()")
+        .build());
+    cls.addMethod(delegate("forward", Names.TENSOR, self).addParameter(tensors, "args")
+        .addParameter(SAVED_VALUES, "saved")
+        .addStatement("return BASE.forward(layer, args, saved)").build());
+    cls.addMethod(delegate("backward", tensors, self).addParameter(SAVED_VALUES, "saved")
+        .addParameter(Names.TENSOR, "g")
+        .addStatement("return BASE.backward(layer, saved, g)").build());
+  }
+
+  private static MethodSpec.Builder delegate(String name, TypeName returns, ClassName self) {
+    return MethodSpec.methodBuilder(name)
+        .addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC)
+        .returns(returns)
+        .addParameter(self, "layer");
+  }
+
   private void writeBinding(TypeSpec.Builder cls, ClassName self, LayerInfo layer,
       List<Method> methods) {
     cls.addSuperinterface(ParameterizedTypeName.get(LAYER_BINDING, self));
@@ -460,6 +500,10 @@ public final class AdjointWriter {
       }
     }
     cls.addMethod(visit.build());
+    if (methods.isEmpty() && layer.superLayer() != null) {
+      writeInheritedForward(cls, self, layer.superLayer());
+      return;
+    }
     MethodSpec.Builder call = MethodSpec.methodBuilder("call")
         .addAnnotation(Override.class)
         .addModifiers(Modifier.PUBLIC)

@@ -559,7 +559,8 @@ public final class IrBuilder {
                 + " that is not its @Layer class (declare the field with the layer's class)");
             return null;
           }
-          calleeOwner = (TypeElement) ((DeclaredType) rt).asElement();
+          // The generated code of the class declaring the method serves every subclass that
+          // inherits it (calleeOwner above), so a @Layer without its own @Forward needs none.
           layerOperand = (Operand.Value) value(receiverPath);
         }
       }
@@ -757,16 +758,22 @@ public final class IrBuilder {
     if (type == null || type.getKind() != TypeKind.DECLARED) {
       return null;
     }
-    ExecutableElement found = null;
-    for (Element e : ((DeclaredType) type).asElement().getEnclosedElements()) {
-      if (e.getKind() == ElementKind.METHOD && RuleTable.has(e, FORWARD)) {
-        if (found != null) {
-          return null;
+    // The nearest class declaring @Forward methods, a layer's own or inherited from its base.
+    for (TypeMirror t = type; t.getKind() == TypeKind.DECLARED;
+        t = ((TypeElement) ((DeclaredType) t).asElement()).getSuperclass()) {
+      ExecutableElement found = null;
+      int count = 0;
+      for (Element e : ((DeclaredType) t).asElement().getEnclosedElements()) {
+        if (e.getKind() == ElementKind.METHOD && RuleTable.has(e, FORWARD)) {
+          found = (ExecutableElement) e;
+          count++;
         }
-        found = (ExecutableElement) e;
+      }
+      if (count > 0) {
+        return count == 1 ? found : null;
       }
     }
-    return found;
+    return null;
   }
 
   /** The call's arguments as operands, varargs packed into one array value. */
