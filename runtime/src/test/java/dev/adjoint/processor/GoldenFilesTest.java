@@ -4,6 +4,7 @@ import static com.google.testing.compile.CompilationSubject.assertThat;
 import static dev.adjoint.processor.UserCode.compile;
 import static dev.adjoint.processor.UserCode.source;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,6 +19,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +38,7 @@ class GoldenFilesTest {
   private static void assertGolden(Compilation c, String generated) {
     assertThat(c).succeededWithoutWarnings();
     String actual = generatedText(c, generated);
+    assertNoNoise(actual);
     if (Boolean.getBoolean("adjoint.updateGolden")) {
       // mvn test -Dtest=GoldenFilesTest -Dadjoint.updateGolden=true rewrites the files; read the
       // diff before committing it.
@@ -49,6 +53,26 @@ class GoldenFilesTest {
     if (difference != null) {
       fail("golden/" + generated + ".java " + difference + "\n(if the change is intended, rerun"
           + " with -Dadjoint.updateGolden=true and review the diff)");
+    }
+  }
+
+  /** A block whose body is only comments and line marks, e.g. an if with nothing to do. */
+  private static final Pattern EMPTY_BLOCK =
+      Pattern.compile("\\{\\n([ \\t]*(//[^\\n]*|sourceLine = \\d+;)\\n)+[ \\t]*}");
+
+  /** A source-line heading with no code under it: the next heading or a brace follows. */
+  private static final Pattern EMPTY_HEADING = Pattern.compile(
+      "// \\w+\\.java:\\d+ [^\\n]*\\n[ \\t]*sourceLine = \\d+;\\n[ \\t]*(// \\w+\\.java:\\d+|})");
+
+  /** What no generated file may hold, checked on every golden (and so on every regeneration). */
+  private static void assertNoNoise(String text) {
+    Matcher empty = EMPTY_BLOCK.matcher(text);
+    if (empty.find()) {
+      fail("a block with nothing but comments:\n" + empty.group());
+    }
+    Matcher heading = EMPTY_HEADING.matcher(text);
+    if (heading.find()) {
+      fail("a source-line heading with nothing under it:\n" + heading.group());
     }
   }
 
@@ -139,6 +163,35 @@ class GoldenFilesTest {
         }
         """);
     assertGolden(compile(f), "LinReg_Adjoint");
+  }
+
+  /**
+   * A branch that only updates running statistics from detached values has nothing to do in
+   * the backward: no block of comments there, and its decision is not saved.
+   */
+  @Test
+  void branchWithoutGradientIsNotReplayed() {
+    JavaFileObject f = source("RunningMean", """
+        @Layer
+        public class RunningMean extends Module {
+          @Param Tensor w;
+          @Buffer Tensor mean;
+
+          @Forward
+          public Tensor forward(Tensor x) {
+            Tensor y = x.matmul(w);
+            if (training()) {
+              mean = mean.mul(0.9).add(y.detach().mean().mul(0.1));
+            }
+            return y.tanh();
+          }
+        }
+        """);
+    Compilation c = compile(f);
+    assertGolden(c, "RunningMean_Adjoint");
+    String text = generatedText(c, "RunningMean_Adjoint");
+    assertFalse(text.contains("branch"), "no saved decision:\n" + text);
+    assertTrue(text.contains("if (self.training()) {"), "the forward still branches");
   }
 
   private static JavaFileObject earlyExit() {

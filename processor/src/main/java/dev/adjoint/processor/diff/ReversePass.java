@@ -54,6 +54,10 @@ public final class ReversePass {
   private final Map<Stmt, Map<String, Slot>> reads = new IdentityHashMap<>();
   private final List<Slot> fields = new ArrayList<>();
   private final Map<String, Slot> paramSlots = new LinkedHashMap<>();
+  /** Ifs whose branches have nothing to do in the backward: their decision is not saved. */
+  private final Set<Stmt> unreadBranches = java.util.Collections.newSetFromMap(
+      new IdentityHashMap<>());
+  private final CodeBlock backward;
 
   public ReversePass(ForwardModel model) {
     this.model = model;
@@ -67,6 +71,13 @@ public final class ReversePass {
     countDefs(model.body(), false);
     active.addAll(Activity.of(model.params(), model.body()));
     plan(model.body(), false);
+    // Written now: which branch decisions the backward reads is known only once it is written,
+    // and the forward saves only those.
+    backward = writeBackward();
+    for (Stmt s : unreadBranches) {
+      Slot flag = reads.get(s).remove("branch");
+      fields.remove(flag);
+    }
   }
 
   // ------------------------------------------------------------------ analysis
@@ -370,8 +381,12 @@ public final class ReversePass {
     return model.tensorLocals().contains("result") ? "gradOutput" : "d_result";
   }
 
-  /** Writes the backward body; it ends by returning the gradients of the tensor parameters. */
+  /** The backward body; it ends by returning the gradients of the tensor parameters. */
   public CodeBlock backwardBody() {
+    return backward;
+  }
+
+  private CodeBlock writeBackward() {
     CodeBlock.Builder b = CodeBlock.builder();
     List<String> vars = new ArrayList<>();
     for (String v : model.tensorLocals()) {
@@ -419,15 +434,20 @@ public final class ReversePass {
     }
     for (int gi = groups.size() - 1; gi >= 0; gi--) {
       List<Stmt> group = groups.get(gi);
+      CodeBlock.Builder code = CodeBlock.builder();
+      for (int i = group.size() - 1; i >= 0; i--) {
+        if (!(group.get(i) instanceof Stmt.Line)) {
+          reverseOne(group.get(i), code, states, inLoop);
+        }
+      }
+      if (code.isEmpty()) {
+        continue; // a line with no gradient to pass gets no heading either
+      }
       if (group.get(0) instanceof Stmt.Line line) {
         b.add("// $L:$L  $L\n", line.file(), line.line(), line.text());
         b.addStatement("sourceLine = $L", line.line());
       }
-      for (int i = group.size() - 1; i >= 0; i--) {
-        if (!(group.get(i) instanceof Stmt.Line)) {
-          reverseOne(group.get(i), b, states, inLoop);
-        }
-      }
+      b.add(code.build());
     }
   }
 
@@ -454,14 +474,26 @@ public final class ReversePass {
         states.put(c.target(), State.NULL);
       }
     } else if (s instanceof Stmt.If f) {
-      String flag = read(s, "branch", b);
+      CodeBlock.Builder flagRead = CodeBlock.builder();
+      String flag = read(s, "branch", flagRead);
       Map<String, State> thenStates = new HashMap<>(states);
       Map<String, State> elseStates = new HashMap<>(states);
+      CodeBlock.Builder thenCode = CodeBlock.builder();
+      CodeBlock.Builder elseCode = CodeBlock.builder();
+      reverse(f.then(), thenCode, thenStates, inLoop);
+      reverse(f.otherwise(), elseCode, elseStates, inLoop);
+      if (onlyLineMarks(thenCode.build()) && onlyLineMarks(elseCode.build())) {
+        // Neither branch has a gradient to pass (statistics on detached values, say): no block
+        // of comments, and no decision to save for it.
+        unreadBranches.add(s);
+        return;
+      }
+      b.add(flagRead.build());
       b.beginControlFlow("if ($L)", flag);
-      reverse(f.then(), b, thenStates, inLoop);
+      b.add(thenCode.build());
       if (!f.otherwise().isEmpty()) {
         b.nextControlFlow("else");
-        reverse(f.otherwise(), b, elseStates, inLoop);
+        b.add(elseCode.build());
       }
       b.endControlFlow();
       for (String v : new HashSet<>(states.keySet())) {
@@ -489,6 +521,12 @@ public final class ReversePass {
         }
       }
     }
+  }
+
+  /** Whether {@code code} holds only source-line comments and {@code sourceLine} marks. */
+  private static boolean onlyLineMarks(CodeBlock code) {
+    return code.toString().lines().map(String::strip)
+        .allMatch(l -> l.isEmpty() || l.startsWith("//") || l.matches("sourceLine = \\d+;"));
   }
 
   private void touched(List<Stmt> stmts, Set<String> out) {

@@ -327,6 +327,16 @@ public final class AdjointWriter {
         b.addStatement("final $T $L = $L", TypeName.get(bind.type()), bind.name(), bind.code());
       } else if (s instanceof Stmt.Plain plain) {
         b.add("$L\n", plain.code());
+      } else if (s instanceof Stmt.If f && pass.slot(s, "branch") == null) {
+        // The backward has nothing to do in either branch: the decision is not kept.
+        b.beginControlFlow("if ($L)", f.condition());
+        forwardStatements(f.then(), pass, b);
+        if (!f.otherwise().isEmpty()) {
+          b.nextControlFlow("else");
+          forwardStatements(f.otherwise(), pass, b);
+        }
+        b.endControlFlow();
+        continue;
       } else if (s instanceof Stmt.If f) {
         ReversePass.Slot slot = pass.slot(s, "branch");
         // A field is set before the branches (a branch may return); inside loops the decision
