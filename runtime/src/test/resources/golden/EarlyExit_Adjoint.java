@@ -89,13 +89,11 @@ public final class EarlyExit_Adjoint implements LayerBinding<EarlyExit> {
         // EarlyExit.java:24  h = h.tanh();
         sourceLine = 24;
         Tensor g_h = d_h;
-        d_h = null;
         d_h = PointwiseRules.tanhSelf(g_h, saved.h);
       }
       // EarlyExit.java:20  Tensor h = x.matmul(w);
       sourceLine = 20;
       Tensor g_h_1 = d_h;
-      d_h = null;
       if (saved.need_x) {
         d_x = Autograd.accumulate(d_x, LinalgRules.matmulSelf(g_h_1, saved.w, saved.xShape));
       }

@@ -106,7 +106,6 @@ public final class Unrolled_Adjoint implements LayerBinding<Unrolled> {
       // Unrolled.java:20  Tensor h = x;
       sourceLine = 20;
       Tensor g_h_1 = d_h;
-      d_h = null;
       if (g_h_1 != null) {
         if (saved.need_x) {
           d_x = g_h_1;

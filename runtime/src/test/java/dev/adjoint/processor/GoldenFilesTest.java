@@ -74,6 +74,46 @@ class GoldenFilesTest {
     if (heading.find()) {
       fail("a source-line heading with nothing under it:\n" + heading.group());
     }
+    // A gradient reset that the next statement overwrites, or that nothing reads before the
+    // method ends (its closing brace at the class's member indent) outside loops.
+    Matcher reset = GRADIENT_RESET.matcher(text);
+    while (reset.find()) {
+      String name = reset.group(1);
+      int end = text.indexOf("\n  }\n", reset.end());
+      String rest = text.substring(reset.end(), end < 0 ? text.length() : end);
+      if (rest.stripLeading().startsWith(name + " = ")) {
+        fail("a dead store: " + reset.group() + " is overwritten by the next statement");
+      }
+      if (!Pattern.compile("\\b" + Pattern.quote(name) + "\\b").matcher(rest).find()
+          && !insideLoop(text, reset.start())) {
+        fail("a dead store: " + reset.group() + " is never read");
+      }
+    }
+  }
+
+  /** {@code d_h = null;}: a gradient accumulator reset. */
+  private static final Pattern GRADIENT_RESET =
+      Pattern.compile("(?<!Tensor )\\b(d_\\w+) = null;");
+
+  /**
+   * Whether the line at {@code pos} is inside a {@code for} block (whose next iteration may read
+   * what it resets), judged by the headers of the blocks that enclose it by indentation.
+   */
+  private static boolean insideLoop(String text, int pos) {
+    String[] lines = text.substring(0, pos).split("\n", -1);
+    int indent = lines[lines.length - 1].length();
+    for (int i = lines.length - 2; i >= 0 && indent > 2; i--) {
+      String line = lines[i];
+      int own = line.length() - line.stripLeading().length();
+      if (line.isBlank() || own >= indent) {
+        continue;
+      }
+      if (line.strip().startsWith("for (")) {
+        return true;
+      }
+      indent = own;
+    }
+    return false;
   }
 
   /** The text of {@code golden/<name>.java} on the test classpath. */

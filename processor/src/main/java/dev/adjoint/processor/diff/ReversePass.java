@@ -456,14 +456,14 @@ public final class ReversePass {
     if (s instanceof Stmt.Return r) {
       accumulate(r.value(), gradOutputName(), b, states);
     } else if (s instanceof Stmt.Prim p) {
-      reversePrim(p, b, states);
+      reversePrim(p, b, states, inLoop);
     } else if (s instanceof Stmt.Call c) {
-      reverseCall(c, b, states);
+      reverseCall(c, b, states, inLoop);
     } else if (s instanceof Stmt.Assign a) {
       if (!active.contains(a.target())) {
         return;
       }
-      String g = take(a.target(), b, states);
+      String g = take(a.target(), b, states, a.declare() && !inLoop);
       if (g == null) {
         return;
       }
@@ -559,8 +559,12 @@ public final class ReversePass {
   /**
    * The name holding the gradient of {@code target} for its defining statement, resetting the
    * accumulator when the variable is assigned more than once; null when no gradient can reach it.
+   * The reset is left out where it would be a dead store ({@code nothingReadsItAfter}): at the
+   * declaration outside loops, which nothing before it can use, or where the statement itself
+   * writes the variable's gradient next without reading it.
    */
-  private String take(String target, CodeBlock.Builder b, Map<String, State> states) {
+  private String take(String target, CodeBlock.Builder b, Map<String, State> states,
+      boolean nothingReadsItAfter) {
     State st = states.getOrDefault(target, State.NULL);
     if (st == State.NULL) {
       return null;
@@ -570,7 +574,9 @@ public final class ReversePass {
     }
     String g = unique("g_" + target);
     b.addStatement("$T $L = d_$L", Names.TENSOR, g, target);
-    b.addStatement("d_$L = null", target);
+    if (!nothingReadsItAfter) {
+      b.addStatement("d_$L = null", target);
+    }
     states.put(target, State.NULL);
     states.put(g, st);
     return g;
@@ -595,12 +601,16 @@ public final class ReversePass {
     }
   }
 
-  private void reversePrim(Stmt.Prim p, CodeBlock.Builder b, Map<String, State> states) {
+  private void reversePrim(Stmt.Prim p, CodeBlock.Builder b, Map<String, State> states,
+      boolean inLoop) {
     if (!active.contains(p.target())) {
       return;
     }
     Map<String, String> popped = pops(p, b);
-    String g = take(p.target(), b, states);
+    // h = h.tanh(): unless guarded, the adjoint of the input h is assigned to d_h straight away.
+    boolean rewritesItself = states.getOrDefault(p.target(), State.NULL) == State.SET
+        && readsOwnTarget(p);
+    String g = take(p.target(), b, states, (p.declare() && !inLoop) || rewritesItself);
     if (g == null) {
       return;
     }
@@ -633,6 +643,17 @@ public final class ReversePass {
         }
       }
     });
+  }
+
+  /** Whether {@code p}'s target is one of its differentiable, active arguments. */
+  private boolean readsOwnTarget(Stmt.Prim p) {
+    for (int i = 0; i < p.args().size(); i++) {
+      if (differentiable(p.primitive(), i) && p.args().get(i) instanceof Operand.Var v
+          && v.name().equals(p.target()) && isActive(v)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private String needCode(Stmt.Prim p, Need n, String g, Map<String, String> popped) {
@@ -699,9 +720,10 @@ public final class ReversePass {
     return "saved." + slot.name();
   }
 
-  private void reverseCall(Stmt.Call c, CodeBlock.Builder b, Map<String, State> states) {
+  private void reverseCall(Stmt.Call c, CodeBlock.Builder b, Map<String, State> states,
+      boolean inLoop) {
     Map<String, String> popped = pops(c, b);
-    String g = take(c.target(), b, states);
+    String g = take(c.target(), b, states, c.declare() && !inLoop);
     if (g == null) {
       return;
     }
