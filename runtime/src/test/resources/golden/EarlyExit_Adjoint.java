@@ -33,7 +33,6 @@ public final class EarlyExit_Adjoint implements LayerBinding<EarlyExit> {
     int sourceLine = 0;
     try {
       saved.w = saved.keep(self.w, "w", sourceLine);
-      saved.xShape = x.shape();
       saved.x = saved.keep(x, "x", sourceLine);
       // EarlyExit.java:20  Tensor h = x.matmul(w);
       sourceLine = 20;
@@ -52,8 +51,6 @@ public final class EarlyExit_Adjoint implements LayerBinding<EarlyExit> {
         saved.h = saved.keep(h, "h", sourceLine);
         // EarlyExit.java:25  return h.mul(x);
         sourceLine = 25;
-        saved.hShape = h.shape();
-        saved.h_1 = saved.keep(h, "h_1", sourceLine);
         Tensor t1 = h.mul(x);
         return t1;
       }
@@ -82,9 +79,9 @@ public final class EarlyExit_Adjoint implements LayerBinding<EarlyExit> {
         // EarlyExit.java:25  return h.mul(x);
         sourceLine = 25;
         d_t1 = d_out;
-        d_h = ArithmeticRules.mulSelf(d_t1, saved.x, saved.hShape);
+        d_h = ArithmeticRules.mulSelf(d_t1, saved.x, saved.h.shape());
         if (saved.need_x) {
-          d_x = ArithmeticRules.mulOther(d_t1, saved.h_1, saved.xShape);
+          d_x = ArithmeticRules.mulOther(d_t1, saved.h, saved.x.shape());
         }
         // EarlyExit.java:24  h = h.tanh();
         sourceLine = 24;
@@ -95,7 +92,7 @@ public final class EarlyExit_Adjoint implements LayerBinding<EarlyExit> {
       sourceLine = 20;
       Tensor g_h_1 = d_h;
       if (saved.need_x) {
-        d_x = Autograd.accumulate(d_x, LinalgRules.matmulSelf(g_h_1, saved.w, saved.xShape));
+        d_x = Autograd.accumulate(d_x, LinalgRules.matmulSelf(g_h_1, saved.w, saved.x.shape()));
       }
       if (self.w.requiresGrad()) {
         self.w.accumulateGrad(LinalgRules.matmulOther(g_h_1, saved.x, self.w.shape()));
@@ -186,15 +183,9 @@ public final class EarlyExit_Adjoint implements LayerBinding<EarlyExit> {
 
     Tensor w;
 
-    int[] xShape;
-
     Tensor x;
 
     Tensor h;
-
-    int[] hShape;
-
-    Tensor h_1;
 
     boolean branch;
 

@@ -35,13 +35,11 @@ public final class LinReg_Adjoint implements LayerBinding<LinReg> {
       // LinReg.java:20  Tensor scaled = x ...
       sourceLine = 20;
       Tensor scaled = x.mul(2.0);
-      saved.scaledShape = scaled.shape();
       saved.scaled = saved.keep(scaled, "scaled", sourceLine);
       // LinReg.java:22  return scaled.matmul(weight.t()).add(bias);
       sourceLine = 22;
       Tensor t1 = self.weight.t();
       saved.t1 = saved.keep(t1, "t1", sourceLine);
-      saved.t1Shape = t1.shape();
       Tensor t2 = scaled.matmul(t1);
       saved.t2Shape = t2.shape();
       Tensor t3 = t2.add(self.bias);
@@ -70,8 +68,8 @@ public final class LinReg_Adjoint implements LayerBinding<LinReg> {
       if (self.bias.requiresGrad()) {
         self.bias.accumulateGrad(ArithmeticRules.addOther(d_t3, self.bias.shape()));
       }
-      d_scaled = LinalgRules.matmulSelf(d_t2, saved.t1, saved.scaledShape);
-      d_t1 = LinalgRules.matmulOther(d_t2, saved.scaled, saved.t1Shape);
+      d_scaled = LinalgRules.matmulSelf(d_t2, saved.t1, saved.scaled.shape());
+      d_t1 = LinalgRules.matmulOther(d_t2, saved.scaled, saved.t1.shape());
       if (self.weight.requiresGrad()) {
         self.weight.accumulateGrad(ShapeRules.tSelf(d_t1));
       }
@@ -167,11 +165,7 @@ public final class LinReg_Adjoint implements LayerBinding<LinReg> {
 
     Tensor t1;
 
-    int[] scaledShape;
-
     Tensor scaled;
-
-    int[] t1Shape;
 
     int[] t2Shape;
 

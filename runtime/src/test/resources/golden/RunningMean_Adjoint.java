@@ -32,7 +32,6 @@ public final class RunningMean_Adjoint implements LayerBinding<RunningMean> {
     int sourceLine = 0;
     try {
       saved.w = saved.keep(self.w, "w", sourceLine);
-      saved.xShape = x.shape();
       saved.x = saved.keep(x, "x", sourceLine);
       // RunningMean.java:20  Tensor y = x.matmul(w);
       sourceLine = 20;
@@ -71,7 +70,7 @@ public final class RunningMean_Adjoint implements LayerBinding<RunningMean> {
       // RunningMean.java:20  Tensor y = x.matmul(w);
       sourceLine = 20;
       if (saved.need_x) {
-        d_x = LinalgRules.matmulSelf(d_y, saved.w, saved.xShape);
+        d_x = LinalgRules.matmulSelf(d_y, saved.w, saved.x.shape());
       }
       if (self.w.requiresGrad()) {
         self.w.accumulateGrad(LinalgRules.matmulOther(d_y, saved.x, self.w.shape()));
@@ -162,8 +161,6 @@ public final class RunningMean_Adjoint implements LayerBinding<RunningMean> {
     public boolean need_x = true;
 
     Tensor w;
-
-    int[] xShape;
 
     Tensor x;
 

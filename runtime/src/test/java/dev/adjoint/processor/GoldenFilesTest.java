@@ -18,7 +18,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.tools.JavaFileObject;
@@ -74,6 +76,10 @@ class GoldenFilesTest {
     if (heading.find()) {
       fail("a source-line heading with nothing under it:\n" + heading.group());
     }
+    String twice = keptTwice(text);
+    if (twice != null) {
+      fail("a value kept twice (or a tensor and its shape): " + twice);
+    }
     // A gradient reset that the next statement overwrites, or that nothing reads before the
     // method ends (its closing brace at the class's member indent) outside loops.
     Matcher reset = GRADIENT_RESET.matcher(text);
@@ -89,6 +95,38 @@ class GoldenFilesTest {
         fail("a dead store: " + reset.group() + " is never read");
       }
     }
+  }
+
+  private static final Pattern KEEP =
+      Pattern.compile("saved\\.\\w+ = saved\\.keep\\((\\w+), |saved\\.\\w+ = (\\w+)\\.shape\\(\\);");
+  private static final Pattern ASSIGNMENT = Pattern.compile("^(Tensor )?(\\w+) = ");
+
+  /**
+   * Whether a forward keeps one value twice, or a tensor and its shape, between two assignments
+   * of the variable within one block; returns the offending line or null.
+   */
+  static String keptTwice(String text) {
+    Set<String> kept = new HashSet<>();
+    for (String raw : text.split("\n")) {
+      String line = raw.strip();
+      if (line.contains("{") || line.contains("}")) {
+        kept.clear(); // another block: what it keeps may not run
+        continue;
+      }
+      Matcher k = KEEP.matcher(line);
+      if (k.find()) {
+        String value = k.group(1) != null ? k.group(1) : k.group(2);
+        if (!kept.add(value)) {
+          return line;
+        }
+        continue;
+      }
+      Matcher a = ASSIGNMENT.matcher(line);
+      if (a.find()) {
+        kept.remove(a.group(2));
+      }
+    }
+    return null;
   }
 
   /** {@code d_h = null;}: a gradient accumulator reset. */

@@ -73,6 +73,8 @@ public final class ReversePass {
     plan(model.body(), false);
     // Written now: which branch decisions the backward reads is known only once it is written,
     // and the forward saves only those.
+    deriveSharedShapes();
+    keepOnce(model.body());
     backward = writeBackward();
     for (Stmt s : unreadBranches) {
       Slot flag = reads.get(s).remove("branch");
@@ -175,6 +177,118 @@ public final class ReversePass {
         plan(f.body(), true);
         slotFor(s, "trips", "trips", TypeName.INT, unique("tripsCount"), inLoop, true);
       }
+    }
+  }
+
+  // ------------------------------------------------------------------ one slot per value
+
+  private static final String SHAPE = ".shape()";
+
+  /** A shape whose tensor is kept anyway is read from that tensor, not kept as well. */
+  private void deriveSharedShapes() {
+    for (String code : new ArrayList<>(sharedSlots.keySet())) {
+      if (!code.endsWith(SHAPE)) {
+        continue;
+      }
+      Slot tensor = sharedSlots.get(code.substring(0, code.length() - SHAPE.length()));
+      if (tensor == null || !tensor.type().equals(Names.TENSOR)) {
+        continue;
+      }
+      Slot shape = sharedSlots.remove(code);
+      paramSlots.remove(code);
+      fields.remove(shape);
+      redirect(shape, new Slot(tensor.name() + SHAPE, shape.type(), code, false));
+    }
+  }
+
+  /**
+   * In one straight-line list, a tensor variable's value kept twice between two assignments of
+   * the variable (the output of {@code h = h.tanh()} and the input of the next {@code h.mul(x)})
+   * is kept once, and its shape is read from the kept tensor. Values on the loop stack keep
+   * their push order and are left alone.
+   */
+  private void keepOnce(List<Stmt> stmts) {
+    Map<String, Slot> tensors = new HashMap<>();
+    Map<String, List<Slot>> shapes = new HashMap<>();
+    for (Stmt s : stmts) {
+      keepOnce(preSaves.get(s), tensors, shapes);
+      String t = target(s);
+      Set<String> redefined = new HashSet<>();
+      if (t != null) {
+        redefined.add(t);
+      }
+      for (List<Stmt> child : children(s)) {
+        keepOnce(child);
+        defined(child, redefined);
+      }
+      for (String v : redefined) {
+        tensors.remove(v);
+        shapes.remove(v);
+      }
+      keepOnce(postSaves.get(s), tensors, shapes);
+    }
+  }
+
+  private void keepOnce(List<Slot> saves, Map<String, Slot> tensors,
+      Map<String, List<Slot>> shapes) {
+    if (saves == null) {
+      return;
+    }
+    for (Slot slot : new ArrayList<>(saves)) {
+      String code = slot.valueCode();
+      if (slot.stack() || code == null
+          || !code.matches("[A-Za-z_$][\\w$]*(\\.shape\\(\\))?")) {
+        continue;
+      }
+      if (code.endsWith(SHAPE) && slot.type().equals(TypeName.get(int[].class))) {
+        String base = code.substring(0, code.length() - SHAPE.length());
+        Slot tensor = tensors.get(base);
+        if (tensor != null) {
+          saves.remove(slot);
+          fields.remove(slot);
+          redirect(slot, new Slot(tensor.name() + SHAPE, slot.type(), code, false));
+        } else {
+          shapes.computeIfAbsent(base, k -> new ArrayList<>()).add(slot);
+        }
+      } else if (slot.type().equals(Names.TENSOR)) {
+        Slot same = tensors.get(code);
+        if (same != null) {
+          saves.remove(slot);
+          fields.remove(slot);
+          redirect(slot, same);
+          continue;
+        }
+        tensors.put(code, slot);
+        // Shapes kept earlier in this stretch: read them from this tensor instead.
+        for (Slot shape : shapes.getOrDefault(code, List.of())) {
+          for (List<Slot> list : preSaves.values()) {
+            list.remove(shape);
+          }
+          for (List<Slot> list : postSaves.values()) {
+            list.remove(shape);
+          }
+          fields.remove(shape);
+          redirect(shape, new Slot(slot.name() + SHAPE, shape.type(), shape.valueCode(), false));
+        }
+        shapes.remove(code);
+      }
+    }
+  }
+
+  /** Makes every statement that reads {@code from} read {@code to}. */
+  private void redirect(Slot from, Slot to) {
+    for (Map<String, Slot> byKey : reads.values()) {
+      byKey.replaceAll((key, slot) -> slot == from ? to : slot);
+    }
+  }
+
+  private static void defined(List<Stmt> stmts, Set<String> out) {
+    for (Stmt s : stmts) {
+      String t = target(s);
+      if (t != null) {
+        out.add(t);
+      }
+      children(s).forEach(c -> defined(c, out));
     }
   }
 
