@@ -76,6 +76,18 @@ class GoldenFilesTest {
     if (heading.find()) {
       fail("a source-line heading with nothing under it:\n" + heading.group());
     }
+    for (String line : text.split("\n")) {
+      String code = line.strip();
+      if (code.startsWith("import ") || code.startsWith("*") || code.startsWith("/*")
+          || code.startsWith("//") || code.startsWith("package ")) {
+        continue;
+      }
+      Matcher q = QUALIFIED.matcher(code.replaceAll("\"(\\\\.|[^\"\\\\])*\"", "\"\""));
+      if (q.find()) {
+        fail("a type written with its package instead of imported: " + q.group() + " in\n"
+            + code);
+      }
+    }
     String twice = keptTwice(text);
     if (twice != null) {
       fail("a value kept twice (or a tensor and its shape): " + twice);
@@ -96,6 +108,10 @@ class GoldenFilesTest {
       }
     }
   }
+
+  /** A qualified type name in code: lower-case segments, then a capitalised one. */
+  private static final Pattern QUALIFIED =
+      Pattern.compile("(?<![\\w.$])(?:[a-z_][\\w$]*\\.)+[A-Z]");
 
   private static final Pattern KEEP =
       Pattern.compile("saved\\.\\w+ = saved\\.keep\\((\\w+), |saved\\.\\w+ = (\\w+)\\.shape\\(\\);");
@@ -270,6 +286,27 @@ class GoldenFilesTest {
     String text = generatedText(c, "RunningMean_Adjoint");
     assertFalse(text.contains("branch"), "no saved decision:\n" + text);
     assertTrue(text.contains("if (self.training()) {"), "the forward still branches");
+  }
+
+  /**
+   * Types the user's code names by their qualified names (a static primitive, an enum constant)
+   * are imported in the generated file.
+   */
+  @Test
+  void qualifiedNamesAreImported() {
+    JavaFileObject f = source("Qualified", """
+        @Layer
+        public class Qualified extends Module {
+          @Param Tensor w;
+
+          @Forward
+          public Tensor forward(Tensor x) {
+            Tensor h = x.matmul(w).to(dev.adjoint.tensor.DType.FLOAT64);
+            return dev.adjoint.tensor.Tensor.where(h.gt(0.0), h, h.mul(0.5));
+          }
+        }
+        """);
+    assertGolden(compile(f), "Qualified_Adjoint");
   }
 
   private static JavaFileObject earlyExit() {
