@@ -51,8 +51,8 @@ public final class EarlyExit_Adjoint implements LayerBinding<EarlyExit> {
         saved.h = saved.keep(h, "h", sourceLine);
         // EarlyExit.java:25  return h.mul(x);
         sourceLine = 25;
-        Tensor t1 = h.mul(x);
-        return t1;
+        Tensor mul = h.mul(x);
+        return mul;
       }
     } catch (RuntimeException failure) {
       throw SourceLines.at(failure, EarlyExit_Adjoint.class, "test.EarlyExit", "forward", "EarlyExit.java", sourceLine);
@@ -68,7 +68,7 @@ public final class EarlyExit_Adjoint implements LayerBinding<EarlyExit> {
     try {
       Tensor d_x = null;
       Tensor d_h = null;
-      Tensor d_t1 = null;
+      Tensor d_mul = null;
       // EarlyExit.java:21  if (skip)
       sourceLine = 21;
       if (saved.branch) {
@@ -78,10 +78,10 @@ public final class EarlyExit_Adjoint implements LayerBinding<EarlyExit> {
       } else {
         // EarlyExit.java:25  return h.mul(x);
         sourceLine = 25;
-        d_t1 = d_out;
-        d_h = ArithmeticRules.mulSelf(d_t1, saved.x, saved.h.shape());
+        d_mul = d_out;
+        d_h = ArithmeticRules.mulSelf(d_mul, saved.x, saved.h.shape());
         if (saved.need_x) {
-          d_x = ArithmeticRules.mulOther(d_t1, saved.h, saved.x.shape());
+          d_x = ArithmeticRules.mulOther(d_mul, saved.h, saved.x.shape());
         }
         // EarlyExit.java:24  h = h.tanh();
         sourceLine = 24;

@@ -38,12 +38,12 @@ public final class LinReg_Adjoint implements LayerBinding<LinReg> {
       saved.scaled = saved.keep(scaled, "scaled", sourceLine);
       // LinReg.java:22  return scaled.matmul(weight.t()).add(bias);
       sourceLine = 22;
-      Tensor t1 = self.weight.t();
-      saved.t1 = saved.keep(t1, "t1", sourceLine);
-      Tensor t2 = scaled.matmul(t1);
-      saved.t2Shape = t2.shape();
-      Tensor t3 = t2.add(self.bias);
-      return t3;
+      Tensor transposed = self.weight.t();
+      saved.transposed = saved.keep(transposed, "transposed", sourceLine);
+      Tensor matmul = scaled.matmul(transposed);
+      saved.matmulShape = matmul.shape();
+      Tensor add = matmul.add(self.bias);
+      return add;
     } catch (RuntimeException failure) {
       throw SourceLines.at(failure, LinReg_Adjoint.class, "test.LinReg", "forward", "LinReg.java", sourceLine);
     }
@@ -58,20 +58,20 @@ public final class LinReg_Adjoint implements LayerBinding<LinReg> {
     try {
       Tensor d_x = null;
       Tensor d_scaled = null;
-      Tensor d_t1 = null;
-      Tensor d_t2 = null;
-      Tensor d_t3 = null;
+      Tensor d_transposed = null;
+      Tensor d_matmul = null;
+      Tensor d_add = null;
       // LinReg.java:22  return scaled.matmul(weight.t()).add(bias);
       sourceLine = 22;
-      d_t3 = d_out;
-      d_t2 = ArithmeticRules.addSelf(d_t3, saved.t2Shape);
+      d_add = d_out;
+      d_matmul = ArithmeticRules.addSelf(d_add, saved.matmulShape);
       if (self.bias.requiresGrad()) {
-        self.bias.accumulateGrad(ArithmeticRules.addOther(d_t3, self.bias.shape()));
+        self.bias.accumulateGrad(ArithmeticRules.addOther(d_add, self.bias.shape()));
       }
-      d_scaled = LinalgRules.matmulSelf(d_t2, saved.t1, saved.scaled.shape());
-      d_t1 = LinalgRules.matmulOther(d_t2, saved.scaled, saved.t1.shape());
+      d_scaled = LinalgRules.matmulSelf(d_matmul, saved.transposed, saved.scaled.shape());
+      d_transposed = LinalgRules.matmulOther(d_matmul, saved.scaled, saved.transposed.shape());
       if (self.weight.requiresGrad()) {
-        self.weight.accumulateGrad(ShapeRules.tSelf(d_t1));
+        self.weight.accumulateGrad(ShapeRules.tSelf(d_transposed));
       }
       // LinReg.java:20  Tensor scaled = x ...
       sourceLine = 20;
@@ -163,11 +163,11 @@ public final class LinReg_Adjoint implements LayerBinding<LinReg> {
      */
     public boolean need_x = true;
 
-    Tensor t1;
+    Tensor transposed;
 
     Tensor scaled;
 
-    int[] t2Shape;
+    int[] matmulShape;
 
     /**
      * An empty record of one call.

@@ -38,21 +38,21 @@ public final class Qualified_Adjoint implements LayerBinding<Qualified> {
       saved.x = saved.keep(x, "x", sourceLine);
       // Qualified.java:19  Tensor h = x.matmul(w).to(dev.adjoint.tensor.DType.FLOAT64);
       sourceLine = 19;
-      Tensor t1 = x.matmul(self.w);
-      saved.t1DType = t1.dtype();
-      saved.t1Shape = t1.shape();
-      final DType t2 = DType.FLOAT64;
-      saved.t2 = t2;
-      Tensor h = t1.to(t2);
+      Tensor matmul = x.matmul(self.w);
+      saved.matmulDType = matmul.dtype();
+      saved.matmulShape = matmul.shape();
+      final DType t1 = DType.FLOAT64;
+      saved.t1 = t1;
+      Tensor h = matmul.to(t1);
       saved.hShape = h.shape();
       // Qualified.java:20  return dev.adjoint.tensor.Tensor.where(h.gt(0.0), h, h.mul(0.5));
       sourceLine = 20;
-      Tensor t3 = h.gt(0.0);
-      saved.t3 = saved.keep(t3, "t3", sourceLine);
-      Tensor t4 = h.mul(0.5);
-      saved.t4Shape = t4.shape();
-      Tensor t5 = Tensor.where(t3, h, t4);
-      return t5;
+      Tensor gt = h.gt(0.0);
+      saved.gt = saved.keep(gt, "gt", sourceLine);
+      Tensor mul = h.mul(0.5);
+      saved.mulShape = mul.shape();
+      Tensor where = Tensor.where(gt, h, mul);
+      return where;
     } catch (RuntimeException failure) {
       throw SourceLines.at(failure, Qualified_Adjoint.class, "test.Qualified", "forward", "Qualified.java", sourceLine);
     }
@@ -67,23 +67,23 @@ public final class Qualified_Adjoint implements LayerBinding<Qualified> {
     try {
       Tensor d_x = null;
       Tensor d_h = null;
-      Tensor d_t1 = null;
-      Tensor d_t4 = null;
-      Tensor d_t5 = null;
+      Tensor d_matmul = null;
+      Tensor d_mul = null;
+      Tensor d_where = null;
       // Qualified.java:20  return dev.adjoint.tensor.Tensor.where(h.gt(0.0), h, h.mul(0.5));
       sourceLine = 20;
-      d_t5 = d_out;
-      d_h = PointwiseRules.whereX(d_t5, saved.t3, saved.hShape);
-      d_t4 = PointwiseRules.whereY(d_t5, saved.t3, saved.t4Shape);
-      d_h = d_h.add(ArithmeticRules.mulDoubleSelf(d_t4, 0.5));
+      d_where = d_out;
+      d_h = PointwiseRules.whereX(d_where, saved.gt, saved.hShape);
+      d_mul = PointwiseRules.whereY(d_where, saved.gt, saved.mulShape);
+      d_h = d_h.add(ArithmeticRules.mulDoubleSelf(d_mul, 0.5));
       // Qualified.java:19  Tensor h = x.matmul(w).to(dev.adjoint.tensor.DType.FLOAT64);
       sourceLine = 19;
-      d_t1 = ShapeRules.toDTypeSelf(d_h, saved.t1DType, saved.t2, saved.t1Shape);
+      d_matmul = ShapeRules.toDTypeSelf(d_h, saved.matmulDType, saved.t1, saved.matmulShape);
       if (saved.need_x) {
-        d_x = LinalgRules.matmulSelf(d_t1, saved.w, saved.x.shape());
+        d_x = LinalgRules.matmulSelf(d_matmul, saved.w, saved.x.shape());
       }
       if (self.w.requiresGrad()) {
-        self.w.accumulateGrad(LinalgRules.matmulOther(d_t1, saved.x, self.w.shape()));
+        self.w.accumulateGrad(LinalgRules.matmulOther(d_matmul, saved.x, self.w.shape()));
       }
       return d_x;
     } catch (RuntimeException failure) {
@@ -173,17 +173,17 @@ public final class Qualified_Adjoint implements LayerBinding<Qualified> {
 
     Tensor x;
 
-    DType t1DType;
+    DType matmulDType;
 
-    DType t2;
+    DType t1;
 
-    int[] t1Shape;
+    int[] matmulShape;
 
-    Tensor t3;
+    Tensor gt;
 
     int[] hShape;
 
-    int[] t4Shape;
+    int[] mulShape;
 
     /**
      * An empty record of one call.

@@ -45,9 +45,9 @@ public final class RunningMean_Adjoint implements LayerBinding<RunningMean> {
       }
       // RunningMean.java:24  return y.tanh();
       sourceLine = 24;
-      Tensor t1 = y.tanh();
-      saved.t1 = saved.keep(t1, "t1", sourceLine);
-      return t1;
+      Tensor tanh = y.tanh();
+      saved.tanh = saved.keep(tanh, "tanh", sourceLine);
+      return tanh;
     } catch (RuntimeException failure) {
       throw SourceLines.at(failure, RunningMean_Adjoint.class, "test.RunningMean", "forward", "RunningMean.java", sourceLine);
     }
@@ -62,11 +62,11 @@ public final class RunningMean_Adjoint implements LayerBinding<RunningMean> {
     try {
       Tensor d_x = null;
       Tensor d_y = null;
-      Tensor d_t1 = null;
+      Tensor d_tanh = null;
       // RunningMean.java:24  return y.tanh();
       sourceLine = 24;
-      d_t1 = d_out;
-      d_y = PointwiseRules.tanhSelf(d_t1, saved.t1);
+      d_tanh = d_out;
+      d_y = PointwiseRules.tanhSelf(d_tanh, saved.tanh);
       // RunningMean.java:20  Tensor y = x.matmul(w);
       sourceLine = 20;
       if (saved.need_x) {
@@ -164,7 +164,7 @@ public final class RunningMean_Adjoint implements LayerBinding<RunningMean> {
 
     Tensor x;
 
-    Tensor t1;
+    Tensor tanh;
 
     /**
      * An empty record of one call.

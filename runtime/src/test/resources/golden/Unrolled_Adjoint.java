@@ -45,11 +45,11 @@ public final class Unrolled_Adjoint implements LayerBinding<Unrolled> {
         sourceLine = 22;
         saved.push(h.shape());
         saved.push(saved.keep(h, "h", sourceLine));
-        Tensor t1 = h.matmul(self.w);
-        final long t2 = i + 1;
-        saved.push(t2);
-        Tensor t3 = t1.mul(t2);
-        h = t3.tanh();
+        Tensor matmul = h.matmul(self.w);
+        final long t1 = i + 1;
+        saved.push(t1);
+        Tensor mul = matmul.mul(t1);
+        h = mul.tanh();
         saved.push(saved.keep(h, "h_1", sourceLine));
       }
       saved.trips = tripsCount;
@@ -70,8 +70,8 @@ public final class Unrolled_Adjoint implements LayerBinding<Unrolled> {
     try {
       Tensor d_x = null;
       Tensor d_h = null;
-      Tensor d_t1 = null;
-      Tensor d_t3 = null;
+      Tensor d_matmul = null;
+      Tensor d_mul = null;
       // Unrolled.java:24  return h;
       sourceLine = 24;
       d_h = d_out;
@@ -84,22 +84,22 @@ public final class Unrolled_Adjoint implements LayerBinding<Unrolled> {
         Tensor g_h = d_h;
         d_h = null;
         if (g_h != null) {
-          d_t3 = Autograd.accumulate(d_t3, PointwiseRules.tanhSelf(g_h, h_1));
+          d_mul = Autograd.accumulate(d_mul, PointwiseRules.tanhSelf(g_h, h_1));
         }
-        long t2_1 = saved.pop();
-        Tensor g_t3 = d_t3;
-        d_t3 = null;
-        if (g_t3 != null) {
-          d_t1 = Autograd.accumulate(d_t1, ArithmeticRules.mulLongSelf(g_t3, t2_1));
+        long t1_1 = saved.pop();
+        Tensor g_mul = d_mul;
+        d_mul = null;
+        if (g_mul != null) {
+          d_matmul = Autograd.accumulate(d_matmul, ArithmeticRules.mulLongSelf(g_mul, t1_1));
         }
         Tensor h_2 = saved.pop();
         int[] hShape = saved.pop();
-        Tensor g_t1 = d_t1;
-        d_t1 = null;
-        if (g_t1 != null) {
-          d_h = LinalgRules.matmulSelf(g_t1, saved.w, hShape);
+        Tensor g_matmul = d_matmul;
+        d_matmul = null;
+        if (g_matmul != null) {
+          d_h = LinalgRules.matmulSelf(g_matmul, saved.w, hShape);
           if (self.w.requiresGrad()) {
-            self.w.accumulateGrad(LinalgRules.matmulOther(g_t1, h_2, self.w.shape()));
+            self.w.accumulateGrad(LinalgRules.matmulOther(g_matmul, h_2, self.w.shape()));
           }
         }
       }

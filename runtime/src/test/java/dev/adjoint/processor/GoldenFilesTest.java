@@ -88,6 +88,10 @@ class GoldenFilesTest {
             + code);
       }
     }
+    Matcher numbered = Pattern.compile("Tensor (t\\d+) = ").matcher(text);
+    if (numbered.find()) {
+      fail("a tensor temporary named by a counter, not by what it holds: " + numbered.group(1));
+    }
     String twice = keptTwice(text);
     if (twice != null) {
       fail("a value kept twice (or a tensor and its shape): " + twice);

@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import javax.lang.model.SourceVersion;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
@@ -516,7 +517,7 @@ public final class IrBuilder {
         return null;
       }
       if (!p.differentiable()) {
-        String dest = destination(target);
+        String dest = destination(target, m);
         out.add(new Stmt.Cut(dest, declareDest, callCode(p, m, args)));
         return new Operand.Var(dest);
       }
@@ -529,7 +530,7 @@ public final class IrBuilder {
           return null;
         }
       }
-      String dest = destination(target);
+      String dest = destination(target, m);
       out.add(new Stmt.Prim(dest, declareDest, p, args));
       return new Operand.Var(dest);
     }
@@ -568,7 +569,7 @@ public final class IrBuilder {
       if (args.contains(null)) {
         return null;
       }
-      String dest = destination(target);
+      String dest = destination(target, layerOperand, m);
       out.add(new Stmt.Call(dest, declareDest, layerOperand, calleeOwner, forward, args));
       return new Operand.Var(dest);
     }
@@ -590,7 +591,7 @@ public final class IrBuilder {
         return null;
       }
       Operand.Value layerOperand = (Operand.Value) value(receiverPath);
-      String dest = destination(target);
+      String dest = destination(target, layerOperand, m);
       out.add(new Stmt.Call(dest, declareDest, layerOperand, null, null, args));
       return new Operand.Var(dest);
     }
@@ -606,7 +607,7 @@ public final class IrBuilder {
       if (carried != null && m.getSimpleName().contentEquals(carried.output())) {
         // The fresh carrier local is declared with the tensor: straight into a new target, else
         // through a temporary.
-        String values = declareDest ? destination(target) : destination(null);
+        String values = declareDest ? destination(target, m) : destination(null);
         if (!carrierCall(recv, fresh(), values, true, out)) {
           return null;
         }
@@ -624,7 +625,7 @@ public final class IrBuilder {
         return new Operand.Var(target);
       }
       if (carried != null || local != null) {
-        String dest = destination(target);
+        String dest = destination(target, m);
         out.add(new Stmt.Cut(dest, declareDest, text(path)));
         return new Operand.Var(dest);
       }
@@ -657,7 +658,7 @@ public final class IrBuilder {
       return null;
     }
     held.read(call, path);
-    String dest = destination(target);
+    String dest = destination(target, m);
     out.add(new Stmt.Cut(dest, declareDest, text(path)));
     return new Operand.Var(dest);
   }
@@ -732,6 +733,46 @@ public final class IrBuilder {
     String t = fresh();
     tensorLocals.add(t);
     return t;
+  }
+
+  /**
+   * The variable the result of calling {@code m} goes to: the assignment's target, or a fresh
+   * temporary named after the op ({@code matmul}, {@code matmul2}, ...; a sub-layer's
+   * {@code forward} after the method) so that the generated code says what it holds.
+   */
+  private String destination(String target, ExecutableElement m) {
+    return destination(target, m.getSimpleName().toString());
+  }
+
+  /**
+   * Where the result of calling {@code m} on the layer {@code layer} goes: named after the
+   * sub-layer ({@code fcOut} for {@code fc}), after the method for this layer's own or a static
+   * one.
+   */
+  private String destination(String target, Operand.Value layer, ExecutableElement m) {
+    if (layer == null || layer.code().equals("self")) {
+      return destination(target, m);
+    }
+    String code = layer.code();
+    return destination(target, code.substring(code.lastIndexOf('.') + 1) + "Out");
+  }
+
+  private String destination(String target, String hint) {
+    if (target != null) {
+      return target;
+    }
+    String base = hint.replaceAll("[^A-Za-z0-9_$]", "").replaceAll("_+$", "");
+    if (base.isEmpty() || !Character.isJavaIdentifierStart(base.charAt(0))
+        || SourceVersion.isKeyword(base) || base.equals("t")) {
+      base = base.equals("t") ? "transposed" : "value";
+    }
+    String name = base;
+    for (int i = 2; used.contains(name); i++) {
+      name = base + i;
+    }
+    used.add(name);
+    tensorLocals.add(name);
+    return name;
   }
 
   private static boolean isThis(Tree t) {
