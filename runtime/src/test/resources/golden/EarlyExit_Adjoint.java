@@ -39,8 +39,8 @@ public final class EarlyExit_Adjoint implements LayerBinding<EarlyExit> {
       Tensor h = x.matmul(self.w);
       // EarlyExit.java:21  if (skip)
       sourceLine = 21;
-      saved.branch = self.skip;
-      if (saved.branch) {
+      saved.branchAtLine21 = self.skip;
+      if (saved.branchAtLine21) {
         // EarlyExit.java:22  return h;
         sourceLine = 22;
         return h;
@@ -71,7 +71,7 @@ public final class EarlyExit_Adjoint implements LayerBinding<EarlyExit> {
       Tensor d_mul = null;
       // EarlyExit.java:21  if (skip)
       sourceLine = 21;
-      if (saved.branch) {
+      if (saved.branchAtLine21) {
         // EarlyExit.java:22  return h;
         sourceLine = 22;
         d_h = d_out;
@@ -187,7 +187,7 @@ public final class EarlyExit_Adjoint implements LayerBinding<EarlyExit> {
 
     Tensor h;
 
-    boolean branch;
+    boolean branchAtLine21;
 
     /**
      * An empty record of one call.

@@ -38,9 +38,9 @@ public final class Unrolled_Adjoint implements LayerBinding<Unrolled> {
       Tensor h = x;
       // Unrolled.java:21  for (int i = 0; i < steps; i++)
       sourceLine = 21;
-      int tripsCount = 0;
+      int tripsAtLine21 = 0;
       for (int i = 0; i < self.steps; i++) {
-        tripsCount++;
+        tripsAtLine21++;
         // Unrolled.java:22  h = h.matmul(w).mul(i + 1).tanh();
         sourceLine = 22;
         saved.push(h.shape());
@@ -52,7 +52,7 @@ public final class Unrolled_Adjoint implements LayerBinding<Unrolled> {
         h = mul.tanh();
         saved.push(saved.keep(h, "h_1", sourceLine));
       }
-      saved.trips = tripsCount;
+      saved.tripsAtLine21 = tripsAtLine21;
       // Unrolled.java:24  return h;
       sourceLine = 24;
       return h;
@@ -77,7 +77,7 @@ public final class Unrolled_Adjoint implements LayerBinding<Unrolled> {
       d_h = d_out;
       // Unrolled.java:21  for (int i = 0; i < steps; i++)
       sourceLine = 21;
-      for (int iteration = saved.trips; iteration > 0; iteration--) {
+      for (int iteration = saved.tripsAtLine21; iteration > 0; iteration--) {
         // Unrolled.java:22  h = h.matmul(w).mul(i + 1).tanh();
         sourceLine = 22;
         Tensor h_1 = saved.pop();
@@ -197,7 +197,7 @@ public final class Unrolled_Adjoint implements LayerBinding<Unrolled> {
 
     Tensor w;
 
-    int trips;
+    int tripsAtLine21;
 
     /**
      * An empty record of one call.

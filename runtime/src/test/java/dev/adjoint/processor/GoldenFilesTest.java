@@ -92,6 +92,12 @@ class GoldenFilesTest {
     if (numbered.find()) {
       fail("a tensor temporary named by a counter, not by what it holds: " + numbered.group(1));
     }
+    Matcher decision = Pattern.compile("(boolean|int) (branch|trips)\\w*;").matcher(text);
+    while (decision.find()) {
+      if (!decision.group().matches("\\w+ (branch|trips)AtLine\\d+(_\\d+)?;")) {
+        fail("a saved decision not named by its source line: " + decision.group());
+      }
+    }
     String twice = keptTwice(text);
     if (twice != null) {
       fail("a value kept twice (or a tensor and its shape): " + twice);

@@ -143,6 +143,9 @@ public final class ReversePass {
 
   // ------------------------------------------------------------------ what to save
 
+  /** The source line of the statement {@link #plan} is at. */
+  private long line;
+
   private void plan(List<Stmt> stmts, boolean inLoop) {
     for (Stmt s : stmts) {
       if (s instanceof Stmt.Prim p && active.contains(p.target())) {
@@ -167,15 +170,21 @@ public final class ReversePass {
               inLoop, false);
         }
       } else if (s instanceof Stmt.If f) {
+        // Named by the line of the if, so that the field says which decision it holds.
+        String name = "branchAtLine" + line;
         plan(f.then(), inLoop);
         plan(f.otherwise(), inLoop);
-        slotFor(s, "branch", "branch", TypeName.BOOLEAN, unique("branchTaken"), inLoop, true);
+        slotFor(s, "branch", name, TypeName.BOOLEAN, unique(name), inLoop, true);
       } else if (s instanceof Stmt.For f) {
+        String name = "tripsAtLine" + line;
         plan(f.body(), true);
-        slotFor(s, "trips", "trips", TypeName.INT, unique("tripsCount"), inLoop, true);
+        slotFor(s, "trips", name, TypeName.INT, unique(name), inLoop, true);
       } else if (s instanceof Stmt.ForEach f) {
+        String name = "tripsAtLine" + line;
         plan(f.body(), true);
-        slotFor(s, "trips", "trips", TypeName.INT, unique("tripsCount"), inLoop, true);
+        slotFor(s, "trips", name, TypeName.INT, unique(name), inLoop, true);
+      } else if (s instanceof Stmt.Line l) {
+        line = l.line();
       }
     }
   }
