@@ -41,9 +41,9 @@ public final class Qualified_Adjoint implements LayerBinding<Qualified> {
       Tensor matmul = x.matmul(self.w);
       saved.matmulDType = matmul.dtype();
       saved.matmulShape = matmul.shape();
-      final DType t1 = DType.FLOAT64;
-      saved.t1 = t1;
-      Tensor h = matmul.to(t1);
+      final DType dtype = DType.FLOAT64;
+      saved.dtype = dtype;
+      Tensor h = matmul.to(dtype);
       saved.hShape = h.shape();
       // Qualified.java:20  return dev.adjoint.tensor.Tensor.where(h.gt(0.0), h, h.mul(0.5));
       sourceLine = 20;
@@ -78,7 +78,7 @@ public final class Qualified_Adjoint implements LayerBinding<Qualified> {
       d_h = d_h.add(ArithmeticRules.mulDoubleSelf(d_mul, 0.5));
       // Qualified.java:19  Tensor h = x.matmul(w).to(dev.adjoint.tensor.DType.FLOAT64);
       sourceLine = 19;
-      d_matmul = ShapeRules.toDTypeSelf(d_h, saved.matmulDType, saved.t1, saved.matmulShape);
+      d_matmul = ShapeRules.toDTypeSelf(d_h, saved.matmulDType, saved.dtype, saved.matmulShape);
       if (saved.need_x) {
         d_x = LinalgRules.matmulSelf(d_matmul, saved.w, saved.x.shape());
       }
@@ -175,7 +175,7 @@ public final class Qualified_Adjoint implements LayerBinding<Qualified> {
 
     DType matmulDType;
 
-    DType t1;
+    DType dtype;
 
     int[] matmulShape;
 

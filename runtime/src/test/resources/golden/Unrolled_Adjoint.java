@@ -46,9 +46,9 @@ public final class Unrolled_Adjoint implements LayerBinding<Unrolled> {
         saved.push(h.shape());
         saved.push(saved.keep(h, "h", sourceLine));
         Tensor matmul = h.matmul(self.w);
-        final long t1 = i + 1;
-        saved.push(t1);
-        Tensor mul = matmul.mul(t1);
+        final long value = i + 1;
+        saved.push(value);
+        Tensor mul = matmul.mul(value);
         h = mul.tanh();
         saved.push(saved.keep(h, "h_1", sourceLine));
       }
@@ -86,11 +86,11 @@ public final class Unrolled_Adjoint implements LayerBinding<Unrolled> {
         if (g_h != null) {
           d_mul = Autograd.accumulate(d_mul, PointwiseRules.tanhSelf(g_h, h_1));
         }
-        long t1_1 = saved.pop();
+        long value_1 = saved.pop();
         Tensor g_mul = d_mul;
         d_mul = null;
         if (g_mul != null) {
-          d_matmul = Autograd.accumulate(d_matmul, ArithmeticRules.mulLongSelf(g_mul, t1_1));
+          d_matmul = Autograd.accumulate(d_matmul, ArithmeticRules.mulLongSelf(g_mul, value_1));
         }
         Tensor h_2 = saved.pop();
         int[] hShape = saved.pop();

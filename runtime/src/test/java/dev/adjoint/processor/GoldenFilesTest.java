@@ -88,9 +88,9 @@ class GoldenFilesTest {
             + code);
       }
     }
-    Matcher numbered = Pattern.compile("Tensor (t\\d+) = ").matcher(text);
+    Matcher numbered = Pattern.compile("(Tensor|final \\w+) (t\\d+) = ").matcher(text);
     if (numbered.find()) {
-      fail("a tensor temporary named by a counter, not by what it holds: " + numbered.group(1));
+      fail("a temporary named by a counter, not by what it holds: " + numbered.group(2));
     }
     Matcher decision = Pattern.compile("(boolean|int) (branch|trips)\\w*;").matcher(text);
     while (decision.find()) {

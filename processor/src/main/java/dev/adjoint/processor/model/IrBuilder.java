@@ -825,7 +825,8 @@ public final class IrBuilder {
     List<? extends ExpressionTree> given = call.getArguments();
     int fixed = m.isVarArgs() ? params.size() - 1 : params.size();
     for (int i = 0; i < fixed; i++) {
-      args.add(argument(new TreePath(path, given.get(i)), params.get(i).asType(), out));
+      args.add(argument(new TreePath(path, given.get(i)), params.get(i), params.get(i).asType(),
+          out));
     }
     if (m.isVarArgs()) {
       TypeMirror arrayType = params.get(params.size() - 1).asType();
@@ -833,7 +834,8 @@ public final class IrBuilder {
           && trees.getTypeMirror(new TreePath(path, given.get(given.size() - 1))).getKind()
               == TypeKind.ARRAY;
       if (passedArray) {
-        args.add(argument(new TreePath(path, given.get(given.size() - 1)), arrayType, out));
+        args.add(argument(new TreePath(path, given.get(given.size() - 1)),
+            params.get(params.size() - 1), arrayType, out));
       } else {
         TypeMirror component = ((ArrayType) arrayType).getComponentType();
         if (RuleTable.isTensor(component)) {
@@ -844,7 +846,7 @@ public final class IrBuilder {
         for (int i = fixed; i < given.size(); i++) {
           codes.add(text(new TreePath(path, given.get(i))));
         }
-        String name = fresh();
+        String name = freshValue(params.get(params.size() - 1));
         out.add(new Stmt.Bind(name, arrayType,
             "new " + component + "[] {" + String.join(", ", codes) + "}"));
         args.add(new Operand.Value(name, arrayType, false));
@@ -853,7 +855,8 @@ public final class IrBuilder {
     return args;
   }
 
-  private Operand argument(TreePath path, TypeMirror paramType, List<Stmt> out) {
+  private Operand argument(TreePath path, VariableElement param, TypeMirror paramType,
+      List<Stmt> out) {
     if (RuleTable.isTensorList(paramType)) {
       ExpressionTree e = (ExpressionTree) path.getLeaf();
       if (e instanceof MethodInvocationTree inv && isListOf(path, inv)) {
@@ -875,7 +878,7 @@ public final class IrBuilder {
         && (!isStableName(v.code()) || widened(v.type(), paramType))) {
       // Bound with the parameter's type: a value saved on the stack as an Integer could not be
       // read back as the long (or double) the rule takes.
-      String name = fresh();
+      String name = freshValue(param);
       out.add(new Stmt.Bind(name, paramType, v.code()));
       return new Operand.Value(name, paramType, false);
     }
@@ -960,6 +963,20 @@ public final class IrBuilder {
   }
 
   // ------------------------------------------------------------------ source text
+
+  /**
+   * A fresh name for a non-tensor value passed as {@code param}, named after it ({@code dim},
+   * {@code dtype}, {@code shape}; {@code dim2} when taken).
+   */
+  private String freshValue(VariableElement param) {
+    String base = param.getSimpleName().toString();
+    String name = base;
+    for (int i = 2; used.contains(name); i++) {
+      name = base + i;
+    }
+    used.add(name);
+    return name;
+  }
 
   private String fresh() {
     String name;
