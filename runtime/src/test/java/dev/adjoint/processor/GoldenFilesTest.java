@@ -319,6 +319,36 @@ class GoldenFilesTest {
     assertGolden(compile(f), "Qualified_Adjoint");
   }
 
+  /**
+   * A final primitive field the op reads ({@code scale}) is read again by the backward: not
+   * bound to a local and saved, as a mutable field ({@code shift}) must be.
+   */
+  @Test
+  void finalFieldsAreReadNotSaved() {
+    JavaFileObject f = source("Scaled", """
+        @Layer
+        public class Scaled extends Module {
+          @Param Tensor w;
+          final double scale = 0.5;
+          double shift = 1.0;
+
+          @Forward
+          public Tensor forward(Tensor x) {
+            return x.matmul(w).mul(scale).mul(shift).tanh();
+          }
+        }
+        """);
+    Compilation c = compile(f);
+    assertGolden(c, "Scaled_Adjoint");
+    String text = generatedText(c, "Scaled_Adjoint");
+    assertTrue(text.contains(".mul(self.scale)"), text);
+    assertTrue(text.contains("mulDoubleSelf(d_mul, self.scale)"), text);
+    assertFalse(text.contains("= self.scale;"), "scale is neither bound nor saved:\n" + text);
+    // Named after the field (shift2: the user's own names are taken, fields included).
+    assertTrue(text.contains("final double shift2 = self.shift;"),
+        "shift, which may change, is kept under its name:\n" + text);
+  }
+
   private static JavaFileObject earlyExit() {
     return source("EarlyExit", """
         @Layer

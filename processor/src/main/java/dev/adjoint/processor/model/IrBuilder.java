@@ -875,10 +875,13 @@ public final class IrBuilder {
       held.read(path.getLeaf(), path);
     }
     if (o instanceof Operand.Value v && !v.literal()
-        && (!isStableName(v.code()) || widened(v.type(), paramType))) {
+        && (!(isStableName(v.code()) || isFinalPrimitiveField(path))
+            || widened(v.type(), paramType))) {
       // Bound with the parameter's type: a value saved on the stack as an Integer could not be
       // read back as the long (or double) the rule takes.
-      String name = freshValue(param);
+      // Named after the field it copies (shift), else after the parameter it feeds.
+      String name = v.code().matches("self\\.[A-Za-z_$][\\w$]*")
+          ? freshValue(v.code().substring("self.".length())) : freshValue(param);
       out.add(new Stmt.Bind(name, paramType, v.code()));
       return new Operand.Value(name, paramType, false);
     }
@@ -895,6 +898,19 @@ public final class IrBuilder {
   private static boolean widened(TypeMirror given, TypeMirror param) {
     return given != null && given.getKind().isPrimitive() && param.getKind().isPrimitive()
         && given.getKind() != param.getKind();
+  }
+
+  /**
+   * Whether {@code path} reads a final primitive field of this layer ({@code self.eps}): the
+   * backward can read it again, so it is neither bound to a local nor saved.
+   */
+  private boolean isFinalPrimitiveField(TreePath path) {
+    Element el = trees.getElement(unparenthesized(path));
+    return el != null && el.getKind() == ElementKind.FIELD
+        && el.getModifiers().contains(Modifier.FINAL)
+        && !el.getModifiers().contains(Modifier.STATIC)
+        && el.asType().getKind().isPrimitive()
+        && IrBuilder.code(value(unparenthesized(path))).startsWith("self.");
   }
 
   private boolean isStableName(String code) {
@@ -969,7 +985,10 @@ public final class IrBuilder {
    * {@code dtype}, {@code shape}; {@code dim2} when taken).
    */
   private String freshValue(VariableElement param) {
-    String base = param.getSimpleName().toString();
+    return freshValue(param.getSimpleName().toString());
+  }
+
+  private String freshValue(String base) {
     String name = base;
     for (int i = 2; used.contains(name); i++) {
       name = base + i;
