@@ -33,15 +33,14 @@ public final class EarlyExit_Adjoint implements LayerBinding<EarlyExit> {
     int sourceLine = 0;
     try {
       saved.w = saved.keep(self.w, "w", sourceLine);
-      saved.xShape = x.shape();
       saved.x = saved.keep(x, "x", sourceLine);
       // EarlyExit.java:20  Tensor h = x.matmul(w);
       sourceLine = 20;
       Tensor h = x.matmul(self.w);
       // EarlyExit.java:21  if (skip)
       sourceLine = 21;
-      saved.branch = self.skip;
-      if (saved.branch) {
+      saved.branchAtLine21 = self.skip;
+      if (saved.branchAtLine21) {
         // EarlyExit.java:22  return h;
         sourceLine = 22;
         return h;
@@ -52,10 +51,8 @@ public final class EarlyExit_Adjoint implements LayerBinding<EarlyExit> {
         saved.h = saved.keep(h, "h", sourceLine);
         // EarlyExit.java:25  return h.mul(x);
         sourceLine = 25;
-        saved.hShape = h.shape();
-        saved.h_1 = saved.keep(h, "h_1", sourceLine);
-        Tensor t1 = h.mul(x);
-        return t1;
+        Tensor mul = h.mul(x);
+        return mul;
       }
     } catch (RuntimeException failure) {
       throw SourceLines.at(failure, EarlyExit_Adjoint.class, "test.EarlyExit", "forward", "EarlyExit.java", sourceLine);
@@ -71,33 +68,31 @@ public final class EarlyExit_Adjoint implements LayerBinding<EarlyExit> {
     try {
       Tensor d_x = null;
       Tensor d_h = null;
-      Tensor d_t1 = null;
+      Tensor d_mul = null;
       // EarlyExit.java:21  if (skip)
       sourceLine = 21;
-      if (saved.branch) {
+      if (saved.branchAtLine21) {
         // EarlyExit.java:22  return h;
         sourceLine = 22;
         d_h = d_out;
       } else {
         // EarlyExit.java:25  return h.mul(x);
         sourceLine = 25;
-        d_t1 = d_out;
-        d_h = ArithmeticRules.mulSelf(d_t1, saved.x, saved.hShape);
+        d_mul = d_out;
+        d_h = ArithmeticRules.mulSelf(d_mul, saved.x, saved.h.shape());
         if (saved.need_x) {
-          d_x = ArithmeticRules.mulOther(d_t1, saved.h_1, saved.xShape);
+          d_x = ArithmeticRules.mulOther(d_mul, saved.h, saved.x.shape());
         }
         // EarlyExit.java:24  h = h.tanh();
         sourceLine = 24;
         Tensor g_h = d_h;
-        d_h = null;
         d_h = PointwiseRules.tanhSelf(g_h, saved.h);
       }
       // EarlyExit.java:20  Tensor h = x.matmul(w);
       sourceLine = 20;
       Tensor g_h_1 = d_h;
-      d_h = null;
       if (saved.need_x) {
-        d_x = Autograd.accumulate(d_x, LinalgRules.matmulSelf(g_h_1, saved.w, saved.xShape));
+        d_x = Autograd.accumulate(d_x, LinalgRules.matmulSelf(g_h_1, saved.w, saved.x.shape()));
       }
       if (self.w.requiresGrad()) {
         self.w.accumulateGrad(LinalgRules.matmulOther(g_h_1, saved.x, self.w.shape()));
@@ -149,6 +144,14 @@ public final class EarlyExit_Adjoint implements LayerBinding<EarlyExit> {
   }
 
   @Override
+  public Tensor callEager(EarlyExit layer, Tensor... args) {
+    if (args.length != 1) {
+      throw new IllegalArgumentException("EarlyExit.forward takes 1 tensor, got " + args.length);
+    }
+    return layer.forward(args[0]);
+  }
+
+  @Override
   public SavedValues newSaved() {
     return new ForwardSaved();
   }
@@ -177,17 +180,11 @@ public final class EarlyExit_Adjoint implements LayerBinding<EarlyExit> {
 
     Tensor w;
 
-    int[] xShape;
-
     Tensor x;
 
     Tensor h;
 
-    int[] hShape;
-
-    Tensor h_1;
-
-    boolean branch;
+    boolean branchAtLine21;
 
     /**
      * An empty record of one call.

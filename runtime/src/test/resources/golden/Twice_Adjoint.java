@@ -40,16 +40,16 @@ public final class Twice_Adjoint implements LayerBinding<Twice> {
       saved.aShape = a.shape();
       // Twice.java:20  Tensor b = fc.call(a.relu());
       sourceLine = 20;
-      Tensor t1 = a.relu();
-      saved.t1 = saved.keep(t1, "t1", sourceLine);
+      Tensor relu = a.relu();
+      saved.relu = saved.keep(relu, "relu", sourceLine);
       Affine_Adjoint.ForwardSaved bSaved = new Affine_Adjoint.ForwardSaved();
-      Tensor b = Affine_Adjoint.forward(self.fc, t1, bSaved);
+      Tensor b = Affine_Adjoint.forward(self.fc, relu, bSaved);
       saved.bSaved = bSaved;
       saved.bShape = b.shape();
       // Twice.java:21  return a.add(b);
       sourceLine = 21;
-      Tensor t2 = a.add(b);
-      return t2;
+      Tensor add = a.add(b);
+      return add;
     } catch (RuntimeException failure) {
       throw SourceLines.at(failure, Twice_Adjoint.class, "test.Twice", "forward", "Twice.java", sourceLine);
     }
@@ -65,18 +65,18 @@ public final class Twice_Adjoint implements LayerBinding<Twice> {
       Tensor d_x = null;
       Tensor d_a = null;
       Tensor d_b = null;
-      Tensor d_t1 = null;
-      Tensor d_t2 = null;
+      Tensor d_relu = null;
+      Tensor d_add = null;
       // Twice.java:21  return a.add(b);
       sourceLine = 21;
-      d_t2 = d_out;
-      d_a = ArithmeticRules.addSelf(d_t2, saved.aShape);
-      d_b = ArithmeticRules.addOther(d_t2, saved.bShape);
+      d_add = d_out;
+      d_a = ArithmeticRules.addSelf(d_add, saved.aShape);
+      d_b = ArithmeticRules.addOther(d_add, saved.bShape);
       // Twice.java:20  Tensor b = fc.call(a.relu());
       sourceLine = 20;
-      d_t1 = Autograd.accumulate(d_t1, Affine_Adjoint.forwardBackward(self.fc, saved.bSaved, d_b));
-      if (d_t1 != null) {
-        d_a = d_a.add(PointwiseRules.reluSelf(d_t1, saved.t1));
+      d_relu = Autograd.accumulate(d_relu, Affine_Adjoint.forwardBackward(self.fc, saved.bSaved, d_b));
+      if (d_relu != null) {
+        d_a = d_a.add(PointwiseRules.reluSelf(d_relu, saved.relu));
       }
       // Twice.java:19  Tensor a = fc.forward(x);
       sourceLine = 19;
@@ -133,6 +133,14 @@ public final class Twice_Adjoint implements LayerBinding<Twice> {
   }
 
   @Override
+  public Tensor callEager(Twice layer, Tensor... args) {
+    if (args.length != 1) {
+      throw new IllegalArgumentException("Twice.forward takes 1 tensor, got " + args.length);
+    }
+    return layer.forward(args[0]);
+  }
+
+  @Override
   public SavedValues newSaved() {
     return new ForwardSaved();
   }
@@ -161,7 +169,7 @@ public final class Twice_Adjoint implements LayerBinding<Twice> {
 
     Affine_Adjoint.ForwardSaved aSaved;
 
-    Tensor t1;
+    Tensor relu;
 
     Affine_Adjoint.ForwardSaved bSaved;
 

@@ -38,21 +38,21 @@ public final class Unrolled_Adjoint implements LayerBinding<Unrolled> {
       Tensor h = x;
       // Unrolled.java:21  for (int i = 0; i < steps; i++)
       sourceLine = 21;
-      int tripsCount = 0;
+      int tripsAtLine21 = 0;
       for (int i = 0; i < self.steps; i++) {
-        tripsCount++;
+        tripsAtLine21++;
         // Unrolled.java:22  h = h.matmul(w).mul(i + 1).tanh();
         sourceLine = 22;
         saved.push(h.shape());
         saved.push(saved.keep(h, "h", sourceLine));
-        Tensor t1 = h.matmul(self.w);
-        final long t2 = i + 1;
-        saved.push(t2);
-        Tensor t3 = t1.mul(t2);
-        h = t3.tanh();
+        Tensor matmul = h.matmul(self.w);
+        final long value = i + 1;
+        saved.push(value);
+        Tensor mul = matmul.mul(value);
+        h = mul.tanh();
         saved.push(saved.keep(h, "h_1", sourceLine));
       }
-      saved.trips = tripsCount;
+      saved.tripsAtLine21 = tripsAtLine21;
       // Unrolled.java:24  return h;
       sourceLine = 24;
       return h;
@@ -70,43 +70,42 @@ public final class Unrolled_Adjoint implements LayerBinding<Unrolled> {
     try {
       Tensor d_x = null;
       Tensor d_h = null;
-      Tensor d_t1 = null;
-      Tensor d_t3 = null;
+      Tensor d_matmul = null;
+      Tensor d_mul = null;
       // Unrolled.java:24  return h;
       sourceLine = 24;
       d_h = d_out;
       // Unrolled.java:21  for (int i = 0; i < steps; i++)
       sourceLine = 21;
-      for (int iteration = saved.trips; iteration > 0; iteration--) {
+      for (int iteration = saved.tripsAtLine21; iteration > 0; iteration--) {
         // Unrolled.java:22  h = h.matmul(w).mul(i + 1).tanh();
         sourceLine = 22;
         Tensor h_1 = saved.pop();
         Tensor g_h = d_h;
         d_h = null;
         if (g_h != null) {
-          d_t3 = Autograd.accumulate(d_t3, PointwiseRules.tanhSelf(g_h, h_1));
+          d_mul = Autograd.accumulate(d_mul, PointwiseRules.tanhSelf(g_h, h_1));
         }
-        long t2_1 = saved.pop();
-        Tensor g_t3 = d_t3;
-        d_t3 = null;
-        if (g_t3 != null) {
-          d_t1 = Autograd.accumulate(d_t1, ArithmeticRules.mulLongSelf(g_t3, t2_1));
+        long value_1 = saved.pop();
+        Tensor g_mul = d_mul;
+        d_mul = null;
+        if (g_mul != null) {
+          d_matmul = Autograd.accumulate(d_matmul, ArithmeticRules.mulLongSelf(g_mul, value_1));
         }
         Tensor h_2 = saved.pop();
         int[] hShape = saved.pop();
-        Tensor g_t1 = d_t1;
-        d_t1 = null;
-        if (g_t1 != null) {
-          d_h = LinalgRules.matmulSelf(g_t1, saved.w, hShape);
+        Tensor g_matmul = d_matmul;
+        d_matmul = null;
+        if (g_matmul != null) {
+          d_h = LinalgRules.matmulSelf(g_matmul, saved.w, hShape);
           if (self.w.requiresGrad()) {
-            self.w.accumulateGrad(LinalgRules.matmulOther(g_t1, h_2, self.w.shape()));
+            self.w.accumulateGrad(LinalgRules.matmulOther(g_matmul, h_2, self.w.shape()));
           }
         }
       }
       // Unrolled.java:20  Tensor h = x;
       sourceLine = 20;
       Tensor g_h_1 = d_h;
-      d_h = null;
       if (g_h_1 != null) {
         if (saved.need_x) {
           d_x = g_h_1;
@@ -159,6 +158,14 @@ public final class Unrolled_Adjoint implements LayerBinding<Unrolled> {
   }
 
   @Override
+  public Tensor callEager(Unrolled layer, Tensor... args) {
+    if (args.length != 1) {
+      throw new IllegalArgumentException("Unrolled.forward takes 1 tensor, got " + args.length);
+    }
+    return layer.forward(args[0]);
+  }
+
+  @Override
   public SavedValues newSaved() {
     return new ForwardSaved();
   }
@@ -187,7 +194,7 @@ public final class Unrolled_Adjoint implements LayerBinding<Unrolled> {
 
     Tensor w;
 
-    int trips;
+    int tripsAtLine21;
 
     /**
      * An empty record of one call.

@@ -115,7 +115,7 @@ final class ForwardStep {
       return;
     }
     try {
-      new AdjointWriter().write(owner, layer, methods).writeTo(env.getFiler());
+      new AdjointWriter(env.getElementUtils()).write(owner, layer, methods).writeTo(env.getFiler());
     } catch (IOException e) {
       reporter.error(owner, Message.INTERNAL, owner.getQualifiedName(), e);
       return;

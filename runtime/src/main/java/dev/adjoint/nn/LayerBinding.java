@@ -32,6 +32,16 @@ public interface LayerBinding<L extends Module> {
   Tensor call(L layer, Tensor... args);
 
   /**
+   * Runs the layer's {@code @Forward} method itself, as written, on {@code args}: each op on a
+   * tracked tensor records its own graph node, and a breakpoint inside the method is hit. What
+   * {@link Module#call} does under {@link ForwardMode#isEager()}; gradients are those of
+   * {@link #call}.
+   *
+   * @throws IllegalArgumentException as {@link #call} does
+   */
+  Tensor callEager(L layer, Tensor... args);
+
+  /**
    * A fresh holder for what the backward of {@link #forward(Module, Tensor[], SavedValues)}
    * needs.
    */

@@ -41,11 +41,14 @@ public abstract class Module {
 
   /**
    * Runs this layer's {@code @Forward} method through the generated code
-   * ({@code model(x)} in PyTorch).
+   * ({@code model(x)} in PyTorch). Under {@link ForwardMode#setEager eager mode} it runs the
+   * method's body as written instead, recording one graph node per op, so that a breakpoint in
+   * it is hit during training; the gradients are the same.
    */
   public final Tensor call(Tensor... inputs) {
     markParameters();
-    return binding().call(this, inputs);
+    LayerBinding<Module> b = binding();
+    return ForwardMode.isEager() ? b.callEager(this, inputs) : b.call(this, inputs);
   }
 
   // ------------------------------------------------------------------ registry walks

@@ -54,6 +54,10 @@ public final class ReversePass {
   private final Map<Stmt, Map<String, Slot>> reads = new IdentityHashMap<>();
   private final List<Slot> fields = new ArrayList<>();
   private final Map<String, Slot> paramSlots = new LinkedHashMap<>();
+  /** Ifs whose branches have nothing to do in the backward: their decision is not saved. */
+  private final Set<Stmt> unreadBranches = java.util.Collections.newSetFromMap(
+      new IdentityHashMap<>());
+  private final CodeBlock backward;
 
   public ReversePass(ForwardModel model) {
     this.model = model;
@@ -67,6 +71,15 @@ public final class ReversePass {
     countDefs(model.body(), false);
     active.addAll(Activity.of(model.params(), model.body()));
     plan(model.body(), false);
+    // Written now: which branch decisions the backward reads is known only once it is written,
+    // and the forward saves only those.
+    deriveSharedShapes();
+    keepOnce(model.body());
+    backward = writeBackward();
+    for (Stmt s : unreadBranches) {
+      Slot flag = reads.get(s).remove("branch");
+      fields.remove(flag);
+    }
   }
 
   // ------------------------------------------------------------------ analysis
@@ -130,6 +143,9 @@ public final class ReversePass {
 
   // ------------------------------------------------------------------ what to save
 
+  /** The source line of the statement {@link #plan} is at. */
+  private long line;
+
   private void plan(List<Stmt> stmts, boolean inLoop) {
     for (Stmt s : stmts) {
       if (s instanceof Stmt.Prim p && active.contains(p.target())) {
@@ -154,16 +170,134 @@ public final class ReversePass {
               inLoop, false);
         }
       } else if (s instanceof Stmt.If f) {
+        // Named by the line of the if, so that the field says which decision it holds.
+        String name = "branchAtLine" + line;
         plan(f.then(), inLoop);
         plan(f.otherwise(), inLoop);
-        slotFor(s, "branch", "branch", TypeName.BOOLEAN, unique("branchTaken"), inLoop, true);
+        slotFor(s, "branch", name, TypeName.BOOLEAN, unique(name), inLoop, true);
       } else if (s instanceof Stmt.For f) {
+        String name = "tripsAtLine" + line;
         plan(f.body(), true);
-        slotFor(s, "trips", "trips", TypeName.INT, unique("tripsCount"), inLoop, true);
+        slotFor(s, "trips", name, TypeName.INT, unique(name), inLoop, true);
       } else if (s instanceof Stmt.ForEach f) {
+        String name = "tripsAtLine" + line;
         plan(f.body(), true);
-        slotFor(s, "trips", "trips", TypeName.INT, unique("tripsCount"), inLoop, true);
+        slotFor(s, "trips", name, TypeName.INT, unique(name), inLoop, true);
+      } else if (s instanceof Stmt.Line l) {
+        line = l.line();
       }
+    }
+  }
+
+  // ------------------------------------------------------------------ one slot per value
+
+  private static final String SHAPE = ".shape()";
+
+  /** A shape whose tensor is kept anyway is read from that tensor, not kept as well. */
+  private void deriveSharedShapes() {
+    for (String code : new ArrayList<>(sharedSlots.keySet())) {
+      if (!code.endsWith(SHAPE)) {
+        continue;
+      }
+      Slot tensor = sharedSlots.get(code.substring(0, code.length() - SHAPE.length()));
+      if (tensor == null || !tensor.type().equals(Names.TENSOR)) {
+        continue;
+      }
+      Slot shape = sharedSlots.remove(code);
+      paramSlots.remove(code);
+      fields.remove(shape);
+      redirect(shape, new Slot(tensor.name() + SHAPE, shape.type(), code, false));
+    }
+  }
+
+  /**
+   * In one straight-line list, a tensor variable's value kept twice between two assignments of
+   * the variable (the output of {@code h = h.tanh()} and the input of the next {@code h.mul(x)})
+   * is kept once, and its shape is read from the kept tensor. Values on the loop stack keep
+   * their push order and are left alone.
+   */
+  private void keepOnce(List<Stmt> stmts) {
+    Map<String, Slot> tensors = new HashMap<>();
+    Map<String, List<Slot>> shapes = new HashMap<>();
+    for (Stmt s : stmts) {
+      keepOnce(preSaves.get(s), tensors, shapes);
+      String t = target(s);
+      Set<String> redefined = new HashSet<>();
+      if (t != null) {
+        redefined.add(t);
+      }
+      for (List<Stmt> child : children(s)) {
+        keepOnce(child);
+        defined(child, redefined);
+      }
+      for (String v : redefined) {
+        tensors.remove(v);
+        shapes.remove(v);
+      }
+      keepOnce(postSaves.get(s), tensors, shapes);
+    }
+  }
+
+  private void keepOnce(List<Slot> saves, Map<String, Slot> tensors,
+      Map<String, List<Slot>> shapes) {
+    if (saves == null) {
+      return;
+    }
+    for (Slot slot : new ArrayList<>(saves)) {
+      String code = slot.valueCode();
+      if (slot.stack() || code == null
+          || !code.matches("[A-Za-z_$][\\w$]*(\\.shape\\(\\))?")) {
+        continue;
+      }
+      if (code.endsWith(SHAPE) && slot.type().equals(TypeName.get(int[].class))) {
+        String base = code.substring(0, code.length() - SHAPE.length());
+        Slot tensor = tensors.get(base);
+        if (tensor != null) {
+          saves.remove(slot);
+          fields.remove(slot);
+          redirect(slot, new Slot(tensor.name() + SHAPE, slot.type(), code, false));
+        } else {
+          shapes.computeIfAbsent(base, k -> new ArrayList<>()).add(slot);
+        }
+      } else if (slot.type().equals(Names.TENSOR)) {
+        Slot same = tensors.get(code);
+        if (same != null) {
+          saves.remove(slot);
+          fields.remove(slot);
+          redirect(slot, same);
+          continue;
+        }
+        tensors.put(code, slot);
+        // Shapes kept earlier in this stretch: read them from this tensor instead.
+        for (Slot shape : shapes.getOrDefault(code, List.of())) {
+          for (List<Slot> list : preSaves.values()) {
+            list.remove(shape);
+          }
+          for (List<Slot> list : postSaves.values()) {
+            list.remove(shape);
+          }
+          fields.remove(shape);
+          redirect(shape, new Slot(slot.name() + SHAPE, shape.type(), shape.valueCode(), false));
+        }
+        shapes.remove(code);
+      }
+    }
+  }
+
+  /** Makes every statement that reads {@code from} read {@code to}. */
+  private void redirect(Slot from, Slot to) {
+    for (Map<String, Slot> byKey : reads.values()) {
+      byKey.replaceAll((key, slot) -> slot == from ? to : slot);
+    }
+  }
+
+  private static void defined(List<Stmt> stmts, Set<String> out) {
+    for (Stmt s : stmts) {
+      String t = target(s);
+      if (t != null) {
+        out.add(t);
+      }
+      children(s).forEach(c -> defined(c, out));
     }
   }
 
@@ -370,8 +504,12 @@ public final class ReversePass {
     return model.tensorLocals().contains("result") ? "gradOutput" : "d_result";
   }
 
-  /** Writes the backward body; it ends by returning the gradients of the tensor parameters. */
+  /** The backward body; it ends by returning the gradients of the tensor parameters. */
   public CodeBlock backwardBody() {
+    return backward;
+  }
+
+  private CodeBlock writeBackward() {
     CodeBlock.Builder b = CodeBlock.builder();
     List<String> vars = new ArrayList<>();
     for (String v : model.tensorLocals()) {
@@ -419,15 +557,20 @@ public final class ReversePass {
     }
     for (int gi = groups.size() - 1; gi >= 0; gi--) {
       List<Stmt> group = groups.get(gi);
+      CodeBlock.Builder code = CodeBlock.builder();
+      for (int i = group.size() - 1; i >= 0; i--) {
+        if (!(group.get(i) instanceof Stmt.Line)) {
+          reverseOne(group.get(i), code, states, inLoop);
+        }
+      }
+      if (code.isEmpty()) {
+        continue; // a line with no gradient to pass gets no heading either
+      }
       if (group.get(0) instanceof Stmt.Line line) {
         b.add("// $L:$L  $L\n", line.file(), line.line(), line.text());
         b.addStatement("sourceLine = $L", line.line());
       }
-      for (int i = group.size() - 1; i >= 0; i--) {
-        if (!(group.get(i) instanceof Stmt.Line)) {
-          reverseOne(group.get(i), b, states, inLoop);
-        }
-      }
+      b.add(code.build());
     }
   }
 
@@ -436,14 +579,14 @@ public final class ReversePass {
     if (s instanceof Stmt.Return r) {
       accumulate(r.value(), gradOutputName(), b, states);
     } else if (s instanceof Stmt.Prim p) {
-      reversePrim(p, b, states);
+      reversePrim(p, b, states, inLoop);
     } else if (s instanceof Stmt.Call c) {
-      reverseCall(c, b, states);
+      reverseCall(c, b, states, inLoop);
     } else if (s instanceof Stmt.Assign a) {
       if (!active.contains(a.target())) {
         return;
       }
-      String g = take(a.target(), b, states);
+      String g = take(a.target(), b, states, a.declare() && !inLoop);
       if (g == null) {
         return;
       }
@@ -454,14 +597,26 @@ public final class ReversePass {
         states.put(c.target(), State.NULL);
       }
     } else if (s instanceof Stmt.If f) {
-      String flag = read(s, "branch", b);
+      CodeBlock.Builder flagRead = CodeBlock.builder();
+      String flag = read(s, "branch", flagRead);
       Map<String, State> thenStates = new HashMap<>(states);
       Map<String, State> elseStates = new HashMap<>(states);
+      CodeBlock.Builder thenCode = CodeBlock.builder();
+      CodeBlock.Builder elseCode = CodeBlock.builder();
+      reverse(f.then(), thenCode, thenStates, inLoop);
+      reverse(f.otherwise(), elseCode, elseStates, inLoop);
+      if (onlyLineMarks(thenCode.build()) && onlyLineMarks(elseCode.build())) {
+        // Neither branch has a gradient to pass (statistics on detached values, say): no block
+        // of comments, and no decision to save for it.
+        unreadBranches.add(s);
+        return;
+      }
+      b.add(flagRead.build());
       b.beginControlFlow("if ($L)", flag);
-      reverse(f.then(), b, thenStates, inLoop);
+      b.add(thenCode.build());
       if (!f.otherwise().isEmpty()) {
         b.nextControlFlow("else");
-        reverse(f.otherwise(), b, elseStates, inLoop);
+        b.add(elseCode.build());
       }
       b.endControlFlow();
       for (String v : new HashSet<>(states.keySet())) {
@@ -489,6 +644,12 @@ public final class ReversePass {
         }
       }
     }
+  }
+
+  /** Whether {@code code} holds only source-line comments and {@code sourceLine} marks. */
+  private static boolean onlyLineMarks(CodeBlock code) {
+    return code.toString().lines().map(String::strip)
+        .allMatch(l -> l.isEmpty() || l.startsWith("//") || l.matches("sourceLine = \\d+;"));
   }
 
   private void touched(List<Stmt> stmts, Set<String> out) {
@@ -521,8 +682,12 @@ public final class ReversePass {
   /**
    * The name holding the gradient of {@code target} for its defining statement, resetting the
    * accumulator when the variable is assigned more than once; null when no gradient can reach it.
+   * The reset is left out where it would be a dead store ({@code nothingReadsItAfter}): at the
+   * declaration outside loops, which nothing before it can use, or where the statement itself
+   * writes the variable's gradient next without reading it.
    */
-  private String take(String target, CodeBlock.Builder b, Map<String, State> states) {
+  private String take(String target, CodeBlock.Builder b, Map<String, State> states,
+      boolean nothingReadsItAfter) {
     State st = states.getOrDefault(target, State.NULL);
     if (st == State.NULL) {
       return null;
@@ -532,7 +697,9 @@ public final class ReversePass {
     }
     String g = unique("g_" + target);
     b.addStatement("$T $L = d_$L", Names.TENSOR, g, target);
-    b.addStatement("d_$L = null", target);
+    if (!nothingReadsItAfter) {
+      b.addStatement("d_$L = null", target);
+    }
     states.put(target, State.NULL);
     states.put(g, st);
     return g;
@@ -557,12 +724,16 @@ public final class ReversePass {
     }
   }
 
-  private void reversePrim(Stmt.Prim p, CodeBlock.Builder b, Map<String, State> states) {
+  private void reversePrim(Stmt.Prim p, CodeBlock.Builder b, Map<String, State> states,
+      boolean inLoop) {
     if (!active.contains(p.target())) {
       return;
     }
     Map<String, String> popped = pops(p, b);
-    String g = take(p.target(), b, states);
+    // h = h.tanh(): unless guarded, the adjoint of the input h is assigned to d_h straight away.
+    boolean rewritesItself = states.getOrDefault(p.target(), State.NULL) == State.SET
+        && readsOwnTarget(p);
+    String g = take(p.target(), b, states, (p.declare() && !inLoop) || rewritesItself);
     if (g == null) {
       return;
     }
@@ -595,6 +766,17 @@ public final class ReversePass {
         }
       }
     });
+  }
+
+  /** Whether {@code p}'s target is one of its differentiable, active arguments. */
+  private boolean readsOwnTarget(Stmt.Prim p) {
+    for (int i = 0; i < p.args().size(); i++) {
+      if (differentiable(p.primitive(), i) && p.args().get(i) instanceof Operand.Var v
+          && v.name().equals(p.target()) && isActive(v)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private String needCode(Stmt.Prim p, Need n, String g, Map<String, String> popped) {
@@ -661,9 +843,10 @@ public final class ReversePass {
     return "saved." + slot.name();
   }
 
-  private void reverseCall(Stmt.Call c, CodeBlock.Builder b, Map<String, State> states) {
+  private void reverseCall(Stmt.Call c, CodeBlock.Builder b, Map<String, State> states,
+      boolean inLoop) {
     Map<String, String> popped = pops(c, b);
-    String g = take(c.target(), b, states);
+    String g = take(c.target(), b, states, c.declare() && !inLoop);
     if (g == null) {
       return;
     }

@@ -16,8 +16,11 @@ import dev.adjoint.processor.model.LayerInfo;
 import dev.adjoint.processor.model.Stmt;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
+import javax.lang.model.util.Elements;
 
 /**
  * Writes {@code <Owner>_Adjoint}: for each {@code @Forward} method its {@code Saved} class, the
@@ -31,6 +34,57 @@ public final class AdjointWriter {
   private static final ClassName LAYER_BINDING = ClassName.get("dev.adjoint.nn", "LayerBinding");
   private static final ClassName VISITOR =
       ClassName.get("dev.adjoint.nn", "LayerBinding", "Visitor");
+
+  /** A qualified name in code: lower-case package segments, then capitalised ones. */
+  private static final Pattern QUALIFIED = Pattern.compile(
+      "(?<![\\w.$])((?:[a-z_][\\w$]*\\.)+)([A-Z][\\w$]*(?:\\.[A-Z][\\w$]*)*)");
+
+  private final Elements elements;
+
+  /** A writer that looks up the types user code names through {@code elements}. */
+  public AdjointWriter(Elements elements) {
+    this.elements = elements;
+  }
+
+  /**
+   * {@code code} (user code the model carries as text) with the types it names by their
+   * qualified names ({@code dev.adjoint.tensor.DType.FLOAT64}) written through {@code $T}, so
+   * that the file imports them ({@code DType.FLOAT64}); string literals are left alone.
+   */
+  private CodeBlock typed(String code) {
+    CodeBlock.Builder out = CodeBlock.builder();
+    Matcher m = QUALIFIED.matcher(code);
+    int done = 0;
+    while (m.find()) {
+      if (insideString(code, m.start())) {
+        continue;
+      }
+      String[] classes = m.group(2).split("\\.");
+      for (int n = classes.length; n > 0; n--) {
+        String name = m.group(1) + String.join(".", java.util.Arrays.copyOf(classes, n));
+        TypeElement type = elements.getTypeElement(name);
+        if (type != null) {
+          out.add("$L", code.substring(done, m.start())).add("$T", ClassName.get(type));
+          done = m.start() + name.length();
+          break;
+        }
+      }
+    }
+    return out.add("$L", code.substring(done)).build();
+  }
+
+  private static boolean insideString(String code, int pos) {
+    boolean inside = false;
+    for (int i = 0; i < pos; i++) {
+      char ch = code.charAt(i);
+      if (ch == '\\') {
+        i++;
+      } else if (ch == '"') {
+        inside = !inside;
+      }
+    }
+    return inside;
+  }
 
   /** One differentiated method with its reverse pass. */
   public record Method(ForwardModel model, ReversePass pass) {}
@@ -265,7 +319,8 @@ public final class AdjointWriter {
         b.add("// $L:$L  $L\n", line.file(), line.line(), line.text());
         b.addStatement("sourceLine = $L", line.line());
       } else if (s instanceof Stmt.Prim p && p.carrier() != null) {
-        String call = IrBuilder.callCode(p.primitive(), p.primitive().method(), p.args());
+        CodeBlock call = typed(IrBuilder.callCode(p.primitive(), p.primitive().method(),
+            p.args()));
         if (p.declare()) {
           b.addStatement("$T $L = $L", TypeName.get(p.primitive().method().getReturnType()),
               p.carrier(), call);
@@ -276,7 +331,7 @@ public final class AdjointWriter {
             p.primitive().output());
       } else if (s instanceof Stmt.Prim p) {
         b.addStatement("$L$L = $L", p.declare() ? "Tensor " : "", p.target(),
-            IrBuilder.callCode(p.primitive(), p.primitive().method(), p.args()));
+            typed(IrBuilder.callCode(p.primitive(), p.primitive().method(), p.args())));
       } else if (s instanceof Stmt.Call c && c.dynamic()) {
         String local = pass.slot(s, "saved").valueCode();
         List<String> args = new ArrayList<>();
@@ -291,7 +346,7 @@ public final class AdjointWriter {
         args.add("new boolean[] {" + String.join(", ", needs) + "}");
         c.args().forEach(a -> args.add(IrBuilder.code(a)));
         b.addStatement("$T $L = $T.forward($L)", ReversePass.DYNAMIC_CALL, local,
-            ReversePass.DYNAMIC_CALL, String.join(", ", args));
+            ReversePass.DYNAMIC_CALL, typed(String.join(", ", args)));
         b.addStatement("$L$L = $L.out()", c.declare() ? "Tensor " : "", c.target(), local);
       } else if (s instanceof Stmt.Call c) {
         ClassName savedType = ReversePass.savedType(c);
@@ -316,25 +371,36 @@ public final class AdjointWriter {
         args.add(local);
         b.addStatement("$L$L = $T.$L($L)", c.declare() ? "Tensor " : "", c.target(),
             ReversePass.adjointClass(c.owner()), c.method().getSimpleName(),
-            String.join(", ", args));
+            typed(String.join(", ", args)));
       } else if (s instanceof Stmt.Assign a) {
         b.addStatement("$L$L = $L", a.declare() ? "Tensor " : "", a.target(),
-            IrBuilder.code(a.source()));
+            typed(IrBuilder.code(a.source())));
       } else if (s instanceof Stmt.Cut c) {
-        b.addStatement("$L$L = $L", c.declare() ? "Tensor " : "", c.target(), c.code());
+        b.addStatement("$L$L = $L", c.declare() ? "Tensor " : "", c.target(), typed(c.code()));
       } else if (s instanceof Stmt.Bind bind) {
-        b.addStatement("final $T $L = $L", TypeName.get(bind.type()), bind.name(), bind.code());
+        b.addStatement("final $T $L = $L", TypeName.get(bind.type()), bind.name(),
+            typed(bind.code()));
       } else if (s instanceof Stmt.Plain plain) {
-        b.add("$L\n", plain.code());
+        b.add("$L\n", typed(plain.code()));
+      } else if (s instanceof Stmt.If f && pass.slot(s, "branch") == null) {
+        // The backward has nothing to do in either branch: the decision is not kept.
+        b.beginControlFlow("if ($L)", typed(f.condition()));
+        forwardStatements(f.then(), pass, b);
+        if (!f.otherwise().isEmpty()) {
+          b.nextControlFlow("else");
+          forwardStatements(f.otherwise(), pass, b);
+        }
+        b.endControlFlow();
+        continue;
       } else if (s instanceof Stmt.If f) {
         ReversePass.Slot slot = pass.slot(s, "branch");
         // A field is set before the branches (a branch may return); inside loops the decision
         // is pushed after them, so the reverse pass pops it before replaying the branch.
         String flag = slot.stack() ? slot.valueCode() : "saved." + slot.name();
         if (slot.stack()) {
-          b.addStatement("boolean $L = $L", flag, f.condition());
+          b.addStatement("boolean $L = $L", flag, typed(f.condition()));
         } else {
-          b.addStatement("$L = $L", flag, f.condition());
+          b.addStatement("$L = $L", flag, typed(f.condition()));
         }
         b.beginControlFlow("if ($L)", flag);
         forwardStatements(f.then(), pass, b);
@@ -351,7 +417,8 @@ public final class AdjointWriter {
         ReversePass.Slot slot = pass.slot(s, "trips");
         String trips = slot.valueCode();
         b.addStatement("int $L = 0", trips);
-        b.beginControlFlow("for ($L; $L; $L)", f.init(), f.condition(), f.update());
+        b.beginControlFlow("for ($L; $L; $L)", typed(f.init()), typed(f.condition()),
+            typed(f.update()));
         b.addStatement("$L++", trips);
         forwardStatements(f.body(), pass, b);
         b.endControlFlow();
@@ -361,14 +428,15 @@ public final class AdjointWriter {
         ReversePass.Slot slot = pass.slot(s, "trips");
         String trips = slot.valueCode();
         b.addStatement("int $L = 0", trips);
-        b.beginControlFlow("for ($T $L : $L)", TypeName.get(f.type()), f.var(), f.iterable());
+        b.beginControlFlow("for ($T $L : $L)", TypeName.get(f.type()), f.var(),
+            typed(f.iterable()));
         b.addStatement("$L++", trips);
         forwardStatements(f.body(), pass, b);
         b.endControlFlow();
         save(b, slot, trips);
         continue;
       } else if (s instanceof Stmt.Return r) {
-        b.addStatement("return $L", IrBuilder.code(r.value()));
+        b.addStatement("return $L", typed(IrBuilder.code(r.value())));
         continue;
       }
       for (ReversePass.Slot slot : pass.savesAfter(s)) {
@@ -387,6 +455,76 @@ public final class AdjointWriter {
     } else {
       b.addStatement("saved.$L = $L", slot.name(), value);
     }
+  }
+
+  /**
+   * {@code callEager}: the user's own method run as written, so each op on a tracked tensor
+   * records its own graph node (the debugging switch {@code ForwardMode.setEager}).
+   */
+  private static MethodSpec callEager(ClassName self, Method target) {
+    MethodSpec.Builder eager = MethodSpec.methodBuilder("callEager")
+        .addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC)
+        .returns(Names.TENSOR)
+        .addParameter(self, "layer")
+        .addParameter(ArrayTypeName.of(Names.TENSOR), "args")
+        .varargs(true);
+    if (target == null) {
+      return eager.addStatement("throw new $T($S)", IllegalArgumentException.class,
+          self.simpleName() + " has no @Forward method taking only tensors").build();
+    }
+    int n = target.model().params().size();
+    String name = target.model().method().getSimpleName().toString();
+    eager.beginControlFlow("if (args.length != $L)", n)
+        .addStatement("throw new $T($S + args.length)", IllegalArgumentException.class,
+            self.simpleName() + "." + name + " takes " + n + " tensor" + (n == 1 ? "" : "s")
+                + ", got ")
+        .endControlFlow();
+    List<String> args = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      args.add("args[" + i + "]");
+    }
+    return eager.addStatement("return layer.$L($L)", name, String.join(", ", args)).build();
+  }
+
+  /**
+   * A {@code @Layer} without {@code @Forward} methods of its own runs its base's: the entry points
+   * delegate to the base's binding, whose generated code takes the base type.
+   */
+  private static void writeInheritedForward(TypeSpec.Builder cls, ClassName self,
+      TypeElement superLayer) {
+    ClassName base = ReversePass.adjointClass(superLayer);
+    cls.addField(FieldSpec.builder(base, "BASE", Modifier.PRIVATE, Modifier.STATIC,
+            Modifier.FINAL)
+        .initializer("new $T()", base)
+        .addJavadoc("The binding of $L, whose {@code @Forward} method this layer inherits.\n",
+            superLayer.getSimpleName())
+        .build());
+    TypeName tensors = ArrayTypeName.of(Names.TENSOR);
+    cls.addMethod(delegate("call", Names.TENSOR, self).addParameter(tensors, "args").varargs(true)
+        .addStatement("return BASE.call(layer, args)").build());
+    cls.addMethod(delegate("callEager", Names.TENSOR, self).addParameter(tensors, "args")
+        .varargs(true).addStatement("return BASE.callEager(layer, args)").build());
+    cls.addMethod(MethodSpec.methodBuilder("newSaved")
+        .addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC)
+        .returns(SAVED_VALUES)
+        .addStatement("return BASE.newSaved()")
+        .build());
+    cls.addMethod(delegate("forward", Names.TENSOR, self).addParameter(tensors, "args")
+        .addParameter(SAVED_VALUES, "saved")
+        .addStatement("return BASE.forward(layer, args, saved)").build());
+    cls.addMethod(delegate("backward", tensors, self).addParameter(SAVED_VALUES, "saved")
+        .addParameter(Names.TENSOR, "g")
+        .addStatement("return BASE.backward(layer, saved, g)").build());
+  }
+
+  private static MethodSpec.Builder delegate(String name, TypeName returns, ClassName self) {
+    return MethodSpec.methodBuilder(name)
+        .addAnnotation(Override.class)
+        .addModifiers(Modifier.PUBLIC)
+        .returns(returns)
+        .addParameter(self, "layer");
   }
 
   private void writeBinding(TypeSpec.Builder cls, ClassName self, LayerInfo layer,
@@ -429,6 +567,10 @@ public final class AdjointWriter {
       }
     }
     cls.addMethod(visit.build());
+    if (methods.isEmpty() && layer.superLayer() != null) {
+      writeInheritedForward(cls, self, layer.superLayer());
+      return;
+    }
     MethodSpec.Builder call = MethodSpec.methodBuilder("call")
         .addAnnotation(Override.class)
         .addModifiers(Modifier.PUBLIC)
@@ -465,6 +607,7 @@ public final class AdjointWriter {
           args.isEmpty() ? "" : ", " + String.join(", ", args));
     }
     cls.addMethod(call.build());
+    cls.addMethod(callEager(self, target));
 
     ClassName savedValues = SAVED_VALUES;
     MethodSpec.Builder newSaved = MethodSpec.methodBuilder("newSaved")

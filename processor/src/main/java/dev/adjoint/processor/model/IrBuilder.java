@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import javax.lang.model.SourceVersion;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
@@ -516,7 +517,7 @@ public final class IrBuilder {
         return null;
       }
       if (!p.differentiable()) {
-        String dest = destination(target);
+        String dest = destination(target, m);
         out.add(new Stmt.Cut(dest, declareDest, callCode(p, m, args)));
         return new Operand.Var(dest);
       }
@@ -529,7 +530,7 @@ public final class IrBuilder {
           return null;
         }
       }
-      String dest = destination(target);
+      String dest = destination(target, m);
       out.add(new Stmt.Prim(dest, declareDest, p, args));
       return new Operand.Var(dest);
     }
@@ -559,7 +560,8 @@ public final class IrBuilder {
                 + " that is not its @Layer class (declare the field with the layer's class)");
             return null;
           }
-          calleeOwner = (TypeElement) ((DeclaredType) rt).asElement();
+          // The generated code of the class declaring the method serves every subclass that
+          // inherits it (calleeOwner above), so a @Layer without its own @Forward needs none.
           layerOperand = (Operand.Value) value(receiverPath);
         }
       }
@@ -567,7 +569,7 @@ public final class IrBuilder {
       if (args.contains(null)) {
         return null;
       }
-      String dest = destination(target);
+      String dest = destination(target, layerOperand, m);
       out.add(new Stmt.Call(dest, declareDest, layerOperand, calleeOwner, forward, args));
       return new Operand.Var(dest);
     }
@@ -589,7 +591,7 @@ public final class IrBuilder {
         return null;
       }
       Operand.Value layerOperand = (Operand.Value) value(receiverPath);
-      String dest = destination(target);
+      String dest = destination(target, layerOperand, m);
       out.add(new Stmt.Call(dest, declareDest, layerOperand, null, null, args));
       return new Operand.Var(dest);
     }
@@ -605,7 +607,7 @@ public final class IrBuilder {
       if (carried != null && m.getSimpleName().contentEquals(carried.output())) {
         // The fresh carrier local is declared with the tensor: straight into a new target, else
         // through a temporary.
-        String values = declareDest ? destination(target) : destination(null);
+        String values = declareDest ? destination(target, m) : destination(null);
         if (!carrierCall(recv, fresh(), values, true, out)) {
           return null;
         }
@@ -623,7 +625,7 @@ public final class IrBuilder {
         return new Operand.Var(target);
       }
       if (carried != null || local != null) {
-        String dest = destination(target);
+        String dest = destination(target, m);
         out.add(new Stmt.Cut(dest, declareDest, text(path)));
         return new Operand.Var(dest);
       }
@@ -656,7 +658,7 @@ public final class IrBuilder {
       return null;
     }
     held.read(call, path);
-    String dest = destination(target);
+    String dest = destination(target, m);
     out.add(new Stmt.Cut(dest, declareDest, text(path)));
     return new Operand.Var(dest);
   }
@@ -733,6 +735,46 @@ public final class IrBuilder {
     return t;
   }
 
+  /**
+   * The variable the result of calling {@code m} goes to: the assignment's target, or a fresh
+   * temporary named after the op ({@code matmul}, {@code matmul2}, ...; a sub-layer's
+   * {@code forward} after the method) so that the generated code says what it holds.
+   */
+  private String destination(String target, ExecutableElement m) {
+    return destination(target, m.getSimpleName().toString());
+  }
+
+  /**
+   * Where the result of calling {@code m} on the layer {@code layer} goes: named after the
+   * sub-layer ({@code fcOut} for {@code fc}), after the method for this layer's own or a static
+   * one.
+   */
+  private String destination(String target, Operand.Value layer, ExecutableElement m) {
+    if (layer == null || layer.code().equals("self")) {
+      return destination(target, m);
+    }
+    String code = layer.code();
+    return destination(target, code.substring(code.lastIndexOf('.') + 1) + "Out");
+  }
+
+  private String destination(String target, String hint) {
+    if (target != null) {
+      return target;
+    }
+    String base = hint.replaceAll("[^A-Za-z0-9_$]", "").replaceAll("_+$", "");
+    if (base.isEmpty() || !Character.isJavaIdentifierStart(base.charAt(0))
+        || SourceVersion.isKeyword(base) || base.equals("t")) {
+      base = base.equals("t") ? "transposed" : "value";
+    }
+    String name = base;
+    for (int i = 2; used.contains(name); i++) {
+      name = base + i;
+    }
+    used.add(name);
+    tensorLocals.add(name);
+    return name;
+  }
+
   private static boolean isThis(Tree t) {
     return t instanceof IdentifierTree id && id.getName().contentEquals("this");
   }
@@ -757,16 +799,22 @@ public final class IrBuilder {
     if (type == null || type.getKind() != TypeKind.DECLARED) {
       return null;
     }
-    ExecutableElement found = null;
-    for (Element e : ((DeclaredType) type).asElement().getEnclosedElements()) {
-      if (e.getKind() == ElementKind.METHOD && RuleTable.has(e, FORWARD)) {
-        if (found != null) {
-          return null;
+    // The nearest class declaring @Forward methods, a layer's own or inherited from its base.
+    for (TypeMirror t = type; t.getKind() == TypeKind.DECLARED;
+        t = ((TypeElement) ((DeclaredType) t).asElement()).getSuperclass()) {
+      ExecutableElement found = null;
+      int count = 0;
+      for (Element e : ((DeclaredType) t).asElement().getEnclosedElements()) {
+        if (e.getKind() == ElementKind.METHOD && RuleTable.has(e, FORWARD)) {
+          found = (ExecutableElement) e;
+          count++;
         }
-        found = (ExecutableElement) e;
+      }
+      if (count > 0) {
+        return count == 1 ? found : null;
       }
     }
-    return found;
+    return null;
   }
 
   /** The call's arguments as operands, varargs packed into one array value. */
@@ -777,7 +825,8 @@ public final class IrBuilder {
     List<? extends ExpressionTree> given = call.getArguments();
     int fixed = m.isVarArgs() ? params.size() - 1 : params.size();
     for (int i = 0; i < fixed; i++) {
-      args.add(argument(new TreePath(path, given.get(i)), params.get(i).asType(), out));
+      args.add(argument(new TreePath(path, given.get(i)), params.get(i), params.get(i).asType(),
+          out));
     }
     if (m.isVarArgs()) {
       TypeMirror arrayType = params.get(params.size() - 1).asType();
@@ -785,7 +834,8 @@ public final class IrBuilder {
           && trees.getTypeMirror(new TreePath(path, given.get(given.size() - 1))).getKind()
               == TypeKind.ARRAY;
       if (passedArray) {
-        args.add(argument(new TreePath(path, given.get(given.size() - 1)), arrayType, out));
+        args.add(argument(new TreePath(path, given.get(given.size() - 1)),
+            params.get(params.size() - 1), arrayType, out));
       } else {
         TypeMirror component = ((ArrayType) arrayType).getComponentType();
         if (RuleTable.isTensor(component)) {
@@ -796,7 +846,7 @@ public final class IrBuilder {
         for (int i = fixed; i < given.size(); i++) {
           codes.add(text(new TreePath(path, given.get(i))));
         }
-        String name = fresh();
+        String name = freshValue(params.get(params.size() - 1));
         out.add(new Stmt.Bind(name, arrayType,
             "new " + component + "[] {" + String.join(", ", codes) + "}"));
         args.add(new Operand.Value(name, arrayType, false));
@@ -805,7 +855,8 @@ public final class IrBuilder {
     return args;
   }
 
-  private Operand argument(TreePath path, TypeMirror paramType, List<Stmt> out) {
+  private Operand argument(TreePath path, VariableElement param, TypeMirror paramType,
+      List<Stmt> out) {
     if (RuleTable.isTensorList(paramType)) {
       ExpressionTree e = (ExpressionTree) path.getLeaf();
       if (e instanceof MethodInvocationTree inv && isListOf(path, inv)) {
@@ -824,10 +875,13 @@ public final class IrBuilder {
       held.read(path.getLeaf(), path);
     }
     if (o instanceof Operand.Value v && !v.literal()
-        && (!isStableName(v.code()) || widened(v.type(), paramType))) {
+        && (!(isStableName(v.code()) || isFinalPrimitiveField(path))
+            || widened(v.type(), paramType))) {
       // Bound with the parameter's type: a value saved on the stack as an Integer could not be
       // read back as the long (or double) the rule takes.
-      String name = fresh();
+      // Named after the field it copies (shift), else after the parameter it feeds.
+      String name = v.code().matches("self\\.[A-Za-z_$][\\w$]*")
+          ? freshValue(v.code().substring("self.".length())) : freshValue(param);
       out.add(new Stmt.Bind(name, paramType, v.code()));
       return new Operand.Value(name, paramType, false);
     }
@@ -844,6 +898,19 @@ public final class IrBuilder {
   private static boolean widened(TypeMirror given, TypeMirror param) {
     return given != null && given.getKind().isPrimitive() && param.getKind().isPrimitive()
         && given.getKind() != param.getKind();
+  }
+
+  /**
+   * Whether {@code path} reads a final primitive field of this layer ({@code self.eps}): the
+   * backward can read it again, so it is neither bound to a local nor saved.
+   */
+  private boolean isFinalPrimitiveField(TreePath path) {
+    Element el = trees.getElement(unparenthesized(path));
+    return el != null && el.getKind() == ElementKind.FIELD
+        && el.getModifiers().contains(Modifier.FINAL)
+        && !el.getModifiers().contains(Modifier.STATIC)
+        && el.asType().getKind().isPrimitive()
+        && IrBuilder.code(value(unparenthesized(path))).startsWith("self.");
   }
 
   private boolean isStableName(String code) {
@@ -912,6 +979,23 @@ public final class IrBuilder {
   }
 
   // ------------------------------------------------------------------ source text
+
+  /**
+   * A fresh name for a non-tensor value passed as {@code param}, named after it ({@code dim},
+   * {@code dtype}, {@code shape}; {@code dim2} when taken).
+   */
+  private String freshValue(VariableElement param) {
+    return freshValue(param.getSimpleName().toString());
+  }
+
+  private String freshValue(String base) {
+    String name = base;
+    for (int i = 2; used.contains(name); i++) {
+      name = base + i;
+    }
+    used.add(name);
+    return name;
+  }
 
   private String fresh() {
     String name;

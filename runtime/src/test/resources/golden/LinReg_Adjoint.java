@@ -1,0 +1,210 @@
+package test;
+
+import dev.adjoint.autograd.ArithmeticRules;
+import dev.adjoint.autograd.Autograd;
+import dev.adjoint.autograd.GradMode;
+import dev.adjoint.autograd.LinalgRules;
+import dev.adjoint.autograd.Node;
+import dev.adjoint.autograd.SavedValues;
+import dev.adjoint.autograd.ShapeRules;
+import dev.adjoint.autograd.SourceLines;
+import dev.adjoint.nn.LayerBinding;
+import dev.adjoint.tensor.Tensor;
+import javax.annotation.processing.Generated;
+
+/**
+ * Generated from {@link LinReg}: forward and backward of its {@code @Forward} methods, and its parameter registry.
+ */
+@Generated(
+    value = "dev.adjoint.processor.AdjointProcessor",
+    comments = "backward pass of test.LinReg"
+)
+public final class LinReg_Adjoint implements LayerBinding<LinReg> {
+  /**
+   * For {@link java.util.ServiceLoader}.
+   */
+  public LinReg_Adjoint() {
+  }
+
+  /**
+   * The forward of {@code forward}, keeping in {@code saved} what the backward needs. Runs without recording a graph.
+   */
+  public static Tensor forward(LinReg self, Tensor x, ForwardSaved saved) {
+    int sourceLine = 0;
+    try {
+      // LinReg.java:20  Tensor scaled = x ...
+      sourceLine = 20;
+      Tensor scaled = x.mul(2.0);
+      saved.scaled = saved.keep(scaled, "scaled", sourceLine);
+      // LinReg.java:22  return scaled.matmul(weight.t()).add(bias);
+      sourceLine = 22;
+      Tensor transposed = self.weight.t();
+      saved.transposed = saved.keep(transposed, "transposed", sourceLine);
+      Tensor matmul = scaled.matmul(transposed);
+      saved.matmulShape = matmul.shape();
+      Tensor add = matmul.add(self.bias);
+      return add;
+    } catch (RuntimeException failure) {
+      throw SourceLines.at(failure, LinReg_Adjoint.class, "test.LinReg", "forward", "LinReg.java", sourceLine);
+    }
+  }
+
+  /**
+   * The backward of {@code forward}: accumulates parameter gradients and returns the gradient of its tensor input (null where none flows).
+   */
+  public static Tensor forwardBackward(LinReg self, ForwardSaved saved, Tensor d_out) {
+    saved.checkVersions();
+    int sourceLine = 0;
+    try {
+      Tensor d_x = null;
+      Tensor d_scaled = null;
+      Tensor d_transposed = null;
+      Tensor d_matmul = null;
+      Tensor d_add = null;
+      // LinReg.java:22  return scaled.matmul(weight.t()).add(bias);
+      sourceLine = 22;
+      d_add = d_out;
+      d_matmul = ArithmeticRules.addSelf(d_add, saved.matmulShape);
+      if (self.bias.requiresGrad()) {
+        self.bias.accumulateGrad(ArithmeticRules.addOther(d_add, self.bias.shape()));
+      }
+      d_scaled = LinalgRules.matmulSelf(d_matmul, saved.transposed, saved.scaled.shape());
+      d_transposed = LinalgRules.matmulOther(d_matmul, saved.scaled, saved.transposed.shape());
+      if (self.weight.requiresGrad()) {
+        self.weight.accumulateGrad(ShapeRules.tSelf(d_transposed));
+      }
+      // LinReg.java:20  Tensor scaled = x ...
+      sourceLine = 20;
+      if (saved.need_x) {
+        d_x = ArithmeticRules.mulDoubleSelf(d_scaled, 2.0);
+      }
+      return d_x;
+    } catch (RuntimeException failure) {
+      throw SourceLines.at(failure, LinReg_Adjoint.class, "test.LinReg", "forward (backward)", "LinReg.java", sourceLine);
+    }
+  }
+
+  /**
+   * Runs {@code forward} and, when gradients are wanted, records one graph node whose backward is {@link #forwardBackward}.
+   */
+  public static Tensor forward(LinReg self, Tensor x) {
+    ForwardSaved saved = new ForwardSaved();
+    saved.need_x = x.requiresGrad();
+    Tensor out;
+    try (GradMode.Scope off = GradMode.noGrad()) {
+      out = forward(self, x, saved);
+    }
+    Tensor[] edges = Autograd.edges(x);
+    if (edges == null && !(GradMode.isEnabled() && self.recordsGradients())) {
+      return out;
+    }
+    if (edges == null) {
+      edges = new Tensor[1];
+    }
+    if (out.requiresGrad()) {
+      // The forward returned an input or a parameter itself: give the node its own tensor.
+      out = out.detach();
+    }
+    out.setGradFn(new ForwardNode(self, saved, edges));
+    return out;
+  }
+
+  @Override
+  public Class<LinReg> layerType() {
+    return LinReg.class;
+  }
+
+  @Override
+  public void visit(LinReg layer, LayerBinding.Visitor visitor) {
+    visitor.parameter("weight", layer.weight, value -> layer.weight = value);
+    visitor.parameter("bias", layer.bias, value -> layer.bias = value);
+  }
+
+  @Override
+  public Tensor call(LinReg layer, Tensor... args) {
+    if (args.length != 1) {
+      throw new IllegalArgumentException("LinReg.forward takes 1 tensor, got " + args.length);
+    }
+    return forward(layer, args[0]);
+  }
+
+  @Override
+  public Tensor callEager(LinReg layer, Tensor... args) {
+    if (args.length != 1) {
+      throw new IllegalArgumentException("LinReg.forward takes 1 tensor, got " + args.length);
+    }
+    return layer.forward(args[0]);
+  }
+
+  @Override
+  public SavedValues newSaved() {
+    return new ForwardSaved();
+  }
+
+  @Override
+  public Tensor forward(LinReg layer, Tensor[] args, SavedValues saved) {
+    if (args.length != 1) {
+      throw new IllegalArgumentException("LinReg.forward takes 1 tensor, got " + args.length);
+    }
+    return forward(layer, args[0], (ForwardSaved) saved);
+  }
+
+  @Override
+  public Tensor[] backward(LinReg layer, SavedValues saved, Tensor g) {
+    return new Tensor[] {forwardBackward(layer, (ForwardSaved) saved, g)};
+  }
+
+  /**
+   * What {@code forward}'s backward needs, and nothing more.
+   */
+  public static final class ForwardSaved extends SavedValues {
+    /**
+     * Whether the caller wants the gradient of {@code x}.
+     */
+    public boolean need_x = true;
+
+    Tensor transposed;
+
+    Tensor scaled;
+
+    int[] matmulShape;
+
+    /**
+     * An empty record of one call.
+     */
+    public ForwardSaved() {
+      super("LinReg.forward", "LinReg.java");
+    }
+
+    @Override
+    public void needInputs(boolean[] needs) {
+      need_x = needs[0];
+    }
+  }
+
+  /**
+   * One call of {@code forward} in the graph.
+   */
+  static final class ForwardNode extends Node {
+    private LinReg self;
+
+    private ForwardSaved saved;
+
+    ForwardNode(LinReg self, ForwardSaved saved, Tensor[] edges) {
+      super("LinReg.forward", edges);
+      this.self = self;
+      this.saved = saved;
+    }
+
+    @Override
+    protected Tensor[] apply(Tensor g) {
+      return new Tensor[] {forwardBackward(self, saved, g)};
+    }
+
+    @Override
+    protected void release() {
+      saved = null;
+      self = null;
+    }
+  }
+}

@@ -1,0 +1,207 @@
+package test;
+
+import dev.adjoint.autograd.Autograd;
+import dev.adjoint.autograd.GradMode;
+import dev.adjoint.autograd.LinalgRules;
+import dev.adjoint.autograd.Node;
+import dev.adjoint.autograd.PointwiseRules;
+import dev.adjoint.autograd.SavedValues;
+import dev.adjoint.autograd.SourceLines;
+import dev.adjoint.nn.LayerBinding;
+import dev.adjoint.tensor.Tensor;
+import javax.annotation.processing.Generated;
+
+/**
+ * Generated from {@link RunningMean}: forward and backward of its {@code @Forward} methods, and its parameter registry.
+ */
+@Generated(
+    value = "dev.adjoint.processor.AdjointProcessor",
+    comments = "backward pass of test.RunningMean"
+)
+public final class RunningMean_Adjoint implements LayerBinding<RunningMean> {
+  /**
+   * For {@link java.util.ServiceLoader}.
+   */
+  public RunningMean_Adjoint() {
+  }
+
+  /**
+   * The forward of {@code forward}, keeping in {@code saved} what the backward needs. Runs without recording a graph.
+   */
+  public static Tensor forward(RunningMean self, Tensor x, ForwardSaved saved) {
+    int sourceLine = 0;
+    try {
+      saved.w = saved.keep(self.w, "w", sourceLine);
+      saved.x = saved.keep(x, "x", sourceLine);
+      // RunningMean.java:20  Tensor y = x.matmul(w);
+      sourceLine = 20;
+      Tensor y = x.matmul(self.w);
+      // RunningMean.java:21  if (training())
+      sourceLine = 21;
+      if (self.training()) {
+        // RunningMean.java:22  mean = mean.mul(0.9).add(y.detach().mean().mul(0.1));
+        sourceLine = 22;
+        self.mean = self.mean.mul(0.9).add(y.detach().mean().mul(0.1));
+      }
+      // RunningMean.java:24  return y.tanh();
+      sourceLine = 24;
+      Tensor tanh = y.tanh();
+      saved.tanh = saved.keep(tanh, "tanh", sourceLine);
+      return tanh;
+    } catch (RuntimeException failure) {
+      throw SourceLines.at(failure, RunningMean_Adjoint.class, "test.RunningMean", "forward", "RunningMean.java", sourceLine);
+    }
+  }
+
+  /**
+   * The backward of {@code forward}: accumulates parameter gradients and returns the gradient of its tensor input (null where none flows).
+   */
+  public static Tensor forwardBackward(RunningMean self, ForwardSaved saved, Tensor d_out) {
+    saved.checkVersions();
+    int sourceLine = 0;
+    try {
+      Tensor d_x = null;
+      Tensor d_y = null;
+      Tensor d_tanh = null;
+      // RunningMean.java:24  return y.tanh();
+      sourceLine = 24;
+      d_tanh = d_out;
+      d_y = PointwiseRules.tanhSelf(d_tanh, saved.tanh);
+      // RunningMean.java:20  Tensor y = x.matmul(w);
+      sourceLine = 20;
+      if (saved.need_x) {
+        d_x = LinalgRules.matmulSelf(d_y, saved.w, saved.x.shape());
+      }
+      if (self.w.requiresGrad()) {
+        self.w.accumulateGrad(LinalgRules.matmulOther(d_y, saved.x, self.w.shape()));
+      }
+      return d_x;
+    } catch (RuntimeException failure) {
+      throw SourceLines.at(failure, RunningMean_Adjoint.class, "test.RunningMean", "forward (backward)", "RunningMean.java", sourceLine);
+    }
+  }
+
+  /**
+   * Runs {@code forward} and, when gradients are wanted, records one graph node whose backward is {@link #forwardBackward}.
+   */
+  public static Tensor forward(RunningMean self, Tensor x) {
+    ForwardSaved saved = new ForwardSaved();
+    saved.need_x = x.requiresGrad();
+    Tensor out;
+    try (GradMode.Scope off = GradMode.noGrad()) {
+      out = forward(self, x, saved);
+    }
+    Tensor[] edges = Autograd.edges(x);
+    if (edges == null && !(GradMode.isEnabled() && self.recordsGradients())) {
+      return out;
+    }
+    if (edges == null) {
+      edges = new Tensor[1];
+    }
+    if (out.requiresGrad()) {
+      // The forward returned an input or a parameter itself: give the node its own tensor.
+      out = out.detach();
+    }
+    out.setGradFn(new ForwardNode(self, saved, edges));
+    return out;
+  }
+
+  @Override
+  public Class<RunningMean> layerType() {
+    return RunningMean.class;
+  }
+
+  @Override
+  public void visit(RunningMean layer, LayerBinding.Visitor visitor) {
+    visitor.parameter("w", layer.w, value -> layer.w = value);
+    visitor.buffer("mean", layer.mean, true, value -> layer.mean = value);
+  }
+
+  @Override
+  public Tensor call(RunningMean layer, Tensor... args) {
+    if (args.length != 1) {
+      throw new IllegalArgumentException("RunningMean.forward takes 1 tensor, got " + args.length);
+    }
+    return forward(layer, args[0]);
+  }
+
+  @Override
+  public Tensor callEager(RunningMean layer, Tensor... args) {
+    if (args.length != 1) {
+      throw new IllegalArgumentException("RunningMean.forward takes 1 tensor, got " + args.length);
+    }
+    return layer.forward(args[0]);
+  }
+
+  @Override
+  public SavedValues newSaved() {
+    return new ForwardSaved();
+  }
+
+  @Override
+  public Tensor forward(RunningMean layer, Tensor[] args, SavedValues saved) {
+    if (args.length != 1) {
+      throw new IllegalArgumentException("RunningMean.forward takes 1 tensor, got " + args.length);
+    }
+    return forward(layer, args[0], (ForwardSaved) saved);
+  }
+
+  @Override
+  public Tensor[] backward(RunningMean layer, SavedValues saved, Tensor g) {
+    return new Tensor[] {forwardBackward(layer, (ForwardSaved) saved, g)};
+  }
+
+  /**
+   * What {@code forward}'s backward needs, and nothing more.
+   */
+  public static final class ForwardSaved extends SavedValues {
+    /**
+     * Whether the caller wants the gradient of {@code x}.
+     */
+    public boolean need_x = true;
+
+    Tensor w;
+
+    Tensor x;
+
+    Tensor tanh;
+
+    /**
+     * An empty record of one call.
+     */
+    public ForwardSaved() {
+      super("RunningMean.forward", "RunningMean.java");
+    }
+
+    @Override
+    public void needInputs(boolean[] needs) {
+      need_x = needs[0];
+    }
+  }
+
+  /**
+   * One call of {@code forward} in the graph.
+   */
+  static final class ForwardNode extends Node {
+    private RunningMean self;
+
+    private ForwardSaved saved;
+
+    ForwardNode(RunningMean self, ForwardSaved saved, Tensor[] edges) {
+      super("RunningMean.forward", edges);
+      this.self = self;
+      this.saved = saved;
+    }
+
+    @Override
+    protected Tensor[] apply(Tensor g) {
+      return new Tensor[] {forwardBackward(self, saved, g)};
+    }
+
+    @Override
+    protected void release() {
+      saved = null;
+      self = null;
+    }
+  }
+}
