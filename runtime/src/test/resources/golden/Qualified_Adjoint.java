@@ -97,10 +97,7 @@ public final class Qualified_Adjoint implements LayerBinding<Qualified> {
   public static Tensor forward(Qualified self, Tensor x) {
     ForwardSaved saved = new ForwardSaved();
     saved.need_x = x.requiresGrad();
-    Tensor out;
-    try (GradMode.Scope off = GradMode.noGrad()) {
-      out = forward(self, x, saved);
-    }
+    Tensor out = GradMode.noGrad(() -> forward(self, x, saved));
     Tensor[] edges = Autograd.edges(x);
     if (edges == null && !(GradMode.isEnabled() && self.recordsGradients())) {
       return out;
