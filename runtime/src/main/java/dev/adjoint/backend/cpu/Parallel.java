@@ -52,7 +52,9 @@ final class Parallel {
   static void forEach(int n, boolean parallel, IntConsumer task) {
     int threads = parallel && n > 1 ? threads() : 1;
     if (threads == 1 || Thread.currentThread() instanceof Worker) {
-      if (parallel && threads == 1 && pool != null) {
+      // Only a thread count of one ends the pool: a split into one task (a small product) must
+      // not, or the next split pays for starting threads again.
+      if (pool != null && threads() == 1) {
         releasePool();
       }
       for (int i = 0; i < n; i++) {
@@ -72,6 +74,11 @@ final class Parallel {
     }
     job.work();
     job.await();
+  }
+
+  /** The current pool, or null; lets tests see that a pool survives. */
+  static Object currentPool() {
+    return pool;
   }
 
   /** Tasks run on pool threads so far. */

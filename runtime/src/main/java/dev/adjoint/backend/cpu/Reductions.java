@@ -518,8 +518,14 @@ final class Reductions {
         switch (dtype) {
           case FLOAT32 -> {
             float[] a = storage.floats();
-            for (int i = 0; i < run; i++, o += s) {
-              buf[k + i] = a[o];
+            if (s == 1) {
+              for (int i = 0; i < run; i++) {
+                buf[k + i] = a[o + i]; // unit stride: a loop the JIT vectorizes
+              }
+            } else {
+              for (int i = 0; i < run; i++, o += s) {
+                buf[k + i] = a[o];
+              }
             }
           }
           case FLOAT64 -> {

@@ -1,5 +1,7 @@
 package dev.adjoint.backend.cpu;
 
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
@@ -89,6 +91,21 @@ class ThreadCountTest {
         assertEquals(Set.of(outer.get(i)), inner.get(i), "task " + i);
       }
     }
+  }
+
+  @Test
+  void aSplitIntoOneTaskKeepsThePool() {
+    Threads.setNumThreads(2);
+    Parallel.forEach(4, true, i -> { });
+    Object pool = Parallel.currentPool();
+    assertNotNull(pool);
+    // A product too small to split asks for one task: the pool must stay for the next split.
+    Parallel.forEach(1, true, i -> { });
+    Tensor.ones(8, 8).matmul(Tensor.ones(8, 8));
+    assertSame(pool, Parallel.currentPool());
+    Threads.setNumThreads(1);
+    Parallel.forEach(4, true, i -> { });
+    assertNull(Parallel.currentPool());
   }
 
   @Test
