@@ -136,14 +136,18 @@ final class VectorGemm implements Gemm.Kernels {
         int base = is < split ? aBase + is * rs : (is - split) * kc;
         int r = is < split ? rs : 1;
         int k = is < split ? cs : MR;
-        if (h == MR && w == FNR) {
-          kernelF(src, base, r, k, bp, js * kc, kc, c, co + is * ldc + js, ldc);
-        } else {
+        boolean edge = h < MR || w < FNR;
+        if (edge) {
           if (tile == null) {
             tile = new float[MR * FNR];
           }
           java.util.Arrays.fill(tile, 0);
-          kernelF(src, base, r, k, bp, js * kc, kc, tile, 0, FNR);
+        }
+        // One call site: the kernel is compiled once, never inlined twice into this loop (a
+        // twice-inlined kernel has been seen to lose its vector intrinsics and run boxed).
+        kernelF(src, base, r, k, bp, js * kc, kc, edge ? tile : c, edge ? 0 : co + is * ldc + js,
+            edge ? FNR : ldc);
+        if (edge) {
           for (int i = 0; i < h; i++) {
             int row = co + (is + i) * ldc + js;
             for (int j = 0; j < w; j++) {
