@@ -23,8 +23,6 @@ public final class PointwiseRules {
   private static final Pointwise TANH_BACKWARD;
   /** {@code g * (out * (-out + 1))}. */
   private static final Pointwise SIGMOID_BACKWARD;
-  /** {@code out > 0 ? g : 0}. */
-  private static final Pointwise RELU_BACKWARD;
 
   static {
     Pointwise.Builder b = Pointwise.builder();
@@ -35,11 +33,6 @@ public final class PointwiseRules {
     g = b.input();
     out = b.input();
     SIGMOID_BACKWARD = b.output(b.mul(g, b.mul(out, b.add(b.neg(out), b.constant(1))))).build();
-    b = Pointwise.builder();
-    g = b.input();
-    out = b.input();
-    Pointwise.Value zero = b.constant(0);
-    RELU_BACKWARD = b.output(b.where(b.gt(out, zero), g, zero)).build();
   }
 
   @Adjoint(of = "exp", wrt = "self")
@@ -85,8 +78,9 @@ public final class PointwiseRules {
 
   @Adjoint(of = "relu", wrt = "self")
   public static Tensor reluSelf(Tensor g, Tensor out) {
-    Tensor fused = RuleSupport.fused(RELU_BACKWARD, g, out);
-    return fused != null ? fused : keepWhere(out.gt(0.0), g);
+    // Not fused: a select on the data is a branch per element in the fused loops (the JIT does
+    // not vectorize it), which measured slower than the comparison and where kernels.
+    return keepWhere(out.gt(0.0), g);
   }
 
   @Adjoint(of = "clamp", wrt = "self")
