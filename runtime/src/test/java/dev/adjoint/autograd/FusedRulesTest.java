@@ -11,8 +11,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The relu, sigmoid and tanh adjoints take one fused pass when gradient and output are
- * contiguous; each is checked bit for bit against its definition written out per element here
+ * The sigmoid and tanh adjoints take one fused pass when gradient and output are
+ * contiguous (relu keeps its comparison and where kernels); each is checked bit for bit against
+ * its definition written out per element here
  * (the same roundings as PyTorch's composite: float32 steps for float32), and the fused and the
  * composite path (a non-contiguous gradient) against each other.
  */
