@@ -11,6 +11,7 @@ import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.Processor;
@@ -41,6 +42,13 @@ public final class AdjointProcessor extends AbstractProcessor {
   private RuleTable rules;
   private Trees trees;
   private ForwardStep forwardStep;
+  private boolean environmentReported;
+
+  /** Our annotations, in the order their elements are searched for one to report on. */
+  private static final List<String> ANNOTATIONS = List.of("dev.adjoint.annotations.Layer",
+      "dev.adjoint.annotations.Forward", "dev.adjoint.annotations.Primitive",
+      "dev.adjoint.annotations.Adjoint", "dev.adjoint.annotations.Param",
+      "dev.adjoint.annotations.Buffer");
 
   @Override
   public Set<String> getSupportedAnnotationTypes() {
@@ -60,19 +68,50 @@ public final class AdjointProcessor extends AbstractProcessor {
     return SourceVersion.latestSupported();
   }
 
-  private void init() {
+  /** Whether the steps can run: false (once reported) when javac's trees are out of reach. */
+  private boolean init(RoundEnvironment round) {
     if (reporter == null) {
-      trees = Trees.instance(processingEnv);
+      Optional<Trees> found = JavacEnvironment.trees(processingEnv);
+      if (found.isEmpty()) {
+        reportWrappedEnvironment(round);
+        return false;
+      }
+      trees = found.get();
       reporter = new Reporter(processingEnv.getMessager(), trees);
       rules = new RuleTable(processingEnv.getTypeUtils(), reporter);
       forwardStep = new ForwardStep(processingEnv, trees, rules, reporter);
+    }
+    return true;
+  }
+
+  /**
+   * One error, on the first element of this round that carries one of our annotations (a round
+   * without any has nothing to process, so nothing fails).
+   */
+  private void reportWrappedEnvironment(RoundEnvironment round) {
+    if (environmentReported) {
+      return;
+    }
+    for (String name : ANNOTATIONS) {
+      TypeElement annotation = processingEnv.getElementUtils().getTypeElement(name);
+      if (annotation == null) {
+        continue;
+      }
+      for (Element e : round.getElementsAnnotatedWith(annotation)) {
+        processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
+            Message.WRAPPED_ENVIRONMENT.format(processingEnv.getClass().getName()), e);
+        environmentReported = true;
+        return;
+      }
     }
   }
 
   @Override
   public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment round) {
     try {
-      init();
+      if (!init(round)) {
+        return true;
+      }
       writeTapes(round);
       forwardStep.process(round);
     } catch (RuntimeException | Error e) {

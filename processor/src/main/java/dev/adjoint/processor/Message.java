@@ -3,6 +3,11 @@ package dev.adjoint.processor;
 /**
  * Every diagnostic the processor reports, with a stable tag (printed in brackets, so builds and
  * tests can match on it), its text and a hint on how to fix it. Arguments fill {@code %s}.
+ *
+ * <p>One constant per problem, so each hint fits the case it is shown for; variants of one
+ * problem (the ways a {@code @Forward} signature can be wrong) share a tag. Every constant is
+ * provoked by a test that checks its tag, text, hint and position ({@code DiagnosticsTest}, which
+ * also fails when a constant has no such test).
  */
 public enum Message {
   WHILE_LOOP("AdjointWhileLoop",
@@ -71,11 +76,90 @@ public enum Message {
   TENSOR_FIELD("AdjointTensorField",
       "tensor field '%s' of @Layer %s is neither @Param nor @Buffer",
       "annotate it @Param (trained) or @Buffer (saved state such as running statistics)"),
+  /**
+   * The fallback for a tensor expression of a form no message below covers (an assignment used
+   * as a value); each construct known to be outside the subset has a message of its own.
+   */
   UNSUPPORTED("AdjointUnsupported",
       "%s is not supported inside @Forward",
-      "the differentiable subset is: tensor locals, calls of primitives and @Forward methods,"
-          + " non-tensor arithmetic, if/else and ?: on non-tensor conditions, counted for loops,"
-          + " loops over lists of layers and return"),
+      "compute tensors one step per statement: call a @Primitive op or a @Forward method and"
+          + " assign the result to a Tensor local, then use the local"),
+  SWITCH("AdjointSwitch",
+      "a switch %s cannot be differentiated",
+      "write it as if/else if/else on the same non-tensor value (if (mode == 1) { ... } else"
+          + " { ... }); to pick a tensor, use ?: or an if/else that assigns a Tensor local"),
+  SYNCHRONIZED("AdjointSynchronized",
+      "a synchronized block inside @Forward cannot be differentiated",
+      "remove it and synchronize around the call of the layer instead (synchronized (lock) {"
+          + " y = model.call(x); }); the backward runs later and could not hold the lock"),
+  LABEL("AdjointLabel",
+      "the label '%s:' inside @Forward cannot be differentiated",
+      "remove the label: a loop in @Forward runs a number of iterations known when it starts,"
+          + " so nothing may break out of it or continue it by name"),
+  BREAK("AdjointBreak",
+      "break inside @Forward cannot be differentiated",
+      "the reverse pass replays a loop by its iteration count: compute the count before the"
+          + " loop and make it the bound (for (int i = 0; i < n; i++)), or guard the rest of"
+          + " the body with if"),
+  CONTINUE("AdjointContinue",
+      "continue inside @Forward cannot be differentiated",
+      "put the rest of the loop body under if with the opposite condition"
+          + " (if (!skip) { ... })"),
+  LOCAL_CLASS("AdjointLocalClass",
+      "a local or anonymous class inside @Forward cannot be differentiated",
+      "declare the class outside the method (a nested or top-level class); tensor work that"
+          + " needs gradients goes in a @Forward method or a @Primitive op with @Adjoint rules"),
+  TENSOR_CONDITION("AdjointTensorCondition",
+      "a ?: choosing between tensors on a condition read from tensor elements cannot be"
+          + " differentiated",
+      "to choose per element use Tensor.where(mask, a, b); to branch once on the data use"
+          + " if/else, whose branch the backward replays"),
+  RESERVED_NAME("AdjointReservedName",
+      "the variable name '%s' is reserved for the generated code",
+      "rename the variable; the generated forward and backward use 'self', 'saved',"
+          + " 'sourceLine', 'failure' and names starting with d_ or g_"),
+  TENSOR_LOOP_VARIABLE("AdjointTensorLoopVariable",
+      "the tensor '%s' is declared in a for-loop header",
+      "declare the tensor before the loop and count the loop with an int"
+          + " (Tensor h = x; for (int i = 0; i < n; i++) { h = ...; })"),
+  TENSOR_FOR_EACH("AdjointTensorForEach",
+      "a for-each loop over tensors cannot be differentiated",
+      "write one statement per tensor, or stack them (Tensor all = Tensor.stack(List.of(a, b),"
+          + " 0)) and loop over an index reading all.select(0, i); a for-each loop may run over"
+          + " a List of layers"),
+  NULL_TENSOR("AdjointNullTensor",
+      "a tensor is given null inside @Forward",
+      "declare the local without a value (Tensor h;) and assign it a tensor on every path"
+          + " before it is read"),
+  TENSOR_ARRAY_READ("AdjointTensorArrayRead",
+      "reading a tensor out of an array cannot be differentiated",
+      "keep each tensor in a Tensor local of its own, or stack them (Tensor all ="
+          + " Tensor.stack(List.of(a, b), 0)) and read all.select(0, i)"),
+  FOREIGN_PARAM("AdjointForeignParam",
+      "the @Param field '%s' is read from outside its own layer, where it gets no gradient",
+      "compute with it inside %s: give that layer a @Forward method doing this computation"
+          + " and call it"),
+  PRIMITIVE_ON_THIS("AdjointPrimitiveOnThis",
+      "the instance @Primitive %s is called on the layer itself",
+      "make it a static @Primitive method that takes what it reads from the layer as"
+          + " arguments, and call it as %s.%s(...)"),
+  LAYER_TYPE("AdjointLayerType",
+      "the @Forward method %s is called through the type %s, which is not a @Layer class",
+      "declare the field (or variable) with a @Layer class such as %s, or annotate %s with"
+          + " @Layer"),
+  DYNAMIC_CALL("AdjointDynamicCall",
+      "Module.call on a layer known only at run time takes tensors listed one by one"
+          + " (layer.call(a, b)), not %s",
+      "list the tensors at the call; to pass anything else, declare the field with the layer's"
+          + " own @Layer class and call its @Forward method"),
+  TENSOR_VARARGS("AdjointTensorVarargs",
+      "the tensors passed as varargs to %s cannot be differentiated",
+      "declare the parameter as List<Tensor> and write List.of(a, b, ...) at the call (as"
+          + " Tensor.cat does), or take each tensor as a parameter of its own"),
+  TENSOR_LIST("AdjointTensorList",
+      "the list of tensors passed to %s is not written List.of(a, b, ...) at the call",
+      "write the tensors out at the call (Tensor.cat(List.of(a, b), 0)): a list built earlier"
+          + " hides from the reverse pass which tensors the gradient flows back to"),
   RETURN_IN_LOOP("AdjointReturnInLoop",
       "return inside a loop in @Forward",
       "assign the result to a local declared before the loop and return it after the loop"),
@@ -83,11 +167,42 @@ public enum Message {
       "%s is private, so the generated code beside %s cannot read it",
       "make it package-private (drop 'private')"),
   BAD_FORWARD("AdjointBadForward",
-      "@Forward method %s: %s",
-      "a @Forward method returns a Tensor, takes tensors and plain values, and is not abstract"),
+      "@Forward method %s: it must return a Tensor",
+      "return the Tensor and compute plain values from it (y.sum().item()) where the method is"
+          + " called"),
+  /** A {@code @Forward} method without a body: abstract, native or in an interface. */
+  FORWARD_WITHOUT_BODY("AdjointBadForward",
+      "@Forward method %s: it needs a body",
+      "put @Forward on the method that has the body (each subclass's implementation), not on"
+          + " the abstract declaration"),
+  FORWARD_GENERIC("AdjointBadForward",
+      "@Forward method %s: it must not be generic",
+      "the generated backward is written for one signature: replace the type parameter with"
+          + " the type it stands for"),
+  FORWARD_OUTSIDE_CLASS("AdjointBadForward",
+      "@Forward method %s: it must be declared in a class",
+      "put @Forward on the implementing method of a @Layer class, not on an interface or"
+          + " record"),
+  FORWARD_OUTSIDE_LAYER("AdjointBadForward",
+      "@Forward method %s: an instance @Forward method must be declared in a @Layer class (or"
+          + " be static)",
+      "annotate the class @Layer and extend dev.adjoint.nn.Module, or make the method static"
+          + " so it needs no layer to run on"),
   BAD_LAYER("AdjointBadLayer",
-      "@Layer class %s: %s",
-      "a @Layer class extends dev.adjoint.nn.Module; its @Param and @Buffer fields are Tensors"),
+      "@Layer class %s: a @Layer class must extend dev.adjoint.nn.Module",
+      "add extends Module (import dev.adjoint.nn.Module), or extend another @Layer class"),
+  PARAM_NOT_TENSOR("AdjointBadLayer",
+      "@Layer class %s: field '%s' is @Param or @Buffer but not a Tensor",
+      "make the field a Tensor (a scalar parameter is a Tensor of one element), or drop"
+          + " @Param and @Buffer from a plain value"),
+  /** {@code Trees} works only on javac's own environment, and none is reachable. */
+  WRAPPED_ENVIRONMENT("AdjointWrappedEnvironment",
+      "the Adjoint processor reads @Forward bodies through javac's own ProcessingEnvironment,"
+          + " and cannot find it inside %s, the one this build tool gives it",
+      "run the processor under javac's own environment (javac -processorpath, Maven's"
+          + " maven-compiler-plugin, Gradle's annotationProcessor configuration) and report the"
+          + " build tool and its version; a wrapper that keeps javac's environment in a field"
+          + " (Gradle's delegate) or in the handler of a java.lang.reflect.Proxy is unwrapped"),
   INTERNAL("AdjointInternalError",
       "the Adjoint processor failed on %s: %s",
       "this is a bug in Adjoint; please report it with this message");

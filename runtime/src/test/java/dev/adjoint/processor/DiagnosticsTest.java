@@ -4,33 +4,138 @@ import static com.google.testing.compile.CompilationSubject.assertThat;
 import static dev.adjoint.processor.UserCode.at;
 import static dev.adjoint.processor.UserCode.compile;
 import static dev.adjoint.processor.UserCode.source;
+import static java.util.Map.entry;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.testing.compile.Compilation;
+import com.google.testing.compile.Compiler;
 import dev.adjoint.processor.UserCode.Position;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every diagnostic of the processor's catalog that user code can provoke (all but
- * {@code [AdjointInternalError]}, a processor bug, and {@code [AdjointOrphanRule]}, which nothing
- * reports yet): its stable tag, a key phrase of its text, its hint, and the file, line and column
- * javac shows it on. Each test also pins the number of errors, so a duplicate or an extra
- * internal error fails it.
+ * Every diagnostic of the processor's catalog ({@link Message}): its stable tag, a key phrase of
+ * its text, its hint, and the file, line and column javac shows it on. Each test also pins the
+ * number of errors, so a duplicate or an extra internal error fails it. {@link
+ * #everyMessageHasACase} fails when a message of the catalog is provoked by no test here, and
+ * pins each message's tag.
  */
 class DiagnosticsTest {
 
-  /** One error with this tag, text and hint, at {@code where} in {@code file}. */
-  private static void assertError(Compilation c, JavaFileObject file, Position where, String tag,
-      String text, String hint) {
-    assertThat(c).hadErrorContainingMatch(message(tag, text, hint))
+  /**
+   * The tag each message prints, written out here so that renaming one (which breaks users'
+   * builds and documentation that match on it) fails a test.
+   */
+  private static final Map<Message, String> TAGS = Map.ofEntries(
+      entry(Message.WHILE_LOOP, "AdjointWhileLoop"),
+      entry(Message.RECURSION, "AdjointRecursion"),
+      entry(Message.NOT_DIFFERENTIABLE, "AdjointNotDifferentiable"),
+      entry(Message.NOT_DIFFERENTIABLE_LIBRARY, "AdjointNotDifferentiable"),
+      entry(Message.MISSING_ADJOINT, "AdjointMissingRule"),
+      entry(Message.BAD_OUTPUT, "AdjointBadOutput"),
+      entry(Message.UNKNOWN_NEED, "AdjointUnknownNeed"),
+      entry(Message.AMBIGUOUS_RULE, "AdjointAmbiguousRule"),
+      entry(Message.ORPHAN_RULE, "AdjointOrphanRule"),
+      entry(Message.PARAM_WRITE, "AdjointParamWrite"),
+      entry(Message.TENSOR_FIELD_WRITE, "AdjointTensorFieldWrite"),
+      entry(Message.TENSOR_CARRIER, "AdjointTensorCarrier"),
+      entry(Message.IN_PLACE, "AdjointInPlace"),
+      entry(Message.LAMBDA, "AdjointLambda"),
+      entry(Message.TRY_CATCH, "AdjointTryCatch"),
+      entry(Message.TENSOR_FIELD, "AdjointTensorField"),
+      entry(Message.UNSUPPORTED, "AdjointUnsupported"),
+      entry(Message.SWITCH, "AdjointSwitch"),
+      entry(Message.SYNCHRONIZED, "AdjointSynchronized"),
+      entry(Message.LABEL, "AdjointLabel"),
+      entry(Message.BREAK, "AdjointBreak"),
+      entry(Message.CONTINUE, "AdjointContinue"),
+      entry(Message.LOCAL_CLASS, "AdjointLocalClass"),
+      entry(Message.TENSOR_CONDITION, "AdjointTensorCondition"),
+      entry(Message.RESERVED_NAME, "AdjointReservedName"),
+      entry(Message.TENSOR_LOOP_VARIABLE, "AdjointTensorLoopVariable"),
+      entry(Message.TENSOR_FOR_EACH, "AdjointTensorForEach"),
+      entry(Message.NULL_TENSOR, "AdjointNullTensor"),
+      entry(Message.TENSOR_ARRAY_READ, "AdjointTensorArrayRead"),
+      entry(Message.FOREIGN_PARAM, "AdjointForeignParam"),
+      entry(Message.PRIMITIVE_ON_THIS, "AdjointPrimitiveOnThis"),
+      entry(Message.LAYER_TYPE, "AdjointLayerType"),
+      entry(Message.DYNAMIC_CALL, "AdjointDynamicCall"),
+      entry(Message.TENSOR_VARARGS, "AdjointTensorVarargs"),
+      entry(Message.TENSOR_LIST, "AdjointTensorList"),
+      entry(Message.RETURN_IN_LOOP, "AdjointReturnInLoop"),
+      entry(Message.PRIVATE_MEMBER, "AdjointPrivateMember"),
+      entry(Message.BAD_FORWARD, "AdjointBadForward"),
+      entry(Message.FORWARD_WITHOUT_BODY, "AdjointBadForward"),
+      entry(Message.FORWARD_GENERIC, "AdjointBadForward"),
+      entry(Message.FORWARD_OUTSIDE_CLASS, "AdjointBadForward"),
+      entry(Message.FORWARD_OUTSIDE_LAYER, "AdjointBadForward"),
+      entry(Message.BAD_LAYER, "AdjointBadLayer"),
+      entry(Message.PARAM_NOT_TENSOR, "AdjointBadLayer"),
+      entry(Message.WRAPPED_ENVIRONMENT, "AdjointWrappedEnvironment"),
+      entry(Message.INTERNAL, "AdjointInternalError"));
+
+  /**
+   * One error at {@code where} in {@code file} that reads {@code [tag] ...text... Fix: ...hint...}
+   * with the tag of {@link #TAGS}, and that is {@code message} of the catalog (its text and hint
+   * with arguments filled in), not another message with the same tag.
+   */
+  private static void assertError(Compilation c, JavaFileObject file, Position where,
+      Message message, String text, String hint) {
+    String tag = TAGS.get(message);
+    Pattern literal = Pattern.compile(Pattern.quote("[" + tag + "] ") + ".*" + Pattern.quote(text)
+        + ".*" + Pattern.quote(". Fix: ") + ".*" + Pattern.quote(hint));
+    Pattern both = Pattern.compile("(?s)^(?=" + literal.pattern() + ")" + shape(message) + "$");
+    assertThat(c).hadErrorContainingMatch(both)
         .inFile(file).onLine(where.line()).atColumn(where.column());
   }
 
-  /** {@code [tag] ...text... Fix: ...hint...} on one line. */
-  private static Pattern message(String tag, String text, String hint) {
-    return Pattern.compile(Pattern.quote("[" + tag + "] ") + ".*" + Pattern.quote(text) + ".*"
-        + Pattern.quote(". Fix: ") + ".*" + Pattern.quote(hint));
+  /** {@code message} as printed, each argument standing for any text. */
+  private static String shape(Message message) {
+    String marker = "\u0001";
+    Object[] args = new Object[16];
+    Arrays.fill(args, marker);
+    return Arrays.stream(message.format(args).split(marker, -1)).map(Pattern::quote)
+        .collect(Collectors.joining(".*?"));
+  }
+
+  @Test
+  void everyMessageHasACase() throws IOException {
+    assertEquals(EnumSet.allOf(Message.class), EnumSet.copyOf(TAGS.keySet()),
+        "TAGS lists every message of the catalog");
+    for (Message m : Message.values()) {
+      assertEquals(TAGS.get(m), m.tag(), m + "'s tag changed: users' builds match on it");
+    }
+    // Each assertError(..., Message.X, ...) call names its message before the next call starts.
+    Path self = Path.of("src/test/java/dev/adjoint/processor/DiagnosticsTest.java");
+    assertTrue(Files.exists(self), "run from the runtime module's folder: " + self);
+    String[] calls = Files.readString(self).split("assertError\\(");
+    Set<String> tested = new TreeSet<>();
+    Matcher named = Pattern.compile("^\\s*c\\s*,.*?Message\\.([A-Z_]+)", Pattern.DOTALL)
+        .matcher("");
+    for (int i = 1; i < calls.length; i++) {
+      if (named.reset(calls[i]).find()) {
+        tested.add(named.group(1));
+      }
+    }
+    Set<String> missing = new TreeSet<>();
+    for (Message m : Message.values()) {
+      if (!tested.contains(m.name())) {
+        missing.add(m.name());
+      }
+    }
+    assertEquals(Set.of(), missing, "messages no test of DiagnosticsTest provokes");
   }
 
   // ------------------------------------------------------------------ loops and recursion
@@ -51,7 +156,7 @@ class DiagnosticsTest {
         }
         """);
     Compilation c = compile(f);
-    assertError(c, f, at(f, "while (h.sum()"), "AdjointWhileLoop",
+    assertError(c, f, at(f, "while (h.sum()"), Message.WHILE_LOOP,
         "a while or do-while loop cannot be differentiated",
         "use a counted for loop (for (int i = 0; i < n; i++))");
     assertThat(c).hadErrorCount(1);
@@ -77,7 +182,7 @@ class DiagnosticsTest {
         }
         """);
     Compilation c = compile(f);
-    assertError(c, f, at(f, "do {"), "AdjointWhileLoop",
+    assertError(c, f, at(f, "do {"), Message.WHILE_LOOP,
         "a while or do-while loop cannot be differentiated",
         "so the reverse pass knows how many iterations to replay");
     assertThat(c).hadErrorCount(1);
@@ -95,7 +200,7 @@ class DiagnosticsTest {
         }
         """);
     Compilation c = compile(f);
-    assertError(c, f, at(f, "return forward(x.tanh());", "(x.tanh"), "AdjointRecursion",
+    assertError(c, f, at(f, "return forward(x.tanh());", "(x.tanh"), Message.RECURSION,
         "@Forward method forward calls itself",
         "recursion cannot be differentiated at compile time; unroll it into a counted loop");
     assertThat(c).hadErrorCount(1);
@@ -120,7 +225,7 @@ class DiagnosticsTest {
         }
         """);
     Compilation c = compile(f);
-    assertError(c, f, at(f, "Tensor h = twice(x);", "(x)"), "AdjointNotDifferentiable",
+    assertError(c, f, at(f, "Tensor h = twice(x);", "(x)"), Message.NOT_DIFFERENTIABLE,
         "Helper.twice(...) takes or returns tensors but is neither a @Primitive nor a @Forward",
         "mark it @Forward so its backward is generated");
     assertThat(c).hadErrorCount(1);
@@ -145,7 +250,7 @@ class DiagnosticsTest {
         }
         """);
     Compilation c = compile(f);
-    assertError(c, f, at(f, "x.matmul(scaledW());", "());"), "AdjointNotDifferentiable",
+    assertError(c, f, at(f, "x.matmul(scaledW());", "());"), Message.NOT_DIFFERENTIABLE,
         "Scaled.scaledW(...) takes or returns tensors", "mark it @Forward");
     assertThat(c).hadErrorCount(1);
   }
@@ -164,7 +269,7 @@ class DiagnosticsTest {
         }
         """);
     Compilation c = compile(f);
-    assertError(c, f, at(f, "Tensor h = dev.adjoint.autograd.Broadcasting.unbroadcast(", "("), "AdjointNotDifferentiable",
+    assertError(c, f, at(f, "Tensor h = dev.adjoint.autograd.Broadcasting.unbroadcast(", "("), Message.NOT_DIFFERENTIABLE_LIBRARY,
         "Broadcasting.unbroadcast(...) takes or returns tensors but is neither a @Primitive nor a @Forward"
             + " method, and it is compiled code that cannot be annotated",
         "compute the same with @Primitive ops (the methods of Tensor and Functional that are"
@@ -189,9 +294,9 @@ class DiagnosticsTest {
         }
         """);
     Compilation c = compile(f);
-    assertError(c, f, at(f, "List.of(x, y).get(0);", "(0)"), "AdjointNotDifferentiable",
+    assertError(c, f, at(f, "List.of(x, y).get(0);", "(0)"), Message.NOT_DIFFERENTIABLE_LIBRARY,
         "List.get(...) takes or returns tensors", "call .detach() on its tensor inputs");
-    assertError(c, f, at(f, "x.split(2, 0).get(1);", "(1)"), "AdjointNotDifferentiable",
+    assertError(c, f, at(f, "x.split(2, 0).get(1);", "(1)"), Message.NOT_DIFFERENTIABLE_LIBRARY,
         "List.get(...) takes or returns tensors", "call .detach() on its tensor inputs");
     assertThat(c).hadErrorCount(2);
   }
@@ -222,9 +327,11 @@ class DiagnosticsTest {
         }
         """);
     Compilation c = compile(inner, f);
-    assertError(c, f, at(f, "h.matmul(inner.w.t());", ".w.t()"), "AdjointUnsupported",
-        "reading the @Param field 'Inner.w' from outside its own layer",
-        "the differentiable subset is");
+    assertError(c, f, at(f, "h.matmul(inner.w.t());", ".w.t()"), Message.FOREIGN_PARAM,
+        "the @Param field 'Inner.w' is read from outside its own layer, where it gets no"
+            + " gradient",
+        "compute with it inside Inner: give that layer a @Forward method doing this"
+            + " computation and call it");
     assertThat(c).hadErrorCount(1);
   }
 
@@ -260,10 +367,10 @@ class DiagnosticsTest {
     Compilation c = compile(ops);
     String hint = "a differentiable primitive returns a Tensor, or a value holding tensors with"
         + " @Primitive(output = \"<accessor>\")";
-    assertError(c, ops, at(ops, "public static Both both(", "both("), "AdjointBadOutput",
+    assertError(c, ops, at(ops, "public static Both both(", "both("), Message.BAD_OUTPUT,
         "primitive Extremes.both(Tensor) returns Both, which is not a Tensor, and names no output"
             + " accessor", hint);
-    assertError(c, ops, at(ops, "public static Both named(", "named("), "AdjointBadOutput",
+    assertError(c, ops, at(ops, "public static Both named(", "named("), Message.BAD_OUTPUT,
         "primitive Extremes.named(Tensor) returns Both, which has no method vals() returning a"
             + " Tensor", hint);
     assertThat(c).hadErrorCount(2);
@@ -298,10 +405,10 @@ class DiagnosticsTest {
         """);
     Compilation c = compile(ops);
     assertError(c, ops, at(ops, "public static Tensor typoInName(", "typoInName"),
-        "AdjointOrphanRule", "@Adjoint(of = \"cubee\", wrt = \"x\") matches no @Primitive in Cubes",
+        Message.ORPHAN_RULE, "@Adjoint(of = \"cubee\", wrt = \"x\") matches no @Primitive in Cubes",
         "check the name, wrt and signature");
     assertError(c, ops, at(ops, "public static Tensor typoInWrt(", "typoInWrt"),
-        "AdjointOrphanRule", "@Adjoint(of = \"cube\", wrt = \"y\") matches no @Primitive in Cubes",
+        Message.ORPHAN_RULE, "@Adjoint(of = \"cube\", wrt = \"y\") matches no @Primitive in Cubes",
         "check the name, wrt and signature");
     assertThat(c).hadErrorCount(2);
   }
@@ -337,9 +444,9 @@ class DiagnosticsTest {
         + " input 'b'";
     String hint = "add a static method annotated @Adjoint(of = \"blend\", wrt = \"b\") to"
         + " test.Ops, or list 'b' in @Primitive(nondifferentiable = ...)";
-    assertError(c, ops, at(ops, "public static Tensor blend(", "blend"), "AdjointMissingRule",
+    assertError(c, ops, at(ops, "public static Tensor blend(", "blend"), Message.MISSING_ADJOINT,
         text, hint);
-    assertError(c, f, at(f, "return Ops.blend(x, x.tanh());", "(x, x"), "AdjointMissingRule",
+    assertError(c, f, at(f, "return Ops.blend(x, x.tanh());", "(x, x"), Message.MISSING_ADJOINT,
         text, hint);
     assertThat(c).hadErrorCount(2);
   }
@@ -362,7 +469,7 @@ class DiagnosticsTest {
         }
         """);
     Compilation c = compile(ops);
-    assertError(c, ops, at(ops, "Tensor g, Tensor alpha)", "alpha"), "AdjointUnknownNeed",
+    assertError(c, ops, at(ops, "Tensor g, Tensor alpha)", "alpha"), Message.UNKNOWN_NEED,
         "@Adjoint parameter 'alpha' of scaleA names nothing the primitive scale has",
         "name parameters g (the output gradient), out (the result), self (the receiver)");
     assertThat(c).hadErrorCount(1);
@@ -391,7 +498,7 @@ class DiagnosticsTest {
         }
         """);
     Compilation c = compile(ops);
-    assertError(c, ops, at(ops, "public static Tensor scaleA(", "scaleA"), "AdjointAmbiguousRule",
+    assertError(c, ops, at(ops, "public static Tensor scaleA(", "scaleA"), Message.AMBIGUOUS_RULE,
         "@Adjoint(of = \"scale\") matches 2 overloads", "add signature = {...}");
     assertThat(c).hadErrorCount(1);
   }
@@ -409,9 +516,11 @@ class DiagnosticsTest {
         }
         """);
     Compilation c = compile(f);
-    assertError(c, f, at(f, "Tensor.cat(parts, 0)", "parts"), "AdjointUnsupported",
-        "a list of tensors that is not written List.of(a, b, ...) at the call",
-        "the differentiable subset is");
+    assertError(c, f, at(f, "Tensor.cat(parts, 0)", "parts"), Message.TENSOR_LIST,
+        "the list of tensors passed to Tensor.cat(...) is not written List.of(a, b, ...) at the"
+            + " call",
+        "write the tensors out at the call (Tensor.cat(List.of(a, b), 0)): a list built earlier"
+            + " hides from the reverse pass which tensors the gradient flows back to");
     assertThat(c).hadErrorCount(1);
   }
 
@@ -436,7 +545,7 @@ class DiagnosticsTest {
         }
         """);
     Compilation c = compile(f);
-    assertError(c, f, at(f, "Pair p = new Pair(", "p = "), "AdjointTensorCarrier",
+    assertError(c, f, at(f, "Pair p = new Pair(", "p = "), Message.TENSOR_CARRIER,
         "'p' (a Pairs.Pair) is not a Tensor but holds one that depends on a differentiable"
             + " input; its gradient would be silently lost", CARRIER_HINT);
     assertThat(c).hadErrorCount(1);
@@ -461,11 +570,11 @@ class DiagnosticsTest {
         }
         """);
     Compilation c = compile(f);
-    assertError(c, f, at(f, "Tensor[] both = {x, x.exp()};", "both"), "AdjointTensorCarrier",
+    assertError(c, f, at(f, "Tensor[] both = {x, x.exp()};", "both"), Message.TENSOR_CARRIER,
         "'both' (a Tensor[]) is not a Tensor but holds one", CARRIER_HINT);
-    assertError(c, f, at(f, "boxed[0] = w;", "= w"), "AdjointTensorCarrier",
+    assertError(c, f, at(f, "boxed[0] = w;", "= w"), Message.TENSOR_CARRIER,
         "'boxed' (an Object[]) is not a Tensor but holds one", CARRIER_HINT);
-    assertError(c, f, at(f, "grid[0][0] = x.mul(2.0);", "= x"), "AdjointTensorCarrier",
+    assertError(c, f, at(f, "grid[0][0] = x.mul(2.0);", "= x"), Message.TENSOR_CARRIER,
         "'grid' (a Tensor[][]) is not a Tensor but holds one", CARRIER_HINT);
     assertThat(c).hadErrorCount(3);
   }
@@ -489,11 +598,11 @@ class DiagnosticsTest {
         }
         """);
     Compilation c = compile(f);
-    assertError(c, f, at(f, "seen.add(h);", "(h)"), "AdjointTensorCarrier",
+    assertError(c, f, at(f, "seen.add(h);", "(h)"), Message.TENSOR_CARRIER,
         "'seen' (a List<Tensor>) is not a Tensor but holds one", CARRIER_HINT);
-    assertError(c, f, at(f, "Optional<Tensor> maybe", "maybe"), "AdjointTensorCarrier",
+    assertError(c, f, at(f, "Optional<Tensor> maybe", "maybe"), Message.TENSOR_CARRIER,
         "'maybe' (an Optional<Tensor>) is not a Tensor but holds one", CARRIER_HINT);
-    assertError(c, f, at(f, "named.put(\"h\", h);", "(\"h"), "AdjointTensorCarrier",
+    assertError(c, f, at(f, "named.put(\"h\", h);", "(\"h"), Message.TENSOR_CARRIER,
         "'named' (a Map<String,Object>) is not a Tensor but holds one", CARRIER_HINT);
     assertThat(c).hadErrorCount(3);
   }
@@ -521,9 +630,9 @@ class DiagnosticsTest {
         }
         """);
     Compilation c = compile(f);
-    assertError(c, f, at(f, "ValuesIndices copy = vi;", "copy"), "AdjointTensorCarrier",
+    assertError(c, f, at(f, "ValuesIndices copy = vi;", "copy"), Message.TENSOR_CARRIER,
         "'copy' (a ValuesIndices) is not a Tensor but holds one", CARRIER_HINT);
-    assertError(c, f, at(f, "Tensor b = pick(vi);", "(vi)"), "AdjointTensorCarrier",
+    assertError(c, f, at(f, "Tensor b = pick(vi);", "(vi)"), Message.TENSOR_CARRIER,
         "'vi' (a ValuesIndices) is not a Tensor but holds one", CARRIER_HINT);
     assertThat(c).hadErrorCount(2);
   }
@@ -554,18 +663,18 @@ class DiagnosticsTest {
         }
         """);
     Compilation c = compile(f);
-    assertError(c, f, at(f, "mine.t = x.exp();", "= x"), "AdjointTensorCarrier",
+    assertError(c, f, at(f, "mine.t = x.exp();", "= x"), Message.TENSOR_CARRIER,
         "'mine' (a Holders.Holder) is not a Tensor but holds one", CARRIER_HINT);
-    assertError(c, f, at(f, "  kept.t = x.tanh();", "= x"), "AdjointTensorCarrier",
+    assertError(c, f, at(f, "  kept.t = x.tanh();", "= x"), Message.TENSOR_CARRIER,
         "'kept' (a Holders.Holder) is not a Tensor but holds one", CARRIER_HINT);
-    assertError(c, f, at(f, "this.kept.t = x.sigmoid();", "= x"), "AdjointTensorCarrier",
+    assertError(c, f, at(f, "this.kept.t = x.sigmoid();", "= x"), Message.TENSOR_CARRIER,
         "'kept' (a Holders.Holder) is not a Tensor but holds one", CARRIER_HINT);
-    assertError(c, f, at(f, "history.add(x);", "(x)"), "AdjointTensorCarrier",
+    assertError(c, f, at(f, "history.add(x);", "(x)"), Message.TENSOR_CARRIER,
         "'history' (a List<Tensor>) is not a Tensor but holds one", CARRIER_HINT);
-    assertError(c, f, at(f, "return given.t.add(x);", ".t.add"), "AdjointTensorCarrier",
+    assertError(c, f, at(f, "return given.t.add(x);", ".t.add"), Message.TENSOR_CARRIER,
         "'given' (a Holders.Holder) is not a Tensor but holds one", CARRIER_HINT);
     // A buffer read back would be a constant: only a value that needs no gradient may go in.
-    assertError(c, f, at(f, "last = x.mean(0);", "= x"), "AdjointTensorFieldWrite",
+    assertError(c, f, at(f, "last = x.mean(0);", "= x"), Message.TENSOR_FIELD_WRITE,
         "the tensor field 'last' is given a value that depends on a differentiable input",
         FIELD_WRITE_HINT);
     assertThat(c).hadErrorCount(6);
@@ -613,15 +722,15 @@ class DiagnosticsTest {
     Compilation c = compile(f);
     String text = "is given a value that depends on a differentiable input; read back, it is a"
         + " constant, so its gradient would be silently lost";
-    assertError(c, f, at(f, "  lastStatic = x.tanh();", "= x"), "AdjointTensorFieldWrite",
+    assertError(c, f, at(f, "  lastStatic = x.tanh();", "= x"), Message.TENSOR_FIELD_WRITE,
         "the tensor field 'lastStatic' " + text, FIELD_WRITE_HINT);
-    assertError(c, f, at(f, "Statics.lastStatic = x.abs();", "= x"), "AdjointTensorFieldWrite",
+    assertError(c, f, at(f, "Statics.lastStatic = x.abs();", "= x"), Message.TENSOR_FIELD_WRITE,
         "the tensor field 'lastStatic' " + text, FIELD_WRITE_HINT);
-    assertError(c, f, at(f, "seen = x.mean(0);", "= x"), "AdjointTensorFieldWrite",
+    assertError(c, f, at(f, "seen = x.mean(0);", "= x"), Message.TENSOR_FIELD_WRITE,
         "the tensor field 'seen' " + text, FIELD_WRITE_HINT);
-    assertError(c, f, at(f, "helper.out = x.exp();", "= x"), "AdjointTensorFieldWrite",
+    assertError(c, f, at(f, "helper.out = x.exp();", "= x"), Message.TENSOR_FIELD_WRITE,
         "the tensor field 'out' " + text, FIELD_WRITE_HINT);
-    assertError(c, f, at(f, "this.seen = x.neg();", "= x"), "AdjointTensorFieldWrite",
+    assertError(c, f, at(f, "this.seen = x.neg();", "= x"), Message.TENSOR_FIELD_WRITE,
         "the tensor field 'seen' " + text, FIELD_WRITE_HINT);
     assertThat(c).hadErrorCount(5);
   }
@@ -670,10 +779,10 @@ class DiagnosticsTest {
         }
         """);
     Compilation c = compile(f);
-    assertError(c, f, at(f, "w = x.tanh();", "="), "AdjointParamWrite",
+    assertError(c, f, at(f, "w = x.tanh();", "="), Message.PARAM_WRITE,
         "@Forward method assigns the @Param field 'w'",
         "parameters change only in optimizers; compute a new local tensor instead");
-    assertError(c, f, at(f, "this.w = x;", "="), "AdjointParamWrite",
+    assertError(c, f, at(f, "this.w = x;", "="), Message.PARAM_WRITE,
         "assigns the @Param field 'w'", "compute a new local tensor instead");
     assertThat(c).hadErrorCount(2);
   }
@@ -693,9 +802,9 @@ class DiagnosticsTest {
         }
         """);
     Compilation c = compile(f);
-    assertError(c, f, at(f, "h.add_(y);"), "AdjointInPlace", "in-place op add_ inside @Forward",
+    assertError(c, f, at(f, "h.add_(y);"), Message.IN_PLACE, "in-place op add_ inside @Forward",
         "use the out-of-place op (add) and assign its result to a local");
-    assertError(c, f, at(f, "Tensor k = h.relu_();", "();"), "AdjointInPlace",
+    assertError(c, f, at(f, "Tensor k = h.relu_();", "();"), Message.IN_PLACE,
         "in-place op relu_ inside @Forward", "use the out-of-place op (relu)");
     assertThat(c).hadErrorCount(2);
   }
@@ -717,7 +826,7 @@ class DiagnosticsTest {
         }
         """);
     Compilation c = compile(f);
-    assertError(c, f, at(f, "t -> t.tanh()"), "AdjointLambda",
+    assertError(c, f, at(f, "t -> t.tanh()"), Message.LAMBDA,
         "lambdas, method references and streams cannot be differentiated",
         "write the computation as a counted for loop or a loop over a List of layers");
     assertThat(c).hadErrorCount(1);
@@ -736,8 +845,8 @@ class DiagnosticsTest {
         """);
     Compilation c = compile(f);
     String text = "lambdas, method references and streams cannot be differentiated";
-    assertError(c, f, at(f, "Tensor::exp"), "AdjointLambda", text, "counted for loop");
-    assertError(c, f, at(f, "Tensor::add"), "AdjointLambda", text, "counted for loop");
+    assertError(c, f, at(f, "Tensor::exp"), Message.LAMBDA, text, "counted for loop");
+    assertError(c, f, at(f, "Tensor::add"), Message.LAMBDA, text, "counted for loop");
     assertThat(c).hadErrorCount(2);
   }
 
@@ -755,7 +864,7 @@ class DiagnosticsTest {
         }
         """);
     Compilation c = compile(f);
-    assertError(c, f, at(f, ".orElseThrow();", "();"), "AdjointNotDifferentiable",
+    assertError(c, f, at(f, ".orElseThrow();", "();"), Message.NOT_DIFFERENTIABLE_LIBRARY,
         "Optional.orElseThrow(...) takes or returns tensors", "compute the same with @Primitive"
             + " ops");
     assertThat(c).hadErrorCount(1);
@@ -777,7 +886,7 @@ class DiagnosticsTest {
         }
         """);
     Compilation c = compile(f);
-    assertError(c, f, at(f, "try {"), "AdjointTryCatch",
+    assertError(c, f, at(f, "try {"), Message.TRY_CATCH,
         "try/catch/finally inside @Forward cannot be differentiated",
         "validate inputs before the computation and throw; do not catch inside @Forward");
     assertThat(c).hadErrorCount(1);
@@ -802,9 +911,10 @@ class DiagnosticsTest {
         }
         """);
     Compilation c = compile(f);
-    assertError(c, f, at(f, "switch (mode)"), "AdjointUnsupported",
-        "a switch statement is not supported inside @Forward",
-        "the differentiable subset is: tensor locals, calls of primitives and @Forward methods");
+    assertError(c, f, at(f, "switch (mode)"), Message.SWITCH,
+        "a switch statement cannot be differentiated",
+        "write it as if/else if/else on the same non-tensor value (if (mode == 1) { ... } else"
+            + " { ... }); to pick a tensor, use ?: or an if/else that assigns a Tensor local");
     assertThat(c).hadErrorCount(1);
   }
 
@@ -826,8 +936,8 @@ class DiagnosticsTest {
         }
         """);
     Compilation c = compile(f);
-    assertError(c, f, at(f, "switch (mode)"), "AdjointUnsupported",
-        "a switch expression is not supported inside @Forward", "if/else");
+    assertError(c, f, at(f, "switch (mode)"), Message.SWITCH,
+        "a switch expression cannot be differentiated", "write it as if/else if/else");
     assertThat(c).hadErrorCount(1);
   }
 
@@ -856,13 +966,19 @@ class DiagnosticsTest {
         }
         """);
     Compilation c = compile(f);
-    String hint = "counted for loops, loops over lists of layers and return";
-    assertError(c, f, at(f, "outer:"), "AdjointUnsupported",
-        "a labeled statement is not supported inside @Forward", hint);
-    assertError(c, f, at(f, "continue;"), "AdjointUnsupported",
-        "continue is not supported inside @Forward", hint);
-    assertError(c, f, at(f, "break outer;"), "AdjointUnsupported",
-        "break is not supported inside @Forward", hint);
+    assertError(c, f, at(f, "outer:"), Message.LABEL,
+        "the label 'outer:' inside @Forward cannot be differentiated",
+        "remove the label: a loop in @Forward runs a number of iterations known when it starts,"
+            + " so nothing may break out of it or continue it by name");
+    assertError(c, f, at(f, "continue;"), Message.CONTINUE,
+        "continue inside @Forward cannot be differentiated",
+        "put the rest of the loop body under if with the opposite condition (if (!skip)"
+            + " { ... })");
+    assertError(c, f, at(f, "break outer;"), Message.BREAK,
+        "break inside @Forward cannot be differentiated",
+        "the reverse pass replays a loop by its iteration count: compute the count before the"
+            + " loop and make it the bound (for (int i = 0; i < n; i++)), or guard the rest of"
+            + " the body with if");
     assertThat(c).hadErrorCount(3);
   }
 
@@ -886,12 +1002,15 @@ class DiagnosticsTest {
         }
         """);
     Compilation c = compile(f);
-    assertError(c, f, at(f, "synchronized (this)"), "AdjointUnsupported",
-        "a synchronized block is not supported inside @Forward", "the differentiable subset");
+    assertError(c, f, at(f, "synchronized (this)"), Message.SYNCHRONIZED,
+        "a synchronized block inside @Forward cannot be differentiated",
+        "remove it and synchronize around the call of the layer instead (synchronized (lock) {"
+            + " y = model.call(x); }); the backward runs later and could not hold the lock");
     // javac places an anonymous class body at its opening brace.
-    assertError(c, f, at(f, "new Runnable() {", "{"), "AdjointUnsupported",
-        "a local or anonymous class is not supported inside @Forward",
-        "the differentiable subset");
+    assertError(c, f, at(f, "new Runnable() {", "{"), Message.LOCAL_CLASS,
+        "a local or anonymous class inside @Forward cannot be differentiated",
+        "declare the class outside the method (a nested or top-level class); tensor work that"
+            + " needs gradients goes in a @Forward method or a @Primitive op with @Adjoint rules");
     assertThat(c).hadErrorCount(2);
   }
 
@@ -914,7 +1033,7 @@ class DiagnosticsTest {
         }
         """);
     Compilation c = compile(f);
-    assertError(c, f, at(f, "return h.exp();"), "AdjointReturnInLoop",
+    assertError(c, f, at(f, "return h.exp();"), Message.RETURN_IN_LOOP,
         "return inside a loop in @Forward",
         "assign the result to a local declared before the loop and return it after the loop");
     assertThat(c).hadErrorCount(1);
@@ -939,10 +1058,15 @@ class DiagnosticsTest {
         }
         """);
     Compilation c = compile(f);
-    assertError(c, f, at(f, "for (Tensor t : List.of(x, y))"), "AdjointUnsupported",
-        "a loop over tensors (index them in a counted loop instead)", "the differentiable");
-    assertError(c, f, at(f, "for (Tensor t = x;", "t = x"), "AdjointUnsupported",
-        "a tensor in a for-loop header", "the differentiable subset");
+    assertError(c, f, at(f, "for (Tensor t : List.of(x, y))"), Message.TENSOR_FOR_EACH,
+        "a for-each loop over tensors cannot be differentiated",
+        "write one statement per tensor, or stack them (Tensor all = Tensor.stack(List.of(a, b),"
+            + " 0)) and loop over an index reading all.select(0, i); a for-each loop may run over"
+            + " a List of layers");
+    assertError(c, f, at(f, "for (Tensor t = x;", "t = x"), Message.TENSOR_LOOP_VARIABLE,
+        "the tensor 't' is declared in a for-loop header",
+        "declare the tensor before the loop and count the loop with an int"
+            + " (Tensor h = x; for (int i = 0; i < n; i++) { h = ...; })");
     assertThat(c).hadErrorCount(2);
   }
 
@@ -966,13 +1090,14 @@ class DiagnosticsTest {
         }
         """);
     Compilation c = compile(f);
-    String text = "a ?: choosing between tensors on a condition read from tensor elements (to"
-        + " choose per element use Tensor.where(mask, a, b); to branch once on the data use"
-        + " if/else) is not supported inside @Forward";
-    assertError(c, f, at(f, "Tensor g = x.sum().item() > 0 ? h.exp()", "? h.exp()"), "AdjointUnsupported", text,
-        "the differentiable subset is");
-    assertError(c, f, at(f, "return g.add(x.gt(0).any().itemBoolean() ? x : y)", "? x : y"), "AdjointUnsupported", text,
-        "the differentiable subset is");
+    String text = "a ?: choosing between tensors on a condition read from tensor elements cannot"
+        + " be differentiated";
+    String hint = "to choose per element use Tensor.where(mask, a, b); to branch once on the"
+        + " data use if/else, whose branch the backward replays";
+    assertError(c, f, at(f, "Tensor g = x.sum().item() > 0 ? h.exp()", "? h.exp()"),
+        Message.TENSOR_CONDITION, text, hint);
+    assertError(c, f, at(f, "return g.add(x.gt(0).any().itemBoolean() ? x : y)", "? x : y"),
+        Message.TENSOR_CONDITION, text, hint);
     assertThat(c).hadErrorCount(2);
   }
 
@@ -989,9 +1114,10 @@ class DiagnosticsTest {
         }
         """);
     Compilation c = compile(f);
-    assertError(c, f, at(f, "both[1]", "["), "AdjointUnsupported",
-        "this tensor expression (ARRAY_ACCESS) is not supported inside @Forward",
-        "the differentiable subset");
+    assertError(c, f, at(f, "both[1]", "["), Message.TENSOR_ARRAY_READ,
+        "reading a tensor out of an array cannot be differentiated",
+        "keep each tensor in a Tensor local of its own, or stack them (Tensor all ="
+            + " Tensor.stack(List.of(a, b), 0)) and read all.select(0, i)");
     assertThat(c).hadErrorCount(1);
   }
 
@@ -1014,7 +1140,7 @@ class DiagnosticsTest {
         }
         """);
     Compilation c = compile(f);
-    assertError(c, f, at(f, "Tensor cache;", "cache"), "AdjointTensorField",
+    assertError(c, f, at(f, "Tensor cache;", "cache"), Message.TENSOR_FIELD,
         "tensor field 'cache' of @Layer Fields is neither @Param nor @Buffer",
         "annotate it @Param (trained) or @Buffer (saved state such as running statistics)");
     assertThat(c).hadErrorCount(1);
@@ -1034,7 +1160,7 @@ class DiagnosticsTest {
         }
         """);
     Compilation c = compile(f);
-    assertError(c, f, at(f, "@Param private Tensor w;", "w;"), "AdjointPrivateMember",
+    assertError(c, f, at(f, "@Param private Tensor w;", "w;"), Message.PRIVATE_MEMBER,
         "field 'w' is private, so the generated code beside Hidden cannot read it",
         "make it package-private (drop 'private')");
     assertThat(c).hadErrorCount(1);
@@ -1052,7 +1178,7 @@ class DiagnosticsTest {
         }
         """);
     Compilation c = compile(f);
-    assertError(c, f, at(f, "private Tensor forward(", "forward"), "AdjointPrivateMember",
+    assertError(c, f, at(f, "private Tensor forward(", "forward"), Message.PRIVATE_MEMBER,
         "@Forward method forward is private", "make it package-private");
     assertThat(c).hadErrorCount(1);
   }
@@ -1071,9 +1197,10 @@ class DiagnosticsTest {
         }
         """);
     Compilation c = compile(f);
-    assertError(c, f, at(f, "@Param double scale;", "scale"), "AdjointBadLayer",
-        "field 'scale' is @Param or @Buffer but not a Tensor",
-        "its @Param and @Buffer fields are Tensors");
+    assertError(c, f, at(f, "@Param double scale;", "scale"), Message.PARAM_NOT_TENSOR,
+        "@Layer class Scalar: field 'scale' is @Param or @Buffer but not a Tensor",
+        "make the field a Tensor (a scalar parameter is a Tensor of one element), or drop"
+            + " @Param and @Buffer from a plain value");
     assertThat(c).hadErrorCount(1);
   }
 
@@ -1089,9 +1216,10 @@ class DiagnosticsTest {
         }
         """);
     Compilation c = compile(f);
-    assertError(c, f, at(f, "public double forward(", "forward"), "AdjointBadForward",
+    assertError(c, f, at(f, "public double forward(", "forward"), Message.BAD_FORWARD,
         "@Forward method forward: it must return a Tensor",
-        "a @Forward method returns a Tensor, takes tensors and plain values, and is not abstract");
+        "return the Tensor and compute plain values from it (y.sum().item()) where the method is"
+            + " called");
     assertThat(c).hadErrorCount(1);
   }
 
@@ -1110,10 +1238,14 @@ class DiagnosticsTest {
         }
         """);
     Compilation c = compile(f);
-    assertError(c, f, at(f, "public abstract Tensor forward(", "forward"), "AdjointBadForward",
-        "@Forward method forward: it needs a body", "is not abstract");
-    assertError(c, f, at(f, "public <T> Tensor twice(", "twice"), "AdjointBadForward",
-        "@Forward method twice: it must not be generic", "is not abstract");
+    assertError(c, f, at(f, "public abstract Tensor forward(", "forward"),
+        Message.FORWARD_WITHOUT_BODY, "@Forward method forward: it needs a body",
+        "put @Forward on the method that has the body (each subclass's implementation), not on"
+            + " the abstract declaration");
+    assertError(c, f, at(f, "public <T> Tensor twice(", "twice"), Message.FORWARD_GENERIC,
+        "@Forward method twice: it must not be generic",
+        "the generated backward is written for one signature: replace the type parameter with"
+            + " the type it stands for");
     assertThat(c).hadErrorCount(2);
   }
 
@@ -1139,14 +1271,19 @@ class DiagnosticsTest {
         }
         """);
     Compilation c = compile(iface, plain);
-    assertError(c, iface, at(iface, "Tensor apply(", "apply"), "AdjointBadForward",
-        "@Forward method apply: it needs a body", "is not abstract");
-    assertError(c, iface, at(iface, "Tensor apply(", "apply"), "AdjointBadForward",
-        "@Forward method apply: it must be declared in a class", "is not abstract");
+    assertError(c, iface, at(iface, "Tensor apply(", "apply"), Message.FORWARD_WITHOUT_BODY,
+        "@Forward method apply: it needs a body", "put @Forward on the method that has the body");
+    assertError(c, iface, at(iface, "Tensor apply(", "apply"), Message.FORWARD_OUTSIDE_CLASS,
+        "@Forward method apply: it must be declared in a class",
+        "put @Forward on the implementing method of a @Layer class, not on an interface or"
+            + " record");
     // An instance method needs a Module to run on; a static function does not.
-    assertError(c, plain, at(plain, "public Tensor apply(", "apply"), "AdjointBadForward",
-        "an instance @Forward method must be declared in a @Layer class (or be static)",
-        "is not abstract");
+    assertError(c, plain, at(plain, "public Tensor apply(", "apply"),
+        Message.FORWARD_OUTSIDE_LAYER,
+        "@Forward method apply: an instance @Forward method must be declared in a @Layer class"
+            + " (or be static)",
+        "annotate the class @Layer and extend dev.adjoint.nn.Module, or make the method static"
+            + " so it needs no layer to run on");
     assertThat(c).hadErrorCount(3);
   }
 
@@ -1162,8 +1299,280 @@ class DiagnosticsTest {
         }
         """);
     Compilation c = compile(f);
-    assertError(c, f, at(f, "public class Loose", "class"), "AdjointBadLayer",
-        "a @Layer class must extend dev.adjoint.nn.Module", "a @Layer class extends");
+    assertError(c, f, at(f, "public class Loose", "class"), Message.BAD_LAYER,
+        "@Layer class Loose: a @Layer class must extend dev.adjoint.nn.Module",
+        "add extends Module (import dev.adjoint.nn.Module), or extend another @Layer class");
+    assertThat(c).hadErrorCount(1);
+  }
+
+  // ------------------------------------------------------------------ more of the subset's edges
+
+  @Test
+  void breakEndingASwitchCaseIsPartOfTheSwitch() {
+    // The switch is the problem; its case's break is not reported a second time.
+    JavaFileObject f = source("OldSwitch", """
+        @Layer
+        public class OldSwitch extends Module {
+          int mode;
+
+          @Forward
+          public Tensor forward(Tensor x) {
+            Tensor h = x;
+            for (int i = 0; i < 2; i++) {
+              switch (mode) {
+                case 1:
+                  h = h.tanh();
+                  break;
+                default:
+                  h = h.exp();
+              }
+            }
+            return h;
+          }
+        }
+        """);
+    Compilation c = compile(f);
+    assertError(c, f, at(f, "switch (mode)"), Message.SWITCH,
+        "a switch statement cannot be differentiated", "write it as if/else if/else");
+    assertThat(c).hadErrorCount(1);
+  }
+
+  @Test
+  void assignmentUsedAsATensorValue() {
+    JavaFileObject f = source("Chained", """
+        @Layer
+        public class Chained extends Module {
+          @Forward
+          public Tensor forward(Tensor x) {
+            Tensor a;
+            Tensor b = (a = x.exp());
+            return a.add(b);
+          }
+        }
+        """);
+    Compilation c = compile(f);
+    assertError(c, f, at(f, "Tensor b = (a = x.exp());", "= x.exp"), Message.UNSUPPORTED,
+        "an assignment used as a tensor value is not supported inside @Forward",
+        "compute tensors one step per statement: call a @Primitive op or a @Forward method and"
+            + " assign the result to a Tensor local, then use the local");
+    assertThat(c).hadErrorCount(1);
+  }
+
+  @Test
+  void variablesNamedLikeTheGeneratedCode() {
+    JavaFileObject f = source("Clash", """
+        @Layer
+        public class Clash extends Module {
+          @Forward
+          public Tensor forward(Tensor x) {
+            Tensor saved = x.exp();
+            Tensor d_x = saved.tanh();
+            return d_x;
+          }
+        }
+        """);
+    Compilation c = compile(f);
+    String hint = "rename the variable; the generated forward and backward use 'self', 'saved',"
+        + " 'sourceLine', 'failure' and names starting with d_ or g_";
+    assertError(c, f, at(f, "Tensor saved = x.exp();", "saved"), Message.RESERVED_NAME,
+        "the variable name 'saved' is reserved for the generated code", hint);
+    assertError(c, f, at(f, "Tensor d_x = saved.tanh();", "d_x"), Message.RESERVED_NAME,
+        "the variable name 'd_x' is reserved for the generated code", hint);
+    assertThat(c).hadErrorCount(2);
+  }
+
+  @Test
+  void tensorInitializedToNull() {
+    JavaFileObject f = source("Nulls", """
+        @Layer
+        public class Nulls extends Module {
+          boolean flip;
+
+          @Forward
+          public Tensor forward(Tensor x) {
+            Tensor h = null;
+            if (flip) {
+              h = x.exp();
+            } else {
+              h = x;
+            }
+            return h;
+          }
+        }
+        """);
+    Compilation c = compile(f);
+    assertError(c, f, at(f, "Tensor h = null;", "null"), Message.NULL_TENSOR,
+        "a tensor is given null inside @Forward",
+        "declare the local without a value (Tensor h;) and assign it a tensor on every path"
+            + " before it is read");
+    assertThat(c).hadErrorCount(1);
+  }
+
+  @Test
+  void instancePrimitiveOfTheLayerCalledOnItself() {
+    JavaFileObject f = source("OwnOp", """
+        @Layer
+        public class OwnOp extends Module {
+          @Primitive
+          public Tensor scale(Tensor a) {
+            return a.mul(2.0);
+          }
+
+          @Adjoint(of = "scale", wrt = "a")
+          public static Tensor scaleA(Tensor g) {
+            return g.mul(2.0);
+          }
+
+          @Forward
+          public Tensor forward(Tensor x) {
+            return scale(x).tanh();
+          }
+        }
+        """);
+    Compilation c = compile(f);
+    assertError(c, f, at(f, "return scale(x).tanh();", "(x)"), Message.PRIMITIVE_ON_THIS,
+        "the instance @Primitive OwnOp.scale is called on the layer itself",
+        "make it a static @Primitive method that takes what it reads from the layer as"
+            + " arguments, and call it as OwnOp.scale(...)");
+    assertThat(c).hadErrorCount(1);
+  }
+
+  @Test
+  void forwardCalledThroughASubclassThatIsNotALayer() {
+    JavaFileObject base = source("Base", """
+        @Layer
+        public class Base extends Module {
+          @Forward
+          public Tensor forward(Tensor x) {
+            return x.tanh();
+          }
+        }
+        """);
+    JavaFileObject f = source("Outer", """
+        @Layer
+        public class Outer extends Module {
+          Plain inner = new Plain();
+
+          @Forward
+          public Tensor forward(Tensor x) {
+            return inner.forward(x);
+          }
+        }
+
+        class Plain extends Base {}
+        """);
+    Compilation c = compile(base, f);
+    assertError(c, f, at(f, "return inner.forward(x);", "(x)"), Message.LAYER_TYPE,
+        "the @Forward method Base.forward is called through the type Plain, which is not a"
+            + " @Layer class",
+        "declare the field (or variable) with a @Layer class such as Base, or annotate Plain"
+            + " with @Layer");
+    assertThat(c).hadErrorCount(1);
+  }
+
+  @Test
+  void moduleCallWithAnArrayOfTensors() {
+    JavaFileObject f = source("Dynamic", """
+        @Layer
+        public class Dynamic extends Module {
+          Module body;
+
+          @Forward
+          public Tensor forward(Tensor x) {
+            return body.call(new Tensor[] {x});
+          }
+        }
+        """);
+    Compilation c = compile(f);
+    assertError(c, f, at(f, "return body.call(new Tensor[] {x});", "(new"), Message.DYNAMIC_CALL,
+        "Module.call on a layer known only at run time takes tensors listed one by one"
+            + " (layer.call(a, b)), not a Tensor[]",
+        "list the tensors at the call; to pass anything else, declare the field with the layer's"
+            + " own @Layer class and call its @Forward method");
+    assertThat(c).hadErrorCount(1);
+  }
+
+  @Test
+  void tensorsPassedAsVarargs() {
+    JavaFileObject ops = source("Sums", """
+        public final class Sums {
+          private Sums() {}
+
+          @Primitive
+          public static Tensor total(Tensor first, Tensor... rest) {
+            return first;
+          }
+
+          @Adjoint(of = "total", wrt = "first")
+          public static Tensor totalFirst(Tensor g) {
+            return g;
+          }
+        }
+        """);
+    JavaFileObject f = source("UsesSums", """
+        @Layer
+        public class UsesSums extends Module {
+          @Forward
+          public Tensor forward(Tensor x, Tensor y) {
+            return Sums.total(x, y, x.exp());
+          }
+        }
+        """);
+    Compilation c = compile(ops, f);
+    assertError(c, f, at(f, "return Sums.total(x, y, x.exp());", "(x, y"),
+        Message.TENSOR_VARARGS, "the tensors passed as varargs to Sums.total(...) cannot be"
+            + " differentiated",
+        "declare the parameter as List<Tensor> and write List.of(a, b, ...) at the call (as"
+            + " Tensor.cat does), or take each tensor as a parameter of its own");
+    assertThat(c).hadErrorCount(1);
+  }
+
+  // ------------------------------------------------------------------ the processor's environment
+
+  @Test
+  void environmentThatCannotBeUnwrapped() {
+    // A build tool's environment that keeps javac's parts but not javac's environment itself:
+    // one error, on the first annotated element, instead of an exception.
+    JavaFileObject f = source("Opaque", """
+        @Layer
+        public class Opaque extends Module {
+          @Forward
+          public Tensor forward(Tensor x) {
+            return x.tanh();
+          }
+        }
+        """);
+    Compilation c = Compiler.javac()
+        .withProcessors(new WrappingProcessor(WrappingProcessor.Wrapping.OPAQUE)).compile(f);
+    assertError(c, f, at(f, "public class Opaque", "class"), Message.WRAPPED_ENVIRONMENT,
+        "the Adjoint processor reads @Forward bodies through javac's own ProcessingEnvironment,"
+            + " and cannot find it inside " + WrappingProcessor.OpaqueEnvironment.class.getName()
+            + ", the one this build tool gives it",
+        "run the processor under javac's own environment (javac -processorpath, Maven's"
+            + " maven-compiler-plugin, Gradle's annotationProcessor configuration) and report the"
+            + " build tool and its version");
+    assertThat(c).hadErrorCount(1);
+  }
+
+  @Test
+  void failureToWriteTheGeneratedFile() {
+    // Nothing in user code provokes an internal error; a filer that refuses to write does.
+    JavaFileObject f = source("Unwritable", """
+        @Layer
+        public class Unwritable extends Module {
+          @Forward
+          public Tensor forward(Tensor x) {
+            return x.tanh();
+          }
+        }
+        """);
+    Compilation c = Compiler.javac()
+        .withProcessors(new WrappingProcessor(WrappingProcessor.Wrapping.FAILING_FILER))
+        .compile(f);
+    assertError(c, f, at(f, "public class Unwritable", "class"), Message.INTERNAL,
+        "the Adjoint processor failed on test.Unwritable: javax.annotation.processing"
+            + ".FilerException: " + WrappingProcessor.REFUSED,
+        "this is a bug in Adjoint; please report it with this message");
     assertThat(c).hadErrorCount(1);
   }
 }

@@ -1,5 +1,6 @@
 package dev.adjoint.processor.model;
 
+import com.sun.source.tree.ArrayAccessTree;
 import com.sun.source.tree.AssignmentTree;
 import com.sun.source.tree.BlockTree;
 import com.sun.source.tree.CompilationUnitTree;
@@ -40,6 +41,7 @@ import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
+import javax.lang.model.element.Name;
 import javax.lang.model.element.NestingKind;
 import javax.lang.model.element.PackageElement;
 import javax.lang.model.element.TypeElement;
@@ -153,9 +155,7 @@ public final class IrBuilder {
       public Void visitVariable(VariableTree node, Void v) {
         String n = node.getName().toString();
         if (RESERVED.contains(n) || n.startsWith("d_") || n.startsWith("g_")) {
-          reporter.error(node, unit, Message.UNSUPPORTED, "a variable named '" + n
-              + "' (the generated code uses 'self', 'saved', 'sourceLine', 'failure' and names"
-              + " starting with d_ or g_; rename it)");
+          reporter.error(node, unit, Message.RESERVED_NAME, n);
         }
         return super.visitVariable(node, v);
       }
@@ -279,7 +279,7 @@ public final class IrBuilder {
         for (StatementTree s : f.getInitializer()) {
           if (s instanceof VariableTree v && RuleTable.isTensor(
               trees.getElement(new TreePath(path, s)).asType())) {
-            reporter.error(v, unit, Message.UNSUPPORTED, "a tensor in a for-loop header");
+            reporter.error(v, unit, Message.TENSOR_LOOP_VARIABLE, v.getName());
           }
         }
         String init = span(path, f.getInitializer());
@@ -297,8 +297,7 @@ public final class IrBuilder {
         line(t, out);
         TypeMirror type = trees.getElement(new TreePath(path, f.getVariable())).asType();
         if (RuleTable.isTensor(type)) {
-          reporter.error(t, unit, Message.UNSUPPORTED,
-              "a loop over tensors (index them in a counted loop instead)");
+          reporter.error(t, unit, Message.TENSOR_FOR_EACH);
           return;
         }
         held.declared(f.getVariable(), new TreePath(path, f.getExpression()), type);
@@ -402,7 +401,11 @@ public final class IrBuilder {
     if (type == null || !RuleTable.isTensor(type)) {
       Operand v = value(path);
       if (target != null) {
-        reporter.error(e, unit, Message.UNSUPPORTED, "assigning a non-tensor to a tensor");
+        if (type != null && type.getKind() == TypeKind.NULL) {
+          reporter.error(e, unit, Message.NULL_TENSOR);
+        } else {
+          reporter.error(e, unit, Message.UNSUPPORTED, "assigning a non-tensor to a tensor");
+        }
       }
       return v;
     }
@@ -424,7 +427,13 @@ public final class IrBuilder {
     if (e instanceof ConditionalExpressionTree c) {
       return conditional(path, c, target, declare, out);
     }
-    reporter.error(e, unit, Message.UNSUPPORTED, "this tensor expression (" + e.getKind() + ")");
+    if (e instanceof ArrayAccessTree) {
+      reporter.error(e, unit, Message.TENSOR_ARRAY_READ);
+    } else {
+      reporter.error(e, unit, Message.UNSUPPORTED, e instanceof AssignmentTree
+          ? "an assignment used as a tensor value"
+          : "this tensor expression (" + e.getKind() + ")");
+    }
     return null;
   }
 
@@ -466,10 +475,9 @@ public final class IrBuilder {
       }
       if (RuleTable.has(el, PARAM)) {
         // Read as a constant, its gradient would be silently lost.
-        reporter.error(path.getLeaf(), unit, Message.UNSUPPORTED, "reading the @Param field '"
-            + el.getEnclosingElement().getSimpleName() + "." + name + "' from outside its own"
-            + " layer (only this layer's own @Param fields get gradients here; call that"
-            + " layer's @Forward instead)");
+        Name layerName = el.getEnclosingElement().getSimpleName();
+        reporter.error(path.getLeaf(), unit, Message.FOREIGN_PARAM, layerName + "." + name,
+            layerName);
         return null;
       }
       // A tensor field of a value holding tensors (holder.t) is constant only if the holder is.
@@ -507,7 +515,7 @@ public final class IrBuilder {
       List<Operand> args = new ArrayList<>();
       if (p.isInstance()) {
         if (receiverPath == null) {
-          reporter.error(call, unit, Message.UNSUPPORTED, "calling a primitive on 'this'");
+          reportPrimitiveOnThis(call, m);
           return null;
         }
         args.add(expression(receiverPath, null, false, out));
@@ -556,8 +564,9 @@ public final class IrBuilder {
           TypeMirror rt = trees.getTypeMirror(receiverPath);
           if (rt.getKind() != TypeKind.DECLARED
               || !RuleTable.has(((DeclaredType) rt).asElement(), LAYER)) {
-            reporter.error(call, unit, Message.UNSUPPORTED, "calling a layer through a type"
-                + " that is not its @Layer class (declare the field with the layer's class)");
+            reporter.error(call, unit, Message.LAYER_TYPE,
+                calleeOwner.getSimpleName() + "." + forward.getSimpleName(), simpleName(rt),
+                calleeOwner.getSimpleName(), simpleName(rt));
             return null;
           }
           // The generated code of the class declaring the method serves every subclass that
@@ -581,8 +590,9 @@ public final class IrBuilder {
       for (ExpressionTree a : call.getArguments()) {
         TypeMirror at = trees.getTypeMirror(new TreePath(path, a));
         if (at == null || !RuleTable.isTensor(at)) {
-          reporter.error(call, unit, Message.UNSUPPORTED,
-              "Module.call with anything but tensors listed one by one");
+          String given = at == null ? "" : simpleName(at);
+          reporter.error(call, unit, Message.DYNAMIC_CALL, given.isEmpty() ? "this argument"
+              : ("AEIOU".indexOf(given.charAt(0)) >= 0 ? "an " : "a ") + given);
           return null;
         }
         args.add(expression(new TreePath(path, a), null, false, out));
@@ -704,7 +714,7 @@ public final class IrBuilder {
     if (p.isInstance()) {
       ExpressionTree select = call.getMethodSelect();
       if (!(select instanceof MemberSelectTree ms)) {
-        reporter.error(call, unit, Message.UNSUPPORTED, "calling a primitive on 'this'");
+        reportPrimitiveOnThis(call, m);
         return false;
       }
       args.add(expression(new TreePath(new TreePath(path, select), ms.getExpression()), null,
@@ -839,7 +849,8 @@ public final class IrBuilder {
       } else {
         TypeMirror component = ((ArrayType) arrayType).getComponentType();
         if (RuleTable.isTensor(component)) {
-          reporter.error(call, unit, Message.UNSUPPORTED, "a varargs list of tensors");
+          reporter.error(call, unit, Message.TENSOR_VARARGS, describe(m));
+          args.add(null);
           return args;
         }
         List<String> codes = new ArrayList<>();
@@ -866,8 +877,8 @@ public final class IrBuilder {
         }
         return new Operand.TensorList(elements);
       }
-      reporter.error(e, unit, Message.UNSUPPORTED,
-          "a list of tensors that is not written List.of(a, b, ...) at the call");
+      reporter.error(e, unit, Message.TENSOR_LIST,
+          describe((ExecutableElement) param.getEnclosingElement()));
       return null;
     }
     Operand o = expression(path, null, false, out);
@@ -940,6 +951,17 @@ public final class IrBuilder {
     ExpressionTree s = call.getMethodSelect();
     return s instanceof MemberSelectTree ms ? ms.getIdentifier().toString()
         : ((IdentifierTree) s).getName().toString();
+  }
+
+  private void reportPrimitiveOnThis(MethodInvocationTree call, ExecutableElement m) {
+    Name declaring = m.getEnclosingElement().getSimpleName();
+    reporter.error(call, unit, Message.PRIMITIVE_ON_THIS, declaring + "." + m.getSimpleName(),
+        declaring, m.getSimpleName());
+  }
+
+  /** {@code Tensor[]}, {@code List<Tensor>}, {@code Base}: a type as the user wrote it. */
+  private static String simpleName(TypeMirror type) {
+    return type.toString().replaceAll("\\b[a-z][\\w$]*\\.", "");
   }
 
   private static String describe(ExecutableElement m) {

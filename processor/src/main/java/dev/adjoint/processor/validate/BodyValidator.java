@@ -77,13 +77,13 @@ public final class BodyValidator {
 
       @Override
       public Void visitSwitch(SwitchTree t, Void v) {
-        reporter.error(t, unit, Message.UNSUPPORTED, "a switch statement");
+        reporter.error(t, unit, Message.SWITCH, "statement");
         return super.visitSwitch(t, v);
       }
 
       @Override
       public Void visitSwitchExpression(SwitchExpressionTree t, Void v) {
-        reporter.error(t, unit, Message.UNSUPPORTED, "a switch expression");
+        reporter.error(t, unit, Message.SWITCH, "expression");
         return super.visitSwitchExpression(t, v);
       }
 
@@ -94,31 +94,34 @@ public final class BodyValidator {
 
       @Override
       public Void visitSynchronized(SynchronizedTree t, Void v) {
-        reporter.error(t, unit, Message.UNSUPPORTED, "a synchronized block");
+        reporter.error(t, unit, Message.SYNCHRONIZED);
         return super.visitSynchronized(t, v);
       }
 
       @Override
       public Void visitLabeledStatement(LabeledStatementTree t, Void v) {
-        reporter.error(t, unit, Message.UNSUPPORTED, "a labeled statement");
+        reporter.error(t, unit, Message.LABEL, t.getLabel());
         return super.visitLabeledStatement(t, v);
       }
 
       @Override
       public Void visitBreak(BreakTree t, Void v) {
-        reporter.error(t, unit, Message.UNSUPPORTED, "break");
+        // A break that ends a case of a switch belongs to the switch, which is reported.
+        if (t.getLabel() != null || !leavesSwitch(getCurrentPath())) {
+          reporter.error(t, unit, Message.BREAK);
+        }
         return null;
       }
 
       @Override
       public Void visitContinue(ContinueTree t, Void v) {
-        reporter.error(t, unit, Message.UNSUPPORTED, "continue");
+        reporter.error(t, unit, Message.CONTINUE);
         return null;
       }
 
       @Override
       public Void visitClass(ClassTree t, Void v) {
-        reporter.error(t, unit, Message.UNSUPPORTED, "a local or anonymous class");
+        reporter.error(t, unit, Message.LOCAL_CLASS);
         return null;
       }
 
@@ -130,14 +133,28 @@ public final class BodyValidator {
         TypeMirror type = trees.getTypeMirror(getCurrentPath());
         if (type != null && RuleTable.isTensor(type)
             && readsTensorValues(new TreePath(getCurrentPath(), t.getCondition()))) {
-          reporter.error(t, unit, Message.UNSUPPORTED, "a ?: choosing between tensors on a"
-              + " condition read from tensor elements (to choose per element use"
-              + " Tensor.where(mask, a, b); to branch once on the data use if/else)");
+          reporter.error(t, unit, Message.TENSOR_CONDITION);
         }
         return super.visitConditionalExpression(t, v);
       }
     }.scan(new TreePath(new TreePath(unit), method.getBody()), null);
     return reporter.errorCount() == before;
+  }
+
+  /** Whether the innermost statement an unlabeled break at {@code path} leaves is a switch. */
+  private static boolean leavesSwitch(TreePath path) {
+    for (TreePath p = path.getParentPath(); p != null; p = p.getParentPath()) {
+      switch (p.getLeaf().getKind()) {
+        case SWITCH, SWITCH_EXPRESSION -> {
+          return true;
+        }
+        case FOR_LOOP, ENHANCED_FOR_LOOP, WHILE_LOOP, DO_WHILE_LOOP -> {
+          return false;
+        }
+        default -> { }
+      }
+    }
+    return false;
   }
 
   /** Tensor methods that read only metadata, not elements. */

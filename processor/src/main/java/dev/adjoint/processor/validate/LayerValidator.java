@@ -85,8 +85,7 @@ public final class LayerValidator {
       }
     } else if (report && module != null
         && !types.isSubtype(layer.asType(), module.asType())) {
-      reporter.error(layer, Message.BAD_LAYER, layer.getSimpleName(),
-          "a @Layer class must extend dev.adjoint.nn.Module");
+      reporter.error(layer, Message.BAD_LAYER, layer.getSimpleName());
     }
     for (VariableElement f : ElementFilter.fieldsIn(layer.getEnclosedElements())) {
       if (f.getModifiers().contains(Modifier.STATIC)) {
@@ -106,8 +105,7 @@ public final class LayerValidator {
           reporter.error(f, Message.TENSOR_FIELD, name, layer.getSimpleName());
         }
       } else if ((param || buffer) && report) {
-        reporter.error(f, Message.BAD_LAYER, layer.getSimpleName(),
-            "field '" + name + "' is @Param or @Buffer but not a Tensor");
+        reporter.error(f, Message.PARAM_NOT_TENSOR, layer.getSimpleName(), name);
       } else if (isModule(t, module)) {
         kind = LayerInfo.Kind.CHILD;
       } else if (isModuleList(t, module)) {
@@ -129,25 +127,24 @@ public final class LayerValidator {
     int before = reporter.errorCount();
     String name = m.getSimpleName().toString();
     if (!RuleTable.isTensor(m.getReturnType())) {
-      reporter.error(m, Message.BAD_FORWARD, name, "it must return a Tensor");
+      reporter.error(m, Message.BAD_FORWARD, name);
     }
     if (m.getModifiers().contains(Modifier.ABSTRACT) || m.getModifiers().contains(Modifier.NATIVE)) {
-      reporter.error(m, Message.BAD_FORWARD, name, "it needs a body");
+      reporter.error(m, Message.FORWARD_WITHOUT_BODY, name);
     }
     if (m.getModifiers().contains(Modifier.PRIVATE)) {
       reporter.error(m, Message.PRIVATE_MEMBER, "@Forward method " + name,
           m.getEnclosingElement().getSimpleName());
     }
     if (!m.getTypeParameters().isEmpty()) {
-      reporter.error(m, Message.BAD_FORWARD, name, "it must not be generic");
+      reporter.error(m, Message.FORWARD_GENERIC, name);
     }
     if (m.getEnclosingElement().getKind() != ElementKind.CLASS) {
-      reporter.error(m, Message.BAD_FORWARD, name, "it must be declared in a class");
+      reporter.error(m, Message.FORWARD_OUTSIDE_CLASS, name);
     } else if (!m.getModifiers().contains(Modifier.STATIC)
         && !RuleTable.has(m.getEnclosingElement(), LAYER)) {
       // The generated entry point needs a Module (training mode, parameters) to run on.
-      reporter.error(m, Message.BAD_FORWARD, name,
-          "an instance @Forward method must be declared in a @Layer class (or be static)");
+      reporter.error(m, Message.FORWARD_OUTSIDE_LAYER, name);
     }
     return reporter.errorCount() == before;
   }
