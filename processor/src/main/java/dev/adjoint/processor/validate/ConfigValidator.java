@@ -112,6 +112,9 @@ public final class ConfigValidator {
     List<ConfigPlan.Argument> arguments = new ArrayList<>();
     for (VariableElement p : chosen.getParameters()) {
       String name = p.getSimpleName().toString();
+      if (p.asType().getKind() == TypeKind.ERROR) {
+        return null; // javac reports the type it could not resolve
+      }
       Object argument = argument(layer, p);
       if (argument instanceof ConfigPlan.Argument a) {
         arguments.add(a);
