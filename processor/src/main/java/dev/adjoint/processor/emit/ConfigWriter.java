@@ -57,8 +57,8 @@ final class ConfigWriter {
         .returns(ParameterizedTypeName.get(ClassName.get(Map.class), ClassName.get(String.class),
             ClassName.OBJECT))
         .addParameter(self, "layer")
-        .addJavadoc("The arguments of {@code $L}, read back from the layer's fields.\n",
-            signature)
+        .addJavadoc(plan.arguments().isEmpty() ? "None: {@code $L} takes no arguments.\n"
+            : "The arguments of {@code $L}, read back\nfrom the layer's fields.\n", signature)
         .addStatement("return $T.of($L)", LAYER_CONFIG, pairs.build())
         .build());
 
@@ -68,7 +68,8 @@ final class ConfigWriter {
         .returns(self)
         .addParameter(ParameterizedTypeName.get(ClassName.get(Map.class),
             ClassName.get(String.class), WildcardTypeName.subtypeOf(Object.class)), "config")
-        .addJavadoc("A new layer from {@code $L}, called with the arguments in {@code config}.\n",
+        .addJavadoc(plan.arguments().isEmpty() ? "A new layer from {@code $L}.\n"
+            : "A new layer from {@code $L}, called with\nthe arguments in {@code config}.\n",
             signature);
     if (plan.arguments().isEmpty()) {
       // Still refuses a null config, as every factory does.
