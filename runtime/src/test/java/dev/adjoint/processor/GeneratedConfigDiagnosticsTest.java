@@ -235,6 +235,30 @@ class GeneratedConfigDiagnosticsTest {
     assertThat(c).hadErrorCount(3);
   }
 
+  @Test
+  void inheritedFieldThatTheGeneratedCodeCannotSee() {
+    JavaFileObject f = source("Wider", """
+        import dev.adjoint.nn.Linear;
+
+        @Layer
+        public class Wider extends Linear {
+          @Layer.Constructor
+          public Wider(int inFeatures, int outFeatures) {
+            super(inFeatures, outFeatures, true);
+          }
+        }
+        """);
+    Compilation c = compile(f);
+    String signature = "Wider(int inFeatures, int outFeatures)";
+    for (String name : new String[] {"inFeatures", "outFeatures"}) {
+      assertError(c, f, at(f, "public " + signature, name), "AdjointConfigArgument",
+          "the argument '" + name + "' of " + signature + " cannot be recorded for whole-model"
+              + " files: its field '" + name + "' in Linear is not visible from package test",
+          ARGUMENT_HINT);
+    }
+    assertThat(c).hadErrorCount(2);
+  }
+
   /** Without the mark nothing is an error: the binding keeps the reason for run time. */
   @Test
   void unmarkedConstructorsAreNotErrorsAndTheBindingSaysWhy() {
@@ -274,8 +298,18 @@ class GeneratedConfigDiagnosticsTest {
           }
         }
         """);
-    Compilation c = compile(seeded, two);
+    JavaFileObject base = source("Base", """
+        @Layer
+        public abstract class Base extends Module {
+          @Forward
+          public Tensor forward(Tensor x) {
+            return x.tanh();
+          }
+        }
+        """);
+    Compilation c = compile(seeded, two, base);
     assertThat(c).succeededWithoutWarnings();
+    assertTrue(generated(c, "Base_Adjoint").contains("return \"the class is abstract\";"));
     String text = generated(c, "Seeded_Adjoint");
     assertTrue(text.contains("return \"the argument 'generator' of Seeded(Generator generator)"
         + " cannot be recorded: it is kept in no field of the same name\";"), text);
