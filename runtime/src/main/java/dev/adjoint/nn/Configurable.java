@@ -47,8 +47,9 @@ import java.util.Map;
  * <p>Config values are {@code null}, Strings, Booleans, Integers, Longs, Floats, Doubles,
  * tensors (e.g. a class weight), lists or arrays of these, and layers (sub-layers passed to the
  * constructor; they must be saveable themselves, through a configuration of their own or a
- * generated one, and are saved as nested descriptions and rebuilt first). Maps and other objects are not config values. The weights themselves are not
- * part of the config: they are saved with the state dict and loaded into the rebuilt layer.
+ * generated one, and are saved as nested descriptions and rebuilt first). Maps and other objects
+ * are not config values. The weights themselves are not part of the config: they are saved with
+ * the state dict and loaded into the rebuilt layer.
  *
  * <p>A configurable class, or one with a generated configuration, should also declare the state
  * (parameters and persistent buffers) a layer built from a config would have, computed without

@@ -11,8 +11,9 @@ import java.util.Objects;
  * rebuilds such layers through it.
  *
  * <pre>{@code
- * Map<String, Object> config = GeneratedConfig.of(new Linear(4, 2));  // {inFeatures=4, outFeatures=2, bias=true}
- * Linear fresh = GeneratedConfig.rebuild(Linear.class, config);        // new weights, same shape
+ * Map<String, Object> config = GeneratedConfig.of(new Linear(4, 2));
+ * // {inFeatures=4, outFeatures=2, bias=true}
+ * Linear fresh = GeneratedConfig.rebuild(Linear.class, config);  // new weights, same shapes
  * }</pre>
  */
 public final class GeneratedConfig {

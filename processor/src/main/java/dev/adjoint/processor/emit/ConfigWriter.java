@@ -21,7 +21,7 @@ final class ConfigWriter {
 
   private ConfigWriter() {}
 
-  /** Adds the methods of {@code plan} to {@code cls}, the binding of {@code self}; none for null. */
+  /** Adds the methods of {@code plan} to {@code cls}, the binding of {@code self} (none: null). */
   static void write(TypeSpec.Builder cls, ClassName self, ConfigPlan plan) {
     if (plan == null) {
       return;
