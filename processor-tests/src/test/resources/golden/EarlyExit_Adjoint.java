@@ -9,7 +9,9 @@ import dev.adjoint.autograd.PointwiseRules;
 import dev.adjoint.autograd.SavedValues;
 import dev.adjoint.autograd.SourceLines;
 import dev.adjoint.nn.LayerBinding;
+import dev.adjoint.nn.LayerConfig;
 import dev.adjoint.tensor.Tensor;
+import java.util.Map;
 import javax.annotation.processing.Generated;
 
 /**
@@ -133,6 +135,31 @@ public final class EarlyExit_Adjoint implements LayerBinding<EarlyExit> {
   @Override
   public void visit(EarlyExit layer, LayerBinding.Visitor visitor) {
     visitor.parameter("w", layer.w, value -> layer.w = value);
+  }
+
+  /**
+   * None: {@link #config} and {@link #fromConfig} are generated.
+   */
+  @Override
+  public String configProblem() {
+    return null;
+  }
+
+  /**
+   * None: {@code EarlyExit()} takes no arguments.
+   */
+  @Override
+  public Map<String, Object> config(EarlyExit layer) {
+    return LayerConfig.of();
+  }
+
+  /**
+   * A new layer from {@code EarlyExit()}.
+   */
+  @Override
+  public EarlyExit fromConfig(Map<String, ?> config) {
+    LayerConfig.read(EarlyExit.class, config);
+    return new EarlyExit();
   }
 
   @Override

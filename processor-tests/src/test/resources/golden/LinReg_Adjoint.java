@@ -9,7 +9,9 @@ import dev.adjoint.autograd.SavedValues;
 import dev.adjoint.autograd.ShapeRules;
 import dev.adjoint.autograd.SourceLines;
 import dev.adjoint.nn.LayerBinding;
+import dev.adjoint.nn.LayerConfig;
 import dev.adjoint.tensor.Tensor;
+import java.util.Map;
 import javax.annotation.processing.Generated;
 
 /**
@@ -115,6 +117,31 @@ public final class LinReg_Adjoint implements LayerBinding<LinReg> {
   public void visit(LinReg layer, LayerBinding.Visitor visitor) {
     visitor.parameter("weight", layer.weight, value -> layer.weight = value);
     visitor.parameter("bias", layer.bias, value -> layer.bias = value);
+  }
+
+  /**
+   * None: {@link #config} and {@link #fromConfig} are generated.
+   */
+  @Override
+  public String configProblem() {
+    return null;
+  }
+
+  /**
+   * None: {@code LinReg()} takes no arguments.
+   */
+  @Override
+  public Map<String, Object> config(LinReg layer) {
+    return LayerConfig.of();
+  }
+
+  /**
+   * A new layer from {@code LinReg()}.
+   */
+  @Override
+  public LinReg fromConfig(Map<String, ?> config) {
+    LayerConfig.read(LinReg.class, config);
+    return new LinReg();
   }
 
   @Override

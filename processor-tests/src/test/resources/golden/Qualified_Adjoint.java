@@ -10,8 +10,10 @@ import dev.adjoint.autograd.SavedValues;
 import dev.adjoint.autograd.ShapeRules;
 import dev.adjoint.autograd.SourceLines;
 import dev.adjoint.nn.LayerBinding;
+import dev.adjoint.nn.LayerConfig;
 import dev.adjoint.tensor.DType;
 import dev.adjoint.tensor.Tensor;
+import java.util.Map;
 import javax.annotation.processing.Generated;
 
 /**
@@ -121,6 +123,31 @@ public final class Qualified_Adjoint implements LayerBinding<Qualified> {
   @Override
   public void visit(Qualified layer, LayerBinding.Visitor visitor) {
     visitor.parameter("w", layer.w, value -> layer.w = value);
+  }
+
+  /**
+   * None: {@link #config} and {@link #fromConfig} are generated.
+   */
+  @Override
+  public String configProblem() {
+    return null;
+  }
+
+  /**
+   * None: {@code Qualified()} takes no arguments.
+   */
+  @Override
+  public Map<String, Object> config(Qualified layer) {
+    return LayerConfig.of();
+  }
+
+  /**
+   * A new layer from {@code Qualified()}.
+   */
+  @Override
+  public Qualified fromConfig(Map<String, ?> config) {
+    LayerConfig.read(Qualified.class, config);
+    return new Qualified();
   }
 
   @Override

@@ -8,7 +8,9 @@ import dev.adjoint.autograd.PointwiseRules;
 import dev.adjoint.autograd.SavedValues;
 import dev.adjoint.autograd.SourceLines;
 import dev.adjoint.nn.LayerBinding;
+import dev.adjoint.nn.LayerConfig;
 import dev.adjoint.tensor.Tensor;
+import java.util.Map;
 import javax.annotation.processing.Generated;
 
 /**
@@ -112,6 +114,31 @@ public final class RunningMean_Adjoint implements LayerBinding<RunningMean> {
   public void visit(RunningMean layer, LayerBinding.Visitor visitor) {
     visitor.parameter("w", layer.w, value -> layer.w = value);
     visitor.buffer("mean", layer.mean, true, value -> layer.mean = value);
+  }
+
+  /**
+   * None: {@link #config} and {@link #fromConfig} are generated.
+   */
+  @Override
+  public String configProblem() {
+    return null;
+  }
+
+  /**
+   * None: {@code RunningMean()} takes no arguments.
+   */
+  @Override
+  public Map<String, Object> config(RunningMean layer) {
+    return LayerConfig.of();
+  }
+
+  /**
+   * A new layer from {@code RunningMean()}.
+   */
+  @Override
+  public RunningMean fromConfig(Map<String, ?> config) {
+    LayerConfig.read(RunningMean.class, config);
+    return new RunningMean();
   }
 
   @Override

@@ -9,7 +9,9 @@ import dev.adjoint.autograd.PointwiseRules;
 import dev.adjoint.autograd.SavedValues;
 import dev.adjoint.autograd.SourceLines;
 import dev.adjoint.nn.LayerBinding;
+import dev.adjoint.nn.LayerConfig;
 import dev.adjoint.tensor.Tensor;
+import java.util.Map;
 import javax.annotation.processing.Generated;
 
 /**
@@ -109,6 +111,31 @@ public final class Scaled_Adjoint implements LayerBinding<Scaled> {
   @Override
   public void visit(Scaled layer, LayerBinding.Visitor visitor) {
     visitor.parameter("w", layer.w, value -> layer.w = value);
+  }
+
+  /**
+   * None: {@link #config} and {@link #fromConfig} are generated.
+   */
+  @Override
+  public String configProblem() {
+    return null;
+  }
+
+  /**
+   * None: {@code Scaled()} takes no arguments.
+   */
+  @Override
+  public Map<String, Object> config(Scaled layer) {
+    return LayerConfig.of();
+  }
+
+  /**
+   * A new layer from {@code Scaled()}.
+   */
+  @Override
+  public Scaled fromConfig(Map<String, ?> config) {
+    LayerConfig.read(Scaled.class, config);
+    return new Scaled();
   }
 
   @Override

@@ -8,7 +8,9 @@ import dev.adjoint.autograd.PointwiseRules;
 import dev.adjoint.autograd.SavedValues;
 import dev.adjoint.autograd.SourceLines;
 import dev.adjoint.nn.LayerBinding;
+import dev.adjoint.nn.LayerConfig;
 import dev.adjoint.tensor.Tensor;
+import java.util.Map;
 import javax.annotation.processing.Generated;
 
 /**
@@ -122,6 +124,31 @@ public final class Twice_Adjoint implements LayerBinding<Twice> {
     if (layer.fc != null) {
       visitor.child("fc", layer.fc);
     }
+  }
+
+  /**
+   * None: {@link #config} and {@link #fromConfig} are generated.
+   */
+  @Override
+  public String configProblem() {
+    return null;
+  }
+
+  /**
+   * None: {@code Twice()} takes no arguments.
+   */
+  @Override
+  public Map<String, Object> config(Twice layer) {
+    return LayerConfig.of();
+  }
+
+  /**
+   * A new layer from {@code Twice()}.
+   */
+  @Override
+  public Twice fromConfig(Map<String, ?> config) {
+    LayerConfig.read(Twice.class, config);
+    return new Twice();
   }
 
   @Override

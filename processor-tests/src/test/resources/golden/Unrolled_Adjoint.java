@@ -9,7 +9,9 @@ import dev.adjoint.autograd.PointwiseRules;
 import dev.adjoint.autograd.SavedValues;
 import dev.adjoint.autograd.SourceLines;
 import dev.adjoint.nn.LayerBinding;
+import dev.adjoint.nn.LayerConfig;
 import dev.adjoint.tensor.Tensor;
+import java.util.Map;
 import javax.annotation.processing.Generated;
 
 /**
@@ -147,6 +149,31 @@ public final class Unrolled_Adjoint implements LayerBinding<Unrolled> {
   @Override
   public void visit(Unrolled layer, LayerBinding.Visitor visitor) {
     visitor.parameter("w", layer.w, value -> layer.w = value);
+  }
+
+  /**
+   * None: {@link #config} and {@link #fromConfig} are generated.
+   */
+  @Override
+  public String configProblem() {
+    return null;
+  }
+
+  /**
+   * None: {@code Unrolled()} takes no arguments.
+   */
+  @Override
+  public Map<String, Object> config(Unrolled layer) {
+    return LayerConfig.of();
+  }
+
+  /**
+   * A new layer from {@code Unrolled()}.
+   */
+  @Override
+  public Unrolled fromConfig(Map<String, ?> config) {
+    LayerConfig.read(Unrolled.class, config);
+    return new Unrolled();
   }
 
   @Override

@@ -84,7 +84,9 @@ class DiagnosticsTest {
       entry(Message.BAD_LAYER, "AdjointBadLayer"),
       entry(Message.PARAM_NOT_TENSOR, "AdjointBadLayer"),
       entry(Message.WRAPPED_ENVIRONMENT, "AdjointWrappedEnvironment"),
-      entry(Message.INTERNAL, "AdjointInternalError"));
+      entry(Message.INTERNAL, "AdjointInternalError"),
+      entry(Message.CONFIG_ARGUMENT, "AdjointConfigArgument"),
+      entry(Message.CONFIG_CONSTRUCTOR, "AdjointConfigConstructor"));
 
   /**
    * One error at {@code where} in {@code file} that reads {@code [tag] ...text... Fix: ...hint...}
@@ -119,7 +121,7 @@ class DiagnosticsTest {
     }
     // Each assertError(..., Message.X, ...) call names its message before the next call starts.
     Path self = Path.of("src/test/java/dev/adjoint/processor/DiagnosticsTest.java");
-    assertTrue(Files.exists(self), "run from the runtime module's folder: " + self);
+    assertTrue(Files.exists(self), "run from the processor-tests module's folder: " + self);
     String[] calls = Files.readString(self).split("assertError\\(");
     Set<String> tested = new TreeSet<>();
     Matcher named = Pattern.compile("^\\s*c\\s*,.*?Message\\.([A-Z_]+)", Pattern.DOTALL)
@@ -127,6 +129,20 @@ class DiagnosticsTest {
     for (int i = 1; i < calls.length; i++) {
       if (named.reset(calls[i]).find()) {
         tested.add(named.group(1));
+      }
+    }
+    // The generated-configuration messages are provoked in GeneratedConfigDiagnosticsTest, whose
+    // assertError names the tag.
+    Path config =
+        Path.of("src/test/java/dev/adjoint/processor/GeneratedConfigDiagnosticsTest.java");
+    String[] configCalls = Files.readString(config).split("assertError\\(");
+    for (Message m : Message.values()) {
+      for (int i = 1; i < configCalls.length; i++) {
+        String call = configCalls[i];
+        int end = call.indexOf(");");
+        if (call.substring(0, end < 0 ? call.length() : end).contains('"' + m.tag() + '"')) {
+          tested.add(m.name());
+        }
       }
     }
     Set<String> missing = new TreeSet<>();

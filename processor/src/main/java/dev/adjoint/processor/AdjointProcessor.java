@@ -58,7 +58,8 @@ public final class AdjointProcessor extends AbstractProcessor {
     // processor claimed any of these annotations" warning. @Generated is a marker for tools
     // that read sources, not for processors, so claiming it takes nothing from another one.
     return Set.of("dev.adjoint.annotations.Primitive", "dev.adjoint.annotations.Adjoint",
-        "dev.adjoint.annotations.Layer", "dev.adjoint.annotations.Forward",
+        "dev.adjoint.annotations.Layer", "dev.adjoint.annotations.Layer.Constructor",
+        "dev.adjoint.annotations.Forward",
         "dev.adjoint.annotations.Param", "dev.adjoint.annotations.Buffer",
         "javax.annotation.processing.Generated");
   }

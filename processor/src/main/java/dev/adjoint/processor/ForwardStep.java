@@ -5,11 +5,13 @@ import com.sun.source.util.TreePath;
 import com.sun.source.util.Trees;
 import dev.adjoint.processor.diff.ReversePass;
 import dev.adjoint.processor.emit.AdjointWriter;
+import dev.adjoint.processor.model.ConfigPlan;
 import dev.adjoint.processor.model.ForwardModel;
 import dev.adjoint.processor.model.IrBuilder;
 import dev.adjoint.processor.model.LayerInfo;
 import dev.adjoint.processor.model.RuleTable;
 import dev.adjoint.processor.validate.BodyValidator;
+import dev.adjoint.processor.validate.ConfigValidator;
 import dev.adjoint.processor.validate.LayerValidator;
 import java.io.IOException;
 import java.io.Writer;
@@ -33,6 +35,7 @@ import javax.tools.StandardLocation;
 final class ForwardStep {
   static final String LAYER = "dev.adjoint.annotations.Layer";
   static final String FORWARD = "dev.adjoint.annotations.Forward";
+  static final String CONSTRUCTOR = "dev.adjoint.annotations.Layer.Constructor";
   static final String SERVICE = "META-INF/services/dev.adjoint.nn.LayerBinding";
 
   private final ProcessingEnvironment env;
@@ -71,6 +74,15 @@ final class ForwardStep {
         reporter.error(owner, Message.INTERNAL, owner.getQualifiedName(), trace);
       }
     }
+    TypeElement constructorAnnotation = env.getElementUtils().getTypeElement(CONSTRUCTOR);
+    if (constructorAnnotation != null) {
+      for (Element e : round.getElementsAnnotatedWith(constructorAnnotation)) {
+        if (!RuleTable.has(e.getEnclosingElement(), LAYER)) {
+          reporter.error(e, Message.CONFIG_CONSTRUCTOR,
+              ConfigPlan.signature((ExecutableElement) e), "the class is not a @Layer");
+        }
+      }
+    }
     if (round.processingOver() && !bindings.isEmpty()) {
       writeServiceFile();
     }
@@ -82,6 +94,8 @@ final class ForwardStep {
     LayerValidator layerValidator = new LayerValidator(env.getTypeUtils(),
         env.getElementUtils(), reporter);
     LayerInfo layer = isLayer ? layerValidator.read(owner) : null;
+    ConfigPlan config = isLayer ? new ConfigValidator(env.getTypeUtils(), env.getElementUtils(),
+        reporter).plan(owner) : null;
     BodyValidator bodyValidator = new BodyValidator(trees, reporter);
     IrBuilder builder = new IrBuilder(trees, rules, reporter);
     List<AdjointWriter.Method> methods = new ArrayList<>();
@@ -115,7 +129,8 @@ final class ForwardStep {
       return;
     }
     try {
-      new AdjointWriter(env.getElementUtils()).write(owner, layer, methods).writeTo(env.getFiler());
+      new AdjointWriter(env.getElementUtils()).write(owner, layer, methods, config)
+          .writeTo(env.getFiler());
     } catch (IOException e) {
       reporter.error(owner, Message.INTERNAL, owner.getQualifiedName(), e);
       return;

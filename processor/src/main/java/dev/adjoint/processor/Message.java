@@ -205,7 +205,20 @@ public enum Message {
           + " (Gradle's delegate) or in the handler of a java.lang.reflect.Proxy is unwrapped"),
   INTERNAL("AdjointInternalError",
       "the Adjoint processor failed on %s: %s",
-      "this is a bug in Adjoint; please report it with this message");
+      "this is a bug in Adjoint; please report it with this message"),
+  /** A constructor argument the generated whole-model configuration cannot record. */
+  CONFIG_ARGUMENT("AdjointConfigArgument",
+      "the argument '%s' of %s cannot be recorded for whole-model files: %s",
+      "keep each argument of the @Layer.Constructor in a non-private field of the same name and"
+          + " type (int, long, float, double, boolean, String, an enum, int[], Tensor, a layer, or"
+          + " a List or array of layers; a boolean may instead record whether the same-named"
+          + " @Param, @Buffer or sub-layer is set), or implement dev.adjoint.nn.Configurable to"
+          + " write config() and fromConfig yourself"),
+  /** A {@code @Layer.Constructor} mark that cannot be honoured. */
+  CONFIG_CONSTRUCTOR("AdjointConfigConstructor",
+      "@Layer.Constructor on %s: %s",
+      "mark exactly one constructor of a concrete @Layer class that does not implement"
+          + " Configurable: the one whose arguments rebuild the layer");
 
   private final String tag;
   private final String text;

@@ -1,6 +1,7 @@
 package dev.adjoint.io;
 
 import dev.adjoint.nn.Configurable;
+import dev.adjoint.nn.GeneratedConfig;
 import dev.adjoint.nn.Module;
 import dev.adjoint.tensor.Generator;
 import dev.adjoint.tensor.Tensor;
@@ -22,9 +23,9 @@ import java.util.Set;
 
 /**
  * Whole-model files: the port of {@code torch.save(model)} and {@code torch.load(path)}. The file
- * holds the model's class name, the constructor arguments that rebuild it (its
- * {@link Configurable#config()}, with sub-layers described the same way) and its state dict, so
- * loading needs no code that builds the model, only its classes on the classpath.
+ * holds the model's class name, the constructor arguments that rebuild it (with sub-layers
+ * described the same way) and its state dict, so loading needs no code that builds the model,
+ * only its classes on the classpath.
  *
  * <pre>{@code
  * ModelFiles.save(model, Path.of("cnn.model"));
@@ -32,14 +33,19 @@ import java.util.Set;
  * model.eval();
  * }</pre>
  *
- * <p>Every layer of the model must be {@link Configurable} and declare a public static
- * {@code fromConfig(Map<String, ?>)}; all built-in layers and losses are. Saving a model with a
- * layer that is not fails at once with an {@link IllegalArgumentException} naming the layer; for
+ * <p>The constructor arguments of a layer are those the processor generates from its
+ * constructor ({@link GeneratedConfig}: each argument read back from the field of the same name;
+ * see {@link dev.adjoint.annotations.Layer.Constructor}), or, for a layer that implements
+ * {@link Configurable}, its own {@link Configurable#config()}, rebuilt by the public static
+ * {@code fromConfig(Map<String, ?>)} it declares. All built-in layers and losses have one or the
+ * other. Saving a model with a layer that has neither (an argument that is kept in no field, say)
+ * fails at once with an {@link IllegalArgumentException} naming the layer and the argument; for
  * such models save the weights alone ({@code SafeTensors.save(model.stateDict(), path)}) and load
  * them into a model you build. Unlike {@code torch.load}, nothing is deserialized as Java objects:
- * loading calls only the {@code fromConfig} factories of {@link Module} subclasses named in the
- * file, then {@link Module#loadStateDict(Map, boolean)} (strict), then restores each layer's
- * training mode.
+ * loading calls only the constructors (through the generated factories) or the
+ * {@code fromConfig} factories of {@link Module} subclasses named in the file, then
+ * {@link Module#loadStateDict(Map, boolean)} (strict), then restores each layer's training
+ * mode.
  *
  * <p>Loading does not disturb the default generator: the layers' initialisation, which the saved
  * state overwrites anyway, draws from it, and its state is restored afterwards (so another thread
@@ -95,9 +101,10 @@ public final class ModelFiles {
    * Writes {@code model} (its class, configuration, state dict and training modes) to
    * {@code path}, atomically; the file is replaced if it exists.
    *
-   * @throws IllegalArgumentException when a layer of the model is not {@link Configurable},
-   *     lacks its own public static {@code fromConfig(Map<String, ?>)}, or returns a config value
-   *     that cannot be saved; the message names the layer's place in the model
+   * @throws IllegalArgumentException when a layer of the model has no generated configuration
+   *     and is not {@link Configurable}, is {@code Configurable} but lacks its own public static
+   *     {@code fromConfig(Map<String, ?>)}, or returns a config value that cannot be saved; the
+   *     message names the layer's place in the model
    * @throws IOException when the file cannot be written
    */
   public static void save(Module model, Path path) throws IOException {
@@ -131,25 +138,32 @@ public final class ModelFiles {
 
   private static Map<String, Object> describe(Module m, String path,
       Map<Module, Boolean> open) {
-    Class<?> cls = m.getClass();
-    if (!(m instanceof Configurable configurable)) {
-      throw new IllegalArgumentException("ModelFiles.save: " + path + " is a " + cls.getName()
-          + ", which does not implement dev.adjoint.nn.Configurable, so the arguments that"
-          + " rebuild it are unknown; implement Configurable (config() and a public static"
-          + " fromConfig(Map<String, ?>)), or save only the weights with"
-          + " SafeTensors.save(model.stateDict(), path) and load them with"
-          + " model.loadStateDict(SafeTensors.load(path)) into a model you build");
-    }
-    String problem = factoryProblem(cls);
-    if (problem != null) {
-      throw new IllegalArgumentException("ModelFiles.save: " + path + " is a " + cls.getName()
-          + ", which " + problem + ", so a model file could not rebuild it");
+    Class<? extends Module> cls = m.getClass();
+    if (!(m instanceof Configurable)) {
+      String problem = GeneratedConfig.problem(cls);
+      if (problem != null) {
+        throw new IllegalArgumentException("ModelFiles.save: " + path + " is a " + cls.getName()
+            + ", whose constructor arguments are unknown: " + problem + ". Keep each argument"
+            + " of its constructor in a field of the same name (mark the constructor"
+            + " @Layer.Constructor to have this checked when it compiles), or implement"
+            + " dev.adjoint.nn.Configurable (config() and a public static"
+            + " fromConfig(Map<String, ?>)), or save only the weights with"
+            + " SafeTensors.save(model.stateDict(), path) and load them with"
+            + " model.loadStateDict(SafeTensors.load(path)) into a model you build");
+      }
+    } else {
+      String problem = factoryProblem(cls);
+      if (problem != null) {
+        throw new IllegalArgumentException("ModelFiles.save: " + path + " is a " + cls.getName()
+            + ", which " + problem + ", so a model file could not rebuild it");
+      }
     }
     if (open.put(m, Boolean.TRUE) != null) {
       throw new IllegalArgumentException("ModelFiles.save: " + path + " (a " + cls.getName()
           + ") contains itself in its own config");
     }
-    Map<String, Object> config = configurable.config();
+    Map<String, Object> config = m instanceof Configurable configurable ? configurable.config()
+        : GeneratedConfig.of(m);
     if (config == null) {
       throw new IllegalArgumentException("ModelFiles.save: " + path + " (a " + cls.getName()
           + "): config() returned null");
@@ -226,7 +240,16 @@ public final class ModelFiles {
     }
   }
 
-  /** Why {@code cls} cannot be rebuilt by its factory, or null when it can. */
+  /**
+   * Why a layer of class {@code cls}, which is not {@link Configurable}, cannot be rebuilt by its
+   * generated factory, or null when it can.
+   */
+  private static String generatedProblem(Class<? extends Module> cls) {
+    String problem = GeneratedConfig.problem(cls);
+    return problem == null ? null : "has no generated configuration: " + problem;
+  }
+
+  /** Why {@code cls}, a {@link Configurable} class, cannot be rebuilt by its factory, or null. */
   private static String factoryProblem(Class<?> cls) {
     Method m = factory(cls);
     if (m != null) {
@@ -442,12 +465,14 @@ public final class ModelFiles {
         throw new ModelFileException(source + ": " + path + " is a " + name + ", which is not a"
             + " dev.adjoint.nn.Module");
       }
-      String problem = factoryProblem(cls);
+      Class<? extends Module> layer = cls.asSubclass(Module.class);
+      String problem = Configurable.class.isAssignableFrom(cls) ? factoryProblem(cls)
+          : generatedProblem(layer);
       if (problem != null) {
         throw new ModelFileException(source + ": " + path + " is a " + name + ", which "
             + problem + " (has the class changed since the file was written?)");
       }
-      return cls.asSubclass(Module.class);
+      return layer;
     }
 
     Module rebuild(Object description, String path) throws ModelFileException {
@@ -459,16 +484,24 @@ public final class ModelFiles {
             + e.getKey()));
       }
       Object built;
-      try {
-        Method factory = factory(cls);
-        if (!factory.canAccess(null)) {
-          factory.trySetAccessible();
+      if (!Configurable.class.isAssignableFrom(cls)) {
+        try {
+          built = GeneratedConfig.rebuild(cls, Collections.unmodifiableMap(config));
+        } catch (RuntimeException | ExceptionInInitializerError e) {
+          throw failed(cls.getName() + "'s generated fromConfig", path, config, e);
         }
-        built = factory.invoke(null, Collections.unmodifiableMap(config));
-      } catch (InvocationTargetException e) {
-        throw failed(cls, path, config, e.getCause());
-      } catch (IllegalAccessException | ExceptionInInitializerError e) {
-        throw failed(cls, path, config, e);
+      } else {
+        try {
+          Method factory = factory(cls);
+          if (!factory.canAccess(null)) {
+            factory.trySetAccessible();
+          }
+          built = factory.invoke(null, Collections.unmodifiableMap(config));
+        } catch (InvocationTargetException e) {
+          throw failed(cls.getName() + ".fromConfig", path, config, e.getCause());
+        } catch (IllegalAccessException | ExceptionInInitializerError e) {
+          throw failed(cls.getName() + ".fromConfig", path, config, e);
+        }
       }
       if (!cls.isInstance(built)) {
         throw new ModelFileException(source + ": rebuilding " + path + " failed: "
@@ -478,10 +511,10 @@ public final class ModelFiles {
       return (Module) built;
     }
 
-    private ModelFileException failed(Class<?> cls, String path, Map<String, Object> config,
+    private ModelFileException failed(String factory, String path, Map<String, Object> config,
         Throwable cause) {
-      return new ModelFileException(source + ": rebuilding " + path + " failed: "
-          + cls.getName() + ".fromConfig(" + brief(config) + ") threw " + cause, cause);
+      return new ModelFileException(source + ": rebuilding " + path + " failed: " + factory + "("
+          + brief(config) + ") threw " + cause, cause);
     }
 
     /** A config value with the layers in it rebuilt. */

@@ -11,7 +11,7 @@ import java.util.Map;
  * average pooling.
  */
 @Layer
-public class AdaptiveAvgPool2d extends Module implements Configurable {
+public class AdaptiveAvgPool2d extends Module {
   final int[] outputSize;
 
   /** A square output {@code outputSize x outputSize}. */
@@ -20,6 +20,7 @@ public class AdaptiveAvgPool2d extends Module implements Configurable {
   }
 
   /** An output of one value or {@code {height, width}}. */
+  @Layer.Constructor
   public AdaptiveAvgPool2d(int[] outputSize) {
     this.outputSize = Layers.positivePair("AdaptiveAvgPool2d", "outputSize", outputSize);
   }
@@ -28,22 +29,6 @@ public class AdaptiveAvgPool2d extends Module implements Configurable {
   @Forward
   public Tensor forward(Tensor input) {
     return Functional.adaptiveAvgPool2d(input, outputSize);
-  }
-
-  /** The constructor arguments that rebuild this layer (see {@link Configurable}). */
-  @Override
-  public Map<String, Object> config() {
-    return LayerConfig.of("outputSize", outputSize);
-  }
-
-  /**
-   * Rebuilds a {@code AdaptiveAvgPool2d} from what {@link #config()} returned.
-   *
-   * @throws IllegalArgumentException when an entry is missing, of the wrong type, or invalid
-   */
-  public static AdaptiveAvgPool2d fromConfig(Map<String, ?> config) {
-    LayerConfig c = LayerConfig.read(AdaptiveAvgPool2d.class, config);
-    return new AdaptiveAvgPool2d(c.intArray("outputSize"));
   }
 
   /**

@@ -11,7 +11,7 @@ import java.util.Map;
  * divisor unless {@code countIncludePad} is false.
  */
 @Layer
-public class AvgPool2d extends Module implements Configurable {
+public class AvgPool2d extends Module {
   final int[] kernelSize;
   final int[] stride;
   final int[] padding;
@@ -38,6 +38,7 @@ public class AvgPool2d extends Module implements Configurable {
    *
    * @throws IllegalArgumentException for non-positive sizes or a padding above half the kernel
    */
+  @Layer.Constructor
   public AvgPool2d(int[] kernelSize, int[] stride, int[] padding, boolean countIncludePad) {
     this.kernelSize = Layers.positivePair("AvgPool2d", "kernelSize", kernelSize);
     this.stride = stride == null || stride.length == 0 ? this.kernelSize.clone()
@@ -56,24 +57,6 @@ public class AvgPool2d extends Module implements Configurable {
   @Forward
   public Tensor forward(Tensor input) {
     return Functional.avgPool2d(input, kernelSize, stride, padding, countIncludePad);
-  }
-
-  /** The constructor arguments that rebuild this layer (see {@link Configurable}). */
-  @Override
-  public Map<String, Object> config() {
-    return LayerConfig.of("kernelSize", kernelSize, "stride", stride, "padding", padding,
-        "countIncludePad", countIncludePad);
-  }
-
-  /**
-   * Rebuilds a {@code AvgPool2d} from what {@link #config()} returned.
-   *
-   * @throws IllegalArgumentException when an entry is missing, of the wrong type, or invalid
-   */
-  public static AvgPool2d fromConfig(Map<String, ?> config) {
-    LayerConfig c = LayerConfig.read(AvgPool2d.class, config);
-    return new AvgPool2d(c.intArray("kernelSize"), c.intArray("stride"), c.intArray("padding"),
-        c.booleanValue("countIncludePad"));
   }
 
   /**

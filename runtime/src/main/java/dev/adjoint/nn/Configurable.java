@@ -3,9 +3,16 @@ package dev.adjoint.nn;
 import java.util.Map;
 
 /**
- * A layer that can describe the constructor arguments that rebuild it, so that
+ * A layer that describes, in code of its own, the constructor arguments that rebuild it, so that
  * {@link dev.adjoint.io.ModelFiles} can save the whole model (the port of
  * {@code torch.save(model)}) and rebuild it when loading.
+ *
+ * <p>Most layers need not implement it: for a {@code @Layer} that does not, the processor
+ * generates the configuration from its constructor ({@link GeneratedConfig}), reading each
+ * argument back from the field of the same name (see
+ * {@link dev.adjoint.annotations.Layer.Constructor}). Implement it when an argument is not kept as
+ * it was given (a loss that keeps its reduction as an enum but is built from its name), or to
+ * keep the file format of a class whose constructor changes.
  *
  * <p>A configurable class also declares, itself (an inherited one does not count), a factory
  *
@@ -39,12 +46,14 @@ import java.util.Map;
  *
  * <p>Config values are {@code null}, Strings, Booleans, Integers, Longs, Floats, Doubles,
  * tensors (e.g. a class weight), lists or arrays of these, and layers (sub-layers passed to the
- * constructor; they must be configurable themselves and are saved as nested descriptions and
- * rebuilt first). Maps and other objects are not config values. The weights themselves are not
- * part of the config: they are saved with the state dict and loaded into the rebuilt layer.
+ * constructor; they must be saveable themselves, through a configuration of their own or a
+ * generated one, and are saved as nested descriptions and rebuilt first). Maps and other objects
+ * are not config values. The weights themselves are not part of the config: they are saved with
+ * the state dict and loaded into the rebuilt layer.
  *
- * <p>A configurable class should also declare, beside {@code fromConfig}, the state (parameters
- * and persistent buffers) a layer built from a config would have, computed without building it:
+ * <p>A configurable class, or one with a generated configuration, should also declare the state
+ * (parameters and persistent buffers) a layer built from a config would have, computed without
+ * building it:
  *
  * <pre>{@code
  * public static Map<String, int[]> stateShapes(Map<String, ?> config)

@@ -23,7 +23,7 @@ import java.util.Map;
  * }</pre>
  */
 @Layer
-public class Conv2d extends Module implements Configurable {
+public class Conv2d extends Module {
   @Param Tensor weight;
   @Param Tensor bias;
   final int inChannels;
@@ -49,6 +49,20 @@ public class Conv2d extends Module implements Configurable {
       int dilation, int groups, boolean bias) {
     this(inChannels, outChannels, new int[] {kernelSize}, new int[] {stride},
         new int[] {padding}, new int[] {dilation}, groups, bias, Generator.defaultGenerator());
+  }
+
+  /**
+   * Every option; each size is one value or {@code {height, width}}. The weights are drawn from
+   * the default generator.
+   *
+   * @throws IllegalArgumentException for non-positive sizes, or channel counts not divisible by
+   *     {@code groups}
+   */
+  @Layer.Constructor
+  public Conv2d(int inChannels, int outChannels, int[] kernelSize, int[] stride, int[] padding,
+      int[] dilation, int groups, boolean bias) {
+    this(inChannels, outChannels, kernelSize, stride, padding, dilation, groups, bias,
+        Generator.defaultGenerator());
   }
 
   /**
@@ -102,27 +116,6 @@ public class Conv2d extends Module implements Configurable {
       return Functional.conv2d(input, weight, null, stride, padding, dilation, groups);
     }
     return Functional.conv2d(input, weight, bias, stride, padding, dilation, groups);
-  }
-
-  /** The constructor arguments that rebuild this layer (see {@link Configurable}). */
-  @Override
-  public Map<String, Object> config() {
-    return LayerConfig.of("inChannels", inChannels, "outChannels", outChannels, "kernelSize",
-        kernelSize, "stride", stride, "padding", padding, "dilation", dilation, "groups", groups,
-        "bias", bias != null);
-  }
-
-  /**
-   * Rebuilds a {@code Conv2d} from what {@link #config()} returned. Its weights are initialised
-   * from the default generator; loading a model file overwrites them.
-   *
-   * @throws IllegalArgumentException when an entry is missing, of the wrong type, or invalid
-   */
-  public static Conv2d fromConfig(Map<String, ?> config) {
-    LayerConfig c = LayerConfig.read(Conv2d.class, config);
-    return new Conv2d(c.intValue("inChannels"), c.intValue("outChannels"), c.intArray("kernelSize"),
-        c.intArray("stride"), c.intArray("padding"), c.intArray("dilation"), c.intValue("groups"),
-        c.booleanValue("bias"), Generator.defaultGenerator());
   }
 
   /**

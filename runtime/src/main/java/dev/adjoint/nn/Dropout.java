@@ -13,7 +13,7 @@ import java.util.Map;
  * {@link Generator} (the default one unless given), so a seeded generator reproduces them.
  */
 @Layer
-public class Dropout extends Module implements Configurable {
+public class Dropout extends Module {
   final double p;
   final Generator generator;
 
@@ -23,6 +23,7 @@ public class Dropout extends Module implements Configurable {
   }
 
   /** Zeroes elements with probability {@code p}, drawing from the default generator. */
+  @Layer.Constructor
   public Dropout(double p) {
     this(p, Generator.defaultGenerator());
   }
@@ -46,26 +47,6 @@ public class Dropout extends Module implements Configurable {
     }
     Tensor mask = Functional.dropoutMask(input, p, generator);
     return input.mul(mask);
-  }
-
-  /**
-   * The constructor argument that rebuilds this layer, {@code p} (see {@link Configurable}); its
-   * generator is not part of it.
-   */
-  @Override
-  public Map<String, Object> config() {
-    return LayerConfig.of("p", p);
-  }
-
-  /**
-   * Rebuilds a {@code Dropout} from what {@link #config()} returned. It draws its masks from the
-   * default generator, whatever generator this one was given.
-   *
-   * @throws IllegalArgumentException when an entry is missing, of the wrong type, or invalid
-   */
-  public static Dropout fromConfig(Map<String, ?> config) {
-    LayerConfig c = LayerConfig.read(Dropout.class, config);
-    return new Dropout(c.doubleValue("p"));
   }
 
   /**

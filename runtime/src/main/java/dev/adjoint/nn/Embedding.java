@@ -16,12 +16,13 @@ import java.util.Map;
  * starts as {@code N(0, 1)}, as in PyTorch.
  */
 @Layer
-public class Embedding extends Module implements Configurable {
+public class Embedding extends Module {
   @Param Tensor weight;
   final int numEmbeddings;
   final int embeddingDim;
 
   /** A table initialised from the default generator. */
+  @Layer.Constructor
   public Embedding(int numEmbeddings, int embeddingDim) {
     this(numEmbeddings, embeddingDim, Generator.defaultGenerator());
   }
@@ -84,23 +85,6 @@ public class Embedding extends Module implements Configurable {
       }
     }
     return indices.length;
-  }
-
-  /** The constructor arguments that rebuild this layer (see {@link Configurable}). */
-  @Override
-  public Map<String, Object> config() {
-    return LayerConfig.of("numEmbeddings", numEmbeddings, "embeddingDim", embeddingDim);
-  }
-
-  /**
-   * Rebuilds a {@code Embedding} from what {@link #config()} returned. Its weights are initialised
-   * from the default generator; loading a model file overwrites them.
-   *
-   * @throws IllegalArgumentException when an entry is missing, of the wrong type, or invalid
-   */
-  public static Embedding fromConfig(Map<String, ?> config) {
-    LayerConfig c = LayerConfig.read(Embedding.class, config);
-    return new Embedding(c.intValue("numEmbeddings"), c.intValue("embeddingDim"));
   }
 
   /**

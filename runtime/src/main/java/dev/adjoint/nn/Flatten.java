@@ -10,7 +10,7 @@ import java.util.Map;
  * end) into one ({@code nn.Flatten}); by default everything but the batch dimension.
  */
 @Layer
-public class Flatten extends Module implements Configurable {
+public class Flatten extends Module {
   final int startDim;
   final int endDim;
 
@@ -20,6 +20,7 @@ public class Flatten extends Module implements Configurable {
   }
 
   /** Flattens {@code startDim..endDim}. */
+  @Layer.Constructor
   public Flatten(int startDim, int endDim) {
     this.startDim = startDim;
     this.endDim = endDim;
@@ -29,22 +30,6 @@ public class Flatten extends Module implements Configurable {
   @Forward
   public Tensor forward(Tensor input) {
     return input.flatten(startDim, endDim);
-  }
-
-  /** The constructor arguments that rebuild this layer (see {@link Configurable}). */
-  @Override
-  public Map<String, Object> config() {
-    return LayerConfig.of("startDim", startDim, "endDim", endDim);
-  }
-
-  /**
-   * Rebuilds a {@code Flatten} from what {@link #config()} returned.
-   *
-   * @throws IllegalArgumentException when an entry is missing, of the wrong type, or invalid
-   */
-  public static Flatten fromConfig(Map<String, ?> config) {
-    LayerConfig c = LayerConfig.read(Flatten.class, config);
-    return new Flatten(c.intValue("startDim"), c.intValue("endDim"));
   }
 
   /**

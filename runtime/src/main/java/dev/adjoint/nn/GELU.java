@@ -11,7 +11,7 @@ import java.util.Map;
  * approximation for {@code approximate = "tanh"}.
  */
 @Layer
-public class GELU extends Module implements Configurable {
+public class GELU extends Module {
   final String approximate;
 
   /** The exact form ({@code approximate='none'}). */
@@ -24,6 +24,7 @@ public class GELU extends Module implements Configurable {
    *
    * @throws IllegalArgumentException for anything else
    */
+  @Layer.Constructor
   public GELU(String approximate) {
     Functional.geluTanh(approximate);
     this.approximate = approximate;
@@ -33,22 +34,6 @@ public class GELU extends Module implements Configurable {
   @Forward
   public Tensor forward(Tensor input) {
     return Functional.gelu(input, approximate);
-  }
-
-  /** The constructor arguments that rebuild this layer (see {@link Configurable}). */
-  @Override
-  public Map<String, Object> config() {
-    return LayerConfig.of("approximate", approximate);
-  }
-
-  /**
-   * Rebuilds a {@code GELU} from what {@link #config()} returned.
-   *
-   * @throws IllegalArgumentException when an entry is missing, of the wrong type, or invalid
-   */
-  public static GELU fromConfig(Map<String, ?> config) {
-    LayerConfig c = LayerConfig.read(GELU.class, config);
-    return new GELU(c.string("approximate"));
   }
 
   /**

@@ -2,6 +2,7 @@ package dev.adjoint.nn;
 
 import dev.adjoint.autograd.SavedValues;
 import dev.adjoint.tensor.Tensor;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -57,6 +58,40 @@ public interface LayerBinding<L extends Module> {
 
   /** The generated backward of such a call: the gradient of each tensor input, in order. */
   Tensor[] backward(L layer, SavedValues saved, Tensor g);
+
+  /**
+   * Why the processor generated no configuration for this layer (a clause such as "the argument
+   * 'width' of Block(int width) is kept in no field of the same name"), or null when
+   * {@link #config} and {@link #fromConfig} are generated. Not asked of a layer that implements
+   * {@link Configurable}, which writes its own.
+   */
+  default String configProblem() {
+    return "its generated code has no configuration; recompile it with the Adjoint processor of"
+        + " this runtime";
+  }
+
+  /**
+   * The arguments of the layer's constructor, read back from its fields, by parameter name: the
+   * configuration {@link dev.adjoint.io.ModelFiles} saves for a layer that does not implement
+   * {@link Configurable}.
+   *
+   * @throws UnsupportedOperationException when {@link #configProblem()} is not null
+   */
+  default Map<String, Object> config(L layer) {
+    throw new UnsupportedOperationException(layerType().getName() + ": " + configProblem());
+  }
+
+  /**
+   * A new layer built by the constructor from a map {@link #config} returned (or one loaded from
+   * a file, see {@link LayerConfig}).
+   *
+   * @throws IllegalArgumentException when an entry is missing or of the wrong type, or the
+   *     constructor refuses the values
+   * @throws UnsupportedOperationException when {@link #configProblem()} is not null
+   */
+  default L fromConfig(Map<String, ?> config) {
+    throw new UnsupportedOperationException(layerType().getName() + ": " + configProblem());
+  }
 
   /** Receives the entries of a layer's registry. */
   interface Visitor {

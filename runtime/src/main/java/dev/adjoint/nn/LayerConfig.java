@@ -43,9 +43,10 @@ public final class LayerConfig {
   }
 
   /**
-   * An ordered config map from alternating keys and values; {@code null} values are kept, and
+   * An ordered config map from alternating keys and values; {@code null} values are kept,
    * primitive arrays become lists ({@code int[]} a {@code List<Integer>}, ...) so that the map
-   * equals the one a loaded layer returns.
+   * equals the one a loaded layer returns, and lists and arrays of objects become unmodifiable
+   * copies (a layer's own list of sub-layers is not shared with its config).
    *
    * @throws IllegalArgumentException for an odd number of arguments, a key that is not a String,
    *     or a key given twice
@@ -70,7 +71,8 @@ public final class LayerConfig {
   }
 
   /**
-   * The elements of a primitive array as a list of boxes; any other value as it is.
+   * The elements of an array or a list as a new list (primitives boxed); any other value as it
+   * is.
    *
    * @return an unmodifiable list, or {@code value}
    */
@@ -90,6 +92,10 @@ public final class LayerConfig {
       for (boolean b : a) {
         list.add(b);
       }
+    } else if (value instanceof Object[] a) {
+      list.addAll(Arrays.asList(a));
+    } else if (value instanceof List<?> l) {
+      list.addAll(l);
     } else {
       return value;
     }
@@ -270,6 +276,48 @@ public final class LayerConfig {
       return type.cast(v);
     }
     throw wrongType(key, "a " + type.getName(), v);
+  }
+
+  /**
+   * The String entry {@code key} as a constant of {@code type}, by its {@link Enum#name() name};
+   * {@code null} when it is null.
+   *
+   * @throws IllegalArgumentException naming the layer and the entry when it is missing, not a
+   *     String, or names no constant of {@code type} (the message lists them)
+   */
+  public <E extends Enum<E>> E enumValue(String key, Class<E> type) {
+    Object v = get(key);
+    if (v == null) {
+      return null;
+    }
+    if (v instanceof String name) {
+      for (E e : type.getEnumConstants()) {
+        if (e.name().equals(name)) {
+          return e;
+        }
+      }
+    }
+    throw wrongType(key, "one of " + Arrays.stream(type.getEnumConstants()).map(Enum::name)
+        .toList() + " (" + type.getSimpleName() + ")", v);
+  }
+
+  /**
+   * The entry {@code key} as a list of layers that are each a {@code type} (a list or an array
+   * of them).
+   *
+   * @throws IllegalArgumentException naming the layer and the entry when it is missing or not a
+   *     list of {@code type}s
+   */
+  public <M extends Module> List<M> modules(String key, Class<M> type) {
+    List<Module> all = modules(key);
+    List<M> out = new ArrayList<>(all.size());
+    for (Module m : all) {
+      if (!type.isInstance(m)) {
+        throw wrongType(key, "a list of " + type.getName(), config.get(key));
+      }
+      out.add(type.cast(m));
+    }
+    return out;
   }
 
   /**

@@ -15,7 +15,7 @@ import java.util.Map;
  * computation runs in training and evaluation.
  */
 @Layer
-public class LayerNorm extends Module implements Configurable {
+public class LayerNorm extends Module {
   @Param Tensor weight;
   @Param Tensor bias;
   final int[] normalizedShape;
@@ -38,6 +38,7 @@ public class LayerNorm extends Module implements Configurable {
    * @throws IllegalArgumentException for an empty or non-positive {@code normalizedShape} or a
    *     negative {@code eps}
    */
+  @Layer.Constructor
   public LayerNorm(int[] normalizedShape, double eps, boolean elementwiseAffine) {
     if (normalizedShape.length == 0 || Arrays.stream(normalizedShape).anyMatch(s -> s < 1)) {
       throw new IllegalArgumentException("LayerNorm: normalized_shape must be non-empty and"
@@ -90,24 +91,6 @@ public class LayerNorm extends Module implements Configurable {
       dims[i] = lead + i;
     }
     return dims;
-  }
-
-  /** The constructor arguments that rebuild this layer (see {@link Configurable}). */
-  @Override
-  public Map<String, Object> config() {
-    return LayerConfig.of("normalizedShape", normalizedShape, "eps", eps, "elementwiseAffine",
-        elementwiseAffine);
-  }
-
-  /**
-   * Rebuilds a {@code LayerNorm} from what {@link #config()} returned.
-   *
-   * @throws IllegalArgumentException when an entry is missing, of the wrong type, or invalid
-   */
-  public static LayerNorm fromConfig(Map<String, ?> config) {
-    LayerConfig c = LayerConfig.read(LayerNorm.class, config);
-    return new LayerNorm(c.intArray("normalizedShape"), c.doubleValue("eps"),
-        c.booleanValue("elementwiseAffine"));
   }
 
   /**

@@ -10,7 +10,7 @@ import java.util.Map;
  * {@link Functional#leakyRelu}.
  */
 @Layer
-public class LeakyReLU extends Module implements Configurable {
+public class LeakyReLU extends Module {
   final double negativeSlope;
 
   /** {@code negative_slope = 0.01}. */
@@ -19,6 +19,7 @@ public class LeakyReLU extends Module implements Configurable {
   }
 
   /** The given slope for negative inputs. */
+  @Layer.Constructor
   public LeakyReLU(double negativeSlope) {
     this.negativeSlope = negativeSlope;
   }
@@ -27,22 +28,6 @@ public class LeakyReLU extends Module implements Configurable {
   @Forward
   public Tensor forward(Tensor input) {
     return Functional.leakyRelu(input, negativeSlope);
-  }
-
-  /** The constructor arguments that rebuild this layer (see {@link Configurable}). */
-  @Override
-  public Map<String, Object> config() {
-    return LayerConfig.of("negativeSlope", negativeSlope);
-  }
-
-  /**
-   * Rebuilds a {@code LeakyReLU} from what {@link #config()} returned.
-   *
-   * @throws IllegalArgumentException when an entry is missing, of the wrong type, or invalid
-   */
-  public static LeakyReLU fromConfig(Map<String, ?> config) {
-    LayerConfig c = LayerConfig.read(LeakyReLU.class, config);
-    return new LeakyReLU(c.doubleValue("negativeSlope"));
   }
 
   /**

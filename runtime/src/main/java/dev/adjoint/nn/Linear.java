@@ -15,7 +15,7 @@ import java.util.Map;
  * uniform on {@code [-1/sqrt(in), 1/sqrt(in)]}, and {@code bias} uniform on the same interval.
  */
 @Layer
-public class Linear extends Module implements Configurable {
+public class Linear extends Module {
   @Param Tensor weight;
   @Param Tensor bias;
   final int inFeatures;
@@ -27,6 +27,7 @@ public class Linear extends Module implements Configurable {
   }
 
   /** A layer with or without a bias ({@code bias=False}). */
+  @Layer.Constructor
   public Linear(int inFeatures, int outFeatures, boolean bias) {
     this(inFeatures, outFeatures, bias, Generator.defaultGenerator());
   }
@@ -67,24 +68,6 @@ public class Linear extends Module implements Configurable {
   /** The output size. */
   public int outFeatures() {
     return outFeatures;
-  }
-
-  /** The constructor arguments that rebuild this layer (see {@link Configurable}). */
-  @Override
-  public Map<String, Object> config() {
-    return LayerConfig.of("inFeatures", inFeatures, "outFeatures", outFeatures, "bias",
-        bias != null);
-  }
-
-  /**
-   * Rebuilds a {@code Linear} from what {@link #config()} returned. Its weights are initialised
-   * from the default generator; loading a model file overwrites them.
-   *
-   * @throws IllegalArgumentException when an entry is missing, of the wrong type, or invalid
-   */
-  public static Linear fromConfig(Map<String, ?> config) {
-    LayerConfig c = LayerConfig.read(Linear.class, config);
-    return new Linear(c.intValue("inFeatures"), c.intValue("outFeatures"), c.booleanValue("bias"));
   }
 
   /**

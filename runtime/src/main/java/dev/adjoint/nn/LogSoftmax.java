@@ -10,10 +10,11 @@ import java.util.Map;
  * {@link Functional#logSoftmax}.
  */
 @Layer
-public class LogSoftmax extends Module implements Configurable {
+public class LogSoftmax extends Module {
   final int dim;
 
   /** Normalises along {@code dim} (negative counts from the end). */
+  @Layer.Constructor
   public LogSoftmax(int dim) {
     this.dim = dim;
   }
@@ -22,22 +23,6 @@ public class LogSoftmax extends Module implements Configurable {
   @Forward
   public Tensor forward(Tensor input) {
     return Functional.logSoftmax(input, dim);
-  }
-
-  /** The constructor arguments that rebuild this layer (see {@link Configurable}). */
-  @Override
-  public Map<String, Object> config() {
-    return LayerConfig.of("dim", dim);
-  }
-
-  /**
-   * Rebuilds a {@code LogSoftmax} from what {@link #config()} returned.
-   *
-   * @throws IllegalArgumentException when an entry is missing, of the wrong type, or invalid
-   */
-  public static LogSoftmax fromConfig(Map<String, ?> config) {
-    LayerConfig c = LayerConfig.read(LogSoftmax.class, config);
-    return new LogSoftmax(c.intValue("dim"));
   }
 
   /**

@@ -10,7 +10,7 @@ import java.util.Map;
  * {@link Functional#maxPool2d}. The stride defaults to the kernel size; windows may overlap.
  */
 @Layer
-public class MaxPool2d extends Module implements Configurable {
+public class MaxPool2d extends Module {
   final int[] kernelSize;
   final int[] stride;
   final int[] padding;
@@ -38,6 +38,7 @@ public class MaxPool2d extends Module implements Configurable {
    * @throws IllegalArgumentException for non-positive sizes or a padding above half the
    *     effective kernel
    */
+  @Layer.Constructor
   public MaxPool2d(int[] kernelSize, int[] stride, int[] padding, int[] dilation) {
     this.kernelSize = Layers.positivePair("MaxPool2d", "kernelSize", kernelSize);
     this.stride = stride == null || stride.length == 0 ? this.kernelSize.clone()
@@ -58,24 +59,6 @@ public class MaxPool2d extends Module implements Configurable {
   @Forward
   public Tensor forward(Tensor input) {
     return Functional.maxPool2d(input, kernelSize, stride, padding, dilation);
-  }
-
-  /** The constructor arguments that rebuild this layer (see {@link Configurable}). */
-  @Override
-  public Map<String, Object> config() {
-    return LayerConfig.of("kernelSize", kernelSize, "stride", stride, "padding", padding,
-        "dilation", dilation);
-  }
-
-  /**
-   * Rebuilds a {@code MaxPool2d} from what {@link #config()} returned.
-   *
-   * @throws IllegalArgumentException when an entry is missing, of the wrong type, or invalid
-   */
-  public static MaxPool2d fromConfig(Map<String, ?> config) {
-    LayerConfig c = LayerConfig.read(MaxPool2d.class, config);
-    return new MaxPool2d(c.intArray("kernelSize"), c.intArray("stride"), c.intArray("padding"),
-        c.intArray("dilation"));
   }
 
   /**

@@ -7,7 +7,7 @@ import java.util.Map;
 
 /** {@code max(x, 0)} elementwise ({@code nn.ReLU}). */
 @Layer
-public class ReLU extends Module implements Configurable {
+public class ReLU extends Module {
   /** The layer; it has no parameters. */
   public ReLU() {}
 
@@ -15,22 +15,6 @@ public class ReLU extends Module implements Configurable {
   @Forward
   public Tensor forward(Tensor input) {
     return input.relu();
-  }
-
-  /** No arguments: an empty map (see {@link Configurable}). */
-  @Override
-  public Map<String, Object> config() {
-    return LayerConfig.of();
-  }
-
-  /**
-   * Rebuilds a {@code ReLU} from what {@link #config()} returned.
-   *
-   * @throws IllegalArgumentException when an entry is missing, of the wrong type, or invalid
-   */
-  public static ReLU fromConfig(Map<String, ?> config) {
-    LayerConfig.read(ReLU.class, config);
-    return new ReLU();
   }
 
   /**

@@ -21,12 +21,13 @@ import java.util.Objects;
  * }</pre>
  */
 @Layer
-public class Sequential extends Module implements Configurable {
+public class Sequential extends Module {
   private static final String FIELD = "layers.";
 
   List<Module> layers;
 
   /** The given layers, in order. */
+  @Layer.Constructor
   public Sequential(Module... layers) {
     this.layers = new ArrayList<>(layers.length);
     for (Module m : layers) {
@@ -69,22 +70,6 @@ public class Sequential extends Module implements Configurable {
   @Override
   protected String childName(String field) {
     return field.startsWith(FIELD) ? field.substring(FIELD.length()) : field;
-  }
-
-  /** The layers, in order, which rebuild this container (see {@link Configurable}). */
-  @Override
-  public Map<String, Object> config() {
-    return LayerConfig.of("layers", List.copyOf(layers));
-  }
-
-  /**
-   * Rebuilds a {@code Sequential} from what {@link #config()} returned.
-   *
-   * @throws IllegalArgumentException when an entry is missing, of the wrong type, or invalid
-   */
-  public static Sequential fromConfig(Map<String, ?> config) {
-    LayerConfig c = LayerConfig.read(Sequential.class, config);
-    return new Sequential(c.modules("layers").toArray(new Module[0]));
   }
 
   /**

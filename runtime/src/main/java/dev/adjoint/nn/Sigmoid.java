@@ -7,7 +7,7 @@ import java.util.Map;
 
 /** {@code 1 / (1 + exp(-x))} elementwise ({@code nn.Sigmoid}). */
 @Layer
-public class Sigmoid extends Module implements Configurable {
+public class Sigmoid extends Module {
   /** The layer; it has no parameters. */
   public Sigmoid() {}
 
@@ -15,22 +15,6 @@ public class Sigmoid extends Module implements Configurable {
   @Forward
   public Tensor forward(Tensor input) {
     return input.sigmoid();
-  }
-
-  /** No arguments: an empty map (see {@link Configurable}). */
-  @Override
-  public Map<String, Object> config() {
-    return LayerConfig.of();
-  }
-
-  /**
-   * Rebuilds a {@code Sigmoid} from what {@link #config()} returned.
-   *
-   * @throws IllegalArgumentException when an entry is missing, of the wrong type, or invalid
-   */
-  public static Sigmoid fromConfig(Map<String, ?> config) {
-    LayerConfig.read(Sigmoid.class, config);
-    return new Sigmoid();
   }
 
   /**

@@ -10,10 +10,11 @@ import java.util.Map;
  * {@link Functional#softmax}.
  */
 @Layer
-public class Softmax extends Module implements Configurable {
+public class Softmax extends Module {
   final int dim;
 
   /** Normalises along {@code dim} (negative counts from the end). */
+  @Layer.Constructor
   public Softmax(int dim) {
     this.dim = dim;
   }
@@ -22,22 +23,6 @@ public class Softmax extends Module implements Configurable {
   @Forward
   public Tensor forward(Tensor input) {
     return Functional.softmax(input, dim);
-  }
-
-  /** The constructor arguments that rebuild this layer (see {@link Configurable}). */
-  @Override
-  public Map<String, Object> config() {
-    return LayerConfig.of("dim", dim);
-  }
-
-  /**
-   * Rebuilds a {@code Softmax} from what {@link #config()} returned.
-   *
-   * @throws IllegalArgumentException when an entry is missing, of the wrong type, or invalid
-   */
-  public static Softmax fromConfig(Map<String, ?> config) {
-    LayerConfig c = LayerConfig.read(Softmax.class, config);
-    return new Softmax(c.intValue("dim"));
   }
 
   /**

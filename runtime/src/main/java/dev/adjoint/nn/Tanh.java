@@ -7,7 +7,7 @@ import java.util.Map;
 
 /** The hyperbolic tangent elementwise ({@code nn.Tanh}). */
 @Layer
-public class Tanh extends Module implements Configurable {
+public class Tanh extends Module {
   /** The layer; it has no parameters. */
   public Tanh() {}
 
@@ -15,22 +15,6 @@ public class Tanh extends Module implements Configurable {
   @Forward
   public Tensor forward(Tensor input) {
     return input.tanh();
-  }
-
-  /** No arguments: an empty map (see {@link Configurable}). */
-  @Override
-  public Map<String, Object> config() {
-    return LayerConfig.of();
-  }
-
-  /**
-   * Rebuilds a {@code Tanh} from what {@link #config()} returned.
-   *
-   * @throws IllegalArgumentException when an entry is missing, of the wrong type, or invalid
-   */
-  public static Tanh fromConfig(Map<String, ?> config) {
-    LayerConfig.read(Tanh.class, config);
-    return new Tanh();
   }
 
   /**

@@ -18,6 +18,7 @@ import dev.adjoint.nn.Dropout;
 import dev.adjoint.nn.Embedding;
 import dev.adjoint.nn.Flatten;
 import dev.adjoint.nn.GELU;
+import dev.adjoint.nn.GeneratedConfig;
 import dev.adjoint.nn.L1Loss;
 import dev.adjoint.nn.LayerNorm;
 import dev.adjoint.nn.LeakyReLU;
@@ -130,7 +131,8 @@ class ModelFilesHostileTest {
   void everyBuiltInLayerDeclaresTheStateItHas() throws Exception {
     for (Module layer : everyBuiltInLayer()) {
       Method m = layer.getClass().getDeclaredMethod("stateShapes", Map.class);
-      Map<String, Object> config = shapesConfig(((Configurable) layer).config());
+      Map<String, Object> config = shapesConfig(layer instanceof Configurable c ? c.config()
+          : GeneratedConfig.of(layer));
       @SuppressWarnings("unchecked")
       Map<String, int[]> declared = (Map<String, int[]>) m.invoke(null, config);
       Map<String, Tensor> state = layer.stateDict();

@@ -6,7 +6,10 @@ import dev.adjoint.annotations.Param;
 import dev.adjoint.nn.Module;
 import dev.adjoint.tensor.Tensor;
 
-/** A layer that is not {@link dev.adjoint.nn.Configurable}, so it cannot be saved whole. */
+/**
+ * A layer with nothing but the implicit constructor: its generated configuration is empty, and it
+ * is saved whole without a line of configuration code.
+ */
 @Layer
 public class PlainScale extends Module {
   @Param Tensor scale = Tensor.ones(1);

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,5 +60,41 @@ class LayerConfigTest {
     assertThrows(IllegalArgumentException.class, () -> c.tensor("s"));
     assertThrows(IllegalArgumentException.class, () -> c.module("s", Module.class));
     assertThrows(IllegalArgumentException.class, () -> c.modules("list"));
+  }
+
+  @Test
+  void ofCopiesListsAndObjectArraysSoTheLayersOwnAreNotShared() {
+    ReLU relu = new ReLU();
+    Tanh tanh = new Tanh();
+    List<Module> live = new ArrayList<>(List.of(relu));
+    Map<String, Object> c = LayerConfig.of("list", live, "array", new Module[] {tanh, relu});
+    live.add(tanh);
+    assertEquals(List.of(relu), c.get("list"));
+    assertEquals(List.of(tanh, relu), c.get("array"));
+    assertThrows(UnsupportedOperationException.class, () -> ((List<?>) c.get("list")).clear());
+  }
+
+  @Test
+  void enumsAndTypedLayerListsAreReadByNameAndType() {
+    ReLU relu = new ReLU();
+    Tanh tanh = new Tanh();
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("reduction", "SUM");
+    m.put("unset", null);
+    m.put("lower", "sum");
+    m.put("number", 2);
+    m.put("layers", List.of(relu, tanh));
+    LayerConfig c = LayerConfig.read(Linear.class, m);
+    assertSame(Reduction.SUM, c.enumValue("reduction", Reduction.class));
+    assertNull(c.enumValue("unset", Reduction.class));
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> c.enumValue("lower", Reduction.class));
+    assertEquals("Linear.fromConfig: config entry \"lower\" must be one of [MEAN, SUM, NONE]"
+        + " (Reduction), got a String sum", e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> c.enumValue("number", Reduction.class));
+    assertEquals(List.of(relu, tanh), c.modules("layers", Module.class));
+    e = assertThrows(IllegalArgumentException.class, () -> c.modules("layers", ReLU.class));
+    assertTrue(e.getMessage().startsWith("Linear.fromConfig: config entry \"layers\" must be a"
+        + " list of dev.adjoint.nn.ReLU, got "), e.getMessage());
   }
 }

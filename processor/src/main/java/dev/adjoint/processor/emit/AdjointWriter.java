@@ -10,6 +10,7 @@ import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.adjoint.processor.diff.ReversePass;
+import dev.adjoint.processor.model.ConfigPlan;
 import dev.adjoint.processor.model.ForwardModel;
 import dev.adjoint.processor.model.IrBuilder;
 import dev.adjoint.processor.model.LayerInfo;
@@ -25,8 +26,8 @@ import javax.lang.model.util.Elements;
 /**
  * Writes {@code <Owner>_Adjoint}: for each {@code @Forward} method its {@code Saved} class, the
  * forward that saves what the reverse pass asks for, the backward, a tracked entry point that
- * records one graph node per call, and for a {@code @Layer} the parameter registry
- * ({@code LayerBinding}).
+ * records one graph node per call, and for a {@code @Layer} the parameter registry and the
+ * configuration for whole-model files ({@code LayerBinding}).
  */
 public final class AdjointWriter {
   private static final ClassName SAVED_VALUES =
@@ -89,8 +90,12 @@ public final class AdjointWriter {
   /** One differentiated method with its reverse pass. */
   public record Method(ForwardModel model, ReversePass pass) {}
 
-  /** The file for {@code owner}; {@code layer} is null for a class of static functions. */
-  public JavaFile write(TypeElement owner, LayerInfo layer, List<Method> methods) {
+  /**
+   * The file for {@code owner}; {@code layer} is null for a class of static functions, and
+   * {@code config} null for a layer that gets no configuration methods.
+   */
+  public JavaFile write(TypeElement owner, LayerInfo layer, List<Method> methods,
+      ConfigPlan config) {
     ClassName self = ClassName.get(owner);
     ClassName adjoint = ReversePass.adjointClass(owner);
     TypeSpec.Builder cls = TypeSpec.classBuilder(adjoint)
@@ -103,7 +108,7 @@ public final class AdjointWriter {
       writeMethod(cls, owner, self, m);
     }
     if (layer != null) {
-      writeBinding(cls, self, layer, methods);
+      writeBinding(cls, self, layer, methods, config);
     } else {
       cls.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PRIVATE).build());
     }
@@ -528,7 +533,7 @@ public final class AdjointWriter {
   }
 
   private void writeBinding(TypeSpec.Builder cls, ClassName self, LayerInfo layer,
-      List<Method> methods) {
+      List<Method> methods, ConfigPlan config) {
     cls.addSuperinterface(ParameterizedTypeName.get(LAYER_BINDING, self));
     cls.addMethod(MethodSpec.constructorBuilder().addModifiers(Modifier.PUBLIC)
         .addJavadoc("For {@link java.util.ServiceLoader}.\n").build());
@@ -567,6 +572,7 @@ public final class AdjointWriter {
       }
     }
     cls.addMethod(visit.build());
+    ConfigWriter.write(cls, self, config);
     if (methods.isEmpty() && layer.superLayer() != null) {
       writeInheritedForward(cls, self, layer.superLayer());
       return;
