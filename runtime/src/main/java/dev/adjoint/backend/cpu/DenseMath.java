@@ -1,6 +1,9 @@
 package dev.adjoint.backend.cpu;
 
+import dev.adjoint.backend.UnaryOp;
+import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Set;
 
 /**
  * The transcendental elementwise ops ({@code exp}, {@code tanh}, {@code sigmoid}) on unit-stride
@@ -13,6 +16,9 @@ import java.util.Locale;
  * Elementwise}.
  */
 interface DenseMath {
+  /** The ops these kernels compute, which {@link Elementwise} sends here on unit-stride rows. */
+  Set<UnaryOp> TRANSCENDENTAL = EnumSet.of(UnaryOp.EXP, UnaryOp.TANH, UnaryOp.SIGMOID);
+
   void exp(float[] a, int a0, float[] o, int o0, int n);
 
   void tanh(float[] a, int a0, float[] o, int o0, int n);

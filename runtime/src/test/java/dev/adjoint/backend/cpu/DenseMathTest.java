@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.function.DoubleUnaryOperator;
 import org.junit.jupiter.api.Test;
@@ -13,7 +16,8 @@ import org.junit.jupiter.api.Test;
  * {@link DenseMath}'s vector kernels against a double-precision reference ({@code Math.exp},
  * {@code Math.tanh} in double, rounded to float32): within 1 ulp of it over special values
  * (zeros, infinities, NaN, denormals, the overflow and underflow thresholds) and random values of
- * every magnitude, at lengths around vector widths; the plain loops bit-identical to it; and no
+ * every magnitude, at lengths around vector widths; float64 within 2 ulps of {@code Math}; the
+ * plain loops bit-identical to the reference, and chosen by {@code -Dadjoint.simd=false}; and no
  * allocation in the compiled vector loops.
  */
 class DenseMathTest {
@@ -143,6 +147,78 @@ class DenseMathTest {
     for (String op : OPS) {
       check(DenseMath.PLAIN, op, 0);
     }
+  }
+
+  /** Float64 exp and tanh: both within 1 ulp of the true value, so 2 ulps of each other. */
+  @Test
+  void vectorKernelsFloat64WithinTwoUlpsOfMath() {
+    DenseMath v = DenseMath.vector();
+    assertNotNull(v);
+    SplittableRandom r = new SplittableRandom(11);
+    double[] a = new double[1003];
+    double[] o = new double[1003];
+    double[] special = {0.0, -0.0, Double.NaN, Double.POSITIVE_INFINITY,
+        Double.NEGATIVE_INFINITY, Double.MIN_VALUE, -Double.MIN_NORMAL, 709.782712893384,
+        709.7827128933841, -745.1332191019411, -745.1332191019412, -708.4, 20.0, -20.0, 1e-300};
+    for (int rep = 0; rep < 40_000; rep++) { // the later repetitions run C2's code
+      for (int i = 0; i < a.length; i++) {
+        a[i] = r.nextInt(4) == 0 ? special[r.nextInt(special.length)]
+            : r.nextBoolean() ? r.nextDouble(-750, 750) : r.nextDouble(-5, 5);
+      }
+      boolean exp = rep % 2 == 0;
+      if (exp) {
+        v.exp(a, 0, o, 0, a.length);
+      } else {
+        v.tanh(a, 0, o, 0, a.length);
+      }
+      if (rep % 1000 != 999) {
+        continue;
+      }
+      for (int i = 0; i < a.length; i++) {
+        double want = exp ? Math.exp(a[i]) : Math.tanh(a[i]);
+        String at = (exp ? "exp" : "tanh") + "(" + a[i] + ")";
+        if (Double.isNaN(want) || Double.isInfinite(want) || want == 0.0) {
+          assertEquals(Double.doubleToLongBits(want), Double.doubleToLongBits(o[i]),
+              at + " gave " + o[i]);
+        } else {
+          long d = Math.abs(orderedD(want) - orderedD(o[i]));
+          assertTrue(d <= 2, at + " gave " + o[i] + ", " + d + " ulps from " + want);
+        }
+      }
+    }
+  }
+
+  private static long orderedD(double x) {
+    long i = Double.doubleToRawLongBits(x);
+    return i < 0 ? Long.MIN_VALUE - i : i;
+  }
+
+  /** Prints the kernels chosen in this JVM and whether dense exp was the plain loops' bits. */
+  static final class Child {
+    public static void main(String[] args) {
+      float[] a = values(1000, 9);
+      float[] o = new float[1000];
+      float[] p = new float[1000];
+      boolean same = true;
+      for (int w = 0; w < 5000; w++) {
+        Elementwise.unaryF32(dev.adjoint.backend.UnaryOp.EXP, a, 0, 1, o, 0, 1, 1000, 0, 0);
+        DenseMath.PLAIN.exp(a, 0, p, 0, 1000);
+        same &= Arrays.equals(o, p);
+      }
+      System.out.println("kernel=" + DenseMath.kernel() + " plain=" + same);
+    }
+  }
+
+  @Test
+  void simdFalseRunsThePlainLoops() throws Exception {
+    String launcher = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process p = new ProcessBuilder(launcher, "--add-modules=jdk.incubator.vector",
+        "-Dadjoint.simd=false", "-cp", System.getProperty("java.class.path"),
+        Child.class.getName()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(),
+        StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), out);
+    assertTrue(out.contains("kernel=plain loops plain=true"), out);
   }
 
   @Test
