@@ -17,9 +17,9 @@ public enum UnaryOp {
    * the Vector API module ({@code --add-modules jdk.incubator.vector}, unless {@code
    * -Dadjoint.simd=false}) they come from vector math routines (Intel's SVML on x86, as PyTorch's
    * vectorized SLEEF routines are 1-ulp too) and need not be bit-identical to {@code (float)
-   * Math.exp(x)}; otherwise they are computed in double with {@code Math} and rounded. Float64:
-   * {@code exp} and {@code tanh} within 1 ulp of the true value, {@code sigmoid} as {@code 1 / (1
-   * + exp(-x))} with that {@code exp}.
+   * Math.exp(x)}, nor to the same op on a strided view; otherwise they are computed in double
+   * with {@code Math} and rounded. Float64 results are {@code Math.exp(x)}, {@code Math.tanh(x)}
+   * and {@code 1 / (1 + Math.exp(-x))}, bit for bit, on every path.
    */
   EXP(false),
   LOG(false),

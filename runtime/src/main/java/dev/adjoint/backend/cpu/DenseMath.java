@@ -7,13 +7,13 @@ import java.util.Set;
 
 /**
  * The transcendental elementwise ops ({@code exp}, {@code tanh}, {@code sigmoid}) on unit-stride
- * rows, float32 and float64. Two implementations, chosen once as {@link Gemm}'s: {@code
- * VectorMath}, written with the JDK's incubating Vector API and used when the JVM runs with
- * {@code --add-modules jdk.incubator.vector} (results within 1 ulp of the correctly rounded
- * value), and {@link #PLAIN}, loops over {@code Math.exp} and {@code Math.tanh} (float32 computed
- * in double and rounded). The system property {@code adjoint.simd=false} forces the plain loops;
- * {@link #kernel()} says which one runs. Strided rows always take the plain loops in {@link
- * Elementwise}.
+ * float32 rows (float64 keeps {@code Math}'s results, bit for bit, on every path). Two
+ * implementations, chosen once as {@link Gemm}'s: {@code VectorMath}, written with the JDK's
+ * incubating Vector API and used when the JVM runs with {@code --add-modules
+ * jdk.incubator.vector} (results within 1 ulp of the correctly rounded value), and {@link
+ * #PLAIN}, loops over {@code Math.exp} and {@code Math.tanh} computed in double and rounded. The
+ * system property {@code adjoint.simd=false} forces the plain loops; {@link #kernel()} says which
+ * one runs. Strided rows always take the plain loops in {@link Elementwise}.
  */
 interface DenseMath {
   /** The ops these kernels compute, which {@link Elementwise} sends here on unit-stride rows. */
@@ -25,13 +25,6 @@ interface DenseMath {
 
   /** {@code 1 / (1 + exp(-x))}. */
   void sigmoid(float[] a, int a0, float[] o, int o0, int n);
-
-  void exp(double[] a, int a0, double[] o, int o0, int n);
-
-  void tanh(double[] a, int a0, double[] o, int o0, int n);
-
-  /** {@code 1 / (1 + exp(-x))}. */
-  void sigmoid(double[] a, int a0, double[] o, int o0, int n);
 
   /** A short description for logs and benchmarks. */
   String describe();
@@ -102,27 +95,6 @@ interface DenseMath {
     public void sigmoid(float[] a, int a0, float[] o, int o0, int n) {
       for (int k = 0; k < n; k++) {
         o[o0 + k] = (float) (1.0 / (1.0 + Math.exp(-(double) a[a0 + k])));
-      }
-    }
-
-    @Override
-    public void exp(double[] a, int a0, double[] o, int o0, int n) {
-      for (int k = 0; k < n; k++) {
-        o[o0 + k] = Math.exp(a[a0 + k]);
-      }
-    }
-
-    @Override
-    public void tanh(double[] a, int a0, double[] o, int o0, int n) {
-      for (int k = 0; k < n; k++) {
-        o[o0 + k] = Math.tanh(a[a0 + k]);
-      }
-    }
-
-    @Override
-    public void sigmoid(double[] a, int a0, double[] o, int o0, int n) {
-      for (int k = 0; k < n; k++) {
-        o[o0 + k] = 1.0 / (1.0 + Math.exp(-a[a0 + k]));
       }
     }
   }

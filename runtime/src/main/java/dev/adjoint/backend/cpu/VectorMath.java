@@ -7,7 +7,8 @@ import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link DenseMath} with the JDK's incubating Vector API: {@code exp} and {@code tanh} through
+ * {@link DenseMath} with the JDK's incubating Vector API, on float32 rows: {@code exp} and
+ * {@code tanh} through
  * {@code lanewise(VectorOperators.EXP / TANH)}, which C2 compiles to short-vector math routines
  * (Intel's SVML on x86), and {@code sigmoid(x) = 1 / (1 + exp(-x))} from the same {@code exp},
  * float32 computed in float64 lanes and rounded (in float32 its three roundings reach 2 ulps).
@@ -61,34 +62,6 @@ final class VectorMath implements DenseMath {
           .convertShape(VectorOperators.F2D, DS, 0);
       DoubleVector s = ONE.div(x.neg().lanewise(VectorOperators.EXP).add(1.0));
       ((FloatVector) s.convertShape(VectorOperators.D2F, FH, 0)).intoArray(o, o0 + k);
-    }
-    DenseMath.PLAIN.sigmoid(a, a0 + k, o, o0 + k, n - k);
-  }
-
-  @Override
-  public void exp(double[] a, int a0, double[] o, int o0, int n) {
-    int k = 0;
-    for (int end = DS.loopBound(n); k < end; k += DS.length()) {
-      DoubleVector.fromArray(DS, a, a0 + k).lanewise(VectorOperators.EXP).intoArray(o, o0 + k);
-    }
-    DenseMath.PLAIN.exp(a, a0 + k, o, o0 + k, n - k);
-  }
-
-  @Override
-  public void tanh(double[] a, int a0, double[] o, int o0, int n) {
-    int k = 0;
-    for (int end = DS.loopBound(n); k < end; k += DS.length()) {
-      DoubleVector.fromArray(DS, a, a0 + k).lanewise(VectorOperators.TANH).intoArray(o, o0 + k);
-    }
-    DenseMath.PLAIN.tanh(a, a0 + k, o, o0 + k, n - k);
-  }
-
-  @Override
-  public void sigmoid(double[] a, int a0, double[] o, int o0, int n) {
-    int k = 0;
-    for (int end = DS.loopBound(n); k < end; k += DS.length()) {
-      DoubleVector x = DoubleVector.fromArray(DS, a, a0 + k);
-      ONE.div(x.neg().lanewise(VectorOperators.EXP).add(1.0)).intoArray(o, o0 + k);
     }
     DenseMath.PLAIN.sigmoid(a, a0 + k, o, o0 + k, n - k);
   }

@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Test;
  * {@link DenseMath}'s vector kernels against a double-precision reference ({@code Math.exp},
  * {@code Math.tanh} in double, rounded to float32): within 1 ulp of it over special values
  * (zeros, infinities, NaN, denormals, the overflow and underflow thresholds) and random values of
- * every magnitude, at lengths around vector widths; float64 within 2 ulps of {@code Math}; the
- * plain loops bit-identical to the reference, and chosen by {@code -Dadjoint.simd=false}; and no
- * allocation in the compiled vector loops.
+ * every magnitude, at lengths around vector widths; the plain loops bit-identical to the
+ * reference, and chosen by {@code -Dadjoint.simd=false}; and no allocation in the compiled vector
+ * loops.
  */
 class DenseMathTest {
   private static final int[] LENGTHS = {0, 1, 7, 15, 16, 17, 31, 32, 33, 1000};
@@ -149,50 +149,6 @@ class DenseMathTest {
     }
   }
 
-  /** Float64 exp and tanh: both within 1 ulp of the true value, so 2 ulps of each other. */
-  @Test
-  void vectorKernelsFloat64WithinTwoUlpsOfMath() {
-    DenseMath v = DenseMath.vector();
-    assertNotNull(v);
-    SplittableRandom r = new SplittableRandom(11);
-    double[] a = new double[1003];
-    double[] o = new double[1003];
-    double[] special = {0.0, -0.0, Double.NaN, Double.POSITIVE_INFINITY,
-        Double.NEGATIVE_INFINITY, Double.MIN_VALUE, -Double.MIN_NORMAL, 709.782712893384,
-        709.7827128933841, -745.1332191019411, -745.1332191019412, -708.4, 20.0, -20.0, 1e-300};
-    for (int rep = 0; rep < 40_000; rep++) { // the later repetitions run C2's code
-      for (int i = 0; i < a.length; i++) {
-        a[i] = r.nextInt(4) == 0 ? special[r.nextInt(special.length)]
-            : r.nextBoolean() ? r.nextDouble(-750, 750) : r.nextDouble(-5, 5);
-      }
-      boolean exp = rep % 2 == 0;
-      if (exp) {
-        v.exp(a, 0, o, 0, a.length);
-      } else {
-        v.tanh(a, 0, o, 0, a.length);
-      }
-      if (rep % 1000 != 999) {
-        continue;
-      }
-      for (int i = 0; i < a.length; i++) {
-        double want = exp ? Math.exp(a[i]) : Math.tanh(a[i]);
-        String at = (exp ? "exp" : "tanh") + "(" + a[i] + ")";
-        if (Double.isNaN(want) || Double.isInfinite(want) || want == 0.0) {
-          assertEquals(Double.doubleToLongBits(want), Double.doubleToLongBits(o[i]),
-              at + " gave " + o[i]);
-        } else {
-          long d = Math.abs(orderedD(want) - orderedD(o[i]));
-          assertTrue(d <= 2, at + " gave " + o[i] + ", " + d + " ulps from " + want);
-        }
-      }
-    }
-  }
-
-  private static long orderedD(double x) {
-    long i = Double.doubleToRawLongBits(x);
-    return i < 0 ? Long.MIN_VALUE - i : i;
-  }
-
   /** Prints the kernels chosen in this JVM and whether dense exp was the plain loops' bits. */
   static final class Child {
     public static void main(String[] args) {
@@ -233,11 +189,6 @@ class DenseMathTest {
     assertNotNull(v);
     float[] a = values(4096, 5);
     float[] o = new float[4096];
-    double[] ad = new double[4096];
-    double[] od = new double[4096];
-    for (int i = 0; i < ad.length; i++) {
-      ad[i] = Float.isNaN(a[i]) ? 0.5 : Math.max(-50, Math.min(50, a[i]));
-    }
     com.sun.management.ThreadMXBean bean =
         (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     long tid = Thread.currentThread().getId();
@@ -245,21 +196,15 @@ class DenseMathTest {
       v.exp(a, 0, o, 0, 4096);
       v.tanh(a, 0, o, 0, 4096);
       v.sigmoid(a, 0, o, 0, 4096);
-      v.exp(ad, 0, od, 0, 4096);
-      v.tanh(ad, 0, od, 0, 4096);
-      v.sigmoid(ad, 0, od, 0, 4096);
     }
     long before = bean.getThreadAllocatedBytes(tid);
     for (int w = 0; w < 50; w++) {
       v.exp(a, 0, o, 0, 4096);
       v.tanh(a, 0, o, 0, 4096);
       v.sigmoid(a, 0, o, 0, 4096);
-      v.exp(ad, 0, od, 0, 4096);
-      v.tanh(ad, 0, od, 0, 4096);
-      v.sigmoid(ad, 0, od, 0, 4096);
     }
     long allocated = bean.getThreadAllocatedBytes(tid) - before;
-    // A vector boxed per step would allocate megabytes here (300 calls of 256+ steps).
+    // A vector boxed per step would allocate megabytes here (150 calls of 256+ steps).
     assertTrue(allocated < 64 * 1024, "allocated " + allocated + " bytes");
   }
 }
