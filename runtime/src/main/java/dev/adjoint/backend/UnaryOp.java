@@ -11,10 +11,22 @@ public enum UnaryOp {
   RELU(true),
   /** Clamp to {@code [a, b]}; either bound may be infinite. */
   CLAMP(true),
+  /**
+   * {@code e ** x}. Accuracy of {@link #EXP}, {@link #TANH} and {@link #SIGMOID} on the CPU
+   * backend: float32 results within 1 ulp of the correctly rounded value. On contiguous rows with
+   * the Vector API module ({@code --add-modules jdk.incubator.vector}, unless {@code
+   * -Dadjoint.simd=false}) they come from vector math routines (Intel's SVML on x86, as PyTorch's
+   * vectorized SLEEF routines are 1-ulp too) and need not be bit-identical to {@code (float)
+   * Math.exp(x)}, nor to the same op on a strided view; otherwise they are computed in double
+   * with {@code Math} and rounded. Float64 results are {@code Math.exp(x)}, {@code Math.tanh(x)}
+   * and {@code 1 / (1 + Math.exp(-x))}, bit for bit, on every path.
+   */
   EXP(false),
   LOG(false),
   SQRT(false),
+  /** Hyperbolic tangent; accuracy as {@link #EXP}. */
   TANH(false),
+  /** {@code 1 / (1 + e ** -x)}; accuracy as {@link #EXP}. */
   SIGMOID(false);
 
   private final boolean keepsIntegers;

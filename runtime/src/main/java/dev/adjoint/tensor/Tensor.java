@@ -1964,7 +1964,12 @@ public final class Tensor {
     return TensorTape.neg(unary(UnaryOp.NEG, 0, 0, false), this);
   }
 
-  /** {@code e ** this}. */
+  /**
+   * {@code e ** this}. Float32 results are within 1 ulp of the correctly rounded value (not
+   * necessarily bit-identical to {@code (float) Math.exp}: with the Vector API module the CPU
+   * backend uses vector math routines, as PyTorch does); see {@link
+   * dev.adjoint.backend.UnaryOp#EXP}.
+   */
   @Primitive(rules = PointwiseRules.class)
   public Tensor exp() {
     return TensorTape.exp(unary(UnaryOp.EXP, 0, 0, false), this);
@@ -1994,13 +1999,23 @@ public final class Tensor {
     return TensorTape.sign(unary(UnaryOp.SIGN, 0, 0, false), this);
   }
 
-  /** Hyperbolic tangent. */
+  /**
+   * Hyperbolic tangent. Float32 results are within 1 ulp of the correctly rounded value (not
+   * necessarily bit-identical to {@code (float) Math.tanh}: with the Vector API module the CPU
+   * backend uses vector math routines, as PyTorch does); see {@link
+   * dev.adjoint.backend.UnaryOp#EXP}.
+   */
   @Primitive(rules = PointwiseRules.class)
   public Tensor tanh() {
     return TensorTape.tanh(unary(UnaryOp.TANH, 0, 0, false), this);
   }
 
-  /** {@code 1 / (1 + e ** -this)}. */
+  /**
+   * {@code 1 / (1 + e ** -this)}. Float32 results are within 1 ulp of the correctly rounded
+   * value (not necessarily bit-identical to a computation with {@code Math.exp}: with the Vector
+   * API module the CPU backend uses vector math routines, as PyTorch does); see {@link
+   * dev.adjoint.backend.UnaryOp#EXP}.
+   */
   @Primitive(rules = PointwiseRules.class)
   public Tensor sigmoid() {
     return TensorTape.sigmoid(unary(UnaryOp.SIGMOID, 0, 0, false), this);

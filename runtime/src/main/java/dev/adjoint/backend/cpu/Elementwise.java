@@ -12,8 +12,9 @@ final class Elementwise {
 
   /**
    * Unit-stride loops without branches on the data (a NaN propagates through {@code Math.max}
-   * and {@code Math.min} as through the strided loops' tests), which the JIT vectorizes; false
-   * for ops that have none.
+   * and {@code Math.min} as through the strided loops' tests), which the JIT vectorizes, and
+   * {@link DenseMath}'s kernels for exp, tanh and sigmoid (within 1 ulp of the correctly rounded
+   * value with the Vector API, see there); false for ops that have none.
    */
   private static boolean denseUnaryF32(UnaryOp op, float[] a, int a0, float[] o, int o0, int n,
       double lo, double hi) {
@@ -46,6 +47,9 @@ final class Elementwise {
           o[o0 + k] = (float) Math.sqrt(a[a0 + k]);
         }
       }
+      case EXP -> DenseMath.kernels().exp(a, a0, o, o0, n);
+      case TANH -> DenseMath.kernels().tanh(a, a0, o, o0, n);
+      case SIGMOID -> DenseMath.kernels().sigmoid(a, a0, o, o0, n);
       default -> {
         return false;
       }

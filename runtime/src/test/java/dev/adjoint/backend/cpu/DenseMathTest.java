@@ -1,0 +1,210 @@
+package dev.adjoint.backend.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.function.DoubleUnaryOperator;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link DenseMath}'s vector kernels against a double-precision reference ({@code Math.exp},
+ * {@code Math.tanh} in double, rounded to float32): within 1 ulp of it over special values
+ * (zeros, infinities, NaN, denormals, the overflow and underflow thresholds) and random values of
+ * every magnitude, at lengths around vector widths; the plain loops bit-identical to the
+ * reference, and chosen by {@code -Dadjoint.simd=false}; and no allocation in the compiled vector
+ * loops.
+ */
+class DenseMathTest {
+  private static final int[] LENGTHS = {0, 1, 7, 15, 16, 17, 31, 32, 33, 1000};
+
+  /** The op names and their references, in double. */
+  private static final String[] OPS = {"exp", "tanh", "sigmoid"};
+
+  private static DoubleUnaryOperator reference(String op) {
+    return switch (op) {
+      case "exp" -> Math::exp;
+      case "tanh" -> Math::tanh;
+      default -> x -> 1.0 / (1.0 + Math.exp(-x));
+    };
+  }
+
+  private static void run(DenseMath m, String op, float[] a, int a0, float[] o, int o0, int n) {
+    switch (op) {
+      case "exp" -> m.exp(a, a0, o, o0, n);
+      case "tanh" -> m.tanh(a, a0, o, o0, n);
+      default -> m.sigmoid(a, a0, o, o0, n);
+    }
+  }
+
+  private static final float[] SPECIAL = {0f, -0f, Float.NaN, Float.POSITIVE_INFINITY,
+      Float.NEGATIVE_INFINITY, 1f, -1f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.MIN_NORMAL,
+      -Float.MIN_NORMAL, 1e-40f, -1e-40f, Float.MAX_VALUE, -Float.MAX_VALUE, 88.72283f,
+      88.72284f, 89f, -87.33655f, -87.33654f, -103.27893f, -103.97208f, -103.97209f, -104f,
+      -88f, 100f, -100f, 9f, -9f, 10f, -10f, 15f, -15f, 17f, -17f, 0.55f, -0.55f, 1e-4f, -1e-4f,
+      1e-20f, -1e-20f};
+
+  /** Special values, then random values whose magnitudes span the whole float range. */
+  private static float[] values(int n, long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = switch (r.nextInt(4)) {
+        case 0 -> SPECIAL[r.nextInt(SPECIAL.length)];
+        case 1 -> (float) r.nextDouble(-110, 110);
+        case 2 -> (float) r.nextDouble(-4, 4);
+        default -> Float.intBitsToFloat(r.nextInt()); // any float, NaNs and denormals included
+      };
+    }
+    return v;
+  }
+
+  /** Floats in order as integers: the distance between two is their distance in ulps. */
+  private static long ordered(float f) {
+    int i = Float.floatToRawIntBits(f);
+    return i < 0 ? (long) Integer.MIN_VALUE - i : i;
+  }
+
+  /** The largest distance in ulps from the rounded reference seen by {@link #assertWithin}. */
+  private static long worst;
+
+  private static void assertWithin(long ulps, float want, float got, String at) {
+    if (Float.isNaN(want) || Float.isNaN(got)) {
+      assertTrue(Float.isNaN(want) && Float.isNaN(got), at + ": want " + want + " got " + got);
+      return;
+    }
+    if (Float.isInfinite(want) || want == 0f || want == 1f || want == -1f) {
+      // Exact where the reference is: exp(+-inf), overflow, underflow to zero, saturation, and
+      // the sign of zero (tanh(-0) = -0).
+      if (Float.isInfinite(want) || Float.isInfinite(got) || want == 0f || got == 0f) {
+        assertEquals(Float.floatToIntBits(want), Float.floatToIntBits(got),
+            at + ": want " + want + " got " + got);
+        return;
+      }
+    }
+    long d = Math.abs(ordered(want) - ordered(got));
+    worst = Math.max(worst, d);
+    assertTrue(d <= ulps, at + ": want " + want + " got " + got + " (" + d + " ulps)");
+  }
+
+  private static void check(DenseMath m, String op, long ulps) {
+    DoubleUnaryOperator f = reference(op);
+    for (int n : LENGTHS) {
+      for (int rep = 0; rep < (n == 1000 ? 200 : 20); rep++) {
+        float[] v = values(n, n * 7919L + rep * 31L + op.hashCode());
+        float[] a = new float[n + 3];
+        System.arraycopy(v, 0, a, 3, n);
+        float[] o = new float[n + 2];
+        o[0] = 42f;
+        o[n + 1] = 43f;
+        run(m, op, a, 3, o, 1, n);
+        for (int i = 0; i < n; i++) {
+          float want = (float) f.applyAsDouble(v[i]);
+          assertWithin(ulps, want, o[i + 1], m.describe() + " " + op + " n=" + n + " x=" + v[i]
+              + " (" + Float.floatToRawIntBits(v[i]) + ")");
+        }
+        assertEquals(42f, o[0], "wrote before the row");
+        assertEquals(43f, o[n + 1], "wrote after the row");
+      }
+    }
+  }
+
+  /**
+   * Runs the vector loops until C2 has compiled them: before that the Vector API computes each
+   * lane with {@code Math.exp} (exact to the reference), and only compiled code reaches the
+   * vector math routines whose accuracy is checked here.
+   */
+  private static void warmUp(DenseMath v) {
+    float[] a = values(1024, 3);
+    float[] o = new float[1024];
+    for (int w = 0; w < 20_000; w++) {
+      v.exp(a, 0, o, 0, 1024);
+      v.tanh(a, 0, o, 0, 1024);
+      v.sigmoid(a, 0, o, 0, 1024);
+    }
+  }
+
+  @Test
+  void vectorKernelsWithinOneUlpOfTheRoundedReference() {
+    DenseMath v = DenseMath.vector();
+    assertNotNull(v, "the tests run with the Vector API module (see the runtime's pom)");
+    warmUp(v);
+    for (String op : OPS) {
+      worst = 0;
+      check(v, op, 1);
+      System.out.println("DenseMathTest: " + v.describe() + " " + op + " float32: at most "
+          + worst + " ulp from the rounded double reference");
+    }
+  }
+
+  @Test
+  void plainLoopsAreTheRoundedReference() {
+    for (String op : OPS) {
+      check(DenseMath.PLAIN, op, 0);
+    }
+  }
+
+  /** Prints the kernels chosen in this JVM and whether dense exp was the plain loops' bits. */
+  static final class Child {
+    public static void main(String[] args) {
+      float[] a = values(1000, 9);
+      float[] o = new float[1000];
+      float[] p = new float[1000];
+      boolean same = true;
+      for (int w = 0; w < 5000; w++) {
+        Elementwise.unaryF32(dev.adjoint.backend.UnaryOp.EXP, a, 0, 1, o, 0, 1, 1000, 0, 0);
+        DenseMath.PLAIN.exp(a, 0, p, 0, 1000);
+        same &= Arrays.equals(o, p);
+      }
+      System.out.println("kernel=" + DenseMath.kernel() + " plain=" + same);
+    }
+  }
+
+  @Test
+  void simdFalseRunsThePlainLoops() throws Exception {
+    String launcher = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    Process p = new ProcessBuilder(launcher, "--add-modules=jdk.incubator.vector",
+        "-Dadjoint.simd=false", "-cp", System.getProperty("java.class.path"),
+        Child.class.getName()).redirectErrorStream(true).start();
+    String out = new String(p.getInputStream().readAllBytes(),
+        StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), out);
+    assertTrue(out.contains("kernel=plain loops plain=true"), out);
+  }
+
+  @Test
+  void theVectorKernelsAreChosenWithTheModule() {
+    assertTrue(DenseMath.kernel().startsWith("vector"), DenseMath.kernel());
+    assertEquals(DenseMath.vector(), DenseMath.kernels());
+  }
+
+  @Test
+  void vectorKernelsAllocateNothing() {
+    DenseMath v = DenseMath.vector();
+    assertNotNull(v);
+    float[] a = values(4096, 5);
+    float[] o = new float[4096];
+    com.sun.management.ThreadMXBean bean =
+        (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    long tid = Thread.currentThread().getId();
+    for (int w = 0; w < 20_000; w++) { // until C2 has compiled the loops
+      v.exp(a, 0, o, 0, 4096);
+      v.tanh(a, 0, o, 0, 4096);
+      v.sigmoid(a, 0, o, 0, 4096);
+    }
+    long before = bean.getThreadAllocatedBytes(tid);
+    for (int w = 0; w < 50; w++) {
+      v.exp(a, 0, o, 0, 4096);
+      v.tanh(a, 0, o, 0, 4096);
+      v.sigmoid(a, 0, o, 0, 4096);
+    }
+    long allocated = bean.getThreadAllocatedBytes(tid) - before;
+    // A vector boxed per step would allocate megabytes here (150 calls of 256+ steps).
+    assertTrue(allocated < 64 * 1024, "allocated " + allocated + " bytes");
+  }
+}
