@@ -31,7 +31,7 @@ public final class EarlyExit_Adjoint implements LayerBinding<EarlyExit> {
   /**
    * The forward of {@code forward}, keeping in {@code saved} what the backward needs. Runs without recording a graph.
    */
-  public static Tensor forward(EarlyExit self, Tensor x, ForwardSaved saved) {
+  public static Tensor forwardSaving(EarlyExit self, Tensor x, ForwardSaved saved) {
     int sourceLine = 0;
     try {
       saved.w = saved.keep(self.w, "w", sourceLine);
@@ -106,12 +106,12 @@ public final class EarlyExit_Adjoint implements LayerBinding<EarlyExit> {
   }
 
   /**
-   * Runs {@code forward} and, when gradients are wanted, records one graph node whose backward is {@link #forwardBackward}.
+   * Runs {@link #forwardSaving} and, when gradients are wanted, records one graph node whose backward is {@link #forwardBackward}.
    */
-  public static Tensor forward(EarlyExit self, Tensor x) {
+  public static Tensor forwardTracked(EarlyExit self, Tensor x) {
     ForwardSaved saved = new ForwardSaved();
     saved.need_x = x.requiresGrad();
-    Tensor out = GradMode.noGrad(() -> forward(self, x, saved));
+    Tensor out = GradMode.noGrad(() -> forwardSaving(self, x, saved));
     Tensor[] edges = Autograd.edges(x);
     if (edges == null && !(GradMode.isEnabled() && self.recordsGradients())) {
       return out;
@@ -167,7 +167,7 @@ public final class EarlyExit_Adjoint implements LayerBinding<EarlyExit> {
     if (args.length != 1) {
       throw new IllegalArgumentException("EarlyExit.forward takes 1 tensor, got " + args.length);
     }
-    return forward(layer, args[0]);
+    return forwardTracked(layer, args[0]);
   }
 
   @Override
@@ -184,11 +184,11 @@ public final class EarlyExit_Adjoint implements LayerBinding<EarlyExit> {
   }
 
   @Override
-  public Tensor forward(EarlyExit layer, Tensor[] args, SavedValues saved) {
+  public Tensor callSaving(EarlyExit layer, Tensor[] args, SavedValues saved) {
     if (args.length != 1) {
       throw new IllegalArgumentException("EarlyExit.forward takes 1 tensor, got " + args.length);
     }
-    return forward(layer, args[0], (ForwardSaved) saved);
+    return forwardSaving(layer, args[0], (ForwardSaved) saved);
   }
 
   @Override

@@ -31,7 +31,7 @@ public final class LinReg_Adjoint implements LayerBinding<LinReg> {
   /**
    * The forward of {@code forward}, keeping in {@code saved} what the backward needs. Runs without recording a graph.
    */
-  public static Tensor forward(LinReg self, Tensor x, ForwardSaved saved) {
+  public static Tensor forwardSaving(LinReg self, Tensor x, ForwardSaved saved) {
     int sourceLine = 0;
     try {
       // LinReg.java:20  Tensor scaled = x ...
@@ -87,12 +87,12 @@ public final class LinReg_Adjoint implements LayerBinding<LinReg> {
   }
 
   /**
-   * Runs {@code forward} and, when gradients are wanted, records one graph node whose backward is {@link #forwardBackward}.
+   * Runs {@link #forwardSaving} and, when gradients are wanted, records one graph node whose backward is {@link #forwardBackward}.
    */
-  public static Tensor forward(LinReg self, Tensor x) {
+  public static Tensor forwardTracked(LinReg self, Tensor x) {
     ForwardSaved saved = new ForwardSaved();
     saved.need_x = x.requiresGrad();
-    Tensor out = GradMode.noGrad(() -> forward(self, x, saved));
+    Tensor out = GradMode.noGrad(() -> forwardSaving(self, x, saved));
     Tensor[] edges = Autograd.edges(x);
     if (edges == null && !(GradMode.isEnabled() && self.recordsGradients())) {
       return out;
@@ -149,7 +149,7 @@ public final class LinReg_Adjoint implements LayerBinding<LinReg> {
     if (args.length != 1) {
       throw new IllegalArgumentException("LinReg.forward takes 1 tensor, got " + args.length);
     }
-    return forward(layer, args[0]);
+    return forwardTracked(layer, args[0]);
   }
 
   @Override
@@ -166,11 +166,11 @@ public final class LinReg_Adjoint implements LayerBinding<LinReg> {
   }
 
   @Override
-  public Tensor forward(LinReg layer, Tensor[] args, SavedValues saved) {
+  public Tensor callSaving(LinReg layer, Tensor[] args, SavedValues saved) {
     if (args.length != 1) {
       throw new IllegalArgumentException("LinReg.forward takes 1 tensor, got " + args.length);
     }
-    return forward(layer, args[0], (ForwardSaved) saved);
+    return forwardSaving(layer, args[0], (ForwardSaved) saved);
   }
 
   @Override

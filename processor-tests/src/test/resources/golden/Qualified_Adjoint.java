@@ -33,7 +33,7 @@ public final class Qualified_Adjoint implements LayerBinding<Qualified> {
   /**
    * The forward of {@code forward}, keeping in {@code saved} what the backward needs. Runs without recording a graph.
    */
-  public static Tensor forward(Qualified self, Tensor x, ForwardSaved saved) {
+  public static Tensor forwardSaving(Qualified self, Tensor x, ForwardSaved saved) {
     int sourceLine = 0;
     try {
       saved.w = saved.keep(self.w, "w", sourceLine);
@@ -94,12 +94,12 @@ public final class Qualified_Adjoint implements LayerBinding<Qualified> {
   }
 
   /**
-   * Runs {@code forward} and, when gradients are wanted, records one graph node whose backward is {@link #forwardBackward}.
+   * Runs {@link #forwardSaving} and, when gradients are wanted, records one graph node whose backward is {@link #forwardBackward}.
    */
-  public static Tensor forward(Qualified self, Tensor x) {
+  public static Tensor forwardTracked(Qualified self, Tensor x) {
     ForwardSaved saved = new ForwardSaved();
     saved.need_x = x.requiresGrad();
-    Tensor out = GradMode.noGrad(() -> forward(self, x, saved));
+    Tensor out = GradMode.noGrad(() -> forwardSaving(self, x, saved));
     Tensor[] edges = Autograd.edges(x);
     if (edges == null && !(GradMode.isEnabled() && self.recordsGradients())) {
       return out;
@@ -155,7 +155,7 @@ public final class Qualified_Adjoint implements LayerBinding<Qualified> {
     if (args.length != 1) {
       throw new IllegalArgumentException("Qualified.forward takes 1 tensor, got " + args.length);
     }
-    return forward(layer, args[0]);
+    return forwardTracked(layer, args[0]);
   }
 
   @Override
@@ -172,11 +172,11 @@ public final class Qualified_Adjoint implements LayerBinding<Qualified> {
   }
 
   @Override
-  public Tensor forward(Qualified layer, Tensor[] args, SavedValues saved) {
+  public Tensor callSaving(Qualified layer, Tensor[] args, SavedValues saved) {
     if (args.length != 1) {
       throw new IllegalArgumentException("Qualified.forward takes 1 tensor, got " + args.length);
     }
-    return forward(layer, args[0], (ForwardSaved) saved);
+    return forwardSaving(layer, args[0], (ForwardSaved) saved);
   }
 
   @Override

@@ -30,7 +30,7 @@ public final class RunningMean_Adjoint implements LayerBinding<RunningMean> {
   /**
    * The forward of {@code forward}, keeping in {@code saved} what the backward needs. Runs without recording a graph.
    */
-  public static Tensor forward(RunningMean self, Tensor x, ForwardSaved saved) {
+  public static Tensor forwardSaving(RunningMean self, Tensor x, ForwardSaved saved) {
     int sourceLine = 0;
     try {
       saved.w = saved.keep(self.w, "w", sourceLine);
@@ -84,12 +84,12 @@ public final class RunningMean_Adjoint implements LayerBinding<RunningMean> {
   }
 
   /**
-   * Runs {@code forward} and, when gradients are wanted, records one graph node whose backward is {@link #forwardBackward}.
+   * Runs {@link #forwardSaving} and, when gradients are wanted, records one graph node whose backward is {@link #forwardBackward}.
    */
-  public static Tensor forward(RunningMean self, Tensor x) {
+  public static Tensor forwardTracked(RunningMean self, Tensor x) {
     ForwardSaved saved = new ForwardSaved();
     saved.need_x = x.requiresGrad();
-    Tensor out = GradMode.noGrad(() -> forward(self, x, saved));
+    Tensor out = GradMode.noGrad(() -> forwardSaving(self, x, saved));
     Tensor[] edges = Autograd.edges(x);
     if (edges == null && !(GradMode.isEnabled() && self.recordsGradients())) {
       return out;
@@ -146,7 +146,7 @@ public final class RunningMean_Adjoint implements LayerBinding<RunningMean> {
     if (args.length != 1) {
       throw new IllegalArgumentException("RunningMean.forward takes 1 tensor, got " + args.length);
     }
-    return forward(layer, args[0]);
+    return forwardTracked(layer, args[0]);
   }
 
   @Override
@@ -163,11 +163,11 @@ public final class RunningMean_Adjoint implements LayerBinding<RunningMean> {
   }
 
   @Override
-  public Tensor forward(RunningMean layer, Tensor[] args, SavedValues saved) {
+  public Tensor callSaving(RunningMean layer, Tensor[] args, SavedValues saved) {
     if (args.length != 1) {
       throw new IllegalArgumentException("RunningMean.forward takes 1 tensor, got " + args.length);
     }
-    return forward(layer, args[0], (ForwardSaved) saved);
+    return forwardSaving(layer, args[0], (ForwardSaved) saved);
   }
 
   @Override

@@ -31,7 +31,7 @@ public final class Scaled_Adjoint implements LayerBinding<Scaled> {
   /**
    * The forward of {@code forward}, keeping in {@code saved} what the backward needs. Runs without recording a graph.
    */
-  public static Tensor forward(Scaled self, Tensor x, ForwardSaved saved) {
+  public static Tensor forwardSaving(Scaled self, Tensor x, ForwardSaved saved) {
     int sourceLine = 0;
     try {
       saved.w = saved.keep(self.w, "w", sourceLine);
@@ -82,12 +82,12 @@ public final class Scaled_Adjoint implements LayerBinding<Scaled> {
   }
 
   /**
-   * Runs {@code forward} and, when gradients are wanted, records one graph node whose backward is {@link #forwardBackward}.
+   * Runs {@link #forwardSaving} and, when gradients are wanted, records one graph node whose backward is {@link #forwardBackward}.
    */
-  public static Tensor forward(Scaled self, Tensor x) {
+  public static Tensor forwardTracked(Scaled self, Tensor x) {
     ForwardSaved saved = new ForwardSaved();
     saved.need_x = x.requiresGrad();
-    Tensor out = GradMode.noGrad(() -> forward(self, x, saved));
+    Tensor out = GradMode.noGrad(() -> forwardSaving(self, x, saved));
     Tensor[] edges = Autograd.edges(x);
     if (edges == null && !(GradMode.isEnabled() && self.recordsGradients())) {
       return out;
@@ -143,7 +143,7 @@ public final class Scaled_Adjoint implements LayerBinding<Scaled> {
     if (args.length != 1) {
       throw new IllegalArgumentException("Scaled.forward takes 1 tensor, got " + args.length);
     }
-    return forward(layer, args[0]);
+    return forwardTracked(layer, args[0]);
   }
 
   @Override
@@ -160,11 +160,11 @@ public final class Scaled_Adjoint implements LayerBinding<Scaled> {
   }
 
   @Override
-  public Tensor forward(Scaled layer, Tensor[] args, SavedValues saved) {
+  public Tensor callSaving(Scaled layer, Tensor[] args, SavedValues saved) {
     if (args.length != 1) {
       throw new IllegalArgumentException("Scaled.forward takes 1 tensor, got " + args.length);
     }
-    return forward(layer, args[0], (ForwardSaved) saved);
+    return forwardSaving(layer, args[0], (ForwardSaved) saved);
   }
 
   @Override

@@ -31,7 +31,7 @@ public final class Unrolled_Adjoint implements LayerBinding<Unrolled> {
   /**
    * The forward of {@code forward}, keeping in {@code saved} what the backward needs. Runs without recording a graph.
    */
-  public static Tensor forward(Unrolled self, Tensor x, ForwardSaved saved) {
+  public static Tensor forwardSaving(Unrolled self, Tensor x, ForwardSaved saved) {
     int sourceLine = 0;
     try {
       saved.w = saved.keep(self.w, "w", sourceLine);
@@ -120,12 +120,12 @@ public final class Unrolled_Adjoint implements LayerBinding<Unrolled> {
   }
 
   /**
-   * Runs {@code forward} and, when gradients are wanted, records one graph node whose backward is {@link #forwardBackward}.
+   * Runs {@link #forwardSaving} and, when gradients are wanted, records one graph node whose backward is {@link #forwardBackward}.
    */
-  public static Tensor forward(Unrolled self, Tensor x) {
+  public static Tensor forwardTracked(Unrolled self, Tensor x) {
     ForwardSaved saved = new ForwardSaved();
     saved.need_x = x.requiresGrad();
-    Tensor out = GradMode.noGrad(() -> forward(self, x, saved));
+    Tensor out = GradMode.noGrad(() -> forwardSaving(self, x, saved));
     Tensor[] edges = Autograd.edges(x);
     if (edges == null && !(GradMode.isEnabled() && self.recordsGradients())) {
       return out;
@@ -181,7 +181,7 @@ public final class Unrolled_Adjoint implements LayerBinding<Unrolled> {
     if (args.length != 1) {
       throw new IllegalArgumentException("Unrolled.forward takes 1 tensor, got " + args.length);
     }
-    return forward(layer, args[0]);
+    return forwardTracked(layer, args[0]);
   }
 
   @Override
@@ -198,11 +198,11 @@ public final class Unrolled_Adjoint implements LayerBinding<Unrolled> {
   }
 
   @Override
-  public Tensor forward(Unrolled layer, Tensor[] args, SavedValues saved) {
+  public Tensor callSaving(Unrolled layer, Tensor[] args, SavedValues saved) {
     if (args.length != 1) {
       throw new IllegalArgumentException("Unrolled.forward takes 1 tensor, got " + args.length);
     }
-    return forward(layer, args[0], (ForwardSaved) saved);
+    return forwardSaving(layer, args[0], (ForwardSaved) saved);
   }
 
   @Override

@@ -160,8 +160,8 @@ public final class AdjointWriter {
     }
     cls.addType(savedType.build());
 
-    // forward(self, params..., saved)
-    MethodSpec.Builder fwd = MethodSpec.methodBuilder(name)
+    // nameSaving(self, params..., saved)
+    MethodSpec.Builder fwd = MethodSpec.methodBuilder(Names.saving(name))
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
         .returns(Names.TENSOR)
         .addJavadoc("The forward of {@code $L}, keeping in {@code saved} what the backward"
@@ -201,11 +201,11 @@ public final class AdjointWriter {
 
     // The tracked entry and its node.
     String nodeName = Names.capitalize(name) + "Node";
-    MethodSpec.Builder entry = MethodSpec.methodBuilder(name)
+    MethodSpec.Builder entry = MethodSpec.methodBuilder(Names.tracked(name))
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
         .returns(Names.TENSOR)
-        .addJavadoc("Runs {@code $L} and, when gradients are wanted, records one graph node whose"
-            + " backward is {@link #$LBackward}.\n", name, name);
+        .addJavadoc("Runs {@link #$L} and, when gradients are wanted, records one graph node whose"
+            + " backward is {@link #$LBackward}.\n", Names.saving(name), name);
     if (!isStatic) {
       entry.addParameter(self, "self");
     }
@@ -223,8 +223,8 @@ public final class AdjointWriter {
       entry.addStatement("saved.$L = $L.requiresGrad()", ReversePass.needFlag(p.name()), p.name());
     }
     // The lambda form of noGrad: a try-with-resources scope would draw -Xlint:try in users' builds.
-    entry.addStatement("$T out = $T.noGrad(() -> $L($L))", Names.TENSOR, Names.GRAD_MODE, name,
-            call)
+    entry.addStatement("$T out = $T.noGrad(() -> $L($L))", Names.TENSOR, Names.GRAD_MODE,
+            Names.saving(name), call)
         .addStatement("$T[] edges = $T.edges($L)", Names.TENSOR, Names.AUTOGRAD, edges);
     if (isStatic) {
       entry.beginControlFlow("if (edges == null)");
@@ -350,7 +350,7 @@ public final class AdjointWriter {
         }
         args.add("new boolean[] {" + String.join(", ", needs) + "}");
         c.args().forEach(a -> args.add(IrBuilder.code(a)));
-        b.addStatement("$T $L = $T.forward($L)", ReversePass.DYNAMIC_CALL, local,
+        b.addStatement("$T $L = $T.forwardSaving($L)", ReversePass.DYNAMIC_CALL, local,
             ReversePass.DYNAMIC_CALL, typed(String.join(", ", args)));
         b.addStatement("$L$L = $L.out()", c.declare() ? "Tensor " : "", c.target(), local);
       } else if (s instanceof Stmt.Call c) {
@@ -375,7 +375,8 @@ public final class AdjointWriter {
         c.args().forEach(a -> args.add(IrBuilder.code(a)));
         args.add(local);
         b.addStatement("$L$L = $T.$L($L)", c.declare() ? "Tensor " : "", c.target(),
-            ReversePass.adjointClass(c.owner()), c.method().getSimpleName(),
+            ReversePass.adjointClass(c.owner()),
+            Names.saving(c.method().getSimpleName().toString()),
             typed(String.join(", ", args)));
       } else if (s instanceof Stmt.Assign a) {
         b.addStatement("$L$L = $L", a.declare() ? "Tensor " : "", a.target(),
@@ -516,9 +517,9 @@ public final class AdjointWriter {
         .returns(SAVED_VALUES)
         .addStatement("return BASE.newSaved()")
         .build());
-    cls.addMethod(delegate("forward", Names.TENSOR, self).addParameter(tensors, "args")
+    cls.addMethod(delegate("callSaving", Names.TENSOR, self).addParameter(tensors, "args")
         .addParameter(SAVED_VALUES, "saved")
-        .addStatement("return BASE.forward(layer, args, saved)").build());
+        .addStatement("return BASE.callSaving(layer, args, saved)").build());
     cls.addMethod(delegate("backward", tensors, self).addParameter(SAVED_VALUES, "saved")
         .addParameter(Names.TENSOR, "g")
         .addStatement("return BASE.backward(layer, saved, g)").build());
@@ -609,7 +610,7 @@ public final class AdjointWriter {
       for (int i = 0; i < n; i++) {
         args.add("args[" + i + "]");
       }
-      call.addStatement("return $L(layer$L)", name,
+      call.addStatement("return $L(layer$L)", Names.tracked(name),
           args.isEmpty() ? "" : ", " + String.join(", ", args));
     }
     cls.addMethod(call.build());
@@ -620,7 +621,7 @@ public final class AdjointWriter {
         .addAnnotation(Override.class)
         .addModifiers(Modifier.PUBLIC)
         .returns(savedValues);
-    MethodSpec.Builder dynForward = MethodSpec.methodBuilder("forward")
+    MethodSpec.Builder dynForward = MethodSpec.methodBuilder("callSaving")
         .addAnnotation(Override.class)
         .addModifiers(Modifier.PUBLIC)
         .returns(Names.TENSOR)
@@ -654,7 +655,7 @@ public final class AdjointWriter {
               self.simpleName() + "." + name + " takes " + n + " tensor"
                   + (n == 1 ? "" : "s") + ", got ")
           .endControlFlow()
-          .addStatement("return $L(layer, $L($T) saved)", name,
+          .addStatement("return $L(layer, $L($T) saved)", Names.saving(name),
               args.isEmpty() ? "" : String.join(", ", args) + ", ", savedType);
       if (n == 1) {
         dynBackward.addStatement("return new $T[] {$LBackward(layer, ($T) saved, g)}",

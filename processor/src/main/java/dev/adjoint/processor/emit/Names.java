@@ -25,6 +25,22 @@ public final class Names {
         .build();
   }
 
+  /**
+   * The generated forward of {@code method} that keeps what its backward needs in a {@code Saved}
+   * object and records no graph ({@code forward} -> {@code forwardSaving}).
+   */
+  public static String saving(String method) {
+    return method + "Saving";
+  }
+
+  /**
+   * The generated entry point of {@code method} that records one graph node per call when
+   * gradients are wanted ({@code forward} -> {@code forwardTracked}).
+   */
+  public static String tracked(String method) {
+    return method + "Tracked";
+  }
+
   /** {@code exp} -> {@code Exp}. */
   public static String capitalize(String s) {
     return s.isEmpty() ? s : Character.toUpperCase(s.charAt(0)) + s.substring(1);
