@@ -199,8 +199,7 @@ public final class AdjointWriter {
     bwd.addCode(withSourceLines(pass.backwardBody(), owner, name, true));
     cls.addMethod(bwd.build());
 
-    // The tracked entry and its node.
-    String nodeName = Names.capitalize(name) + "Node";
+    // The tracked entry: TrackedCall runs the forward and records the node.
     MethodSpec.Builder entry = MethodSpec.methodBuilder(Names.tracked(name))
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
         .returns(Names.TENSOR)
@@ -214,74 +213,24 @@ public final class AdjointWriter {
       entry.addParameter(TypeName.get(p.type()), p.name());
       args.add(p.name());
     }
-    String call = (isStatic ? "" : "self, ") + String.join(", ", args)
-        + (args.isEmpty() ? "saved" : ", saved");
-    String edges = String.join(", ", tensorParams.stream().map(ForwardModel.Param::name)
-        .toList());
+    String prefix = isStatic ? "" : "self, ";
+    String call = prefix + String.join(", ", args) + (args.isEmpty() ? "saved" : ", saved");
+    // The gradient's name in the backward, which no name in the user's method takes.
+    String g = pass.gradOutputName();
+    String backwardCall = name + "Backward(" + prefix + "saved, " + g + ")";
+    String inputs = tensorParams.stream().map(p -> ", " + p.name()).reduce("", String::concat);
     entry.addStatement("$T saved = new $T()", saved, saved);
-    for (ForwardModel.Param p : tensorParams) {
-      entry.addStatement("saved.$L = $L.requiresGrad()", ReversePass.needFlag(p.name()), p.name());
-    }
-    // The lambda form of noGrad: a try-with-resources scope would draw -Xlint:try in users' builds.
-    entry.addStatement("$T out = $T.noGrad(() -> $L($L))", Names.TENSOR, Names.GRAD_MODE,
-            Names.saving(name), call)
-        .addStatement("$T[] edges = $T.edges($L)", Names.TENSOR, Names.AUTOGRAD, edges);
+    CodeBlock backward = tensorParams.size() == 1
+        ? CodeBlock.of("$L -> new $T[] {$L}", g, Names.TENSOR, backwardCall)
+        : CodeBlock.of("$L -> $L", g, backwardCall);
     if (isStatic) {
-      entry.beginControlFlow("if (edges == null)");
+      entry.addStatement("return $T.function(saved, () -> $L($L),$W$L$L)", Names.TRACKED_CALL,
+          Names.saving(name), call, backward, inputs);
     } else {
-      entry.beginControlFlow("if (edges == null && !($T.isEnabled() && self.recordsGradients()))",
-          Names.GRAD_MODE);
+      entry.addStatement("return $T.layer(saved, self::recordsGradients, () -> $L($L),$W$L$L)",
+          Names.TRACKED_CALL, Names.saving(name), call, backward, inputs);
     }
-    entry.addStatement("return out").endControlFlow();
-    entry.beginControlFlow("if (edges == null)")
-        .addStatement("edges = new $T[$L]", Names.TENSOR, tensorParams.size())
-        .endControlFlow();
-    entry.beginControlFlow("if (out.requiresGrad())")
-        .addComment("The forward returned an input or a parameter itself: give the node its own"
-            + " tensor.")
-        .addStatement("out = out.detach()")
-        .endControlFlow();
-    entry.addStatement("out.setGradFn(new $L($L, edges))", nodeName,
-        isStatic ? "saved" : "self, saved");
-    entry.addStatement("return out");
     cls.addMethod(entry.build());
-
-    TypeSpec.Builder node = TypeSpec.classBuilder(nodeName)
-        .addModifiers(Modifier.STATIC, Modifier.FINAL)
-        .superclass(Names.NODE)
-        .addJavadoc("One call of {@code $L} in the graph.\n", name);
-    MethodSpec.Builder ctor = MethodSpec.constructorBuilder();
-    if (!isStatic) {
-      node.addField(self, "self", Modifier.PRIVATE);
-      ctor.addParameter(self, "self");
-    }
-    node.addField(saved, "saved", Modifier.PRIVATE);
-    ctor.addParameter(saved, "saved").addParameter(ArrayTypeName.of(Names.TENSOR), "edges")
-        .addStatement("super($S, edges)", owner.getSimpleName() + "." + name);
-    if (!isStatic) {
-      ctor.addStatement("this.self = self");
-    }
-    ctor.addStatement("this.saved = saved");
-    String backwardCall = name + "Backward(" + (isStatic ? "" : "self, ") + "saved, g)";
-    MethodSpec.Builder apply = MethodSpec.methodBuilder("apply")
-        .addAnnotation(Override.class)
-        .addModifiers(Modifier.PROTECTED)
-        .returns(ArrayTypeName.of(Names.TENSOR))
-        .addParameter(Names.TENSOR, "g");
-    if (tensorParams.size() == 1) {
-      apply.addStatement("return new $T[] {$L}", Names.TENSOR, backwardCall);
-    } else {
-      apply.addStatement("return $L", backwardCall);
-    }
-    MethodSpec.Builder release = MethodSpec.methodBuilder("release")
-        .addAnnotation(Override.class)
-        .addModifiers(Modifier.PROTECTED)
-        .addStatement("saved = null");
-    if (!isStatic) {
-      release.addStatement("self = null");
-    }
-    cls.addType(node.addMethod(ctor.build()).addMethod(apply.build())
-        .addMethod(release.build()).build());
   }
 
   /**

@@ -11,6 +11,8 @@ public final class Names {
   public static final ClassName NODE = ClassName.get("dev.adjoint.autograd", "Node");
   public static final ClassName AUTOGRAD = ClassName.get("dev.adjoint.autograd", "Autograd");
   public static final ClassName GRAD_MODE = ClassName.get("dev.adjoint.autograd", "GradMode");
+  public static final ClassName TRACKED_CALL =
+      ClassName.get("dev.adjoint.autograd", "TrackedCall");
   public static final ClassName GENERATED =
       ClassName.get("javax.annotation.processing", "Generated");
   public static final String PROCESSOR = "dev.adjoint.processor.AdjointProcessor";
