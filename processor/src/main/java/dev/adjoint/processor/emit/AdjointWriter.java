@@ -24,10 +24,11 @@ import javax.lang.model.element.TypeElement;
 import javax.lang.model.util.Elements;
 
 /**
- * Writes {@code <Owner>_Adjoint}: for each {@code @Forward} method its {@code Saved} class, the
- * forward that saves what the reverse pass asks for, the backward, a tracked entry point that
- * records one graph node per call, and for a {@code @Layer} the parameter registry and the
- * configuration for whole-model files ({@code LayerBinding}).
+ * Writes {@code <Owner>_Adjoint}: for each {@code @Forward} method {@code m} its {@code Saved}
+ * class, {@code mSaving} (the forward, keeping what the reverse pass asks for, recording nothing),
+ * {@code mBackward}, and {@code mTracked}, the entry point that records one graph node per call
+ * through the runtime's {@code TrackedCall}; for a {@code @Layer} also the parameter registry and
+ * the configuration for whole-model files ({@code LayerBinding}).
  */
 public final class AdjointWriter {
   private static final ClassName SAVED_VALUES =

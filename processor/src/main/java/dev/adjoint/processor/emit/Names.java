@@ -10,7 +10,6 @@ public final class Names {
       com.palantir.javapoet.ParameterizedTypeName.get(ClassName.get(java.util.List.class), TENSOR);
   public static final ClassName NODE = ClassName.get("dev.adjoint.autograd", "Node");
   public static final ClassName AUTOGRAD = ClassName.get("dev.adjoint.autograd", "Autograd");
-  public static final ClassName GRAD_MODE = ClassName.get("dev.adjoint.autograd", "GradMode");
   public static final ClassName TRACKED_CALL =
       ClassName.get("dev.adjoint.autograd", "TrackedCall");
   public static final ClassName GENERATED =
