@@ -2,12 +2,11 @@ package test;
 
 import dev.adjoint.autograd.ArithmeticRules;
 import dev.adjoint.autograd.Autograd;
-import dev.adjoint.autograd.GradMode;
 import dev.adjoint.autograd.LinalgRules;
-import dev.adjoint.autograd.Node;
 import dev.adjoint.autograd.PointwiseRules;
 import dev.adjoint.autograd.SavedValues;
 import dev.adjoint.autograd.SourceLines;
+import dev.adjoint.autograd.TrackedCall;
 import dev.adjoint.nn.LayerBinding;
 import dev.adjoint.nn.LayerConfig;
 import dev.adjoint.tensor.Tensor;
@@ -31,7 +30,7 @@ public final class EarlyExit_Adjoint implements LayerBinding<EarlyExit> {
   /**
    * The forward of {@code forward}, keeping in {@code saved} what the backward needs. Runs without recording a graph.
    */
-  public static Tensor forward(EarlyExit self, Tensor x, ForwardSaved saved) {
+  public static Tensor forwardSaving(EarlyExit self, Tensor x, ForwardSaved saved) {
     int sourceLine = 0;
     try {
       saved.w = saved.keep(self.w, "w", sourceLine);
@@ -106,25 +105,12 @@ public final class EarlyExit_Adjoint implements LayerBinding<EarlyExit> {
   }
 
   /**
-   * Runs {@code forward} and, when gradients are wanted, records one graph node whose backward is {@link #forwardBackward}.
+   * Runs {@link #forwardSaving} and, when gradients are wanted, records one graph node whose backward is {@link #forwardBackward}.
    */
-  public static Tensor forward(EarlyExit self, Tensor x) {
+  public static Tensor forwardTracked(EarlyExit self, Tensor x) {
     ForwardSaved saved = new ForwardSaved();
-    saved.need_x = x.requiresGrad();
-    Tensor out = GradMode.noGrad(() -> forward(self, x, saved));
-    Tensor[] edges = Autograd.edges(x);
-    if (edges == null && !(GradMode.isEnabled() && self.recordsGradients())) {
-      return out;
-    }
-    if (edges == null) {
-      edges = new Tensor[1];
-    }
-    if (out.requiresGrad()) {
-      // The forward returned an input or a parameter itself: give the node its own tensor.
-      out = out.detach();
-    }
-    out.setGradFn(new ForwardNode(self, saved, edges));
-    return out;
+    return TrackedCall.layer(saved, self::recordsGradients, () -> forwardSaving(self, x, saved),
+        d_out -> new Tensor[] {forwardBackward(self, saved, d_out)}, x);
   }
 
   @Override
@@ -167,7 +153,7 @@ public final class EarlyExit_Adjoint implements LayerBinding<EarlyExit> {
     if (args.length != 1) {
       throw new IllegalArgumentException("EarlyExit.forward takes 1 tensor, got " + args.length);
     }
-    return forward(layer, args[0]);
+    return forwardTracked(layer, args[0]);
   }
 
   @Override
@@ -184,11 +170,11 @@ public final class EarlyExit_Adjoint implements LayerBinding<EarlyExit> {
   }
 
   @Override
-  public Tensor forward(EarlyExit layer, Tensor[] args, SavedValues saved) {
+  public Tensor callSaving(EarlyExit layer, Tensor[] args, SavedValues saved) {
     if (args.length != 1) {
       throw new IllegalArgumentException("EarlyExit.forward takes 1 tensor, got " + args.length);
     }
-    return forward(layer, args[0], (ForwardSaved) saved);
+    return forwardSaving(layer, args[0], (ForwardSaved) saved);
   }
 
   @Override
@@ -223,32 +209,6 @@ public final class EarlyExit_Adjoint implements LayerBinding<EarlyExit> {
     @Override
     public void needInputs(boolean[] needs) {
       need_x = needs[0];
-    }
-  }
-
-  /**
-   * One call of {@code forward} in the graph.
-   */
-  static final class ForwardNode extends Node {
-    private EarlyExit self;
-
-    private ForwardSaved saved;
-
-    ForwardNode(EarlyExit self, ForwardSaved saved, Tensor[] edges) {
-      super("EarlyExit.forward", edges);
-      this.self = self;
-      this.saved = saved;
-    }
-
-    @Override
-    protected Tensor[] apply(Tensor g) {
-      return new Tensor[] {forwardBackward(self, saved, g)};
-    }
-
-    @Override
-    protected void release() {
-      saved = null;
-      self = null;
     }
   }
 }

@@ -1,12 +1,10 @@
 package test;
 
-import dev.adjoint.autograd.Autograd;
-import dev.adjoint.autograd.GradMode;
 import dev.adjoint.autograd.LinalgRules;
-import dev.adjoint.autograd.Node;
 import dev.adjoint.autograd.PointwiseRules;
 import dev.adjoint.autograd.SavedValues;
 import dev.adjoint.autograd.SourceLines;
+import dev.adjoint.autograd.TrackedCall;
 import dev.adjoint.nn.LayerBinding;
 import dev.adjoint.nn.LayerConfig;
 import dev.adjoint.tensor.Tensor;
@@ -30,7 +28,7 @@ public final class RunningMean_Adjoint implements LayerBinding<RunningMean> {
   /**
    * The forward of {@code forward}, keeping in {@code saved} what the backward needs. Runs without recording a graph.
    */
-  public static Tensor forward(RunningMean self, Tensor x, ForwardSaved saved) {
+  public static Tensor forwardSaving(RunningMean self, Tensor x, ForwardSaved saved) {
     int sourceLine = 0;
     try {
       saved.w = saved.keep(self.w, "w", sourceLine);
@@ -84,25 +82,12 @@ public final class RunningMean_Adjoint implements LayerBinding<RunningMean> {
   }
 
   /**
-   * Runs {@code forward} and, when gradients are wanted, records one graph node whose backward is {@link #forwardBackward}.
+   * Runs {@link #forwardSaving} and, when gradients are wanted, records one graph node whose backward is {@link #forwardBackward}.
    */
-  public static Tensor forward(RunningMean self, Tensor x) {
+  public static Tensor forwardTracked(RunningMean self, Tensor x) {
     ForwardSaved saved = new ForwardSaved();
-    saved.need_x = x.requiresGrad();
-    Tensor out = GradMode.noGrad(() -> forward(self, x, saved));
-    Tensor[] edges = Autograd.edges(x);
-    if (edges == null && !(GradMode.isEnabled() && self.recordsGradients())) {
-      return out;
-    }
-    if (edges == null) {
-      edges = new Tensor[1];
-    }
-    if (out.requiresGrad()) {
-      // The forward returned an input or a parameter itself: give the node its own tensor.
-      out = out.detach();
-    }
-    out.setGradFn(new ForwardNode(self, saved, edges));
-    return out;
+    return TrackedCall.layer(saved, self::recordsGradients, () -> forwardSaving(self, x, saved),
+        d_out -> new Tensor[] {forwardBackward(self, saved, d_out)}, x);
   }
 
   @Override
@@ -146,7 +131,7 @@ public final class RunningMean_Adjoint implements LayerBinding<RunningMean> {
     if (args.length != 1) {
       throw new IllegalArgumentException("RunningMean.forward takes 1 tensor, got " + args.length);
     }
-    return forward(layer, args[0]);
+    return forwardTracked(layer, args[0]);
   }
 
   @Override
@@ -163,11 +148,11 @@ public final class RunningMean_Adjoint implements LayerBinding<RunningMean> {
   }
 
   @Override
-  public Tensor forward(RunningMean layer, Tensor[] args, SavedValues saved) {
+  public Tensor callSaving(RunningMean layer, Tensor[] args, SavedValues saved) {
     if (args.length != 1) {
       throw new IllegalArgumentException("RunningMean.forward takes 1 tensor, got " + args.length);
     }
-    return forward(layer, args[0], (ForwardSaved) saved);
+    return forwardSaving(layer, args[0], (ForwardSaved) saved);
   }
 
   @Override
@@ -200,32 +185,6 @@ public final class RunningMean_Adjoint implements LayerBinding<RunningMean> {
     @Override
     public void needInputs(boolean[] needs) {
       need_x = needs[0];
-    }
-  }
-
-  /**
-   * One call of {@code forward} in the graph.
-   */
-  static final class ForwardNode extends Node {
-    private RunningMean self;
-
-    private ForwardSaved saved;
-
-    ForwardNode(RunningMean self, ForwardSaved saved, Tensor[] edges) {
-      super("RunningMean.forward", edges);
-      this.self = self;
-      this.saved = saved;
-    }
-
-    @Override
-    protected Tensor[] apply(Tensor g) {
-      return new Tensor[] {forwardBackward(self, saved, g)};
-    }
-
-    @Override
-    protected void release() {
-      saved = null;
-      self = null;
     }
   }
 }

@@ -2,11 +2,10 @@ package test;
 
 import dev.adjoint.autograd.ArithmeticRules;
 import dev.adjoint.autograd.Autograd;
-import dev.adjoint.autograd.GradMode;
-import dev.adjoint.autograd.Node;
 import dev.adjoint.autograd.PointwiseRules;
 import dev.adjoint.autograd.SavedValues;
 import dev.adjoint.autograd.SourceLines;
+import dev.adjoint.autograd.TrackedCall;
 import dev.adjoint.nn.LayerBinding;
 import dev.adjoint.nn.LayerConfig;
 import dev.adjoint.tensor.Tensor;
@@ -30,14 +29,14 @@ public final class Twice_Adjoint implements LayerBinding<Twice> {
   /**
    * The forward of {@code forward}, keeping in {@code saved} what the backward needs. Runs without recording a graph.
    */
-  public static Tensor forward(Twice self, Tensor x, ForwardSaved saved) {
+  public static Tensor forwardSaving(Twice self, Tensor x, ForwardSaved saved) {
     int sourceLine = 0;
     try {
       // Twice.java:19  Tensor a = fc.forward(x);
       sourceLine = 19;
       Affine_Adjoint.ForwardSaved aSaved = new Affine_Adjoint.ForwardSaved();
       aSaved.need_x = saved.need_x;
-      Tensor a = Affine_Adjoint.forward(self.fc, x, aSaved);
+      Tensor a = Affine_Adjoint.forwardSaving(self.fc, x, aSaved);
       saved.aSaved = aSaved;
       saved.aShape = a.shape();
       // Twice.java:20  Tensor b = fc.call(a.relu());
@@ -45,7 +44,7 @@ public final class Twice_Adjoint implements LayerBinding<Twice> {
       Tensor relu = a.relu();
       saved.relu = saved.keep(relu, "relu", sourceLine);
       Affine_Adjoint.ForwardSaved bSaved = new Affine_Adjoint.ForwardSaved();
-      Tensor b = Affine_Adjoint.forward(self.fc, relu, bSaved);
+      Tensor b = Affine_Adjoint.forwardSaving(self.fc, relu, bSaved);
       saved.bSaved = bSaved;
       saved.bShape = b.shape();
       // Twice.java:21  return a.add(b);
@@ -93,25 +92,12 @@ public final class Twice_Adjoint implements LayerBinding<Twice> {
   }
 
   /**
-   * Runs {@code forward} and, when gradients are wanted, records one graph node whose backward is {@link #forwardBackward}.
+   * Runs {@link #forwardSaving} and, when gradients are wanted, records one graph node whose backward is {@link #forwardBackward}.
    */
-  public static Tensor forward(Twice self, Tensor x) {
+  public static Tensor forwardTracked(Twice self, Tensor x) {
     ForwardSaved saved = new ForwardSaved();
-    saved.need_x = x.requiresGrad();
-    Tensor out = GradMode.noGrad(() -> forward(self, x, saved));
-    Tensor[] edges = Autograd.edges(x);
-    if (edges == null && !(GradMode.isEnabled() && self.recordsGradients())) {
-      return out;
-    }
-    if (edges == null) {
-      edges = new Tensor[1];
-    }
-    if (out.requiresGrad()) {
-      // The forward returned an input or a parameter itself: give the node its own tensor.
-      out = out.detach();
-    }
-    out.setGradFn(new ForwardNode(self, saved, edges));
-    return out;
+    return TrackedCall.layer(saved, self::recordsGradients, () -> forwardSaving(self, x, saved),
+        d_out -> new Tensor[] {forwardBackward(self, saved, d_out)}, x);
   }
 
   @Override
@@ -156,7 +142,7 @@ public final class Twice_Adjoint implements LayerBinding<Twice> {
     if (args.length != 1) {
       throw new IllegalArgumentException("Twice.forward takes 1 tensor, got " + args.length);
     }
-    return forward(layer, args[0]);
+    return forwardTracked(layer, args[0]);
   }
 
   @Override
@@ -173,11 +159,11 @@ public final class Twice_Adjoint implements LayerBinding<Twice> {
   }
 
   @Override
-  public Tensor forward(Twice layer, Tensor[] args, SavedValues saved) {
+  public Tensor callSaving(Twice layer, Tensor[] args, SavedValues saved) {
     if (args.length != 1) {
       throw new IllegalArgumentException("Twice.forward takes 1 tensor, got " + args.length);
     }
-    return forward(layer, args[0], (ForwardSaved) saved);
+    return forwardSaving(layer, args[0], (ForwardSaved) saved);
   }
 
   @Override
@@ -214,32 +200,6 @@ public final class Twice_Adjoint implements LayerBinding<Twice> {
     @Override
     public void needInputs(boolean[] needs) {
       need_x = needs[0];
-    }
-  }
-
-  /**
-   * One call of {@code forward} in the graph.
-   */
-  static final class ForwardNode extends Node {
-    private Twice self;
-
-    private ForwardSaved saved;
-
-    ForwardNode(Twice self, ForwardSaved saved, Tensor[] edges) {
-      super("Twice.forward", edges);
-      this.self = self;
-      this.saved = saved;
-    }
-
-    @Override
-    protected Tensor[] apply(Tensor g) {
-      return new Tensor[] {forwardBackward(self, saved, g)};
-    }
-
-    @Override
-    protected void release() {
-      saved = null;
-      self = null;
     }
   }
 }

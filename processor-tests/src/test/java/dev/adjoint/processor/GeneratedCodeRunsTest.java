@@ -60,10 +60,10 @@ class GeneratedCodeRunsTest {
     f.set(target, value);
   }
 
-  /** {@code <Layer>_Adjoint.forward(layer, x)}, the tracked entry point. */
+  /** {@code <Layer>_Adjoint.forwardTracked(layer, x)}, the tracked entry point. */
   private static Tensor call(ClassLoader loader, Object layer, Tensor x) throws Exception {
     Class<?> adjoint = loader.loadClass(layer.getClass().getName() + "_Adjoint");
-    return (Tensor) adjoint.getMethod("forward", layer.getClass(), Tensor.class)
+    return (Tensor) adjoint.getMethod("forwardTracked", layer.getClass(), Tensor.class)
         .invoke(null, layer, x);
   }
 

@@ -288,7 +288,7 @@ class ReportingTest {
     Compilation c = compile(base, f);
     assertCompiles(c, "Derived_Adjoint");
     assertThat(c).generatedSourceFile("test.Derived_Adjoint").contentsAsUtf8String()
-        .contains("Base_Adjoint.forward(self, x, ");
+        .contains("Base_Adjoint.forwardSaving(self, x, ");
   }
 
   @Test

@@ -28,6 +28,11 @@ public abstract class SavedValues {
     this.file = file;
   }
 
+  /** What messages call the method, e.g. {@code Mlp.forward}; also its graph node's name. */
+  final String method() {
+    return method;
+  }
+
   /**
    * Records the {@link Tensor#version() version} of {@code t}, a tensor the backward will read,
    * kept under {@code name} while the forward ran source line {@code line} (0 before the body);

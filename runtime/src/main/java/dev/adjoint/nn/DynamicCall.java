@@ -22,10 +22,10 @@ public final class DynamicCall {
   }
 
   /** Runs {@code layer} on {@code args} without recording a graph node. */
-  public static DynamicCall forward(Module layer, Tensor... args) {
+  public static DynamicCall forwardSaving(Module layer, Tensor... args) {
     boolean[] all = new boolean[args.length];
     java.util.Arrays.fill(all, true);
-    return forward(layer, all, args);
+    return forwardSaving(layer, all, args);
   }
 
   /**
@@ -33,11 +33,11 @@ public final class DynamicCall {
    * gradients only for the inputs flagged in {@code needs}.
    */
   @SuppressWarnings("unchecked")
-  public static DynamicCall forward(Module layer, boolean[] needs, Tensor... args) {
+  public static DynamicCall forwardSaving(Module layer, boolean[] needs, Tensor... args) {
     LayerBinding<Module> binding = (LayerBinding<Module>) Bindings.of(layer.getClass());
     SavedValues saved = binding.newSaved();
     saved.needInputs(needs);
-    Tensor out = binding.forward(layer, args, saved);
+    Tensor out = binding.callSaving(layer, args, saved);
     return new DynamicCall(layer, binding, saved, out);
   }
 

@@ -43,7 +43,7 @@ public interface LayerBinding<L extends Module> {
   Tensor callEager(L layer, Tensor... args);
 
   /**
-   * A fresh holder for what the backward of {@link #forward(Module, Tensor[], SavedValues)}
+   * A fresh holder for what the backward of {@link #callSaving(Module, Tensor[], SavedValues)}
    * needs.
    */
   SavedValues newSaved();
@@ -54,7 +54,7 @@ public interface LayerBinding<L extends Module> {
    * generated code that calls a layer whose class is known only at run time (a {@code Sequential}
    * of {@code Module}s).
    */
-  Tensor forward(L layer, Tensor[] args, SavedValues saved);
+  Tensor callSaving(L layer, Tensor[] args, SavedValues saved);
 
   /** The generated backward of such a call: the gradient of each tensor input, in order. */
   Tensor[] backward(L layer, SavedValues saved, Tensor g);

@@ -19,7 +19,7 @@ class ChainFixtureTest {
     Map<String, Tensor> f = SafeTensors.load(Shared.require("fixtures/ops.safetensors"));
     Tensor x = f.get("chain.x").requiresGrad_(true);
     Tensor w = f.get("chain.w").requiresGrad_(true);
-    Tensor y = Functions_Adjoint.chain(x, w);
+    Tensor y = Functions_Adjoint.chainTracked(x, w);
     y.backward(f.get("chain.g"));
     // float64 all the way; the README promises agreement to about 1e-10.
     assertTrue(y.allClose(f.get("chain.y"), 1e-10, 1e-12), y + " vs " + f.get("chain.y"));

@@ -24,10 +24,11 @@ import javax.lang.model.element.TypeElement;
 import javax.lang.model.util.Elements;
 
 /**
- * Writes {@code <Owner>_Adjoint}: for each {@code @Forward} method its {@code Saved} class, the
- * forward that saves what the reverse pass asks for, the backward, a tracked entry point that
- * records one graph node per call, and for a {@code @Layer} the parameter registry and the
- * configuration for whole-model files ({@code LayerBinding}).
+ * Writes {@code <Owner>_Adjoint}: for each {@code @Forward} method {@code m} its {@code Saved}
+ * class, {@code mSaving} (the forward, keeping what the reverse pass asks for, recording nothing),
+ * {@code mBackward}, and {@code mTracked}, the entry point that records one graph node per call
+ * through the runtime's {@code TrackedCall}; for a {@code @Layer} also the parameter registry and
+ * the configuration for whole-model files ({@code LayerBinding}).
  */
 public final class AdjointWriter {
   private static final ClassName SAVED_VALUES =
@@ -160,8 +161,8 @@ public final class AdjointWriter {
     }
     cls.addType(savedType.build());
 
-    // forward(self, params..., saved)
-    MethodSpec.Builder fwd = MethodSpec.methodBuilder(name)
+    // nameSaving(self, params..., saved)
+    MethodSpec.Builder fwd = MethodSpec.methodBuilder(Names.saving(name))
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
         .returns(Names.TENSOR)
         .addJavadoc("The forward of {@code $L}, keeping in {@code saved} what the backward"
@@ -199,13 +200,12 @@ public final class AdjointWriter {
     bwd.addCode(withSourceLines(pass.backwardBody(), owner, name, true));
     cls.addMethod(bwd.build());
 
-    // The tracked entry and its node.
-    String nodeName = Names.capitalize(name) + "Node";
-    MethodSpec.Builder entry = MethodSpec.methodBuilder(name)
+    // The tracked entry: TrackedCall runs the forward and records the node.
+    MethodSpec.Builder entry = MethodSpec.methodBuilder(Names.tracked(name))
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
         .returns(Names.TENSOR)
-        .addJavadoc("Runs {@code $L} and, when gradients are wanted, records one graph node whose"
-            + " backward is {@link #$LBackward}.\n", name, name);
+        .addJavadoc("Runs {@link #$L} and, when gradients are wanted, records one graph node whose"
+            + " backward is {@link #$LBackward}.\n", Names.saving(name), name);
     if (!isStatic) {
       entry.addParameter(self, "self");
     }
@@ -214,74 +214,24 @@ public final class AdjointWriter {
       entry.addParameter(TypeName.get(p.type()), p.name());
       args.add(p.name());
     }
-    String call = (isStatic ? "" : "self, ") + String.join(", ", args)
-        + (args.isEmpty() ? "saved" : ", saved");
-    String edges = String.join(", ", tensorParams.stream().map(ForwardModel.Param::name)
-        .toList());
+    String prefix = isStatic ? "" : "self, ";
+    String call = prefix + String.join(", ", args) + (args.isEmpty() ? "saved" : ", saved");
+    // The gradient's name in the backward, which no name in the user's method takes.
+    String g = pass.gradOutputName();
+    String backwardCall = name + "Backward(" + prefix + "saved, " + g + ")";
+    String inputs = tensorParams.stream().map(p -> ", " + p.name()).reduce("", String::concat);
     entry.addStatement("$T saved = new $T()", saved, saved);
-    for (ForwardModel.Param p : tensorParams) {
-      entry.addStatement("saved.$L = $L.requiresGrad()", ReversePass.needFlag(p.name()), p.name());
-    }
-    // The lambda form of noGrad: a try-with-resources scope would draw -Xlint:try in users' builds.
-    entry.addStatement("$T out = $T.noGrad(() -> $L($L))", Names.TENSOR, Names.GRAD_MODE, name,
-            call)
-        .addStatement("$T[] edges = $T.edges($L)", Names.TENSOR, Names.AUTOGRAD, edges);
+    CodeBlock backward = tensorParams.size() == 1
+        ? CodeBlock.of("$L -> new $T[] {$L}", g, Names.TENSOR, backwardCall)
+        : CodeBlock.of("$L -> $L", g, backwardCall);
     if (isStatic) {
-      entry.beginControlFlow("if (edges == null)");
+      entry.addStatement("return $T.function(saved, () -> $L($L),$W$L$L)", Names.TRACKED_CALL,
+          Names.saving(name), call, backward, inputs);
     } else {
-      entry.beginControlFlow("if (edges == null && !($T.isEnabled() && self.recordsGradients()))",
-          Names.GRAD_MODE);
+      entry.addStatement("return $T.layer(saved, self::recordsGradients, () -> $L($L),$W$L$L)",
+          Names.TRACKED_CALL, Names.saving(name), call, backward, inputs);
     }
-    entry.addStatement("return out").endControlFlow();
-    entry.beginControlFlow("if (edges == null)")
-        .addStatement("edges = new $T[$L]", Names.TENSOR, tensorParams.size())
-        .endControlFlow();
-    entry.beginControlFlow("if (out.requiresGrad())")
-        .addComment("The forward returned an input or a parameter itself: give the node its own"
-            + " tensor.")
-        .addStatement("out = out.detach()")
-        .endControlFlow();
-    entry.addStatement("out.setGradFn(new $L($L, edges))", nodeName,
-        isStatic ? "saved" : "self, saved");
-    entry.addStatement("return out");
     cls.addMethod(entry.build());
-
-    TypeSpec.Builder node = TypeSpec.classBuilder(nodeName)
-        .addModifiers(Modifier.STATIC, Modifier.FINAL)
-        .superclass(Names.NODE)
-        .addJavadoc("One call of {@code $L} in the graph.\n", name);
-    MethodSpec.Builder ctor = MethodSpec.constructorBuilder();
-    if (!isStatic) {
-      node.addField(self, "self", Modifier.PRIVATE);
-      ctor.addParameter(self, "self");
-    }
-    node.addField(saved, "saved", Modifier.PRIVATE);
-    ctor.addParameter(saved, "saved").addParameter(ArrayTypeName.of(Names.TENSOR), "edges")
-        .addStatement("super($S, edges)", owner.getSimpleName() + "." + name);
-    if (!isStatic) {
-      ctor.addStatement("this.self = self");
-    }
-    ctor.addStatement("this.saved = saved");
-    String backwardCall = name + "Backward(" + (isStatic ? "" : "self, ") + "saved, g)";
-    MethodSpec.Builder apply = MethodSpec.methodBuilder("apply")
-        .addAnnotation(Override.class)
-        .addModifiers(Modifier.PROTECTED)
-        .returns(ArrayTypeName.of(Names.TENSOR))
-        .addParameter(Names.TENSOR, "g");
-    if (tensorParams.size() == 1) {
-      apply.addStatement("return new $T[] {$L}", Names.TENSOR, backwardCall);
-    } else {
-      apply.addStatement("return $L", backwardCall);
-    }
-    MethodSpec.Builder release = MethodSpec.methodBuilder("release")
-        .addAnnotation(Override.class)
-        .addModifiers(Modifier.PROTECTED)
-        .addStatement("saved = null");
-    if (!isStatic) {
-      release.addStatement("self = null");
-    }
-    cls.addType(node.addMethod(ctor.build()).addMethod(apply.build())
-        .addMethod(release.build()).build());
   }
 
   /**
@@ -350,7 +300,7 @@ public final class AdjointWriter {
         }
         args.add("new boolean[] {" + String.join(", ", needs) + "}");
         c.args().forEach(a -> args.add(IrBuilder.code(a)));
-        b.addStatement("$T $L = $T.forward($L)", ReversePass.DYNAMIC_CALL, local,
+        b.addStatement("$T $L = $T.forwardSaving($L)", ReversePass.DYNAMIC_CALL, local,
             ReversePass.DYNAMIC_CALL, typed(String.join(", ", args)));
         b.addStatement("$L$L = $L.out()", c.declare() ? "Tensor " : "", c.target(), local);
       } else if (s instanceof Stmt.Call c) {
@@ -375,7 +325,8 @@ public final class AdjointWriter {
         c.args().forEach(a -> args.add(IrBuilder.code(a)));
         args.add(local);
         b.addStatement("$L$L = $T.$L($L)", c.declare() ? "Tensor " : "", c.target(),
-            ReversePass.adjointClass(c.owner()), c.method().getSimpleName(),
+            ReversePass.adjointClass(c.owner()),
+            Names.saving(c.method().getSimpleName().toString()),
             typed(String.join(", ", args)));
       } else if (s instanceof Stmt.Assign a) {
         b.addStatement("$L$L = $L", a.declare() ? "Tensor " : "", a.target(),
@@ -516,9 +467,9 @@ public final class AdjointWriter {
         .returns(SAVED_VALUES)
         .addStatement("return BASE.newSaved()")
         .build());
-    cls.addMethod(delegate("forward", Names.TENSOR, self).addParameter(tensors, "args")
+    cls.addMethod(delegate("callSaving", Names.TENSOR, self).addParameter(tensors, "args")
         .addParameter(SAVED_VALUES, "saved")
-        .addStatement("return BASE.forward(layer, args, saved)").build());
+        .addStatement("return BASE.callSaving(layer, args, saved)").build());
     cls.addMethod(delegate("backward", tensors, self).addParameter(SAVED_VALUES, "saved")
         .addParameter(Names.TENSOR, "g")
         .addStatement("return BASE.backward(layer, saved, g)").build());
@@ -609,7 +560,7 @@ public final class AdjointWriter {
       for (int i = 0; i < n; i++) {
         args.add("args[" + i + "]");
       }
-      call.addStatement("return $L(layer$L)", name,
+      call.addStatement("return $L(layer$L)", Names.tracked(name),
           args.isEmpty() ? "" : ", " + String.join(", ", args));
     }
     cls.addMethod(call.build());
@@ -620,7 +571,7 @@ public final class AdjointWriter {
         .addAnnotation(Override.class)
         .addModifiers(Modifier.PUBLIC)
         .returns(savedValues);
-    MethodSpec.Builder dynForward = MethodSpec.methodBuilder("forward")
+    MethodSpec.Builder dynForward = MethodSpec.methodBuilder("callSaving")
         .addAnnotation(Override.class)
         .addModifiers(Modifier.PUBLIC)
         .returns(Names.TENSOR)
@@ -654,7 +605,7 @@ public final class AdjointWriter {
               self.simpleName() + "." + name + " takes " + n + " tensor"
                   + (n == 1 ? "" : "s") + ", got ")
           .endControlFlow()
-          .addStatement("return $L(layer, $L($T) saved)", name,
+          .addStatement("return $L(layer, $L($T) saved)", Names.saving(name),
               args.isEmpty() ? "" : String.join(", ", args) + ", ", savedType);
       if (n == 1) {
         dynBackward.addStatement("return new $T[] {$LBackward(layer, ($T) saved, g)}",

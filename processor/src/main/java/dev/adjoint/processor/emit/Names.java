@@ -10,7 +10,8 @@ public final class Names {
       com.palantir.javapoet.ParameterizedTypeName.get(ClassName.get(java.util.List.class), TENSOR);
   public static final ClassName NODE = ClassName.get("dev.adjoint.autograd", "Node");
   public static final ClassName AUTOGRAD = ClassName.get("dev.adjoint.autograd", "Autograd");
-  public static final ClassName GRAD_MODE = ClassName.get("dev.adjoint.autograd", "GradMode");
+  public static final ClassName TRACKED_CALL =
+      ClassName.get("dev.adjoint.autograd", "TrackedCall");
   public static final ClassName GENERATED =
       ClassName.get("javax.annotation.processing", "Generated");
   public static final String PROCESSOR = "dev.adjoint.processor.AdjointProcessor";
@@ -23,6 +24,22 @@ public final class Names {
         .addMember("value", "$S", PROCESSOR)
         .addMember("comments", "$S", comment)
         .build();
+  }
+
+  /**
+   * The generated forward of {@code method} that keeps what its backward needs in a {@code Saved}
+   * object and records no graph ({@code forward} -> {@code forwardSaving}).
+   */
+  public static String saving(String method) {
+    return method + "Saving";
+  }
+
+  /**
+   * The generated entry point of {@code method} that records one graph node per call when
+   * gradients are wanted ({@code forward} -> {@code forwardTracked}).
+   */
+  public static String tracked(String method) {
+    return method + "Tracked";
   }
 
   /** {@code exp} -> {@code Exp}. */
