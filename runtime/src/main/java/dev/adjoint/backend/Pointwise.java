@@ -59,11 +59,7 @@ public final class Pointwise {
     /** {@code max(a, b)}, NaN if either is NaN (as {@code torch.maximum}). */
     MAXIMUM(2),
     /** {@code min(a, b)}, NaN if either is NaN (as {@code torch.minimum}). */
-    MINIMUM(2),
-    /** {@code a > b ? 1 : 0} (0 when either is NaN). */
-    GT(2),
-    /** {@code a != 0 ? b : c}, choosing without arithmetic (as {@code torch.where}). */
-    WHERE(3);
+    MINIMUM(2);
 
     private final int arity;
 
@@ -71,7 +67,7 @@ public final class Pointwise {
       this.arity = arity;
     }
 
-    /** How many values the operation reads: 0 for leaves, 1, 2 or 3. */
+    /** How many values the operation reads: 0 for leaves, 1 or 2. */
     public int arity() {
       return arity;
     }
@@ -89,11 +85,11 @@ public final class Pointwise {
   }
 
   /**
-   * One step of a program: {@code op} applied to the values at positions {@code a}, {@code b}
-   * and {@code c} (earlier steps; -1 where unused), or, for leaves, input or scalar number {@code
-   * arg}, or the constant {@code constant}.
+   * One step of a program: {@code op} applied to the values at positions {@code a} and {@code b}
+   * (earlier steps; -1 where unused), or, for leaves, input or scalar number {@code arg}, or the
+   * constant {@code constant}.
    */
-  public record Step(Op op, int a, int b, int c, int arg, double constant) {}
+  public record Step(Op op, int a, int b, int arg, double constant) {}
 
   private final List<Step> steps;
   private final int[] outputs;
@@ -211,11 +207,8 @@ public final class Pointwise {
         case CONSTANT -> s.append(st.constant());
         default -> {
           s.append(st.op().name().toLowerCase(java.util.Locale.ROOT)).append("(v").append(st.a());
-          if (st.op().arity() >= 2) {
+          if (st.op().arity() == 2) {
             s.append(", v").append(st.b());
-          }
-          if (st.op().arity() == 3) {
-            s.append(", v").append(st.c());
           }
           s.append(')');
         }
@@ -252,17 +245,17 @@ public final class Pointwise {
 
     /** The next input tensor (numbered from 0 in the order of these calls). */
     public Value input() {
-      return add(new Step(Op.INPUT, -1, -1, -1, inputs++, 0));
+      return add(new Step(Op.INPUT, -1, -1, inputs++, 0));
     }
 
     /** The next scalar parameter (numbered from 0 in the order of these calls). */
     public Value scalar() {
-      return add(new Step(Op.SCALAR, -1, -1, -1, scalars++, 0));
+      return add(new Step(Op.SCALAR, -1, -1, scalars++, 0));
     }
 
     /** A constant; converted to the operands' dtype like a scalar parameter. */
     public Value constant(double c) {
-      return add(new Step(Op.CONSTANT, -1, -1, -1, -1, c));
+      return add(new Step(Op.CONSTANT, -1, -1, -1, c));
     }
 
     /** {@code op(a)} for a one-operand op. */
@@ -270,7 +263,7 @@ public final class Pointwise {
       if (op.arity() != 1) {
         throw new IllegalArgumentException("Pointwise: " + op + " does not take one operand");
       }
-      return add(new Step(op, check(a), -1, -1, -1, 0));
+      return add(new Step(op, check(a), -1, -1, 0));
     }
 
     /** {@code op(a, b)} for a two-operand op. */
@@ -278,17 +271,7 @@ public final class Pointwise {
       if (op.arity() != 2) {
         throw new IllegalArgumentException("Pointwise: " + op + " does not take two operands");
       }
-      return add(new Step(op, check(a), check(b), -1, -1, 0));
-    }
-
-    /** {@code cond != 0 ? a : b}. */
-    public Value where(Value cond, Value a, Value b) {
-      return add(new Step(Op.WHERE, check(cond), check(a), check(b), -1, 0));
-    }
-
-    /** {@code a > b ? 1 : 0}. */
-    public Value gt(Value a, Value b) {
-      return binary(Op.GT, a, b);
+      return add(new Step(op, check(a), check(b), -1, 0));
     }
 
     /** {@code a + b}. */

@@ -141,21 +141,6 @@ final class PointwiseKernel {
               r[j] = Math.min(a[j], c[j]);
             }
           }
-          case GT -> {
-            float[] a = reg[st.a()];
-            float[] c = reg[st.b()];
-            for (int j = 0; j < len; j++) {
-              r[j] = a[j] > c[j] ? 1 : 0;
-            }
-          }
-          case WHERE -> {
-            float[] cond = reg[st.a()];
-            float[] a = reg[st.b()];
-            float[] c = reg[st.c()];
-            for (int j = 0; j < len; j++) {
-              r[j] = cond[j] != 0 ? a[j] : c[j];
-            }
-          }
           default -> throw new IllegalStateException("Pointwise: unknown op " + st.op());
         }
       }
@@ -264,21 +249,6 @@ final class PointwiseKernel {
             double[] c = reg[st.b()];
             for (int j = 0; j < len; j++) {
               r[j] = Math.min(a[j], c[j]);
-            }
-          }
-          case GT -> {
-            double[] a = reg[st.a()];
-            double[] c = reg[st.b()];
-            for (int j = 0; j < len; j++) {
-              r[j] = a[j] > c[j] ? 1 : 0;
-            }
-          }
-          case WHERE -> {
-            double[] cond = reg[st.a()];
-            double[] a = reg[st.b()];
-            double[] c = reg[st.c()];
-            for (int j = 0; j < len; j++) {
-              r[j] = cond[j] != 0 ? a[j] : c[j];
             }
           }
           default -> throw new IllegalStateException("Pointwise: unknown op " + st.op());

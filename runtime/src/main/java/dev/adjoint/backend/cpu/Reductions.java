@@ -240,15 +240,28 @@ final class Reductions {
     double[] counter = new double[Long.SIZE];
     int top = 0;
     for (long count = 0; count < full; count++) {
-      double s = segments[(int) count];
-      for (long c = count; (c & 1) == 1; c >>= 1) {
-        s = counter[--top] + s;
-      }
-      counter[top++] = s;
+      top = push(counter, top, count, segments[(int) count]);
     }
-    double total = segments[full];
+    return fold(counter, top, segments[full]);
+  }
+
+  /**
+   * Pushes the sum of the next full block (the {@code count}-th) onto the binary counter {@code
+   * levels} holding {@code top} entries, merging equal-sized subtrees; returns the new top.
+   */
+  private static int push(double[] levels, int top, long count, double s) {
+    for (long c = count; (c & 1) == 1; c >>= 1) {
+      s = levels[--top] + s;
+    }
+    levels[top++] = s;
+    return top;
+  }
+
+  /** Adds the counter's entries onto {@code rest} (the short tail), newest first. */
+  private static double fold(double[] levels, int top, double rest) {
+    double total = rest;
     while (top > 0) {
-      total = counter[--top] + total;
+      total = levels[--top] + total;
     }
     return total;
   }
@@ -368,17 +381,10 @@ final class Reductions {
         partial = s; // only the last chunk can be short
         break;
       }
-      for (long c = count; (c & 1) == 1; c >>= 1) {
-        s = levels[--top] + s;
-      }
-      levels[top++] = s;
+      top = push(levels, top, count, s);
       count++;
     }
-    double total = partial;
-    while (top > 0) {
-      total = levels[--top] + total;
-    }
-    return total;
+    return fold(levels, top, partial);
   }
 
   private static double pairwise(double[] a, int from, int to) {
