@@ -2,7 +2,6 @@ package dev.adjoint.backend.cpu;
 
 import dev.adjoint.backend.Window2d;
 import dev.adjoint.tensor.DType;
-import dev.adjoint.tensor.Tensor;
 import java.util.Arrays;
 
 /**
@@ -34,7 +33,7 @@ final class Convolution {
 
   // ================================================================== forward
 
-  static void forward(Tensor input, Tensor weight, Tensor bias, Tensor out, Window2d w,
+  static void forward(Strided input, Strided weight, Strided bias, Strided out, Window2d w,
       int groups) {
     int batch = w.batch();
     int oc = weight.shape()[0];
@@ -45,10 +44,10 @@ final class Convolution {
     int inSample = w.channels() * w.inPlane();
     int outSample = oc * l;
     boolean f64 = input.dtype() == DType.FLOAT64;
-    Object x = CpuBackend.array(input);
-    Object wt = CpuBackend.array(weight);
-    Object y = CpuBackend.array(out);
-    Object b = bias == null ? null : CpuBackend.array(bias);
+    Object x = input.array();
+    Object wt = weight.array();
+    Object y = out.array();
+    Object b = bias == null ? null : bias.array();
     int xo = input.storageOffset();
     int wo = weight.storageOffset();
     int yo = out.storageOffset();
@@ -101,7 +100,7 @@ final class Convolution {
 
   // ================================================================== input gradient
 
-  static void inputGrad(Tensor gradOut, Tensor weight, Tensor gradInput, Window2d w,
+  static void inputGrad(Strided gradOut, Strided weight, Strided gradInput, Window2d w,
       int groups) {
     int batch = w.batch();
     int oc = weight.shape()[0];
@@ -112,8 +111,8 @@ final class Convolution {
     int inSample = w.channels() * w.inPlane();
     int outSample = oc * l;
     boolean f64 = gradOut.dtype() == DType.FLOAT64;
-    Object go = CpuBackend.array(gradOut);
-    Object gi = CpuBackend.array(gradInput);
+    Object go = gradOut.array();
+    Object gi = gradInput.array();
     int goo = gradOut.storageOffset();
     int gio = gradInput.storageOffset();
     // weight_g^T for every group, [groups][K, OC/groups], built once.
@@ -149,9 +148,9 @@ final class Convolution {
     });
   }
 
-  private static Object transposedWeight(Tensor weight, int groups, int ocg, int k,
+  private static Object transposedWeight(Strided weight, int groups, int ocg, int k,
       boolean f64) {
-    Object src = CpuBackend.array(weight);
+    Object src = weight.array();
     int wo = weight.storageOffset();
     int n = groups * ocg * k;
     if (f64) {
@@ -180,7 +179,7 @@ final class Convolution {
 
   // ================================================================== weight gradient
 
-  static void weightGrad(Tensor gradOut, Tensor input, Tensor gradWeight, Window2d w,
+  static void weightGrad(Strided gradOut, Strided input, Strided gradWeight, Window2d w,
       int groups) {
     int batch = w.batch();
     int oc = gradWeight.shape()[0];
@@ -191,9 +190,9 @@ final class Convolution {
     int inSample = w.channels() * w.inPlane();
     int outSample = oc * l;
     boolean f64 = input.dtype() == DType.FLOAT64;
-    Object x = CpuBackend.array(input);
-    Object go = CpuBackend.array(gradOut);
-    Object gw = CpuBackend.array(gradWeight);
+    Object x = input.array();
+    Object go = gradOut.array();
+    Object gw = gradWeight.array();
     int xo = input.storageOffset();
     int goo = gradOut.storageOffset();
     int gwo = gradWeight.storageOffset();
