@@ -143,6 +143,16 @@ public interface Backend {
       Storage src, Layout srcLayout);
 
   /**
+   * Checks on the device that every element of {@code src} lies in {@code [low, high]} or equals
+   * {@code allowed} (NaN for none; a NaN element is out of range), the way an op validates class
+   * targets, embedding rows or probabilities without copying them to the host. On failure the
+   * exception {@code error} builds from the first offending value (row-major order) is thrown:
+   * at once on the CPU; on an asynchronous device when the host next waits for a value.
+   */
+  void checkRange(Storage src, Layout layout, double low, double high, double allowed,
+      RangeError error);
+
+  /**
    * Copies the elements of a contiguous layout to the host as a Java array of the storage's
    * dtype: the one place where a value crosses to the host (on an asynchronous device, the place
    * that waits).

@@ -2,6 +2,7 @@ package dev.adjoint.nn;
 
 import dev.adjoint.backend.Backend;
 import dev.adjoint.backend.Backends;
+import dev.adjoint.backend.RangeError;
 import dev.adjoint.backend.Window2d;
 import dev.adjoint.tensor.Tensor;
 
@@ -62,5 +63,13 @@ final class NnKernels {
   static void adaptiveAvgPool2dGrad(Tensor gradOut, Tensor gradInput) {
     of(gradOut).adaptiveAvgPool2dGrad(gradOut.storage(), gradOut.layout(), gradInput.storage(),
         gradInput.layout());
+  }
+
+  /**
+   * Checks on {@code t}'s device that its elements lie in {@code [low, high]} or equal
+   * {@code allowed} (NaN: none); see {@link Backend#checkRange}.
+   */
+  static void checkRange(Tensor t, double low, double high, double allowed, RangeError error) {
+    of(t).checkRange(t.storage(), t.layout(), low, high, allowed, error);
   }
 }

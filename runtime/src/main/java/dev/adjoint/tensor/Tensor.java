@@ -1360,12 +1360,12 @@ public final class Tensor {
           + Layout.str(index.shape));
     }
     checkSameDevice("indexSelect", index);
-    long[] idx = index.toLongArray();
-    checkRowIndices("indexSelect", idx, d, self.shape[d]);
+    // The backend checks the indices (on a device: where they lie, no host copy).
+    int count = index.numel();
     int[] outShape = self.shape.clone();
-    outShape[d] = idx.length;
+    outShape[d] = count;
     Tensor out = empty(dtype, device(), outShape);
-    Tensor ix = index.reshape(idx.length).contiguous();
+    Tensor ix = index.reshape(count).contiguous();
     backend().indexSelect(self.storage, self.layout, d, ix.storage, ix.layout, out.storage,
         out.layout);
     return TensorTape.indexSelect(shape.length == 0 ? out.reshape() : out,
@@ -1395,14 +1395,7 @@ public final class Tensor {
             + Layout.str(index.shape) + ", input " + Layout.str(shape) + ")");
       }
     }
-    long[] idx = index.toLongArray();
-    int size = shape.length == 0 ? 1 : shape[d];
-    for (long v : idx) {
-      if (v < 0 || v >= size) {
-        throw new IndexOutOfBoundsException("gather: index " + v
-            + " is out of bounds for dimension " + d + " with size " + size);
-      }
-    }
+    // The backend checks the indices.
     Tensor out = empty(dtype, device(), index.shape);
     Tensor ix = index.contiguous();
     backend().gather(storage, layout, d, ix.storage, ix.layout, out.storage, out.layout);
@@ -1444,12 +1437,12 @@ public final class Tensor {
           + " must be the input's shape " + Layout.str(shape) + " with size " + index.numel()
           + " (the number of indices) at dimension " + d + ", i.e. " + Layout.str(expected));
     }
-    long[] idx = index.toLongArray();
-    checkRowIndices("indexAdd", idx, d, rows[d]);
+    // The backend checks the indices.
+    int count = index.numel();
     Tensor out = copyUntracked();
-    if (idx.length > 0 && numel > 0) {
+    if (count > 0 && numel > 0) {
       Tensor dst = out.view(rows);
-      Tensor ix = index.reshape(idx.length).contiguous();
+      Tensor ix = index.reshape(count).contiguous();
       Tensor src = source.contiguous().view(given);
       backend().indexAdd(dst.storage, dst.layout, d, ix.storage, ix.layout, src.storage,
           src.layout);
@@ -1494,36 +1487,14 @@ public final class Tensor {
             + Layout.str(index.shape) + ", input " + Layout.str(shape) + ")");
       }
     }
-    long[] idx = index.toLongArray();
-    int size = shape.length == 0 ? 1 : shape[d];
-    for (long v : idx) {
-      if (v < 0 || v >= size) {
-        throw new IndexOutOfBoundsException("scatterAdd: index " + v
-            + " is out of bounds for dimension " + d + " with size " + size);
-      }
-    }
+    // The backend checks the indices.
     Tensor out = copyUntracked();
-    if (idx.length > 0) {
+    if (index.numel() > 0) {
       Tensor ix = index.contiguous();
       backend().scatterAdd(out.storage, out.layout, d, ix.storage, ix.layout, src.storage,
           src.layout);
     }
     return TensorTape.scatterAdd(out, this, dim, index, src);
-  }
-
-  /**
-   * Rejects row indices outside {@code [0, size)}. Like PyTorch's {@code index_select},
-   * {@code index_add} and {@code embedding} (which raise "index out of range in self"), negative
-   * indices do not count from the end here: -1 is an error, never the last row.
-   */
-  private static void checkRowIndices(String op, long[] idx, int d, int size) {
-    for (long v : idx) {
-      if (v < 0 || v >= size) {
-        throw new IndexOutOfBoundsException(op + ": index " + v + " is out of range in self"
-            + " (dimension " + d + " has size " + size + "; indices must lie in [0, " + size
-            + "), and negative indices do not count from the end here)");
-      }
-    }
   }
 
   private static void requireIndexTensor(String op, Tensor index) {

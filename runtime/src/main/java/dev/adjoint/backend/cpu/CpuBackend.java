@@ -4,6 +4,7 @@ import dev.adjoint.backend.Backend;
 import dev.adjoint.backend.BinaryOp;
 import dev.adjoint.backend.Layout;
 import dev.adjoint.backend.Pointwise;
+import dev.adjoint.backend.RangeError;
 import dev.adjoint.backend.ReduceOp;
 import dev.adjoint.backend.Storage;
 import dev.adjoint.backend.UnaryOp;
@@ -401,7 +402,7 @@ public final class CpuBackend implements Backend {
       // A strided or broadcast source is read in place, one selected slice at a time, instead of
       // being copied whole (a broadcast view can be far larger than its storage).
       int size = shape[dim];
-      checkIndices("indexSelect", idx, io, m, dim, size);
+      checkRowIndices("indexSelect", idx, io, m, dim, size);
       for (int i = 0; i < m; i++) {
         copy(new Strided(src.storage(), srcLayout.slice(dim, idx[io + i], 1, 1)),
             new Strided(dst.storage(), dstLayout.slice(dim, i, 1, 1)));
@@ -410,7 +411,7 @@ public final class CpuBackend implements Backend {
     }
     Strided s = src;
     int size = shape[dim];
-    checkIndices("indexSelect", idx, io, m, dim, size);
+    checkRowIndices("indexSelect", idx, io, m, dim, size);
     Object from = array(s);
     Object to = array(dst);
     int so = s.storageOffset();
@@ -472,7 +473,7 @@ public final class CpuBackend implements Backend {
     int io = ix.storageOffset();
     int m = ix.numel();
     int size = shape[dim];
-    checkIndices("indexAdd", idx, io, m, dim, size);
+    checkRowIndices("indexAdd", idx, io, m, dim, size);
     Object from = array(source);
     Object to = array(dst);
     int s0 = source.storageOffset();
@@ -519,6 +520,29 @@ public final class CpuBackend implements Backend {
     }
   }
 
+  @Override
+  public void checkRange(Storage srcStorage, Layout layout, double low, double high,
+      double allowed, RangeError error) {
+    CpuStorage src = cpu(srcStorage);
+    StridedLoop loop = new StridedLoop(layout);
+    int ss = loop.innerStride(0);
+    double[] bad = {Double.NaN};
+    boolean[] found = {false};
+    // In order, on this thread: the first offending element is the one reported.
+    loop.runSequential((o, n) -> {
+      for (int i = 0, si = o[0]; i < n && !found[0]; i++, si += ss) {
+        double v = src.getDouble(si);
+        if (!(v >= low && v <= high) && !(v == allowed)) {
+          bad[0] = v;
+          found[0] = true;
+        }
+      }
+    });
+    if (found[0]) {
+      throw error.error(bad[0]);
+    }
+  }
+
   /**
    * The kernel's own range check, so that an index the caller failed to check is an error naming
    * the op, never a read or write of another element (or an ArrayIndexOutOfBoundsException).
@@ -529,6 +553,22 @@ public final class CpuBackend implements Backend {
       if (idx[i] < 0 || idx[i] >= size) {
         throw new IndexOutOfBoundsException(op + ": index " + idx[i]
             + " is out of bounds for dimension " + dim + " with size " + size);
+      }
+    }
+  }
+
+  /**
+   * {@link #checkIndices} for ops that pick whole rows ({@code index_select}, {@code index_add},
+   * {@code embedding}), with PyTorch's "index out of range in self": -1 is an error there, never
+   * the last row.
+   */
+  private static void checkRowIndices(String op, long[] idx, int from, int count, int dim,
+      int size) {
+    for (int i = from; i < from + count; i++) {
+      if (idx[i] < 0 || idx[i] >= size) {
+        throw new IndexOutOfBoundsException(op + ": index " + idx[i] + " is out of range in self"
+            + " (dimension " + dim + " has size " + size + "; indices must lie in [0, " + size
+            + "), and negative indices do not count from the end here)");
       }
     }
   }
