@@ -2672,21 +2672,35 @@ public final class Tensor {
    * or broadcast view, which is copied first). Dimensions of size 1 fit either.
    */
   private long[] gemmLayout() {
-    int rows = shape[0];
-    int cols = shape[1];
-    if (cols == 1 || layout.stride(1) == 1) {
-      long ld = rows == 1 ? Math.max(1, cols) : layout.stride(0);
+    return gemmLayout(shape[0], shape[1], layout.stride(0), layout.stride(1));
+  }
+
+  /** {@link #gemmLayout()} of a {@code rows x cols} matrix with these strides. */
+  private static long[] gemmLayout(int rows, int cols, long rowStride, long colStride) {
+    if (cols == 1 || colStride == 1) {
+      long ld = rows == 1 ? Math.max(1, cols) : rowStride;
       if (ld >= Math.max(1, cols)) {
         return new long[] {0, ld};
       }
     }
-    if (rows == 1 || layout.stride(0) == 1) {
-      long ld = cols == 1 ? Math.max(1, rows) : layout.stride(1);
+    if (rows == 1 || rowStride == 1) {
+      long ld = cols == 1 ? Math.max(1, rows) : colStride;
       if (ld >= Math.max(1, rows)) {
         return new long[] {1, ld};
       }
     }
     return null;
+  }
+
+  /**
+   * How {@code t}, broadcast to {@code [batch..., rows, cols]}, lies for a strided batched GEMM
+   * read in place: {@code {trans, ld, batchStride}} with its layout seen as {@code [count, rows,
+   * cols]} (a broadcast batch has stride 0), or null when the batch dimensions do not merge into
+   * one stride or a matrix is neither row- nor column-major (then it is copied).
+   */
+  private static Layout batchedGemmView(Tensor t, int[] batch, int count, int rows, int cols) {
+    Layout l = t.layout.expand(concat(batch, rows, cols)).view(new int[] {count, rows, cols});
+    return l == null || gemmLayout(rows, cols, l.stride(1), l.stride(2)) == null ? null : l;
   }
 
   /** {@link #matmul}, its arguments checked as {@code op} (matmul, mm or bmm). */
@@ -2746,13 +2760,28 @@ public final class Tensor {
       }
       result = out.view(concat(batch, m, n));
     } else {
-      Tensor a3 = a.to(dt).expand(concat(batch, m, k)).reshape(bn, m, k).contiguous();
-      Tensor b3 = b.to(dt).expand(concat(batch, k, n)).reshape(bn, k, n).contiguous();
+      // Each operand is read where it lies when its batch dimensions merge into one stride (a
+      // broadcast batch reads one matrix with stride 0) and its matrices are row- or
+      // column-major, as a transposed batch is; otherwise it is copied once.
+      Tensor a1 = a.to(dt);
+      Tensor b1 = b.to(dt);
+      Layout la3 = batchedGemmView(a1, batch, bn, m, k);
+      if (la3 == null) {
+        a1 = a1.expand(concat(batch, m, k)).reshape(bn, m, k).contiguous();
+        la3 = a1.layout;
+      }
+      Layout lb3 = batchedGemmView(b1, batch, bn, k, n);
+      if (lb3 == null) {
+        b1 = b1.expand(concat(batch, k, n)).reshape(bn, k, n).contiguous();
+        lb3 = b1.layout;
+      }
+      long[] ga = k == 0 ? null : gemmLayout(m, k, la3.stride(1), la3.stride(2));
+      long[] gb = k == 0 ? null : gemmLayout(k, n, lb3.stride(1), lb3.stride(2));
       Tensor out = empty(dt, device(), new int[] {bn, m, n});
-      if (bn > 0 && m > 0 && n > 0) {
-        backend().gemm(false, false, m, n, k, 1, a3.storage, a3.layout.offset(), Math.max(1, k),
-            (long) m * k, b3.storage, b3.layout.offset(), n, (long) k * n, 0, out.storage, 0, n,
-            (long) m * n, bn);
+      if (bn > 0 && m > 0 && n > 0 && k > 0) {
+        backend().gemm(ga[0] == 1, gb[0] == 1, m, n, k, 1, a1.storage, la3.offset(), ga[1],
+            bn == 1 ? 0 : la3.stride(0), b1.storage, lb3.offset(), gb[1],
+            bn == 1 ? 0 : lb3.stride(0), 0, out.storage, 0, n, (long) m * n, bn);
       }
       result = out.view(concat(batch, m, n));
     }

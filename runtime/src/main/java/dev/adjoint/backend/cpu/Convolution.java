@@ -115,8 +115,10 @@ final class Convolution {
     Object gi = gradInput.array();
     int goo = gradOut.storageOffset();
     int gio = gradInput.storageOffset();
-    // weight_g^T for every group, [groups][K, OC/groups], built once.
-    Object wt = transposedWeight(weight, groups, ocg, k, f64);
+    // col = weight_g^T @ gradOut_g: the weight [OC/groups, K] of each group is read in place as
+    // a transposed GEMM operand, never copied.
+    Object wt = weight.array();
+    int wo = weight.storageOffset();
     int chunks = chunks(batch, (long) batch * oc * k * l);
     Parallel.forEach(chunks, chunks > 1, c -> {
       int n0 = (int) ((long) c * batch / chunks);
@@ -134,47 +136,18 @@ final class Convolution {
           int giOff = giSample + g * cg * w.inPlane();
           if (f64) {
             double[] cd = (double[]) col;
-            Arrays.fill(cd, 0);
-            Matmul.f64((double[]) wt, g * k * ocg, (double[]) go, goOff, cd, 0, ocg, l, 0, k);
+            Gemm.dgemm(true, false, k, l, ocg, 1.0, (double[]) wt, wo + g * ocg * k, k,
+                (double[]) go, goOff, l, 0.0, cd, 0, l, false);
             col2imF64(cd, w, cg, (double[]) gi, giOff);
           } else {
             float[] cf = (float[]) col;
-            Arrays.fill(cf, 0f);
-            Matmul.f32((float[]) wt, g * k * ocg, (float[]) go, goOff, cf, 0, ocg, l, 0, k);
+            Gemm.sgemm(true, false, k, l, ocg, 1f, (float[]) wt, wo + g * ocg * k, k,
+                (float[]) go, goOff, l, 0f, cf, 0, l, false);
             col2imF32(cf, w, cg, (float[]) gi, giOff);
           }
         }
       }
     });
-  }
-
-  private static Object transposedWeight(Strided weight, int groups, int ocg, int k,
-      boolean f64) {
-    Object src = weight.array();
-    int wo = weight.storageOffset();
-    int n = groups * ocg * k;
-    if (f64) {
-      double[] a = (double[]) src;
-      double[] t = new double[n];
-      for (int g = 0; g < groups; g++) {
-        for (int o = 0; o < ocg; o++) {
-          for (int r = 0; r < k; r++) {
-            t[g * k * ocg + r * ocg + o] = a[wo + (g * ocg + o) * k + r];
-          }
-        }
-      }
-      return t;
-    }
-    float[] a = (float[]) src;
-    float[] t = new float[n];
-    for (int g = 0; g < groups; g++) {
-      for (int o = 0; o < ocg; o++) {
-        for (int r = 0; r < k; r++) {
-          t[g * k * ocg + r * ocg + o] = a[wo + (g * ocg + o) * k + r];
-        }
-      }
-    }
-    return t;
   }
 
   // ================================================================== weight gradient

@@ -27,6 +27,23 @@ import dev.adjoint.tensor.Device;
 final class StrictBackend implements Backend {
   private final CpuBackend cpu = CpuBackend.INSTANCE;
 
+  /** Copy kernels run on this thread (dtype conversions and contiguous() copies included). */
+  private static final ThreadLocal<long[]> COPIES = ThreadLocal.withInitial(() -> new long[1]);
+
+  /** Storages allocated on this thread. */
+  private static final ThreadLocal<long[]> ALLOCATIONS =
+      ThreadLocal.withInitial(() -> new long[1]);
+
+  /** The number of {@link #allocate} and {@link #fromHostArray} calls of this thread so far. */
+  static long allocations() {
+    return ALLOCATIONS.get()[0];
+  }
+
+  /** The number of {@link #copy} calls this thread has made so far. */
+  static long copies() {
+    return COPIES.get()[0];
+  }
+
   private static CpuStorage c(Storage s) {
     if (s == null) {
       return null;
@@ -53,6 +70,7 @@ final class StrictBackend implements Backend {
 
   @Override
   public Storage allocate(DType dtype, long numel) {
+    ALLOCATIONS.get()[0]++;
     return new StrictStorage((CpuStorage) cpu.allocate(dtype, numel));
   }
 
@@ -70,11 +88,13 @@ final class StrictBackend implements Backend {
 
   @Override
   public Storage fromHostArray(Object array) {
+    ALLOCATIONS.get()[0]++;
     return new StrictStorage((CpuStorage) cpu.fromHostArray(array));
   }
 
   @Override
   public void copy(Storage src, Layout srcLayout, Storage dst, Layout dstLayout) {
+    COPIES.get()[0]++;
     cpu.copy(c(src), srcLayout, c(dst), dstLayout);
   }
 
