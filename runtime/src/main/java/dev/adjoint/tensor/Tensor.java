@@ -156,6 +156,14 @@ public final class Tensor {
     return dense(Backends.of(device).allocate(dtype, n), shape);
   }
 
+  /**
+   * {@code body} run without recording: a composite op records one node for itself, so the ops
+   * it is built from must record none (Tensor.setGradFn refuses a second node on one result).
+   */
+  private static <T> T untracked(java.util.function.Supplier<T> body) {
+    return GradMode.noGrad(body);
+  }
+
   private Tensor viewOf(Layout newLayout) {
     return new Tensor(storage, newLayout, version);
   }
@@ -301,10 +309,20 @@ public final class Tensor {
   /**
    * Attaches the node that computed this tensor and marks it as requiring grad. For generated
    * code and custom ops; a user rarely calls it.
+   *
+   * @throws IllegalStateException when the tensor already carries another node (a composite op
+   *     that recorded the ops it is built from)
    */
   public void setGradFn(Node node) {
     if (node != null && !dtype.isFloatingPoint()) {
       return; // integer and bool results carry no gradient (x.toLong() cuts the graph)
+    }
+    if (node != null && gradFn != null && gradFn != node) {
+      // One op, one node: an op whose result already carries a node recorded the ops it is made
+      // of too, and those nodes would be built and thrown away on every call.
+      throw new IllegalStateException(node.name() + " would replace " + gradFn.name()
+          + " on the same result: an op recorded the ops it is built from; compute them"
+          + " untracked");
     }
     this.gradFn = node;
     this.requiresGrad = node != null || requiresGrad;
@@ -995,7 +1013,7 @@ public final class Tensor {
       throw new IllegalArgumentException("t: expects a tensor with <= 2 dimensions, but it has "
           + shape.length + " (shape " + Layout.str(shape) + "); use transpose(dim0, dim1)");
     }
-    return TensorTape.t(shape.length < 2 ? this : transpose(0, 1), this);
+    return TensorTape.t(shape.length < 2 ? this : untracked(() -> transpose(0, 1)), this);
   }
 
   /** Swaps two dimensions (a view). */
@@ -1057,20 +1075,20 @@ public final class Tensor {
     if (viewed != null) {
       return TensorTape.reshape(viewOf(viewed), this, newShape);
     }
-    return TensorTape.reshape(contiguous().view(s), this, newShape);
+    return TensorTape.reshape(untracked(() -> contiguous().view(s)), this, newShape);
   }
 
   /** All dimensions merged into one. */
   @Primitive(rules = ShapeRules.class)
   public Tensor flatten() {
-    return TensorTape.flatten(reshape(numel), this);
+    return TensorTape.flatten(untracked(() -> reshape(numel)), this);
   }
 
   /** Dimensions {@code startDim..endDim} (inclusive) merged into one. */
   @Primitive(rules = ShapeRules.class)
   public Tensor flatten(int startDim, int endDim) {
     if (shape.length == 0) {
-      return TensorTape.flatten(reshape(1), this, startDim, endDim);
+      return TensorTape.flatten(untracked(() -> reshape(1)), this, startDim, endDim);
     }
     int a = Layout.dim("flatten", startDim, shape.length);
     int b = Layout.dim("flatten", endDim, shape.length);
@@ -1083,7 +1101,7 @@ public final class Tensor {
     s[a] = numel("flatten", "merged dimensions", Arrays.copyOfRange(shape, a, b + 1));
     System.arraycopy(shape, 0, s, 0, a);
     System.arraycopy(shape, b + 1, s, a + 1, shape.length - b - 1);
-    return TensorTape.flatten(reshape(s), this, startDim, endDim);
+    return TensorTape.flatten(untracked(() -> reshape(s)), this, startDim, endDim);
   }
 
   /** Removes every dimension of size 1. */
@@ -1174,7 +1192,7 @@ public final class Tensor {
   /** This tensor if it is contiguous, else a contiguous copy. */
   @Primitive(rules = ShapeRules.class)
   public Tensor contiguous() {
-    return TensorTape.contiguous(isContiguous() ? this : clone(), this);
+    return TensorTape.contiguous(isContiguous() ? this : copyUntracked(), this);
   }
 
   /** A contiguous copy that records nothing: the start of an out-of-place op's result. */
@@ -1207,11 +1225,16 @@ public final class Tensor {
       throw new IndexOutOfBoundsException("get: too many indices (" + indices.length
           + ") for a tensor of dimension " + shape.length);
     }
-    Tensor t = this;
     for (int i = 0; i < indices.length; i++) {
       checkIndex("get", indices[i], i); // names dimension i of this tensor, as PyTorch does
-      t = t.select(0, indices[i]);
     }
+    Tensor t = untracked(() -> {
+      Tensor v = this;
+      for (int index : indices) {
+        v = v.select(0, index);
+      }
+      return v;
+    });
     return TensorTape.get(t, this, indices);
   }
 
@@ -1289,7 +1312,7 @@ public final class Tensor {
   public Tensor index(String subscript) {
     Objects.requireNonNull(subscript, "index: subscript");
 
-    return TensorTape.index(index(Index.parse(subscript)), this, subscript);
+    return TensorTape.index(untracked(() -> index(Index.parse(subscript))), this, subscript);
   }
 
   /** Indexes with positions, slices, new axes and an ellipsis (a view); see {@link Index}. */
@@ -1313,31 +1336,35 @@ public final class Tensor {
       throw new IndexOutOfBoundsException("index: too many indices for tensor of dimension "
           + shape.length + " (got " + Arrays.toString(components) + ")");
     }
-    Tensor t = this;
-    int dim = 0;
-    int source = 0; // the dimension of this tensor that the next AT or SLICE consumes
-    for (Index c : components) {
-      switch (c.kind) {
-        case AT -> {
-          int size = t.shape[dim];
-          if (c.at < -size || c.at >= size) {
-            throw new IndexOutOfBoundsException("index: index " + c.at
-                + " is out of bounds for dimension " + source + " with size " + size);
+    int unconsumed = shape.length - consumed;
+    Tensor t = untracked(() -> {
+      Tensor v = this;
+      int dim = 0;
+      int source = 0; // the dimension of this tensor that the next AT or SLICE consumes
+      for (Index c : components) {
+        switch (c.kind) {
+          case AT -> {
+            int size = v.shape[dim];
+            if (c.at < -size || c.at >= size) {
+              throw new IndexOutOfBoundsException("index: index " + c.at
+                  + " is out of bounds for dimension " + source + " with size " + size);
+            }
+            v = v.select(dim, c.at);
+            source++;
           }
-          t = t.select(dim, c.at);
-          source++;
-        }
-        case SLICE -> {
-          t = t.slice(dim++, c.start, c.stop, c.step);
-          source++;
-        }
-        case NEW_AXIS -> t = t.unsqueeze(dim++);
-        case ELLIPSIS -> {
-          dim += shape.length - consumed;
-          source += shape.length - consumed;
+          case SLICE -> {
+            v = v.slice(dim++, c.start, c.stop, c.step);
+            source++;
+          }
+          case NEW_AXIS -> v = v.unsqueeze(dim++);
+          case ELLIPSIS -> {
+            dim += unconsumed;
+            source += unconsumed;
+          }
         }
       }
-    }
+      return v;
+    });
     return TensorTape.index(t, this, components);
   }
 
@@ -1558,9 +1585,9 @@ public final class Tensor {
     }
     int[] rest = Arrays.copyOfRange(shape, k, shape.length);
     int[] flatShape = insert(rest, 0, lead);
-    Tensor rows = reshape(flatShape);
+    Tensor rows = untracked(() -> reshape(flatShape));
     Tensor picks = mask.reshape(lead).nonzero().reshape(-1);
-    return TensorTape.index(rows.indexSelect(0, picks), this, mask);
+    return TensorTape.index(untracked(() -> rows.indexSelect(0, picks)), this, mask);
   }
 
   /** The elements where {@code mask} (broadcast to this shape) is true, as a 1-d copy. */
@@ -1573,7 +1600,8 @@ public final class Tensor {
           + mask.dtype);
     }
     int[] s = broadcast("maskedSelect", shape, mask.shape);
-    return TensorTape.maskedSelect(expand(s).index(mask.expand(s).contiguous()), this, mask);
+    return TensorTape.maskedSelect(
+        untracked(() -> expand(s).index(mask.expand(s).contiguous())), this, mask);
   }
 
   /** A copy with {@code value} where {@code mask} is true. */
@@ -1586,13 +1614,14 @@ public final class Tensor {
           + mask.dtype);
     }
     broadcast("maskedFill", shape, mask.shape);
-    return TensorTape.maskedFill(where(mask, scalarLike(value, dtype), this), this, mask, value);
+    return TensorTape.maskedFill(untracked(() -> where(mask, scalarLike(value, dtype), this)),
+        this, mask, value);
   }
 
   /** Joins tensors along dimension 0. */
   @Primitive(rules = IndexingRules.class)
   public static Tensor cat(List<Tensor> tensors) {
-    return TensorTape.cat(cat(tensors, 0), tensors);
+    return TensorTape.cat(untracked(() -> cat(tensors, 0)), tensors);
   }
 
   /**
@@ -1652,7 +1681,7 @@ public final class Tensor {
   /** Stacks same-shaped tensors along a new dimension 0. */
   @Primitive(rules = IndexingRules.class)
   public static Tensor stack(List<Tensor> tensors) {
-    return TensorTape.stack(stack(tensors, 0), tensors);
+    return TensorTape.stack(untracked(() -> stack(tensors, 0)), tensors);
   }
 
   /** Stacks same-shaped tensors along a new dimension {@code dim}. */
@@ -1669,11 +1698,12 @@ public final class Tensor {
         throw new IllegalArgumentException("stack: expects each tensor to be equal size, but got "
             + Layout.str(s) + " at entry 0 and " + Layout.str(t.shape) + " at entry " + i);
       }
-      lifted.add(t.unsqueeze(Layout.dim("stack", dim, s.length + 1)));
+      lifted.add(untracked(() -> t.unsqueeze(Layout.dim("stack", dim, s.length + 1))));
     }
     numel("stack", "result shape",
         insert(s, Layout.dim("stack", dim, s.length + 1), tensors.size()));
-    return TensorTape.stack(cat(lifted, Layout.dim("stack", dim, s.length + 1)), tensors, dim);
+    return TensorTape.stack(untracked(() -> cat(lifted, Layout.dim("stack", dim, s.length + 1))),
+        tensors, dim);
   }
 
   /** Splits into views of {@code splitSize} along {@code dim}; the last may be smaller. */
@@ -1744,7 +1774,7 @@ public final class Tensor {
   public Tensor add(Tensor other, double alpha) {
     Objects.requireNonNull(other, "add: other");
 
-    return TensorTape.add(add(other.mul(alpha)), this, other, alpha);
+    return TensorTape.add(untracked(() -> add(other.mul(alpha))), this, other, alpha);
   }
 
   /** {@code this + value}; a float scalar makes integer tensors float32. */
@@ -2389,13 +2419,13 @@ public final class Tensor {
   /** Sum over {@code dim}. */
   @Primitive(rules = ReductionRules.class)
   public Tensor sum(int dim) {
-    return TensorTape.sum(sum(new int[] {dim}, false), this, dim);
+    return TensorTape.sum(untracked(() -> sum(new int[] {dim}, false)), this, dim);
   }
 
   /** Sum over {@code dim}, keeping it as size 1 when {@code keepdim}. */
   @Primitive(rules = ReductionRules.class)
   public Tensor sum(int dim, boolean keepdim) {
-    return TensorTape.sum(sum(new int[] {dim}, keepdim), this, dim, keepdim);
+    return TensorTape.sum(untracked(() -> sum(new int[] {dim}, keepdim)), this, dim, keepdim);
   }
 
   /** Sum over several dims. */
@@ -2427,13 +2457,14 @@ public final class Tensor {
   /** Mean over {@code dim}. */
   @Primitive(rules = ReductionRules.class)
   public Tensor mean(int dim) {
-    return TensorTape.mean(mean(new int[] {dim}, false), this, dim);
+    return TensorTape.mean(untracked(() -> mean(new int[] {dim}, false)), this, dim);
   }
 
   /** Mean over {@code dim}, keeping it when {@code keepdim}. */
   @Primitive(rules = ReductionRules.class)
   public Tensor mean(int dim, boolean keepdim) {
-    return TensorTape.mean(mean(new int[] {dim}, keepdim), this, dim, keepdim);
+    return TensorTape.mean(untracked(() -> mean(new int[] {dim}, keepdim)), this, dim,
+        keepdim);
   }
 
   /** Mean over several dims. */
@@ -2452,7 +2483,7 @@ public final class Tensor {
   /** Largest values along {@code dim} and their indices. */
   @Primitive(rules = ReductionRules.class, output = "values")
   public ValuesIndices max(int dim) {
-    return TensorTape.max(max(dim, false), this, dim);
+    return TensorTape.max(untracked(() -> max(dim, false)), this, dim);
   }
 
   /** Largest values along {@code dim} and their indices, keeping the dim when asked. */
@@ -2471,7 +2502,7 @@ public final class Tensor {
   /** Smallest values along {@code dim} and their indices. */
   @Primitive(rules = ReductionRules.class, output = "values")
   public ValuesIndices min(int dim) {
-    return TensorTape.min(min(dim, false), this, dim);
+    return TensorTape.min(untracked(() -> min(dim, false)), this, dim);
   }
 
   /** Smallest values along {@code dim} and their indices, keeping the dim when asked. */
@@ -2508,13 +2539,13 @@ public final class Tensor {
   /** Unbiased variance of all elements (divides by n - 1, as {@code torch.var}). */
   @Primitive(rules = ReductionRules.class)
   public Tensor var() {
-    return TensorTape.var(var(null, 1, false), this);
+    return TensorTape.var(untracked(() -> var(null, 1, false)), this);
   }
 
   /** Unbiased variance along {@code dim}. */
   @Primitive(rules = ReductionRules.class)
   public Tensor var(int dim) {
-    return TensorTape.var(var(new int[] {dim}, 1, false), this, dim);
+    return TensorTape.var(untracked(() -> var(new int[] {dim}, 1, false)), this, dim);
   }
 
   /**
@@ -2550,13 +2581,14 @@ public final class Tensor {
   /** {@code log(sum(exp(this)))} along {@code dim}, computed without overflow. */
   @Primitive(rules = ReductionRules.class)
   public Tensor logsumexp(int dim) {
-    return TensorTape.logsumexp(logsumexp(new int[] {dim}, false), this, dim);
+    return TensorTape.logsumexp(untracked(() -> logsumexp(new int[] {dim}, false)), this, dim);
   }
 
   /** {@code log(sum(exp(this)))} along {@code dim}, keeping it when asked. */
   @Primitive(rules = ReductionRules.class)
   public Tensor logsumexp(int dim, boolean keepdim) {
-    return TensorTape.logsumexp(logsumexp(new int[] {dim}, keepdim), this, dim, keepdim);
+    return TensorTape.logsumexp(untracked(() -> logsumexp(new int[] {dim}, keepdim)), this,
+        dim, keepdim);
   }
 
   /** {@code log(sum(exp(this)))} over several dims. */
