@@ -436,7 +436,7 @@ public final class ReversePass {
   }
 
   /** The runtime holder of a dynamic call. */
-  public static final ClassName DYNAMIC_CALL = ClassName.get("dev.adjoint.nn", "DynamicCall");
+  public static final ClassName DYNAMIC_CALL = ClassName.bestGuess(dev.adjoint.processor.model.KnownTypes.DYNAMIC_CALL);
 
   /** The Saved class of the method a Call statement invokes. */
   public static ClassName savedType(Stmt.Call c) {

@@ -13,6 +13,7 @@ import dev.adjoint.processor.diff.ReversePass;
 import dev.adjoint.processor.model.ConfigPlan;
 import dev.adjoint.processor.model.ForwardModel;
 import dev.adjoint.processor.model.IrBuilder;
+import dev.adjoint.processor.model.KnownTypes;
 import dev.adjoint.processor.model.LayerInfo;
 import dev.adjoint.processor.model.Stmt;
 import java.util.ArrayList;
@@ -31,11 +32,9 @@ import javax.lang.model.util.Elements;
  * the configuration for whole-model files ({@code LayerBinding}).
  */
 public final class AdjointWriter {
-  private static final ClassName SAVED_VALUES =
-      ClassName.get("dev.adjoint.autograd", "SavedValues");
-  private static final ClassName LAYER_BINDING = ClassName.get("dev.adjoint.nn", "LayerBinding");
-  private static final ClassName VISITOR =
-      ClassName.get("dev.adjoint.nn", "LayerBinding", "Visitor");
+  private static final ClassName SAVED_VALUES = ClassName.bestGuess(KnownTypes.SAVED_VALUES);
+  private static final ClassName LAYER_BINDING = ClassName.bestGuess(KnownTypes.LAYER_BINDING);
+  private static final ClassName VISITOR = ClassName.bestGuess(KnownTypes.LAYER_BINDING_VISITOR);
 
   /** A qualified name in code: lower-case package segments, then capitalised ones. */
   private static final Pattern QUALIFIED = Pattern.compile(
@@ -258,7 +257,7 @@ public final class AdjointWriter {
         .add(body)
         .nextControlFlow("catch ($T failure)", RuntimeException.class)
         .addStatement("throw $T.at(failure, $T.class, $S, $S, $S, sourceLine)",
-            ClassName.get("dev.adjoint.autograd", "SourceLines"),
+            ClassName.bestGuess(KnownTypes.SOURCE_LINES),
             ReversePass.adjointClass(owner), ClassName.get(owner).reflectionName(),
             backward ? method + " (backward)" : method, file)
         .endControlFlow()

@@ -2,26 +2,24 @@ package dev.adjoint.processor.emit;
 
 import com.palantir.javapoet.AnnotationSpec;
 import com.palantir.javapoet.ClassName;
+import dev.adjoint.processor.model.KnownTypes;
 
 /** Runtime types the generated code refers to, and the {@code @Generated} marker. */
 public final class Names {
-  public static final ClassName TENSOR = ClassName.get("dev.adjoint.tensor", "Tensor");
+  public static final ClassName TENSOR = ClassName.bestGuess(KnownTypes.TENSOR);
   public static final com.palantir.javapoet.TypeName TENSOR_LIST =
       com.palantir.javapoet.ParameterizedTypeName.get(ClassName.get(java.util.List.class), TENSOR);
-  public static final ClassName NODE = ClassName.get("dev.adjoint.autograd", "Node");
-  public static final ClassName AUTOGRAD = ClassName.get("dev.adjoint.autograd", "Autograd");
-  public static final ClassName TRACKED_CALL =
-      ClassName.get("dev.adjoint.autograd", "TrackedCall");
-  public static final ClassName GENERATED =
-      ClassName.get("javax.annotation.processing", "Generated");
-  public static final String PROCESSOR = "dev.adjoint.processor.AdjointProcessor";
+  public static final ClassName NODE = ClassName.bestGuess(KnownTypes.NODE);
+  public static final ClassName AUTOGRAD = ClassName.bestGuess(KnownTypes.AUTOGRAD);
+  public static final ClassName TRACKED_CALL = ClassName.bestGuess(KnownTypes.TRACKED_CALL);
+  public static final ClassName GENERATED = ClassName.bestGuess(KnownTypes.GENERATED);
 
   private Names() {}
 
   /** {@code @Generated("dev.adjoint.processor.AdjointProcessor")}. */
   public static AnnotationSpec generated(String comment) {
     return AnnotationSpec.builder(GENERATED)
-        .addMember("value", "$S", PROCESSOR)
+        .addMember("value", "$S", KnownTypes.PROCESSOR)
         .addMember("comments", "$S", comment)
         .build();
   }

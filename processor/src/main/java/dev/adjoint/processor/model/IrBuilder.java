@@ -58,10 +58,6 @@ import javax.lang.model.type.TypeMirror;
  * Semantic errors (calls that cannot be differentiated, writes to parameters) are reported here.
  */
 public final class IrBuilder {
-  static final String FORWARD = "dev.adjoint.annotations.Forward";
-  static final String LAYER = "dev.adjoint.annotations.Layer";
-  static final String PARAM = "dev.adjoint.annotations.Param";
-
   private final Trees trees;
   private final RuleTable rules;
   private final Reporter reporter;
@@ -473,7 +469,7 @@ public final class IrBuilder {
           && isOwnMember(path)) {
         return new Operand.Param(name);
       }
-      if (RuleTable.has(el, PARAM)) {
+      if (RuleTable.has(el, KnownTypes.PARAM)) {
         // Read as a constant, its gradient would be silently lost.
         Name layerName = el.getEnclosingElement().getSimpleName();
         reporter.error(path.getLeaf(), unit, Message.FOREIGN_PARAM, layerName + "." + name,
@@ -544,11 +540,11 @@ public final class IrBuilder {
     }
     // 2. A @Forward method: this layer's own, a sub-layer's, or a static function.
     ExecutableElement forward = m;
-    if (!RuleTable.has(m, FORWARD) && m.getSimpleName().contentEquals("call")
+    if (!RuleTable.has(m, KnownTypes.FORWARD) && m.getSimpleName().contentEquals("call")
         && receiverPath != null) {
       forward = singleForward(trees.getTypeMirror(receiverPath));
     }
-    if (forward != null && RuleTable.has(forward, FORWARD)) {
+    if (forward != null && RuleTable.has(forward, KnownTypes.FORWARD)) {
       if (forward.equals(method)) {
         reporter.error(call, unit, Message.RECURSION, method.getSimpleName());
         return null;
@@ -563,7 +559,7 @@ public final class IrBuilder {
         } else {
           TypeMirror rt = trees.getTypeMirror(receiverPath);
           if (rt.getKind() != TypeKind.DECLARED
-              || !RuleTable.has(((DeclaredType) rt).asElement(), LAYER)) {
+              || !RuleTable.has(((DeclaredType) rt).asElement(), KnownTypes.LAYER)) {
             reporter.error(call, unit, Message.LAYER_TYPE,
                 calleeOwner.getSimpleName() + "." + forward.getSimpleName(), simpleName(rt),
                 calleeOwner.getSimpleName(), simpleName(rt));
@@ -585,7 +581,7 @@ public final class IrBuilder {
     // 3. Module.call on a layer whose class is known only at run time: dispatched dynamically.
     if (m.getSimpleName().contentEquals("call") && receiverPath != null
         && ((TypeElement) m.getEnclosingElement()).getQualifiedName()
-            .contentEquals("dev.adjoint.nn.Module")) {
+            .contentEquals(KnownTypes.MODULE)) {
       List<Operand> args = new ArrayList<>();
       for (ExpressionTree a : call.getArguments()) {
         TypeMirror at = trees.getTypeMirror(new TreePath(path, a));
@@ -654,7 +650,7 @@ public final class IrBuilder {
     boolean layerHelper = !m.getModifiers().contains(Modifier.STATIC)
         && (receiverPath == null || isThis(receiverPath.getLeaf()) ? layer != null
             : receiverType != null && receiverType.getKind() == TypeKind.DECLARED
-                && RuleTable.has(((DeclaredType) receiverType).asElement(), LAYER));
+                && RuleTable.has(((DeclaredType) receiverType).asElement(), KnownTypes.LAYER));
     if (tensorInputs && receiverType != null && RuleTable.isTensor(receiverType)
         && m.getSimpleName().toString().endsWith("_")) {
       String name = m.getSimpleName().toString();
@@ -815,7 +811,7 @@ public final class IrBuilder {
       ExecutableElement found = null;
       int count = 0;
       for (Element e : ((DeclaredType) t).asElement().getEnclosedElements()) {
-        if (e.getKind() == ElementKind.METHOD && RuleTable.has(e, FORWARD)) {
+        if (e.getKind() == ElementKind.METHOD && RuleTable.has(e, KnownTypes.FORWARD)) {
           found = (ExecutableElement) e;
           count++;
         }
@@ -1117,7 +1113,7 @@ public final class IrBuilder {
     if (type.getNestingKind() == NestingKind.TOP_LEVEL) {
       String pkg = packageOf(type);
       if (pkg.equals("java.lang") || pkg.equals(packageOf(owner))
-          || qualified.equals(RuleTable.TENSOR)) {
+          || qualified.equals(KnownTypes.TENSOR)) {
         return type.getSimpleName().toString();
       }
     }

@@ -30,10 +30,6 @@ import javax.lang.model.util.Types;
  * dependency's class files work the same as rules in the sources being compiled.
  */
 public final class RuleTable {
-  static final String PRIMITIVE = "dev.adjoint.annotations.Primitive";
-  static final String ADJOINT = "dev.adjoint.annotations.Adjoint";
-  static final String TENSOR = "dev.adjoint.tensor.Tensor";
-
   private final Types types;
   private final Reporter reporter;
   private final Map<ExecutableElement, Optional<Primitive>> cache = new HashMap<>();
@@ -50,7 +46,7 @@ public final class RuleTable {
   }
 
   private Optional<Primitive> read(ExecutableElement method) {
-    AnnotationMirror mirror = find(method, PRIMITIVE);
+    AnnotationMirror mirror = find(method, KnownTypes.PRIMITIVE);
     if (mirror == null) {
       return Optional.empty();
     }
@@ -74,7 +70,7 @@ public final class RuleTable {
     List<Rule> rules0 = new ArrayList<>();
     if (differentiable) {
       for (ExecutableElement adj : ElementFilter.methodsIn(rules.getEnclosedElements())) {
-        AnnotationMirror am = find(adj, ADJOINT);
+        AnnotationMirror am = find(adj, KnownTypes.ADJOINT);
         if (am == null) {
           continue;
         }
@@ -212,7 +208,7 @@ public final class RuleTable {
   /** Whether {@code t} is {@code dev.adjoint.tensor.Tensor}. */
   public static boolean isTensor(TypeMirror t) {
     return t.getKind() == TypeKind.DECLARED
-        && ((TypeElement) ((DeclaredType) t).asElement()).getQualifiedName().contentEquals(TENSOR);
+        && ((TypeElement) ((DeclaredType) t).asElement()).getQualifiedName().contentEquals(KnownTypes.TENSOR);
   }
 
   /** Whether {@code t} is a {@code List<Tensor>} (or another collection type of tensors). */
@@ -229,7 +225,7 @@ public final class RuleTable {
   private int overloads(TypeElement declaring, ExecutableElement method) {
     int n = 0;
     for (ExecutableElement m : ElementFilter.methodsIn(declaring.getEnclosedElements())) {
-      if (m.getSimpleName().equals(method.getSimpleName()) && find(m, PRIMITIVE) != null) {
+      if (m.getSimpleName().equals(method.getSimpleName()) && find(m, KnownTypes.PRIMITIVE) != null) {
         n++;
       }
     }
@@ -289,7 +285,7 @@ public final class RuleTable {
   public static List<ExecutableElement> primitivesIn(TypeElement type) {
     List<ExecutableElement> out = new ArrayList<>();
     for (Element e : type.getEnclosedElements()) {
-      if (e.getKind() == ElementKind.METHOD && has(e, PRIMITIVE)) {
+      if (e.getKind() == ElementKind.METHOD && has(e, KnownTypes.PRIMITIVE)) {
         out.add((ExecutableElement) e);
       }
     }

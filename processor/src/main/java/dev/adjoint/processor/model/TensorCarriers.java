@@ -378,7 +378,7 @@ final class TensorCarriers {
 
   private boolean isOwnParam(Element field) {
     return layer != null && !field.getModifiers().contains(Modifier.STATIC)
-        && RuleTable.has(field, IrBuilder.PARAM) && field.getEnclosingElement() instanceof TypeElement
+        && RuleTable.has(field, KnownTypes.PARAM) && field.getEnclosingElement() instanceof TypeElement
         && layer.kindOf(field.getSimpleName().toString()) == LayerInfo.Kind.PARAM;
   }
 
@@ -442,7 +442,7 @@ final class TensorCarriers {
 
   private static boolean isModule(TypeElement te) {
     for (TypeElement c = te; c != null; c = superclass(c)) {
-      if (c.getQualifiedName().contentEquals("dev.adjoint.nn.Module")) {
+      if (c.getQualifiedName().contentEquals(KnownTypes.MODULE)) {
         return true;
       }
     }

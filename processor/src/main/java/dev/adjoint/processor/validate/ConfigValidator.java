@@ -3,6 +3,7 @@ package dev.adjoint.processor.validate;
 import dev.adjoint.processor.Message;
 import dev.adjoint.processor.Reporter;
 import dev.adjoint.processor.model.ConfigPlan;
+import dev.adjoint.processor.model.KnownTypes;
 import dev.adjoint.processor.model.RuleTable;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,10 +33,6 @@ import javax.lang.model.util.Types;
  * problem, which saving the layer as part of a model file reports.
  */
 public final class ConfigValidator {
-  static final String CONSTRUCTOR = "dev.adjoint.annotations.Layer.Constructor";
-  static final String CONFIGURABLE = "dev.adjoint.nn.Configurable";
-  static final String MODULE = "dev.adjoint.nn.Module";
-
   private final Types types;
   private final Elements elements;
   private final Reporter reporter;
@@ -56,8 +53,8 @@ public final class ConfigValidator {
     List<ExecutableElement> constructors =
         ElementFilter.constructorsIn(layer.getEnclosedElements());
     List<ExecutableElement> marked = constructors.stream()
-        .filter(c -> RuleTable.has(c, CONSTRUCTOR)).collect(Collectors.toList());
-    TypeElement configurable = elements.getTypeElement(CONFIGURABLE);
+        .filter(c -> RuleTable.has(c, KnownTypes.LAYER_CONSTRUCTOR)).collect(Collectors.toList());
+    TypeElement configurable = elements.getTypeElement(KnownTypes.CONFIGURABLE);
     if (configurable == null) {
       return null;
     }
@@ -263,7 +260,7 @@ public final class ConfigValidator {
   }
 
   private boolean isModule(TypeMirror t) {
-    TypeElement module = elements.getTypeElement(MODULE);
+    TypeElement module = elements.getTypeElement(KnownTypes.MODULE);
     return module != null && t.getKind() == TypeKind.DECLARED
         && types.isSubtype(t, module.asType());
   }
