@@ -5,6 +5,7 @@ import com.sun.source.util.TreePath;
 import com.sun.source.util.Trees;
 import dev.adjoint.processor.diff.ReversePass;
 import dev.adjoint.processor.emit.AdjointWriter;
+import dev.adjoint.processor.emit.Names;
 import dev.adjoint.processor.model.ConfigPlan;
 import dev.adjoint.processor.model.ForwardModel;
 import dev.adjoint.processor.model.IrBuilder;
@@ -70,7 +71,8 @@ final class ForwardStep {
         reporter.error(owner, Message.INTERNAL, owner.getQualifiedName(), trace);
       }
     }
-    TypeElement constructorAnnotation = env.getElementUtils().getTypeElement(KnownTypes.LAYER_CONSTRUCTOR);
+    TypeElement constructorAnnotation =
+        env.getElementUtils().getTypeElement(KnownTypes.LAYER_CONSTRUCTOR);
     if (constructorAnnotation != null) {
       for (Element e : round.getElementsAnnotatedWith(constructorAnnotation)) {
         if (!RuleTable.has(e.getEnclosingElement(), KnownTypes.LAYER)) {
@@ -125,19 +127,20 @@ final class ForwardStep {
       return;
     }
     try {
-      new AdjointWriter(env.getElementUtils()).write(owner, layer, methods, config)
+      new AdjointWriter().write(owner, layer, methods, config)
           .writeTo(env.getFiler());
     } catch (IOException e) {
       reporter.error(owner, Message.INTERNAL, owner.getQualifiedName(), e);
       return;
     }
     if (isLayer) {
-      bindings.add(ReversePass.adjointClass(owner).reflectionName());
+      bindings.add(Names.adjointClass(owner).reflectionName());
     }
   }
 
   private void writeServiceFile() {
-    try (Writer w = env.getFiler().createResource(StandardLocation.CLASS_OUTPUT, "", KnownTypes.BINDING_SERVICE)
+    try (Writer w = env.getFiler()
+        .createResource(StandardLocation.CLASS_OUTPUT, "", KnownTypes.BINDING_SERVICE)
         .openWriter()) {
       for (String b : bindings) {
         w.write(b + "\n");

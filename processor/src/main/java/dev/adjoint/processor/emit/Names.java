@@ -2,13 +2,18 @@ package dev.adjoint.processor.emit;
 
 import com.palantir.javapoet.AnnotationSpec;
 import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.TypeName;
+import dev.adjoint.processor.diff.Slot;
 import dev.adjoint.processor.model.KnownTypes;
+import dev.adjoint.processor.model.Stmt;
+import javax.lang.model.element.TypeElement;
 
 /** Runtime types the generated code refers to, and the {@code @Generated} marker. */
 public final class Names {
   public static final ClassName TENSOR = ClassName.bestGuess(KnownTypes.TENSOR);
   public static final com.palantir.javapoet.TypeName TENSOR_LIST =
       com.palantir.javapoet.ParameterizedTypeName.get(ClassName.get(java.util.List.class), TENSOR);
+  public static final ClassName DYNAMIC_CALL = ClassName.bestGuess(KnownTypes.DYNAMIC_CALL);
   public static final ClassName NODE = ClassName.bestGuess(KnownTypes.NODE);
   public static final ClassName AUTOGRAD = ClassName.bestGuess(KnownTypes.AUTOGRAD);
   public static final ClassName TRACKED_CALL = ClassName.bestGuess(KnownTypes.TRACKED_CALL);
@@ -38,6 +43,38 @@ public final class Names {
    */
   public static String tracked(String method) {
     return method + "Tracked";
+  }
+
+  /** The generated backward of {@code method} ({@code forward} -> {@code forwardBackward}). */
+  public static String backward(String method) {
+    return method + "Backward";
+  }
+
+  /** {@code <Owner>_Adjoint} for a class with {@code @Forward} methods. */
+  public static ClassName adjointClass(TypeElement owner) {
+    ClassName c = ClassName.get(owner);
+    return ClassName.get(c.packageName(), String.join("_", c.simpleNames()) + "_Adjoint");
+  }
+
+  /** The {@code <Method>Saved} record of {@code method} of {@code owner}. */
+  public static ClassName savedClass(TypeElement owner, String method) {
+    return adjointClass(owner).nestedClass(capitalize(method) + "Saved");
+  }
+
+  /** What a slot of a {@code Saved} record holds, as a type. */
+  public static TypeName typeOf(Slot.Type type) {
+    if (type instanceof Slot.Declared d) {
+      return TypeName.get(d.type());
+    } else if (type instanceof Slot.Shape) {
+      return TypeName.get(int[].class);
+    } else if (type instanceof Slot.Flag) {
+      return TypeName.BOOLEAN;
+    } else if (type instanceof Slot.Count) {
+      return TypeName.INT;
+    }
+    Stmt.Call call = ((Slot.CallRecord) type).call();
+    return call.dynamic() ? DYNAMIC_CALL
+        : savedClass(call.owner(), call.method().getSimpleName().toString());
   }
 
   /** {@code exp} -> {@code Exp}. */

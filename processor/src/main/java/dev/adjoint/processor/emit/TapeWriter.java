@@ -11,6 +11,7 @@ import dev.adjoint.processor.model.Input;
 import dev.adjoint.processor.model.Need;
 import dev.adjoint.processor.model.Primitive;
 import dev.adjoint.processor.model.Rule;
+import dev.adjoint.processor.model.RuleTable;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -68,7 +69,7 @@ public final class TapeWriter {
     if (p.output() != null) {
       return "out." + p.output() + "()";
     }
-    return dev.adjoint.processor.model.RuleTable.isTensor(p.method().getReturnType()) ? "out"
+    return RuleTable.isTensor(p.method().getReturnType()) ? "out"
         : null;
   }
 

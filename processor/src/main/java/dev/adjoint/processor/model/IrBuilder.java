@@ -42,7 +42,6 @@ import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.Name;
-import javax.lang.model.element.NestingKind;
 import javax.lang.model.element.PackageElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
@@ -68,8 +67,8 @@ public final class IrBuilder {
   private ExecutableElement method;
   private LayerInfo layer;
   private boolean isStatic;
-  private Set<String> used;
-  private int temps;
+  /** The names of the generated forward's locals: the user's, then the ones made here. */
+  private NameAllocator names;
   private final List<String> tensorLocals = new ArrayList<>();
   /** Locals holding a primitive's non-tensor result (max along a dim), by name. */
   private final Map<String, TensorCarriers.Carrier> carriers = new HashMap<>();
@@ -95,7 +94,6 @@ public final class IrBuilder {
     this.owner = owner;
     this.layer = layer;
     this.isStatic = method.getModifiers().contains(Modifier.STATIC);
-    this.temps = 0;
     this.tensorLocals.clear();
     this.carriers.clear();
     String uri = unit.getSourceFile().getName();
@@ -113,8 +111,9 @@ public final class IrBuilder {
       // generated from a broken body) would only hide it.
       return null;
     }
-    used = identifiers(tree);
-    used.addAll(List.of("self", "saved", "out", "g", "sourceLine", "failure"));
+    names = NameAllocator.counting();
+    identifiers(tree).forEach(names::reserve);
+    List.of("self", "saved", "out", "g", "sourceLine", "failure").forEach(names::reserve);
     List<ForwardModel.Param> params = new ArrayList<>();
     for (VariableElement p : method.getParameters()) {
       boolean tensor = RuleTable.isTensor(p.asType());
@@ -223,7 +222,7 @@ public final class IrBuilder {
           String name = v.getName().toString();
           tensorLocals.add(name);
           if (v.getInitializer() == null) {
-            out.add(new Stmt.Plain("Tensor " + name + " = null;"));
+            out.add(new Stmt.Declare(name));
           } else {
             expression(new TreePath(path, v.getInitializer()), name, true, out);
           }
@@ -239,7 +238,7 @@ public final class IrBuilder {
           if (v.getInitializer() != null) {
             held.declared(v, new TreePath(path, v.getInitializer()), e.asType());
           }
-          out.add(new Stmt.Plain(text(path)));
+          out.add(new Stmt.Plain(code(path)));
         }
       }
       case EXPRESSION_STATEMENT -> {
@@ -255,7 +254,7 @@ public final class IrBuilder {
           if (e instanceof MethodInvocationTree call) {
             held.called(ep, call);
           }
-          out.add(new Stmt.Plain(text(path)));
+          out.add(new Stmt.Plain(code(path)));
         }
       }
       case IF -> {
@@ -267,7 +266,7 @@ public final class IrBuilder {
         if (i.getElseStatement() != null) {
           statement(new TreePath(path, i.getElseStatement()), otherwise, inLoop);
         }
-        out.add(new Stmt.If(strip(text(new TreePath(path, i.getCondition()))), then, otherwise));
+        out.add(new Stmt.If(condition(new TreePath(path, i.getCondition())), then, otherwise));
       }
       case FOR_LOOP -> {
         ForLoopTree f = (ForLoopTree) t;
@@ -278,12 +277,10 @@ public final class IrBuilder {
             reporter.error(v, unit, Message.TENSOR_LOOP_VARIABLE, v.getName());
           }
         }
-        String init = span(path, f.getInitializer());
-        String cond = f.getCondition() == null ? "" : text(new TreePath(path, f.getCondition()));
-        String update = span(path, f.getUpdate());
-        if (init.endsWith(";")) {
-          init = init.substring(0, init.length() - 1);
-        }
+        Code init = withoutSemicolon(span(path, f.getInitializer()));
+        Code cond = f.getCondition() == null ? new Code(List.of())
+            : code(new TreePath(path, f.getCondition()));
+        Code update = span(path, f.getUpdate());
         List<Stmt> body = new ArrayList<>();
         statement(new TreePath(path, f.getStatement()), body, true);
         out.add(new Stmt.For(init, cond, update, body));
@@ -300,7 +297,7 @@ public final class IrBuilder {
         List<Stmt> body = new ArrayList<>();
         statement(new TreePath(path, f.getStatement()), body, true);
         out.add(new Stmt.ForEach(type, f.getVariable().getName().toString(),
-            text(new TreePath(path, f.getExpression())), body));
+            code(new TreePath(path, f.getExpression())), body));
       }
       case RETURN -> {
         line(t, out);
@@ -316,7 +313,7 @@ public final class IrBuilder {
       }
       case THROW, ASSERT -> {
         line(t, out);
-        out.add(new Stmt.Plain(text(path)));
+        out.add(new Stmt.Plain(code(path)));
       }
       case EMPTY_STATEMENT -> { }
       default -> {
@@ -336,7 +333,7 @@ public final class IrBuilder {
         return;
       }
       held.assigned(path, a);
-      out.add(new Stmt.Plain(text(path.getParentPath())));
+      out.add(new Stmt.Plain(code(path.getParentPath())));
       return;
     }
     if (!tensor && target != null && carriers.containsKey(target.getSimpleName().toString())
@@ -348,14 +345,14 @@ public final class IrBuilder {
     }
     if (!tensor) {
       held.assigned(path, a);
-      out.add(new Stmt.Plain(text(path.getParentPath())));
+      out.add(new Stmt.Plain(code(path.getParentPath())));
       TensorCarriers.Carrier c = target == null ? null
           : carriers.get(target.getSimpleName().toString());
       if (c != null) {
         // A max/min result replaced by other means: its tensor follows, as a constant (the
         // check of values holding tensors reports it if it needs a gradient).
-        out.add(new Stmt.Cut(c.values(), false, target.getSimpleName() + "." + c.output()
-            + "()"));
+        out.add(new Stmt.Cut(c.values(), false,
+            new Stmt.Cut.Output(target.getSimpleName().toString(), c.output())));
       }
       return;
     }
@@ -441,7 +438,7 @@ public final class IrBuilder {
       boolean declare, List<Stmt> out) {
     String dest = target != null ? target : destination(null);
     if (target == null || declare) {
-      out.add(new Stmt.Plain("Tensor " + dest + " = null;"));
+      out.add(new Stmt.Declare(dest));
     }
     List<Stmt> then = new ArrayList<>();
     Operand a = expression(new TreePath(path, c.getTrueExpression()), dest, false, then);
@@ -450,7 +447,7 @@ public final class IrBuilder {
     if (a == null || b == null) {
       return null;
     }
-    out.add(new Stmt.If(strip(text(new TreePath(path, c.getCondition()))), then, otherwise));
+    out.add(new Stmt.If(condition(new TreePath(path, c.getCondition())), then, otherwise));
     return new Operand.Var(dest);
   }
 
@@ -463,7 +460,7 @@ public final class IrBuilder {
     String name = el.getSimpleName().toString();
     if (el.getKind() == ElementKind.FIELD) {
       if (el.getModifiers().contains(Modifier.STATIC)) {
-        return new Operand.Constant(text(path));
+        return new Operand.Constant(code(path), name);
       }
       if (layer != null && layer.kindOf(name) == LayerInfo.Kind.PARAM
           && isOwnMember(path)) {
@@ -478,7 +475,7 @@ public final class IrBuilder {
       }
       // A tensor field of a value holding tensors (holder.t) is constant only if the holder is.
       held.read(path.getLeaf(), path);
-      return new Operand.Constant(text(path));
+      return new Operand.Constant(code(path), name);
     }
     return new Operand.Var(name);
   }
@@ -522,7 +519,7 @@ public final class IrBuilder {
       }
       if (!p.differentiable()) {
         String dest = destination(target, m);
-        out.add(new Stmt.Cut(dest, declareDest, callCode(p, m, args)));
+        out.add(new Stmt.Cut(dest, declareDest, new Stmt.Cut.PrimitiveCall(p, args)));
         return new Operand.Var(dest);
       }
       for (int i = 0; i < p.inputs().size(); i++) {
@@ -555,7 +552,7 @@ public final class IrBuilder {
         if (receiverPath == null || isThis(receiverPath.getLeaf())
             || isSuper(receiverPath.getLeaf())) {
           // super.forward(x) runs the superclass's generated forward on self.
-          layerOperand = new Operand.Value("self", owner.asType(), false);
+          layerOperand = new Operand.Self(owner.asType());
         } else {
           TypeMirror rt = trees.getTypeMirror(receiverPath);
           if (rt.getKind() != TypeKind.DECLARED
@@ -567,7 +564,7 @@ public final class IrBuilder {
           }
           // The generated code of the class declaring the method serves every subclass that
           // inherits it (calleeOwner above), so a @Layer without its own @Forward needs none.
-          layerOperand = (Operand.Value) value(receiverPath);
+          layerOperand = value(receiverPath);
         }
       }
       List<Operand> args = arguments(path, call, forward, out);
@@ -588,7 +585,7 @@ public final class IrBuilder {
         if (at == null || !RuleTable.isTensor(at)) {
           String given = at == null ? "" : simpleName(at);
           reporter.error(call, unit, Message.DYNAMIC_CALL, given.isEmpty() ? "this argument"
-              : ("AEIOU".indexOf(given.charAt(0)) >= 0 ? "an " : "a ") + given);
+              : Describe.withArticle(given));
           return null;
         }
         args.add(expression(new TreePath(path, a), null, false, out));
@@ -596,7 +593,7 @@ public final class IrBuilder {
       if (args.contains(null)) {
         return null;
       }
-      Operand.Value layerOperand = (Operand.Value) value(receiverPath);
+      Operand.Value layerOperand = value(receiverPath);
       String dest = destination(target, layerOperand, m);
       out.add(new Stmt.Call(dest, declareDest, layerOperand, null, null, args));
       return new Operand.Var(dest);
@@ -614,7 +611,7 @@ public final class IrBuilder {
         // The fresh carrier local is declared with the tensor: straight into a new target, else
         // through a temporary.
         String values = declareDest ? destination(target, m) : destination(null);
-        if (!carrierCall(recv, fresh(), values, true, out)) {
+        if (!carrierCall(recv, names.newTemporary(), values, true, out)) {
           return null;
         }
         if (values.equals(target) || target == null) {
@@ -632,7 +629,7 @@ public final class IrBuilder {
       }
       if (carried != null || local != null) {
         String dest = destination(target, m);
-        out.add(new Stmt.Cut(dest, declareDest, text(path)));
+        out.add(new Stmt.Cut(dest, declareDest, new Stmt.Cut.UserCode(code(path))));
         return new Operand.Var(dest);
       }
     }
@@ -665,7 +662,7 @@ public final class IrBuilder {
     }
     held.read(call, path);
     String dest = destination(target, m);
-    out.add(new Stmt.Cut(dest, declareDest, text(path)));
+    out.add(new Stmt.Cut(dest, declareDest, new Stmt.Cut.UserCode(code(path))));
     return new Operand.Var(dest);
   }
 
@@ -686,12 +683,8 @@ public final class IrBuilder {
 
   /** A fresh tensor local for the differentiable tensor of carrier local {@code name}. */
   private String carrierTensor(String name, Primitive p) {
-    String base = name + Character.toUpperCase(p.output().charAt(0)) + p.output().substring(1);
-    String candidate = base;
-    for (int i = 2; used.contains(candidate); i++) {
-      candidate = base + i;
-    }
-    used.add(candidate);
+    String candidate = names.newName(
+        name + Character.toUpperCase(p.output().charAt(0)) + p.output().substring(1));
     tensorLocals.add(candidate);
     return candidate;
   }
@@ -736,7 +729,7 @@ public final class IrBuilder {
     if (target != null) {
       return target;
     }
-    String t = fresh();
+    String t = names.newTemporary();
     tensorLocals.add(t);
     return t;
   }
@@ -756,29 +749,44 @@ public final class IrBuilder {
    * one.
    */
   private String destination(String target, Operand.Value layer, ExecutableElement m) {
-    if (layer == null || layer.code().equals("self")) {
+    if (layer == null || layer instanceof Operand.Self) {
       return destination(target, m);
     }
-    String code = layer.code();
-    return destination(target, code.substring(code.lastIndexOf('.') + 1) + "Out");
+    return destination(target, layerName(layer) + "Out");
+  }
+
+  /** What a sub-layer operand is called: its field or local, else the method that returns it. */
+  private static String layerName(Operand.Value layer) {
+    if (layer instanceof Operand.SelfField f) {
+      return f.name();
+    } else if (layer instanceof Operand.Local l) {
+      return l.name();
+    }
+    return "layer";
   }
 
   private String destination(String target, String hint) {
     if (target != null) {
       return target;
     }
-    String base = hint.replaceAll("[^A-Za-z0-9_$]", "").replaceAll("_+$", "");
-    if (base.isEmpty() || !Character.isJavaIdentifierStart(base.charAt(0))
-        || SourceVersion.isKeyword(base) || base.equals("t")) {
-      base = base.equals("t") ? "transposed" : "value";
-    }
-    String name = base;
-    for (int i = 2; used.contains(name); i++) {
-      name = base + i;
-    }
-    used.add(name);
+    String name = names.newName(identifier(hint));
     tensorLocals.add(name);
     return name;
+  }
+
+  /**
+   * An op's name as the base of a name: without a trailing underscore ({@code gather_}); a
+   * keyword, or {@code t} (the temporaries' prefix), is replaced.
+   */
+  private static String identifier(String hint) {
+    String base = hint;
+    while (base.endsWith("_")) {
+      base = base.substring(0, base.length() - 1);
+    }
+    if (base.equals("t")) {
+      return "transposed";
+    }
+    return base.isEmpty() || SourceVersion.isKeyword(base) ? "value" : base;
   }
 
   private static boolean isThis(Tree t) {
@@ -849,14 +857,13 @@ public final class IrBuilder {
           args.add(null);
           return args;
         }
-        List<String> codes = new ArrayList<>();
+        List<Code> codes = new ArrayList<>();
         for (int i = fixed; i < given.size(); i++) {
-          codes.add(text(new TreePath(path, given.get(i))));
+          codes.add(code(new TreePath(path, given.get(i))));
         }
         String name = freshValue(params.get(params.size() - 1));
-        out.add(new Stmt.Bind(name, arrayType,
-            "new " + component + "[] {" + String.join(", ", codes) + "}"));
-        args.add(new Operand.Value(name, arrayType, false));
+        out.add(new Stmt.Bind(name, arrayType, new Operand.NewArray(arrayType, codes)));
+        args.add(new Operand.Local(name, arrayType));
       }
     }
     return args;
@@ -881,16 +888,15 @@ public final class IrBuilder {
     if (o instanceof Operand.Value v && v.type() != null) {
       held.read(path.getLeaf(), path);
     }
-    if (o instanceof Operand.Value v && !v.literal()
-        && (!(isStableName(v.code()) || isFinalPrimitiveField(path))
-            || widened(v.type(), paramType))) {
+    if (o instanceof Operand.Value v && !(v instanceof Operand.Literal)
+        && (!(v instanceof Operand.Local || v instanceof Operand.Self
+            || isFinalPrimitiveField(v)) || widened(v.type(), paramType))) {
       // Bound with the parameter's type: a value saved on the stack as an Integer could not be
       // read back as the long (or double) the rule takes.
       // Named after the field it copies (shift), else after the parameter it feeds.
-      String name = v.code().matches("self\\.[A-Za-z_$][\\w$]*")
-          ? freshValue(v.code().substring("self.".length())) : freshValue(param);
-      out.add(new Stmt.Bind(name, paramType, v.code()));
-      return new Operand.Value(name, paramType, false);
+      String name = v instanceof Operand.SelfField f ? freshValue(f.name()) : freshValue(param);
+      out.add(new Stmt.Bind(name, paramType, v));
+      return new Operand.Local(name, paramType);
     }
     return o;
   }
@@ -908,30 +914,48 @@ public final class IrBuilder {
   }
 
   /**
-   * Whether {@code path} reads a final primitive field of this layer ({@code self.eps}): the
-   * backward can read it again, so it is neither bound to a local nor saved.
+   * Whether {@code v} is a final primitive field of this layer ({@code self.eps}): the backward
+   * can read it again, so it is neither bound to a local nor saved.
    */
-  private boolean isFinalPrimitiveField(TreePath path) {
-    Element el = trees.getElement(unparenthesized(path));
-    return el != null && el.getKind() == ElementKind.FIELD
-        && el.getModifiers().contains(Modifier.FINAL)
-        && !el.getModifiers().contains(Modifier.STATIC)
-        && el.asType().getKind().isPrimitive()
-        && IrBuilder.code(value(unparenthesized(path))).startsWith("self.");
+  private static boolean isFinalPrimitiveField(Operand.Value v) {
+    return v instanceof Operand.SelfField f && f.isFinal() && f.type() != null
+        && f.type().getKind().isPrimitive();
   }
 
-  private boolean isStableName(String code) {
-    return code.matches("[A-Za-z_$][A-Za-z_$0-9]*");
-  }
-
-  /** A non-tensor expression as code; literals are marked so they can be inlined. */
-  private Operand value(TreePath path) {
+  /**
+   * A non-tensor expression: a literal (inlined where needed), a local, the layer or one of its
+   * fields (which the backward can read again), or any other code.
+   */
+  private Operand.Value value(TreePath path) {
+    path = unparenthesized(path);
     Tree t = path.getLeaf();
     TypeMirror type = trees.getTypeMirror(path);
-    boolean literal = t instanceof LiteralTree
-        || (t.getKind() == Tree.Kind.UNARY_MINUS
-            && ((com.sun.source.tree.UnaryTree) t).getExpression() instanceof LiteralTree);
-    return new Operand.Value(text(path), type, literal);
+    if (t instanceof LiteralTree || (t.getKind() == Tree.Kind.UNARY_MINUS
+        && ((com.sun.source.tree.UnaryTree) t).getExpression() instanceof LiteralTree)) {
+      return new Operand.Literal(sourceText(t), type);
+    }
+    if (isThis(t)) {
+      return new Operand.Self(type);
+    }
+    Element el = t instanceof IdentifierTree || t instanceof MemberSelectTree
+        ? trees.getElement(path) : null;
+    if (el != null && t instanceof IdentifierTree && isLocal(el)) {
+      return new Operand.Local(el.getSimpleName().toString(), type);
+    }
+    if (el != null && el.getKind() == ElementKind.FIELD && !isStatic
+        && !el.getModifiers().contains(Modifier.STATIC)
+        && (t instanceof IdentifierTree || isThis(((MemberSelectTree) t).getExpression()))) {
+      return new Operand.SelfField(el.getSimpleName().toString(), type,
+          el.getModifiers().contains(Modifier.FINAL));
+    }
+    return new Operand.Expression(code(path), type);
+  }
+
+  private static boolean isLocal(Element el) {
+    return switch (el.getKind()) {
+      case LOCAL_VARIABLE, PARAMETER, EXCEPTION_PARAMETER, RESOURCE_VARIABLE -> true;
+      default -> false;
+    };
   }
 
   private boolean isInPlaceTensorCall(TreePath path, MethodInvocationTree call) {
@@ -957,43 +981,11 @@ public final class IrBuilder {
 
   /** {@code Tensor[]}, {@code List<Tensor>}, {@code Base}: a type as the user wrote it. */
   private static String simpleName(TypeMirror type) {
-    return type.toString().replaceAll("\\b[a-z][\\w$]*\\.", "");
+    return Describe.type(type);
   }
 
   private static String describe(ExecutableElement m) {
     return m.getEnclosingElement().getSimpleName() + "." + m.getSimpleName() + "(...)";
-  }
-
-  /** Java code calling a primitive on already-reduced operands. */
-  public static String callCode(Primitive p, ExecutableElement m, List<Operand> args) {
-    StringBuilder sb = new StringBuilder();
-    int first = 0;
-    if (p.isInstance()) {
-      sb.append(code(args.get(0)));
-      first = 1;
-    } else {
-      sb.append(((TypeElement) m.getEnclosingElement()).getQualifiedName());
-    }
-    sb.append('.').append(m.getSimpleName()).append('(');
-    for (int i = first; i < args.size(); i++) {
-      sb.append(i > first ? ", " : "").append(code(args.get(i)));
-    }
-    return sb.append(')').toString();
-  }
-
-  /** How generated forward code reads an operand. */
-  public static String code(Operand o) {
-    if (o instanceof Operand.Var v) {
-      return v.name();
-    } else if (o instanceof Operand.Param p) {
-      return "self." + p.field();
-    } else if (o instanceof Operand.Constant c) {
-      return c.code();
-    } else if (o instanceof Operand.Value v) {
-      return v.code();
-    }
-    return "java.util.List.of(" + String.join(", ",
-        ((Operand.TensorList) o).elements().stream().map(IrBuilder::code).toList()) + ")";
   }
 
   // ------------------------------------------------------------------ source text
@@ -1007,21 +999,7 @@ public final class IrBuilder {
   }
 
   private String freshValue(String base) {
-    String name = base;
-    for (int i = 2; used.contains(name); i++) {
-      name = base + i;
-    }
-    used.add(name);
-    return name;
-  }
-
-  private String fresh() {
-    String name;
-    do {
-      name = "t" + (++temps);
-    } while (used.contains(name));
-    used.add(name);
-    return name;
+    return names.newName(base);
   }
 
   private static Set<String> identifiers(Tree tree) {
@@ -1042,9 +1020,9 @@ public final class IrBuilder {
     return names;
   }
 
-  private String span(TreePath parent, List<? extends Tree> trees0) {
+  private Code span(TreePath parent, List<? extends Tree> trees0) {
     if (trees0.isEmpty()) {
-      return "";
+      return new Code(List.of());
     }
     SourcePositions sp = trees.getSourcePositions();
     long start = sp.getStartPosition(unit, trees0.get(0));
@@ -1052,16 +1030,41 @@ public final class IrBuilder {
     return rewrite(parent, trees0, start, end);
   }
 
-  /** The source text of {@code path}'s tree with members of {@code this} read from self. */
-  private String text(TreePath path) {
+  /** The user's code of {@code path}'s tree, its receiver and the types it names kept apart. */
+  private Code code(TreePath path) {
     SourcePositions sp = trees.getSourcePositions();
     Tree t = path.getLeaf();
     return rewrite(path.getParentPath(), List.of(t), sp.getStartPosition(unit, t),
         sp.getEndPosition(unit, t));
   }
 
-  private String rewrite(TreePath parent, List<? extends Tree> roots, long start, long end) {
-    TreeMap<Long, String[]> edits = new TreeMap<>(); // position -> {replace length, text}
+  /** The source text of {@code t} as written. */
+  private String sourceText(Tree t) {
+    SourcePositions sp = trees.getSourcePositions();
+    return source.subSequence((int) sp.getStartPosition(unit, t),
+        (int) sp.getEndPosition(unit, t)).toString();
+  }
+
+  /** A condition without the parentheses around it ({@code if (c)}, {@code (c) ? a : b}). */
+  private Code condition(TreePath path) {
+    return code(unparenthesized(path));
+  }
+
+  /** A for loop's initializer without the semicolon its last declaration ends with. */
+  private static Code withoutSemicolon(Code code) {
+    List<Code.Part> parts = new ArrayList<>(code.parts());
+    if (!parts.isEmpty() && parts.get(parts.size() - 1) instanceof Code.Text t
+        && t.text().endsWith(";")) {
+      parts.set(parts.size() - 1, new Code.Text(t.text().substring(0, t.text().length() - 1)));
+    }
+    return new Code(parts);
+  }
+
+  /** What replaces {@code length} characters of source text (0: what is inserted). */
+  private record Edit(int length, List<Code.Part> parts) {}
+
+  private Code rewrite(TreePath parent, List<? extends Tree> roots, long start, long end) {
+    TreeMap<Long, Edit> edits = new TreeMap<>();
     SourcePositions sp = trees.getSourcePositions();
     for (Tree root : roots) {
       TreePath rootPath = new TreePath(parent, root);
@@ -1070,80 +1073,78 @@ public final class IrBuilder {
         public Void visitIdentifier(IdentifierTree node, Void v) {
           long pos = sp.getStartPosition(unit, node);
           if (node.getName().contentEquals("this")) {
-            edits.put(pos, new String[] {"4", "self"});
+            edits.put(pos, new Edit(4, List.of(new Code.Receiver())));
             return null;
           }
           Element el = trees.getElement(getCurrentPath());
           if (el instanceof TypeElement type) {
             // The generated class has none of the user's imports and is not nested in the owner.
-            edits.put(pos, new String[] {String.valueOf(node.getName().length()),
-                typeName(type)});
+            edits.put(pos, new Edit(node.getName().length(), List.of(typePart(type))));
           } else if (el != null && (el.getKind() == ElementKind.FIELD
               || el.getKind() == ElementKind.METHOD)) {
             if (el.getModifiers().contains(Modifier.STATIC)) {
               // A static member of the owner (or statically imported) read by its simple name.
-              edits.put(pos, new String[] {"0",
-                  typeName((TypeElement) el.getEnclosingElement()) + "."});
+              edits.put(pos, new Edit(0, List.of(typePart((TypeElement) el.getEnclosingElement()),
+                  new Code.Text("."))));
             } else if (!isStatic) {
-              edits.put(pos, new String[] {"0", "self."});
+              edits.put(pos, new Edit(0, List.of(new Code.Receiver(), new Code.Text("."))));
             }
           }
           return null;
         }
+
+        @Override
+        public Void visitMemberSelect(MemberSelectTree node, Void v) {
+          // A type the user named by its qualified name: the generated file imports it.
+          if (trees.getElement(getCurrentPath()) instanceof TypeElement type
+              && trees.getElement(new TreePath(getCurrentPath(), node.getExpression()))
+                  instanceof PackageElement) {
+            long from = sp.getStartPosition(unit, node);
+            edits.put(from, new Edit((int) (sp.getEndPosition(unit, node) - from),
+                List.of(typePart(type))));
+            return null;
+          }
+          return super.visitMemberSelect(node, v);
+        }
       }.scan(rootPath, null);
     }
-    StringBuilder sb = new StringBuilder(source.subSequence((int) start, (int) end));
-    for (var e : edits.descendingMap().entrySet()) {
-      int at = (int) (e.getKey() - start);
-      if (at < 0 || at > sb.length()) {
+    List<Code.Part> parts = new ArrayList<>();
+    long at = start;
+    for (var e : edits.entrySet()) {
+      long pos = e.getKey();
+      if (pos < at || pos > end) {
         continue;
       }
-      sb.replace(at, at + Integer.parseInt(e.getValue()[0]), e.getValue()[1]);
-    }
-    return sb.toString();
-  }
-
-  /**
-   * How the generated class (in the owner's package, importing only the runtime types it uses)
-   * names {@code type}: simple names for java.lang, the owner's package and Tensor, else the
-   * canonical name.
-   */
-  private String typeName(TypeElement type) {
-    String qualified = type.getQualifiedName().toString();
-    if (type.getNestingKind() == NestingKind.TOP_LEVEL) {
-      String pkg = packageOf(type);
-      if (pkg.equals("java.lang") || pkg.equals(packageOf(owner))
-          || qualified.equals(KnownTypes.TENSOR)) {
-        return type.getSimpleName().toString();
+      text(parts, source.subSequence((int) at, (int) pos).toString());
+      for (Code.Part p : e.getValue().parts()) {
+        if (p instanceof Code.Text t) {
+          text(parts, t.text());
+        } else {
+          parts.add(p);
+        }
       }
+      at = pos + e.getValue().length();
     }
-    return qualified.isEmpty() ? type.getSimpleName().toString() : qualified;
+    text(parts, source.subSequence((int) at, (int) end).toString());
+    return new Code(parts);
   }
 
-  private static String packageOf(Element e) {
-    while (!(e instanceof PackageElement)) {
-      e = e.getEnclosingElement();
+  /** Appends {@code text}, joined to the text before it. */
+  private static void text(List<Code.Part> parts, String text) {
+    if (text.isEmpty()) {
+      return;
     }
-    return ((PackageElement) e).getQualifiedName().toString();
+    if (!parts.isEmpty() && parts.get(parts.size() - 1) instanceof Code.Text t) {
+      parts.set(parts.size() - 1, new Code.Text(t.text() + text));
+    } else {
+      parts.add(new Code.Text(text));
+    }
   }
 
-  private static String strip(String condition) {
-    String c = condition.strip();
-    while (c.startsWith("(") && c.endsWith(")") && balanced(c.substring(1, c.length() - 1))) {
-      c = c.substring(1, c.length() - 1).strip();
-    }
-    return c;
-  }
-
-  private static boolean balanced(String s) {
-    int depth = 0;
-    for (char ch : s.toCharArray()) {
-      depth += ch == '(' ? 1 : ch == ')' ? -1 : 0;
-      if (depth < 0) {
-        return false;
-      }
-    }
-    return depth == 0;
+  /** A type named in user code; a local or anonymous class, which has no name, as written. */
+  private static Code.Part typePart(TypeElement type) {
+    return type.getQualifiedName().isEmpty() ? new Code.Text(type.getSimpleName().toString())
+        : new Code.Type(type);
   }
 
   // ------------------------------------------------------------------ early returns
@@ -1156,7 +1157,8 @@ public final class IrBuilder {
     List<Stmt> out = new ArrayList<>();
     for (int i = 0; i < stmts.size(); i++) {
       Stmt s = stmts.get(i);
-      if (s instanceof Stmt.If f && mayReturn(f.then(), f.otherwise())) {
+      Stmt.If f = RETURNING_IF.apply(s);
+      if (f != null) {
         // The statements after an if that may return run only on the paths that do not: move a
         // copy of them to the end of each such path, so every return ends the method body.
         List<Stmt> rest = stmts.subList(i + 1, stmts.size());
@@ -1168,6 +1170,20 @@ public final class IrBuilder {
     }
     return out;
   }
+
+  /** The if itself when one of its branches may return, else null. */
+  private static final java.util.function.Function<Stmt, Stmt.If> RETURNING_IF =
+      s -> s.accept(new Stmt.Default<Stmt.If>() {
+        @Override
+        protected Stmt.If otherwise(Stmt s) {
+          return null;
+        }
+
+        @Override
+        public Stmt.If ifElse(Stmt.If f) {
+          return mayReturn(f.then()) || mayReturn(f.otherwise()) ? f : null;
+        }
+      });
 
   private static List<Stmt> withRest(List<Stmt> branch, List<Stmt> rest) {
     List<Stmt> b = tailReturns(branch);
@@ -1181,14 +1197,21 @@ public final class IrBuilder {
     return tailReturns(joined);
   }
 
-  @SafeVarargs
-  private static boolean mayReturn(List<Stmt>... lists) {
-    for (List<Stmt> list : lists) {
-      for (Stmt s : list) {
-        if (s instanceof Stmt.Return
-            || s instanceof Stmt.If f && mayReturn(f.then(), f.otherwise())) {
+  private static boolean mayReturn(List<Stmt> stmts) {
+    for (Stmt s : stmts) {
+      boolean returns = s.accept(new Stmt.Default<Boolean>() {
+        @Override
+        protected Boolean otherwise(Stmt s) {
+          return false;
+        }
+
+        @Override
+        public Boolean ret(Stmt.Return r) {
           return true;
         }
+      });
+      if (returns || RETURNING_IF.apply(s) != null) {
+        return true;
       }
     }
     return false;
@@ -1196,29 +1219,68 @@ public final class IrBuilder {
 
   /** A fresh statement object with the same content (statements are planned by identity). */
   static Stmt copy(Stmt s) {
-    if (s instanceof Stmt.Prim p) {
-      return new Stmt.Prim(p.target(), p.declare(), p.primitive(), p.args(), p.carrier());
-    } else if (s instanceof Stmt.Call c) {
-      return new Stmt.Call(c.target(), c.declare(), c.layer(), c.owner(), c.method(), c.args());
-    } else if (s instanceof Stmt.Assign a) {
-      return new Stmt.Assign(a.target(), a.declare(), a.source());
-    } else if (s instanceof Stmt.Cut c) {
-      return new Stmt.Cut(c.target(), c.declare(), c.code());
-    } else if (s instanceof Stmt.Bind b) {
-      return new Stmt.Bind(b.name(), b.type(), b.code());
-    } else if (s instanceof Stmt.Plain p) {
-      return new Stmt.Plain(p.code());
-    } else if (s instanceof Stmt.If f) {
-      return new Stmt.If(f.condition(), copyAll(f.then()), copyAll(f.otherwise()));
-    } else if (s instanceof Stmt.For f) {
-      return new Stmt.For(f.init(), f.condition(), f.update(), copyAll(f.body()));
-    } else if (s instanceof Stmt.ForEach f) {
-      return new Stmt.ForEach(f.type(), f.var(), f.iterable(), copyAll(f.body()));
-    } else if (s instanceof Stmt.Return r) {
-      return new Stmt.Return(r.value());
-    }
-    Stmt.Line l = (Stmt.Line) s;
-    return new Stmt.Line(l.file(), l.line(), l.text());
+    return s.accept(new Stmt.Visitor<Stmt>() {
+      @Override
+      public Stmt prim(Stmt.Prim p) {
+        return new Stmt.Prim(p.target(), p.declare(), p.primitive(), p.args(), p.carrier());
+      }
+
+      @Override
+      public Stmt call(Stmt.Call c) {
+        return new Stmt.Call(c.target(), c.declare(), c.layer(), c.owner(), c.method(),
+            c.args());
+      }
+
+      @Override
+      public Stmt assign(Stmt.Assign a) {
+        return new Stmt.Assign(a.target(), a.declare(), a.source());
+      }
+
+      @Override
+      public Stmt cut(Stmt.Cut c) {
+        return new Stmt.Cut(c.target(), c.declare(), c.source());
+      }
+
+      @Override
+      public Stmt bind(Stmt.Bind b) {
+        return new Stmt.Bind(b.name(), b.type(), b.value());
+      }
+
+      @Override
+      public Stmt declare(Stmt.Declare d) {
+        return new Stmt.Declare(d.name());
+      }
+
+      @Override
+      public Stmt plain(Stmt.Plain p) {
+        return new Stmt.Plain(p.code());
+      }
+
+      @Override
+      public Stmt ifElse(Stmt.If f) {
+        return new Stmt.If(f.condition(), copyAll(f.then()), copyAll(f.otherwise()));
+      }
+
+      @Override
+      public Stmt forLoop(Stmt.For f) {
+        return new Stmt.For(f.init(), f.condition(), f.update(), copyAll(f.body()));
+      }
+
+      @Override
+      public Stmt forEach(Stmt.ForEach f) {
+        return new Stmt.ForEach(f.type(), f.var(), f.iterable(), copyAll(f.body()));
+      }
+
+      @Override
+      public Stmt ret(Stmt.Return r) {
+        return new Stmt.Return(r.value());
+      }
+
+      @Override
+      public Stmt line(Stmt.Line l) {
+        return new Stmt.Line(l.file(), l.line(), l.text());
+      }
+    });
   }
 
   private static List<Stmt> copyAll(List<Stmt> stmts) {
@@ -1229,16 +1291,33 @@ public final class IrBuilder {
     return out;
   }
 
+  /** Whether every path through {@code stmts} ends in a return. */
   static boolean alwaysReturns(List<Stmt> stmts) {
     for (int i = stmts.size() - 1; i >= 0; i--) {
-      Stmt s = stmts.get(i);
-      if (s instanceof Stmt.Line) {
-        continue;
+      Boolean answer = stmts.get(i).accept(new Stmt.Default<Boolean>() {
+        @Override
+        protected Boolean otherwise(Stmt s) {
+          return false;
+        }
+
+        @Override
+        public Boolean line(Stmt.Line l) {
+          return null; // look further back
+        }
+
+        @Override
+        public Boolean ret(Stmt.Return r) {
+          return true;
+        }
+
+        @Override
+        public Boolean ifElse(Stmt.If f) {
+          return alwaysReturns(f.then()) && alwaysReturns(f.otherwise());
+        }
+      });
+      if (answer != null) {
+        return answer;
       }
-      if (s instanceof Stmt.Return) {
-        return true;
-      }
-      return s instanceof Stmt.If f && alwaysReturns(f.then()) && alwaysReturns(f.otherwise());
     }
     return false;
   }

@@ -208,7 +208,8 @@ public final class RuleTable {
   /** Whether {@code t} is {@code dev.adjoint.tensor.Tensor}. */
   public static boolean isTensor(TypeMirror t) {
     return t.getKind() == TypeKind.DECLARED
-        && ((TypeElement) ((DeclaredType) t).asElement()).getQualifiedName().contentEquals(KnownTypes.TENSOR);
+        && ((TypeElement) ((DeclaredType) t).asElement()).getQualifiedName()
+            .contentEquals(KnownTypes.TENSOR);
   }
 
   /** Whether {@code t} is a {@code List<Tensor>} (or another collection type of tensors). */
@@ -225,7 +226,8 @@ public final class RuleTable {
   private int overloads(TypeElement declaring, ExecutableElement method) {
     int n = 0;
     for (ExecutableElement m : ElementFilter.methodsIn(declaring.getEnclosedElements())) {
-      if (m.getSimpleName().equals(method.getSimpleName()) && find(m, KnownTypes.PRIMITIVE) != null) {
+      if (m.getSimpleName().equals(method.getSimpleName())
+          && find(m, KnownTypes.PRIMITIVE) != null) {
         n++;
       }
     }

@@ -270,7 +270,7 @@ final class TensorCarriers {
   private String subject(Site site, Set<String> active) {
     if (!site.defines().isEmpty() || site.field() != null) {
       String name = site.field() != null ? site.field() : site.defines().get(0);
-      return "'" + name + "' (" + article(typeName(site.definedType())) + ")";
+      return "'" + name + "' (" + Describe.withArticle(Describe.type(site.definedType())) + ")";
     }
     String[] found = new String[1];
     new TreePathScanner<Void, Void>() {
@@ -279,22 +279,16 @@ final class TensorCarriers {
         Element el = trees.getElement(getCurrentPath());
         if (found[0] == null && el != null && isLocal(el) && !RuleTable.isTensor(el.asType())
             && active.contains(node.getName().toString())) {
-          found[0] = "'" + node.getName() + "' (" + article(typeName(el.asType())) + ")";
+          found[0] = "'" + node.getName() + "' ("
+              + Describe.withArticle(Describe.type(el.asType())) + ")";
         }
         return null;
       }
     }.scan(site.values().get(0), null);
     return found[0] != null ? found[0]
-        : "this " + typeName(trees.getTypeMirror(site.values().get(0))) + " value";
+        : "this " + Describe.type(trees.getTypeMirror(site.values().get(0))) + " value";
   }
 
-  private static String typeName(TypeMirror t) {
-    return String.valueOf(t).replaceAll("(?<![\\w$])(?:[a-z_$][\\w$]*\\.)+", "");
-  }
-
-  private static String article(String noun) {
-    return ("AEIOU".indexOf(noun.isEmpty() ? 'x' : noun.charAt(0)) >= 0 ? "an " : "a ") + noun;
-  }
 
   /**
    * Whether the value of expression {@code path} can contain an active tensor: it reads one (or
@@ -378,7 +372,8 @@ final class TensorCarriers {
 
   private boolean isOwnParam(Element field) {
     return layer != null && !field.getModifiers().contains(Modifier.STATIC)
-        && RuleTable.has(field, KnownTypes.PARAM) && field.getEnclosingElement() instanceof TypeElement
+        && RuleTable.has(field, KnownTypes.PARAM)
+        && field.getEnclosingElement() instanceof TypeElement
         && layer.kindOf(field.getSimpleName().toString()) == LayerInfo.Kind.PARAM;
   }
 
