@@ -349,14 +349,14 @@ public final class ReversePass {
           slotFor(p, OUT, p.carrier(), type, new Slot.Local(p.carrier()), inLoop, true);
         } else {
           valueSlot(p, OUT, new Operand.Var(p.target()), type, inLoop, true, Slot.Access.VALUE,
-              p.target());
+              n.kept(p.target()));
         }
       }
       case INPUT, SHAPE, DTYPE -> {
         Operand o = p.args().get(inputIndex(p.primitive(), n.name()));
         Slot.Type type = n.kind() == Need.Kind.SHAPE ? new Slot.Shape()
             : new Slot.Declared(n.type());
-        valueSlot(p, needKey(n), o, type, inLoop, false, access(n), n.name());
+        valueSlot(p, needKey(n), o, type, inLoop, false, access(n), n.kept(name(o, n.name())));
       }
     }
   }
@@ -408,7 +408,7 @@ public final class ReversePass {
 
   /** Plans the slot for operand {@code o} as statement {@code s} sees it. */
   private void valueSlot(Stmt s, String key, Operand o, Slot.Type type, boolean inLoop,
-      boolean after, Slot.Access access, String input) {
+      boolean after, Slot.Access access, String base) {
     if (o instanceof Operand.Param param && access == Slot.Access.VALUE) {
       // A parameter's value is kept on entry, not read from the field by the backward pass: an
       // optimizer step in between must be caught by the version check, never used silently.
@@ -427,8 +427,6 @@ public final class ReversePass {
       return; // read directly in the backward pass
     }
     Slot.Value value = new Slot.Of(o, access);
-    String base = name(o, input) + (access == Slot.Access.SHAPE ? "Shape"
-        : access == Slot.Access.DTYPE ? "DType" : "");
     if (o instanceof Operand.Var var && singleDef(var.name()) && !inLoop) {
       Slot shared = sharedSlots.get(value);
       if (shared == null) {

@@ -111,7 +111,7 @@ public final class AdjointWriter {
         .addJavadoc("The forward of {@code $L}, keeping in {@code saved} what the backward"
             + " needs. Runs without recording a graph.\n", name);
     if (!isStatic) {
-      fwd.addParameter(self, "self");
+      fwd.addParameter(self, JavaCode.SELF);
     }
     for (ForwardModel.Param p : model.params()) {
       fwd.addParameter(TypeName.get(p.type()), p.name());
@@ -130,7 +130,7 @@ public final class AdjointWriter {
             + " gradient of $L (null where none flows).\n", name,
             tensorParams.size() == 1 ? "its tensor input" : "each tensor input, in order");
     if (!isStatic) {
-      bwd.addParameter(self, "self");
+      bwd.addParameter(self, JavaCode.SELF);
     }
     bwd.addParameter(saved, "saved").addParameter(Names.TENSOR, pass.gradOutputName());
     // Refuses to run when a kept tensor was written in place since the forward.
@@ -145,14 +145,14 @@ public final class AdjointWriter {
         .addJavadoc("Runs {@link #$L} and, when gradients are wanted, records one graph node whose"
             + " backward is {@link #$L}.\n", Names.saving(name), Names.backward(name));
     if (!isStatic) {
-      entry.addParameter(self, "self");
+      entry.addParameter(self, JavaCode.SELF);
     }
     List<String> args = new ArrayList<>();
     for (ForwardModel.Param p : model.params()) {
       entry.addParameter(TypeName.get(p.type()), p.name());
       args.add(p.name());
     }
-    String prefix = isStatic ? "" : "self, ";
+    String prefix = isStatic ? "" : JavaCode.SELF + ", ";
     String call = prefix + String.join(", ", args) + (args.isEmpty() ? "saved" : ", saved");
     // The gradient's name in the backward, which no name in the user's method takes.
     String g = pass.gradOutputName();
@@ -172,10 +172,6 @@ public final class AdjointWriter {
     cls.addMethod(entry.build());
   }
 
-  /**
-   * Wraps a body so that an exception's stack trace names the user's line being run: each source
-   * block sets {@code sourceLine}, and the catch inserts that line as a frame.
-   */
   /** The source file of {@code owner}: that of its top-level class. */
   private static String sourceFile(TypeElement owner) {
     for (javax.lang.model.element.Element e = owner; e != null; e = e.getEnclosingElement()) {
@@ -187,6 +183,10 @@ public final class AdjointWriter {
     return owner.getSimpleName() + ".java";
   }
 
+  /**
+   * Wraps a body so that an exception's stack trace names the user's line being run: each source
+   * block sets {@code sourceLine}, and the catch inserts that line as a frame.
+   */
   private static CodeBlock withSourceLines(CodeBlock body, TypeElement owner, String method,
       boolean backward) {
     String file = sourceFile(owner);
@@ -221,16 +221,26 @@ public final class AdjointWriter {
     }
     int n = target.model().params().size();
     String name = target.model().method().getSimpleName().toString();
-    eager.beginControlFlow("if (args.length != $L)", n)
+    checkArity(eager, self, name, n);
+    return eager.addStatement("return layer.$L($L)", name, String.join(", ", spread(n))).build();
+  }
+
+  /** Refuses a number of tensors other than the {@code n} that {@code method} takes. */
+  private static void checkArity(MethodSpec.Builder b, ClassName self, String method, int n) {
+    b.beginControlFlow("if (args.length != $L)", n)
         .addStatement("throw new $T($S + args.length)", IllegalArgumentException.class,
-            self.simpleName() + "." + name + " takes " + n + " tensor" + (n == 1 ? "" : "s")
+            self.simpleName() + "." + method + " takes " + n + " tensor" + (n == 1 ? "" : "s")
                 + ", got ")
         .endControlFlow();
+  }
+
+  /** {@code args[0]}, {@code args[1]}, ...: the {@code n} tensors a binding method was given. */
+  private static List<String> spread(int n) {
     List<String> args = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       args.add("args[" + i + "]");
     }
-    return eager.addStatement("return layer.$L($L)", name, String.join(", ", args)).build();
+    return args;
   }
 
   /**
@@ -341,15 +351,8 @@ public final class AdjointWriter {
     } else {
       int n = target.model().params().size();
       String name = target.model().method().getSimpleName().toString();
-      call.beginControlFlow("if (args.length != $L)", n)
-          .addStatement("throw new $T($S + args.length)", IllegalArgumentException.class,
-              self.simpleName() + "." + name + " takes " + n + " tensor"
-                  + (n == 1 ? "" : "s") + ", got ")
-          .endControlFlow();
-      List<String> args = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        args.add("args[" + i + "]");
-      }
+      checkArity(call, self, name, n);
+      List<String> args = spread(n);
       call.addStatement("return $L(layer$L)", Names.tracked(name),
           args.isEmpty() ? "" : ", " + String.join(", ", args));
     }
@@ -384,17 +387,10 @@ public final class AdjointWriter {
       String name = target.model().method().getSimpleName().toString();
       ClassName savedType = Names.savedClass(layer.type(), name);
       int n = target.model().params().size();
-      List<String> args = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        args.add("args[" + i + "]");
-      }
+      List<String> args = spread(n);
       newSaved.addStatement("return new $T()", savedType);
-      dynForward.beginControlFlow("if (args.length != $L)", n)
-          .addStatement("throw new $T($S + args.length)", IllegalArgumentException.class,
-              self.simpleName() + "." + name + " takes " + n + " tensor"
-                  + (n == 1 ? "" : "s") + ", got ")
-          .endControlFlow()
-          .addStatement("return $L(layer, $L($T) saved)", Names.saving(name),
+      checkArity(dynForward, self, name, n);
+      dynForward.addStatement("return $L(layer, $L($T) saved)", Names.saving(name),
               args.isEmpty() ? "" : String.join(", ", args) + ", ", savedType);
       if (n == 1) {
         dynBackward.addStatement("return new $T[] {$L(layer, ($T) saved, g)}",

@@ -113,7 +113,9 @@ public final class IrBuilder {
     }
     names = NameAllocator.counting();
     identifiers(tree).forEach(names::reserve);
-    List.of("self", "saved", "out", "g", "sourceLine", "failure").forEach(names::reserve);
+    RESERVED.forEach(names::reserve);
+    // Nor is a temporary called out or g, the names of a result and its gradient in rules.
+    List.of("out", "g").forEach(names::reserve);
     List<ForwardModel.Param> params = new ArrayList<>();
     for (VariableElement p : method.getParameters()) {
       boolean tensor = RuleTable.isTensor(p.asType());
