@@ -35,14 +35,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import javax.lang.model.SourceVersion;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.Name;
-import javax.lang.model.element.PackageElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
 import javax.lang.model.type.ArrayType;
@@ -72,6 +70,9 @@ public final class IrBuilder {
   private final List<String> tensorLocals = new ArrayList<>();
   /** Locals holding a primitive's non-tensor result (max along a dim), by name. */
   private final Map<String, TensorCarriers.Carrier> carriers = new HashMap<>();
+
+  /** Reads the user's code of the method being modelled. */
+  private CodeReader reader;
 
   /** Values that are not tensors but may hold active ones, checked once activity is known. */
   private TensorCarriers held;
@@ -105,6 +106,7 @@ public final class IrBuilder {
       return null;
     }
     MethodTree tree = (MethodTree) path.getLeaf();
+    this.reader = new CodeReader(trees, unit, source, isStatic);
     attribute(path);
     if (unresolved(new TreePath(path, tree.getBody()))) {
       // javac reports the unresolved name itself after processing; an error of ours (or code
@@ -139,7 +141,7 @@ public final class IrBuilder {
     if (reporter.errorCount() != before) {
       return null;
     }
-    return new ForwardModel(owner, method, isStatic, params, tailReturns(body),
+    return new ForwardModel(owner, method, isStatic, params, TailReturns.of(body),
         List.copyOf(new LinkedHashSet<>(tensorLocals)));
   }
 
@@ -240,7 +242,7 @@ public final class IrBuilder {
           if (v.getInitializer() != null) {
             held.declared(v, new TreePath(path, v.getInitializer()), e.asType());
           }
-          out.add(new Stmt.Plain(code(path)));
+          out.add(new Stmt.Plain(reader.code(path)));
         }
       }
       case EXPRESSION_STATEMENT -> {
@@ -256,7 +258,7 @@ public final class IrBuilder {
           if (e instanceof MethodInvocationTree call) {
             held.called(ep, call);
           }
-          out.add(new Stmt.Plain(code(path)));
+          out.add(new Stmt.Plain(reader.code(path)));
         }
       }
       case IF -> {
@@ -268,7 +270,8 @@ public final class IrBuilder {
         if (i.getElseStatement() != null) {
           statement(new TreePath(path, i.getElseStatement()), otherwise, inLoop);
         }
-        out.add(new Stmt.If(condition(new TreePath(path, i.getCondition())), then, otherwise));
+        out.add(new Stmt.If(reader.condition(new TreePath(path, i.getCondition())), then,
+            otherwise));
       }
       case FOR_LOOP -> {
         ForLoopTree f = (ForLoopTree) t;
@@ -279,10 +282,10 @@ public final class IrBuilder {
             reporter.error(v, unit, Message.TENSOR_LOOP_VARIABLE, v.getName());
           }
         }
-        Code init = withoutSemicolon(span(path, f.getInitializer()));
+        Code init = CodeReader.withoutSemicolon(reader.span(path, f.getInitializer()));
         Code cond = f.getCondition() == null ? new Code(List.of())
-            : code(new TreePath(path, f.getCondition()));
-        Code update = span(path, f.getUpdate());
+            : reader.code(new TreePath(path, f.getCondition()));
+        Code update = reader.span(path, f.getUpdate());
         List<Stmt> body = new ArrayList<>();
         statement(new TreePath(path, f.getStatement()), body, true);
         out.add(new Stmt.For(init, cond, update, body));
@@ -299,7 +302,7 @@ public final class IrBuilder {
         List<Stmt> body = new ArrayList<>();
         statement(new TreePath(path, f.getStatement()), body, true);
         out.add(new Stmt.ForEach(type, f.getVariable().getName().toString(),
-            code(new TreePath(path, f.getExpression())), body));
+            reader.code(new TreePath(path, f.getExpression())), body));
       }
       case RETURN -> {
         line(t, out);
@@ -315,7 +318,7 @@ public final class IrBuilder {
       }
       case THROW, ASSERT -> {
         line(t, out);
-        out.add(new Stmt.Plain(code(path)));
+        out.add(new Stmt.Plain(reader.code(path)));
       }
       case EMPTY_STATEMENT -> { }
       default -> {
@@ -335,7 +338,7 @@ public final class IrBuilder {
         return;
       }
       held.assigned(path, a);
-      out.add(new Stmt.Plain(code(path.getParentPath())));
+      out.add(new Stmt.Plain(reader.code(path.getParentPath())));
       return;
     }
     if (!tensor && target != null && carriers.containsKey(target.getSimpleName().toString())
@@ -347,7 +350,7 @@ public final class IrBuilder {
     }
     if (!tensor) {
       held.assigned(path, a);
-      out.add(new Stmt.Plain(code(path.getParentPath())));
+      out.add(new Stmt.Plain(reader.code(path.getParentPath())));
       TensorCarriers.Carrier c = target == null ? null
           : carriers.get(target.getSimpleName().toString());
       if (c != null) {
@@ -449,7 +452,8 @@ public final class IrBuilder {
     if (a == null || b == null) {
       return null;
     }
-    out.add(new Stmt.If(condition(new TreePath(path, c.getCondition())), then, otherwise));
+    out.add(new Stmt.If(reader.condition(new TreePath(path, c.getCondition())), then,
+        otherwise));
     return new Operand.Var(dest);
   }
 
@@ -462,7 +466,7 @@ public final class IrBuilder {
     String name = el.getSimpleName().toString();
     if (el.getKind() == ElementKind.FIELD) {
       if (el.getModifiers().contains(Modifier.STATIC)) {
-        return new Operand.Constant(code(path), name);
+        return new Operand.Constant(reader.code(path), name);
       }
       if (layer != null && layer.kindOf(name) == LayerInfo.Kind.PARAM
           && isOwnMember(path)) {
@@ -477,7 +481,7 @@ public final class IrBuilder {
       }
       // A tensor field of a value holding tensors (holder.t) is constant only if the holder is.
       held.read(path.getLeaf(), path);
-      return new Operand.Constant(code(path), name);
+      return new Operand.Constant(reader.code(path), name);
     }
     return new Operand.Var(name);
   }
@@ -604,7 +608,7 @@ public final class IrBuilder {
     // its other accessors (indices) carry no gradient.
     if (receiverPath != null && m.getParameters().isEmpty()
         && !m.getModifiers().contains(Modifier.STATIC)) {
-      TreePath recv = unparenthesized(receiverPath);
+      TreePath recv = CodeReader.unparenthesized(receiverPath);
       Primitive carried = carrierPrimitive(recv, trees.getTypeMirror(recv));
       TensorCarriers.Carrier local = recv.getLeaf() instanceof IdentifierTree id
           && trees.getElement(recv) instanceof VariableElement ve
@@ -631,7 +635,7 @@ public final class IrBuilder {
       }
       if (carried != null || local != null) {
         String dest = destination(target, m);
-        out.add(new Stmt.Cut(dest, declareDest, new Stmt.Cut.UserCode(code(path))));
+        out.add(new Stmt.Cut(dest, declareDest, new Stmt.Cut.UserCode(reader.code(path))));
         return new Operand.Var(dest);
       }
     }
@@ -664,7 +668,7 @@ public final class IrBuilder {
     }
     held.read(call, path);
     String dest = destination(target, m);
-    out.add(new Stmt.Cut(dest, declareDest, new Stmt.Cut.UserCode(code(path))));
+    out.add(new Stmt.Cut(dest, declareDest, new Stmt.Cut.UserCode(reader.code(path))));
     return new Operand.Var(dest);
   }
 
@@ -673,7 +677,7 @@ public final class IrBuilder {
    * holding tensors ({@code @Primitive(output = ...)}) of type {@code type}; else null.
    */
   private Primitive carrierPrimitive(TreePath path, TypeMirror type) {
-    path = unparenthesized(path);
+    path = CodeReader.unparenthesized(path);
     if (!(path.getLeaf() instanceof MethodInvocationTree)
         || !(trees.getElement(path) instanceof ExecutableElement m)) {
       return null;
@@ -697,7 +701,7 @@ public final class IrBuilder {
    */
   private boolean carrierCall(TreePath path, String carrier, String values, boolean declare,
       List<Stmt> out) {
-    path = unparenthesized(path);
+    path = CodeReader.unparenthesized(path);
     MethodInvocationTree call = (MethodInvocationTree) path.getLeaf();
     ExecutableElement m = (ExecutableElement) trees.getElement(path);
     Primitive p = rules.primitive(m).orElseThrow();
@@ -719,12 +723,6 @@ public final class IrBuilder {
     return true;
   }
 
-  private static TreePath unparenthesized(TreePath path) {
-    while (path.getLeaf() instanceof ParenthesizedTree p) {
-      path = new TreePath(path, p.getExpression());
-    }
-    return path;
-  }
 
   /** The variable a call's result goes to: the assignment's target, or a fresh temporary. */
   private String destination(String target) {
@@ -861,7 +859,7 @@ public final class IrBuilder {
         }
         List<Code> codes = new ArrayList<>();
         for (int i = fixed; i < given.size(); i++) {
-          codes.add(code(new TreePath(path, given.get(i))));
+          codes.add(reader.code(new TreePath(path, given.get(i))));
         }
         String name = freshValue(params.get(params.size() - 1));
         out.add(new Stmt.Bind(name, arrayType, new Operand.NewArray(arrayType, codes)));
@@ -929,12 +927,12 @@ public final class IrBuilder {
    * fields (which the backward can read again), or any other code.
    */
   private Operand.Value value(TreePath path) {
-    path = unparenthesized(path);
+    path = CodeReader.unparenthesized(path);
     Tree t = path.getLeaf();
     TypeMirror type = trees.getTypeMirror(path);
     if (t instanceof LiteralTree || (t.getKind() == Tree.Kind.UNARY_MINUS
         && ((com.sun.source.tree.UnaryTree) t).getExpression() instanceof LiteralTree)) {
-      return new Operand.Literal(sourceText(t), type);
+      return new Operand.Literal(reader.sourceText(t), type);
     }
     if (isThis(t)) {
       return new Operand.Self(type);
@@ -950,7 +948,7 @@ public final class IrBuilder {
       return new Operand.SelfField(el.getSimpleName().toString(), type,
           el.getModifiers().contains(Modifier.FINAL));
     }
-    return new Operand.Expression(code(path), type);
+    return new Operand.Expression(reader.code(path), type);
   }
 
   private static boolean isLocal(Element el) {
@@ -990,7 +988,7 @@ public final class IrBuilder {
     return m.getEnclosingElement().getSimpleName() + "." + m.getSimpleName() + "(...)";
   }
 
-  // ------------------------------------------------------------------ source text
+  // ------------------------------------------------------------------ names
 
   /**
    * A fresh name for a non-tensor value passed as {@code param}, named after it ({@code dim},
@@ -1022,305 +1020,4 @@ public final class IrBuilder {
     return names;
   }
 
-  private Code span(TreePath parent, List<? extends Tree> trees0) {
-    if (trees0.isEmpty()) {
-      return new Code(List.of());
-    }
-    SourcePositions sp = trees.getSourcePositions();
-    long start = sp.getStartPosition(unit, trees0.get(0));
-    long end = sp.getEndPosition(unit, trees0.get(trees0.size() - 1));
-    return rewrite(parent, trees0, start, end);
-  }
-
-  /** The user's code of {@code path}'s tree, its receiver and the types it names kept apart. */
-  private Code code(TreePath path) {
-    SourcePositions sp = trees.getSourcePositions();
-    Tree t = path.getLeaf();
-    return rewrite(path.getParentPath(), List.of(t), sp.getStartPosition(unit, t),
-        sp.getEndPosition(unit, t));
-  }
-
-  /** The source text of {@code t} as written. */
-  private String sourceText(Tree t) {
-    SourcePositions sp = trees.getSourcePositions();
-    return source.subSequence((int) sp.getStartPosition(unit, t),
-        (int) sp.getEndPosition(unit, t)).toString();
-  }
-
-  /** A condition without the parentheses around it ({@code if (c)}, {@code (c) ? a : b}). */
-  private Code condition(TreePath path) {
-    return code(unparenthesized(path));
-  }
-
-  /** A for loop's initializer without the semicolon its last declaration ends with. */
-  private static Code withoutSemicolon(Code code) {
-    List<Code.Part> parts = new ArrayList<>(code.parts());
-    if (!parts.isEmpty() && parts.get(parts.size() - 1) instanceof Code.Text t
-        && t.text().endsWith(";")) {
-      parts.set(parts.size() - 1, new Code.Text(t.text().substring(0, t.text().length() - 1)));
-    }
-    return new Code(parts);
-  }
-
-  /** What replaces {@code length} characters of source text (0: what is inserted). */
-  private record Edit(int length, List<Code.Part> parts) {}
-
-  private Code rewrite(TreePath parent, List<? extends Tree> roots, long start, long end) {
-    TreeMap<Long, Edit> edits = new TreeMap<>();
-    SourcePositions sp = trees.getSourcePositions();
-    for (Tree root : roots) {
-      TreePath rootPath = new TreePath(parent, root);
-      new com.sun.source.util.TreePathScanner<Void, Void>() {
-        @Override
-        public Void visitIdentifier(IdentifierTree node, Void v) {
-          long pos = sp.getStartPosition(unit, node);
-          if (node.getName().contentEquals("this")) {
-            edits.put(pos, new Edit(4, List.of(new Code.Receiver())));
-            return null;
-          }
-          Element el = trees.getElement(getCurrentPath());
-          if (el instanceof TypeElement type) {
-            // The generated class has none of the user's imports and is not nested in the owner.
-            edits.put(pos, new Edit(node.getName().length(), List.of(typePart(type))));
-          } else if (el != null && (el.getKind() == ElementKind.FIELD
-              || el.getKind() == ElementKind.METHOD)) {
-            if (el.getModifiers().contains(Modifier.STATIC)) {
-              // A static member of the owner (or statically imported) read by its simple name.
-              edits.put(pos, new Edit(0, List.of(typePart((TypeElement) el.getEnclosingElement()),
-                  new Code.Text("."))));
-            } else if (!isStatic) {
-              edits.put(pos, new Edit(0, List.of(new Code.Receiver(), new Code.Text("."))));
-            }
-          }
-          return null;
-        }
-
-        @Override
-        public Void visitMemberSelect(MemberSelectTree node, Void v) {
-          // A type the user named by its qualified name: the generated file imports it.
-          if (trees.getElement(getCurrentPath()) instanceof TypeElement type
-              && trees.getElement(new TreePath(getCurrentPath(), node.getExpression()))
-                  instanceof PackageElement) {
-            long from = sp.getStartPosition(unit, node);
-            edits.put(from, new Edit((int) (sp.getEndPosition(unit, node) - from),
-                List.of(typePart(type))));
-            return null;
-          }
-          return super.visitMemberSelect(node, v);
-        }
-      }.scan(rootPath, null);
-    }
-    List<Code.Part> parts = new ArrayList<>();
-    long at = start;
-    for (var e : edits.entrySet()) {
-      long pos = e.getKey();
-      if (pos < at || pos > end) {
-        continue;
-      }
-      text(parts, source.subSequence((int) at, (int) pos).toString());
-      for (Code.Part p : e.getValue().parts()) {
-        if (p instanceof Code.Text t) {
-          text(parts, t.text());
-        } else {
-          parts.add(p);
-        }
-      }
-      at = pos + e.getValue().length();
-    }
-    text(parts, source.subSequence((int) at, (int) end).toString());
-    return new Code(parts);
-  }
-
-  /** Appends {@code text}, joined to the text before it. */
-  private static void text(List<Code.Part> parts, String text) {
-    if (text.isEmpty()) {
-      return;
-    }
-    if (!parts.isEmpty() && parts.get(parts.size() - 1) instanceof Code.Text t) {
-      parts.set(parts.size() - 1, new Code.Text(t.text() + text));
-    } else {
-      parts.add(new Code.Text(text));
-    }
-  }
-
-  /** A type named in user code; a local or anonymous class, which has no name, as written. */
-  private static Code.Part typePart(TypeElement type) {
-    return type.getQualifiedName().isEmpty() ? new Code.Text(type.getSimpleName().toString())
-        : new Code.Type(type);
-  }
-
-  // ------------------------------------------------------------------ early returns
-
-  /**
-   * Moves statements that follow an {@code if} whose branch always returns into the other branch,
-   * so every {@code return} ends a path and the reverse pass can start from it.
-   */
-  static List<Stmt> tailReturns(List<Stmt> stmts) {
-    List<Stmt> out = new ArrayList<>();
-    for (int i = 0; i < stmts.size(); i++) {
-      Stmt s = stmts.get(i);
-      Stmt.If f = RETURNING_IF.apply(s);
-      if (f != null) {
-        // The statements after an if that may return run only on the paths that do not: move a
-        // copy of them to the end of each such path, so every return ends the method body.
-        List<Stmt> rest = stmts.subList(i + 1, stmts.size());
-        out.add(new Stmt.If(f.condition(), withRest(f.then(), rest),
-            withRest(f.otherwise(), rest)));
-        return out;
-      }
-      out.add(s);
-    }
-    return out;
-  }
-
-  /** The if itself when one of its branches may return, else null. */
-  private static final java.util.function.Function<Stmt, Stmt.If> RETURNING_IF =
-      s -> s.accept(new Stmt.Default<Stmt.If>() {
-        @Override
-        protected Stmt.If otherwise(Stmt s) {
-          return null;
-        }
-
-        @Override
-        public Stmt.If ifElse(Stmt.If f) {
-          return mayReturn(f.then()) || mayReturn(f.otherwise()) ? f : null;
-        }
-      });
-
-  private static List<Stmt> withRest(List<Stmt> branch, List<Stmt> rest) {
-    List<Stmt> b = tailReturns(branch);
-    if (rest.isEmpty() || alwaysReturns(b)) {
-      return b;
-    }
-    List<Stmt> joined = new ArrayList<>(b);
-    for (Stmt r : rest) {
-      joined.add(copy(r)); // each copy gets its own saved slots
-    }
-    return tailReturns(joined);
-  }
-
-  private static boolean mayReturn(List<Stmt> stmts) {
-    for (Stmt s : stmts) {
-      boolean returns = s.accept(new Stmt.Default<Boolean>() {
-        @Override
-        protected Boolean otherwise(Stmt s) {
-          return false;
-        }
-
-        @Override
-        public Boolean ret(Stmt.Return r) {
-          return true;
-        }
-      });
-      if (returns || RETURNING_IF.apply(s) != null) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** A fresh statement object with the same content (statements are planned by identity). */
-  static Stmt copy(Stmt s) {
-    return s.accept(new Stmt.Visitor<Stmt>() {
-      @Override
-      public Stmt prim(Stmt.Prim p) {
-        return new Stmt.Prim(p.target(), p.declare(), p.primitive(), p.args(), p.carrier());
-      }
-
-      @Override
-      public Stmt call(Stmt.Call c) {
-        return new Stmt.Call(c.target(), c.declare(), c.layer(), c.owner(), c.method(),
-            c.args());
-      }
-
-      @Override
-      public Stmt assign(Stmt.Assign a) {
-        return new Stmt.Assign(a.target(), a.declare(), a.source());
-      }
-
-      @Override
-      public Stmt cut(Stmt.Cut c) {
-        return new Stmt.Cut(c.target(), c.declare(), c.source());
-      }
-
-      @Override
-      public Stmt bind(Stmt.Bind b) {
-        return new Stmt.Bind(b.name(), b.type(), b.value());
-      }
-
-      @Override
-      public Stmt declare(Stmt.Declare d) {
-        return new Stmt.Declare(d.name());
-      }
-
-      @Override
-      public Stmt plain(Stmt.Plain p) {
-        return new Stmt.Plain(p.code());
-      }
-
-      @Override
-      public Stmt ifElse(Stmt.If f) {
-        return new Stmt.If(f.condition(), copyAll(f.then()), copyAll(f.otherwise()));
-      }
-
-      @Override
-      public Stmt forLoop(Stmt.For f) {
-        return new Stmt.For(f.init(), f.condition(), f.update(), copyAll(f.body()));
-      }
-
-      @Override
-      public Stmt forEach(Stmt.ForEach f) {
-        return new Stmt.ForEach(f.type(), f.var(), f.iterable(), copyAll(f.body()));
-      }
-
-      @Override
-      public Stmt ret(Stmt.Return r) {
-        return new Stmt.Return(r.value());
-      }
-
-      @Override
-      public Stmt line(Stmt.Line l) {
-        return new Stmt.Line(l.file(), l.line(), l.text());
-      }
-    });
-  }
-
-  private static List<Stmt> copyAll(List<Stmt> stmts) {
-    List<Stmt> out = new ArrayList<>();
-    for (Stmt s : stmts) {
-      out.add(copy(s));
-    }
-    return out;
-  }
-
-  /** Whether every path through {@code stmts} ends in a return. */
-  static boolean alwaysReturns(List<Stmt> stmts) {
-    for (int i = stmts.size() - 1; i >= 0; i--) {
-      Boolean answer = stmts.get(i).accept(new Stmt.Default<Boolean>() {
-        @Override
-        protected Boolean otherwise(Stmt s) {
-          return false;
-        }
-
-        @Override
-        public Boolean line(Stmt.Line l) {
-          return null; // look further back
-        }
-
-        @Override
-        public Boolean ret(Stmt.Return r) {
-          return true;
-        }
-
-        @Override
-        public Boolean ifElse(Stmt.If f) {
-          return alwaysReturns(f.then()) && alwaysReturns(f.otherwise());
-        }
-      });
-      if (answer != null) {
-        return answer;
-      }
-    }
-    return false;
-  }
 }
