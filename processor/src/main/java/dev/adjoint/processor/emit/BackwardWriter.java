@@ -8,8 +8,6 @@ import java.util.List;
 
 /** Spells the backward body the reverse pass planned. */
 final class BackwardWriter {
-  private static final ClassName LIST = ClassName.get(List.class);
-
   private BackwardWriter() {}
 
   /** The statements of {@code steps}. */
@@ -35,7 +33,7 @@ final class BackwardWriter {
         case TENSOR -> b.addStatement("$T $L = $L", Names.TENSOR, l.local(), expr(l.value()));
         case TENSOR_ARRAY -> b.addStatement("$T[] $L = $L", Names.TENSOR, l.local(),
             expr(l.value()));
-        case TENSOR_LIST -> b.addStatement("$T<$T> $L = $L", LIST, Names.TENSOR, l.local(),
+        case TENSOR_LIST -> b.addStatement("$T<$T> $L = $L", Names.LIST, Names.TENSOR, l.local(),
             expr(l.value()));
       }
     } else if (s instanceof Step.Accumulate a) {

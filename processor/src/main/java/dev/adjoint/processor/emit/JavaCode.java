@@ -47,7 +47,7 @@ final class JavaCode {
     } else if (o instanceof Operand.Constant c) {
       return of(c.code());
     } else if (o instanceof Operand.TensorList l) {
-      return CodeBlock.of("$T.of($L)", ClassName.get(List.class), list(l.elements()));
+      return CodeBlock.of("$T.of($L)", Names.LIST, list(l.elements()));
     } else if (o instanceof Operand.Literal l) {
       return CodeBlock.of("$L", l.text());
     } else if (o instanceof Operand.Local l) {

@@ -2,6 +2,7 @@ package dev.adjoint.processor.emit;
 
 import com.palantir.javapoet.AnnotationSpec;
 import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import dev.adjoint.processor.diff.Slot;
 import dev.adjoint.processor.model.KnownTypes;
@@ -11,8 +12,8 @@ import javax.lang.model.element.TypeElement;
 /** Runtime types the generated code refers to, and the {@code @Generated} marker. */
 public final class Names {
   public static final ClassName TENSOR = ClassName.bestGuess(KnownTypes.TENSOR);
-  public static final com.palantir.javapoet.TypeName TENSOR_LIST =
-      com.palantir.javapoet.ParameterizedTypeName.get(ClassName.get(java.util.List.class), TENSOR);
+  public static final ClassName LIST = ClassName.bestGuess(KnownTypes.LIST);
+  public static final TypeName TENSOR_LIST = ParameterizedTypeName.get(LIST, TENSOR);
   public static final ClassName DYNAMIC_CALL = ClassName.bestGuess(KnownTypes.DYNAMIC_CALL);
   public static final ClassName NODE = ClassName.bestGuess(KnownTypes.NODE);
   public static final ClassName AUTOGRAD = ClassName.bestGuess(KnownTypes.AUTOGRAD);

@@ -27,7 +27,6 @@ import javax.lang.model.element.TypeElement;
  * them. This is how ops on tracked tensors outside {@code @Forward} code build the graph.
  */
 public final class TapeWriter {
-  private static final ClassName LIST = ClassName.get("java.util", "List");
   /** The recorder's parameter and the node's field holding the primitive's result. */
   private static final String OUT = "out";
 
@@ -217,7 +216,7 @@ public final class TapeWriter {
         }
       } else {
         String size = in.name() + "Size";
-        apply.addStatement("$T<$T> $LGrads = $L", LIST, Names.TENSOR, in.name(), call);
+        apply.addStatement("$T<$T> $LGrads = $L", Names.LIST, Names.TENSOR, in.name(), call);
         apply.beginControlFlow("for (int i = 0; i < $L; i++)", size)
             .addStatement("grads[$L + i] = needsGrad($L + i) ? $LGrads.get(i) : null", at, at,
                 in.name())

@@ -577,7 +577,7 @@ public final class IrBuilder {
       if (args.contains(null)) {
         return null;
       }
-      String dest = destination(target, layerOperand, m);
+      String dest = destination(target, receiverPath, layerOperand, m);
       out.add(new Stmt.Call(dest, declareDest, layerOperand, calleeOwner, forward, args));
       return new Operand.Var(dest);
     }
@@ -600,7 +600,7 @@ public final class IrBuilder {
         return null;
       }
       Operand.Value layerOperand = value(receiverPath);
-      String dest = destination(target, layerOperand, m);
+      String dest = destination(target, receiverPath, layerOperand, m);
       out.add(new Stmt.Call(dest, declareDest, layerOperand, null, null, args));
       return new Operand.Var(dest);
     }
@@ -748,21 +748,36 @@ public final class IrBuilder {
    * sub-layer ({@code fcOut} for {@code fc}), after the method for this layer's own or a static
    * one.
    */
-  private String destination(String target, Operand.Value layer, ExecutableElement m) {
+  private String destination(String target, TreePath receiver, Operand.Value layer,
+      ExecutableElement m) {
     if (layer == null || layer instanceof Operand.Self) {
       return destination(target, m);
     }
-    return destination(target, layerName(layer) + "Out");
+    return destination(target, layerName(receiver) + "Out");
   }
 
-  /** What a sub-layer operand is called: its field or local, else the method that returns it. */
-  private static String layerName(Operand.Value layer) {
-    if (layer instanceof Operand.SelfField f) {
-      return f.name();
-    } else if (layer instanceof Operand.Local l) {
-      return l.name();
+  /**
+   * What the sub-layer a call runs on is called: its field or local ({@code fc}, {@code block}),
+   * the list or array it is taken from ({@code blocks.get(i)}, {@code stages[i]}).
+   */
+  private static String layerName(TreePath receiver) {
+    Tree t = CodeReader.unparenthesized(receiver).getLeaf();
+    while (true) {
+      if (t instanceof IdentifierTree id) {
+        return id.getName().toString();
+      } else if (t instanceof MemberSelectTree ms) {
+        return ms.getIdentifier().toString();
+      } else if (t instanceof MethodInvocationTree inv
+          && inv.getMethodSelect() instanceof MemberSelectTree ms) {
+        t = ms.getExpression();
+      } else if (t instanceof ArrayAccessTree a) {
+        t = a.getExpression();
+      } else if (t instanceof ParenthesizedTree p) {
+        t = p.getExpression();
+      } else {
+        return "layer";
+      }
     }
-    return "layer";
   }
 
   private String destination(String target, String hint) {
@@ -905,7 +920,7 @@ public final class IrBuilder {
     Element el = trees.getElement(new TreePath(path, inv));
     return el != null && el.getSimpleName().contentEquals("of")
         && ((TypeElement) el.getEnclosingElement()).getQualifiedName()
-            .contentEquals("java.util.List");
+            .contentEquals(KnownTypes.LIST);
   }
 
   private static boolean widened(TypeMirror given, TypeMirror param) {

@@ -36,6 +36,7 @@ public final class KnownTypes {
   /** The processor, as {@code @Generated} names it. */
   public static final String PROCESSOR = "dev.adjoint.processor.AdjointProcessor";
 
+  public static final String LIST = "java.util.List";
   public static final String TENSOR = "dev.adjoint.tensor.Tensor";
   public static final String MODULE = "dev.adjoint.nn.Module";
   public static final String CONFIGURABLE = "dev.adjoint.nn.Configurable";

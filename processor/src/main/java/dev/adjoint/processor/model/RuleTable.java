@@ -219,7 +219,7 @@ public final class RuleTable {
     }
     DeclaredType dt = (DeclaredType) t;
     String name = ((TypeElement) dt.asElement()).getQualifiedName().toString();
-    return (name.equals("java.util.List") || name.equals("java.util.Collection"))
+    return (name.equals(KnownTypes.LIST) || name.equals("java.util.Collection"))
         && dt.getTypeArguments().size() == 1 && isTensor(dt.getTypeArguments().get(0));
   }
 

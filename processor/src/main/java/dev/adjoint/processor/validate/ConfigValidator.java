@@ -282,7 +282,7 @@ public final class ConfigValidator {
       return null;
     }
     DeclaredType d = (DeclaredType) t;
-    return ((TypeElement) d.asElement()).getQualifiedName().contentEquals("java.util.List")
+    return ((TypeElement) d.asElement()).getQualifiedName().contentEquals(KnownTypes.LIST)
         && d.getTypeArguments().size() == 1
         && d.getTypeArguments().get(0).getKind() == TypeKind.DECLARED
         ? d.getTypeArguments().get(0) : null;

@@ -155,7 +155,7 @@ public final class LayerValidator {
       return false;
     }
     DeclaredType dt = (DeclaredType) t;
-    TypeElement list = elements.getTypeElement("java.util.List");
+    TypeElement list = elements.getTypeElement(KnownTypes.LIST);
     return types.isSubtype(types.erasure(t), types.erasure(list.asType()))
         && dt.getTypeArguments().size() == 1
         && isModule(dt.getTypeArguments().get(0), module);
