@@ -7,8 +7,6 @@ import dev.adjoint.processor.model.KnownTypes;
 import dev.adjoint.processor.model.Primitive;
 import dev.adjoint.processor.model.RuleTable;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -110,10 +108,8 @@ public final class AdjointProcessor extends AbstractProcessor {
       writeTapes(round);
       forwardStep.process(round);
     } catch (RuntimeException | Error e) {
-      StringWriter trace = new StringWriter();
-      e.printStackTrace(new PrintWriter(trace));
       processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
-          Message.INTERNAL.format("this round", trace));
+          Message.INTERNAL.format("this round", Reporter.trace(e)));
     }
     // Claimed: see getSupportedAnnotationTypes.
     return true;
@@ -146,7 +142,7 @@ public final class AdjointProcessor extends AbstractProcessor {
           new TapeWriter().write(owner, prims).writeTo(processingEnv.getFiler());
         }
       } catch (IOException | RuntimeException e) {
-        reporter.error(owner, Message.INTERNAL, owner.getQualifiedName(), e);
+        reporter.internal(owner, owner.getQualifiedName(), e);
       }
     }
     reportOrphans(round, used, ruleClasses);

@@ -66,9 +66,7 @@ final class ForwardStep {
       try {
         processOwner(owner);
       } catch (RuntimeException e) {
-        java.io.StringWriter trace = new java.io.StringWriter();
-        e.printStackTrace(new java.io.PrintWriter(trace));
-        reporter.error(owner, Message.INTERNAL, owner.getQualifiedName(), trace);
+        reporter.internal(owner, owner.getQualifiedName(), e);
       }
     }
     TypeElement constructorAnnotation =
@@ -130,7 +128,7 @@ final class ForwardStep {
       new AdjointWriter().write(owner, layer, methods, config)
           .writeTo(env.getFiler());
     } catch (IOException e) {
-      reporter.error(owner, Message.INTERNAL, owner.getQualifiedName(), e);
+      reporter.internal(owner, owner.getQualifiedName(), e);
       return;
     }
     if (isLayer) {

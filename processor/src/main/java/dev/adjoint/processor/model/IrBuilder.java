@@ -102,7 +102,7 @@ public final class IrBuilder {
     try {
       this.source = unit.getSourceFile().getCharContent(true);
     } catch (IOException e) {
-      reporter.error(method, Message.INTERNAL, method.getSimpleName(), e);
+      reporter.internal(method, method.getSimpleName(), e);
       return null;
     }
     MethodTree tree = (MethodTree) path.getLeaf();
