@@ -9,7 +9,10 @@ import dev.adjoint.processor.model.KnownTypes;
 import dev.adjoint.processor.model.Stmt;
 import javax.lang.model.element.TypeElement;
 
-/** Runtime types the generated code refers to, and the {@code @Generated} marker. */
+/**
+ * Runtime types the generated code refers to (each described where {@link KnownTypes} names
+ * it), the {@code @Generated} marker, and the names of generated classes and methods.
+ */
 public final class Names {
   public static final ClassName TENSOR = ClassName.bestGuess(KnownTypes.TENSOR);
   public static final ClassName LIST = ClassName.bestGuess(KnownTypes.LIST);
