@@ -59,14 +59,14 @@ class ArchitectureTest {
     return out;
   }
 
-  /** {@code code} without its comments (string literals kept; a comment marker in one is rare). */
+  /** {@code code} without its comments; string and character literals are kept whole. */
   private static String withoutComments(String code) {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < code.length(); i++) {
       char c = code.charAt(i);
-      if (c == '"') {
+      if (c == '"' || c == '\'') {
         int end = i + 1;
-        while (end < code.length() && code.charAt(end) != '"') {
+        while (end < code.length() && code.charAt(end) != c) {
           end += code.charAt(end) == '\\' ? 2 : 1;
         }
         sb.append(code, i, Math.min(end + 1, code.length()));
