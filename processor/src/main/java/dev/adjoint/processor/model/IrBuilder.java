@@ -50,8 +50,9 @@ import javax.lang.model.type.TypeMirror;
 
 /**
  * Turns a validated {@code @Forward} body into A-normal form: every tensor-valued subexpression
- * becomes its own statement with a fresh name, non-tensor code is kept as source text (with
- * {@code this} spelled {@code self}), and every {@code return} is moved into tail position.
+ * becomes its own statement with a fresh name, operands are reduced to what they are (a literal,
+ * a local, the layer or one of its fields, other code), non-tensor code is kept as the user's
+ * {@link Code}, and every {@code return} is moved into tail position.
  * Semantic errors (calls that cannot be differentiated, writes to parameters) are reported here.
  */
 public final class IrBuilder {
