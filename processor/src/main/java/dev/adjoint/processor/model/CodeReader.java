@@ -163,6 +163,17 @@ final class CodeReader {
         : new Code.Type(type);
   }
 
+  /** Whether {@code t} is {@code this}. */
+  static boolean isThis(Tree t) {
+    return t instanceof IdentifierTree id && id.getName().contentEquals("this");
+  }
+
+  /** Whether the name or member select at {@code path} reads a member of {@code this}. */
+  static boolean isOwnMember(TreePath path) {
+    Tree t = path.getLeaf();
+    return t instanceof IdentifierTree || isThis(((MemberSelectTree) t).getExpression());
+  }
+
   /** {@code path} without the parentheses around its expression. */
   static TreePath unparenthesized(TreePath path) {
     while (path.getLeaf() instanceof ParenthesizedTree p) {

@@ -470,7 +470,7 @@ public final class IrBuilder {
         return new Operand.Constant(reader.code(path), name);
       }
       if (layer != null && layer.kindOf(name) == LayerInfo.Kind.PARAM
-          && isOwnMember(path)) {
+          && CodeReader.isOwnMember(path)) {
         return new Operand.Param(name);
       }
       if (RuleTable.has(el, KnownTypes.PARAM)) {
@@ -485,15 +485,6 @@ public final class IrBuilder {
       return new Operand.Constant(reader.code(path), name);
     }
     return new Operand.Var(name);
-  }
-
-  private boolean isOwnMember(TreePath path) {
-    Tree t = path.getLeaf();
-    if (t instanceof IdentifierTree) {
-      return true;
-    }
-    ExpressionTree recv = ((MemberSelectTree) t).getExpression();
-    return recv instanceof IdentifierTree id && id.getName().contentEquals("this");
   }
 
   private Operand call(TreePath path, MethodInvocationTree call, String target, boolean declare,
@@ -556,7 +547,7 @@ public final class IrBuilder {
       TypeElement calleeOwner = (TypeElement) forward.getEnclosingElement();
       Operand.Value layerOperand = null;
       if (!forward.getModifiers().contains(Modifier.STATIC)) {
-        if (receiverPath == null || isThis(receiverPath.getLeaf())
+        if (receiverPath == null || CodeReader.isThis(receiverPath.getLeaf())
             || isSuper(receiverPath.getLeaf())) {
           // super.forward(x) runs the superclass's generated forward on self.
           layerOperand = new Operand.Self(owner.asType());
@@ -652,7 +643,7 @@ public final class IrBuilder {
       tensorInputs |= at != null && holdsTensors(at);
     }
     boolean layerHelper = !m.getModifiers().contains(Modifier.STATIC)
-        && (receiverPath == null || isThis(receiverPath.getLeaf()) ? layer != null
+        && (receiverPath == null || CodeReader.isThis(receiverPath.getLeaf()) ? layer != null
             : receiverType != null && receiverType.getKind() == TypeKind.DECLARED
                 && RuleTable.has(((DeclaredType) receiverType).asElement(), KnownTypes.LAYER));
     if (tensorInputs && receiverType != null && RuleTable.isTensor(receiverType)
@@ -805,10 +796,6 @@ public final class IrBuilder {
     return base.isEmpty() || SourceVersion.isKeyword(base) ? "value" : base;
   }
 
-  private static boolean isThis(Tree t) {
-    return t instanceof IdentifierTree id && id.getName().contentEquals("this");
-  }
-
   private static boolean isSuper(Tree t) {
     return t instanceof IdentifierTree id && id.getName().contentEquals("super");
   }
@@ -950,7 +937,7 @@ public final class IrBuilder {
         && ((com.sun.source.tree.UnaryTree) t).getExpression() instanceof LiteralTree)) {
       return new Operand.Literal(reader.sourceText(t), type);
     }
-    if (isThis(t)) {
+    if (CodeReader.isThis(t)) {
       return new Operand.Self(type);
     }
     Element el = t instanceof IdentifierTree || t instanceof MemberSelectTree
@@ -960,7 +947,7 @@ public final class IrBuilder {
     }
     if (el != null && el.getKind() == ElementKind.FIELD && !isStatic
         && !el.getModifiers().contains(Modifier.STATIC)
-        && (t instanceof IdentifierTree || isThis(((MemberSelectTree) t).getExpression()))) {
+        && CodeReader.isOwnMember(path)) {
       return new Operand.SelfField(el.getSimpleName().toString(), type,
           el.getModifiers().contains(Modifier.FINAL));
     }

@@ -212,6 +212,26 @@ public final class RuleTable {
             .contentEquals(KnownTypes.TENSOR);
   }
 
+  /** Whether {@code t} is a layer: a class type extending {@code dev.adjoint.nn.Module}. */
+  public static boolean isModule(TypeMirror t) {
+    if (t.getKind() != TypeKind.DECLARED) {
+      return false;
+    }
+    for (TypeElement c = (TypeElement) ((DeclaredType) t).asElement(); c != null;
+        c = superclass(c)) {
+      if (c.getQualifiedName().contentEquals(KnownTypes.MODULE)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The superclass of {@code type}, or null for Object and interfaces. */
+  public static TypeElement superclass(TypeElement type) {
+    TypeMirror s = type.getSuperclass();
+    return s.getKind() == TypeKind.DECLARED ? (TypeElement) ((DeclaredType) s).asElement() : null;
+  }
+
   /** Whether {@code t} is a {@code List<Tensor>} (or another collection type of tensors). */
   public static boolean isTensorList(TypeMirror t) {
     if (t.getKind() != TypeKind.DECLARED) {

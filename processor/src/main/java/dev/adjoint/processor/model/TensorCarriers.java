@@ -137,7 +137,7 @@ final class TensorCarriers {
         t = p.getExpression();
       } else if (t instanceof ArrayAccessTree aa) {
         t = aa.getExpression();
-      } else if (t instanceof MemberSelectTree ms && !isThis(ms.getExpression())) {
+      } else if (t instanceof MemberSelectTree ms && !CodeReader.isThis(ms.getExpression())) {
         t = ms.getExpression();
       } else {
         break;
@@ -320,7 +320,7 @@ final class TensorCarriers {
     if (t instanceof MemberSelectTree ms) {
       Element el = trees.getElement(path);
       if (el != null && el.getKind() == ElementKind.FIELD && isOwnParam(el)
-          && isOwnMember(path)) {
+          && CodeReader.isOwnMember(path)) {
         return true;
       }
       return carries(new TreePath(path, ms.getExpression()), active);
@@ -406,7 +406,7 @@ final class TensorCarriers {
     }
     DeclaredType dt = (DeclaredType) t;
     TypeElement te = (TypeElement) dt.asElement();
-    if (te.getKind() == ElementKind.ENUM || isModule(te)) {
+    if (te.getKind() == ElementKind.ENUM || RuleTable.isModule(t)) {
       return false;
     }
     String qualified = te.getQualifiedName().toString();
@@ -424,7 +424,7 @@ final class TensorCarriers {
     if (te.getKind() == ElementKind.INTERFACE || te.getModifiers().contains(Modifier.ABSTRACT)) {
       return true;
     }
-    for (TypeElement c = te; c != null; c = superclass(c)) {
+    for (TypeElement c = te; c != null; c = RuleTable.superclass(c)) {
       for (Element e : c.getEnclosedElements()) {
         if (e.getKind() == ElementKind.FIELD && !e.getModifiers().contains(Modifier.STATIC)
             && canHold(e.asType(), seen)) {
@@ -435,30 +435,6 @@ final class TensorCarriers {
     return false;
   }
 
-  private static boolean isModule(TypeElement te) {
-    for (TypeElement c = te; c != null; c = superclass(c)) {
-      if (c.getQualifiedName().contentEquals(KnownTypes.MODULE)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static TypeElement superclass(TypeElement te) {
-    TypeMirror s = te.getSuperclass();
-    return s.getKind() == TypeKind.DECLARED ? (TypeElement) ((DeclaredType) s).asElement() : null;
-  }
-
-  private static boolean isThis(Tree t) {
-    return t instanceof IdentifierTree id && id.getName().contentEquals("this");
-  }
-
-  private static boolean isOwnMember(TreePath path) {
-    Tree t = path.getLeaf();
-    return t instanceof IdentifierTree
-        || ((MemberSelectTree) t).getExpression() instanceof IdentifierTree id
-            && id.getName().contentEquals("this");
-  }
 
   private static TreePath unparenthesized(TreePath path) {
     while (path.getLeaf() instanceof ParenthesizedTree p) {

@@ -102,9 +102,9 @@ public final class LayerValidator {
         }
       } else if ((param || buffer) && report) {
         reporter.error(f, Message.PARAM_NOT_TENSOR, layer.getSimpleName(), name);
-      } else if (isModule(t, module)) {
+      } else if (RuleTable.isModule(t)) {
         kind = LayerInfo.Kind.CHILD;
-      } else if (isModuleList(t, module)) {
+      } else if (isModuleList(t)) {
         kind = LayerInfo.Kind.CHILD_LIST;
       }
       if (kind != null) {
@@ -145,20 +145,15 @@ public final class LayerValidator {
     return reporter.errorCount() == before;
   }
 
-  private boolean isModule(TypeMirror t, TypeElement module) {
-    return module != null && t.getKind() == TypeKind.DECLARED
-        && types.isSubtype(t, module.asType());
-  }
-
-  private boolean isModuleList(TypeMirror t, TypeElement module) {
-    if (module == null || t.getKind() != TypeKind.DECLARED) {
+  private boolean isModuleList(TypeMirror t) {
+    if (t.getKind() != TypeKind.DECLARED) {
       return false;
     }
     DeclaredType dt = (DeclaredType) t;
     TypeElement list = elements.getTypeElement(KnownTypes.LIST);
     return types.isSubtype(types.erasure(t), types.erasure(list.asType()))
         && dt.getTypeArguments().size() == 1
-        && isModule(dt.getTypeArguments().get(0), module);
+        && RuleTable.isModule(dt.getTypeArguments().get(0));
   }
 
   private static boolean persistent(VariableElement f) {
