@@ -701,22 +701,16 @@ public final class ReversePass {
 
       private Void loop(Stmt s, List<Stmt> body) {
         Step.Expr trips = read(s, TRIPS, b);
+        // Whether an iteration ran, and so set a gradient, is known only at run time.
         Set<String> touched = new HashSet<>();
         touched(body, touched);
-        for (String v : touched) {
-          if (states.containsKey(v)) {
-            states.put(v, State.MAYBE);
-          }
-        }
+        touched.retainAll(states.keySet());
+        touched.forEach(v -> states.put(v, State.MAYBE));
         String k = locals.newName("iteration");
         List<Step> steps = new ArrayList<>();
         reverse(body, steps, states, true);
         b.add(new Step.CountDown(k, trips, steps));
-        for (String v : touched) {
-          if (states.containsKey(v)) {
-            states.put(v, State.MAYBE);
-          }
-        }
+        touched.forEach(v -> states.put(v, State.MAYBE));
         return null;
       }
     });

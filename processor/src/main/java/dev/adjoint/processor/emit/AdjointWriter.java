@@ -208,11 +208,7 @@ public final class AdjointWriter {
    * records its own graph node (the debugging switch {@code ForwardMode.setEager}).
    */
   private static MethodSpec callEager(ClassName self, Method target) {
-    MethodSpec.Builder eager = MethodSpec.methodBuilder("callEager")
-        .addAnnotation(Override.class)
-        .addModifiers(Modifier.PUBLIC)
-        .returns(Names.TENSOR)
-        .addParameter(self, "layer")
+    MethodSpec.Builder eager = delegate("callEager", Names.TENSOR, self)
         .addParameter(ArrayTypeName.of(Names.TENSOR), "args")
         .varargs(true);
     if (target == null) {
@@ -275,6 +271,7 @@ public final class AdjointWriter {
         .addStatement("return BASE.backward(layer, saved, g)").build());
   }
 
+  /** A binding method {@code name} that overrides LayerBinding's, on {@code layer}. */
   private static MethodSpec.Builder delegate(String name, TypeName returns, ClassName self) {
     return MethodSpec.methodBuilder(name)
         .addAnnotation(Override.class)
@@ -328,11 +325,7 @@ public final class AdjointWriter {
       writeInheritedForward(cls, self, layer.superLayer());
       return;
     }
-    MethodSpec.Builder call = MethodSpec.methodBuilder("call")
-        .addAnnotation(Override.class)
-        .addModifiers(Modifier.PUBLIC)
-        .returns(Names.TENSOR)
-        .addParameter(self, "layer")
+    MethodSpec.Builder call = delegate("call", Names.TENSOR, self)
         .addParameter(ArrayTypeName.of(Names.TENSOR), "args")
         .varargs(true);
     Method target = null;
@@ -364,18 +357,10 @@ public final class AdjointWriter {
         .addAnnotation(Override.class)
         .addModifiers(Modifier.PUBLIC)
         .returns(savedValues);
-    MethodSpec.Builder dynForward = MethodSpec.methodBuilder("callSaving")
-        .addAnnotation(Override.class)
-        .addModifiers(Modifier.PUBLIC)
-        .returns(Names.TENSOR)
-        .addParameter(self, "layer")
+    MethodSpec.Builder dynForward = delegate("callSaving", Names.TENSOR, self)
         .addParameter(ArrayTypeName.of(Names.TENSOR), "args")
         .addParameter(savedValues, "saved");
-    MethodSpec.Builder dynBackward = MethodSpec.methodBuilder("backward")
-        .addAnnotation(Override.class)
-        .addModifiers(Modifier.PUBLIC)
-        .returns(ArrayTypeName.of(Names.TENSOR))
-        .addParameter(self, "layer")
+    MethodSpec.Builder dynBackward = delegate("backward", ArrayTypeName.of(Names.TENSOR), self)
         .addParameter(savedValues, "saved")
         .addParameter(Names.TENSOR, "g");
     if (target == null) {

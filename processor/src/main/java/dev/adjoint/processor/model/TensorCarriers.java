@@ -131,7 +131,7 @@ final class TensorCarriers {
 
   /** The field of this object (or a static one) that {@code f}, {@code f[i]}, {@code f.g} write. */
   private Element writtenField(TreePath path) {
-    Tree t = unparenthesized(path).getLeaf();
+    Tree t = CodeReader.unparenthesized(path).getLeaf();
     while (true) {
       if (t instanceof ParenthesizedTree p) {
         t = p.getExpression();
@@ -197,7 +197,7 @@ final class TensorCarriers {
   }
 
   private Element rootElement(TreePath path) {
-    Tree t = unparenthesized(path).getLeaf();
+    Tree t = CodeReader.unparenthesized(path).getLeaf();
     while (t instanceof ArrayAccessTree || t instanceof MemberSelectTree
         || t instanceof ParenthesizedTree) {
       t = t instanceof ArrayAccessTree aa ? aa.getExpression()
@@ -358,7 +358,7 @@ final class TensorCarriers {
         || !call.getArguments().isEmpty()) {
       return false;
     }
-    TreePath recv = unparenthesized(new TreePath(new TreePath(path, ms), ms.getExpression()));
+    TreePath recv = CodeReader.unparenthesized(new TreePath(new TreePath(path, ms), ms.getExpression()));
     String output = null;
     if (recv.getLeaf() instanceof IdentifierTree id && lowered.containsKey(id.getName().toString())
         && trees.getElement(recv) != null && isLocal(trees.getElement(recv))) {
@@ -433,13 +433,5 @@ final class TensorCarriers {
       }
     }
     return false;
-  }
-
-
-  private static TreePath unparenthesized(TreePath path) {
-    while (path.getLeaf() instanceof ParenthesizedTree p) {
-      path = new TreePath(path, p.getExpression());
-    }
-    return path;
   }
 }
