@@ -81,4 +81,46 @@ class GradientOwnershipTest {
     assertTrue(e.getMessage().contains("released"), e.getMessage());
     assertSame(e.getClass(), IllegalStateException.class);
   }
+
+  @Test
+  void aBackwardsTemporariesAreReleasedWhenItReturns() {
+    Tensor x = Tensor.of(1.0, 2.0, 3.0, 4.0).requiresGrad_(true);
+    Tensor y = Tensor.of(5.0, 6.0, 7.0, 8.0).requiresGrad_(true);
+    Tensor[] seen = new Tensor[3];
+    Tensor out = x.add(y);
+    // A node whose backward makes a temporary (2g), returns a view of another (3g, reshaped)
+    // for x and a fresh one for y: only the temporary nothing returns is released.
+    out.setGradFn(null);
+    Node node = new Node("ProbeBackward", x, y) {
+      @Override
+      protected Tensor[] apply(Tensor g) {
+        seen[0] = g.mul(2.0);
+        seen[1] = g.mul(3.0).reshape(2, 2);
+        seen[2] = seen[0].add(1.0);
+        return new Tensor[] {seen[1].reshape(4), seen[2]};
+      }
+    };
+    out.setGradFn(node);
+    out.backward(Tensor.of(1.0, 1.0, 1.0, 1.0));
+    assertTrue(seen[0].storage().isReleased(), "the temporary 2g");
+    assertFalse(seen[1].storage().isReleased(), "x's gradient is a view of it");
+    assertFalse(seen[2].storage().isReleased(), "y's gradient");
+    assertArrayEquals(new double[] {3, 3, 3, 3}, x.grad().toDoubleArray());
+    assertArrayEquals(new double[] {3, 3, 3, 3}, y.grad().toDoubleArray());
+  }
+
+  @Test
+  void aParametersFirstGradientIsNotReleasedWithTheTemporaries() {
+    // Generated layer backwards accumulate into parameters themselves: the stored copy escapes.
+    dev.adjoint.nn.Linear fc = new dev.adjoint.nn.Linear(3, 2);
+    Tensor x = Tensor.of(new double[][] {{1, 2, 3}}).toFloat();
+    fc.call(x).sum().backward();
+    for (Tensor p : fc.parameters()) {
+      assertFalse(p.grad().storage().isReleased(), "a parameter's gradient was released");
+    }
+    // d/db sum(x W^T + b) = 1 per output; d/dW = x for each row.
+    assertArrayEquals(new float[] {1, 1}, fc.parameters().get(1).grad().toFloatArray());
+    assertArrayEquals(new float[] {1, 2, 3, 1, 2, 3},
+        fc.parameters().get(0).grad().toFloatArray());
+  }
 }
