@@ -13,7 +13,6 @@ final class RuleSupport {
     return Tensor.zeros(like.dtype(), shape).to(like.device());
   }
 
-  /** {@code g} where {@code mask} is true, 0 elsewhere (broadcast together). */
   /**
    * One fused pass of {@code program} (one output) over {@code inputs}, or null when they are not
    * all contiguous, of one shape and one floating dtype (the caller then composes tensor ops that
@@ -28,6 +27,7 @@ final class RuleSupport {
     return out;
   }
 
+  /** {@code g} where {@code mask} is true, 0 elsewhere (broadcast together). */
   static Tensor keepWhere(Tensor mask, Tensor g) {
     return Tensor.where(mask, g, zeros(g, new int[0]));
   }
