@@ -160,6 +160,7 @@ public final class Autograd {
               && owned(gi, root, firstSerial) && wholeStorage(gi)
               && !sharedWith(gi, grads, i, pending, g)) {
             input.setGrad(gi); // the engine's own gradient: adopted, not copied
+            Temporaries.escape(gi); // (a backward run inside another's must not release it)
           } else {
             input.accumulateGrad(gi);
           }
