@@ -18,6 +18,7 @@ import dev.adjoint.tensor.Generator;
 import dev.adjoint.tensor.Index;
 import dev.adjoint.tensor.Tensor;
 import dev.adjoint.tensor.ValuesIndices;
+import dev.adjoint.testing.Devices;
 import dev.adjoint.testing.GradCheck;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -488,10 +489,18 @@ class OpCompletenessTest {
     assertTrue(problems.isEmpty(), () -> String.join("\n", problems));
   }
 
+  /**
+   * One body per device ({@link Devices}): the inputs of gradient and no-gradient cases live on
+   * it; custom and in-place cases pin behaviour that does not depend on the device and run once.
+   */
   @TestFactory
   Stream<DynamicTest> everyCaseHolds() {
-    return cases().entrySet().stream()
-        .map(e -> DynamicTest.dynamicTest(e.getKey(), () -> verify(e.getKey(), e.getValue())));
+    List<Device> devices = Devices.all();
+    return cases().entrySet().stream().flatMap(e -> devices.stream()
+        .filter(d -> d.equals(devices.get(0)) || e.getValue().kind == Kind.GRAD
+            || e.getValue().kind == Kind.NO_GRAD)
+        .map(d -> DynamicTest.dynamicTest(e.getKey() + " on " + d,
+            () -> verify(e.getKey(), e.getValue(), d))));
   }
 
   @Test
@@ -510,17 +519,17 @@ class OpCompletenessTest {
 
   // ================================================================== checks
 
-  private static void verify(String key, Case c) {
+  private static void verify(String key, Case c, Device device) {
     switch (c.kind) {
       case CUSTOM -> c.custom.run();
       case IN_PLACE -> verifyInPlace(key, c.inPlace);
-      case NO_GRAD -> verifyNoGrad(key, c);
-      case GRAD -> verifyGrad(key, c);
+      case NO_GRAD -> verifyNoGrad(key, c, device);
+      case GRAD -> verifyGrad(key, c, device);
     }
   }
 
-  private static void verifyNoGrad(String key, Case c) {
-    List<Tensor> in = inputs(key, c.inputs);
+  private static void verifyNoGrad(String key, Case c, Device device) {
+    List<Tensor> in = inputs(key, c.inputs, device);
     Object result = c.op.apply(in);
     List<Tensor> outs = tensors(result);
     assertFalse(outs.isEmpty(), key + ": no tensor result");
@@ -530,8 +539,8 @@ class OpCompletenessTest {
     }
   }
 
-  private static void verifyGrad(String key, Case c) {
-    List<Tensor> in = inputs(key, c.inputs);
+  private static void verifyGrad(String key, Case c, Device device) {
+    List<Tensor> in = inputs(key, c.inputs, device);
     Object result = c.op.apply(in);
     List<Tensor> outs = tensors(result);
     assertFalse(outs.isEmpty(), key + ": no tensor result");
@@ -552,7 +561,7 @@ class OpCompletenessTest {
       for (int i = 0; i < w.length; i++) {
         w[i] = r.nextGaussian();
       }
-      weights.add(Tensor.fromArray(w, out.shape()));
+      weights.add(Tensor.fromArray(w, out.shape()).to(out.device()));
     }
     Function<List<Tensor>, Tensor> loss = results -> {
       Tensor sum = null;
@@ -636,7 +645,7 @@ class OpCompletenessTest {
 
   // ================================================================== inputs
 
-  private static List<Tensor> inputs(String key, List<In> specs) {
+  private static List<Tensor> inputs(String key, List<In> specs, Device device) {
     Random r = new Random(key.hashCode() * 31L + 7);
     List<Integer> slots = new ArrayList<>();
     for (int k = 0; k < 60; k++) {
@@ -646,7 +655,7 @@ class OpCompletenessTest {
     List<Tensor> out = new ArrayList<>();
     for (In spec : specs) {
       if (spec.role == In.Role.CONSTANT) {
-        out.add(spec.constant);
+        out.add(spec.constant == null ? null : spec.constant.to(device));
         continue;
       }
       int n = 1;
@@ -668,7 +677,7 @@ class OpCompletenessTest {
           default -> r.nextBoolean() ? magnitude : -magnitude;
         };
       }
-      out.add(Tensor.fromArray(v, spec.shape).requiresGrad_(true));
+      out.add(Tensor.fromArray(v, spec.shape).to(device).requiresGrad_(true));
     }
     return out;
   }
