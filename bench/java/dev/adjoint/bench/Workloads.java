@@ -19,8 +19,9 @@ import dev.adjoint.autograd.GradMode;
 /**
  * The Adjoint side of {@code bench/run}: one workload per process, the same shapes as
  * {@code bench/workloads.py}. Prints one line, {@code <name> <median seconds> <min> <max>
- * <bytes>} over the timed repetitions (after warm-up), bytes being those allocated on the heap
- * per repetition by all threads.
+ * <bytes> <storages> <pooled>} over the timed repetitions (after warm-up): the heap bytes all
+ * threads allocate per repetition, the storages made per repetition, and how many of those the
+ * CPU backend's pool served from released memory.
  *
  * <p>Usage: {@code Workloads <workload> [repetitions]}; {@code Workloads list} names them.
  */
@@ -51,14 +52,25 @@ public final class Workloads {
     }
     double[] t = new double[reps];
     long bytes0 = allocatedBytes();
+    dev.adjoint.backend.Backend cpu = dev.adjoint.backend.Backends.cpu();
+    long storages0 = cpu.nextSerial();
+    long pooled0 = pooled(cpu);
     for (int i = 0; i < reps; i++) {
       long t0 = System.nanoTime();
       step.run();
       t[i] = (System.nanoTime() - t0) / 1e9;
     }
     long perStep = (allocatedBytes() - bytes0) / reps;
+    double storages = (cpu.nextSerial() - storages0) / (double) reps;
+    double fromPool = (pooled(cpu) - pooled0) / (double) reps;
     java.util.Arrays.sort(t);
-    System.out.printf("%s %.9f %.9f %.9f %d%n", name, t[reps / 2], t[0], t[reps - 1], perStep);
+    System.out.printf("%s %.9f %.9f %.9f %d %.1f %.1f%n", name, t[reps / 2], t[0], t[reps - 1],
+        perStep, storages, fromPool);
+  }
+
+  /** Allocations the CPU backend's pool served so far (0 for a runtime without the pool). */
+  private static long pooled(dev.adjoint.backend.Backend cpu) {
+    return cpu instanceof dev.adjoint.backend.cpu.CpuBackend c ? c.pooledAllocations() : 0;
   }
 
   /**
