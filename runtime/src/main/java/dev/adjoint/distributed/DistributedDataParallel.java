@@ -2,9 +2,13 @@ package dev.adjoint.distributed;
 
 import dev.adjoint.autograd.GradMode;
 import dev.adjoint.nn.Module;
+import dev.adjoint.tensor.DType;
 import dev.adjoint.tensor.Tensor;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -73,31 +77,105 @@ public final class DistributedDataParallel {
 
   /**
    * Replaces every parameter's gradient by its mean over the ranks, in place, in buckets of the
-   * group's {@link ProcessGroup#bucketBytes()}. Every rank must call it after its backward pass.
+   * group's {@link ProcessGroup#bucketBytes()}: one all-reduce per bucket and nothing else per
+   * step (which parameters have a gradient rides along at the end of the last bucket). Every
+   * rank must call it after its backward pass.
    *
    * @throws CollectiveException when a peer fails or times out
    */
   public void syncGradients() {
-    // Which parameters have a gradient somewhere: one small all-reduce, so that ranks agree on
-    // the list of tensors before the large one.
-    float[] present = new float[parameters.size()];
-    for (int i = 0; i < present.length; i++) {
-      present[i] = parameters.get(i).grad() == null ? 0 : 1;
-    }
-    group.allReduce(present, ReduceOp.SUM);
-    List<Tensor> grads = new ArrayList<>();
-    try (GradMode.Scope s = GradMode.noGrad()) {
-      for (int i = 0; i < present.length; i++) {
-        Tensor p = parameters.get(i);
-        if (present[i] == 0) {
-          continue;
+    int count = parameters.size();
+    List<List<Integer>> buckets = buckets();
+    // Gradients missing here, by parameter index, with their reduced values, until the flags
+    // (which come with the last bucket) say whether some rank had one.
+    Map<Integer, Object> missing = new HashMap<>();
+    Object flags = null;
+    for (int b = 0; b < buckets.size(); b++) {
+      List<Integer> bucket = buckets.get(b);
+      boolean last = b == buckets.size() - 1;
+      boolean isDouble = parameters.get(bucket.get(0)).dtype() == DType.FLOAT64;
+      int total = last ? count : 0;
+      for (int i : bucket) {
+        total += parameters.get(i).numel();
+      }
+      Object flat = isDouble ? new double[total] : new float[total];
+      int at = 0;
+      for (int i : bucket) {
+        Tensor g = parameters.get(i).grad();
+        if (g != null) {
+          System.arraycopy(isDouble ? g.toDoubleArray() : g.toFloatArray(), 0, flat, at,
+              g.numel());
         }
-        if (p.grad() == null) {
-          p.setGrad(p.detach().zerosLike());
+        at += parameters.get(i).numel();
+      }
+      if (last) {
+        for (int i = 0; i < count; i++) {
+          int has = parameters.get(i).grad() == null ? 0 : 1;
+          if (flat instanceof double[] d) {
+            d[at + i] = has;
+          } else {
+            ((float[]) flat)[at + i] = has;
+          }
         }
-        grads.add(p.grad());
+      }
+      if (isDouble) {
+        group.allReduce((double[]) flat, ReduceOp.AVG);
+      } else {
+        group.allReduce((float[]) flat, ReduceOp.AVG);
+      }
+      at = 0;
+      try (GradMode.Scope s = GradMode.noGrad()) {
+        for (int i : bucket) {
+          Tensor p = parameters.get(i);
+          Object part = slice(flat, at, p.numel());
+          at += p.numel();
+          if (p.grad() != null) {
+            p.grad().copy_(Tensor.fromArray(part, p.shape()));
+          } else {
+            missing.put(i, part);
+          }
+        }
+      }
+      if (last) {
+        flags = slice(flat, at, count);
       }
     }
-    group.allReduce(grads, ReduceOp.AVG);
+    for (Map.Entry<Integer, Object> e : missing.entrySet()) {
+      if (java.lang.reflect.Array.getDouble(flags, e.getKey()) > 0) {
+        Tensor p = parameters.get(e.getKey());
+        p.setGrad(Tensor.fromArray(e.getValue(), p.shape()).to(p.device()));
+      }
+    }
+  }
+
+  private static Object slice(Object flat, int from, int length) {
+    return flat instanceof double[] d ? Arrays.copyOfRange(d, from, from + length)
+        : Arrays.copyOfRange((float[]) flat, from, from + length);
+  }
+
+  /**
+   * Parameter indices in runs of one dtype of about the group's bucket size each; it depends on
+   * shapes only, so every rank forms the same buckets.
+   */
+  private List<List<Integer>> buckets() {
+    List<List<Integer>> out = new ArrayList<>();
+    List<Integer> current = new ArrayList<>();
+    long bytes = 0;
+    for (int i = 0; i < parameters.size(); i++) {
+      Tensor p = parameters.get(i);
+      long size = (long) p.numel() * p.dtype().byteSize();
+      if (!current.isEmpty() && (parameters.get(current.get(0)).dtype() != p.dtype()
+          || bytes + size > group.bucketBytes())) {
+        out.add(current);
+        current = new ArrayList<>();
+        bytes = 0;
+      }
+      current.add(i);
+      bytes += size;
+    }
+    if (!current.isEmpty()) {
+      out.add(current);
+    }
+    return out;
   }
 }

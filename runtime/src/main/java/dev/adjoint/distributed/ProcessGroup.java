@@ -68,7 +68,8 @@ public final class ProcessGroup implements AutoCloseable {
   public static final int DEFAULT_BUCKET_BYTES = 4 << 20;
 
   private static final int MAGIC = 0xAD70_12DF;
-  private static final int HEADER_BYTES = 16;
+  /** op code (int), sequence number (long), payload bytes (int), elements in all (long). */
+  private static final int HEADER_BYTES = 24;
   private static final int ALL_REDUCE = 1;
   private static final int BROADCAST = 2;
   private static final int BARRIER = 3;
@@ -343,16 +344,16 @@ public final class ProcessGroup implements AutoCloseable {
     }
     int perBucket = Math.max(worldSize, bucketBytes / data.bytes());
     String what = "allReduce #" + seq + " (" + length + " elements)";
-    // The length goes first, so that ranks with arrays of different lengths fail clearly.
-    ringLength(ALL_REDUCE, seq, length, what);
-    for (int b = 0; b < length; b += perBucket) {
+    // Every message carries the length, so that ranks with arrays of different lengths fail
+    // clearly; an empty array still makes one round for that check.
+    for (int b = 0; b < length || b == 0; b += perBucket) {
       int start = offset + b;
       int count = Math.min(perBucket, length - b);
       // reduce-scatter: after N - 1 steps rank r holds the whole sum of chunk r + 1
       for (int step = 0; step < worldSize - 1; step++) {
         int send = Math.floorMod(rank - step, worldSize);
         int receive = Math.floorMod(rank - step - 1, worldSize);
-        exchange(data, ALL_REDUCE, seq, start, count, send, receive, true, what);
+        exchange(data, ALL_REDUCE, seq, length, start, count, send, receive, true, what);
       }
       int own = (rank + 1) % worldSize;
       if (op == ReduceOp.AVG) {
@@ -362,7 +363,7 @@ public final class ProcessGroup implements AutoCloseable {
       for (int step = 0; step < worldSize - 1; step++) {
         int send = Math.floorMod(rank + 1 - step, worldSize);
         int receive = Math.floorMod(rank - step, worldSize);
-        exchange(data, ALL_REDUCE, seq, start, count, send, receive, false, what);
+        exchange(data, ALL_REDUCE, seq, length, start, count, send, receive, false, what);
       }
     }
   }
@@ -375,36 +376,23 @@ public final class ProcessGroup implements AutoCloseable {
    * One ring step: sends chunk {@code send} of the bucket to the next rank while receiving chunk
    * {@code receive} from the previous one, and adds it in or copies it over.
    */
-  private void exchange(Elements data, int opCode, long seq, int start, int count, int send,
-      int receive, boolean accumulate, String what) {
+  private void exchange(Elements data, int opCode, long seq, long total, int start, int count,
+      int send, int receive, boolean accumulate, String what) {
     int sendFrom = chunkStart(start, count, send);
     int sendCount = chunkStart(start, count, send + 1) - sendFrom;
     int receiveFrom = chunkStart(start, count, receive);
     int receiveCount = chunkStart(start, count, receive + 1) - receiveFrom;
     byte[] message = sendBuffer(sendCount * data.bytes());
-    ByteBuffer payload = header(message, opCode, seq, sendCount * data.bytes());
+    ByteBuffer payload = header(message, opCode, seq, sendCount * data.bytes(), total);
     data.encode(sendFrom, sendCount, payload);
     Future<?> sent = send(message, HEADER_BYTES + sendCount * data.bytes(), what);
-    ByteBuffer received = receive(opCode, seq, receiveCount * data.bytes(), what);
+    ByteBuffer received = receive(opCode, seq, receiveCount * data.bytes(), total, what);
     if (accumulate) {
       data.accumulate(received, receiveFrom, receiveCount);
     } else {
       data.assign(received, receiveFrom, receiveCount);
     }
     awaitSent(sent, what);
-  }
-
-  /** Passes {@code length} around the ring once; every rank checks that it matches its own. */
-  private void ringLength(int opCode, long seq, long length, String what) {
-    byte[] message = sendBuffer(8);
-    header(message, opCode, seq, 8).putLong(length);
-    Future<?> sent = send(message, HEADER_BYTES + 8, what);
-    long theirs = receive(opCode, seq, 8, what).getLong();
-    awaitSent(sent, what);
-    if (theirs != length) {
-      throw fail(what + ": rank " + left() + " has " + theirs + " elements, this rank "
-          + length + "; every rank must pass arrays of the same length", null);
-    }
   }
 
   // ================================================================== broadcast
@@ -443,7 +431,7 @@ public final class ProcessGroup implements AutoCloseable {
     // the length travels down the ring first, then the bytes
     length = relayLength(root, seq, length, what);
     byte[] result = rank == root ? data : new byte[(int) length];
-    relay(new Bytes(result), root, seq, what);
+    relay(new Bytes(result), root, seq, length, what);
     return result;
   }
 
@@ -489,23 +477,18 @@ public final class ProcessGroup implements AutoCloseable {
     }
     String what = "broadcast #" + seq + " from rank " + root + " (" + data.length()
         + " elements)";
-    long theirs = relayLength(root, seq, data.length(), what);
-    if (theirs != data.length()) {
-      throw fail(what + ": rank " + root + " sends " + theirs + " elements, this rank expects "
-          + data.length() + "; every rank must pass arrays of the same length", null);
-    }
-    relay(data, root, seq, what);
+    relay(data, root, seq, data.length(), what);
   }
 
   /** Sends the root's length down the ring; returns the root's length on every rank. */
   private long relayLength(int root, long seq, long length, String what) {
     long value = length;
     if (rank != root) {
-      value = receive(BROADCAST, seq, 8, what).getLong();
+      value = receive(BROADCAST, seq, 8, 1, what).getLong();
     }
     if (right() != root) {
       byte[] message = sendBuffer(8);
-      header(message, BROADCAST, seq, 8).putLong(value);
+      header(message, BROADCAST, seq, 8, 1).putLong(value);
       awaitSent(send(message, HEADER_BYTES + 8, what), what);
     }
     return value;
@@ -515,25 +498,26 @@ public final class ProcessGroup implements AutoCloseable {
    * Sends the root's data down the ring (root, root + 1, ...) in buckets: each rank forwards
    * bucket k while it receives bucket k + 1.
    */
-  private void relay(Elements data, int root, long seq, String what) {
+  private void relay(Elements data, int root, long seq, long total, String what) {
     int perBucket = Math.max(1, bucketBytes / data.bytes());
     boolean forward = right() != root;
     Future<?> sent = null;
-    for (int start = 0; start < data.length(); start += perBucket) {
+    // as in allReduce, an empty array still sends one (empty) message
+    for (int start = 0; start < data.length() || start == 0; start += perBucket) {
       int count = Math.min(perBucket, data.length() - start);
       int bytes = count * data.bytes();
       if (rank == root) {
         awaitSent(sent, what);
         byte[] message = sendBuffer(bytes);
-        data.encode(start, count, header(message, BROADCAST, seq, bytes));
+        data.encode(start, count, header(message, BROADCAST, seq, bytes, total));
         sent = send(message, HEADER_BYTES + bytes, what);
         continue;
       }
-      ByteBuffer received = receive(BROADCAST, seq, bytes, what);
+      ByteBuffer received = receive(BROADCAST, seq, bytes, total, what);
       if (forward) {
         awaitSent(sent, what);
         byte[] message = sendBuffer(bytes);
-        header(message, BROADCAST, seq, bytes).put(received.duplicate());
+        header(message, BROADCAST, seq, bytes, total).put(received.duplicate());
         sent = send(message, HEADER_BYTES + bytes, what);
       }
       data.assign(received, start, count);
@@ -564,13 +548,13 @@ public final class ProcessGroup implements AutoCloseable {
     String what = "barrier #" + seq;
     for (int round = 0; round < 2; round++) {
       if (rank != 0) {
-        receive(BARRIER, seq, 0, what);
+        receive(BARRIER, seq, 0, 0, what);
       }
       byte[] message = sendBuffer(0);
-      header(message, BARRIER, seq, 0);
+      header(message, BARRIER, seq, 0, 0);
       awaitSent(send(message, HEADER_BYTES, what), what);
       if (rank == 0) {
-        receive(BARRIER, seq, 0, what);
+        receive(BARRIER, seq, 0, 0, what);
       }
     }
   }
@@ -605,9 +589,10 @@ public final class ProcessGroup implements AutoCloseable {
   }
 
   /** Writes the header into {@code message}; returns a buffer positioned at the payload. */
-  private static ByteBuffer header(byte[] message, int opCode, long seq, int payloadBytes) {
+  private static ByteBuffer header(byte[] message, int opCode, long seq, int payloadBytes,
+      long total) {
     ByteBuffer b = ByteBuffer.wrap(message).order(ByteOrder.LITTLE_ENDIAN);
-    b.putInt(opCode).putLong(seq).putInt(payloadBytes);
+    b.putInt(opCode).putLong(seq).putInt(payloadBytes).putLong(total);
     return b;
   }
 
@@ -642,7 +627,7 @@ public final class ProcessGroup implements AutoCloseable {
   }
 
   /** Reads one message from the previous rank; returns a buffer over its payload. */
-  private ByteBuffer receive(int opCode, long seq, int payloadBytes, String what) {
+  private ByteBuffer receive(int opCode, long seq, int payloadBytes, long total, String what) {
     if (receiveBuffer.length < HEADER_BYTES + payloadBytes) {
       receiveBuffer = new byte[HEADER_BYTES + payloadBytes];
     }
@@ -653,6 +638,11 @@ public final class ProcessGroup implements AutoCloseable {
       int theirOp = h.getInt();
       long theirSeq = h.getLong();
       int theirBytes = h.getInt();
+      long theirTotal = h.getLong();
+      if (theirOp == opCode && theirSeq == seq && theirTotal != total) {
+        throw fail(what + ": rank " + left() + " has " + theirTotal + " elements, this rank "
+            + total + "; every rank must pass arrays of the same length", null);
+      }
       if (theirOp != opCode || theirSeq != seq || theirBytes != payloadBytes) {
         throw fail(what + ": rank " + left() + " sent " + describe(theirOp, theirSeq, theirBytes)
             + " but this rank expected " + describe(opCode, seq, payloadBytes)

@@ -24,7 +24,8 @@ class DistributedDataParallelTest {
 
   private static Module model(long seed) {
     Tensor.manualSeed(seed);
-    return new Sequential(new Linear(5, 16), new Tanh(), new Linear(16, 3));
+    // 579 parameters: 3 buckets of 1 KiB
+    return new Sequential(new Linear(5, 64), new Tanh(), new Linear(64, 3));
   }
 
   private static SGD optimizer(Module m) {
@@ -77,7 +78,7 @@ class DistributedDataParallelTest {
     // which DistributedDataParallel replaces with rank 0's.
     Module[] models = {model(7), model(8)};
     assertTrue(!models[0].parameters().get(0).equal(models[1].parameters().get(0)));
-    List<RankRun> runs = Ranks.values(2, ProcessGroup.DEFAULT_BUCKET_BYTES, g -> {
+    List<RankRun> runs = Ranks.values(2, 1024, g -> {
       Module m = models[g.rank()];
       DistributedDataParallel ddp = new DistributedDataParallel(m, g);
       SGD o = optimizer(m);
@@ -127,7 +128,7 @@ class DistributedDataParallelTest {
   @Test
   void aGradientMissingOnOneRankCountsAsZero() throws Exception {
     Module[] models = {model(1), model(1)};
-    List<Tensor[]> grads = Ranks.values(2, ProcessGroup.DEFAULT_BUCKET_BYTES, g -> {
+    List<Tensor[]> grads = Ranks.values(2, 1024, g -> {
       Module m = models[g.rank()];
       DistributedDataParallel ddp = new DistributedDataParallel(m, g);
       List<Tensor> ps = m.parameters();

@@ -132,11 +132,12 @@ public final class SparkTrainer<T> implements Serializable {
   /**
    * Trains on {@code examples}, one rank per partition, and returns rank 0's result. Blocks until
    * the barrier stage ends. The global batch size must be a multiple of the number of partitions,
-   * and the cluster must be able to run all partitions at once (a barrier stage's rule).
+   * and the cluster must be able to run all partitions at once (a barrier stage's rule). When the
+   * stage fails for good (every retry failed) Spark's {@code SparkException} comes out of here,
+   * undeclared as Scala throws it, with the failed task's exception as its message.
    *
    * @throws IllegalArgumentException when the global batch size is not a multiple of the number
    *     of partitions
-   * @throws org.apache.spark.SparkException when the stage fails for good
    */
   public TrainingResult fit(JavaRDD<T> examples) {
     Objects.requireNonNull(examples, "SparkTrainer.fit: examples");
