@@ -84,6 +84,9 @@ public final class DistributedDataParallel {
    * @throws CollectiveException when a peer fails or times out
    */
   public void syncGradients() {
+    if (group.worldSize() == 1) {
+      return;   // the mean over one rank: nothing to copy
+    }
     int count = parameters.size();
     List<List<Integer>> buckets = buckets();
     // Gradients missing here, by parameter index, with their reduced values, until the flags

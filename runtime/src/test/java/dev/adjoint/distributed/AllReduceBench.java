@@ -4,8 +4,8 @@ import java.util.Arrays;
 import java.util.Locale;
 
 /**
- * Times {@link ProcessGroup#allReduce} of 4 MB and 40 MB of float32 (the figures in
- * docs/distributed.md). Start one process per rank with torchrun's variables, e.g. for 2 ranks:
+ * Times {@link ProcessGroup#allReduce} of one float (the latency), 4 MB and 40 MB of float32
+ * (the figures in docs/distributed.md). Start one process per rank with torchrun's variables, e.g. for 2 ranks:
  *
  * <pre>
  * for r in 0 1; do MASTER_ADDR=127.0.0.1 MASTER_PORT=29500 WORLD_SIZE=2 RANK=$r \
@@ -20,8 +20,8 @@ public final class AllReduceBench {
   /** Runs the benchmark as the rank the environment names. */
   public static void main(String[] args) {
     try (ProcessGroup g = ProcessGroup.connect(TcpRendezvous.fromEnvironment())) {
-      for (int megabytes : new int[] {4, 40}) {
-        float[] data = new float[megabytes * 1_000_000 / 4];
+      for (int bytes : new int[] {4, 4_000_000, 40_000_000}) {
+        float[] data = new float[bytes / 4];
         Arrays.fill(data, g.rank() + 1);
         double[] times = new double[15];
         for (int i = -5; i < times.length; i++) {
@@ -34,8 +34,8 @@ public final class AllReduceBench {
         }
         Arrays.sort(times);
         if (g.rank() == 0) {
-          System.out.printf(Locale.ROOT, "allReduce %d MB float32, %d ranks: median %.1f ms,"
-              + " fastest %.1f ms, slowest %.1f ms%n", megabytes, g.worldSize(),
+          System.out.printf(Locale.ROOT, "allReduce %d bytes float32, %d ranks: median %.2f ms,"
+              + " fastest %.2f ms, slowest %.2f ms%n", bytes, g.worldSize(),
               times[times.length / 2], times[0], times[times.length - 1]);
         }
       }

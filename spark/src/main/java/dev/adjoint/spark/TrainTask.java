@@ -128,6 +128,7 @@ final class TrainTask<T> extends AbstractFunction1<scala.collection.Iterator<T>,
       double pending = 0;
       long epochStart = System.nanoTime();
       int timed = 0;
+      long syncNanos = 0;
       while (step < total) {
         int epoch = (int) (step / stepsPerEpoch);
         int k = (int) (step % stepsPerEpoch);
@@ -143,7 +144,9 @@ final class TrainTask<T> extends AbstractFunction1<scala.collection.Iterator<T>,
         optimizer.zeroGrad();
         Tensor l = loss.call(ddp.call(xy[0]), xy[1]);
         l.backward();
+        long syncStart = System.nanoTime();
         ddp.syncGradients();
+        syncNanos += System.nanoTime() - syncStart;
         optimizer.step();
         pending += l.item();
         step++;
@@ -160,9 +163,10 @@ final class TrainTask<T> extends AbstractFunction1<scala.collection.Iterator<T>,
         if (epochEnd) {
           double seconds = (System.nanoTime() - epochStart) / 1e9;
           done.add(new EpochMetrics(epoch, lossSum / ((double) stepsPerEpoch * n), stepsPerEpoch,
-              (long) stepsPerEpoch * config.globalBatchSize, seconds, timed));
+              (long) stepsPerEpoch * config.globalBatchSize, seconds, timed, syncNanos / 1e9));
           lossSum = 0;
           timed = 0;
+          syncNanos = 0;
           epochStart = System.nanoTime();
         }
         if (checkpoint && rank == 0) {
@@ -228,7 +232,7 @@ final class TrainTask<T> extends AbstractFunction1<scala.collection.Iterator<T>,
       }
       sb.append(e.epoch()).append(',').append(bits(e.meanLoss())).append(',').append(e.steps())
           .append(',').append(e.examples()).append(',').append(bits(e.seconds())).append(',')
-          .append(e.timedSteps());
+          .append(e.timedSteps()).append(',').append(bits(e.syncSeconds()));
     }
     return sb.toString();
   }
@@ -241,7 +245,7 @@ final class TrainTask<T> extends AbstractFunction1<scala.collection.Iterator<T>,
     for (String entry : text.split(";")) {
       String[] f = entry.split(",");
       out.add(new EpochMetrics(Integer.parseInt(f[0]), unbits(f[1]), Integer.parseInt(f[2]),
-          Long.parseLong(f[3]), unbits(f[4]), Integer.parseInt(f[5])));
+          Long.parseLong(f[3]), unbits(f[4]), Integer.parseInt(f[5]), unbits(f[6])));
     }
     return out;
   }

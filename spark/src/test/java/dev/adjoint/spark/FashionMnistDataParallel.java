@@ -119,8 +119,9 @@ public final class FashionMnistDataParallel {
           .build().fit(data);
       double total = (System.nanoTime() - t0) / 1e9;
       for (EpochMetrics e : r.epochs()) {
-        System.out.printf(Locale.ROOT, "epoch %d: loss %.4f, %d steps, %.1f s, %.2f ms/step%n",
-            e.epoch() + 1, e.meanLoss(), e.steps(), e.seconds(), 1e3 * e.secondsPerStep());
+        System.out.printf(Locale.ROOT, "epoch %d: loss %.4f, %d steps, %.1f s, %.2f ms/step"
+            + " (%.2f ms averaging gradients)%n", e.epoch() + 1, e.meanLoss(), e.steps(),
+            e.seconds(), 1e3 * e.secondsPerStep(), 1e3 * e.syncSeconds() / e.timedSteps());
       }
       Module model = model();
       model.loadStateDict(r.stateDict());
