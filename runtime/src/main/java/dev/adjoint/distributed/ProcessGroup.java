@@ -102,7 +102,8 @@ public final class ProcessGroup implements AutoCloseable {
     this.fromLeft = fromLeft;
     this.out = toRight == null ? null : toRight.getOutputStream();
     this.in = fromLeft == null ? null : new DataInputStream(fromLeft.getInputStream());
-    this.inlineSendLimit = toRight == null ? 0 : Math.min(16 << 10, toRight.getSendBufferSize() / 2);
+    this.inlineSendLimit = toRight == null ? 0
+        : Math.min(16 << 10, toRight.getSendBufferSize() / 2);
     this.sender = toRight == null ? null : Executors.newSingleThreadExecutor(r -> {
       Thread t = new Thread(r, "adjoint-process-group-rank-" + rank + "-send");
       t.setDaemon(true);

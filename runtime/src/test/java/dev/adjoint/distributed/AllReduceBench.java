@@ -5,7 +5,8 @@ import java.util.Locale;
 
 /**
  * Times {@link ProcessGroup#allReduce} of one float (the latency), 4 MB and 40 MB of float32
- * (the figures in docs/distributed.md). Start one process per rank with torchrun's variables, e.g. for 2 ranks:
+ * (the figures in docs/distributed.md). Start one process per rank with torchrun's variables,
+ * e.g. for 2 ranks:
  *
  * <pre>
  * for r in 0 1; do MASTER_ADDR=127.0.0.1 MASTER_PORT=29500 WORLD_SIZE=2 RANK=$r \

@@ -65,7 +65,7 @@ final class TrainTask<T> extends AbstractFunction1<scala.collection.Iterator<T>,
   private TrainingResult train(BarrierTaskContext context, List<T> examples) throws IOException {
     SparkRendezvous rendezvous = new SparkRendezvous(context, String.valueOf(examples.size()));
     try (ProcessGroup group = ProcessGroup.connect(rendezvous, config.timeout,
-        config.bucketBytes)) {
+        config.bucketBytes); Watchdog watchdog = new Watchdog(context, group)) {
       int n = group.worldSize();
       int rank = group.rank();
       int local = config.globalBatchSize / n;
@@ -184,6 +184,35 @@ final class TrainTask<T> extends AbstractFunction1<scala.collection.Iterator<T>,
       }
       return new TrainingResult(stateDictBytes(model), done, total, resumedFrom,
           context.stageAttemptNumber(), n);
+    }
+  }
+
+  /**
+   * Closes the group when Spark kills the task (another task of the stage failed, or the job was
+   * cancelled): Spark only interrupts the thread, which a socket read does not notice, and the
+   * ranks still waiting on this one would otherwise wait for the timeout.
+   */
+  private static final class Watchdog implements AutoCloseable {
+    private final Thread thread;
+
+    Watchdog(BarrierTaskContext context, ProcessGroup group) {
+      thread = new Thread(() -> {
+        try {
+          while (!context.isInterrupted()) {
+            Thread.sleep(100);
+          }
+          group.close();
+        } catch (InterruptedException e) {
+          // the task ended: nothing to watch
+        }
+      }, "adjoint-spark-watchdog-" + context.partitionId());
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    @Override
+    public void close() {
+      thread.interrupt();
     }
   }
 
