@@ -33,8 +33,8 @@ class ProcessGroupTest {
   @Test
   void allReduceSumsAndAveragesEveryLengthAndBucketCount() throws Exception {
     // 0 and 1 are shorter than the ring (empty chunks), 1001 is odd, 10007 floats in 1 KiB
-    // buckets take 40 buckets.
-    for (int n : new int[] {2, 3}) {
+    // buckets take 40 buckets; 4 ranks make 3 + 3 ring steps per bucket.
+    for (int n : new int[] {2, 3, 4}) {
       for (int length : new int[] {0, 1, 2, 1001, 10_007}) {
         for (ReduceOp op : ReduceOp.values()) {
           List<float[]> results = Ranks.values(n, SMALL_BUCKET, g -> {
@@ -320,6 +320,29 @@ class ProcessGroupTest {
     IOException e = assertThrows(IOException.class,
         () -> rv.exchange(1234, Duration.ofMillis(300)));
     assertTrue(e.getMessage().contains("rank(s) [1, 2] of 3 did not arrive"), e.getMessage());
+  }
+
+  @Test
+  void connectRejectsBadSettings() {
+    Rendezvous one = new Ranks.Hub(1).rank(0);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ProcessGroup.connect(one, Duration.ZERO, 4096));
+    assertTrue(e.getMessage().contains("timeout must be positive"), e.getMessage());
+    e = assertThrows(IllegalArgumentException.class,
+        () -> ProcessGroup.connect(one, Duration.ofSeconds(1), 1000));
+    assertTrue(e.getMessage().contains("bucketBytes must be >= 1024"), e.getMessage());
+  }
+
+  @Test
+  void aWorldOfOneLeavesValuesAsTheyAre() throws Exception {
+    float[] a = Ranks.values(1, SMALL_BUCKET, g -> {
+      float[] v = {1.5f, -2f, 3f};
+      g.allReduce(v, ReduceOp.AVG);
+      g.broadcast(v, 0);
+      g.barrier();
+      return v;
+    }).get(0);
+    assertArrayEquals(new float[] {1.5f, -2f, 3f}, a);
   }
 
   @Test
