@@ -18,8 +18,9 @@ import dev.adjoint.autograd.GradMode;
 
 /**
  * The Adjoint side of {@code bench/run}: one workload per process, the same shapes as
- * {@code bench/workloads.py}. Prints one line, {@code <name> <median seconds> <min> <max>}
- * over the timed repetitions (after warm-up).
+ * {@code bench/workloads.py}. Prints one line, {@code <name> <median seconds> <min> <max>
+ * <bytes>} over the timed repetitions (after warm-up), bytes being those allocated on the heap
+ * per repetition by all threads.
  *
  * <p>Usage: {@code Workloads <workload> [repetitions]}; {@code Workloads list} names them.
  */
@@ -49,13 +50,30 @@ public final class Workloads {
       warm++;
     }
     double[] t = new double[reps];
+    long bytes0 = allocatedBytes();
     for (int i = 0; i < reps; i++) {
       long t0 = System.nanoTime();
       step.run();
       t[i] = (System.nanoTime() - t0) / 1e9;
     }
+    long perStep = (allocatedBytes() - bytes0) / reps;
     java.util.Arrays.sort(t);
-    System.out.printf("%s %.9f %.9f %.9f%n", name, t[reps / 2], t[0], t[reps - 1]);
+    System.out.printf("%s %.9f %.9f %.9f %d%n", name, t[reps / 2], t[0], t[reps - 1], perStep);
+  }
+
+  /**
+   * Bytes allocated on the heap so far by every live thread (the caller and the kernel pool's
+   * workers), from the JVM's per-thread counters; the fifth column printed is its growth per
+   * timed repetition.
+   */
+  private static long allocatedBytes() {
+    com.sun.management.ThreadMXBean mx =
+        (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+    long sum = 0;
+    for (long b : mx.getThreadAllocatedBytes(mx.getAllThreadIds())) {
+      sum += Math.max(b, 0);
+    }
+    return sum;
   }
 
   private static Step workload(String name, Generator g) {

@@ -1,8 +1,7 @@
 package dev.adjoint.autograd;
 
+import dev.adjoint.backend.Layout;
 import static dev.adjoint.autograd.Broadcasting.unbroadcast;
-import static dev.adjoint.autograd.RuleSupport.broadcastShapes;
-import static dev.adjoint.autograd.RuleSupport.numel;
 import static dev.adjoint.autograd.RuleSupport.wrap;
 import static dev.adjoint.autograd.RuleSupport.zeros;
 
@@ -82,7 +81,7 @@ public final class IndexingRules {
   public static Tensor indexMaskSelf(Tensor g, Tensor mask, int[] selfShape) {
     int k = mask.dim();
     int[] rows = new int[selfShape.length - k + 1];
-    rows[0] = numel(Arrays.copyOfRange(selfShape, 0, k));
+    rows[0] = Math.toIntExact(Layout.numel("index", Arrays.copyOfRange(selfShape, 0, k)));
     System.arraycopy(selfShape, k, rows, 1, selfShape.length - k);
     Tensor picks = mask.reshape(rows[0]).nonzero().reshape(-1);
     return zeros(g, rows).indexAdd(0, picks, g).reshape(selfShape);
@@ -90,9 +89,9 @@ public final class IndexingRules {
 
   @Adjoint(of = "maskedSelect", wrt = "self")
   public static Tensor maskedSelectSelf(Tensor g, Tensor mask, int[] selfShape) {
-    int[] shape = broadcastShapes(selfShape, mask.shape());
+    int[] shape = Layout.broadcast("maskedSelect", selfShape, mask.shape());
     Tensor picks = mask.expand(shape).reshape(-1).nonzero().reshape(-1);
-    Tensor full = zeros(g, new int[] {numel(shape)}).indexAdd(0, picks, g).reshape(shape);
+    Tensor full = zeros(g, new int[] {Math.toIntExact(Layout.numel("maskedSelect", shape))}).indexAdd(0, picks, g).reshape(shape);
     return unbroadcast(full, selfShape);
   }
 

@@ -72,25 +72,4 @@ final class RuleSupport {
     }
     return n;
   }
-
-  /** NumPy broadcasting of two shapes (already known to be compatible). */
-  static int[] broadcastShapes(int[] a, int[] b) {
-    int n = Math.max(a.length, b.length);
-    int[] out = new int[n];
-    for (int i = 0; i < n; i++) {
-      int sa = i - (n - a.length) >= 0 ? a[i - (n - a.length)] : 1;
-      int sb = i - (n - b.length) >= 0 ? b[i - (n - b.length)] : 1;
-      out[i] = sa == 1 ? sb : sa;
-    }
-    return out;
-  }
-
-  /** Product of the sizes. */
-  static int numel(int[] shape) {
-    int n = 1;
-    for (int s : shape) {
-      n *= s;
-    }
-    return n;
-  }
 }

@@ -26,7 +26,7 @@ import java.util.Objects;
  * Pointwise.Value x = b.input(), y = b.input();
  * b.output(b.add(b.mul(x, b.scalar()), y));     // out = x * s0 + y
  * Pointwise axpy = b.build();
- * backend.pointwise(axpy, new double[] {2.0}, new Tensor[] {x, y}, new Tensor[] {y});
+ * axpy.apply(new double[] {2.0}, new Tensor[] {x, y}, new Tensor[] {y});
  * }</pre>
  */
 public final class Pointwise {
@@ -180,7 +180,20 @@ public final class Pointwise {
     for (Tensor t : outputs) {
       t.checkWrite("Pointwise.apply");
     }
-    Backends.of(first.device()).pointwise(this, scalars, inputs, outputs);
+    Storage[] in = new Storage[inputs.length];
+    long[] inOffsets = new long[inputs.length];
+    for (int k = 0; k < inputs.length; k++) {
+      in[k] = inputs[k].storage();
+      inOffsets[k] = inputs[k].layout().offset();
+    }
+    Storage[] out = new Storage[outputs.length];
+    long[] outOffsets = new long[outputs.length];
+    for (int k = 0; k < outputs.length; k++) {
+      out[k] = outputs[k].storage();
+      outOffsets[k] = outputs[k].layout().offset();
+    }
+    Backends.of(first.device()).pointwise(this, scalars, first.numel(), in, inOffsets, out,
+        outOffsets);
   }
 
   /** Whether every tensor is contiguous, of one shape, dtype and device: what apply needs. */

@@ -14,6 +14,6 @@ public interface Storage {
   /** Where the elements live. */
   Device device();
 
-  /** Number of elements. */
-  int size();
+  /** Number of elements (a storage may hold more than 2^31 on a device with the memory). */
+  long size();
 }

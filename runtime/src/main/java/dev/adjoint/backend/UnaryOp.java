@@ -27,7 +27,12 @@ public enum UnaryOp {
   /** Hyperbolic tangent; accuracy as {@link #EXP}. */
   TANH(false),
   /** {@code 1 / (1 + e ** -x)}; accuracy as {@link #EXP}. */
-  SIGMOID(false);
+  SIGMOID(false),
+  /**
+   * The error function; computed in double (a rational approximation within a few ulp of double)
+   * and rounded to float32 for float32 tensors.
+   */
+  ERF(false);
 
   private final boolean keepsIntegers;
 

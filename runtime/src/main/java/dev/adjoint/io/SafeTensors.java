@@ -1,7 +1,9 @@
 package dev.adjoint.io;
 
-import dev.adjoint.backend.cpu.CpuStorage;
+import dev.adjoint.backend.Backends;
+import dev.adjoint.backend.Layout;
 import dev.adjoint.io.Header.TensorInfo;
+import dev.adjoint.tensor.Device;
 import dev.adjoint.tensor.Tensor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -274,7 +276,8 @@ public final class SafeTensors {
       default -> throw new AssertionError(t.dtype());
     }
     try {
-      return Tensor.wrap(CpuStorage.wrap(array), t.shape(), contiguousStrides(t.shape()), 0);
+      return Tensor.wrap(Backends.of(Device.cpu()).fromHostArray(array),
+          Layout.contiguous(t.shape()));
     } catch (IllegalArgumentException e) {
       // A shape Header accepted but a tensor cannot have (e.g. [2147483647, 0] where tensors
       // limit each dimension): the format's exception, naming the file and the tensor.
@@ -305,18 +308,6 @@ public final class SafeTensors {
             + " (was it changed while being read?)");
       }
     }
-  }
-
-  private static int[] contiguousStrides(int[] shape) {
-    int[] strides = new int[shape.length];
-    int s = 1;
-    for (int d = shape.length - 1; d >= 0; d--) {
-      strides[d] = s;
-      // Saturates: only an empty tensor has more than 2^31 elements' worth of dimensions, and
-      // its strides are never used.
-      s = (int) Math.min((long) s * Math.max(shape[d], 1), Integer.MAX_VALUE);
-    }
-    return strides;
   }
 
   // ================================================================== writing
@@ -431,22 +422,25 @@ public final class SafeTensors {
 
   private static void writeTensor(WritableByteChannel ch, Tensor t, ByteBuffer chunk, CRC32C crc)
       throws IOException {
-    if (!(t.storage() instanceof CpuStorage storage)) {
-      throw new IllegalStateException("save: a CPU tensor has storage of type "
-          + t.storage().getClass().getName() + ", expected CpuStorage");
-    }
+    // The one host copy of this tensor (an explicit transfer), written out a chunk at a time.
+    Object host = switch (t.dtype()) {
+      case FLOAT32 -> t.toFloatArray();
+      case FLOAT64 -> t.toDoubleArray();
+      case INT64 -> t.toLongArray();
+      case BOOL -> t.toBooleanArray();
+    };
     int n = t.numel();
-    int base = t.storageOffset();
+    int base = 0;
     int perChunk = chunk.capacity() / t.dtype().byteSize();
     for (int i = 0, k; i < n; i += k) {
       k = Math.min(n - i, perChunk);
       chunk.clear();
       switch (t.dtype()) {
-        case FLOAT32 -> chunk.asFloatBuffer().put(storage.floats(), base + i, k);
-        case FLOAT64 -> chunk.asDoubleBuffer().put(storage.doubles(), base + i, k);
-        case INT64 -> chunk.asLongBuffer().put(storage.longs(), base + i, k);
+        case FLOAT32 -> chunk.asFloatBuffer().put((float[]) host, base + i, k);
+        case FLOAT64 -> chunk.asDoubleBuffer().put((double[]) host, base + i, k);
+        case INT64 -> chunk.asLongBuffer().put((long[]) host, base + i, k);
         case BOOL -> {
-          boolean[] a = storage.bools();
+          boolean[] a = (boolean[]) host;
           for (int j = 0; j < k; j++) {
             chunk.put(j, a[base + i + j] ? (byte) 1 : (byte) 0);
           }

@@ -76,15 +76,11 @@ public class Embedding extends Module {
    * out of range in self"); returns the number of indices.
    */
   static int checkRows(String op, Tensor input, int rows) {
-    long[] indices = input.toLongArray();
-    for (long i : indices) {
-      if (i < 0 || i >= rows) {
-        throw new IndexOutOfBoundsException(op + ": index " + i + " is out of range in self"
-            + " (expected 0 <= index < " + rows + ", the number of embeddings; negative indices"
-            + " do not count from the end)");
-      }
-    }
-    return indices.length;
+    NnKernels.checkRange(input, 0, rows - 1, Double.NaN,
+        i -> new IndexOutOfBoundsException(op + ": index " + (long) i + " is out of range in"
+            + " self (expected 0 <= index < " + rows + ", the number of embeddings; negative"
+            + " indices do not count from the end)"));
+    return input.numel();
   }
 
   /**

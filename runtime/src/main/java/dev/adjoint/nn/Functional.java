@@ -5,6 +5,8 @@ import dev.adjoint.annotations.Primitive;
 import dev.adjoint.autograd.GradMode;
 import dev.adjoint.backend.Backend;
 import dev.adjoint.backend.Backends;
+import dev.adjoint.backend.Layout;
+import dev.adjoint.backend.UnaryOp;
 import dev.adjoint.backend.Window2d;
 import dev.adjoint.tensor.DType;
 import dev.adjoint.tensor.Generator;
@@ -69,7 +71,7 @@ public final class Functional {
     Tensor out = GradMode.noGrad(() -> {
       Tensor result = empty(input, batchedLike(input.shape(), oc, w.outH(), w.outW()));
       if (result.numel() > 0) {
-        backend(input).conv2d(batched(input, w), weight.contiguous(),
+        NnKernels.conv2d(batched(input, w), weight.contiguous(),
             bias == null ? null : bias.contiguous(),
             result.view(w.batch(), oc, w.outH(), w.outW()),
             w, groups);
@@ -149,7 +151,7 @@ public final class Functional {
     Tensor out = GradMode.noGrad(() -> {
       Tensor result = empty(input, pooledShape(input.shape(), w));
       if (result.numel() > 0) {
-        backend(input).maxPool2d(batched(input, w), batchedOut(result, w), w);
+        NnKernels.maxPool2d(batched(input, w), batchedOut(result, w), w);
       }
       return result;
     });
@@ -174,7 +176,7 @@ public final class Functional {
     Tensor out = GradMode.noGrad(() -> {
       Tensor result = empty(input, pooledShape(input.shape(), w));
       if (result.numel() > 0) {
-        backend(input).avgPool2d(batched(input, w), batchedOut(result, w), w, countIncludePad);
+        NnKernels.avgPool2d(batched(input, w), batchedOut(result, w), w, countIncludePad);
       }
       return result;
     });
@@ -207,7 +209,7 @@ public final class Functional {
     Tensor out = GradMode.noGrad(() -> {
       Tensor result = empty(input, outShape);
       if (result.numel() > 0 && input.numel() > 0) {
-        backend(input).adaptiveAvgPool2d(as4d(input.contiguous()), as4d(result));
+        NnKernels.adaptiveAvgPool2d(as4d(input.contiguous()), as4d(result));
       } else if (result.numel() > 0) {
         throw new IllegalArgumentException("adaptiveAvgPool2d: input " + Arrays.toString(size)
             + " has an empty spatial dimension");
@@ -228,7 +230,8 @@ public final class Functional {
           : input.to(DType.FLOAT32).contiguous();
       Tensor result = empty(x, x.shape());
       if (result.numel() > 0) {
-        backend(input).erf(x, result);
+        Backends.of(x.device()).unary(UnaryOp.ERF, x.storage(), x.layout(), result.storage(),
+            result.layout(), 0, 0);
       }
       return result;
     });
@@ -401,13 +404,7 @@ public final class Functional {
       throw new IllegalStateException("an output of " + Arrays.toString(shape)
           + " escaped its op's size check");
     }
-    int n = (int) size;
-    int[] strides = new int[shape.length];
-    for (int d = shape.length - 1, st = 1; d >= 0; d--) {
-      strides[d] = st;
-      st *= Math.max(shape[d], 1);
-    }
-    return Tensor.wrap(backend(like).allocate(like.dtype(), n), shape, strides, 0);
+    return Tensor.wrap(backend(like).allocate(like.dtype(), size), Layout.contiguous(shape));
   }
 
   static void checkNotNull(String op, Tensor t, String what) {

@@ -31,7 +31,7 @@ public final class FunctionalRules {
         dilation, groups);
     Tensor gi = Functional.empty(weight, inputShape);
     if (gi.numel() > 0) {
-      Functional.backend(weight).conv2dInputGrad(gradOut(g, weight, w), weight.contiguous(),
+      NnKernels.conv2dInputGrad(gradOut(g, weight, w), weight.contiguous(),
           gi.view(w.batch(), w.channels(), w.height(), w.width()), w, groups);
     }
     return gi;
@@ -45,7 +45,7 @@ public final class FunctionalRules {
         dilation, groups);
     Tensor gw = Functional.empty(input, weightShape);
     if (gw.numel() > 0) {
-      Functional.backend(input).conv2dWeightGrad(gradOut(g, input, w),
+      NnKernels.conv2dWeightGrad(gradOut(g, input, w),
           Functional.batched(input, w), gw, w, groups);
     }
     return gw;
@@ -73,7 +73,7 @@ public final class FunctionalRules {
         dilation);
     Tensor gi = Functional.empty(input, input.shape());
     if (gi.numel() > 0) {
-      Functional.backend(input).maxPool2dGrad(gradOut(g, input, w),
+      NnKernels.maxPool2dGrad(gradOut(g, input, w),
           Functional.batched(input, w), Functional.batched(gi, w), w);
     }
     return gi;
@@ -87,7 +87,7 @@ public final class FunctionalRules {
         null);
     Tensor gi = Functional.empty(g, inputShape);
     if (gi.numel() > 0) {
-      Functional.backend(g).avgPool2dGrad(gradOut(g, gi, w), Functional.batched(gi, w), w,
+      NnKernels.avgPool2dGrad(gradOut(g, gi, w), Functional.batched(gi, w), w,
           countIncludePad);
     }
     return gi;
@@ -97,7 +97,7 @@ public final class FunctionalRules {
   public static Tensor adaptiveAvgPool2dInput(Tensor g, int[] inputShape, int[] outputSize) {
     Tensor gi = Functional.empty(g, inputShape);
     if (gi.numel() > 0) {
-      Functional.backend(g).adaptiveAvgPool2dGrad(Functional.as4d(g.contiguous()),
+      NnKernels.adaptiveAvgPool2dGrad(Functional.as4d(g.contiguous()),
           Functional.as4d(gi));
     }
     return gi;

@@ -64,13 +64,12 @@ final class LossChecks {
           + " dimension " + (input.dim() == 1 ? 0 : 1) + "), got target of shape "
           + str(target.shape()));
     }
-    for (long t : target.toLongArray()) {
-      if ((t < 0 || t >= classes) && t != ignoreIndex) {
-        throw new IndexOutOfBoundsException(loss + ": target " + t + " is out of bounds for "
-            + classes + " classes (expected 0 <= target < " + classes + ", or ignoreIndex "
-            + ignoreIndex + ")");
-      }
-    }
+    // On the target's device: no host copy of the targets per step. An ignoreIndex beyond 2^53
+    // would not survive the double; PyTorch's -100 and any class count do.
+    NnKernels.checkRange(target, 0, classes - 1, ignoreIndex,
+        t -> new IndexOutOfBoundsException(loss + ": target " + (long) t + " is out of bounds"
+            + " for " + classes + " classes (expected 0 <= target < " + classes
+            + ", or ignoreIndex " + ignoreIndex + ")"));
     return classes;
   }
 
@@ -173,12 +172,9 @@ final class LossChecks {
 
   /** Every element of {@code input} lies in {@code [0, 1]} (NaN does not). */
   static void probabilities(String loss, Tensor input) {
-    for (double v : input.toDoubleArray()) {
-      if (!(v >= 0 && v <= 1)) {
-        throw new IllegalArgumentException(loss + ": all elements of input should be between 0"
-            + " and 1, found " + v);
-      }
-    }
+    NnKernels.checkRange(input, 0, 1, Double.NaN,
+        v -> new IllegalArgumentException(loss + ": all elements of input should be between 0"
+            + " and 1, found " + v));
   }
 
   /** A reduction given to a constructor. */

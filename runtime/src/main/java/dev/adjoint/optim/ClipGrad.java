@@ -61,45 +61,56 @@ public final class ClipGrad {
     if (grads.isEmpty()) {
       return Tensor.scalar(0.0);
     }
-    boolean inf = Double.isInfinite(normType);
-    double acc = 0;
-    for (Tensor g : grads) {
-      for (double v : g.toDoubleArray()) {
-        double a = Math.abs(v);
-        if (inf) {
-          acc = Math.max(acc, a); // NaN wins, as in torch.max
-        } else {
-          acc += normType == 2 ? a * a : normType == 1 ? a : Math.pow(a, normType);
-        }
-      }
-    }
-    double total = inf ? acc : normType == 1 ? acc
-        : normType == 2 ? Math.sqrt(acc) : Math.pow(acc, 1 / normType);
     DType dtype = grads.get(0).dtype();
-    if (dtype == DType.FLOAT32) {
-      total = (float) total;
+    // All on the gradients' device, as PyTorch computes it: each gradient's norm, the norm of
+    // those, and the coefficient min(maxNorm / (total + 1e-6), 1) as a 0-d tensor that every
+    // gradient is multiplied by. Nothing is read on the host (unless errorIfNonfinite asks).
+    return GradMode.noGrad(() -> {
+      List<Tensor> norms = new ArrayList<>();
+      for (Tensor g : grads) {
+        norms.add(vectorNorm(g, normType).to(dtype));
+      }
+      Tensor total = vectorNorm(Tensor.stack(norms), normType);
+      if (errorIfNonfinite) {
+        requireFinite(total, normType);
+      }
+      // clamp keeps a NaN, like torch.clamp: a NaN norm spreads to the gradients.
+      Tensor coef = total.zerosLike().add(maxNorm).div(total.add(1e-6))
+          .clamp(Double.NEGATIVE_INFINITY, 1.0);
+      for (Tensor g : grads) {
+        g.mul_(coef);
+      }
+      return total;
+    });
+  }
+
+  /** The p-norm of all of {@code x}'s elements as a 0-d tensor ({@code vector_norm}). */
+  private static Tensor vectorNorm(Tensor x, double p) {
+    if (x.numel() == 0) {
+      return Tensor.scalar(0.0, x.dtype()).to(x.device());
     }
-    if (errorIfNonfinite && !Double.isFinite(total)) {
+    Tensor a = x.abs();
+    if (Double.isInfinite(p)) {
+      return a.max(); // NaN wins, as in torch.max
+    } else if (p == 1) {
+      return a.sum();
+    } else if (p == 2) {
+      return a.mul(a).sum().sqrt();
+    }
+    return a.pow(p).sum().pow(1 / p);
+  }
+
+  /**
+   * The one host read of clipping, made only when the caller asked for errorIfNonfinite (PyTorch
+   * synchronizes there too).
+   */
+  private static void requireFinite(Tensor total, double normType) {
+    double t = total.item();
+    if (!Double.isFinite(t)) {
       throw new ArithmeticException("clipGradNorm: the total norm of order " + normType
-          + " of the gradients is " + total + ", so it cannot be clipped; to scale the"
+          + " of the gradients is " + t + ", so it cannot be clipped; to scale the"
           + " gradients by it anyway, pass errorIfNonfinite = false");
     }
-    double coef = maxNorm / (total + 1e-6);
-    if (dtype == DType.FLOAT32) {
-      // PyTorch computes the coefficient on the float32 norm tensor.
-      coef = (float) (maxNorm / (float) (total + 1e-6));
-    }
-    // min(NaN, 1) is NaN, like torch.clamp: a NaN norm spreads to the gradients.
-    coef = Math.min(coef, 1.0);
-    if (coef != 1.0) {
-      double scale = coef;
-      GradMode.noGrad(() -> {
-        for (Tensor g : grads) {
-          g.mul_(scale);
-        }
-      });
-    }
-    return Tensor.scalar(total, dtype);
   }
 
   /**

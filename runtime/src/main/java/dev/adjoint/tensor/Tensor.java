@@ -12,6 +12,7 @@ import dev.adjoint.autograd.ReductionRules;
 import dev.adjoint.autograd.ShapeRules;
 import dev.adjoint.backend.Backend;
 import dev.adjoint.backend.Backends;
+import dev.adjoint.backend.Layout;
 import dev.adjoint.backend.BinaryOp;
 import dev.adjoint.backend.ReduceOp;
 import dev.adjoint.backend.Storage;
@@ -44,8 +45,7 @@ public final class Tensor {
   private Storage storage;
   private DType dtype;
   private int[] shape;
-  private int[] strides;
-  private int offset;
+  private Layout layout;
   private int numel;
 
   /**
@@ -59,19 +59,17 @@ public final class Tensor {
   private Tensor grad;
   private Node gradFn;
 
-  private Tensor(Storage storage, int[] shape, int[] strides, int offset) {
-    this(storage, shape, strides, offset, new VersionCounter());
+  private Tensor(Storage storage, Layout layout) {
+    this(storage, layout, new VersionCounter());
   }
 
-  private Tensor(Storage storage, int[] shape, int[] strides, int offset,
-      VersionCounter version) {
+  private Tensor(Storage storage, Layout layout, VersionCounter version) {
     this.version = version;
     this.storage = storage;
     this.dtype = storage.dtype();
-    this.shape = shape;
-    this.strides = strides;
-    this.offset = offset;
-    this.numel = Shapes.numel("tensor", shape);
+    this.layout = layout;
+    this.shape = layout.shape();
+    this.numel = numel("tensor", "shape", shape);
   }
 
   /**
@@ -80,46 +78,94 @@ public final class Tensor {
    * @throws IllegalArgumentException when an element would fall outside the storage
    */
   public static Tensor wrap(Storage storage, int[] shape, int[] strides, int offset) {
-    Objects.requireNonNull(storage, "wrap: storage");
-    Objects.requireNonNull(shape, "wrap: shape");
     Objects.requireNonNull(strides, "wrap: strides");
+    long[] st = new long[strides.length];
+    for (int d = 0; d < st.length; d++) {
+      st[d] = strides[d];
+    }
+    Objects.requireNonNull(shape, "wrap: shape");
     if (shape.length != strides.length) {
-      throw new IllegalArgumentException("wrap: shape " + Shapes.str(shape) + " and strides "
-          + Shapes.str(strides) + " differ in length");
+      throw new IllegalArgumentException("wrap: shape " + Layout.str(shape) + " and strides "
+          + Layout.str(strides) + " differ in length");
     }
-    int n = Shapes.numel("wrap", shape);
-    if (n > 0) {
-      long lo = offset;
-      long hi = offset;
-      for (int d = 0; d < shape.length; d++) {
-        long span = (long) (shape[d] - 1) * strides[d];
-        if (span < 0) {
-          lo += span;
-        } else {
-          hi += span;
-        }
-      }
-      if (lo < 0 || hi >= storage.size()) {
-        throw new IllegalArgumentException("wrap: shape " + Shapes.str(shape) + ", strides "
-            + Shapes.str(strides) + " and offset " + offset + " reach outside a storage of "
-            + storage.size() + " elements");
-      }
-    }
-    return new Tensor(storage, shape.clone(), strides.clone(), offset);
+    return wrap(storage, Layout.of(shape, st, offset));
   }
 
+  /**
+   * A view of {@code layout} over {@code storage}; the layout is checked to stay inside it. For
+   * backends and io.
+   *
+   * @throws IllegalArgumentException when an element would fall outside the storage
+   */
+  public static Tensor wrap(Storage storage, Layout layout) {
+    Objects.requireNonNull(storage, "wrap: storage");
+    Objects.requireNonNull(layout, "wrap: layout");
+    numel("wrap", "shape", layout.shape());
+    if (!layout.fitsIn(storage.size())) {
+      throw new IllegalArgumentException("wrap: shape " + Layout.str(layout.shape())
+          + ", strides " + Arrays.toString(layout.strides()) + " and offset " + layout.offset()
+          + " reach outside a storage of " + storage.size() + " elements");
+    }
+    return new Tensor(storage, layout);
+  }
+
+  /**
+   * The element count of {@code shape}, checked to fit one tensor: {@link Tensor#numel()} is an
+   * int (as {@code Tensor.numel()} is in Java code that indexes arrays), so one tensor holds at
+   * most 2^31 - 9 elements whatever its device; the backend interface itself counts in long.
+   *
+   * @throws IllegalArgumentException naming {@code op} for a negative size or too many elements
+   */
+  static int numel(String op, String what, int[] shape) {
+    long n = Layout.numel(op, what, shape);
+    if (n > MAX_NUMEL) {
+      throw new IllegalArgumentException(op + ": " + what + " " + Layout.str(shape)
+          + " would have " + Layout.exactCount(shape) + " elements, more than the 2^31 - 9 that"
+          + " one tensor can hold");
+    }
+    return (int) n;
+  }
+
+  /** {@link #numel(String, String, int[])} of an argument named "shape". */
+  static int numel(String op, int[] shape) {
+    return numel(op, "shape", shape);
+  }
+
+  /**
+   * NumPy broadcasting of two shapes, the result checked to fit one tensor.
+   *
+   * @throws IllegalArgumentException naming {@code op} when the shapes conflict or the result
+   *     would hold too many elements
+   */
+  static int[] broadcast(String op, int[] a, int[] b) {
+    int[] out = Layout.broadcast(op, a, b);
+    numel(op, "broadcast shape", out);
+    return out;
+  }
+
+  /** The most elements one tensor may hold (see {@link #numel(String, String, int[])}). */
+  static final int MAX_NUMEL = Integer.MAX_VALUE - 8;
+
   private static Tensor dense(Storage storage, int[] shape) {
-    return new Tensor(storage, shape, Shapes.contiguousStrides(shape), 0);
+    return new Tensor(storage, Layout.contiguous(shape));
   }
 
   /** A new zero-filled contiguous tensor on {@code device}. */
   static Tensor empty(DType dtype, Device device, int[] shape) {
-    int n = Shapes.numel("empty", shape);
-    return dense(Backends.of(device).allocate(dtype, n), shape.clone());
+    int n = numel("empty", shape);
+    return dense(Backends.of(device).allocate(dtype, n), shape);
   }
 
-  private Tensor viewOf(int[] newShape, int[] newStrides, int newOffset) {
-    return new Tensor(storage, newShape, newStrides, newOffset, version);
+  /**
+   * {@code body} run without recording: a composite op records one node for itself, so the ops
+   * it is built from must record none (Tensor.setGradFn refuses a second node on one result).
+   */
+  private static <T> T untracked(java.util.function.Supplier<T> body) {
+    return GradMode.noGrad(body);
+  }
+
+  private Tensor viewOf(Layout newLayout) {
+    return new Tensor(storage, newLayout, version);
   }
 
   private Backend backend() {
@@ -146,17 +192,35 @@ public final class Tensor {
   /** The size of dimension {@code dim} (negative counts from the end). */
   public int size(int dim) {
     requireDims("size");
-    return shape[Shapes.dim("size", dim, shape.length)];
+    return shape[Layout.dim("size", dim, shape.length)];
   }
 
-  /** Element strides of each dimension (a copy). */
+  /**
+   * Element strides of each dimension (a copy).
+   *
+   * @throws ArithmeticException for a stride beyond an int, which only a device storage of more
+   *     than 2^31 elements can have ({@link #layout()} has it as a long)
+   */
   public int[] strides() {
-    return strides.clone();
+    int[] out = new int[shape.length];
+    for (int d = 0; d < out.length; d++) {
+      out[d] = Math.toIntExact(layout.stride(d));
+    }
+    return out;
   }
 
-  /** Offset of the first element in the storage. */
+  /**
+   * Offset of the first element in the storage.
+   *
+   * @throws ArithmeticException for an offset beyond an int ({@link #layout()} has it as a long)
+   */
   public int storageOffset() {
-    return offset;
+    return Math.toIntExact(layout.offset());
+  }
+
+  /** Where the elements lie in {@link #storage()}: sizes, strides and offset. */
+  public Layout layout() {
+    return layout;
   }
 
   /** The shared storage. */
@@ -176,17 +240,7 @@ public final class Tensor {
 
   /** Whether the elements are laid out densely in row-major order (always, when empty). */
   public boolean isContiguous() {
-    if (numel == 0) {
-      return true;
-    }
-    int expected = 1;
-    for (int d = shape.length - 1; d >= 0; d--) {
-      if (shape[d] != 1 && strides[d] != expected) {
-        return false;
-      }
-      expected *= shape[d];
-    }
-    return true;
+    return layout.isContiguous();
   }
 
   // ================================================================== autograd
@@ -223,8 +277,8 @@ public final class Tensor {
   /** Replaces the gradient (null clears it, as {@code zero_grad(set_to_none=True)}). */
   public void setGrad(Tensor grad) {
     if (grad != null && !Arrays.equals(grad.shape, shape)) {
-      throw new IllegalArgumentException("setGrad: gradient shape " + Shapes.str(grad.shape)
-          + " does not match the tensor's shape " + Shapes.str(shape));
+      throw new IllegalArgumentException("setGrad: gradient shape " + Layout.str(grad.shape)
+          + " does not match the tensor's shape " + Layout.str(shape));
     }
     this.grad = grad;
   }
@@ -237,8 +291,8 @@ public final class Tensor {
     Objects.requireNonNull(g, "accumulateGrad: g");
 
     if (!Arrays.equals(g.shape, shape)) {
-      throw new IllegalArgumentException("accumulateGrad: gradient shape " + Shapes.str(g.shape)
-          + " does not match the tensor's shape " + Shapes.str(shape));
+      throw new IllegalArgumentException("accumulateGrad: gradient shape " + Layout.str(g.shape)
+          + " does not match the tensor's shape " + Layout.str(shape));
     }
     if (grad == null) {
       grad = g.to(dtype).clone();
@@ -255,10 +309,20 @@ public final class Tensor {
   /**
    * Attaches the node that computed this tensor and marks it as requiring grad. For generated
    * code and custom ops; a user rarely calls it.
+   *
+   * @throws IllegalStateException when the tensor already carries another node (a composite op
+   *     that recorded the ops it is built from)
    */
   public void setGradFn(Node node) {
     if (node != null && !dtype.isFloatingPoint()) {
       return; // integer and bool results carry no gradient (x.toLong() cuts the graph)
+    }
+    if (node != null && gradFn != null && gradFn != node) {
+      // One op, one node: an op whose result already carries a node recorded the ops it is made
+      // of too, and those nodes would be built and thrown away on every call.
+      throw new IllegalStateException(node.name() + " would replace " + gradFn.name()
+          + " on the same result: an op recorded the ops it is built from; compute them"
+          + " untracked");
     }
     this.gradFn = node;
     this.requiresGrad = node != null || requiresGrad;
@@ -306,10 +370,10 @@ public final class Tensor {
               + " out-of-place op"));
     }
     for (int d = 0; d < shape.length; d++) {
-      if (strides[d] == 0 && shape[d] > 1) {
+      if (layout.stride(d) == 0 && shape[d] > 1) {
         throw new IllegalArgumentException(op + ": more than one element of the written-to"
             + " tensor refers to a single memory location (dimension " + d + " of shape "
-            + Shapes.str(shape) + " is expanded); call clone() before writing to it");
+            + Layout.str(shape) + " is expanded); call clone() before writing to it");
       }
     }
     version.value++;
@@ -335,8 +399,8 @@ public final class Tensor {
           + "; only a leaf (a parameter or an input) can have its data replaced");
     }
     if (!Arrays.equals(data.shape, shape)) {
-      throw new IllegalArgumentException("setData: data of shape " + Shapes.str(data.shape)
-          + " cannot replace a tensor of shape " + Shapes.str(shape));
+      throw new IllegalArgumentException("setData: data of shape " + Layout.str(data.shape)
+          + " cannot replace a tensor of shape " + Layout.str(shape));
     }
     if (requiresGrad && !data.dtype.isFloatingPoint()) {
       throw new IllegalArgumentException("setData: this tensor requires grad, so its data must"
@@ -351,8 +415,7 @@ public final class Tensor {
     this.storage = data.storage;
     this.dtype = data.dtype;
     this.shape = data.shape.clone();
-    this.strides = data.strides.clone();
-    this.offset = data.offset;
+    this.layout = data.layout;
     this.numel = data.numel;
     if (oldGrad != null) {
       GradMode.noGrad(() -> {
@@ -401,7 +464,7 @@ public final class Tensor {
   /** The same data outside the graph: shares storage, needs no gradient. */
   @Primitive(differentiable = false)
   public Tensor detach() {
-    return new Tensor(storage, shape, strides, offset, version);
+    return new Tensor(storage, layout, version);
   }
 
   // ================================================================== creation
@@ -422,9 +485,10 @@ public final class Tensor {
     if (n < 0 || m < 0) {
       throw new IllegalArgumentException("eye: sizes must be non-negative, got " + n + ", " + m);
     }
-    Shapes.numel("eye", new int[] {n, m});
+    numel("eye", new int[] {n, m});
     Tensor out = zeros(dtype, n, m);
-    Tensor diagonal = out.viewOf(new int[] {Math.min(n, m)}, new int[] {m + 1}, 0);
+    Tensor diagonal =
+        out.viewOf(Layout.of(new int[] {Math.min(n, m)}, new long[] {m + 1L}, 0));
     diagonal.fill_(1);
     return out;
   }
@@ -462,7 +526,7 @@ public final class Tensor {
   /** A new tensor of {@code shape} filled with {@code value}, its shape checked as {@code op}. */
   private static Tensor filled(String op, double value, DType dtype, int[] shape) {
     Objects.requireNonNull(dtype, op + ": dtype");
-    Shapes.numel(op, shape);
+    numel(op, shape);
     Tensor out = empty(dtype, Device.cpu(), shape);
     return value == 0 ? out : out.fill_(value);
   }
@@ -499,7 +563,7 @@ public final class Tensor {
       long span = step > 0 ? end - start : start - end;
       long stride = step > 0 ? step : -step; // Long.MIN_VALUE stays itself: unsigned 2^63
       long count = Long.divideUnsigned(span - 1, stride) + 1;
-      if (Long.compareUnsigned(count, Shapes.MAX_NUMEL) > 0) {
+      if (Long.compareUnsigned(count, MAX_NUMEL) > 0) {
         throw new IllegalArgumentException("arange: start=" + start + ", end=" + end + ", step="
             + step + " gives " + Long.toUnsignedString(count) + " elements, more than the"
             + " 2^31 - 9 that one tensor can hold");
@@ -533,7 +597,7 @@ public final class Tensor {
           + " step sign (start=" + start + ", end=" + end + ", step=" + step + ")");
     }
     double n = Math.ceil((end - start) / step);
-    if (n > Shapes.MAX_NUMEL) {
+    if (n > MAX_NUMEL) {
       throw new IllegalArgumentException("arange: start=" + start + ", end=" + end + ", step="
           + step + " gives " + n + " elements, more than the 2^31 - 9 that one tensor can hold");
     }
@@ -546,7 +610,7 @@ public final class Tensor {
       throw new IllegalArgumentException("linspace: number of steps must be non-negative, got "
           + steps);
     }
-    Shapes.numel("linspace", "steps", new int[] {steps});
+    numel("linspace", "steps", new int[] {steps});
     float[] values = new float[steps];
     double step = steps > 1 ? (end - start) / (steps - 1) : 0;
     int half = steps == 1 ? 1 : steps / 2; // one step gives start, as torch.linspace does
@@ -568,7 +632,7 @@ public final class Tensor {
    */
   public static Tensor rand(Generator gen, int... shape) {
     Objects.requireNonNull(gen, "rand: gen");
-    Shapes.numel("rand", shape); // checked here, so that errors name rand
+    numel("rand", shape); // checked here, so that errors name rand
     Tensor out = empty(DType.FLOAT32, Device.cpu(), shape);
     long n = out.numel();
     out.backend().randomUniform(out.storage, 0, n, gen.initialSeed(), gen.reserve(n), 0, 1);
@@ -583,7 +647,7 @@ public final class Tensor {
   /** Standard normal, float32 (Box-Muller on the generator's stream; see {@link Generator}). */
   public static Tensor randn(Generator gen, int... shape) {
     Objects.requireNonNull(gen, "randn: gen");
-    Shapes.numel("randn", shape); // checked here, so that errors name randn
+    numel("randn", shape); // checked here, so that errors name randn
     Tensor out = empty(DType.FLOAT32, Device.cpu(), shape);
     long n = out.numel();
     out.backend().randomNormal(out.storage, 0, n, gen.initialSeed(), gen.reserve(n), 0, 1);
@@ -609,7 +673,7 @@ public final class Tensor {
           + ") is wider than 2^63 - 1");
     }
     Objects.requireNonNull(gen, "randint: gen");
-    Shapes.numel("randint", shape); // checked here, so that errors name randint
+    numel("randint", shape); // checked here, so that errors name randint
     Tensor out = empty(DType.INT64, Device.cpu(), shape);
     long n = out.numel();
     out.backend().randomInt(out.storage, 0, n, gen.initialSeed(), gen.reserve(n), low, high);
@@ -699,7 +763,7 @@ public final class Tensor {
       }
     }
     // Rows may share one array, so their total can pass an int though each exists.
-    Shapes.numel(op, "shape", new int[] {rows.length, cols});
+    numel(op, "shape", new int[] {rows.length, cols});
     return cols;
   }
 
@@ -714,11 +778,11 @@ public final class Tensor {
       throw new IllegalArgumentException("fromArray: data must be a float[], double[], long[] or"
           + " boolean[], got " + data.getClass().getSimpleName());
     }
-    int n = Shapes.numel("fromArray", shape);
+    int n = numel("fromArray", shape);
     int length = java.lang.reflect.Array.getLength(data);
     if (length != n) {
       throw new IllegalArgumentException("fromArray: " + length + " values do not fill shape "
-          + Shapes.str(shape) + " (" + n + " elements)");
+          + Layout.str(shape) + " (" + n + " elements)");
     }
     Object copy = java.lang.reflect.Array.newInstance(data.getClass().getComponentType(), n);
     System.arraycopy(data, 0, copy, 0, n);
@@ -761,7 +825,7 @@ public final class Tensor {
     }
     Backend target = Backends.of(device);
     Tensor c = contiguous();
-    Object host = c.backend().toHostArray(c);
+    Object host = c.backend().toHostArray(c.storage, c.layout);
     return TensorTape.to(dense(target.fromHostArray(host), shape.clone()), this, device);
   }
 
@@ -781,7 +845,7 @@ public final class Tensor {
       return this;
     }
     Tensor out = empty(dtype, device(), shape);
-    backend().copy(this, out);
+    backend().copy(storage, layout, out.storage, out.layout);
     return out;
   }
 
@@ -825,7 +889,7 @@ public final class Tensor {
 
   private Object hostArray() {
     Tensor c = contiguous();
-    return c.backend().toHostArray(c);
+    return c.backend().toHostArray(c.storage, c.layout);
   }
 
   /** The elements in row-major order as float32 values (converting if needed). */
@@ -873,7 +937,7 @@ public final class Tensor {
   private void require2d(String op) {
     if (shape.length != 2) {
       throw new IllegalArgumentException(op + ": expected a 2-d tensor, got shape "
-          + Shapes.str(shape));
+          + Layout.str(shape));
     }
   }
 
@@ -932,7 +996,7 @@ public final class Tensor {
   private void requireOneElement(String op) {
     if (numel != 1) {
       throw new IllegalStateException(op + ": a tensor with " + numel
-          + " elements cannot be converted to a scalar (shape " + Shapes.str(shape) + ")");
+          + " elements cannot be converted to a scalar (shape " + Layout.str(shape) + ")");
     }
   }
 
@@ -947,25 +1011,18 @@ public final class Tensor {
   public Tensor t() {
     if (shape.length > 2) {
       throw new IllegalArgumentException("t: expects a tensor with <= 2 dimensions, but it has "
-          + shape.length + " (shape " + Shapes.str(shape) + "); use transpose(dim0, dim1)");
+          + shape.length + " (shape " + Layout.str(shape) + "); use transpose(dim0, dim1)");
     }
-    return TensorTape.t(shape.length < 2 ? this : transpose(0, 1), this);
+    return TensorTape.t(shape.length < 2 ? this : untracked(() -> transpose(0, 1)), this);
   }
 
   /** Swaps two dimensions (a view). */
   @Primitive(rules = ShapeRules.class)
   public Tensor transpose(int dim0, int dim1) {
-    int a = Shapes.dim("transpose", dim0, shape.length);
-    int b = Shapes.dim("transpose", dim1, shape.length);
-    int[] s = shape.clone();
-    int[] st = strides.clone();
-    if (shape.length > 0) {
-      s[a] = shape[b];
-      s[b] = shape[a];
-      st[a] = strides[b];
-      st[b] = strides[a];
-    }
-    return TensorTape.transpose(viewOf(s, st, offset), this, dim0, dim1);
+    int a = Layout.dim("transpose", dim0, shape.length);
+    int b = Layout.dim("transpose", dim1, shape.length);
+    return TensorTape.transpose(viewOf(shape.length > 0 ? layout.transpose(a, b) : layout),
+        this, dim0, dim1);
   }
 
   /** Reorders the dimensions (a view): result dim {@code i} is this tensor's {@code dims[i]}. */
@@ -975,22 +1032,20 @@ public final class Tensor {
 
     if (dims.length != shape.length) {
       throw new IllegalArgumentException("permute: " + dims.length + " dims given for a "
-          + shape.length + "-d tensor (shape " + Shapes.str(shape) + ")");
+          + shape.length + "-d tensor (shape " + Layout.str(shape) + ")");
     }
-    int[] s = new int[dims.length];
-    int[] st = new int[dims.length];
+    int[] wrapped = new int[dims.length];
     boolean[] seen = new boolean[dims.length];
     for (int i = 0; i < dims.length; i++) {
-      int d = Shapes.dim("permute", dims[i], shape.length);
+      int d = Layout.dim("permute", dims[i], shape.length);
       if (seen[d]) {
         throw new IllegalArgumentException("permute: dim " + d + " appears more than once in "
             + Arrays.toString(dims));
       }
       seen[d] = true;
-      s[i] = shape[d];
-      st[i] = strides[d];
+      wrapped[i] = d;
     }
-    return TensorTape.permute(viewOf(s, st, offset), this, dims);
+    return TensorTape.permute(viewOf(layout.permute(wrapped)), this, dims);
   }
 
   /**
@@ -1001,51 +1056,52 @@ public final class Tensor {
    */
   @Primitive(rules = ShapeRules.class)
   public Tensor view(int... newShape) {
-    int[] s = Shapes.inferSize("view", newShape, numel, shape);
-    int[] st = Shapes.viewStrides(shape, strides, s);
-    if (st == null) {
-      throw new IllegalArgumentException("view: size " + Shapes.str(s) + " is not compatible with"
-          + " the input's size " + Shapes.str(shape) + " and strides " + Shapes.str(strides)
+    int[] s = Layout.inferSize("view", newShape, numel, shape);
+    Layout viewed = layout.view(s);
+    if (viewed == null) {
+      throw new IllegalArgumentException("view: size " + Layout.str(s) + " is not compatible with"
+          + " the input's size " + Layout.str(shape) + " and strides "
+          + Arrays.toString(layout.strides())
           + " (at least one dimension spans two contiguous subspaces); use reshape(...) instead");
     }
-    return TensorTape.view(viewOf(s, st, offset), this, newShape);
+    return TensorTape.view(viewOf(viewed), this, newShape);
   }
 
   /** The same elements with another shape: a view when the layout allows, else a copy. */
   @Primitive(rules = ShapeRules.class)
   public Tensor reshape(int... newShape) {
-    int[] s = Shapes.inferSize("reshape", newShape, numel, shape);
-    int[] st = Shapes.viewStrides(shape, strides, s);
-    if (st != null) {
-      return TensorTape.reshape(viewOf(s, st, offset), this, newShape);
+    int[] s = Layout.inferSize("reshape", newShape, numel, shape);
+    Layout viewed = layout.view(s);
+    if (viewed != null) {
+      return TensorTape.reshape(viewOf(viewed), this, newShape);
     }
-    return TensorTape.reshape(contiguous().view(s), this, newShape);
+    return TensorTape.reshape(untracked(() -> contiguous().view(s)), this, newShape);
   }
 
   /** All dimensions merged into one. */
   @Primitive(rules = ShapeRules.class)
   public Tensor flatten() {
-    return TensorTape.flatten(reshape(numel), this);
+    return TensorTape.flatten(untracked(() -> reshape(numel)), this);
   }
 
   /** Dimensions {@code startDim..endDim} (inclusive) merged into one. */
   @Primitive(rules = ShapeRules.class)
   public Tensor flatten(int startDim, int endDim) {
     if (shape.length == 0) {
-      return TensorTape.flatten(reshape(1), this, startDim, endDim);
+      return TensorTape.flatten(untracked(() -> reshape(1)), this, startDim, endDim);
     }
-    int a = Shapes.dim("flatten", startDim, shape.length);
-    int b = Shapes.dim("flatten", endDim, shape.length);
+    int a = Layout.dim("flatten", startDim, shape.length);
+    int b = Layout.dim("flatten", endDim, shape.length);
     if (a > b) {
       throw new IllegalArgumentException("flatten: startDim " + startDim
           + " comes after endDim " + endDim);
     }
     int[] s = new int[shape.length - (b - a)];
     // Only an empty tensor's dims can multiply past an int; then the merged size must still fit.
-    s[a] = Shapes.numel("flatten", "merged dimensions", Arrays.copyOfRange(shape, a, b + 1));
+    s[a] = numel("flatten", "merged dimensions", Arrays.copyOfRange(shape, a, b + 1));
     System.arraycopy(shape, 0, s, 0, a);
     System.arraycopy(shape, b + 1, s, a + 1, shape.length - b - 1);
-    return TensorTape.flatten(reshape(s), this, startDim, endDim);
+    return TensorTape.flatten(untracked(() -> reshape(s)), this, startDim, endDim);
   }
 
   /** Removes every dimension of size 1. */
@@ -1055,38 +1111,29 @@ public final class Tensor {
     for (int s : shape) {
       kept += s == 1 ? 0 : 1;
     }
-    int[] s = new int[kept];
-    int[] st = new int[kept];
-    for (int d = 0, j = 0; d < shape.length; d++) {
-      if (shape[d] != 1) {
-        s[j] = shape[d];
-        st[j++] = strides[d];
-      }
-    }
-    return TensorTape.squeeze(viewOf(s, st, offset), this);
+    return TensorTape.squeeze(kept == shape.length ? viewOf(layout) : viewOf(layout.squeezeAll()),
+        this);
   }
 
   /** Removes dimension {@code dim} if its size is 1; otherwise returns this tensor. */
   @Primitive(rules = ShapeRules.class)
   public Tensor squeeze(int dim) {
     if (shape.length == 0) {
-      Shapes.dim("squeeze", dim, 0);
+      Layout.dim("squeeze", dim, 0);
       return TensorTape.squeeze(this, this, dim);
     }
-    int d = Shapes.dim("squeeze", dim, shape.length);
+    int d = Layout.dim("squeeze", dim, shape.length);
     if (shape[d] != 1) {
       return TensorTape.squeeze(this, this, dim);
     }
-    return TensorTape.squeeze(viewOf(remove(shape, d), remove(strides, d), offset), this, dim);
+    return TensorTape.squeeze(viewOf(layout.squeeze(d)), this, dim);
   }
 
   /** Inserts a dimension of size 1 at {@code dim} ({@code -1} appends). */
   @Primitive(rules = ShapeRules.class)
   public Tensor unsqueeze(int dim) {
-    int d = Shapes.dim("unsqueeze", dim, shape.length + 1);
-    int stride = d < shape.length ? shape[d] * strides[d] : 1;
-    return TensorTape.unsqueeze(viewOf(insert(shape, d, 1), insert(strides, d, stride), offset),
-        this, dim);
+    int d = Layout.dim("unsqueeze", dim, shape.length + 1);
+    return TensorTape.unsqueeze(viewOf(layout.unsqueeze(d)), this, dim);
   }
 
   /**
@@ -1104,11 +1151,11 @@ public final class Tensor {
     if (sizes.length < shape.length) {
       throw new IllegalArgumentException(op + ": the number of sizes provided ("
           + sizes.length + ") must be at least the number of dimensions (" + shape.length
-          + "), shape " + Shapes.str(shape));
+          + "), shape " + Layout.str(shape));
     }
     int lead = sizes.length - shape.length;
     int[] s = new int[sizes.length];
-    int[] st = new int[sizes.length];
+    long[] st = new long[sizes.length];
     for (int i = 0; i < sizes.length; i++) {
       int d = i - lead;
       if (d < 0) {
@@ -1120,7 +1167,7 @@ public final class Tensor {
         st[i] = 0;
       } else if (sizes[i] == -1 || sizes[i] == shape[d]) {
         s[i] = shape[d];
-        st[i] = strides[d];
+        st[i] = layout.stride(d);
       } else if (shape[d] == 1 && sizes[i] >= 0) {
         s[i] = sizes[i];
         st[i] = 0;
@@ -1128,11 +1175,11 @@ public final class Tensor {
         throw new IllegalArgumentException(op + ": the expanded size of the tensor ("
             + sizes[i] + ") must match the existing size (" + shape[d]
             + ") at non-singleton dimension " + i + "; target sizes " + Arrays.toString(sizes)
-            + ", tensor shape " + Shapes.str(shape));
+            + ", tensor shape " + Layout.str(shape));
       }
     }
-    Shapes.numel(op, "expanded shape", s);
-    return viewOf(s, st, offset);
+    numel(op, "expanded shape", s);
+    return viewOf(Layout.of(s, st, layout.offset()));
   }
 
   /** {@link #expand} to another tensor's shape. */
@@ -1145,13 +1192,13 @@ public final class Tensor {
   /** This tensor if it is contiguous, else a contiguous copy. */
   @Primitive(rules = ShapeRules.class)
   public Tensor contiguous() {
-    return TensorTape.contiguous(isContiguous() ? this : clone(), this);
+    return TensorTape.contiguous(isContiguous() ? this : copyUntracked(), this);
   }
 
   /** A contiguous copy that records nothing: the start of an out-of-place op's result. */
   private Tensor copyUntracked() {
     Tensor out = zerosLike();
-    backend().copy(this, out);
+    backend().copy(storage, layout, out.storage, out.layout);
     return out;
   }
 
@@ -1160,7 +1207,7 @@ public final class Tensor {
   @Primitive(rules = ShapeRules.class)
   public Tensor clone() {
     Tensor out = zerosLike();
-    backend().copy(this, out);
+    backend().copy(storage, layout, out.storage, out.layout);
     return TensorTape.clone(out, this);
   }
 
@@ -1178,11 +1225,16 @@ public final class Tensor {
       throw new IndexOutOfBoundsException("get: too many indices (" + indices.length
           + ") for a tensor of dimension " + shape.length);
     }
-    Tensor t = this;
     for (int i = 0; i < indices.length; i++) {
       checkIndex("get", indices[i], i); // names dimension i of this tensor, as PyTorch does
-      t = t.select(0, indices[i]);
     }
+    Tensor t = untracked(() -> {
+      Tensor v = this;
+      for (int index : indices) {
+        v = v.select(0, index);
+      }
+      return v;
+    });
     return TensorTape.get(t, this, indices);
   }
 
@@ -1192,10 +1244,9 @@ public final class Tensor {
     if (shape.length == 0) {
       throw new IndexOutOfBoundsException("select: invalid index of a 0-dim tensor");
     }
-    int d = Shapes.dim("select", dim, shape.length);
+    int d = Layout.dim("select", dim, shape.length);
     int i = checkIndex("select", index, d);
-    return TensorTape.select(viewOf(remove(shape, d), remove(strides, d), offset + i * strides[d]),
-        this, dim, index);
+    return TensorTape.select(viewOf(layout.select(d, i)), this, dim, index);
   }
 
   /** Ops that pick along a dimension cannot be applied to a 0-d tensor, which has none. */
@@ -1219,16 +1270,13 @@ public final class Tensor {
   @Primitive(rules = ShapeRules.class)
   public Tensor narrow(int dim, int start, int length) {
     requireDims("narrow");
-    int d = Shapes.dim("narrow", dim, shape.length);
+    int d = Layout.dim("narrow", dim, shape.length);
     long s = start < 0 ? (long) start + shape[d] : start;
     if (s < 0 || length < 0 || s + length > shape[d]) {
       throw new IndexOutOfBoundsException("narrow: start " + start + " and length " + length
           + " do not fit dimension " + d + " of size " + shape[d]);
     }
-    int[] ns = shape.clone();
-    ns[d] = length;
-    return TensorTape.narrow(viewOf(ns, strides.clone(), offset + (int) s * strides[d]),
-        this, dim, start, length);
+    return TensorTape.narrow(viewOf(layout.slice(d, s, length, 1)), this, dim, start, length);
   }
 
   /**
@@ -1238,7 +1286,7 @@ public final class Tensor {
   @Primitive(rules = ShapeRules.class)
   public Tensor slice(int dim, Integer start, Integer stop, int step) {
     requireDims("slice");
-    int d = Shapes.dim("slice", dim, shape.length);
+    int d = Layout.dim("slice", dim, shape.length);
     if (step <= 0) {
       throw new IllegalArgumentException("slice: step must be greater than zero, got " + step);
     }
@@ -1246,14 +1294,10 @@ public final class Tensor {
     int a = clip(start == null ? 0 : start, size);
     int b = clip(stop == null ? size : stop, size);
     int len = b > a ? (int) (((long) b - a + step - 1) / step) : 0;
-    int[] ns = shape.clone();
-    int[] nst = strides.clone();
-    ns[d] = len;
-    // With two or more elements, step * stride stays inside the storage; a huge step with one
-    // element must not overflow into a meaningless stride.
-    nst[d] = len > 1 ? strides[d] * step : strides[d];
-    return TensorTape.slice(viewOf(ns, nst, offset + (len > 0 ? a * strides[d] : 0)),
-        this, dim, start, stop, step);
+    // With two or more elements, step * stride stays inside the storage; with one, the layout
+    // keeps the stride rather than a meaningless huge one.
+    return TensorTape.slice(viewOf(layout.slice(d, a, len, step)), this, dim, start, stop,
+        step);
   }
 
   private static int clip(int i, int size) {
@@ -1268,7 +1312,7 @@ public final class Tensor {
   public Tensor index(String subscript) {
     Objects.requireNonNull(subscript, "index: subscript");
 
-    return TensorTape.index(index(Index.parse(subscript)), this, subscript);
+    return TensorTape.index(untracked(() -> index(Index.parse(subscript))), this, subscript);
   }
 
   /** Indexes with positions, slices, new axes and an ellipsis (a view); see {@link Index}. */
@@ -1292,31 +1336,35 @@ public final class Tensor {
       throw new IndexOutOfBoundsException("index: too many indices for tensor of dimension "
           + shape.length + " (got " + Arrays.toString(components) + ")");
     }
-    Tensor t = this;
-    int dim = 0;
-    int source = 0; // the dimension of this tensor that the next AT or SLICE consumes
-    for (Index c : components) {
-      switch (c.kind) {
-        case AT -> {
-          int size = t.shape[dim];
-          if (c.at < -size || c.at >= size) {
-            throw new IndexOutOfBoundsException("index: index " + c.at
-                + " is out of bounds for dimension " + source + " with size " + size);
+    int unconsumed = shape.length - consumed;
+    Tensor t = untracked(() -> {
+      Tensor v = this;
+      int dim = 0;
+      int source = 0; // the dimension of this tensor that the next AT or SLICE consumes
+      for (Index c : components) {
+        switch (c.kind) {
+          case AT -> {
+            int size = v.shape[dim];
+            if (c.at < -size || c.at >= size) {
+              throw new IndexOutOfBoundsException("index: index " + c.at
+                  + " is out of bounds for dimension " + source + " with size " + size);
+            }
+            v = v.select(dim, c.at);
+            source++;
           }
-          t = t.select(dim, c.at);
-          source++;
-        }
-        case SLICE -> {
-          t = t.slice(dim++, c.start, c.stop, c.step);
-          source++;
-        }
-        case NEW_AXIS -> t = t.unsqueeze(dim++);
-        case ELLIPSIS -> {
-          dim += shape.length - consumed;
-          source += shape.length - consumed;
+          case SLICE -> {
+            v = v.slice(dim++, c.start, c.stop, c.step);
+            source++;
+          }
+          case NEW_AXIS -> v = v.unsqueeze(dim++);
+          case ELLIPSIS -> {
+            dim += unconsumed;
+            source += unconsumed;
+          }
         }
       }
-    }
+      return v;
+    });
     return TensorTape.index(t, this, components);
   }
 
@@ -1331,20 +1379,22 @@ public final class Tensor {
   public Tensor indexSelect(int dim, Tensor index) {
     Objects.requireNonNull(index, "indexSelect: index");
 
-    int d = Shapes.dim("indexSelect", dim, Math.max(shape.length, 1));
+    int d = Layout.dim("indexSelect", dim, Math.max(shape.length, 1));
     Tensor self = shape.length == 0 ? reshape(1) : this;
     requireIndexTensor("indexSelect", index);
     if (index.dim() > 1) {
       throw new IllegalArgumentException("indexSelect: index must be 0-d or 1-d, got shape "
-          + Shapes.str(index.shape));
+          + Layout.str(index.shape));
     }
     checkSameDevice("indexSelect", index);
-    long[] idx = index.toLongArray();
-    checkRowIndices("indexSelect", idx, d, self.shape[d]);
+    // The backend checks the indices (on a device: where they lie, no host copy).
+    int count = index.numel();
     int[] outShape = self.shape.clone();
-    outShape[d] = idx.length;
+    outShape[d] = count;
     Tensor out = empty(dtype, device(), outShape);
-    backend().indexSelect(self, d, index.reshape(idx.length).contiguous(), out);
+    Tensor ix = index.reshape(count).contiguous();
+    backend().indexSelect(self.storage, self.layout, d, ix.storage, ix.layout, out.storage,
+        out.layout);
     return TensorTape.indexSelect(shape.length == 0 ? out.reshape() : out,
         this, dim, index);
   }
@@ -1360,28 +1410,22 @@ public final class Tensor {
 
     requireIndexTensor("gather", index);
     checkSameDevice("gather", index);
-    int d = Shapes.dim("gather", dim, Math.max(shape.length, 1));
+    int d = Layout.dim("gather", dim, Math.max(shape.length, 1));
     if (index.dim() != shape.length) {
-      throw new IllegalArgumentException("gather: index " + Shapes.str(index.shape)
-          + " must have as many dimensions as the input " + Shapes.str(shape));
+      throw new IllegalArgumentException("gather: index " + Layout.str(index.shape)
+          + " must have as many dimensions as the input " + Layout.str(shape));
     }
     for (int i = 0; i < shape.length; i++) {
       if (i != d && index.shape[i] > shape[i]) {
         throw new IllegalArgumentException("gather: index size " + index.shape[i]
             + " at dimension " + i + " exceeds the input's size " + shape[i] + " (index "
-            + Shapes.str(index.shape) + ", input " + Shapes.str(shape) + ")");
+            + Layout.str(index.shape) + ", input " + Layout.str(shape) + ")");
       }
     }
-    long[] idx = index.toLongArray();
-    int size = shape.length == 0 ? 1 : shape[d];
-    for (long v : idx) {
-      if (v < 0 || v >= size) {
-        throw new IndexOutOfBoundsException("gather: index " + v
-            + " is out of bounds for dimension " + d + " with size " + size);
-      }
-    }
+    // The backend checks the indices.
     Tensor out = empty(dtype, device(), index.shape);
-    backend().gather(this, d, index, out);
+    Tensor ix = index.contiguous();
+    backend().gather(storage, layout, d, ix.storage, ix.layout, out.storage, out.layout);
     return TensorTape.gather(out, this, dim, index);
   }
 
@@ -1402,10 +1446,10 @@ public final class Tensor {
     requireIndexTensor("indexAdd", index);
     checkSameDevice("indexAdd", index);
     checkSameDevice("indexAdd", source);
-    int d = Shapes.dim("indexAdd", dim, Math.max(shape.length, 1));
+    int d = Layout.dim("indexAdd", dim, Math.max(shape.length, 1));
     if (index.dim() > 1) {
       throw new IllegalArgumentException("indexAdd: index must be 0-d or 1-d, got shape "
-          + Shapes.str(index.shape));
+          + Layout.str(index.shape));
     }
     if (source.dtype != dtype) {
       throw new IllegalArgumentException("indexAdd: source dtype " + source.dtype
@@ -1416,16 +1460,19 @@ public final class Tensor {
     expected[d] = index.numel();
     int[] given = source.shape.length == 0 ? new int[] {1} : source.shape;
     if (!Arrays.equals(given, expected)) {
-      throw new IllegalArgumentException("indexAdd: source shape " + Shapes.str(source.shape)
-          + " must be the input's shape " + Shapes.str(shape) + " with size " + index.numel()
-          + " (the number of indices) at dimension " + d + ", i.e. " + Shapes.str(expected));
+      throw new IllegalArgumentException("indexAdd: source shape " + Layout.str(source.shape)
+          + " must be the input's shape " + Layout.str(shape) + " with size " + index.numel()
+          + " (the number of indices) at dimension " + d + ", i.e. " + Layout.str(expected));
     }
-    long[] idx = index.toLongArray();
-    checkRowIndices("indexAdd", idx, d, rows[d]);
+    // The backend checks the indices.
+    int count = index.numel();
     Tensor out = copyUntracked();
-    if (idx.length > 0 && numel > 0) {
-      backend().indexAdd(out.view(rows), d, index.reshape(idx.length).contiguous(),
-          source.contiguous().view(given));
+    if (count > 0 && numel > 0) {
+      Tensor dst = out.view(rows);
+      Tensor ix = index.reshape(count).contiguous();
+      Tensor src = source.contiguous().view(given);
+      backend().indexAdd(dst.storage, dst.layout, d, ix.storage, ix.layout, src.storage,
+          src.layout);
     }
     return TensorTape.indexAdd(out, this, dim, index, source);
   }
@@ -1445,56 +1492,36 @@ public final class Tensor {
     requireIndexTensor("scatterAdd", index);
     checkSameDevice("scatterAdd", index);
     checkSameDevice("scatterAdd", src);
-    int d = Shapes.dim("scatterAdd", dim, Math.max(shape.length, 1));
+    int d = Layout.dim("scatterAdd", dim, Math.max(shape.length, 1));
     if (src.dtype != dtype) {
       throw new IllegalArgumentException("scatterAdd: src dtype " + src.dtype
           + " must match the input's dtype " + dtype);
     }
     if (index.dim() != shape.length || src.dim() != shape.length) {
-      throw new IllegalArgumentException("scatterAdd: index " + Shapes.str(index.shape)
-          + " and src " + Shapes.str(src.shape) + " must have as many dimensions as the input "
-          + Shapes.str(shape));
+      throw new IllegalArgumentException("scatterAdd: index " + Layout.str(index.shape)
+          + " and src " + Layout.str(src.shape) + " must have as many dimensions as the input "
+          + Layout.str(shape));
     }
     for (int i = 0; i < shape.length; i++) {
       if (index.shape[i] > src.shape[i]) {
         throw new IllegalArgumentException("scatterAdd: index size " + index.shape[i]
             + " at dimension " + i + " exceeds src's size " + src.shape[i] + " (index "
-            + Shapes.str(index.shape) + ", src " + Shapes.str(src.shape) + ")");
+            + Layout.str(index.shape) + ", src " + Layout.str(src.shape) + ")");
       }
       if (i != d && index.shape[i] > shape[i]) {
         throw new IllegalArgumentException("scatterAdd: index size " + index.shape[i]
             + " at dimension " + i + " exceeds the input's size " + shape[i] + " (index "
-            + Shapes.str(index.shape) + ", input " + Shapes.str(shape) + ")");
+            + Layout.str(index.shape) + ", input " + Layout.str(shape) + ")");
       }
     }
-    long[] idx = index.toLongArray();
-    int size = shape.length == 0 ? 1 : shape[d];
-    for (long v : idx) {
-      if (v < 0 || v >= size) {
-        throw new IndexOutOfBoundsException("scatterAdd: index " + v
-            + " is out of bounds for dimension " + d + " with size " + size);
-      }
-    }
+    // The backend checks the indices.
     Tensor out = copyUntracked();
-    if (idx.length > 0) {
-      backend().scatterAdd(out, d, index, src);
+    if (index.numel() > 0) {
+      Tensor ix = index.contiguous();
+      backend().scatterAdd(out.storage, out.layout, d, ix.storage, ix.layout, src.storage,
+          src.layout);
     }
     return TensorTape.scatterAdd(out, this, dim, index, src);
-  }
-
-  /**
-   * Rejects row indices outside {@code [0, size)}. Like PyTorch's {@code index_select},
-   * {@code index_add} and {@code embedding} (which raise "index out of range in self"), negative
-   * indices do not count from the end here: -1 is an error, never the last row.
-   */
-  private static void checkRowIndices(String op, long[] idx, int d, int size) {
-    for (long v : idx) {
-      if (v < 0 || v >= size) {
-        throw new IndexOutOfBoundsException(op + ": index " + v + " is out of range in self"
-            + " (dimension " + d + " has size " + size + "; indices must lie in [0, " + size
-            + "), and negative indices do not count from the end here)");
-      }
-    }
   }
 
   private static void requireIndexTensor(String op, Tensor index) {
@@ -1515,7 +1542,7 @@ public final class Tensor {
     for (boolean f : flags) {
       count += f ? 1 : 0;
     }
-    long[] out = new long[Shapes.numel("nonzero", "result shape", new int[] {count, shape.length})];
+    long[] out = new long[numel("nonzero", "result shape", new int[] {count, shape.length})];
     int[] pos = new int[shape.length];
     for (int e = 0, row = 0; e < flags.length; e++) {
       if (flags[e]) {
@@ -1549,8 +1576,8 @@ public final class Tensor {
     checkSameDevice("index", mask);
     int k = mask.dim();
     if (k > shape.length || !Arrays.equals(mask.shape, Arrays.copyOfRange(shape, 0, k))) {
-      throw new IllegalArgumentException("index: the shape of the mask " + Shapes.str(mask.shape)
-          + " does not match the leading dimensions of the indexed tensor " + Shapes.str(shape));
+      throw new IllegalArgumentException("index: the shape of the mask " + Layout.str(mask.shape)
+          + " does not match the leading dimensions of the indexed tensor " + Layout.str(shape));
     }
     int lead = 1;
     for (int d = 0; d < k; d++) {
@@ -1558,9 +1585,9 @@ public final class Tensor {
     }
     int[] rest = Arrays.copyOfRange(shape, k, shape.length);
     int[] flatShape = insert(rest, 0, lead);
-    Tensor rows = reshape(flatShape);
+    Tensor rows = untracked(() -> reshape(flatShape));
     Tensor picks = mask.reshape(lead).nonzero().reshape(-1);
-    return TensorTape.index(rows.indexSelect(0, picks), this, mask);
+    return TensorTape.index(untracked(() -> rows.indexSelect(0, picks)), this, mask);
   }
 
   /** The elements where {@code mask} (broadcast to this shape) is true, as a 1-d copy. */
@@ -1572,8 +1599,9 @@ public final class Tensor {
       throw new IllegalArgumentException("maskedSelect: mask must be torch.bool, got "
           + mask.dtype);
     }
-    int[] s = Shapes.broadcast("maskedSelect", shape, mask.shape);
-    return TensorTape.maskedSelect(expand(s).index(mask.expand(s).contiguous()), this, mask);
+    int[] s = broadcast("maskedSelect", shape, mask.shape);
+    return TensorTape.maskedSelect(
+        untracked(() -> expand(s).index(mask.expand(s).contiguous())), this, mask);
   }
 
   /** A copy with {@code value} where {@code mask} is true. */
@@ -1585,14 +1613,15 @@ public final class Tensor {
       throw new IllegalArgumentException("maskedFill: mask must be torch.bool, got "
           + mask.dtype);
     }
-    Shapes.broadcast("maskedFill", shape, mask.shape);
-    return TensorTape.maskedFill(where(mask, scalarLike(value, dtype), this), this, mask, value);
+    broadcast("maskedFill", shape, mask.shape);
+    return TensorTape.maskedFill(untracked(() -> where(mask, scalarLike(value, dtype), this)),
+        this, mask, value);
   }
 
   /** Joins tensors along dimension 0. */
   @Primitive(rules = IndexingRules.class)
   public static Tensor cat(List<Tensor> tensors) {
-    return TensorTape.cat(cat(tensors, 0), tensors);
+    return TensorTape.cat(untracked(() -> cat(tensors, 0)), tensors);
   }
 
   /**
@@ -1609,21 +1638,21 @@ public final class Tensor {
       throw new IllegalArgumentException("cat: zero-dimensional tensor (at position 0) cannot be"
           + " concatenated; use stack");
     }
-    int d = Shapes.dim("cat", dim, rank);
+    int d = Layout.dim("cat", dim, rank);
     DType dt = first.dtype;
     long total = 0;
     for (int i = 0; i < tensors.size(); i++) {
       Tensor t = Objects.requireNonNull(tensors.get(i), "cat: tensor " + i + " is null");
       if (t.dim() != rank) {
         throw new IllegalArgumentException("cat: tensors must have the same number of dimensions;"
-            + " tensor 0 has shape " + Shapes.str(first.shape) + ", tensor " + i + " has "
-            + Shapes.str(t.shape));
+            + " tensor 0 has shape " + Layout.str(first.shape) + ", tensor " + i + " has "
+            + Layout.str(t.shape));
       }
       for (int j = 0; j < rank; j++) {
         if (j != d && t.shape[j] != first.shape[j]) {
           throw new IllegalArgumentException("cat: sizes must match except in dimension " + d
-              + "; tensor 0 has shape " + Shapes.str(first.shape) + ", tensor " + i + " has "
-              + Shapes.str(t.shape));
+              + "; tensor 0 has shape " + Layout.str(first.shape) + ", tensor " + i + " has "
+              + Layout.str(t.shape));
         }
       }
       first.checkSameDevice("cat", t);
@@ -1636,12 +1665,13 @@ public final class Tensor {
           + tensors.size() + " tensors add up to " + total + ", more than 2^31 - 1");
     }
     outShape[d] = (int) total;
-    Shapes.numel("cat", "result shape", outShape);
+    numel("cat", "result shape", outShape);
     Tensor out = empty(dt, first.device(), outShape);
     int at = 0;
     for (Tensor t : tensors) {
       if (t.shape[d] > 0) {
-        out.backend().copy(t, out.narrow(d, at, t.shape[d]));
+        Tensor part = out.narrow(d, at, t.shape[d]);
+        out.backend().copy(t.storage, t.layout, part.storage, part.layout);
       }
       at += t.shape[d];
     }
@@ -1651,7 +1681,7 @@ public final class Tensor {
   /** Stacks same-shaped tensors along a new dimension 0. */
   @Primitive(rules = IndexingRules.class)
   public static Tensor stack(List<Tensor> tensors) {
-    return TensorTape.stack(stack(tensors, 0), tensors);
+    return TensorTape.stack(untracked(() -> stack(tensors, 0)), tensors);
   }
 
   /** Stacks same-shaped tensors along a new dimension {@code dim}. */
@@ -1666,19 +1696,20 @@ public final class Tensor {
       Tensor t = Objects.requireNonNull(tensors.get(i), "stack: tensor " + i + " is null");
       if (!Arrays.equals(t.shape, s)) {
         throw new IllegalArgumentException("stack: expects each tensor to be equal size, but got "
-            + Shapes.str(s) + " at entry 0 and " + Shapes.str(t.shape) + " at entry " + i);
+            + Layout.str(s) + " at entry 0 and " + Layout.str(t.shape) + " at entry " + i);
       }
-      lifted.add(t.unsqueeze(Shapes.dim("stack", dim, s.length + 1)));
+      lifted.add(untracked(() -> t.unsqueeze(Layout.dim("stack", dim, s.length + 1))));
     }
-    Shapes.numel("stack", "result shape",
-        insert(s, Shapes.dim("stack", dim, s.length + 1), tensors.size()));
-    return TensorTape.stack(cat(lifted, Shapes.dim("stack", dim, s.length + 1)), tensors, dim);
+    numel("stack", "result shape",
+        insert(s, Layout.dim("stack", dim, s.length + 1), tensors.size()));
+    return TensorTape.stack(untracked(() -> cat(lifted, Layout.dim("stack", dim, s.length + 1))),
+        tensors, dim);
   }
 
   /** Splits into views of {@code splitSize} along {@code dim}; the last may be smaller. */
   public List<Tensor> split(int splitSize, int dim) {
     requireDims("split");
-    int d = Shapes.dim("split", dim, shape.length);
+    int d = Layout.dim("split", dim, shape.length);
     if (splitSize <= 0) {
       throw new IllegalArgumentException("split: split size must be positive, got " + splitSize);
     }
@@ -1697,7 +1728,7 @@ public final class Tensor {
     Objects.requireNonNull(sizes, "split: sizes");
 
     requireDims("split");
-    int d = Shapes.dim("split", dim, shape.length);
+    int d = Layout.dim("split", dim, shape.length);
     long sum = 0;
     for (int s : sizes) {
       if (s < 0) {
@@ -1726,7 +1757,7 @@ public final class Tensor {
       throw new IllegalArgumentException("chunk: number of chunks must be positive, got "
           + chunks);
     }
-    int d = Shapes.dim("chunk", dim, shape.length);
+    int d = Layout.dim("chunk", dim, shape.length);
     return split(Math.max(1, (shape[d] + chunks - 1) / chunks), d);
   }
 
@@ -1743,7 +1774,7 @@ public final class Tensor {
   public Tensor add(Tensor other, double alpha) {
     Objects.requireNonNull(other, "add: other");
 
-    return TensorTape.add(add(other.mul(alpha)), this, other, alpha);
+    return TensorTape.add(untracked(() -> add(other.mul(alpha))), this, other, alpha);
   }
 
   /** {@code this + value}; a float scalar makes integer tensors float32. */
@@ -1755,7 +1786,7 @@ public final class Tensor {
   /** {@code this + value}; keeps integer tensors integer. */
   @Primitive(rules = ArithmeticRules.class)
   public Tensor add(long value) {
-    return TensorTape.add(binary(BinaryOp.ADD, "add", intScalar(value), null), this, value);
+    return TensorTape.add(binaryInt(BinaryOp.ADD, "add", value, null), this, value);
   }
 
   /** {@code this - other}, broadcast. */
@@ -1773,7 +1804,7 @@ public final class Tensor {
   /** {@code this - value}. */
   @Primitive(rules = ArithmeticRules.class)
   public Tensor sub(long value) {
-    return TensorTape.sub(binary(BinaryOp.SUB, "sub", intScalar(value), null), this, value);
+    return TensorTape.sub(binaryInt(BinaryOp.SUB, "sub", value, null), this, value);
   }
 
   /** {@code this * other}, broadcast. */
@@ -1791,7 +1822,7 @@ public final class Tensor {
   /** {@code this * value}. */
   @Primitive(rules = ArithmeticRules.class)
   public Tensor mul(long value) {
-    return TensorTape.mul(binary(BinaryOp.MUL, "mul", intScalar(value), null), this, value);
+    return TensorTape.mul(binaryInt(BinaryOp.MUL, "mul", value, null), this, value);
   }
 
   /** {@code this / other}, true division: integer inputs give float32. */
@@ -1825,7 +1856,7 @@ public final class Tensor {
       throw new IllegalArgumentException("pow: integers to negative integer powers are not"
           + " allowed (" + dtype + " tensor ** " + exponent + "); use pow(" + exponent + ".0)");
     }
-    return TensorTape.pow(binary(BinaryOp.POW, "pow", intScalar(exponent), null), this, exponent);
+    return TensorTape.pow(binaryInt(BinaryOp.POW, "pow", exponent, null), this, exponent);
   }
 
   /** Elementwise maximum; NaN propagates. */
@@ -1950,11 +1981,15 @@ public final class Tensor {
     }
     condition.checkSameDevice("where", x);
     condition.checkSameDevice("where", y);
-    int[] s = Shapes.broadcast("where", Shapes.broadcast("where", condition.shape, x.shape),
+    int[] s = broadcast("where", broadcast("where", condition.shape, x.shape),
         y.shape);
     DType dt = resultType(x, y);
     Tensor out = empty(dt, x.device(), s);
-    out.backend().where(condition.expand(s), x.to(dt).expand(s), y.to(dt).expand(s), out);
+    Tensor c = condition.expand(s);
+    Tensor a = x.to(dt).expand(s);
+    Tensor b = y.to(dt).expand(s);
+    out.backend().where(c.storage, c.layout, a.storage, a.layout, b.storage, b.layout,
+        out.storage, out.layout);
     return TensorTape.where(out, condition, x, y);
   }
 
@@ -2077,7 +2112,7 @@ public final class Tensor {
 
   /** {@code this += value} in place; an integer scalar keeps integer tensors valid targets. */
   public Tensor add_(long value) {
-    return binary(BinaryOp.ADD, "add_", intScalar(value), this);
+    return binaryInt(BinaryOp.ADD, "add_", value, this);
   }
 
   /** {@code this += alpha * other} in place. */
@@ -2099,7 +2134,7 @@ public final class Tensor {
 
   /** {@code this -= value} in place. */
   public Tensor sub_(long value) {
-    return binary(BinaryOp.SUB, "sub_", intScalar(value), this);
+    return binaryInt(BinaryOp.SUB, "sub_", value, this);
   }
 
   /** {@code this *= other} in place. */
@@ -2114,7 +2149,7 @@ public final class Tensor {
 
   /** {@code this *= value} in place. */
   public Tensor mul_(long value) {
-    return binary(BinaryOp.MUL, "mul_", intScalar(value), this);
+    return binaryInt(BinaryOp.MUL, "mul_", value, this);
   }
 
   /** {@code this /= other} in place (floating tensors only). */
@@ -2185,7 +2220,7 @@ public final class Tensor {
   /** Sets every element to {@code value}; returns this. */
   public Tensor fill_(double value) {
     checkInPlace("fill_");
-    backend().fill(this, value);
+    backend().fill(storage, layout, value);
     return this;
   }
 
@@ -2201,26 +2236,41 @@ public final class Tensor {
     checkInPlace("copy_");
     checkUntrackedOperand("copy_", src);
     checkSameDevice("copy_", src);
-    int[] s = Shapes.broadcast("copy_", shape, src.shape);
+    int[] s = broadcast("copy_", shape, src.shape);
     if (!Arrays.equals(s, shape)) {
-      throw new IllegalArgumentException("copy_: source shape " + Shapes.str(src.shape)
-          + " cannot be broadcast to destination shape " + Shapes.str(shape));
+      throw new IllegalArgumentException("copy_: source shape " + Layout.str(src.shape)
+          + " cannot be broadcast to destination shape " + Layout.str(shape));
     }
     Tensor from = src.storage == storage ? src.clone() : src;
-    backend().copy(from.expand(shape), this);
+    Tensor expanded = from.expand(shape);
+    backend().copy(expanded.storage, expanded.layout, storage, layout);
     return this;
   }
 
   // ------------------------------------------------------------------ machinery
 
   /** A Python float operand: a 0-d tensor of this dtype when floating, else float32. */
-  private Tensor floatScalar(double value) {
-    return scalarLike(value, dtype.isFloatingPoint() ? dtype : DType.FLOAT32);
+  private Scalar floatScalar(double value) {
+    DType dt = dtype.isFloatingPoint() ? dtype : DType.FLOAT32;
+    return new Scalar(dt == DType.FLOAT32 ? (float) value : value, dt);
   }
 
-  /** A Python int operand: a 0-d int64 tensor, which does not widen a floating tensor. */
-  private Tensor intScalar(long value) {
-    return fromArray(new long[] {value}).to(device());
+  /**
+   * A scalar operand: what a 0-d tensor of {@code dtype} holding {@code value} would be, passed to
+   * the backend as a kernel argument instead ({@link Backend#binaryScalar}), so no tensor is
+   * allocated or filled. {@code value} is already rounded to {@code dtype}.
+   */
+  private record Scalar(double value, DType dtype) {}
+
+  /**
+   * {@link #binary} with a Python int operand, which does not widen a floating tensor. Integers
+   * beyond 2^53 (not exact in a double) go through a 0-d int64 tensor, exactly.
+   */
+  private Tensor binaryInt(BinaryOp op, String name, long value, Tensor out) {
+    if (Math.abs(value) <= 1L << 53) {
+      return binary(op, name, new Scalar(value, DType.INT64), out);
+    }
+    return binary(op, name, fromArray(new long[] {value}).to(device()), out);
   }
 
   private Tensor scalarLike(double value, DType dt) {
@@ -2233,19 +2283,21 @@ public final class Tensor {
    * float32).
    */
   static DType resultType(Tensor a, Tensor b) {
-    boolean aScalar = a.dim() == 0;
-    boolean bScalar = b.dim() == 0;
+    return resultType(a.dtype, a.dim() == 0, b.dtype, b.dim() == 0);
+  }
+
+  private static DType resultType(DType a, boolean aScalar, DType b, boolean bScalar) {
     if (aScalar == bScalar) {
-      return DType.promote(a.dtype, b.dtype);
+      return DType.promote(a, b);
     }
-    Tensor dimmed = aScalar ? b : a;
-    Tensor zero = aScalar ? a : b;
-    if (category(zero.dtype) > category(dimmed.dtype)) {
-      return zero.dtype.isFloatingPoint() && !dimmed.dtype.isFloatingPoint()
-          ? zero.dtype
-          : DType.promote(zero.dtype, dimmed.dtype);
+    DType dimmed = aScalar ? b : a;
+    DType zero = aScalar ? a : b;
+    if (category(zero) > category(dimmed)) {
+      return zero.isFloatingPoint() && !dimmed.isFloatingPoint()
+          ? zero
+          : DType.promote(zero, dimmed);
     }
-    return dimmed.dtype;
+    return dimmed;
   }
 
   private static int category(DType d) {
@@ -2263,20 +2315,47 @@ public final class Tensor {
     }
   }
 
-  private Tensor binary(BinaryOp op, String name, Tensor other, Tensor out) {
-    Objects.requireNonNull(other, name + ": other");
-    checkSameDevice(name, other);
-    DType common = resultType(this, other);
-    DType compute = common;
+  /** The dtype {@code op} computes in for operands whose result type is {@code common}. */
+  private static DType computeType(BinaryOp op, String name, DType common) {
     if (op == BinaryOp.DIV && !common.isFloatingPoint()) {
-      compute = DType.FLOAT32;
+      return DType.FLOAT32;
     } else if (op == BinaryOp.POW && common == DType.BOOL) {
-      compute = DType.INT64;
+      return DType.INT64;
     } else if (common == DType.BOOL && (op == BinaryOp.SUB)) {
       throw new IllegalArgumentException(name + ": subtraction of two bool tensors is not"
           + " supported; use logicalXor or logicalNot instead");
     }
-    int[] s = Shapes.broadcast(name, shape, other.shape);
+    return common;
+  }
+
+  /**
+   * {@code this op scalar} (into {@code out} when in place): the result of {@link #binary} with a
+   * 0-d tensor of the scalar's dtype, without the tensor.
+   */
+  private Tensor binary(BinaryOp op, String name, Scalar other, Tensor out) {
+    DType compute = computeType(op, name, resultType(dtype, shape.length == 0, other.dtype, true));
+    DType resultDtype = op.isComparison() ? DType.BOOL : compute;
+    if (out != null) {
+      checkInPlace(name);
+      if (!DType.canCast(resultDtype, dtype)) {
+        throw new IllegalArgumentException(name + ": result type " + resultDtype
+            + " can't be cast to the desired output type " + dtype);
+      }
+      compute = op.isComparison() ? compute : dtype;
+    } else {
+      out = empty(resultDtype, device(), shape);
+    }
+    Tensor x = to(compute);
+    backend().binaryScalar(op, x.storage, x.layout, other.value, false, out.storage,
+        out.layout);
+    return out;
+  }
+
+  private Tensor binary(BinaryOp op, String name, Tensor other, Tensor out) {
+    Objects.requireNonNull(other, name + ": other");
+    checkSameDevice(name, other);
+    DType compute = computeType(op, name, resultType(this, other));
+    int[] s = broadcast(name, shape, other.shape);
     DType resultDtype = op.isComparison() ? DType.BOOL : compute;
     Tensor a = this;
     Tensor b = other;
@@ -2284,8 +2363,8 @@ public final class Tensor {
       checkInPlace(name);
       checkUntrackedOperand(name, other);
       if (!Arrays.equals(s, shape)) {
-        throw new IllegalArgumentException(name + ": output with shape " + Shapes.str(shape)
-            + " doesn't match the broadcast shape " + Shapes.str(s));
+        throw new IllegalArgumentException(name + ": output with shape " + Layout.str(shape)
+            + " doesn't match the broadcast shape " + Layout.str(s));
       }
       if (!DType.canCast(resultDtype, dtype)) {
         throw new IllegalArgumentException(name + ": result type " + resultDtype
@@ -2299,7 +2378,9 @@ public final class Tensor {
     } else {
       out = empty(resultDtype, device(), s);
     }
-    backend().binary(op, a.to(compute).expand(s), b.to(compute).expand(s), out);
+    Tensor x = a.to(compute).expand(s);
+    Tensor y = b.to(compute).expand(s);
+    backend().binary(op, x.storage, x.layout, y.storage, y.layout, out.storage, out.layout);
     return out;
   }
 
@@ -2318,12 +2399,12 @@ public final class Tensor {
         throw new IllegalArgumentException(name + ": result type " + compute
             + " can't be cast to the desired output type " + dtype);
       }
-      backend().unary(op, this, this, p1, p2);
+      backend().unary(op, storage, layout, storage, layout, p1, p2);
       return this;
     }
     Tensor src = to(compute);
     Tensor out = empty(compute, device(), shape);
-    backend().unary(op, src, out, p1, p2);
+    backend().unary(op, src.storage, src.layout, out.storage, out.layout, p1, p2);
     return out;
   }
 
@@ -2338,13 +2419,13 @@ public final class Tensor {
   /** Sum over {@code dim}. */
   @Primitive(rules = ReductionRules.class)
   public Tensor sum(int dim) {
-    return TensorTape.sum(sum(new int[] {dim}, false), this, dim);
+    return TensorTape.sum(untracked(() -> sum(new int[] {dim}, false)), this, dim);
   }
 
   /** Sum over {@code dim}, keeping it as size 1 when {@code keepdim}. */
   @Primitive(rules = ReductionRules.class)
   public Tensor sum(int dim, boolean keepdim) {
-    return TensorTape.sum(sum(new int[] {dim}, keepdim), this, dim, keepdim);
+    return TensorTape.sum(untracked(() -> sum(new int[] {dim}, keepdim)), this, dim, keepdim);
   }
 
   /** Sum over several dims. */
@@ -2376,13 +2457,14 @@ public final class Tensor {
   /** Mean over {@code dim}. */
   @Primitive(rules = ReductionRules.class)
   public Tensor mean(int dim) {
-    return TensorTape.mean(mean(new int[] {dim}, false), this, dim);
+    return TensorTape.mean(untracked(() -> mean(new int[] {dim}, false)), this, dim);
   }
 
   /** Mean over {@code dim}, keeping it when {@code keepdim}. */
   @Primitive(rules = ReductionRules.class)
   public Tensor mean(int dim, boolean keepdim) {
-    return TensorTape.mean(mean(new int[] {dim}, keepdim), this, dim, keepdim);
+    return TensorTape.mean(untracked(() -> mean(new int[] {dim}, keepdim)), this, dim,
+        keepdim);
   }
 
   /** Mean over several dims. */
@@ -2401,7 +2483,7 @@ public final class Tensor {
   /** Largest values along {@code dim} and their indices. */
   @Primitive(rules = ReductionRules.class, output = "values")
   public ValuesIndices max(int dim) {
-    return TensorTape.max(max(dim, false), this, dim);
+    return TensorTape.max(untracked(() -> max(dim, false)), this, dim);
   }
 
   /** Largest values along {@code dim} and their indices, keeping the dim when asked. */
@@ -2420,7 +2502,7 @@ public final class Tensor {
   /** Smallest values along {@code dim} and their indices. */
   @Primitive(rules = ReductionRules.class, output = "values")
   public ValuesIndices min(int dim) {
-    return TensorTape.min(min(dim, false), this, dim);
+    return TensorTape.min(untracked(() -> min(dim, false)), this, dim);
   }
 
   /** Smallest values along {@code dim} and their indices, keeping the dim when asked. */
@@ -2457,13 +2539,13 @@ public final class Tensor {
   /** Unbiased variance of all elements (divides by n - 1, as {@code torch.var}). */
   @Primitive(rules = ReductionRules.class)
   public Tensor var() {
-    return TensorTape.var(var(null, 1, false), this);
+    return TensorTape.var(untracked(() -> var(null, 1, false)), this);
   }
 
   /** Unbiased variance along {@code dim}. */
   @Primitive(rules = ReductionRules.class)
   public Tensor var(int dim) {
-    return TensorTape.var(var(new int[] {dim}, 1, false), this, dim);
+    return TensorTape.var(untracked(() -> var(new int[] {dim}, 1, false)), this, dim);
   }
 
   /**
@@ -2499,13 +2581,14 @@ public final class Tensor {
   /** {@code log(sum(exp(this)))} along {@code dim}, computed without overflow. */
   @Primitive(rules = ReductionRules.class)
   public Tensor logsumexp(int dim) {
-    return TensorTape.logsumexp(logsumexp(new int[] {dim}, false), this, dim);
+    return TensorTape.logsumexp(untracked(() -> logsumexp(new int[] {dim}, false)), this, dim);
   }
 
   /** {@code log(sum(exp(this)))} along {@code dim}, keeping it when asked. */
   @Primitive(rules = ReductionRules.class)
   public Tensor logsumexp(int dim, boolean keepdim) {
-    return TensorTape.logsumexp(logsumexp(new int[] {dim}, keepdim), this, dim, keepdim);
+    return TensorTape.logsumexp(untracked(() -> logsumexp(new int[] {dim}, keepdim)), this,
+        dim, keepdim);
   }
 
   /** {@code log(sum(exp(this)))} over several dims. */
@@ -2524,7 +2607,7 @@ public final class Tensor {
       Arrays.fill(reduced, true);
     } else {
       for (int dim : dims) {
-        int d = Shapes.dim(name, dim, rank);
+        int d = Layout.dim(name, dim, rank);
         if (rank > 0 && reduced[d]) {
           throw new IllegalArgumentException(name + ": dim " + d + " appears multiple times in "
               + Arrays.toString(dims));
@@ -2578,10 +2661,10 @@ public final class Tensor {
     if (reducedEmpty) {
       if (indexed) {
         throw new IllegalArgumentException(name + ": cannot reduce over a dimension of size 0"
-            + " (shape " + Shapes.str(shape) + "); the operation has no identity");
+            + " (shape " + Layout.str(shape) + "); the operation has no identity");
       }
       // Only an empty input can have kept dims that multiply past an int.
-      Shapes.numel(name, "result shape", resultShape);
+      numel(name, "result shape", resultShape);
       double identity = switch (op) {
         case SUM -> 0;
         case PROD -> 1;
@@ -2596,7 +2679,8 @@ public final class Tensor {
     Tensor values = empty(outType, device(), new int[] {outer});
     Tensor indices = indexed ? empty(DType.INT64, device(), new int[] {outer}) : null;
     if (outer > 0) {
-      backend().reduce(op, src, outer, inner, values, indices, param);
+      backend().reduce(op, src.storage, src.layout, outer, inner, values.storage, 0,
+          indices == null ? null : indices.storage, 0, param);
     }
     return new ValuesIndices(values.view(resultShape),
         indices == null ? null : indices.view(resultShape));
@@ -2619,22 +2703,36 @@ public final class Tensor {
    * columns), {@code {1, ld}} column-major (a transposed matrix), or null when neither (a stepped
    * or broadcast view, which is copied first). Dimensions of size 1 fit either.
    */
-  private int[] gemmLayout() {
-    int rows = shape[0];
-    int cols = shape[1];
-    if (cols == 1 || strides[1] == 1) {
-      int ld = rows == 1 ? Math.max(1, cols) : strides[0];
+  private long[] gemmLayout() {
+    return gemmLayout(shape[0], shape[1], layout.stride(0), layout.stride(1));
+  }
+
+  /** {@link #gemmLayout()} of a {@code rows x cols} matrix with these strides. */
+  private static long[] gemmLayout(int rows, int cols, long rowStride, long colStride) {
+    if (cols == 1 || colStride == 1) {
+      long ld = rows == 1 ? Math.max(1, cols) : rowStride;
       if (ld >= Math.max(1, cols)) {
-        return new int[] {0, ld};
+        return new long[] {0, ld};
       }
     }
-    if (rows == 1 || strides[0] == 1) {
-      int ld = cols == 1 ? Math.max(1, rows) : strides[1];
+    if (rows == 1 || rowStride == 1) {
+      long ld = cols == 1 ? Math.max(1, rows) : colStride;
       if (ld >= Math.max(1, rows)) {
-        return new int[] {1, ld};
+        return new long[] {1, ld};
       }
     }
     return null;
+  }
+
+  /**
+   * How {@code t}, broadcast to {@code [batch..., rows, cols]}, lies for a strided batched GEMM
+   * read in place: {@code {trans, ld, batchStride}} with its layout seen as {@code [count, rows,
+   * cols]} (a broadcast batch has stride 0), or null when the batch dimensions do not merge into
+   * one stride or a matrix is neither row- nor column-major (then it is copied).
+   */
+  private static Layout batchedGemmView(Tensor t, int[] batch, int count, int rows, int cols) {
+    Layout l = t.layout.expand(concat(batch, rows, cols)).view(new int[] {count, rows, cols});
+    return l == null || gemmLayout(rows, cols, l.stride(1), l.stride(2)) == null ? null : l;
   }
 
   /** {@link #matmul}, its arguments checked as {@code op} (matmul, mm or bmm). */
@@ -2643,7 +2741,7 @@ public final class Tensor {
     checkSameDevice(op, other);
     if (dim() == 0 || other.dim() == 0) {
       throw new IllegalArgumentException(op + ": both arguments need at least 1 dimension, got "
-          + Shapes.str(shape) + " and " + Shapes.str(other.shape));
+          + Layout.str(shape) + " and " + Layout.str(other.shape));
     }
     DType dt = DType.promote(dtype, other.dtype);
     if (dt == DType.BOOL) {
@@ -2656,40 +2754,66 @@ public final class Tensor {
     int k2 = b.shape[b.dim() - 2];
     int n = b.shape[b.dim() - 1];
     if (k != k2) {
-      throw new IllegalArgumentException(op + ": shapes " + Shapes.str(shape) + " and "
-          + Shapes.str(other.shape) + " cannot be multiplied (" + m + "x" + k + " and " + k2
+      throw new IllegalArgumentException(op + ": shapes " + Layout.str(shape) + " and "
+          + Layout.str(other.shape) + " cannot be multiplied (" + m + "x" + k + " and " + k2
           + "x" + n + ")");
     }
     int[] batchA = Arrays.copyOf(a.shape, a.dim() - 2);
     int[] batchB = Arrays.copyOf(b.shape, b.dim() - 2);
-    int[] batch = Shapes.broadcast(op, batchA, batchB);
-    int bn = Shapes.numel(op, "broadcast batch shape", batch);
-    Shapes.numel(op, "result shape", concat(batch, m, n));
-    Shapes.numel(op, "broadcast left operand shape", concat(batch, m, k));
-    Shapes.numel(op, "broadcast right operand shape", concat(batch, k, n));
+    int[] batch = broadcast(op, batchA, batchB);
+    int bn = numel(op, "broadcast batch shape", batch);
+    numel(op, "result shape", concat(batch, m, n));
+    numel(op, "broadcast left operand shape", concat(batch, m, k));
+    numel(op, "broadcast right operand shape", concat(batch, k, n));
     Tensor result;
-    int[] la = a.dim() == 2 && a.dtype == dt && dt.isFloatingPoint() ? a.gemmLayout() : null;
-    int[] lb = b.dim() == 2 && b.dtype == dt && dt.isFloatingPoint() ? b.gemmLayout() : null;
+    long[] la = a.dim() == 2 && a.dtype == dt && dt.isFloatingPoint() ? a.gemmLayout() : null;
+    long[] lb = b.dim() == 2 && b.dtype == dt && dt.isFloatingPoint() ? b.gemmLayout() : null;
     if (la != null && lb != null) {
       // 2-d @ 2-d: both read where they lie (a transposed weight is not copied).
       result = empty(dt, device(), new int[] {m, n});
       if (m > 0 && n > 0) {
-        backend().gemm(a, la[0] == 1, la[1], b, lb[0] == 1, lb[1], result);
+        backend().gemm(la[0] == 1, lb[0] == 1, m, n, k, 1, a.storage, a.layout.offset(), la[1],
+            0, b.storage, b.layout.offset(), lb[1], 0, 0, result.storage, 0, n, 0, 1);
       }
     } else if (batchB.length == 0 && bn > 1) {
       // [..., m, k] @ [k, n]: fold the batch into the rows instead of copying b per batch entry.
       Tensor a2 = a.to(dt).reshape(bn * m, k).contiguous();
-      Tensor out = empty(dt, device(), new int[] {1, bn * m, n});
+      Tensor b2 = b.to(dt);
+      long[] lb2 = dt.isFloatingPoint() ? b2.gemmLayout() : null;
+      if (lb2 == null) {
+        b2 = b2.contiguous();
+        lb2 = new long[] {0, Math.max(1, n)};
+      }
+      Tensor out = empty(dt, device(), new int[] {bn * m, n});
       if (m > 0 && n > 0) {
-        backend().matmul(a2.view(1, bn * m, k), b.to(dt).contiguous().view(1, k, n), out);
+        backend().gemm(false, lb2[0] == 1, bn * m, n, k, 1, a2.storage, a2.layout.offset(),
+            Math.max(1, k), 0, b2.storage, b2.layout.offset(), lb2[1], 0, 0, out.storage, 0, n,
+            0, 1);
       }
       result = out.view(concat(batch, m, n));
     } else {
-      Tensor a3 = a.to(dt).expand(concat(batch, m, k)).reshape(bn, m, k).contiguous();
-      Tensor b3 = b.to(dt).expand(concat(batch, k, n)).reshape(bn, k, n).contiguous();
+      // Each operand is read where it lies when its batch dimensions merge into one stride (a
+      // broadcast batch reads one matrix with stride 0) and its matrices are row- or
+      // column-major, as a transposed batch is; otherwise it is copied once.
+      Tensor a1 = a.to(dt);
+      Tensor b1 = b.to(dt);
+      Layout la3 = batchedGemmView(a1, batch, bn, m, k);
+      if (la3 == null) {
+        a1 = a1.expand(concat(batch, m, k)).reshape(bn, m, k).contiguous();
+        la3 = a1.layout;
+      }
+      Layout lb3 = batchedGemmView(b1, batch, bn, k, n);
+      if (lb3 == null) {
+        b1 = b1.expand(concat(batch, k, n)).reshape(bn, k, n).contiguous();
+        lb3 = b1.layout;
+      }
+      long[] ga = k == 0 ? null : gemmLayout(m, k, la3.stride(1), la3.stride(2));
+      long[] gb = k == 0 ? null : gemmLayout(k, n, lb3.stride(1), lb3.stride(2));
       Tensor out = empty(dt, device(), new int[] {bn, m, n});
-      if (bn > 0 && m > 0 && n > 0) {
-        backend().matmul(a3, b3, out);
+      if (bn > 0 && m > 0 && n > 0 && k > 0) {
+        backend().gemm(ga[0] == 1, gb[0] == 1, m, n, k, 1, a1.storage, la3.offset(), ga[1],
+            bn == 1 ? 0 : la3.stride(0), b1.storage, lb3.offset(), gb[1],
+            bn == 1 ? 0 : lb3.stride(0), 0, out.storage, 0, n, (long) m * n, bn);
       }
       result = out.view(concat(batch, m, n));
     }
@@ -2709,7 +2833,7 @@ public final class Tensor {
 
     if (dim() != 2 || other.dim() != 2) {
       throw new IllegalArgumentException("mm: expected two 2-d tensors, got "
-          + Shapes.str(shape) + " and " + Shapes.str(other.shape));
+          + Layout.str(shape) + " and " + Layout.str(other.shape));
     }
     return TensorTape.mm(product("mm", other), this, other);
   }
@@ -2721,11 +2845,11 @@ public final class Tensor {
 
     if (dim() != 3 || other.dim() != 3) {
       throw new IllegalArgumentException("bmm: expected two 3-d tensors, got "
-          + Shapes.str(shape) + " and " + Shapes.str(other.shape));
+          + Layout.str(shape) + " and " + Layout.str(other.shape));
     }
     if (shape[0] != other.shape[0]) {
-      throw new IllegalArgumentException("bmm: batch sizes differ: " + Shapes.str(shape)
-          + " and " + Shapes.str(other.shape));
+      throw new IllegalArgumentException("bmm: batch sizes differ: " + Layout.str(shape)
+          + " and " + Layout.str(other.shape));
     }
     return TensorTape.bmm(product("bmm", other), this, other);
   }
@@ -2740,7 +2864,7 @@ public final class Tensor {
   public Tensor inverse() {
     if (dim() < 2 || shape[dim() - 1] != shape[dim() - 2]) {
       throw new IllegalArgumentException("inverse: expected a square matrix or a batch of them"
-          + " ([..., n, n]), got shape " + Shapes.str(shape));
+          + " ([..., n, n]), got shape " + Layout.str(shape));
     }
     if (!dtype.isFloatingPoint()) {
       throw new IllegalArgumentException("inverse: expected a floating point tensor, got "
@@ -2750,7 +2874,8 @@ public final class Tensor {
     int batch = numel / Math.max(1, n * n);
     Tensor out = empty(dtype, device(), shape);
     if (n > 0 && batch > 0) {
-      backend().inverse(reshape(batch, n, n).contiguous(), out.view(batch, n, n));
+      Tensor a = reshape(batch, n, n).contiguous();
+      backend().inverse(a.storage, a.layout.offset(), out.storage, 0, batch, n);
     }
     return TensorTape.inverse(out, this);
   }
@@ -2770,7 +2895,7 @@ public final class Tensor {
    */
   public boolean allClose(Tensor other, double rtol, double atol) {
     Objects.requireNonNull(other, "allClose: other");
-    int[] common = Shapes.broadcast("allClose", shape, other.shape);
+    int[] common = broadcast("allClose", shape, other.shape);
     return inBlocks(expandTo(common), other.expandTo(common), (x, y) -> {
       Tensor a = x.toDouble();
       Tensor b = y.toDouble();
@@ -2830,13 +2955,6 @@ public final class Tensor {
   }
 
   // ================================================================== small helpers
-
-  private static int[] remove(int[] a, int i) {
-    int[] out = new int[a.length - 1];
-    System.arraycopy(a, 0, out, 0, i);
-    System.arraycopy(a, i + 1, out, i, a.length - i - 1);
-    return out;
-  }
 
   private static int[] insert(int[] a, int i, int v) {
     int[] out = new int[a.length + 1];

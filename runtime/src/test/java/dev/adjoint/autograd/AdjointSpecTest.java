@@ -6,8 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.adjoint.tensor.DType;
+import dev.adjoint.tensor.Device;
 import dev.adjoint.tensor.Index;
 import dev.adjoint.tensor.Tensor;
+import dev.adjoint.testing.Devices;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
@@ -687,9 +689,11 @@ class AdjointSpecTest {
 
   // ================================================================== the tests
 
+  /** One body per device ({@link Devices}): inputs, g and constants live on it. */
   @TestFactory
   Stream<DynamicTest> everyAdjointAgreesWithFiniteDifferences() {
-    return table().stream().map(s -> DynamicTest.dynamicTest(s.name, () -> verify(s)));
+    return Devices.all().stream().flatMap(device -> table().stream().map(s ->
+        DynamicTest.dynamicTest(s.name + " on " + device, () -> verify(s, device))));
   }
 
   @Test
@@ -723,7 +727,7 @@ class AdjointSpecTest {
     }
   }
 
-  private static void verify(Spec s) {
+  private static void verify(Spec s, Device device) {
     Random r = new Random(s.name.hashCode());
     Distinct distinct = new Distinct(r);
     int n = s.args.size();
@@ -734,7 +738,8 @@ class AdjointSpecTest {
       if (a.constant == null) {
         values[i] = a.values.draw(a.shape, r, distinct);
       }
-      Tensor x = a.make(values[i]);
+      Tensor x = a.make(values[i], device);
+      assertEquals(device, x.device(), s.name + ": input " + i + " device");
       if (a.layout != Layout.CONTIGUOUS) {
         assertFalse(x.isContiguous(), s.name + ": input " + i + " should be a strided view");
       }
@@ -743,11 +748,12 @@ class AdjointSpecTest {
     in = Collections.unmodifiableList(in);
     Tensor out = s.forward.apply(in);
     assertEquals(DType.FLOAT64, out.dtype(), s.name + ": forward result dtype");
+    assertEquals(device, out.device(), s.name + ": forward result device");
     double[] gv = new double[out.numel()];
     for (int i = 0; i < gv.length; i++) {
       gv[i] = r.nextGaussian();
     }
-    Tensor g = Tensor.fromArray(gv, out.shape());
+    Tensor g = Tensor.fromArray(gv, out.shape()).to(device);
     double[] outValues = out.toDoubleArray();
     for (Check check : s.checks) {
       Arg a = s.args.get(check.wrt);
@@ -755,10 +761,12 @@ class AdjointSpecTest {
       String what = s.name + ": " + check.rule + " (input " + check.wrt + ")";
       assertArrayEquals(a.shape, adjoint.shape(), what + ": gradient shape");
       assertEquals(DType.FLOAT64, adjoint.dtype(), what + ": gradient dtype");
+      assertEquals(device, adjoint.device(), what + ": gradient device");
       double[] got = adjoint.toDoubleArray();
       double[] expected = new double[got.length];
       for (int j = 0; j < got.length; j++) {
-        expected[j] = vjpByFiniteDifference(s, in, check.wrt, values[check.wrt], j, gv);
+        expected[j] = vjpByFiniteDifference(s, in, check.wrt, values[check.wrt], j, gv,
+            device);
       }
       for (int j = 0; j < got.length; j++) {
         double err = Math.abs(got[j] - expected[j]);
@@ -785,13 +793,13 @@ class AdjointSpecTest {
 
   /** {@code sum_i g_i (f(x + h e_j) - f(x - h e_j))_i / (2h)}. */
   private static double vjpByFiniteDifference(Spec s, List<Tensor> in, int wrt, double[] x,
-      int j, double[] g) {
+      int j, double[] g, Device device) {
     double[] plus = x.clone();
     plus[j] += H;
     double[] minus = x.clone();
     minus[j] -= H;
-    double[] fPlus = evaluate(s, in, wrt, plus);
-    double[] fMinus = evaluate(s, in, wrt, minus);
+    double[] fPlus = evaluate(s, in, wrt, plus, device);
+    double[] fMinus = evaluate(s, in, wrt, minus, device);
     double sum = 0;
     for (int i = 0; i < g.length; i++) {
       sum += g[i] * (fPlus[i] - fMinus[i]);
@@ -799,9 +807,10 @@ class AdjointSpecTest {
     return sum / (2 * H);
   }
 
-  private static double[] evaluate(Spec s, List<Tensor> in, int wrt, double[] x) {
+  private static double[] evaluate(Spec s, List<Tensor> in, int wrt, double[] x,
+      Device device) {
     List<Tensor> moved = new ArrayList<>(in);
-    moved.set(wrt, s.args.get(wrt).make(x));
+    moved.set(wrt, s.args.get(wrt).make(x, device));
     return s.forward.apply(moved).toDoubleArray();
   }
 
@@ -867,12 +876,15 @@ class AdjointSpecTest {
       return new Arg(shape, values, Layout.STEPPED, constant);
     }
 
-    /** A tensor holding {@code v} in row-major order of {@link #shape}, in this layout. */
-    Tensor make(double[] v) {
+    /**
+     * A tensor on {@code device} holding {@code v} in row-major order of {@link #shape}, in this
+     * layout (the strided view is taken on the device).
+     */
+    Tensor make(double[] v, Device device) {
       if (constant != null) {
-        return constant;
+        return constant.to(device);
       }
-      Tensor dense = Tensor.fromArray(v, shape);
+      Tensor dense = Tensor.fromArray(v, shape).to(device);
       switch (layout) {
         case TRANSPOSED:
           // Column-major storage of the last two dims.
@@ -881,7 +893,7 @@ class AdjointSpecTest {
           // Every other element of a wider buffer; the gaps hold NaN, so reading one shows.
           int[] wide = shape.clone();
           wide[wide.length - 1] *= 2;
-          Tensor buffer = Tensor.full(Double.NaN, DType.FLOAT64, wide);
+          Tensor buffer = Tensor.full(Double.NaN, DType.FLOAT64, wide).to(device);
           buffer.slice(-1, 0, null, 2).copy_(dense);
           return buffer.slice(-1, 0, null, 2);
         }

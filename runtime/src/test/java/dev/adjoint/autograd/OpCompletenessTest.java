@@ -134,6 +134,9 @@ class OpCompletenessTest {
     // even when the storage belongs to a tracked tensor.
     noGrad(t, "Tensor.wrap(Storage,int[],int[],int)", "raw storage view, outside the graph",
         in -> Tensor.wrap(in.get(0).storage(), new int[] {3}, new int[] {2}, 0), d(2, 3));
+    noGrad(t, "Tensor.wrap(Storage,Layout)", "raw storage view, outside the graph",
+        in -> Tensor.wrap(in.get(0).storage(), dev.adjoint.backend.Layout.of(new int[] {3},
+            new long[] {2}, 0)), d(2, 3));
     // Like-creation primitives declared differentiable = false: only the shape is used.
     noGrad(t, "Tensor.zerosLike()", "declared differentiable = false", in -> in.get(0)
         .zerosLike(), d(2, 3));

@@ -101,4 +101,42 @@ class TapeTest {
     w.t().get(0).mul(3.0).sum().backward();
     assertArrayEquals(new float[] {3, 0, 0, 3, 0, 0}, w.grad().toFloatArray());
   }
+
+  @Test
+  void compositeOpsRecordOneNode() {
+    // add with alpha, t, flatten, sum(dim), contiguous of a view, stack, get and maskedFill are
+    // built from other ops; each records one node whose inputs are its own arguments.
+    Tensor x = Tensor.of(new double[][] {{1, 2}, {3, 4}}).requiresGrad_(true);
+    Tensor y = Tensor.of(new double[][] {{5, 6}, {7, 8}}).requiresGrad_(true);
+    Tensor sum = x.add(y, 2.0);
+    assertEquals("AddBackward1", sum.gradFn().name());
+    assertEquals(2, sum.gradFn().inputCount());
+    assertSame(x, sum.gradFn().input(0));
+    assertSame(y, sum.gradFn().input(1));
+    Tensor xt = x.t();
+    assertSame(xt, xt.contiguous().gradFn().input(0));
+    for (Tensor r : new Tensor[] {xt, x.flatten(), x.sum(1), Tensor.stack(java.util.List.of(x, y)),
+        x.get(1), x.maskedFill(x.gt(2.0), 0.0)}) {
+      for (int i = 0; i < r.gradFn().inputCount(); i++) {
+        Tensor in = r.gradFn().input(i);
+        assertTrue(in == null || in == x || in == y, r.gradFn().name() + " input " + i
+            + " is an intermediate, not an argument");
+      }
+    }
+  }
+
+  @Test
+  void aSecondNodeOnOneResultIsRefused() {
+    // The check that finds composites recording their parts: the second node would replace the
+    // first on the same result.
+    Tensor x = Tensor.of(1.0, 2.0).requiresGrad_(true);
+    Tensor twice = x.mul(2.0);
+    Node first = twice.gradFn();
+    Node other = x.add(1.0).gradFn();
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> twice.setGradFn(other));
+    assertTrue(e.getMessage().startsWith(other.name() + " would replace " + first.name()),
+        e.getMessage());
+    twice.setGradFn(first); // the same node again is not a second one
+  }
 }

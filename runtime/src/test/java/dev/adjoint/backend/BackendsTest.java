@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import dev.adjoint.tensor.CudaNotAvailableException;
 import dev.adjoint.tensor.Device;
 import dev.adjoint.tensor.Tensor;
+import dev.adjoint.testing.strict.StrictBackendProvider;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Proxy;
@@ -36,7 +37,12 @@ class BackendsTest {
     assertEquals(Set.of(Device.Type.CPU), cpu.deviceTypes());
     assertTrue(cpu.isAvailable());
     assertNull(cpu.unavailableReason());
-    assertSame(cpu.create(Device.cpu()), Backends.of(Device.cpu()));
+    // Under the strict test backend (which comes first on the test classpath when switched on)
+    // the CPU is served by it instead; otherwise by the runtime's own provider.
+    assertSame(StrictBackendProvider.enabled() ? Backends.of(Device.cpu())
+        : cpu.create(Device.cpu()), Backends.of(Device.cpu()));
+    assertEquals(StrictBackendProvider.enabled(),
+        Backends.of(Device.cpu()).getClass().getSimpleName().equals("StrictBackend"));
     assertSame(Backends.cpu(), Backends.of(Device.cpu()));
     assertEquals(Device.cpu(), Backends.cpu().device());
     assertEquals(Device.cpu(), Tensor.ones(2).device());

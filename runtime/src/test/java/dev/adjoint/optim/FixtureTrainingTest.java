@@ -3,6 +3,7 @@ package dev.adjoint.optim;
 import static dev.adjoint.optim.PyTorchOptimCases.assertClose;
 
 import dev.adjoint.io.SafeTensors;
+import dev.adjoint.tensor.Device;
 import dev.adjoint.tensor.Tensor;
 import dev.adjoint.testing.Shared;
 import java.io.IOException;
@@ -11,7 +12,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Training runs from the shared PyTorch fixtures ({@code ../shared/fixtures}, see its README):
@@ -32,36 +34,41 @@ class FixtureTrainingTest {
   private static final List<String> MLP_KEYS = List.of("0.weight", "0.bias", "2.weight",
       "2.bias", "4.weight", "4.bias");
 
-  @Test
-  void mlpSgdWithMomentumDampeningAndWeightDecay() throws IOException {
-    runMlp("sgd_momentum", params -> SGD.builder(params).lr(0.05).momentum(0.9).dampening(0.1)
-        .weightDecay(1e-3).build());
+  @ParameterizedTest
+  @MethodSource("dev.adjoint.testing.Devices#all")
+  void mlpSgdWithMomentumDampeningAndWeightDecay(Device device) throws IOException {
+    runMlp(device, "sgd_momentum", params -> SGD.builder(params).lr(0.05).momentum(0.9)
+        .dampening(0.1).weightDecay(1e-3).build());
   }
 
-  @Test
-  void mlpSgdNesterov() throws IOException {
-    runMlp("sgd_nesterov", params -> SGD.builder(params).lr(0.05).momentum(0.9).nesterov(true)
-        .weightDecay(1e-3).build());
+  @ParameterizedTest
+  @MethodSource("dev.adjoint.testing.Devices#all")
+  void mlpSgdNesterov(Device device) throws IOException {
+    runMlp(device, "sgd_nesterov", params -> SGD.builder(params).lr(0.05).momentum(0.9)
+        .nesterov(true).weightDecay(1e-3).build());
   }
 
-  @Test
-  void mlpAdam() throws IOException {
-    runMlp("adam", params -> Adam.builder(params).lr(1e-2).betas(0.9, 0.99).weightDecay(1e-4)
-        .build());
+  @ParameterizedTest
+  @MethodSource("dev.adjoint.testing.Devices#all")
+  void mlpAdam(Device device) throws IOException {
+    runMlp(device, "adam", params -> Adam.builder(params).lr(1e-2).betas(0.9, 0.99)
+        .weightDecay(1e-4).build());
   }
 
-  @Test
-  void mlpAdamW() throws IOException {
-    runMlp("adamw", params -> AdamW.builder(params).lr(1e-2).weightDecay(1e-2).build());
+  @ParameterizedTest
+  @MethodSource("dev.adjoint.testing.Devices#all")
+  void mlpAdamW(Device device) throws IOException {
+    runMlp(device, "adamw", params -> AdamW.builder(params).lr(1e-2).weightDecay(1e-2).build());
   }
 
-  @Test
-  void linregSgd() throws IOException {
+  @ParameterizedTest
+  @MethodSource("dev.adjoint.testing.Devices#all")
+  void linregSgd(Device device) throws IOException {
     Map<String, Tensor> f = SafeTensors.load(Shared.require("fixtures/linreg.safetensors"));
-    Tensor weight = f.get("param.weight").clone().requiresGrad_(true);
-    Tensor bias = f.get("param.bias").clone().requiresGrad_(true);
-    Tensor x = f.get("input.x");
-    Tensor y = f.get("input.y");
+    Tensor weight = f.get("param.weight").to(device).clone().requiresGrad_(true);
+    Tensor bias = f.get("param.bias").to(device).clone().requiresGrad_(true);
+    Tensor x = f.get("input.x").to(device);
+    Tensor y = f.get("input.y").to(device);
     SGD opt = new SGD(List.of(weight, bias), 0.1);
     for (int k = 0; k < 5; k++) {
       opt.zeroGrad();
@@ -76,16 +83,16 @@ class FixtureTrainingTest {
     assertClose("linreg sgd final bias", f.get("sgd.final.bias"), bias, RTOL, ATOL);
   }
 
-  private static void runMlp(String prefix, Function<List<Tensor>, Optimizer> make)
-      throws IOException {
+  private static void runMlp(Device device, String prefix,
+      Function<List<Tensor>, Optimizer> make) throws IOException {
     Map<String, Tensor> f = SafeTensors.load(Shared.require("fixtures/mlp.safetensors"));
     Map<String, Tensor> params = new LinkedHashMap<>();
     for (String k : MLP_KEYS) {
-      params.put(k, f.get("param." + k).clone().requiresGrad_(true));
+      params.put(k, f.get("param." + k).to(device).clone().requiresGrad_(true));
     }
     Optimizer opt = make.apply(new ArrayList<>(params.values()));
-    Tensor x = f.get("input.x");
-    Tensor y = f.get("input.y");
+    Tensor x = f.get("input.x").to(device);
+    Tensor y = f.get("input.y").to(device);
     for (int k = 0; k < 5; k++) {
       opt.zeroGrad();
       Tensor loss = crossEntropy(mlp(params, x), y);

@@ -390,6 +390,9 @@ class ElementwiseTest {
     return v;
   }
 
+  /** The float32 ops whose dense and strided paths may differ by one ulp. */
+  private static final java.util.Set<String> ONE_ULP = java.util.Set.of("exp", "tanh", "sigmoid");
+
   /**
    * Every op gives bit-identical results on a strided view and on its contiguous copy, with the
    * view as either operand.
@@ -408,8 +411,18 @@ class ElementwiseTest {
           f.apply(view, view).toDoubleArray(), op.getKey() + "(view, view)");
     }
     for (Map.Entry<String, UnaryOperator<Tensor>> op : UNARY.entrySet()) {
-      assertArrayEquals(op.getValue().apply(dense).toDoubleArray(),
-          op.getValue().apply(view).toDoubleArray(), op.getKey());
+      double[] want = op.getValue().apply(dense).toDoubleArray();
+      double[] got = op.getValue().apply(view).toDoubleArray();
+      if (ONE_ULP.contains(op.getKey())) {
+        // UnaryOp.EXP's contract: float32 exp, tanh and sigmoid are within 1 ulp of the correctly
+        // rounded value on every path, and a dense row (vector routines) need not equal a strided
+        // one (Math in double) bit for bit; they can differ by one ulp of each other.
+        for (int i = 0; i < want.length; i++) {
+          assertEquals(want[i], got[i], Math.ulp((float) want[i]), op.getKey() + " at " + i);
+        }
+      } else {
+        assertArrayEquals(want, got, op.getKey());
+      }
     }
   }
 

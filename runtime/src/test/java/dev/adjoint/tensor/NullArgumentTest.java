@@ -60,6 +60,9 @@ class NullArgumentTest {
     if (c == Object.class) {
       return new float[] {1f};
     }
+    if (c == dev.adjoint.backend.Layout.class) {
+      return dev.adjoint.backend.Layout.contiguous(1);
+    }
     if (c == dev.adjoint.backend.Storage.class) {
       return Backends.of(Device.cpu()).allocate(DType.FLOAT32, 1);
     }

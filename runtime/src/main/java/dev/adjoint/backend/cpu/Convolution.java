@@ -2,7 +2,6 @@ package dev.adjoint.backend.cpu;
 
 import dev.adjoint.backend.Window2d;
 import dev.adjoint.tensor.DType;
-import dev.adjoint.tensor.Tensor;
 import java.util.Arrays;
 
 /**
@@ -34,7 +33,7 @@ final class Convolution {
 
   // ================================================================== forward
 
-  static void forward(Tensor input, Tensor weight, Tensor bias, Tensor out, Window2d w,
+  static void forward(Strided input, Strided weight, Strided bias, Strided out, Window2d w,
       int groups) {
     int batch = w.batch();
     int oc = weight.shape()[0];
@@ -45,10 +44,10 @@ final class Convolution {
     int inSample = w.channels() * w.inPlane();
     int outSample = oc * l;
     boolean f64 = input.dtype() == DType.FLOAT64;
-    Object x = CpuBackend.array(input);
-    Object wt = CpuBackend.array(weight);
-    Object y = CpuBackend.array(out);
-    Object b = bias == null ? null : CpuBackend.array(bias);
+    Object x = input.array();
+    Object wt = weight.array();
+    Object y = out.array();
+    Object b = bias == null ? null : bias.array();
     int xo = input.storageOffset();
     int wo = weight.storageOffset();
     int yo = out.storageOffset();
@@ -101,7 +100,7 @@ final class Convolution {
 
   // ================================================================== input gradient
 
-  static void inputGrad(Tensor gradOut, Tensor weight, Tensor gradInput, Window2d w,
+  static void inputGrad(Strided gradOut, Strided weight, Strided gradInput, Window2d w,
       int groups) {
     int batch = w.batch();
     int oc = weight.shape()[0];
@@ -112,12 +111,14 @@ final class Convolution {
     int inSample = w.channels() * w.inPlane();
     int outSample = oc * l;
     boolean f64 = gradOut.dtype() == DType.FLOAT64;
-    Object go = CpuBackend.array(gradOut);
-    Object gi = CpuBackend.array(gradInput);
+    Object go = gradOut.array();
+    Object gi = gradInput.array();
     int goo = gradOut.storageOffset();
     int gio = gradInput.storageOffset();
-    // weight_g^T for every group, [groups][K, OC/groups], built once.
-    Object wt = transposedWeight(weight, groups, ocg, k, f64);
+    // col = weight_g^T @ gradOut_g: the weight [OC/groups, K] of each group is read in place as
+    // a transposed GEMM operand, never copied.
+    Object wt = weight.array();
+    int wo = weight.storageOffset();
     int chunks = chunks(batch, (long) batch * oc * k * l);
     Parallel.forEach(chunks, chunks > 1, c -> {
       int n0 = (int) ((long) c * batch / chunks);
@@ -135,13 +136,13 @@ final class Convolution {
           int giOff = giSample + g * cg * w.inPlane();
           if (f64) {
             double[] cd = (double[]) col;
-            Arrays.fill(cd, 0);
-            Matmul.f64((double[]) wt, g * k * ocg, (double[]) go, goOff, cd, 0, ocg, l, 0, k);
+            Gemm.dgemm(true, false, k, l, ocg, 1.0, (double[]) wt, wo + g * ocg * k, k,
+                (double[]) go, goOff, l, 0.0, cd, 0, l, false);
             col2imF64(cd, w, cg, (double[]) gi, giOff);
           } else {
             float[] cf = (float[]) col;
-            Arrays.fill(cf, 0f);
-            Matmul.f32((float[]) wt, g * k * ocg, (float[]) go, goOff, cf, 0, ocg, l, 0, k);
+            Gemm.sgemm(true, false, k, l, ocg, 1f, (float[]) wt, wo + g * ocg * k, k,
+                (float[]) go, goOff, l, 0f, cf, 0, l, false);
             col2imF32(cf, w, cg, (float[]) gi, giOff);
           }
         }
@@ -149,38 +150,9 @@ final class Convolution {
     });
   }
 
-  private static Object transposedWeight(Tensor weight, int groups, int ocg, int k,
-      boolean f64) {
-    Object src = CpuBackend.array(weight);
-    int wo = weight.storageOffset();
-    int n = groups * ocg * k;
-    if (f64) {
-      double[] a = (double[]) src;
-      double[] t = new double[n];
-      for (int g = 0; g < groups; g++) {
-        for (int o = 0; o < ocg; o++) {
-          for (int r = 0; r < k; r++) {
-            t[g * k * ocg + r * ocg + o] = a[wo + (g * ocg + o) * k + r];
-          }
-        }
-      }
-      return t;
-    }
-    float[] a = (float[]) src;
-    float[] t = new float[n];
-    for (int g = 0; g < groups; g++) {
-      for (int o = 0; o < ocg; o++) {
-        for (int r = 0; r < k; r++) {
-          t[g * k * ocg + r * ocg + o] = a[wo + (g * ocg + o) * k + r];
-        }
-      }
-    }
-    return t;
-  }
-
   // ================================================================== weight gradient
 
-  static void weightGrad(Tensor gradOut, Tensor input, Tensor gradWeight, Window2d w,
+  static void weightGrad(Strided gradOut, Strided input, Strided gradWeight, Window2d w,
       int groups) {
     int batch = w.batch();
     int oc = gradWeight.shape()[0];
@@ -191,9 +163,9 @@ final class Convolution {
     int inSample = w.channels() * w.inPlane();
     int outSample = oc * l;
     boolean f64 = input.dtype() == DType.FLOAT64;
-    Object x = CpuBackend.array(input);
-    Object go = CpuBackend.array(gradOut);
-    Object gw = CpuBackend.array(gradWeight);
+    Object x = input.array();
+    Object go = gradOut.array();
+    Object gw = gradWeight.array();
     int xo = input.storageOffset();
     int goo = gradOut.storageOffset();
     int gwo = gradWeight.storageOffset();

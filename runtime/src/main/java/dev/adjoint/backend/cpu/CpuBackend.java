@@ -2,14 +2,15 @@ package dev.adjoint.backend.cpu;
 
 import dev.adjoint.backend.Backend;
 import dev.adjoint.backend.BinaryOp;
+import dev.adjoint.backend.Layout;
 import dev.adjoint.backend.Pointwise;
+import dev.adjoint.backend.RangeError;
 import dev.adjoint.backend.ReduceOp;
 import dev.adjoint.backend.Storage;
 import dev.adjoint.backend.UnaryOp;
 import dev.adjoint.backend.Window2d;
 import dev.adjoint.tensor.DType;
 import dev.adjoint.tensor.Device;
-import dev.adjoint.tensor.Tensor;
 
 /**
  * The pure-Java backend. Elementwise kernels walk strided operands row by row
@@ -22,12 +23,26 @@ public final class CpuBackend implements Backend {
 
   private CpuBackend() {}
 
-  static CpuStorage storage(Tensor t) {
-    return (CpuStorage) t.storage();
+  /**
+   * {@code s} as a host storage.
+   *
+   * @throws IllegalArgumentException for a storage of another backend (a caller's bug: the
+   *     tensor layer checks devices first)
+   */
+  static CpuStorage cpu(Storage s) {
+    if (s instanceof CpuStorage c) {
+      return c;
+    }
+    throw new IllegalArgumentException("CPU backend: expected a CPU storage, got "
+        + (s == null ? "null" : s.getClass().getName() + " on " + s.device()));
   }
 
-  static Object array(Tensor t) {
-    return storage(t).array();
+  private static CpuStorage storage(Strided t) {
+    return t.storage();
+  }
+
+  private static Object array(Strided t) {
+    return t.storage().array();
   }
 
   @Override
@@ -36,8 +51,12 @@ public final class CpuBackend implements Backend {
   }
 
   @Override
-  public Storage allocate(DType dtype, int numel) {
-    return CpuStorage.allocate(dtype, numel);
+  public Storage allocate(DType dtype, long numel) {
+    if (numel < 0 || numel > CpuStorage.MAX_SIZE) {
+      throw new IllegalArgumentException("CPU backend: cannot allocate " + numel + " elements;"
+          + " one CPU storage holds at most 2^31 - 9 (a Java array)");
+    }
+    return CpuStorage.allocate(dtype, (int) numel);
   }
 
   @Override
@@ -46,23 +65,29 @@ public final class CpuBackend implements Backend {
   }
 
   @Override
-  public Object toHostArray(Tensor t) {
-    int n = t.numel();
-    Object out = CpuStorage.allocate(t.dtype(), n).array();
-    System.arraycopy(array(t), t.storageOffset(), out, 0, n);
+  public Object toHostArray(Storage src, Layout layout) {
+    int n = Math.toIntExact(layout.numel());
+    CpuStorage s = cpu(src);
+    Object out = CpuStorage.allocate(s.dtype(), n).array();
+    System.arraycopy(s.array(), Math.toIntExact(layout.offset()), out, 0, n);
     return out;
   }
 
   @Override
-  public void pointwise(Pointwise program, double[] scalars, Tensor[] inputs, Tensor[] outputs) {
-    PointwiseKernel.run(program, scalars, inputs, outputs);
+  public void pointwise(Pointwise program, double[] scalars, long count, Storage[] inputs,
+      long[] inputOffsets, Storage[] outputs, long[] outputOffsets) {
+    PointwiseKernel.run(program, scalars, count, inputs, inputOffsets, outputs, outputOffsets);
   }
 
   // ---------------------------------------------------------------- copy and fill
 
   @Override
-  public void copy(Tensor src, Tensor dst) {
-    StridedLoop loop = new StridedLoop(src, dst);
+  public void copy(Storage srcStorage, Layout srcLayout, Storage dstStorage, Layout dstLayout) {
+    copy(Strided.of(srcStorage, srcLayout), Strided.of(dstStorage, dstLayout));
+  }
+
+  private void copy(Strided src, Strided dst) {
+    StridedLoop loop = new StridedLoop(src.layout(), dst.layout());
     int ss = loop.innerStride(0);
     int ds = loop.innerStride(1);
     Object s = array(src);
@@ -127,8 +152,9 @@ public final class CpuBackend implements Backend {
   }
 
   @Override
-  public void fill(Tensor dst, double value) {
-    StridedLoop loop = new StridedLoop(dst);
+  public void fill(Storage dstStorage, Layout layout, double value) {
+    Strided dst = Strided.of(dstStorage, layout);
+    StridedLoop loop = new StridedLoop(layout);
     int ds = loop.innerStride(0);
     Object d = array(dst);
     switch (dst.dtype()) {
@@ -173,8 +199,11 @@ public final class CpuBackend implements Backend {
   // ---------------------------------------------------------------- elementwise
 
   @Override
-  public void unary(UnaryOp op, Tensor src, Tensor dst, double lo, double hi) {
-    StridedLoop loop = new StridedLoop(src, dst);
+  public void unary(UnaryOp op, Storage srcStorage, Layout srcLayout, Storage dstStorage,
+      Layout dstLayout, double lo, double hi) {
+    Strided src = Strided.of(srcStorage, srcLayout);
+    Strided dst = Strided.of(dstStorage, dstLayout);
+    StridedLoop loop = new StridedLoop(srcLayout, dstLayout);
     int ss = loop.innerStride(0);
     int ds = loop.innerStride(1);
     switch (src.dtype()) {
@@ -199,8 +228,12 @@ public final class CpuBackend implements Backend {
   }
 
   @Override
-  public void binary(BinaryOp op, Tensor a, Tensor b, Tensor dst) {
-    StridedLoop loop = new StridedLoop(a, b, dst);
+  public void binary(BinaryOp op, Storage aStorage, Layout aLayout, Storage bStorage,
+      Layout bLayout, Storage dstStorage, Layout dstLayout) {
+    Strided a = Strided.of(aStorage, aLayout);
+    Strided b = Strided.of(bStorage, bLayout);
+    Strided dst = Strided.of(dstStorage, dstLayout);
+    StridedLoop loop = new StridedLoop(aLayout, bLayout, dstLayout);
     int as = loop.innerStride(0);
     int bs = loop.innerStride(1);
     int ds = loop.innerStride(2);
@@ -230,8 +263,32 @@ public final class CpuBackend implements Backend {
   }
 
   @Override
-  public void where(Tensor cond, Tensor a, Tensor b, Tensor dst) {
-    StridedLoop loop = new StridedLoop(cond, a, b, dst);
+  public void binaryScalar(BinaryOp op, Storage a, Layout aLayout, double scalar,
+      boolean scalarFirst, Storage dst, Layout dstLayout) {
+    // The scalar becomes one element read through a stride-0 layout: the kernels' broadcast
+    // path, which the dense loops vectorize, and no tensor.
+    Storage one = fromHostArray(switch (a.dtype()) {
+      case FLOAT32 -> new float[] {(float) scalar};
+      case FLOAT64 -> new double[] {scalar};
+      case INT64 -> new long[] {(long) scalar};
+      case BOOL -> new boolean[] {scalar != 0};
+    });
+    Layout repeated = Layout.contiguous(1).expand(aLayout.shape());
+    if (scalarFirst) {
+      binary(op, one, repeated, a, aLayout, dst, dstLayout);
+    } else {
+      binary(op, a, aLayout, one, repeated, dst, dstLayout);
+    }
+  }
+
+  @Override
+  public void where(Storage condStorage, Layout condLayout, Storage aStorage, Layout aLayout,
+      Storage bStorage, Layout bLayout, Storage dstStorage, Layout dstLayout) {
+    Strided cond = Strided.of(condStorage, condLayout);
+    Strided a = Strided.of(aStorage, aLayout);
+    Strided b = Strided.of(bStorage, bLayout);
+    Strided dst = Strided.of(dstStorage, dstLayout);
+    StridedLoop loop = new StridedLoop(condLayout, aLayout, bLayout, dstLayout);
     int cs = loop.innerStride(0);
     int as = loop.innerStride(1);
     int bs = loop.innerStride(2);
@@ -292,47 +349,43 @@ public final class CpuBackend implements Backend {
   // ---------------------------------------------------------------- reductions
 
   @Override
-  public void reduce(ReduceOp op, Tensor src, int outer, int inner, Tensor values,
-      Tensor indices, double param) {
-    Reductions.reduce(op, src, outer, inner, values, indices, param);
+  public void reduce(ReduceOp op, Storage src, Layout srcLayout, long outer, long inner,
+      Storage values, long valuesOffset, Storage indices, long indicesOffset, double param) {
+    Reductions.reduce(op, src, srcLayout, outer, inner, values, valuesOffset, indices,
+        indicesOffset, param);
   }
 
   // ---------------------------------------------------------------- linear algebra
 
   @Override
-  public void matmul(Tensor a, Tensor b, Tensor dst) {
-    Matmul.batched(a, b, dst);
-  }
-
-  @Override
-  public void gemm(Tensor a, boolean transA, int lda, Tensor b, boolean transB, int ldb,
-      Tensor dst) {
-    int m = dst.shape()[0];
-    int n = dst.shape()[1];
-    int k = a.shape()[1];
-    boolean parallel = (long) m * n * k >= (1L << 16) && Parallel.threads() > 1;
-    if (dst.dtype() == DType.FLOAT32) {
-      Gemm.sgemm(transA, transB, m, n, k, 1f, (float[]) array(a), a.storageOffset(), lda,
-          (float[]) array(b), b.storageOffset(), ldb, 0f, (float[]) array(dst),
-          dst.storageOffset(), n, parallel);
-    } else if (dst.dtype() == DType.FLOAT64) {
-      Gemm.dgemm(transA, transB, m, n, k, 1.0, (double[]) array(a), a.storageOffset(), lda,
-          (double[]) array(b), b.storageOffset(), ldb, 0.0, (double[]) array(dst),
-          dst.storageOffset(), n, parallel);
-    } else {
-      throw new IllegalArgumentException("gemm: floating operands only, got " + dst.dtype());
+  public void gemm(boolean transA, boolean transB, int m, int n, int k, double alpha, Storage a,
+      long offsetA, long lda, long strideA, Storage b, long offsetB, long ldb, long strideB,
+      double beta, Storage c, long offsetC, long ldc, long strideC, int batch) {
+    if (m == 0 || n == 0 || batch == 0) {
+      return;
     }
+    // Every operand lies in a Java array, so offsets, leading dimensions and batch strides of a
+    // valid call fit an int; an invalid one fails here rather than reading elsewhere.
+    Matmul.gemm(transA, transB, m, n, k, alpha, cpu(a), Math.toIntExact(offsetA),
+        Math.toIntExact(lda), Math.toIntExact(strideA), cpu(b), Math.toIntExact(offsetB),
+        Math.toIntExact(ldb), Math.toIntExact(strideB), beta, cpu(c), Math.toIntExact(offsetC),
+        Math.toIntExact(ldc), Math.toIntExact(strideC), batch);
   }
 
   @Override
-  public void inverse(Tensor a, Tensor dst) {
-    Linalg.inverse(a, dst);
+  public void inverse(Storage a, long aOffset, Storage dst, long dstOffset, int batch, int n) {
+    Linalg.inverse(Strided.of(a, Layout.contiguous(aOffset, batch, n, n)),
+        Strided.of(dst, Layout.contiguous(dstOffset, batch, n, n)));
   }
 
   // ---------------------------------------------------------------- indexing
 
   @Override
-  public void indexSelect(Tensor src, int dim, Tensor index, Tensor dst) {
+  public void indexSelect(Storage srcStorage, Layout srcLayout, int dim, Storage indexStorage,
+      Layout indexLayout, Storage dstStorage, Layout dstLayout) {
+    Strided src = Strided.of(srcStorage, srcLayout);
+    Strided ix = Strided.of(indexStorage, indexLayout);
+    Strided dst = Strided.of(dstStorage, dstLayout);
     int[] shape = src.shape();
     int outer = 1;
     for (int d = 0; d < dim; d++) {
@@ -342,28 +395,23 @@ public final class CpuBackend implements Backend {
     for (int d = dim + 1; d < shape.length; d++) {
       inner *= shape[d];
     }
-    Tensor ix = index.contiguous();
     long[] idx = storage(ix).longs();
     int io = ix.storageOffset();
-    int m = index.numel();
+    int m = ix.numel();
     if (!src.isContiguous()) {
       // A strided or broadcast source is read in place, one selected slice at a time, instead of
       // being copied whole (a broadcast view can be far larger than its storage).
-      int[] sliceShape = shape.clone();
-      sliceShape[dim] = 1;
-      int[] srcStrides = src.strides();
-      int[] dstStrides = dst.strides();
+      int size = shape[dim];
+      checkRowIndices("indexSelect", idx, io, m, dim, size);
       for (int i = 0; i < m; i++) {
-        copy(Tensor.wrap(src.storage(), sliceShape, srcStrides,
-                src.storageOffset() + (int) idx[io + i] * srcStrides[dim]),
-            Tensor.wrap(dst.storage(), sliceShape, dstStrides,
-                dst.storageOffset() + i * dstStrides[dim]));
+        copy(new Strided(src.storage(), srcLayout.slice(dim, idx[io + i], 1, 1)),
+            new Strided(dst.storage(), dstLayout.slice(dim, i, 1, 1)));
       }
       return;
     }
-    Tensor s = src;
+    Strided s = src;
     int size = shape[dim];
-    checkIndices("indexSelect", idx, io, m, dim, size);
+    checkRowIndices("indexSelect", idx, io, m, dim, size);
     Object from = array(s);
     Object to = array(dst);
     int so = s.storageOffset();
@@ -377,14 +425,17 @@ public final class CpuBackend implements Backend {
   }
 
   @Override
-  public void gather(Tensor src, int dim, Tensor index, Tensor dst) {
-    Tensor ix = index.contiguous();
+  public void gather(Storage srcStorage, Layout srcLayout, int dim, Storage indexStorage,
+      Layout indexLayout, Storage dstStorage, Layout dstLayout) {
+    Strided src = Strided.of(srcStorage, srcLayout);
+    Strided ix = Strided.of(indexStorage, indexLayout);
+    Strided dst = Strided.of(dstStorage, dstLayout);
     long[] idx = storage(ix).longs();
-    int[] shape = index.shape();
+    int[] shape = ix.shape();
     int[] srcStrides = src.strides();
     Object from = array(src);
     Object to = array(dst);
-    int n = index.numel();
+    int n = ix.numel();
     int nd = shape.length;
     checkIndices("gather", idx, ix.storageOffset(), n, dim, nd == 0 ? 1 : src.shape()[dim]);
     int[] pos = new int[nd];
@@ -404,7 +455,11 @@ public final class CpuBackend implements Backend {
   }
 
   @Override
-  public void indexAdd(Tensor dst, int dim, Tensor index, Tensor source) {
+  public void indexAdd(Storage dstStorage, Layout dstLayout, int dim, Storage indexStorage,
+      Layout indexLayout, Storage sourceStorage, Layout sourceLayout) {
+    Strided dst = Strided.of(dstStorage, dstLayout);
+    Strided ix = Strided.of(indexStorage, indexLayout);
+    Strided source = Strided.of(sourceStorage, sourceLayout);
     int[] shape = dst.shape();
     int outer = 1;
     for (int d = 0; d < dim; d++) {
@@ -414,12 +469,11 @@ public final class CpuBackend implements Backend {
     for (int d = dim + 1; d < shape.length; d++) {
       inner *= shape[d];
     }
-    Tensor ix = index.contiguous();
     long[] idx = storage(ix).longs();
     int io = ix.storageOffset();
-    int m = index.numel();
+    int m = ix.numel();
     int size = shape[dim];
-    checkIndices("indexAdd", idx, io, m, dim, size);
+    checkRowIndices("indexAdd", idx, io, m, dim, size);
     Object from = array(source);
     Object to = array(dst);
     int s0 = source.storageOffset();
@@ -433,16 +487,19 @@ public final class CpuBackend implements Backend {
   }
 
   @Override
-  public void scatterAdd(Tensor dst, int dim, Tensor index, Tensor src) {
-    Tensor ix = index.contiguous();
+  public void scatterAdd(Storage dstStorage, Layout dstLayout, int dim, Storage indexStorage,
+      Layout indexLayout, Storage srcStorage, Layout srcLayout) {
+    Strided dst = Strided.of(dstStorage, dstLayout);
+    Strided ix = Strided.of(indexStorage, indexLayout);
+    Strided src = Strided.of(srcStorage, srcLayout);
     long[] idx = storage(ix).longs();
     int io = ix.storageOffset();
-    int[] shape = index.shape();
+    int[] shape = ix.shape();
     int[] srcStrides = src.strides();
     int[] dstStrides = dst.strides();
     Object from = array(src);
     Object to = array(dst);
-    int n = index.numel();
+    int n = ix.numel();
     int nd = shape.length;
     checkIndices("scatterAdd", idx, io, n, dim, nd == 0 ? 1 : dst.shape()[dim]);
     int[] pos = new int[nd];
@@ -463,6 +520,29 @@ public final class CpuBackend implements Backend {
     }
   }
 
+  @Override
+  public void checkRange(Storage srcStorage, Layout layout, double low, double high,
+      double allowed, RangeError error) {
+    CpuStorage src = cpu(srcStorage);
+    StridedLoop loop = new StridedLoop(layout);
+    int ss = loop.innerStride(0);
+    double[] bad = {Double.NaN};
+    boolean[] found = {false};
+    // In order, on this thread: the first offending element is the one reported.
+    loop.runSequential((o, n) -> {
+      for (int i = 0, si = o[0]; i < n && !found[0]; i++, si += ss) {
+        double v = src.getDouble(si);
+        if (!(v >= low && v <= high) && !(v == allowed)) {
+          bad[0] = v;
+          found[0] = true;
+        }
+      }
+    });
+    if (found[0]) {
+      throw error.error(bad[0]);
+    }
+  }
+
   /**
    * The kernel's own range check, so that an index the caller failed to check is an error naming
    * the op, never a read or write of another element (or an ArrayIndexOutOfBoundsException).
@@ -477,60 +557,87 @@ public final class CpuBackend implements Backend {
     }
   }
 
+  /**
+   * {@link #checkIndices} for ops that pick whole rows ({@code index_select}, {@code index_add},
+   * {@code embedding}), with PyTorch's "index out of range in self": -1 is an error there, never
+   * the last row.
+   */
+  private static void checkRowIndices(String op, long[] idx, int from, int count, int dim,
+      int size) {
+    for (int i = from; i < from + count; i++) {
+      if (idx[i] < 0 || idx[i] >= size) {
+        throw new IndexOutOfBoundsException(op + ": index " + idx[i] + " is out of range in self"
+            + " (dimension " + dim + " has size " + size + "; indices must lie in [0, " + size
+            + "), and negative indices do not count from the end here)");
+      }
+    }
+  }
+
   // ---------------------------------------------------------------- nn
 
   @Override
-  public void conv2d(Tensor input, Tensor weight, Tensor bias, Tensor dst, Window2d window,
+  public void conv2d(Storage input, Layout inputLayout, Storage weight, Layout weightLayout,
+      Storage bias, Layout biasLayout, Storage dst, Layout dstLayout, Window2d window,
       int groups) {
-    Convolution.forward(input, weight, bias, dst, window, groups);
+    Convolution.forward(Strided.of(input, inputLayout), Strided.of(weight, weightLayout),
+        bias == null ? null : Strided.of(bias, biasLayout), Strided.of(dst, dstLayout), window,
+        groups);
   }
 
   @Override
-  public void conv2dInputGrad(Tensor gradOut, Tensor weight, Tensor gradInput, Window2d window,
+  public void conv2dInputGrad(Storage gradOut, Layout gradOutLayout, Storage weight,
+      Layout weightLayout, Storage gradInput, Layout gradInputLayout, Window2d window,
       int groups) {
-    Convolution.inputGrad(gradOut, weight, gradInput, window, groups);
+    Convolution.inputGrad(Strided.of(gradOut, gradOutLayout), Strided.of(weight, weightLayout),
+        Strided.of(gradInput, gradInputLayout), window, groups);
   }
 
   @Override
-  public void conv2dWeightGrad(Tensor gradOut, Tensor input, Tensor gradWeight, Window2d window,
+  public void conv2dWeightGrad(Storage gradOut, Layout gradOutLayout, Storage input,
+      Layout inputLayout, Storage gradWeight, Layout gradWeightLayout, Window2d window,
       int groups) {
-    Convolution.weightGrad(gradOut, input, gradWeight, window, groups);
+    Convolution.weightGrad(Strided.of(gradOut, gradOutLayout), Strided.of(input, inputLayout),
+        Strided.of(gradWeight, gradWeightLayout), window, groups);
   }
 
   @Override
-  public void maxPool2d(Tensor input, Tensor dst, Window2d window) {
-    Pooling.maxForward(input, dst, window);
+  public void maxPool2d(Storage input, Layout inputLayout, Storage dst, Layout dstLayout,
+      Window2d window) {
+    Pooling.maxForward(Strided.of(input, inputLayout), Strided.of(dst, dstLayout), window);
   }
 
   @Override
-  public void maxPool2dGrad(Tensor gradOut, Tensor input, Tensor gradInput, Window2d window) {
-    Pooling.maxBackward(gradOut, input, gradInput, window);
+  public void maxPool2dGrad(Storage gradOut, Layout gradOutLayout, Storage input,
+      Layout inputLayout, Storage gradInput, Layout gradInputLayout, Window2d window) {
+    Pooling.maxBackward(Strided.of(gradOut, gradOutLayout), Strided.of(input, inputLayout),
+        Strided.of(gradInput, gradInputLayout), window);
   }
 
   @Override
-  public void avgPool2d(Tensor input, Tensor dst, Window2d window, boolean countIncludePad) {
-    Pooling.avgForward(input, dst, window, countIncludePad);
+  public void avgPool2d(Storage input, Layout inputLayout, Storage dst, Layout dstLayout,
+      Window2d window, boolean countIncludePad) {
+    Pooling.avgForward(Strided.of(input, inputLayout), Strided.of(dst, dstLayout), window,
+        countIncludePad);
   }
 
   @Override
-  public void avgPool2dGrad(Tensor gradOut, Tensor gradInput, Window2d window,
-      boolean countIncludePad) {
-    Pooling.avgBackward(gradOut, gradInput, window, countIncludePad);
+  public void avgPool2dGrad(Storage gradOut, Layout gradOutLayout, Storage gradInput,
+      Layout gradInputLayout, Window2d window, boolean countIncludePad) {
+    Pooling.avgBackward(Strided.of(gradOut, gradOutLayout),
+        Strided.of(gradInput, gradInputLayout), window, countIncludePad);
   }
 
   @Override
-  public void adaptiveAvgPool2d(Tensor input, Tensor dst) {
-    Pooling.adaptiveAvgForward(input, dst);
+  public void adaptiveAvgPool2d(Storage input, Layout inputLayout, Storage dst,
+      Layout dstLayout) {
+    Pooling.adaptiveAvgForward(Strided.of(input, inputLayout), Strided.of(dst, dstLayout));
   }
 
   @Override
-  public void adaptiveAvgPool2dGrad(Tensor gradOut, Tensor gradInput) {
-    Pooling.adaptiveAvgBackward(gradOut, gradInput);
-  }
-
-  @Override
-  public void erf(Tensor src, Tensor dst) {
-    SpecialFunctions.erf(src, dst);
+  public void adaptiveAvgPool2dGrad(Storage gradOut, Layout gradOutLayout, Storage gradInput,
+      Layout gradInputLayout) {
+    Pooling.adaptiveAvgBackward(Strided.of(gradOut, gradOutLayout),
+        Strided.of(gradInput, gradInputLayout));
   }
 
   // ---------------------------------------------------------------- random numbers
@@ -577,7 +684,7 @@ public final class CpuBackend implements Backend {
       throw new IndexOutOfBoundsException(op + ": elements [" + start + ", " + (start + count)
           + ") are outside a storage of " + dst.size() + " elements");
     }
-    return (CpuStorage) dst;
+    return cpu(dst);
   }
 
   /** {@code to[t + i] += from[f + i]} for {@code i < n}, arrays of one element type. */

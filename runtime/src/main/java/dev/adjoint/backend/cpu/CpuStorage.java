@@ -13,6 +13,9 @@ public final class CpuStorage implements Storage {
   private final Object array;
   private final int size;
 
+  /** The most elements one CPU storage holds: a Java array's limit (the VM reserves 8). */
+  public static final int MAX_SIZE = Integer.MAX_VALUE - 8;
+
   private CpuStorage(DType dtype, Object array, int size) {
     this.dtype = dtype;
     this.array = array;
@@ -56,7 +59,7 @@ public final class CpuStorage implements Storage {
   }
 
   @Override
-  public int size() {
+  public long size() {
     return size;
   }
 

@@ -113,6 +113,11 @@ final class Elementwise {
           o[oi] = (float) (1.0 / (1.0 + Math.exp(-(double) a[ai])));
         }
       }
+      case ERF -> {
+        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) {
+          o[oi] = (float) SpecialFunctions.erf(a[ai]);
+        }
+      }
     }
   }
 
@@ -213,6 +218,11 @@ final class Elementwise {
       case SIGMOID -> {
         for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) {
           o[oi] = 1.0 / (1.0 + Math.exp(-a[ai]));
+        }
+      }
+      case ERF -> {
+        for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) {
+          o[oi] = SpecialFunctions.erf(a[ai]);
         }
       }
     }

@@ -1,15 +1,14 @@
 package dev.adjoint.backend.cpu;
 
 import dev.adjoint.tensor.SingularMatrixException;
-import dev.adjoint.tensor.Tensor;
 
 /** Matrix inverse by LU decomposition with partial pivoting, computed in double. */
 final class Linalg {
   private Linalg() {}
 
-  static void inverse(Tensor a, Tensor dst) {
-    CpuStorage in = CpuBackend.storage(a);
-    CpuStorage out = CpuBackend.storage(dst);
+  static void inverse(Strided a, Strided dst) {
+    CpuStorage in = a.storage();
+    CpuStorage out = dst.storage();
     int batch = a.shape()[0];
     int n = a.shape()[1];
     // A pivot this small relative to the matrix is zero up to the input's own rounding.

@@ -1,52 +1,48 @@
 package dev.adjoint.backend.cpu;
 
-import dev.adjoint.tensor.Tensor;
-
 /**
- * Batched matrix product of contiguous {@code [B, M, K] @ [B, K, N]}: float types through
- * {@link Gemm} (split over the cores inside each product), int64 in plain loops split by row
- * blocks. Results accumulate in the operands' dtype, like BLAS.
+ * BLAS's strided batched GEMM on CPU storages: float types through {@link Gemm} (split over the
+ * cores inside each product), int64 in plain loops split by row blocks. Results accumulate in the
+ * operands' dtype, like BLAS.
  */
 final class Matmul {
   private static final int ROW_BLOCK = 32;
 
   private Matmul() {}
 
-  static void batched(Tensor a, Tensor b, Tensor c) {
-    int batch = a.shape()[0];
-    int m = a.shape()[1];
-    int k = a.shape()[2];
-    int n = b.shape()[2];
-    Object x = CpuBackend.array(a);
-    Object y = CpuBackend.array(b);
-    Object z = CpuBackend.array(c);
-    int ao = a.storageOffset();
-    int bo = b.storageOffset();
-    int co = c.storageOffset();
+  /** See {@link dev.adjoint.backend.Backend#gemm}; offsets and strides already fit an int. */
+  static void gemm(boolean transA, boolean transB, int m, int n, int k, double alpha,
+      CpuStorage a, int ao, int lda, int strideA, CpuStorage b, int bo, int ldb, int strideB,
+      double beta, CpuStorage c, int co, int ldc, int strideC, int batch) {
     boolean parallel = (long) m * n * k >= (1L << 16) && Parallel.threads() > 1;
-    switch (a.dtype()) {
+    switch (c.dtype()) {
       case FLOAT32 -> {
         for (int bi = 0; bi < batch; bi++) {
-          Gemm.sgemm(false, false, m, n, k, 1f, (float[]) x, ao + bi * m * k, k, (float[]) y,
-              bo + bi * k * n, n, 1f, (float[]) z, co + bi * m * n, n, parallel);
+          Gemm.sgemm(transA, transB, m, n, k, (float) alpha, a.floats(), ao + bi * strideA, lda,
+              b.floats(), bo + bi * strideB, ldb, (float) beta, c.floats(), co + bi * strideC,
+              ldc, parallel);
         }
       }
       case FLOAT64 -> {
         for (int bi = 0; bi < batch; bi++) {
-          Gemm.dgemm(false, false, m, n, k, 1.0, (double[]) x, ao + bi * m * k, k, (double[]) y,
-              bo + bi * k * n, n, 1.0, (double[]) z, co + bi * m * n, n, parallel);
+          Gemm.dgemm(transA, transB, m, n, k, alpha, a.doubles(), ao + bi * strideA, lda,
+              b.doubles(), bo + bi * strideB, ldb, beta, c.doubles(), co + bi * strideC, ldc,
+              parallel);
         }
       }
       case INT64 -> {
+        long al = (long) alpha;
+        long be = (long) beta;
         int rowBlocks = (m + ROW_BLOCK - 1) / ROW_BLOCK;
         Parallel.forEach(batch * rowBlocks, parallel, t -> {
           int bi = t / rowBlocks;
           int i0 = (t % rowBlocks) * ROW_BLOCK;
-          i64((long[]) x, ao + bi * m * k, (long[]) y, bo + bi * k * n, (long[]) z,
-              co + bi * m * n, k, n, i0, Math.min(m, i0 + ROW_BLOCK));
+          i64(transA, transB, k, n, al, a.longs(), ao + bi * strideA, lda, b.longs(),
+              bo + bi * strideB, ldb, be, c.longs(), co + bi * strideC, ldc, i0,
+              Math.min(m, i0 + ROW_BLOCK));
         });
       }
-      case BOOL -> throw new IllegalStateException("matmul has no bool kernel");
+      case BOOL -> throw new IllegalArgumentException("gemm: no bool kernel");
     }
   }
 
@@ -68,13 +64,18 @@ final class Matmul {
         co + i0 * n, n, false);
   }
 
-  private static void i64(long[] a, int ao, long[] b, int bo, long[] c, int co, int k, int n,
-      int i0, int i1) {
+  private static void i64(boolean transA, boolean transB, int k, int n, long alpha, long[] a,
+      int ao, int lda, long[] b, int bo, int ldb, long beta, long[] c, int co, int ldc, int i0,
+      int i1) {
     for (int i = i0; i < i1; i++) {
+      int row = co + i * ldc;
+      for (int j = 0; j < n; j++) {
+        c[row + j] = beta == 0 ? 0 : beta * c[row + j];
+      }
       for (int p = 0; p < k; p++) {
-        long aip = a[ao + i * k + p];
+        long aip = alpha * a[ao + (transA ? p * lda + i : i * lda + p)];
         for (int j = 0; j < n; j++) {
-          c[co + i * n + j] += aip * b[bo + p * n + j];
+          c[row + j] += aip * b[bo + (transB ? j * ldb + p : p * ldb + j)];
         }
       }
     }

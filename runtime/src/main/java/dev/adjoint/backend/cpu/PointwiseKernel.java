@@ -3,7 +3,7 @@ package dev.adjoint.backend.cpu;
 import dev.adjoint.backend.Pointwise;
 import dev.adjoint.backend.Pointwise.Step;
 import dev.adjoint.tensor.DType;
-import dev.adjoint.tensor.Tensor;
+import dev.adjoint.backend.Storage;
 import java.util.List;
 
 /**
@@ -21,12 +21,21 @@ final class PointwiseKernel {
 
   private PointwiseKernel() {}
 
-  static void run(Pointwise program, double[] scalars, Tensor[] inputs, Tensor[] outputs) {
-    int n = outputs[0].numel();
+  static void run(Pointwise program, double[] scalars, long count, Storage[] inputs,
+      long[] inputOffsets, Storage[] outputs, long[] outputOffsets) {
+    int n = Math.toIntExact(count);
     if (n == 0) {
       return;
     }
     boolean f32 = outputs[0].dtype() == DType.FLOAT32;
+    int[] inOff = new int[inputs.length];
+    for (int k = 0; k < inputs.length; k++) {
+      inOff[k] = Math.toIntExact(inputOffsets[k]);
+    }
+    int[] outOff = new int[outputs.length];
+    for (int k = 0; k < outputs.length; k++) {
+      outOff[k] = Math.toIntExact(outputOffsets[k]);
+    }
     int chunks = Parallel.chunks(n, GRAIN);
     int per = (int) (((long) n + chunks - 1) / chunks);
     Parallel.forEach(chunks, chunks > 1, c -> {
@@ -34,16 +43,16 @@ final class PointwiseKernel {
       int end = (int) Math.min(n, (long) start + per);
       if (start < end) {
         if (f32) {
-          runF32(program, scalars, inputs, outputs, start, end);
+          runF32(program, scalars, inputs, inOff, outputs, outOff, start, end);
         } else {
-          runF64(program, scalars, inputs, outputs, start, end);
+          runF64(program, scalars, inputs, inOff, outputs, outOff, start, end);
         }
       }
     });
   }
 
-  private static void runF32(Pointwise program, double[] scalars, Tensor[] inputs,
-      Tensor[] outputs, int start, int end) {
+  private static void runF32(Pointwise program, double[] scalars, Storage[] inputs,
+      int[] inOff, Storage[] outputs, int[] outOff, int start, int end) {
     List<Step> steps = program.steps();
     int len0 = Math.min(BLOCK, end - start);
     float[][] reg = new float[steps.size()][];
@@ -56,10 +65,8 @@ final class PointwiseKernel {
       }
     }
     float[][] in = new float[inputs.length][];
-    int[] inOff = new int[inputs.length];
     for (int k = 0; k < inputs.length; k++) {
-      in[k] = (float[]) CpuBackend.array(inputs[k]);
-      inOff[k] = inputs[k].storageOffset();
+      in[k] = CpuBackend.cpu(inputs[k]).floats();
     }
     for (int b0 = start; b0 < end; b0 += BLOCK) {
       int len = Math.min(BLOCK, end - b0);
@@ -145,15 +152,14 @@ final class PointwiseKernel {
         }
       }
       for (int k = 0; k < outputs.length; k++) {
-        Tensor t = outputs[k];
-        System.arraycopy(reg[program.output(k)], 0, (float[]) CpuBackend.array(t),
-            t.storageOffset() + b0, len);
+        System.arraycopy(reg[program.output(k)], 0, CpuBackend.cpu(outputs[k]).array(),
+            outOff[k] + b0, len);
       }
     }
   }
 
-  private static void runF64(Pointwise program, double[] scalars, Tensor[] inputs,
-      Tensor[] outputs, int start, int end) {
+  private static void runF64(Pointwise program, double[] scalars, Storage[] inputs,
+      int[] inOff, Storage[] outputs, int[] outOff, int start, int end) {
     List<Step> steps = program.steps();
     int len0 = Math.min(BLOCK, end - start);
     double[][] reg = new double[steps.size()][];
@@ -166,10 +172,8 @@ final class PointwiseKernel {
       }
     }
     double[][] in = new double[inputs.length][];
-    int[] inOff = new int[inputs.length];
     for (int k = 0; k < inputs.length; k++) {
-      in[k] = (double[]) CpuBackend.array(inputs[k]);
-      inOff[k] = inputs[k].storageOffset();
+      in[k] = CpuBackend.cpu(inputs[k]).doubles();
     }
     for (int b0 = start; b0 < end; b0 += BLOCK) {
       int len = Math.min(BLOCK, end - b0);
@@ -255,9 +259,8 @@ final class PointwiseKernel {
         }
       }
       for (int k = 0; k < outputs.length; k++) {
-        Tensor t = outputs[k];
-        System.arraycopy(reg[program.output(k)], 0, (double[]) CpuBackend.array(t),
-            t.storageOffset() + b0, len);
+        System.arraycopy(reg[program.output(k)], 0, CpuBackend.cpu(outputs[k]).array(),
+            outOff[k] + b0, len);
       }
     }
   }

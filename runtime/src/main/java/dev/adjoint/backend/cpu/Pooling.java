@@ -2,7 +2,6 @@ package dev.adjoint.backend.cpu;
 
 import dev.adjoint.backend.Window2d;
 import dev.adjoint.tensor.DType;
-import dev.adjoint.tensor.Tensor;
 import java.util.Arrays;
 
 /**
@@ -34,14 +33,14 @@ final class Pooling {
 
   // ================================================================== max pooling
 
-  static void maxForward(Tensor input, Tensor out, Window2d w) {
+  static void maxForward(Strided input, Strided out, Window2d w) {
     int in = w.inPlane();
     int on = w.outPlane();
     int xo = input.storageOffset();
     int yo = out.storageOffset();
     boolean f64 = input.dtype() == DType.FLOAT64;
-    Object x = CpuBackend.array(input);
-    Object y = CpuBackend.array(out);
+    Object x = input.array();
+    Object y = out.array();
     planes(w.batch() * w.channels(), (long) on * w.kernelArea(), (p0, p1) -> {
       for (int p = p0; p < p1; p++) {
         int base = xo + p * in;
@@ -60,16 +59,16 @@ final class Pooling {
     });
   }
 
-  static void maxBackward(Tensor gradOut, Tensor input, Tensor gradInput, Window2d w) {
+  static void maxBackward(Strided gradOut, Strided input, Strided gradInput, Window2d w) {
     int in = w.inPlane();
     int on = w.outPlane();
     int xo = input.storageOffset();
     int go = gradOut.storageOffset();
     int gi = gradInput.storageOffset();
     boolean f64 = input.dtype() == DType.FLOAT64;
-    Object x = CpuBackend.array(input);
-    Object g = CpuBackend.array(gradOut);
-    Object d = CpuBackend.array(gradInput);
+    Object x = input.array();
+    Object g = gradOut.array();
+    Object d = gradInput.array();
     planes(w.batch() * w.channels(), (long) on * w.kernelArea(), (p0, p1) -> {
       if (f64) {
         Arrays.fill((double[]) d, gi + p0 * in, gi + p1 * in, 0);
@@ -158,14 +157,14 @@ final class Pooling {
     return countIncludePad ? area : (h1 - h0) * (w1 - w0);
   }
 
-  static void avgForward(Tensor input, Tensor out, Window2d w, boolean countIncludePad) {
+  static void avgForward(Strided input, Strided out, Window2d w, boolean countIncludePad) {
     int in = w.inPlane();
     int on = w.outPlane();
     int xo = input.storageOffset();
     int yo = out.storageOffset();
     boolean f64 = input.dtype() == DType.FLOAT64;
-    Object x = CpuBackend.array(input);
-    Object y = CpuBackend.array(out);
+    Object x = input.array();
+    Object y = out.array();
     int width = w.width();
     planes(w.batch() * w.channels(), (long) on * w.kernelArea(), (p0, p1) -> {
       for (int p = p0; p < p1; p++) {
@@ -203,15 +202,15 @@ final class Pooling {
     });
   }
 
-  static void avgBackward(Tensor gradOut, Tensor gradInput, Window2d w,
+  static void avgBackward(Strided gradOut, Strided gradInput, Window2d w,
       boolean countIncludePad) {
     int in = w.inPlane();
     int on = w.outPlane();
     int go = gradOut.storageOffset();
     int gi = gradInput.storageOffset();
     boolean f64 = gradOut.dtype() == DType.FLOAT64;
-    Object g = CpuBackend.array(gradOut);
-    Object d = CpuBackend.array(gradInput);
+    Object g = gradOut.array();
+    Object d = gradInput.array();
     int width = w.width();
     planes(w.batch() * w.channels(), (long) on * w.kernelArea(), (p0, p1) -> {
       if (f64) {
@@ -265,7 +264,7 @@ final class Pooling {
     return (int) (((long) (i + 1) * in + out - 1) / out);
   }
 
-  static void adaptiveAvgForward(Tensor input, Tensor out) {
+  static void adaptiveAvgForward(Strided input, Strided out) {
     int[] s = input.shape();
     int[] o = out.shape();
     int h = s[2];
@@ -275,8 +274,8 @@ final class Pooling {
     int xo = input.storageOffset();
     int yo = out.storageOffset();
     boolean f64 = input.dtype() == DType.FLOAT64;
-    Object x = CpuBackend.array(input);
-    Object y = CpuBackend.array(out);
+    Object x = input.array();
+    Object y = out.array();
     planes(s[0] * s[1], (long) h * width, (p0, p1) -> {
       for (int p = p0; p < p1; p++) {
         int base = xo + p * h * width;
@@ -313,7 +312,7 @@ final class Pooling {
     });
   }
 
-  static void adaptiveAvgBackward(Tensor gradOut, Tensor gradInput) {
+  static void adaptiveAvgBackward(Strided gradOut, Strided gradInput) {
     int[] s = gradInput.shape();
     int[] o = gradOut.shape();
     int h = s[2];
@@ -323,8 +322,8 @@ final class Pooling {
     int go = gradOut.storageOffset();
     int gi = gradInput.storageOffset();
     boolean f64 = gradOut.dtype() == DType.FLOAT64;
-    Object g = CpuBackend.array(gradOut);
-    Object d = CpuBackend.array(gradInput);
+    Object g = gradOut.array();
+    Object d = gradInput.array();
     planes(s[0] * s[1], (long) h * width, (p0, p1) -> {
       if (f64) {
         Arrays.fill((double[]) d, gi + p0 * h * width, gi + p1 * h * width, 0);

@@ -2,7 +2,8 @@ package dev.adjoint.backend.cpu;
 
 import dev.adjoint.backend.ReduceOp;
 import dev.adjoint.tensor.DType;
-import dev.adjoint.tensor.Tensor;
+import dev.adjoint.backend.Layout;
+import dev.adjoint.backend.Storage;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -20,17 +21,21 @@ final class Reductions {
 
   private Reductions() {}
 
-  static void reduce(ReduceOp op, Tensor src, int outer, int inner, Tensor values,
-      Tensor indices, double param) {
-    CpuStorage in = CpuBackend.storage(src);
-    CpuStorage out = CpuBackend.storage(values);
-    long[] idx = indices == null ? null : CpuBackend.storage(indices).longs();
-    int vo = values.storageOffset();
-    int io = indices == null ? 0 : indices.storageOffset();
-    Layout layout = new Layout(src, inner);
+  static void reduce(ReduceOp op, Storage srcStorage, Layout src, long outerCount,
+      long innerCount, Storage values, long valuesOffset, Storage indices, long indicesOffset,
+      double param) {
+    CpuStorage in = CpuBackend.cpu(srcStorage);
+    CpuStorage out = CpuBackend.cpu(values);
+    long[] idx = indices == null ? null : CpuBackend.cpu(indices).longs();
+    int vo = Math.toIntExact(valuesOffset);
+    int io = Math.toIntExact(indicesOffset);
+    // A CPU layout counts below 2^31 (its storages are Java arrays).
+    int outer = Math.toIntExact(outerCount);
+    int inner = Math.toIntExact(innerCount);
+    Rows layout = new Rows(src, inner);
     boolean floating = values.dtype().isFloatingPoint();
     boolean summing = op == ReduceOp.SUM || op == ReduceOp.MEAN;
-    boolean floatingInput = src.dtype().isFloatingPoint();
+    boolean floatingInput = srcStorage.dtype().isFloatingPoint();
     if (summing && floating && floatingInput && outer >= 8 && layout.outerSizes.length == 1
         && layout.outerStrides[0] == 1 && inner > 1) {
       Columns.sum(layout, in, outer, inner, out, vo, op == ReduceOp.MEAN);
@@ -218,7 +223,7 @@ final class Reductions {
    * row folded in last exactly as the sequential sum folds its lowest levels: the result is bit
    * for bit that of the sequential sum, whatever the thread count.
    */
-  private static double parallelSum(Layout layout, CpuStorage in, int r, int inner) {
+  private static double parallelSum(Rows layout, CpuStorage in, int r, int inner) {
     int full = inner / SEGMENT;
     double[] segments = new double[full + 1];
     int rowOffset = layout.rowOffset(r);
@@ -276,7 +281,7 @@ final class Reductions {
   private static final class Columns {
     private static final int BLOCK = 256;
 
-    static void sum(Layout layout, CpuStorage in, int outer, int inner, CpuStorage out, int vo,
+    static void sum(Rows layout, CpuStorage in, int outer, int inner, CpuStorage out, int vo,
         boolean mean) {
       int blocks = (outer + BLOCK - 1) / BLOCK;
       int tasks = Math.min(blocks, Parallel.chunks((long) outer * inner, StridedLoop.GRAIN));
@@ -341,7 +346,7 @@ final class Reductions {
     }
 
     /** Steps the odometer over the inner dimensions; returns the next position's offset. */
-    private static int next(Layout layout, int[] at, int offset) {
+    private static int next(Rows layout, int[] at, int offset) {
       int d = at.length - 1;
       at[d]++;
       offset += layout.innerStrides[d];
@@ -416,16 +421,20 @@ final class Reductions {
    * trailing ones whose sizes multiply to {@code inner} (one row's elements), each with size-1
    * dimensions dropped and dimensions that are laid out back to back merged.
    */
-  private static final class Layout {
+  private static final class Rows {
     final int base;
     final int[] outerSizes;
     final int[] outerStrides;
     final int[] innerSizes;
     final int[] innerStrides;
 
-    Layout(Tensor src, int inner) {
+    Rows(Layout src, int inner) {
       int[] shape = src.shape();
-      int[] strides = src.strides();
+      int[] strides = new int[shape.length];
+      for (int d = 0; d < shape.length; d++) {
+        // Fits: strides within a CPU storage, except over sizes 0 and 1 where none is taken.
+        strides[d] = shape[d] <= 1 ? 0 : (int) src.stride(d);
+      }
       int split = shape.length;
       long tail = 1;
       while (split > 0 && tail * shape[split - 1] <= inner && tail != inner) {
@@ -435,7 +444,7 @@ final class Reductions {
         throw new IllegalStateException("reduce: trailing dimensions of " + src
             + " do not multiply to " + inner);
       }
-      base = src.storageOffset();
+      base = Math.toIntExact(src.offset());
       int[][] o = merge(shape, strides, 0, split);
       int[][] i = merge(shape, strides, split, shape.length);
       outerSizes = o[0];
@@ -485,7 +494,7 @@ final class Reductions {
     private final DType dtype;
     private int offset;
 
-    Cursor(Layout layout, CpuStorage storage) {
+    Cursor(Rows layout, CpuStorage storage) {
       this.sizes = layout.innerSizes;
       this.strides = layout.innerStrides;
       this.at = new int[sizes.length];

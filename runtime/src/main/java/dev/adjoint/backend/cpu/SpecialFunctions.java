@@ -1,7 +1,6 @@
 package dev.adjoint.backend.cpu;
 
 import dev.adjoint.tensor.DType;
-import dev.adjoint.tensor.Tensor;
 
 /**
  * Special functions the JDK lacks, computed in double precision to a few units in the last place.
@@ -70,33 +69,5 @@ final class SpecialFunctions {
       }
     }
     return Math.exp(-a * a) * INV_SQRT_PI / f;
-  }
-
-  /** {@code dst = erf(src)} for contiguous float tensors of one dtype and size. */
-  static void erf(Tensor src, Tensor dst) {
-    int n = src.numel();
-    int so = src.storageOffset();
-    int d0 = dst.storageOffset();
-    boolean f64 = src.dtype() == DType.FLOAT64;
-    Object a = CpuBackend.array(src);
-    Object b = CpuBackend.array(dst);
-    int chunks = n < (1 << 14) ? 1 : Parallel.threads() * 4;
-    Parallel.forEach(chunks, chunks > 1, c -> {
-      int i0 = (int) ((long) c * n / chunks);
-      int i1 = (int) ((long) (c + 1) * n / chunks);
-      if (f64) {
-        double[] x = (double[]) a;
-        double[] y = (double[]) b;
-        for (int i = i0; i < i1; i++) {
-          y[d0 + i] = erf(x[so + i]);
-        }
-      } else {
-        float[] x = (float[]) a;
-        float[] y = (float[]) b;
-        for (int i = i0; i < i1; i++) {
-          y[d0 + i] = (float) erf(x[so + i]);
-        }
-      }
-    });
   }
 }

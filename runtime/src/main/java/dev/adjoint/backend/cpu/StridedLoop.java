@@ -1,6 +1,6 @@
 package dev.adjoint.backend.cpu;
 
-import dev.adjoint.tensor.Tensor;
+import dev.adjoint.backend.Layout;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,12 +24,12 @@ final class StridedLoop {
   private final int operands;
   private final int numel;
 
-  StridedLoop(Tensor... tensors) {
-    int[] fullShape = tensors[0].shape();
-    operands = tensors.length;
+  StridedLoop(Layout... layouts) {
+    int[] fullShape = layouts[0].shape();
+    operands = layouts.length;
     base = new int[operands];
     for (int k = 0; k < operands; k++) {
-      base[k] = tensors[k].storageOffset();
+      base[k] = Math.toIntExact(layouts[k].offset());
     }
     long count = 1;
     for (int s : fullShape) {
@@ -44,7 +44,8 @@ final class StridedLoop {
       int[] dim = new int[operands + 1];
       dim[0] = fullShape[d];
       for (int k = 0; k < operands; k++) {
-        dim[k + 1] = tensors[k].strides()[d];
+        // Fits: a layout that fits a CPU storage strides less than 2^31 over a size above 1.
+        dim[k + 1] = (int) layouts[k].stride(d);
       }
       if (!dims.isEmpty() && mergeable(dims.get(dims.size() - 1), dim)) {
         int[] prev = dims.get(dims.size() - 1);
