@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.zip.CRC32;
 import org.apache.spark.BarrierTaskContext;
 import scala.jdk.javaapi.CollectionConverters;
 import scala.runtime.AbstractFunction1;
@@ -179,6 +180,7 @@ final class TrainTask<T> extends AbstractFunction1<scala.collection.Iterator<T>,
               .defaultGenerator(false).metadata(metadata).save(file);
         }
       }
+      checkRanksAgree(group, model);
       if (rank != 0) {
         return null;
       }
@@ -213,6 +215,36 @@ final class TrainTask<T> extends AbstractFunction1<scala.collection.Iterator<T>,
     @Override
     public void close() {
       thread.interrupt();
+    }
+  }
+
+  /**
+   * Checks that every rank ends with rank 0's parameters, bit for bit (a CRC-32 of their bits),
+   * as averaged gradients and one optimizer should make them: a rank that drifted would
+   * otherwise go unnoticed, since only rank 0's state comes back.
+   *
+   * @throws IllegalStateException on every rank when some rank differs
+   */
+  private static void checkRanksAgree(ProcessGroup group, Module model) {
+    CRC32 crc = new CRC32();
+    for (Tensor p : model.parameters()) {
+      for (double v : p.toDoubleArray()) {
+        long bits = Double.doubleToRawLongBits(v);
+        for (int i = 0; i < 8; i++) {
+          crc.update((int) (bits >>> (8 * i)));
+        }
+      }
+    }
+    double[] rank0 = {crc.getValue()};
+    group.broadcast(rank0, 0);
+    double[] differing = {rank0[0] == crc.getValue() ? 0 : 1};
+    group.allReduce(differing, ReduceOp.SUM);
+    if (differing[0] > 0) {
+      throw new IllegalStateException("adjoint-spark: " + (int) differing[0] + " rank(s) ended"
+          + " with parameters other than rank 0's (partition " + group.rank() + " is "
+          + (rank0[0] == crc.getValue() ? "equal" : "one of them") + "): the model or the"
+          + " optimizer draws random numbers or depends on the rank, or the executors compute"
+          + " differently");
     }
   }
 
