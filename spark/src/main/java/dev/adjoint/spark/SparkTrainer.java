@@ -41,7 +41,7 @@ import scala.reflect.ClassTag$;
  * that averages over the batch, a step equals one step of a single process on the N ranks'
  * examples together, to float rounding. Every rank starts from rank 0's weights (the model
  * factory runs under {@code Tensor.manualSeed(seed)}) and the parameters stay bit-identical on
- * every rank.
+ * every rank; at the end every rank checks that by checksum, and the run fails if one differs.
  *
  * <p><b>Faults.</b> When a task fails (an exception, a lost executor) its neighbours' collectives
  * fail at once or within the timeout, Spark fails the stage and retries it (up to
