@@ -437,4 +437,46 @@ class GoldenFilesTest {
         """);
     assertGolden(compile(affine, f), "Twice_Adjoint");
   }
+
+  /**
+   * A sub-layer's result is named after the layer it runs: its field, its local, or the list or
+   * array it is taken from (not after the text of the expression that reads it).
+   */
+  @Test
+  void subLayerResultsAreNamedAfterTheirLayer() {
+    JavaFileObject affine = source("Affine", """
+        @Layer
+        public class Affine extends Module {
+          @Param Tensor weight;
+
+          @Forward
+          public Tensor forward(Tensor x) {
+            return x.matmul(weight);
+          }
+        }
+        """);
+    JavaFileObject f = source("Chain", """
+        @Layer
+        public class Chain extends Module {
+          Affine fc;
+          List<Affine> blocks;
+          Affine[] stages;
+
+          @Forward
+          public Tensor forward(Tensor x) {
+            for (Affine block : blocks) {
+              x = x.add(block.forward(x));
+            }
+            return blocks.get(0).forward(stages[1].forward(fc.forward(x))).tanh();
+          }
+        }
+        """);
+    Compilation c = compile(affine, f);
+    assertThat(c).succeededWithoutWarnings();
+    String text = generatedText(c, "Chain_Adjoint");
+    for (String name : List.of("blockOut", "fcOut", "stagesOut", "blocksOut")) {
+      assertTrue(text.contains("Tensor " + name + " = Affine_Adjoint.forwardSaving("),
+          name + " in\n" + text);
+    }
+  }
 }

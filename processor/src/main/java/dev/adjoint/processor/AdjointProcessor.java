@@ -3,11 +3,10 @@ package dev.adjoint.processor;
 import com.google.auto.service.AutoService;
 import com.sun.source.util.Trees;
 import dev.adjoint.processor.emit.TapeWriter;
+import dev.adjoint.processor.model.KnownTypes;
 import dev.adjoint.processor.model.Primitive;
 import dev.adjoint.processor.model.RuleTable;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -44,12 +43,6 @@ public final class AdjointProcessor extends AbstractProcessor {
   private ForwardStep forwardStep;
   private boolean environmentReported;
 
-  /** Our annotations, in the order their elements are searched for one to report on. */
-  private static final List<String> ANNOTATIONS = List.of("dev.adjoint.annotations.Layer",
-      "dev.adjoint.annotations.Forward", "dev.adjoint.annotations.Primitive",
-      "dev.adjoint.annotations.Adjoint", "dev.adjoint.annotations.Param",
-      "dev.adjoint.annotations.Buffer");
-
   @Override
   public Set<String> getSupportedAnnotationTypes() {
     // Every annotation of dev.adjoint.annotations, @Param and @Buffer included (they are read
@@ -57,11 +50,10 @@ public final class AdjointProcessor extends AbstractProcessor {
     // (process returns true) keeps users' -Xlint:all builds free of -Xlint:processing's "No
     // processor claimed any of these annotations" warning. @Generated is a marker for tools
     // that read sources, not for processors, so claiming it takes nothing from another one.
-    return Set.of("dev.adjoint.annotations.Primitive", "dev.adjoint.annotations.Adjoint",
-        "dev.adjoint.annotations.Layer", "dev.adjoint.annotations.Layer.Constructor",
-        "dev.adjoint.annotations.Forward",
-        "dev.adjoint.annotations.Param", "dev.adjoint.annotations.Buffer",
-        "javax.annotation.processing.Generated");
+    Set<String> claimed = new LinkedHashSet<>(KnownTypes.ANNOTATIONS);
+    claimed.add(KnownTypes.LAYER_CONSTRUCTOR);
+    claimed.add(KnownTypes.GENERATED);
+    return claimed;
   }
 
   @Override
@@ -93,7 +85,7 @@ public final class AdjointProcessor extends AbstractProcessor {
     if (environmentReported) {
       return;
     }
-    for (String name : ANNOTATIONS) {
+    for (String name : KnownTypes.ANNOTATIONS) {
       TypeElement annotation = processingEnv.getElementUtils().getTypeElement(name);
       if (annotation == null) {
         continue;
@@ -116,10 +108,8 @@ public final class AdjointProcessor extends AbstractProcessor {
       writeTapes(round);
       forwardStep.process(round);
     } catch (RuntimeException | Error e) {
-      StringWriter trace = new StringWriter();
-      e.printStackTrace(new PrintWriter(trace));
       processingEnv.getMessager().printMessage(Diagnostic.Kind.ERROR,
-          Message.INTERNAL.format("this round", trace));
+          Message.INTERNAL.format("this round", Reporter.trace(e)));
     }
     // Claimed: see getSupportedAnnotationTypes.
     return true;
@@ -127,7 +117,7 @@ public final class AdjointProcessor extends AbstractProcessor {
 
   private void writeTapes(RoundEnvironment round) {
     TypeElement primitive = processingEnv.getElementUtils()
-        .getTypeElement("dev.adjoint.annotations.Primitive");
+        .getTypeElement(KnownTypes.PRIMITIVE);
     if (primitive == null) {
       return;
     }
@@ -152,7 +142,7 @@ public final class AdjointProcessor extends AbstractProcessor {
           new TapeWriter().write(owner, prims).writeTo(processingEnv.getFiler());
         }
       } catch (IOException | RuntimeException e) {
-        reporter.error(owner, Message.INTERNAL, owner.getQualifiedName(), e);
+        reporter.internal(owner, owner.getQualifiedName(), e);
       }
     }
     reportOrphans(round, used, ruleClasses);
@@ -162,7 +152,7 @@ public final class AdjointProcessor extends AbstractProcessor {
   private void reportOrphans(RoundEnvironment round, Set<Element> used,
       Set<TypeElement> ruleClasses) {
     TypeElement adjoint = processingEnv.getElementUtils()
-        .getTypeElement("dev.adjoint.annotations.Adjoint");
+        .getTypeElement(KnownTypes.ADJOINT);
     if (adjoint == null) {
       return;
     }
@@ -173,7 +163,7 @@ public final class AdjointProcessor extends AbstractProcessor {
         String wrt = "";
         for (var m : e.getAnnotationMirrors()) {
           if (((TypeElement) m.getAnnotationType().asElement()).getQualifiedName()
-              .contentEquals("dev.adjoint.annotations.Adjoint")) {
+              .contentEquals(KnownTypes.ADJOINT)) {
             for (var v : m.getElementValues().entrySet()) {
               if (v.getKey().getSimpleName().contentEquals("of")) {
                 of = (String) v.getValue().getValue();

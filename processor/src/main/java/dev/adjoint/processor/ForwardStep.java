@@ -5,9 +5,11 @@ import com.sun.source.util.TreePath;
 import com.sun.source.util.Trees;
 import dev.adjoint.processor.diff.ReversePass;
 import dev.adjoint.processor.emit.AdjointWriter;
+import dev.adjoint.processor.emit.Names;
 import dev.adjoint.processor.model.ConfigPlan;
 import dev.adjoint.processor.model.ForwardModel;
 import dev.adjoint.processor.model.IrBuilder;
+import dev.adjoint.processor.model.KnownTypes;
 import dev.adjoint.processor.model.LayerInfo;
 import dev.adjoint.processor.model.RuleTable;
 import dev.adjoint.processor.validate.BodyValidator;
@@ -33,11 +35,6 @@ import javax.tools.StandardLocation;
  * emit; a class with any error gets no generated code, and every error is reported.
  */
 final class ForwardStep {
-  static final String LAYER = "dev.adjoint.annotations.Layer";
-  static final String FORWARD = "dev.adjoint.annotations.Forward";
-  static final String CONSTRUCTOR = "dev.adjoint.annotations.Layer.Constructor";
-  static final String SERVICE = "META-INF/services/dev.adjoint.nn.LayerBinding";
-
   private final ProcessingEnvironment env;
   private final Trees trees;
   private final RuleTable rules;
@@ -52,8 +49,8 @@ final class ForwardStep {
   }
 
   void process(RoundEnvironment round) {
-    TypeElement layerAnnotation = env.getElementUtils().getTypeElement(LAYER);
-    TypeElement forwardAnnotation = env.getElementUtils().getTypeElement(FORWARD);
+    TypeElement layerAnnotation = env.getElementUtils().getTypeElement(KnownTypes.LAYER);
+    TypeElement forwardAnnotation = env.getElementUtils().getTypeElement(KnownTypes.FORWARD);
     Set<TypeElement> owners = new LinkedHashSet<>();
     if (layerAnnotation != null) {
       for (Element e : round.getElementsAnnotatedWith(layerAnnotation)) {
@@ -69,15 +66,14 @@ final class ForwardStep {
       try {
         processOwner(owner);
       } catch (RuntimeException e) {
-        java.io.StringWriter trace = new java.io.StringWriter();
-        e.printStackTrace(new java.io.PrintWriter(trace));
-        reporter.error(owner, Message.INTERNAL, owner.getQualifiedName(), trace);
+        reporter.internal(owner, owner.getQualifiedName(), e);
       }
     }
-    TypeElement constructorAnnotation = env.getElementUtils().getTypeElement(CONSTRUCTOR);
+    TypeElement constructorAnnotation =
+        env.getElementUtils().getTypeElement(KnownTypes.LAYER_CONSTRUCTOR);
     if (constructorAnnotation != null) {
       for (Element e : round.getElementsAnnotatedWith(constructorAnnotation)) {
-        if (!RuleTable.has(e.getEnclosingElement(), LAYER)) {
+        if (!RuleTable.has(e.getEnclosingElement(), KnownTypes.LAYER)) {
           reporter.error(e, Message.CONFIG_CONSTRUCTOR,
               ConfigPlan.signature((ExecutableElement) e), "the class is not a @Layer");
         }
@@ -90,7 +86,7 @@ final class ForwardStep {
 
   private void processOwner(TypeElement owner) throws RuntimeException {
     int before = reporter.errorCount();
-    boolean isLayer = RuleTable.has(owner, LAYER);
+    boolean isLayer = RuleTable.has(owner, KnownTypes.LAYER);
     LayerValidator layerValidator = new LayerValidator(env.getTypeUtils(),
         env.getElementUtils(), reporter);
     LayerInfo layer = isLayer ? layerValidator.read(owner) : null;
@@ -101,7 +97,7 @@ final class ForwardStep {
     List<AdjointWriter.Method> methods = new ArrayList<>();
     boolean unresolved = false;
     for (Element e : owner.getEnclosedElements()) {
-      if (e.getKind() != ElementKind.METHOD || !RuleTable.has(e, FORWARD)) {
+      if (e.getKind() != ElementKind.METHOD || !RuleTable.has(e, KnownTypes.FORWARD)) {
         continue;
       }
       ExecutableElement m = (ExecutableElement) e;
@@ -129,25 +125,26 @@ final class ForwardStep {
       return;
     }
     try {
-      new AdjointWriter(env.getElementUtils()).write(owner, layer, methods, config)
+      new AdjointWriter().write(owner, layer, methods, config)
           .writeTo(env.getFiler());
     } catch (IOException e) {
-      reporter.error(owner, Message.INTERNAL, owner.getQualifiedName(), e);
+      reporter.internal(owner, owner.getQualifiedName(), e);
       return;
     }
     if (isLayer) {
-      bindings.add(ReversePass.adjointClass(owner).reflectionName());
+      bindings.add(Names.adjointClass(owner).reflectionName());
     }
   }
 
   private void writeServiceFile() {
-    try (Writer w = env.getFiler().createResource(StandardLocation.CLASS_OUTPUT, "", SERVICE)
+    try (Writer w = env.getFiler()
+        .createResource(StandardLocation.CLASS_OUTPUT, "", KnownTypes.BINDING_SERVICE)
         .openWriter()) {
       for (String b : bindings) {
         w.write(b + "\n");
       }
     } catch (IOException e) {
-      reporter.note(null, "could not write " + SERVICE + ": " + e);
+      reporter.note(null, "could not write " + KnownTypes.BINDING_SERVICE + ": " + e);
     }
   }
 }

@@ -3,6 +3,8 @@ package dev.adjoint.processor;
 import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.tree.Tree;
 import com.sun.source.util.Trees;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import javax.annotation.processing.Messager;
 import javax.lang.model.element.Element;
 import javax.tools.Diagnostic;
@@ -31,6 +33,21 @@ public final class Reporter {
   public void error(Tree tree, CompilationUnitTree unit, Message message, Object... args) {
     errors++;
     trees.printMessage(Diagnostic.Kind.ERROR, message.format(args), tree, unit);
+  }
+
+  /**
+   * The processor's own failure while working on {@code what} (declared by {@code element}): one
+   * error with the stack trace, for the bug report it asks for.
+   */
+  public void internal(Element element, CharSequence what, Throwable failure) {
+    error(element, Message.INTERNAL, what, trace(failure));
+  }
+
+  /** {@code failure} with its stack trace. */
+  static String trace(Throwable failure) {
+    StringWriter trace = new StringWriter();
+    failure.printStackTrace(new PrintWriter(trace));
+    return trace.toString();
   }
 
   /** A note (not an error) on {@code element}. */

@@ -1,5 +1,6 @@
 package dev.adjoint.autograd;
 
+import dev.adjoint.backend.Backends;
 import dev.adjoint.tensor.Tensor;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -101,6 +102,8 @@ public final class Autograd {
       throw new IllegalStateException("backward: the tensor does not require grad and has no"
           + " gradient function; call requiresGrad_(true) on an input before computing it");
     }
+    // Storages made from here on belong to this backward pass (the implicit seed included).
+    long start = Backends.of(root.device()).nextSerial();
     if (gradient == null) {
       if (root.numel() != 1) {
         throw new IllegalArgumentException("backward: a gradient can be implicitly created only"
@@ -114,11 +117,21 @@ public final class Autograd {
           + Arrays.toString(root.shape()));
     }
     Tensor seed = gradient;
-    GradMode.noGrad(() -> propagate(root, seed, retainGraph));
+    GradMode.noGrad(() -> propagate(root, seed, retainGraph, start));
   }
 
-  /** Sends {@code gradient} from {@code root} through its graph, with recording off. */
-  private static void propagate(Tensor root, Tensor gradient, boolean retainGraph) {
+  /**
+   * Sends {@code gradient} from {@code root} through its graph, with recording off.
+   *
+   * <p>Ownership: a gradient whose storage was made during this pass (its serial at least
+   * {@code firstSerial}), on the root's backend, that no other live gradient shares (same
+   * storage), belongs to the engine. The first gradient of a leaf is adopted as its {@code grad} without a copy when the
+   * engine owns it; a node's incoming gradient is released once the node has run, unless a
+   * gradient it produced, a pending one or an adopted one shares its storage. Values that
+   * existed before (the user's seed, saved forward values, parameters) are never released.
+   */
+  private static void propagate(Tensor root, Tensor gradient, boolean retainGraph,
+      long firstSerial) {
     Node start = root.gradFn();
     if (start == null) {
       root.accumulateGrad(gradient);
@@ -143,8 +156,17 @@ public final class Autograd {
         if (next != null) {
           pending.merge(next, gi, Tensor::add);
         } else if (input.requiresGrad()) {
-          input.accumulateGrad(gi);
+          if (input.grad() == null && gi.dtype() == input.dtype()
+              && owned(gi, root, firstSerial) && wholeStorage(gi)
+              && !sharedWith(gi, grads, i, pending, g)) {
+            input.setGrad(gi); // the engine's own gradient: adopted, not copied
+          } else {
+            input.accumulateGrad(gi);
+          }
         }
+      }
+      if (owned(g, root, firstSerial) && !sharedWith(g, grads, -1, pending, null)) {
+        Backends.of(g.device()).release(g.storage());
       }
     }
     if (!retainGraph) {
@@ -152,6 +174,37 @@ public final class Autograd {
         node.markReleased();
       }
     }
+  }
+
+  /** Whether this backward pass made {@code t}'s storage (on the root's backend). */
+  private static boolean owned(Tensor t, Tensor root, long start) {
+    return t.device().equals(root.device()) && t.storage().serial() >= start
+        && !t.storage().isReleased();
+  }
+
+  /** Whether {@code t} is a dense view of all of its storage (nothing else can hide in it). */
+  private static boolean wholeStorage(Tensor t) {
+    return t.isContiguous() && t.layout().offset() == 0 && t.numel() == t.storage().size();
+  }
+
+  /**
+   * Whether a gradient other than {@code grads[skip]} ({@code grads} may be null), a pending
+   * one, or {@code also} shares {@code t}'s storage.
+   */
+  private static boolean sharedWith(Tensor t, Tensor[] grads, int skip,
+      Map<Node, Tensor> pending, Tensor also) {
+    Object s = t.storage();
+    for (int j = 0; j < grads.length; j++) {
+      if (j != skip && grads[j] != null && grads[j].storage() == s) {
+        return true;
+      }
+    }
+    for (Tensor p : pending.values()) {
+      if (p.storage() == s) {
+        return true;
+      }
+    }
+    return also != null && also.storage() == s;
   }
 
   /** Nodes reachable from {@code start}, each before every node it sends gradients to. */

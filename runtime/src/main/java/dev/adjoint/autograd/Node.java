@@ -95,7 +95,8 @@ public abstract class Node {
     if (kept != null) {
       kept.check(name, null);
     }
-    Tensor[] grads = apply(g);
+    // What the backward allocates and does not return is released when it returns.
+    Tensor[] grads = Temporaries.run(this, g);
     if (grads.length != inputs.length) {
       throw new IllegalStateException(name + ": backward returned " + grads.length
           + " gradients for " + inputs.length + " inputs");

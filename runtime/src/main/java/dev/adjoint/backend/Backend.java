@@ -27,6 +27,17 @@ public interface Backend {
    */
   Storage allocate(DType dtype, long numel);
 
+  /**
+   * Gives {@code storage}'s memory back to this backend, which may hand it to a later
+   * {@link #allocate} (a caching allocator, or the CPU's pool). The caller owns the storage and
+   * no tensor uses it again: a later use throws {@link IllegalStateException}, never reads
+   * another value. Releasing twice is harmless.
+   */
+  void release(Storage storage);
+
+  /** The {@link Storage#serial} the next storage of this backend will get. */
+  long nextSerial();
+
   /** Copies {@code src} into {@code dst} (same shape), converting dtype as a C cast would. */
   void copy(Storage src, Layout srcLayout, Storage dst, Layout dstLayout);
 

@@ -3,9 +3,11 @@ package dev.adjoint.nn;
 import dev.adjoint.annotations.Forward;
 import dev.adjoint.annotations.Primitive;
 import dev.adjoint.autograd.GradMode;
+import dev.adjoint.autograd.Temporaries;
 import dev.adjoint.backend.Backend;
 import dev.adjoint.backend.Backends;
 import dev.adjoint.backend.Layout;
+import dev.adjoint.backend.Storage;
 import dev.adjoint.backend.UnaryOp;
 import dev.adjoint.backend.Window2d;
 import dev.adjoint.tensor.DType;
@@ -404,7 +406,9 @@ public final class Functional {
       throw new IllegalStateException("an output of " + Arrays.toString(shape)
           + " escaped its op's size check");
     }
-    return Tensor.wrap(backend(like).allocate(like.dtype(), size), Layout.contiguous(shape));
+    Storage storage = backend(like).allocate(like.dtype(), size);
+    Temporaries.allocated(storage);
+    return Tensor.wrap(storage, Layout.contiguous(shape));
   }
 
   static void checkNotNull(String op, Tensor t, String what) {

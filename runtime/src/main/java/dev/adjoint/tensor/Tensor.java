@@ -10,6 +10,7 @@ import dev.adjoint.autograd.Node;
 import dev.adjoint.autograd.PointwiseRules;
 import dev.adjoint.autograd.ReductionRules;
 import dev.adjoint.autograd.ShapeRules;
+import dev.adjoint.autograd.Temporaries;
 import dev.adjoint.backend.Backend;
 import dev.adjoint.backend.Backends;
 import dev.adjoint.backend.Layout;
@@ -153,7 +154,9 @@ public final class Tensor {
   /** A new zero-filled contiguous tensor on {@code device}. */
   static Tensor empty(DType dtype, Device device, int[] shape) {
     int n = numel("empty", shape);
-    return dense(Backends.of(device).allocate(dtype, n), shape);
+    Storage s = Backends.of(device).allocate(dtype, n);
+    Temporaries.allocated(s);
+    return dense(s, shape);
   }
 
   /**
@@ -296,6 +299,7 @@ public final class Tensor {
     }
     if (grad == null) {
       grad = g.to(dtype).clone();
+      Temporaries.escape(grad); // the parameter owns it now, not the running backward
     } else {
       grad.add_(g);
     }

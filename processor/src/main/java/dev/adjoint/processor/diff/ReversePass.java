@@ -1,19 +1,17 @@
 package dev.adjoint.processor.diff;
 
-import com.palantir.javapoet.ClassName;
-import com.palantir.javapoet.CodeBlock;
-import com.palantir.javapoet.TypeName;
-import dev.adjoint.processor.emit.Names;
 import dev.adjoint.processor.model.Activity;
 import dev.adjoint.processor.model.ForwardModel;
 import dev.adjoint.processor.model.Input;
-import dev.adjoint.processor.model.IrBuilder;
+import dev.adjoint.processor.model.NameAllocator;
 import dev.adjoint.processor.model.Need;
 import dev.adjoint.processor.model.Operand;
 import dev.adjoint.processor.model.Primitive;
 import dev.adjoint.processor.model.Rule;
+import dev.adjoint.processor.model.RuleTable;
 import dev.adjoint.processor.model.Stmt;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -21,13 +19,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 import javax.lang.model.element.ExecutableElement;
-import javax.lang.model.element.TypeElement;
 
 /**
  * The reverse pass of one {@code @Forward} method: decides what the forward must save (and
- * where), then writes the backward body that walks the statements in reverse and accumulates
- * adjoints ({@code d_<name>}).
+ * where), then plans the backward body that walks the statements in reverse and accumulates
+ * adjoints ({@code d_<name>}). It plans only; the writer spells the plan in Java.
  *
  * <p>Values computed once are saved in named fields of the {@code Saved} class; values computed
  * inside loops are pushed on its stack after each statement and popped in reverse, together with
@@ -35,49 +33,47 @@ import javax.lang.model.element.TypeElement;
  * all its uses.
  */
 public final class ReversePass {
-  /** A value the forward keeps: a field of Saved, or a stack entry when inside a loop. */
-  public record Slot(String name, TypeName type, String valueCode, boolean stack) {}
-
   private final ForwardModel model;
   private final Map<String, Integer> defs = new HashMap<>();
   private final Set<String> loopDefined = new HashSet<>();
   private final Set<String> active = new HashSet<>();
-  private final Set<String> usedNames = new HashSet<>();
-  private final Set<String> fieldNames = new HashSet<>();
+  /** Locals the plan names: the forward's records, decisions and counts, the backward's. */
+  private final NameAllocator locals = NameAllocator.copies();
+  /** The fields of the Saved record. */
+  private final NameAllocator fieldNames = NameAllocator.copies();
 
   /** Saves before and after each statement, in push order. */
   private final Map<Stmt, List<Slot>> preSaves = new IdentityHashMap<>();
   private final Map<Stmt, List<Slot>> postSaves = new IdentityHashMap<>();
   /** Saves right after a single-assigned variable is defined (shared slots). */
-  private final Map<String, Slot> sharedSlots = new LinkedHashMap<>();
+  private final Map<Slot.Value, Slot> sharedSlots = new LinkedHashMap<>();
   /** Which slot each (statement, need key) reads in the backward pass. */
   private final Map<Stmt, Map<String, Slot>> reads = new IdentityHashMap<>();
   private final List<Slot> fields = new ArrayList<>();
-  private final Map<String, Slot> paramSlots = new LinkedHashMap<>();
+  private final Map<Slot.Value, Slot> paramSlots = new LinkedHashMap<>();
   /** Ifs whose branches have nothing to do in the backward: their decision is not saved. */
-  private final Set<Stmt> unreadBranches = java.util.Collections.newSetFromMap(
-      new IdentityHashMap<>());
-  private final CodeBlock backward;
+  private final Set<Stmt> unreadBranches = Collections.newSetFromMap(new IdentityHashMap<>());
+  private final List<Step> backward;
 
   public ReversePass(ForwardModel model) {
     this.model = model;
     for (ForwardModel.Param p : model.params()) {
-      usedNames.add(p.name());
+      locals.reserve(p.name());
       if (p.tensor()) {
         defs.merge(p.name(), 1, Integer::sum);
       }
     }
-    usedNames.addAll(model.tensorLocals());
+    model.tensorLocals().forEach(locals::reserve);
     countDefs(model.body(), false);
     active.addAll(Activity.of(model.params(), model.body()));
     plan(model.body(), false);
-    // Written now: which branch decisions the backward reads is known only once it is written,
+    // Planned now: which branch decisions the backward reads is known only once it is planned,
     // and the forward saves only those.
     deriveSharedShapes();
     keepOnce(model.body());
-    backward = writeBackward();
+    backward = planBackward();
     for (Stmt s : unreadBranches) {
-      Slot flag = reads.get(s).remove("branch");
+      Slot flag = reads.get(s).remove(BRANCH);
       fields.remove(flag);
     }
   }
@@ -86,47 +82,57 @@ public final class ReversePass {
 
   private void countDefs(List<Stmt> stmts, boolean inLoop) {
     for (Stmt s : stmts) {
-      String t = target(s);
+      String t = s.target();
       if (t != null) {
         defs.merge(t, 1, Integer::sum);
         if (inLoop) {
           loopDefined.add(t);
         }
       }
-      if (s instanceof Stmt.Bind b) {
-        usedNames.add(b.name());
+      String bound = bindName(s);
+      if (bound != null) {
+        locals.reserve(bound);
         if (inLoop) {
-          loopDefined.add(b.name());
+          loopDefined.add(bound);
         }
       }
-      for (List<Stmt> child : children(s)) {
-        countDefs(child, inLoop || s instanceof Stmt.For || s instanceof Stmt.ForEach);
+      for (List<Stmt> child : s.children()) {
+        countDefs(child, inLoop || isLoop(s));
       }
     }
   }
 
-  private static String target(Stmt s) {
-    if (s instanceof Stmt.Prim p) {
-      return p.target();
-    } else if (s instanceof Stmt.Call c) {
-      return c.target();
-    } else if (s instanceof Stmt.Assign a) {
-      return a.target();
-    } else if (s instanceof Stmt.Cut c) {
-      return c.target();
-    }
-    return null;
+  private static String bindName(Stmt s) {
+    return s.accept(new Stmt.Default<String>() {
+      @Override
+      protected String otherwise(Stmt s) {
+        return null;
+      }
+
+      @Override
+      public String bind(Stmt.Bind b) {
+        return b.name();
+      }
+    });
   }
 
-  private static List<List<Stmt>> children(Stmt s) {
-    if (s instanceof Stmt.If f) {
-      return List.of(f.then(), f.otherwise());
-    } else if (s instanceof Stmt.For f) {
-      return List.of(f.body());
-    } else if (s instanceof Stmt.ForEach f) {
-      return List.of(f.body());
-    }
-    return List.of();
+  private static boolean isLoop(Stmt s) {
+    return s.accept(new Stmt.Default<Boolean>() {
+      @Override
+      protected Boolean otherwise(Stmt s) {
+        return false;
+      }
+
+      @Override
+      public Boolean forLoop(Stmt.For f) {
+        return true;
+      }
+
+      @Override
+      public Boolean forEach(Stmt.ForEach f) {
+        return true;
+      }
+    });
   }
 
   private boolean isActive(Operand o) {
@@ -143,70 +149,106 @@ public final class ReversePass {
 
   // ------------------------------------------------------------------ what to save
 
-  /** The source line of the statement {@link #plan} is at. */
+  /** Keys under which statements read their slots, besides the needs of their rules. */
+  private static final String RECORD = "record";
+  private static final String LAYER = "layer";
+  private static final String BRANCH = "branch";
+  private static final String TRIPS = "trips";
+  private static final String OUT = "out";
+
+  /** The source line of the statement {@link #plan} is at: it names decisions and trip counts. */
   private long line;
 
   private void plan(List<Stmt> stmts, boolean inLoop) {
     for (Stmt s : stmts) {
-      if (s instanceof Stmt.Prim p && active.contains(p.target())) {
-        for (int i = 0; i < p.args().size(); i++) {
-          if (!differentiable(p.primitive(), i) || !isActive(p.args().get(i))) {
-            continue;
+      s.accept(new Stmt.Default<Void>() {
+        @Override
+        protected Void otherwise(Stmt s) {
+          return null;
+        }
+
+        @Override
+        public Void prim(Stmt.Prim p) {
+          if (!active.contains(p.target())) {
+            return null;
           }
-          Rule r = p.primitive().rule(p.primitive().inputs().get(i).name());
-          for (Need n : r.needs()) {
-            planNeed(s, p, n, inLoop);
+          for (int i = 0; i < p.args().size(); i++) {
+            if (!differentiable(p.primitive(), i) || !isActive(p.args().get(i))) {
+              continue;
+            }
+            Rule r = p.primitive().rule(p.primitive().inputs().get(i).name());
+            for (Need n : r.needs()) {
+              planNeed(p, n, inLoop);
+            }
           }
+          return null;
         }
-      } else if (s instanceof Stmt.Call c) {
-        String local = unique(c.target() + (c.dynamic() ? "Call" : "Saved"));
-        slotFor(s, "saved", local, c.dynamic() ? DYNAMIC_CALL : savedType(c), local, inLoop,
-            true);
-        if (c.dynamic()) {
-          continue;
+
+        @Override
+        public Void call(Stmt.Call c) {
+          String local = locals.newName(c.target() + (c.dynamic() ? "Call" : "Saved"));
+          slotFor(c, RECORD, local, new Slot.CallRecord(c), new Slot.Local(local), inLoop, true);
+          if (!c.dynamic() && c.layer() != null && !readAgain(c.layer())) {
+            slotFor(c, LAYER, name(c.layer(), "layer"), new Slot.Declared(c.layer().type()),
+                new Slot.Of(c.layer(), Slot.Access.VALUE), inLoop, false);
+          }
+          return null;
         }
-        if (c.layer() != null && !stable(c.layer().code())) {
-          slotFor(s, "layer", c.layer().code(), TypeName.get(c.layer().type()), c.layer().code(),
-              inLoop, false);
+
+        @Override
+        public Void ifElse(Stmt.If f) {
+          // Named by the line of the if, so that the field says which decision it holds.
+          String name = "branchAtLine" + line;
+          plan(f.then(), inLoop);
+          plan(f.otherwise(), inLoop);
+          slotFor(f, BRANCH, name, new Slot.Flag(), new Slot.Local(locals.newName(name)), inLoop,
+              true);
+          return null;
         }
-      } else if (s instanceof Stmt.If f) {
-        // Named by the line of the if, so that the field says which decision it holds.
-        String name = "branchAtLine" + line;
-        plan(f.then(), inLoop);
-        plan(f.otherwise(), inLoop);
-        slotFor(s, "branch", name, TypeName.BOOLEAN, unique(name), inLoop, true);
-      } else if (s instanceof Stmt.For f) {
-        String name = "tripsAtLine" + line;
-        plan(f.body(), true);
-        slotFor(s, "trips", name, TypeName.INT, unique(name), inLoop, true);
-      } else if (s instanceof Stmt.ForEach f) {
-        String name = "tripsAtLine" + line;
-        plan(f.body(), true);
-        slotFor(s, "trips", name, TypeName.INT, unique(name), inLoop, true);
-      } else if (s instanceof Stmt.Line l) {
-        line = l.line();
-      }
+
+        @Override
+        public Void forLoop(Stmt.For f) {
+          return loop(f, f.body());
+        }
+
+        @Override
+        public Void forEach(Stmt.ForEach f) {
+          return loop(f, f.body());
+        }
+
+        private Void loop(Stmt s, List<Stmt> body) {
+          String name = "tripsAtLine" + line;
+          plan(body, true);
+          slotFor(s, TRIPS, name, new Slot.Count(), new Slot.Local(locals.newName(name)), inLoop,
+              true);
+          return null;
+        }
+
+        @Override
+        public Void line(Stmt.Line l) {
+          line = l.line();
+          return null;
+        }
+      });
     }
   }
 
   // ------------------------------------------------------------------ one slot per value
 
-  private static final String SHAPE = ".shape()";
-
   /** A shape whose tensor is kept anyway is read from that tensor, not kept as well. */
   private void deriveSharedShapes() {
-    for (String code : new ArrayList<>(sharedSlots.keySet())) {
-      if (!code.endsWith(SHAPE)) {
+    for (Slot.Value value : new ArrayList<>(sharedSlots.keySet())) {
+      if (!(value instanceof Slot.Of of) || of.access() != Slot.Access.SHAPE) {
         continue;
       }
-      Slot tensor = sharedSlots.get(code.substring(0, code.length() - SHAPE.length()));
-      if (tensor == null || !tensor.type().equals(Names.TENSOR)) {
+      Slot tensor = sharedSlots.get(new Slot.Of(of.operand(), Slot.Access.VALUE));
+      if (tensor == null || !tensor.type().isTensor()) {
         continue;
       }
-      Slot shape = sharedSlots.remove(code);
-      paramSlots.remove(code);
+      Slot shape = sharedSlots.remove(value);
+      paramSlots.remove(value);
       fields.remove(shape);
-      redirect(shape, new Slot(tensor.name() + SHAPE, shape.type(), code, false));
+      redirect(shape, Slot.shapeOf(tensor, shape));
     }
   }
 
@@ -221,12 +263,11 @@ public final class ReversePass {
     Map<String, List<Slot>> shapes = new HashMap<>();
     for (Stmt s : stmts) {
       keepOnce(preSaves.get(s), tensors, shapes);
-      String t = target(s);
       Set<String> redefined = new HashSet<>();
-      if (t != null) {
-        redefined.add(t);
+      if (s.target() != null) {
+        redefined.add(s.target());
       }
-      for (List<Stmt> child : children(s)) {
+      for (List<Stmt> child : s.children()) {
         keepOnce(child);
         defined(child, redefined);
       }
@@ -244,32 +285,30 @@ public final class ReversePass {
       return;
     }
     for (Slot slot : new ArrayList<>(saves)) {
-      String code = slot.valueCode();
-      if (slot.stack() || code == null
-          || !code.matches("[A-Za-z_$][\\w$]*(\\.shape\\(\\))?")) {
+      if (slot.stack() || !(slot.value() instanceof Slot.Of of)
+          || !(of.operand() instanceof Operand.Var var)) {
         continue;
       }
-      if (code.endsWith(SHAPE) && slot.type().equals(TypeName.get(int[].class))) {
-        String base = code.substring(0, code.length() - SHAPE.length());
-        Slot tensor = tensors.get(base);
+      if (of.access() == Slot.Access.SHAPE) {
+        Slot tensor = tensors.get(var.name());
         if (tensor != null) {
           saves.remove(slot);
           fields.remove(slot);
-          redirect(slot, new Slot(tensor.name() + SHAPE, slot.type(), code, false));
+          redirect(slot, Slot.shapeOf(tensor, slot));
         } else {
-          shapes.computeIfAbsent(base, k -> new ArrayList<>()).add(slot);
+          shapes.computeIfAbsent(var.name(), k -> new ArrayList<>()).add(slot);
         }
-      } else if (slot.type().equals(Names.TENSOR)) {
-        Slot same = tensors.get(code);
+      } else if (of.access() == Slot.Access.VALUE && slot.type().isTensor()) {
+        Slot same = tensors.get(var.name());
         if (same != null) {
           saves.remove(slot);
           fields.remove(slot);
           redirect(slot, same);
           continue;
         }
-        tensors.put(code, slot);
+        tensors.put(var.name(), slot);
         // Shapes kept earlier in this stretch: read them from this tensor instead.
-        for (Slot shape : shapes.getOrDefault(code, List.of())) {
+        for (Slot shape : shapes.getOrDefault(var.name(), List.of())) {
           for (List<Slot> list : preSaves.values()) {
             list.remove(shape);
           }
@@ -277,9 +316,9 @@ public final class ReversePass {
             list.remove(shape);
           }
           fields.remove(shape);
-          redirect(shape, new Slot(slot.name() + SHAPE, shape.type(), shape.valueCode(), false));
+          redirect(shape, Slot.shapeOf(slot, shape));
         }
-        shapes.remove(code);
+        shapes.remove(var.name());
       }
     }
   }
@@ -293,43 +332,44 @@ public final class ReversePass {
 
   private static void defined(List<Stmt> stmts, Set<String> out) {
     for (Stmt s : stmts) {
-      String t = target(s);
-      if (t != null) {
-        out.add(t);
+      if (s.target() != null) {
+        out.add(s.target());
       }
-      children(s).forEach(c -> defined(c, out));
+      s.children().forEach(c -> defined(c, out));
     }
   }
 
-  private void planNeed(Stmt s, Stmt.Prim p, Need n, boolean inLoop) {
+  private void planNeed(Stmt.Prim p, Need n, boolean inLoop) {
     switch (n.kind()) {
       case GRAD -> { }
       case OUT -> {
-        TypeName type = TypeName.get(p.primitive().method().getReturnType());
+        Slot.Type type = new Slot.Declared(p.primitive().method().getReturnType());
         if (p.carrier() != null) {
           // The rule reads the whole result (max along a dim: its indices), kept after the call.
-          slotFor(s, "out", p.carrier(), type, p.carrier(), inLoop, true);
+          slotFor(p, OUT, p.carrier(), type, new Slot.Local(p.carrier()), inLoop, true);
         } else {
-          valueSlot(s, "out", new Operand.Var(p.target()), type, inLoop, true, null);
+          valueSlot(p, OUT, new Operand.Var(p.target()), type, inLoop, true, Slot.Access.VALUE,
+              n.kept(p.target()));
         }
       }
       case INPUT, SHAPE, DTYPE -> {
         Operand o = p.args().get(inputIndex(p.primitive(), n.name()));
-        boolean shape = n.kind() == Need.Kind.SHAPE;
-        TypeName type = shape ? TypeName.get(int[].class) : TypeName.get(n.type());
-        valueSlot(s, needKey(n), o, type, inLoop, false, accessor(n));
+        Slot.Type type = n.kind() == Need.Kind.SHAPE ? new Slot.Shape()
+            : new Slot.Declared(n.type());
+        valueSlot(p, needKey(n), o, type, inLoop, false, access(n), n.kept(name(o, n.name())));
       }
     }
   }
 
-  /** What a need reads of its input: null (the value), "shape" or "dtype". */
-  private static String accessor(Need n) {
-    return n.kind() == Need.Kind.SHAPE ? "shape" : n.kind() == Need.Kind.DTYPE ? "dtype" : null;
+  /** What a need reads of its input. */
+  private static Slot.Access access(Need n) {
+    return n.kind() == Need.Kind.SHAPE ? Slot.Access.SHAPE
+        : n.kind() == Need.Kind.DTYPE ? Slot.Access.DTYPE : Slot.Access.VALUE;
   }
 
   /** The key under which a statement reads the slot of an input need. */
   private static String needKey(Need n) {
-    return (accessor(n) != null ? accessor(n) + ":" : "in:") + n.name();
+    return access(n) + ":" + n.name();
   }
 
   private static int inputIndex(Primitive p, String name) {
@@ -341,113 +381,92 @@ public final class ReversePass {
     throw new IllegalStateException("no input " + name);
   }
 
+  /**
+   * Whether the backward reads value {@code v} again as the forward did: a literal, the layer,
+   * or one of its fields (the IR builder leaves only final ones unbound).
+   */
+  private static boolean readAgain(Operand.Value v) {
+    return v instanceof Operand.Literal || v instanceof Operand.Self
+        || v instanceof Operand.SelfField;
+  }
+
+  /** What {@code o} is called, for the slot that keeps it; {@code fallback} for a list. */
+  private static String name(Operand o, String fallback) {
+    if (o instanceof Operand.Var v) {
+      return v.name();
+    } else if (o instanceof Operand.Param p) {
+      return p.field();
+    } else if (o instanceof Operand.Constant c) {
+      return c.name();
+    } else if (o instanceof Operand.Local l) {
+      return l.name();
+    } else if (o instanceof Operand.SelfField f) {
+      return f.name();
+    }
+    return fallback;
+  }
+
   /** Plans the slot for operand {@code o} as statement {@code s} sees it. */
-  private void valueSlot(Stmt s, String key, Operand o, TypeName type, boolean inLoop,
-      boolean after, String accessor) {
-    if (o instanceof Operand.Param param && accessor == null) {
+  private void valueSlot(Stmt s, String key, Operand o, Slot.Type type, boolean inLoop,
+      boolean after, Slot.Access access, String base) {
+    if (o instanceof Operand.Param param && access == Slot.Access.VALUE) {
       // A parameter's value is kept on entry, not read from the field by the backward pass: an
       // optimizer step in between must be caught by the version check, never used silently.
-      String code = IrBuilder.code(o);
-      Slot shared = sharedSlots.get(code);
+      Slot.Value value = new Slot.Of(o, access);
+      Slot shared = sharedSlots.get(value);
       if (shared == null) {
-        shared = new Slot(uniqueField(param.field()), type, code, false);
-        sharedSlots.put(code, shared);
+        shared = new Slot(fieldNames.newName(param.field()), type, value, false);
+        sharedSlots.put(value, shared);
         fields.add(shared);
-        paramSlots.put(code, shared);
+        paramSlots.put(value, shared);
       }
       reads.computeIfAbsent(s, k -> new HashMap<>()).put(key, shared);
       return;
     }
-    if (o instanceof Operand.Param || (o instanceof Operand.Value v && (v.literal()
-        || stable(v.code())))) {
+    if (o instanceof Operand.Param || (o instanceof Operand.Value v && readAgain(v))) {
       return; // read directly in the backward pass
     }
-    String code = IrBuilder.code(o);
-    String valueCode = accessor != null ? code + "." + accessor + "()" : code;
-    String base = accessor == null ? code : code + (accessor.equals("shape") ? "Shape" : "DType");
+    Slot.Value value = new Slot.Of(o, access);
     if (o instanceof Operand.Var var && singleDef(var.name()) && !inLoop) {
-      Slot shared = sharedSlots.get(valueCode);
+      Slot shared = sharedSlots.get(value);
       if (shared == null) {
-        shared = new Slot(uniqueField(base), type, valueCode, false);
-        sharedSlots.put(valueCode, shared);
+        shared = new Slot(fieldNames.newName(base), type, value, false);
+        sharedSlots.put(value, shared);
         fields.add(shared);
         if (isParam(var.name())) {
-          paramSlots.put(valueCode, shared);
+          paramSlots.put(value, shared);
         }
       }
       reads.computeIfAbsent(s, k -> new HashMap<>()).put(key, shared);
       return;
     }
-    if (o instanceof Operand.Value v && !inLoop && singleDefBind(v.code())) {
-      slotFor(s, key, base, type, valueCode, false, false);
+    if (o instanceof Operand.Value v && !inLoop
+        && !(v instanceof Operand.Local l && loopDefined.contains(l.name()))) {
+      slotFor(s, key, base, type, value, false, false);
       return;
     }
-    slotFor(s, key, base, type, valueCode, inLoop, after);
-  }
-
-  private boolean singleDefBind(String name) {
-    return !loopDefined.contains(name);
+    slotFor(s, key, base, type, value, inLoop, after);
   }
 
   private boolean isParam(String name) {
     return model.params().stream().anyMatch(p -> p.name().equals(name));
   }
 
-  private void slotFor(Stmt s, String key, String base, TypeName type, String valueCode,
+  private void slotFor(Stmt s, String key, String base, Slot.Type type, Slot.Value value,
       boolean stack, boolean after) {
-    if (valueCode != null) {
-      // One statement reading the same value twice (h.mul(h)) keeps it once.
-      for (Slot existing : (after ? postSaves : preSaves).getOrDefault(s, List.of())) {
-        if (valueCode.equals(existing.valueCode())) {
-          reads.computeIfAbsent(s, k -> new HashMap<>()).put(key, existing);
-          return;
-        }
+    // One statement reading the same value twice (h.mul(h)) keeps it once.
+    for (Slot existing : (after ? postSaves : preSaves).getOrDefault(s, List.of())) {
+      if (value.equals(existing.value())) {
+        reads.computeIfAbsent(s, k -> new HashMap<>()).put(key, existing);
+        return;
       }
     }
-    Slot slot = new Slot(uniqueField(base), type, valueCode, stack);
+    Slot slot = new Slot(fieldNames.newName(base), type, value, stack);
     if (!stack) {
       fields.add(slot);
     }
     (after ? postSaves : preSaves).computeIfAbsent(s, k -> new ArrayList<>()).add(slot);
     reads.computeIfAbsent(s, k -> new HashMap<>()).put(key, slot);
-  }
-
-  private static boolean stable(String code) {
-    return code.equals("self") || code.matches("self\\.[A-Za-z_$][A-Za-z_$0-9]*");
-  }
-
-  private String uniqueField(String base) {
-    String name = base.replaceAll("[^A-Za-z0-9_$]", "_");
-    String candidate = name;
-    for (int i = 1; !fieldNames.add(candidate); i++) {
-      candidate = name + "_" + i;
-    }
-    return candidate;
-  }
-
-  private String unique(String base) {
-    String name = base.replaceAll("[^A-Za-z0-9_$]", "_");
-    String candidate = name;
-    for (int i = 1; usedNames.contains(candidate); i++) {
-      candidate = name + "_" + i;
-    }
-    usedNames.add(candidate);
-    return candidate;
-  }
-
-  /** The runtime holder of a dynamic call. */
-  public static final ClassName DYNAMIC_CALL = ClassName.get("dev.adjoint.nn", "DynamicCall");
-
-  /** The Saved class of the method a Call statement invokes. */
-  public static ClassName savedType(Stmt.Call c) {
-    return ClassName.get(adjointClass(c.owner()).packageName(), adjointClass(c.owner())
-        .simpleName(), Names.capitalize(c.method().getSimpleName().toString()) + "Saved");
-  }
-
-  /** {@code <Owner>_Adjoint} for a class with {@code @Forward} methods. */
-  public static ClassName adjointClass(TypeElement owner) {
-    ClassName c = ClassName.get(owner);
-    return ClassName.get(c.packageName(), String.join("_", c.simpleNames()) + "_Adjoint");
   }
 
   // ------------------------------------------------------------------ results for the forward
@@ -465,11 +484,11 @@ public final class ReversePass {
   /** Saves to emit after statement {@code s} (and after shared definitions it makes). */
   public List<Slot> savesAfter(Stmt s) {
     List<Slot> out = new ArrayList<>(postSaves.getOrDefault(s, List.of()));
-    String t = target(s);
+    String t = s.target();
     if (t != null) {
       for (Slot shared : sharedSlots.values()) {
-        if (shared.valueCode().equals(t) || shared.valueCode().equals(t + ".shape()")
-            || shared.valueCode().equals(t + ".dtype()")) {
+        if (shared.value() instanceof Slot.Of of && of.operand() instanceof Operand.Var v
+            && v.name().equals(t)) {
           out.add(shared);
         }
       }
@@ -482,8 +501,22 @@ public final class ReversePass {
     return new ArrayList<>(paramSlots.values());
   }
 
-  /** The slot a Call/If/For keeps under {@code key} ("saved", "branch", "trips", "layer"). */
-  public Slot slot(Stmt s, String key) {
+  /** The slot that keeps the record of call {@code c}'s forward. */
+  public Slot callRecord(Stmt.Call c) {
+    return slot(c, RECORD);
+  }
+
+  /** The slot that keeps which branch {@code f} took, or null when the backward needs none. */
+  public Slot branch(Stmt.If f) {
+    return slot(f, BRANCH);
+  }
+
+  /** The slot that keeps how often loop {@code s} ran. */
+  public Slot trips(Stmt s) {
+    return slot(s, TRIPS);
+  }
+
+  private Slot slot(Stmt s, String key) {
     return reads.getOrDefault(s, Map.of()).get(key);
   }
 
@@ -491,7 +524,8 @@ public final class ReversePass {
 
   private enum State { NULL, MAYBE, SET }
 
-  private int takes;
+  /** The gradient of one assignment of a variable: the local holding it, and its state key. */
+  private record Grad(String local, String key) {}
 
   /**
    * The name of the backward's incoming gradient: {@code d_out}, unless the body has a tensor
@@ -505,12 +539,17 @@ public final class ReversePass {
   }
 
   /** The backward body; it ends by returning the gradients of the tensor parameters. */
-  public CodeBlock backwardBody() {
+  public List<Step> backwardBody() {
     return backward;
   }
 
-  private CodeBlock writeBackward() {
-    CodeBlock.Builder b = CodeBlock.builder();
+  /** The accumulator of the gradient of tensor variable {@code var}. */
+  private static String grad(String var) {
+    return "d_" + var;
+  }
+
+  private List<Step> planBackward() {
+    List<Step> b = new ArrayList<>();
     List<String> vars = new ArrayList<>();
     for (String v : model.tensorLocals()) {
       if (active.contains(v)) {
@@ -518,35 +557,40 @@ public final class ReversePass {
       }
     }
     for (String v : vars) {
-      b.addStatement("$T d_$L = null", Names.TENSOR, v);
+      b.add(new Step.DeclareGradient(grad(v)));
     }
     Map<String, State> states = new HashMap<>();
     vars.forEach(v -> states.put(v, State.NULL));
     reverse(model.body(), b, states, false);
-    List<ForwardModel.Param> tp = model.tensorParams();
-    if (tp.size() == 1) {
-      b.addStatement("return $L", gradOf(tp.get(0).name()));
-    } else {
-      CodeBlock.Builder arr = CodeBlock.builder();
-      for (int i = 0; i < tp.size(); i++) {
-        arr.add(i > 0 ? ", $L" : "$L", gradOf(tp.get(i).name()));
-      }
-      b.addStatement("return new $T[] {$L}", Names.TENSOR, arr.build());
+    List<Step.Expr> grads = new ArrayList<>();
+    for (ForwardModel.Param p : model.tensorParams()) {
+      grads.add(active.contains(p.name()) ? new Step.Name(grad(p.name())) : new Step.Null());
     }
-    return b.build();
+    b.add(new Step.Return(grads, grads.size() != 1));
+    return b;
   }
 
-  private String gradOf(String param) {
-    return active.contains(param) ? "d_" + param : "null";
+  private static Stmt.Line lineOf(Stmt s) {
+    return s.accept(new Stmt.Default<Stmt.Line>() {
+      @Override
+      protected Stmt.Line otherwise(Stmt s) {
+        return null;
+      }
+
+      @Override
+      public Stmt.Line line(Stmt.Line l) {
+        return l;
+      }
+    });
   }
 
-  private void reverse(List<Stmt> stmts, CodeBlock.Builder b, Map<String, State> states,
+  private void reverse(List<Stmt> stmts, List<Step> b, Map<String, State> states,
       boolean inLoop) {
-    // Group statements by source line; groups run in reverse, each under its line comment.
+    // Group statements by source line; groups run in reverse, each under its line heading.
     List<List<Stmt>> groups = new ArrayList<>();
     List<Stmt> current = new ArrayList<>();
     for (Stmt s : stmts) {
-      if (s instanceof Stmt.Line && !current.isEmpty()) {
+      if (lineOf(s) != null && !current.isEmpty()) {
         groups.add(current);
         current = new ArrayList<>();
       }
@@ -557,117 +601,162 @@ public final class ReversePass {
     }
     for (int gi = groups.size() - 1; gi >= 0; gi--) {
       List<Stmt> group = groups.get(gi);
-      CodeBlock.Builder code = CodeBlock.builder();
+      List<Step> code = new ArrayList<>();
       for (int i = group.size() - 1; i >= 0; i--) {
-        if (!(group.get(i) instanceof Stmt.Line)) {
-          reverseOne(group.get(i), code, states, inLoop);
-        }
+        reverseOne(group.get(i), code, states, inLoop);
       }
       if (code.isEmpty()) {
         continue; // a line with no gradient to pass gets no heading either
       }
-      if (group.get(0) instanceof Stmt.Line line) {
-        b.add("// $L:$L  $L\n", line.file(), line.line(), line.text());
-        b.addStatement("sourceLine = $L", line.line());
+      Stmt.Line line = lineOf(group.get(0));
+      if (line != null) {
+        b.add(new Step.Heading(line));
       }
-      b.add(code.build());
+      b.addAll(code);
     }
   }
 
-  private void reverseOne(Stmt s, CodeBlock.Builder b, Map<String, State> states,
-      boolean inLoop) {
-    if (s instanceof Stmt.Return r) {
-      accumulate(r.value(), gradOutputName(), b, states);
-    } else if (s instanceof Stmt.Prim p) {
-      reversePrim(p, b, states, inLoop);
-    } else if (s instanceof Stmt.Call c) {
-      reverseCall(c, b, states, inLoop);
-    } else if (s instanceof Stmt.Assign a) {
-      if (!active.contains(a.target())) {
-        return;
+  private void reverseOne(Stmt s, List<Step> b, Map<String, State> states, boolean inLoop) {
+    s.accept(new Stmt.Default<Void>() {
+      @Override
+      protected Void otherwise(Stmt s) {
+        return null; // nothing to differentiate: lines, plain code, bindings, declarations
       }
-      String g = take(a.target(), b, states, a.declare() && !inLoop);
-      if (g == null) {
-        return;
+
+      @Override
+      public Void ret(Stmt.Return r) {
+        accumulate(r.value(), new Step.Name(gradOutputName()), b, states);
+        return null;
       }
-      guarded(g, b, states, () -> accumulate(a.source(), g, b, states));
-    } else if (s instanceof Stmt.Cut c) {
-      if (active.contains(c.target()) && !singleDef(c.target())) {
-        b.addStatement("d_$L = null", c.target());
-        states.put(c.target(), State.NULL);
+
+      @Override
+      public Void prim(Stmt.Prim p) {
+        reversePrim(p, b, states, inLoop);
+        return null;
       }
-    } else if (s instanceof Stmt.If f) {
-      CodeBlock.Builder flagRead = CodeBlock.builder();
-      String flag = read(s, "branch", flagRead);
-      Map<String, State> thenStates = new HashMap<>(states);
-      Map<String, State> elseStates = new HashMap<>(states);
-      CodeBlock.Builder thenCode = CodeBlock.builder();
-      CodeBlock.Builder elseCode = CodeBlock.builder();
-      reverse(f.then(), thenCode, thenStates, inLoop);
-      reverse(f.otherwise(), elseCode, elseStates, inLoop);
-      if (onlyLineMarks(thenCode.build()) && onlyLineMarks(elseCode.build())) {
-        // Neither branch has a gradient to pass (statistics on detached values, say): no block
-        // of comments, and no decision to save for it.
-        unreadBranches.add(s);
-        return;
+
+      @Override
+      public Void call(Stmt.Call c) {
+        reverseCall(c, b, states, inLoop);
+        return null;
       }
-      b.add(flagRead.build());
-      b.beginControlFlow("if ($L)", flag);
-      b.add(thenCode.build());
-      if (!f.otherwise().isEmpty()) {
-        b.nextControlFlow("else");
-        b.add(elseCode.build());
-      }
-      b.endControlFlow();
-      for (String v : new HashSet<>(states.keySet())) {
-        State x = thenStates.get(v);
-        State y = elseStates.get(v);
-        states.put(v, x == y ? x : State.MAYBE);
-      }
-    } else if (s instanceof Stmt.For || s instanceof Stmt.ForEach) {
-      List<Stmt> body = s instanceof Stmt.For f ? f.body() : ((Stmt.ForEach) s).body();
-      String trips = read(s, "trips", b);
-      Set<String> touched = new HashSet<>();
-      touched(body, touched);
-      for (String v : touched) {
-        if (states.containsKey(v)) {
-          states.put(v, State.MAYBE);
+
+      @Override
+      public Void assign(Stmt.Assign a) {
+        if (!active.contains(a.target())) {
+          return null;
         }
-      }
-      String k = unique("iteration");
-      b.beginControlFlow("for (int $L = $L; $L > 0; $L--)", k, trips, k, k);
-      reverse(body, b, states, true);
-      b.endControlFlow();
-      for (String v : touched) {
-        if (states.containsKey(v)) {
-          states.put(v, State.MAYBE);
+        Grad g = take(a.target(), b, states, a.declare() && !inLoop);
+        if (g != null) {
+          guarded(g, b, states, in -> accumulate(a.source(), new Step.Name(g.local()), in,
+              states));
         }
+        return null;
       }
-    }
+
+      @Override
+      public Void cut(Stmt.Cut c) {
+        if (active.contains(c.target()) && !singleDef(c.target())) {
+          b.add(new Step.Clear(grad(c.target())));
+          states.put(c.target(), State.NULL);
+        }
+        return null;
+      }
+
+      @Override
+      public Void ifElse(Stmt.If f) {
+        List<Step> flagRead = new ArrayList<>();
+        Step.Expr flag = read(f, BRANCH, flagRead);
+        Map<String, State> thenStates = new HashMap<>(states);
+        Map<String, State> elseStates = new HashMap<>(states);
+        List<Step> thenCode = new ArrayList<>();
+        List<Step> elseCode = new ArrayList<>();
+        reverse(f.then(), thenCode, thenStates, inLoop);
+        reverse(f.otherwise(), elseCode, elseStates, inLoop);
+        if (onlyHeadings(thenCode) && onlyHeadings(elseCode)) {
+          // Neither branch has a gradient to pass (statistics on detached values, say): no block
+          // of comments, and no decision to save for it.
+          unreadBranches.add(f);
+          return null;
+        }
+        b.addAll(flagRead);
+        b.add(new Step.If(flag, thenCode, f.otherwise().isEmpty() ? null : elseCode));
+        for (String v : new HashSet<>(states.keySet())) {
+          State x = thenStates.get(v);
+          State y = elseStates.get(v);
+          states.put(v, x == y ? x : State.MAYBE);
+        }
+        return null;
+      }
+
+      @Override
+      public Void forLoop(Stmt.For f) {
+        return loop(f, f.body());
+      }
+
+      @Override
+      public Void forEach(Stmt.ForEach f) {
+        return loop(f, f.body());
+      }
+
+      private Void loop(Stmt s, List<Stmt> body) {
+        Step.Expr trips = read(s, TRIPS, b);
+        // Whether an iteration ran, and so set a gradient, is known only at run time.
+        Set<String> touched = new HashSet<>();
+        touched(body, touched);
+        touched.retainAll(states.keySet());
+        touched.forEach(v -> states.put(v, State.MAYBE));
+        String k = locals.newName("iteration");
+        List<Step> steps = new ArrayList<>();
+        reverse(body, steps, states, true);
+        b.add(new Step.CountDown(k, trips, steps));
+        touched.forEach(v -> states.put(v, State.MAYBE));
+        return null;
+      }
+    });
   }
 
-  /** Whether {@code code} holds only source-line comments and {@code sourceLine} marks. */
-  private static boolean onlyLineMarks(CodeBlock code) {
-    return code.toString().lines().map(String::strip)
-        .allMatch(l -> l.isEmpty() || l.startsWith("//") || l.matches("sourceLine = \\d+;"));
+  /** Whether {@code steps} hold nothing but source-line headings. */
+  private static boolean onlyHeadings(List<Step> steps) {
+    return steps.stream().allMatch(s -> s instanceof Step.Heading);
   }
 
   private void touched(List<Stmt> stmts, Set<String> out) {
     for (Stmt s : stmts) {
-      String t = target(s);
-      if (t != null) {
-        out.add(t);
+      if (s.target() != null) {
+        out.add(s.target());
       }
-      if (s instanceof Stmt.Prim p) {
-        p.args().forEach(a -> operandVars(a, out));
-      } else if (s instanceof Stmt.Call c) {
-        c.args().forEach(a -> operandVars(a, out));
-      } else if (s instanceof Stmt.Assign a) {
-        operandVars(a.source(), out);
-      } else if (s instanceof Stmt.Return r) {
-        operandVars(r.value(), out);
-      }
-      children(s).forEach(c -> touched(c, out));
+      s.accept(new Stmt.Default<Void>() {
+        @Override
+        protected Void otherwise(Stmt s) {
+          return null;
+        }
+
+        @Override
+        public Void prim(Stmt.Prim p) {
+          p.args().forEach(a -> operandVars(a, out));
+          return null;
+        }
+
+        @Override
+        public Void call(Stmt.Call c) {
+          c.args().forEach(a -> operandVars(a, out));
+          return null;
+        }
+
+        @Override
+        public Void assign(Stmt.Assign a) {
+          operandVars(a.source(), out);
+          return null;
+        }
+
+        @Override
+        public Void ret(Stmt.Return r) {
+          operandVars(r.value(), out);
+          return null;
+        }
+      });
+      s.children().forEach(c -> touched(c, out));
     }
   }
 
@@ -680,43 +769,43 @@ public final class ReversePass {
   }
 
   /**
-   * The name holding the gradient of {@code target} for its defining statement, resetting the
-   * accumulator when the variable is assigned more than once; null when no gradient can reach it.
-   * The reset is left out where it would be a dead store ({@code nothingReadsItAfter}): at the
-   * declaration outside loops, which nothing before it can use, or where the statement itself
-   * writes the variable's gradient next without reading it.
+   * The gradient of {@code target} for its defining statement, resetting the accumulator when
+   * the variable is assigned more than once; null when no gradient can reach it. The reset is
+   * left out where it would be a dead store ({@code nothingReadsItAfter}): at the declaration
+   * outside loops, which nothing before it can use, or where the statement itself writes the
+   * variable's gradient next without reading it.
    */
-  private String take(String target, CodeBlock.Builder b, Map<String, State> states,
+  private Grad take(String target, List<Step> b, Map<String, State> states,
       boolean nothingReadsItAfter) {
     State st = states.getOrDefault(target, State.NULL);
     if (st == State.NULL) {
       return null;
     }
     if (singleDef(target)) {
-      return "d_" + target;
+      return new Grad(grad(target), target);
     }
-    String g = unique("g_" + target);
-    b.addStatement("$T $L = d_$L", Names.TENSOR, g, target);
+    String g = locals.newName("g_" + target);
+    b.add(new Step.Take(g, grad(target)));
     if (!nothingReadsItAfter) {
-      b.addStatement("d_$L = null", target);
+      b.add(new Step.Clear(grad(target)));
     }
     states.put(target, State.NULL);
     states.put(g, st);
-    return g;
+    return new Grad(g, g);
   }
 
-  private void guarded(String g, CodeBlock.Builder b, Map<String, State> states, Runnable body) {
-    boolean maybe = states.getOrDefault(g, State.SET) == State.MAYBE
-        || states.getOrDefault(g.startsWith("d_") ? g.substring(2) : g, State.SET)
-            == State.MAYBE;
+  private void guarded(Grad g, List<Step> b, Map<String, State> states,
+      Consumer<List<Step>> body) {
+    boolean maybe = states.getOrDefault(g.local(), State.SET) == State.MAYBE
+        || states.getOrDefault(g.key(), State.SET) == State.MAYBE;
     if (!maybe) {
-      body.run();
+      body.accept(b);
       return;
     }
     Map<String, State> before = new HashMap<>(states);
-    b.beginControlFlow("if ($L != null)", g);
-    body.run();
-    b.endControlFlow();
+    List<Step> inner = new ArrayList<>();
+    body.accept(inner);
+    b.add(new Step.If(new Step.NotNull(g.local()), inner, null));
     for (Map.Entry<String, State> e : states.entrySet()) {
       if (e.getValue() != before.get(e.getKey())) {
         e.setValue(State.MAYBE);
@@ -724,7 +813,7 @@ public final class ReversePass {
     }
   }
 
-  private void reversePrim(Stmt.Prim p, CodeBlock.Builder b, Map<String, State> states,
+  private void reversePrim(Stmt.Prim p, List<Step> b, Map<String, State> states,
       boolean inLoop) {
     if (!active.contains(p.target())) {
       return;
@@ -733,36 +822,34 @@ public final class ReversePass {
     // h = h.tanh(): unless guarded, the adjoint of the input h is assigned to d_h straight away.
     boolean rewritesItself = states.getOrDefault(p.target(), State.NULL) == State.SET
         && readsOwnTarget(p);
-    String g = take(p.target(), b, states, (p.declare() && !inLoop) || rewritesItself);
+    Grad g = take(p.target(), b, states, (p.declare() && !inLoop) || rewritesItself);
     if (g == null) {
       return;
     }
     Primitive prim = p.primitive();
-    guarded(g, b, states, () -> {
+    guarded(g, b, states, in -> {
       for (int i = 0; i < p.args().size(); i++) {
         if (!differentiable(prim, i) || !isActive(p.args().get(i))) {
           continue;
         }
-        Input in = prim.inputs().get(i);
-        Rule r = prim.rule(in.name());
-        CodeBlock.Builder args = CodeBlock.builder();
-        for (int k = 0; k < r.needs().size(); k++) {
-          args.add(k > 0 ? ", $L" : "$L", needCode(p, r.needs().get(k), g, popped));
+        Input input = prim.inputs().get(i);
+        Rule r = prim.rule(input.name());
+        List<Step.Expr> args = new ArrayList<>();
+        for (Need n : r.needs()) {
+          args.add(needValue(p, n, g, popped));
         }
-        CodeBlock call = CodeBlock.of("$T.$L($L)", ClassName.get(prim.rules()),
-            r.method().getSimpleName(), args.build());
+        Step.Expr call = new Step.RuleCall(prim.rules(), r.method(), args);
         Operand o = p.args().get(i);
         if (o instanceof Operand.TensorList l) {
-          String list = unique("grads");
-          b.addStatement("$T<$T> $L = $L", ClassName.get("java.util", "List"), Names.TENSOR,
-              list, call);
+          String list = locals.newName("grads");
+          in.add(new Step.Let(list, Step.Of.TENSOR_LIST, call));
           for (int e = 0; e < l.elements().size(); e++) {
             if (isActive(l.elements().get(e))) {
-              accumulate(l.elements().get(e), list + ".get(" + e + ")", b, states);
+              accumulate(l.elements().get(e), new Step.Element(list, e, false), in, states);
             }
           }
         } else {
-          accumulate(o, call, b, states);
+          accumulate(o, call, in, states);
         }
       }
     });
@@ -779,26 +866,27 @@ public final class ReversePass {
     return false;
   }
 
-  private String needCode(Stmt.Prim p, Need n, String g, Map<String, String> popped) {
+  private Step.Expr needValue(Stmt.Prim p, Need n, Grad g, Map<String, String> popped) {
     switch (n.kind()) {
       case GRAD:
-        return g;
+        return new Step.Name(g.local());
       case OUT:
-        return slotRead(p, "out", popped, IrBuilder.code(new Operand.Var(p.target())));
+        return slotRead(p, OUT, popped, new Step.Name(p.target()));
       default:
         Operand o = p.args().get(inputIndex(p.primitive(), n.name()));
-        String accessor = accessor(n);
+        Slot.Access access = access(n);
         // A parameter's shape and dtype are read from the field; its value was kept on entry.
-        if ((o instanceof Operand.Param && accessor != null) || (o instanceof Operand.Value v
-            && (v.literal() || stable(v.code())))) {
-          return IrBuilder.code(o) + (accessor != null ? "." + accessor + "()" : "");
+        if ((o instanceof Operand.Param && access != Slot.Access.VALUE)
+            || (o instanceof Operand.Value v && readAgain(v))) {
+          return new Step.Read(o, access);
         }
         return slotRead(p, needKey(n), popped, null);
     }
   }
 
-  private String slotRead(Stmt s, String key, Map<String, String> popped, String fallback) {
-    Slot slot = reads.getOrDefault(s, Map.of()).get(key);
+  private Step.Expr slotRead(Stmt s, String key, Map<String, String> popped,
+      Step.Expr fallback) {
+    Slot slot = slot(s, key);
     if (slot == null) {
       if (fallback == null) {
         throw new IllegalStateException("no saved slot for " + key);
@@ -806,13 +894,13 @@ public final class ReversePass {
       return fallback;
     }
     if (slot.stack()) {
-      return popped.get(key);
+      return new Step.Name(popped.get(key));
     }
-    return "saved." + slot.name();
+    return new Step.Saved(slot);
   }
 
   /** Pops this statement's stack slots (in reverse push order); returns key -> local name. */
-  private Map<String, String> pops(Stmt s, CodeBlock.Builder b) {
+  private Map<String, String> pops(Stmt s, List<Step> b) {
     Map<String, String> out = new HashMap<>();
     List<Slot> all = new ArrayList<>(savesBefore(s));
     all.addAll(postSaves.getOrDefault(s, List.of()));
@@ -822,8 +910,8 @@ public final class ReversePass {
       if (!slot.stack()) {
         continue;
       }
-      String local = unique(slot.name());
-      b.addStatement("$T $L = saved.pop()", slot.type(), local);
+      String local = locals.newName(slot.name());
+      b.add(new Step.Pop(local, slot.type()));
       for (Map.Entry<String, Slot> e : byKey.entrySet()) {
         if (e.getValue() == slot) {
           out.put(e.getKey(), local);
@@ -833,86 +921,80 @@ public final class ReversePass {
     return out;
   }
 
-  private String read(Stmt s, String key, CodeBlock.Builder b) {
+  private Step.Expr read(Stmt s, String key, List<Step> b) {
     Slot slot = slot(s, key);
     if (slot.stack()) {
-      String local = unique(slot.name());
-      b.addStatement("$T $L = saved.pop()", slot.type(), local);
-      return local;
+      String local = locals.newName(slot.name());
+      b.add(new Step.Pop(local, slot.type()));
+      return new Step.Name(local);
     }
-    return "saved." + slot.name();
+    return new Step.Saved(slot);
   }
 
-  private void reverseCall(Stmt.Call c, CodeBlock.Builder b, Map<String, State> states,
+  private void reverseCall(Stmt.Call c, List<Step> b, Map<String, State> states,
       boolean inLoop) {
     Map<String, String> popped = pops(c, b);
-    String g = take(c.target(), b, states, c.declare() && !inLoop);
+    Grad g = take(c.target(), b, states, c.declare() && !inLoop);
     if (g == null) {
       return;
     }
-    Slot sub = slot(c, "saved");
-    String subSaved = sub.stack() ? popped.get("saved") : "saved." + sub.name();
+    Step.Expr record = slotRead(c, RECORD, popped, null);
+    Step.Expr gradient = new Step.Name(g.local());
     if (c.dynamic()) {
-      guarded(g, b, states, () -> {
-        String arr = unique("d_" + c.target() + "Inputs");
-        b.addStatement("$T[] $L = $L.backward($L)", Names.TENSOR, arr, subSaved, g);
+      guarded(g, b, states, in -> {
+        String arr = locals.newName(grad(c.target()) + "Inputs");
+        in.add(new Step.Let(arr, Step.Of.TENSOR_ARRAY, new Step.DynamicBackward(record,
+            gradient)));
         for (int k = 0; k < c.args().size(); k++) {
           if (isActive(c.args().get(k))) {
-            accumulateNullable(c.args().get(k), arr + "[" + k + "]", b, states);
+            accumulateNullable(c.args().get(k), new Step.Element(arr, k, true), in, states);
           }
         }
       });
       return;
     }
-    String layer = c.layer() == null ? null
-        : stable(c.layer().code()) ? c.layer().code()
-        : slot(c, "layer").stack() ? popped.get("layer") : "saved." + slot(c, "layer").name();
+    Step.Expr layer = c.layer() == null ? null
+        : readAgain(c.layer()) ? new Step.Read(c.layer(), Slot.Access.VALUE)
+        : slotRead(c, LAYER, popped, null);
     ExecutableElement m = c.method();
     List<Integer> tensorArgs = new ArrayList<>();
     for (int i = 0; i < m.getParameters().size(); i++) {
-      if (dev.adjoint.processor.model.RuleTable.isTensor(m.getParameters().get(i).asType())) {
+      if (RuleTable.isTensor(m.getParameters().get(i).asType())) {
         tensorArgs.add(i);
       }
     }
-    ClassName owner = adjointClass(c.owner());
-    String backward = m.getSimpleName() + "Backward";
-    CodeBlock call = layer == null
-        ? CodeBlock.of("$T.$L($L, $L)", owner, backward, subSaved, g)
-        : CodeBlock.of("$T.$L($L, $L, $L)", owner, backward, layer, subSaved, g);
-    guarded(g, b, states, () -> {
+    Step.Expr call = new Step.LayerBackward(c.owner(), m, layer, record, gradient);
+    guarded(g, b, states, in -> {
       if (tensorArgs.size() == 1) {
         Operand o = c.args().get(tensorArgs.get(0));
         if (isActive(o) && o instanceof Operand.Var v && isNeedFlagged(v.name())) {
           // The call also accumulates the sub-layer's parameter gradients: it must run even
           // when the caller wants no gradient of this input.
-          String d = unique("d_" + c.target() + "Input");
-          b.addStatement("$T $L = $L", Names.TENSOR, d, call);
-          accumulateNullable(o, d, b, states);
+          String d = locals.newName(grad(c.target()) + "Input");
+          in.add(new Step.Let(d, Step.Of.TENSOR, call));
+          accumulateNullable(o, new Step.Name(d), in, states);
         } else if (isActive(o)) {
-          accumulateNullable(o, call, b, states);
+          accumulateNullable(o, call, in, states);
         } else {
-          b.addStatement("$L", call);
+          in.add(new Step.Evaluate(call));
         }
       } else {
-        String arr = unique("d_" + c.target() + "Inputs");
-        b.addStatement("$T[] $L = $L", Names.TENSOR, arr, call);
+        String arr = locals.newName(grad(c.target()) + "Inputs");
+        in.add(new Step.Let(arr, Step.Of.TENSOR_ARRAY, call));
         for (int k = 0; k < tensorArgs.size(); k++) {
           Operand o = c.args().get(tensorArgs.get(k));
           if (isActive(o)) {
-            accumulateNullable(o, arr + "[" + k + "]", b, states);
+            accumulateNullable(o, new Step.Element(arr, k, true), in, states);
           }
         }
       }
     });
   }
 
-  /** {@code d_o += value} for a variable, {@code self.p.accumulateGrad(value)} for a parameter. */
-  private void accumulate(Operand o, Object value, CodeBlock.Builder b,
-      Map<String, State> states) {
+  /** {@code d_o += value} for a variable, into the parameter's gradient for a parameter. */
+  private void accumulate(Operand o, Step.Expr value, List<Step> b, Map<String, State> states) {
     if (o instanceof Operand.Param p) {
-      b.beginControlFlow("if (self.$L.requiresGrad())", p.field())
-          .addStatement("self.$L.accumulateGrad($L)", p.field(), value)
-          .endControlFlow();
+      b.add(new Step.AccumulateParam(p.field(), value));
       return;
     }
     if (!(o instanceof Operand.Var v) || !active.contains(v.name())) {
@@ -920,18 +1002,16 @@ public final class ReversePass {
     }
     String n = v.name();
     boolean guard = isNeedFlagged(n);
+    // Only the caller wants this input's gradient, and it said whether it does.
+    List<Step> into = guard ? new ArrayList<>() : b;
+    Step.Mode mode = switch (states.getOrDefault(n, State.NULL)) {
+      case NULL -> Step.Mode.SET;
+      case SET -> Step.Mode.ADD;
+      case MAYBE -> Step.Mode.MAYBE;
+    };
+    into.add(new Step.Accumulate(grad(n), mode, value));
     if (guard) {
-      // Only the caller wants this input's gradient, and it said whether it does.
-      b.beginControlFlow("if (saved.$L)", needFlag(n));
-    }
-    switch (states.getOrDefault(n, State.NULL)) {
-      case NULL -> b.addStatement("d_$L = $L", n, value);
-      case SET -> b.addStatement("d_$L = d_$L.add($L)", n, n, value);
-      case MAYBE -> b.addStatement("d_$L = $T.accumulate(d_$L, $L)", n, Names.AUTOGRAD, n,
-          value);
-    }
-    if (guard) {
-      b.endControlFlow();
+      b.add(new Step.If(new Step.NeedFlag(needFlag(n)), into, null));
       states.put(n, State.MAYBE);
     } else {
       states.put(n, State.SET);
@@ -943,20 +1023,16 @@ public final class ReversePass {
    * does not use): always through {@code Autograd.accumulate}, leaving the state MAYBE unless it
    * was already SET.
    */
-  private void accumulateNullable(Operand o, Object value, CodeBlock.Builder b,
+  private void accumulateNullable(Operand o, Step.Expr value, List<Step> b,
       Map<String, State> states) {
     if (!(o instanceof Operand.Var v) || !active.contains(v.name())) {
       return;
     }
     String n = v.name();
     boolean guard = isNeedFlagged(n);
-    if (guard) {
-      b.beginControlFlow("if (saved.$L)", needFlag(n));
-    }
-    b.addStatement("d_$L = $T.accumulate(d_$L, $L)", n, Names.AUTOGRAD, n, value);
-    if (guard) {
-      b.endControlFlow();
-    }
+    Step accumulate = new Step.Accumulate(grad(n), Step.Mode.MAYBE, value);
+    b.add(guard ? new Step.If(new Step.NeedFlag(needFlag(n)), List.of(accumulate), null)
+        : accumulate);
     if (guard || states.getOrDefault(n, State.NULL) != State.SET) {
       states.put(n, State.MAYBE);
     }
@@ -974,7 +1050,4 @@ public final class ReversePass {
   public static String needFlag(String param) {
     return "need_" + param;
   }
-
-
-
 }

@@ -10,18 +10,15 @@ import com.palantir.javapoet.ParameterizedTypeName;
 import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import dev.adjoint.processor.diff.ReversePass;
+import dev.adjoint.processor.diff.Slot;
 import dev.adjoint.processor.model.ConfigPlan;
 import dev.adjoint.processor.model.ForwardModel;
-import dev.adjoint.processor.model.IrBuilder;
+import dev.adjoint.processor.model.KnownTypes;
 import dev.adjoint.processor.model.LayerInfo;
-import dev.adjoint.processor.model.Stmt;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.TypeElement;
-import javax.lang.model.util.Elements;
 
 /**
  * Writes {@code <Owner>_Adjoint}: for each {@code @Forward} method {@code m} its {@code Saved}
@@ -31,62 +28,9 @@ import javax.lang.model.util.Elements;
  * the configuration for whole-model files ({@code LayerBinding}).
  */
 public final class AdjointWriter {
-  private static final ClassName SAVED_VALUES =
-      ClassName.get("dev.adjoint.autograd", "SavedValues");
-  private static final ClassName LAYER_BINDING = ClassName.get("dev.adjoint.nn", "LayerBinding");
-  private static final ClassName VISITOR =
-      ClassName.get("dev.adjoint.nn", "LayerBinding", "Visitor");
-
-  /** A qualified name in code: lower-case package segments, then capitalised ones. */
-  private static final Pattern QUALIFIED = Pattern.compile(
-      "(?<![\\w.$])((?:[a-z_][\\w$]*\\.)+)([A-Z][\\w$]*(?:\\.[A-Z][\\w$]*)*)");
-
-  private final Elements elements;
-
-  /** A writer that looks up the types user code names through {@code elements}. */
-  public AdjointWriter(Elements elements) {
-    this.elements = elements;
-  }
-
-  /**
-   * {@code code} (user code the model carries as text) with the types it names by their
-   * qualified names ({@code dev.adjoint.tensor.DType.FLOAT64}) written through {@code $T}, so
-   * that the file imports them ({@code DType.FLOAT64}); string literals are left alone.
-   */
-  private CodeBlock typed(String code) {
-    CodeBlock.Builder out = CodeBlock.builder();
-    Matcher m = QUALIFIED.matcher(code);
-    int done = 0;
-    while (m.find()) {
-      if (insideString(code, m.start())) {
-        continue;
-      }
-      String[] classes = m.group(2).split("\\.");
-      for (int n = classes.length; n > 0; n--) {
-        String name = m.group(1) + String.join(".", java.util.Arrays.copyOf(classes, n));
-        TypeElement type = elements.getTypeElement(name);
-        if (type != null) {
-          out.add("$L", code.substring(done, m.start())).add("$T", ClassName.get(type));
-          done = m.start() + name.length();
-          break;
-        }
-      }
-    }
-    return out.add("$L", code.substring(done)).build();
-  }
-
-  private static boolean insideString(String code, int pos) {
-    boolean inside = false;
-    for (int i = 0; i < pos; i++) {
-      char ch = code.charAt(i);
-      if (ch == '\\') {
-        i++;
-      } else if (ch == '"') {
-        inside = !inside;
-      }
-    }
-    return inside;
-  }
+  private static final ClassName SAVED_VALUES = ClassName.bestGuess(KnownTypes.SAVED_VALUES);
+  private static final ClassName LAYER_BINDING = ClassName.bestGuess(KnownTypes.LAYER_BINDING);
+  private static final ClassName VISITOR = ClassName.bestGuess(KnownTypes.LAYER_BINDING_VISITOR);
 
   /** One differentiated method with its reverse pass. */
   public record Method(ForwardModel model, ReversePass pass) {}
@@ -98,7 +42,7 @@ public final class AdjointWriter {
   public JavaFile write(TypeElement owner, LayerInfo layer, List<Method> methods,
       ConfigPlan config) {
     ClassName self = ClassName.get(owner);
-    ClassName adjoint = ReversePass.adjointClass(owner);
+    ClassName adjoint = Names.adjointClass(owner);
     TypeSpec.Builder cls = TypeSpec.classBuilder(adjoint)
         .addModifiers(Modifier.PUBLIC, Modifier.FINAL)
         .addAnnotation(Names.generated("backward pass of " + owner.getQualifiedName()))
@@ -123,8 +67,7 @@ public final class AdjointWriter {
     ForwardModel model = m.model();
     ReversePass pass = m.pass();
     String name = model.method().getSimpleName().toString();
-    ClassName saved = ReversePass.adjointClass(owner)
-        .nestedClass(Names.capitalize(name) + "Saved");
+    ClassName saved = Names.savedClass(owner, name);
     boolean isStatic = model.isStatic();
 
     // The Saved class.
@@ -140,8 +83,8 @@ public final class AdjointWriter {
           .addJavadoc("Whether the caller wants the gradient of {@code $L}.\n", p.name())
           .build());
     }
-    for (ReversePass.Slot slot : pass.fields()) {
-      savedType.addField(FieldSpec.builder(slot.type(), slot.name()).build());
+    for (Slot slot : pass.fields()) {
+      savedType.addField(FieldSpec.builder(Names.typeOf(slot.type()), slot.name()).build());
     }
     savedType.addMethod(MethodSpec.constructorBuilder()
         .addModifiers(Modifier.PUBLIC)
@@ -168,36 +111,31 @@ public final class AdjointWriter {
         .addJavadoc("The forward of {@code $L}, keeping in {@code saved} what the backward"
             + " needs. Runs without recording a graph.\n", name);
     if (!isStatic) {
-      fwd.addParameter(self, "self");
+      fwd.addParameter(self, JavaCode.SELF);
     }
     for (ForwardModel.Param p : model.params()) {
       fwd.addParameter(TypeName.get(p.type()), p.name());
     }
     fwd.addParameter(saved, "saved");
-    CodeBlock.Builder body = CodeBlock.builder();
-    for (ReversePass.Slot slot : pass.savesOnEntry()) {
-      save(body, slot, slot.valueCode());
-    }
-    forwardStatements(model.body(), pass, body);
-    fwd.addCode(withSourceLines(body.build(), owner, name, false));
+    fwd.addCode(withSourceLines(ForwardWriter.write(model.body(), pass), owner, name, false));
     cls.addMethod(fwd.build());
 
     // nameBackward(self, saved, d_out)
     List<ForwardModel.Param> tensorParams = model.tensorParams();
     TypeName gradType = tensorParams.size() == 1 ? Names.TENSOR : ArrayTypeName.of(Names.TENSOR);
-    MethodSpec.Builder bwd = MethodSpec.methodBuilder(name + "Backward")
+    MethodSpec.Builder bwd = MethodSpec.methodBuilder(Names.backward(name))
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
         .returns(gradType)
         .addJavadoc("The backward of {@code $L}: accumulates parameter gradients and returns the"
             + " gradient of $L (null where none flows).\n", name,
             tensorParams.size() == 1 ? "its tensor input" : "each tensor input, in order");
     if (!isStatic) {
-      bwd.addParameter(self, "self");
+      bwd.addParameter(self, JavaCode.SELF);
     }
     bwd.addParameter(saved, "saved").addParameter(Names.TENSOR, pass.gradOutputName());
     // Refuses to run when a kept tensor was written in place since the forward.
     bwd.addStatement("saved.checkVersions()");
-    bwd.addCode(withSourceLines(pass.backwardBody(), owner, name, true));
+    bwd.addCode(withSourceLines(BackwardWriter.write(pass.backwardBody()), owner, name, true));
     cls.addMethod(bwd.build());
 
     // The tracked entry: TrackedCall runs the forward and records the node.
@@ -205,20 +143,20 @@ public final class AdjointWriter {
         .addModifiers(Modifier.PUBLIC, Modifier.STATIC)
         .returns(Names.TENSOR)
         .addJavadoc("Runs {@link #$L} and, when gradients are wanted, records one graph node whose"
-            + " backward is {@link #$LBackward}.\n", Names.saving(name), name);
+            + " backward is {@link #$L}.\n", Names.saving(name), Names.backward(name));
     if (!isStatic) {
-      entry.addParameter(self, "self");
+      entry.addParameter(self, JavaCode.SELF);
     }
     List<String> args = new ArrayList<>();
     for (ForwardModel.Param p : model.params()) {
       entry.addParameter(TypeName.get(p.type()), p.name());
       args.add(p.name());
     }
-    String prefix = isStatic ? "" : "self, ";
+    String prefix = isStatic ? "" : JavaCode.SELF + ", ";
     String call = prefix + String.join(", ", args) + (args.isEmpty() ? "saved" : ", saved");
     // The gradient's name in the backward, which no name in the user's method takes.
     String g = pass.gradOutputName();
-    String backwardCall = name + "Backward(" + prefix + "saved, " + g + ")";
+    String backwardCall = Names.backward(name) + "(" + prefix + "saved, " + g + ")";
     String inputs = tensorParams.stream().map(p -> ", " + p.name()).reduce("", String::concat);
     entry.addStatement("$T saved = new $T()", saved, saved);
     CodeBlock backward = tensorParams.size() == 1
@@ -234,10 +172,6 @@ public final class AdjointWriter {
     cls.addMethod(entry.build());
   }
 
-  /**
-   * Wraps a body so that an exception's stack trace names the user's line being run: each source
-   * block sets {@code sourceLine}, and the catch inserts that line as a frame.
-   */
   /** The source file of {@code owner}: that of its top-level class. */
   private static String sourceFile(TypeElement owner) {
     for (javax.lang.model.element.Element e = owner; e != null; e = e.getEnclosingElement()) {
@@ -249,6 +183,10 @@ public final class AdjointWriter {
     return owner.getSimpleName() + ".java";
   }
 
+  /**
+   * Wraps a body so that an exception's stack trace names the user's line being run: each source
+   * block sets {@code sourceLine}, and the catch inserts that line as a frame.
+   */
   private static CodeBlock withSourceLines(CodeBlock body, TypeElement owner, String method,
       boolean backward) {
     String file = sourceFile(owner);
@@ -258,159 +196,11 @@ public final class AdjointWriter {
         .add(body)
         .nextControlFlow("catch ($T failure)", RuntimeException.class)
         .addStatement("throw $T.at(failure, $T.class, $S, $S, $S, sourceLine)",
-            ClassName.get("dev.adjoint.autograd", "SourceLines"),
-            ReversePass.adjointClass(owner), ClassName.get(owner).reflectionName(),
+            ClassName.bestGuess(KnownTypes.SOURCE_LINES),
+            Names.adjointClass(owner), ClassName.get(owner).reflectionName(),
             backward ? method + " (backward)" : method, file)
         .endControlFlow()
         .build();
-  }
-
-  private void forwardStatements(List<Stmt> stmts, ReversePass pass, CodeBlock.Builder b) {
-    for (Stmt s : stmts) {
-      for (ReversePass.Slot slot : pass.savesBefore(s)) {
-        save(b, slot, slot.valueCode());
-      }
-      if (s instanceof Stmt.Line line) {
-        b.add("// $L:$L  $L\n", line.file(), line.line(), line.text());
-        b.addStatement("sourceLine = $L", line.line());
-      } else if (s instanceof Stmt.Prim p && p.carrier() != null) {
-        CodeBlock call = typed(IrBuilder.callCode(p.primitive(), p.primitive().method(),
-            p.args()));
-        if (p.declare()) {
-          b.addStatement("$T $L = $L", TypeName.get(p.primitive().method().getReturnType()),
-              p.carrier(), call);
-        } else {
-          b.addStatement("$L = $L", p.carrier(), call);
-        }
-        b.addStatement("$L$L = $L.$L()", p.declare() ? "Tensor " : "", p.target(), p.carrier(),
-            p.primitive().output());
-      } else if (s instanceof Stmt.Prim p) {
-        b.addStatement("$L$L = $L", p.declare() ? "Tensor " : "", p.target(),
-            typed(IrBuilder.callCode(p.primitive(), p.primitive().method(), p.args())));
-      } else if (s instanceof Stmt.Call c && c.dynamic()) {
-        String local = pass.slot(s, "saved").valueCode();
-        List<String> args = new ArrayList<>();
-        args.add(c.layer().code());
-        // Which inputs the callee must return gradients for: ours if an input is ours.
-        List<String> needs = new ArrayList<>();
-        for (dev.adjoint.processor.model.Operand a : c.args()) {
-          needs.add(a instanceof dev.adjoint.processor.model.Operand.Var v
-              && pass.isNeedFlagged(v.name()) ? "saved." + ReversePass.needFlag(v.name())
-              : "true");
-        }
-        args.add("new boolean[] {" + String.join(", ", needs) + "}");
-        c.args().forEach(a -> args.add(IrBuilder.code(a)));
-        b.addStatement("$T $L = $T.forwardSaving($L)", ReversePass.DYNAMIC_CALL, local,
-            ReversePass.DYNAMIC_CALL, typed(String.join(", ", args)));
-        b.addStatement("$L$L = $L.out()", c.declare() ? "Tensor " : "", c.target(), local);
-      } else if (s instanceof Stmt.Call c) {
-        ClassName savedType = ReversePass.savedType(c);
-        String local = pass.slot(s, "saved").valueCode();
-        b.addStatement("$T $L = new $T()", savedType, local, savedType);
-        for (int i = 0; i < c.args().size(); i++) {
-          // A sub-call's input that is one of our own inputs is needed only if ours is.
-          if (c.args().get(i) instanceof dev.adjoint.processor.model.Operand.Var v
-              && pass.isNeedFlagged(v.name())
-              && dev.adjoint.processor.model.RuleTable.isTensor(
-                  c.method().getParameters().get(i).asType())) {
-            b.addStatement("$L.$L = saved.$L", local,
-                ReversePass.needFlag(c.method().getParameters().get(i).getSimpleName().toString()),
-                ReversePass.needFlag(v.name()));
-          }
-        }
-        List<String> args = new ArrayList<>();
-        if (c.layer() != null) {
-          args.add(c.layer().code());
-        }
-        c.args().forEach(a -> args.add(IrBuilder.code(a)));
-        args.add(local);
-        b.addStatement("$L$L = $T.$L($L)", c.declare() ? "Tensor " : "", c.target(),
-            ReversePass.adjointClass(c.owner()),
-            Names.saving(c.method().getSimpleName().toString()),
-            typed(String.join(", ", args)));
-      } else if (s instanceof Stmt.Assign a) {
-        b.addStatement("$L$L = $L", a.declare() ? "Tensor " : "", a.target(),
-            typed(IrBuilder.code(a.source())));
-      } else if (s instanceof Stmt.Cut c) {
-        b.addStatement("$L$L = $L", c.declare() ? "Tensor " : "", c.target(), typed(c.code()));
-      } else if (s instanceof Stmt.Bind bind) {
-        b.addStatement("final $T $L = $L", TypeName.get(bind.type()), bind.name(),
-            typed(bind.code()));
-      } else if (s instanceof Stmt.Plain plain) {
-        b.add("$L\n", typed(plain.code()));
-      } else if (s instanceof Stmt.If f && pass.slot(s, "branch") == null) {
-        // The backward has nothing to do in either branch: the decision is not kept.
-        b.beginControlFlow("if ($L)", typed(f.condition()));
-        forwardStatements(f.then(), pass, b);
-        if (!f.otherwise().isEmpty()) {
-          b.nextControlFlow("else");
-          forwardStatements(f.otherwise(), pass, b);
-        }
-        b.endControlFlow();
-        continue;
-      } else if (s instanceof Stmt.If f) {
-        ReversePass.Slot slot = pass.slot(s, "branch");
-        // A field is set before the branches (a branch may return); inside loops the decision
-        // is pushed after them, so the reverse pass pops it before replaying the branch.
-        String flag = slot.stack() ? slot.valueCode() : "saved." + slot.name();
-        if (slot.stack()) {
-          b.addStatement("boolean $L = $L", flag, typed(f.condition()));
-        } else {
-          b.addStatement("$L = $L", flag, typed(f.condition()));
-        }
-        b.beginControlFlow("if ($L)", flag);
-        forwardStatements(f.then(), pass, b);
-        if (!f.otherwise().isEmpty()) {
-          b.nextControlFlow("else");
-          forwardStatements(f.otherwise(), pass, b);
-        }
-        b.endControlFlow();
-        if (slot.stack()) {
-          save(b, slot, flag);
-        }
-        continue;
-      } else if (s instanceof Stmt.For f) {
-        ReversePass.Slot slot = pass.slot(s, "trips");
-        String trips = slot.valueCode();
-        b.addStatement("int $L = 0", trips);
-        b.beginControlFlow("for ($L; $L; $L)", typed(f.init()), typed(f.condition()),
-            typed(f.update()));
-        b.addStatement("$L++", trips);
-        forwardStatements(f.body(), pass, b);
-        b.endControlFlow();
-        save(b, slot, trips);
-        continue;
-      } else if (s instanceof Stmt.ForEach f) {
-        ReversePass.Slot slot = pass.slot(s, "trips");
-        String trips = slot.valueCode();
-        b.addStatement("int $L = 0", trips);
-        b.beginControlFlow("for ($T $L : $L)", TypeName.get(f.type()), f.var(),
-            typed(f.iterable()));
-        b.addStatement("$L++", trips);
-        forwardStatements(f.body(), pass, b);
-        b.endControlFlow();
-        save(b, slot, trips);
-        continue;
-      } else if (s instanceof Stmt.Return r) {
-        b.addStatement("return $L", typed(IrBuilder.code(r.value())));
-        continue;
-      }
-      for (ReversePass.Slot slot : pass.savesAfter(s)) {
-        save(b, slot, slot.valueCode());
-      }
-    }
-  }
-
-  private static void save(CodeBlock.Builder b, ReversePass.Slot slot, String value) {
-    if (slot.type().equals(Names.TENSOR) || slot.type().equals(Names.TENSOR_LIST)) {
-      // Kept with its version, which the backward checks (sourceLine: the line running now).
-      value = CodeBlock.of("saved.keep($L, $S, sourceLine)", value, slot.name()).toString();
-    }
-    if (slot.stack()) {
-      b.addStatement("saved.push($L)", value);
-    } else {
-      b.addStatement("saved.$L = $L", slot.name(), value);
-    }
   }
 
   /**
@@ -418,11 +208,7 @@ public final class AdjointWriter {
    * records its own graph node (the debugging switch {@code ForwardMode.setEager}).
    */
   private static MethodSpec callEager(ClassName self, Method target) {
-    MethodSpec.Builder eager = MethodSpec.methodBuilder("callEager")
-        .addAnnotation(Override.class)
-        .addModifiers(Modifier.PUBLIC)
-        .returns(Names.TENSOR)
-        .addParameter(self, "layer")
+    MethodSpec.Builder eager = delegate("callEager", Names.TENSOR, self)
         .addParameter(ArrayTypeName.of(Names.TENSOR), "args")
         .varargs(true);
     if (target == null) {
@@ -431,16 +217,26 @@ public final class AdjointWriter {
     }
     int n = target.model().params().size();
     String name = target.model().method().getSimpleName().toString();
-    eager.beginControlFlow("if (args.length != $L)", n)
+    checkArity(eager, self, name, n);
+    return eager.addStatement("return layer.$L($L)", name, String.join(", ", spread(n))).build();
+  }
+
+  /** Refuses a number of tensors other than the {@code n} that {@code method} takes. */
+  private static void checkArity(MethodSpec.Builder b, ClassName self, String method, int n) {
+    b.beginControlFlow("if (args.length != $L)", n)
         .addStatement("throw new $T($S + args.length)", IllegalArgumentException.class,
-            self.simpleName() + "." + name + " takes " + n + " tensor" + (n == 1 ? "" : "s")
+            self.simpleName() + "." + method + " takes " + n + " tensor" + (n == 1 ? "" : "s")
                 + ", got ")
         .endControlFlow();
+  }
+
+  /** {@code args[0]}, {@code args[1]}, ...: the {@code n} tensors a binding method was given. */
+  private static List<String> spread(int n) {
     List<String> args = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       args.add("args[" + i + "]");
     }
-    return eager.addStatement("return layer.$L($L)", name, String.join(", ", args)).build();
+    return args;
   }
 
   /**
@@ -449,7 +245,7 @@ public final class AdjointWriter {
    */
   private static void writeInheritedForward(TypeSpec.Builder cls, ClassName self,
       TypeElement superLayer) {
-    ClassName base = ReversePass.adjointClass(superLayer);
+    ClassName base = Names.adjointClass(superLayer);
     cls.addField(FieldSpec.builder(base, "BASE", Modifier.PRIVATE, Modifier.STATIC,
             Modifier.FINAL)
         .initializer("new $T()", base)
@@ -475,6 +271,7 @@ public final class AdjointWriter {
         .addStatement("return BASE.backward(layer, saved, g)").build());
   }
 
+  /** A binding method {@code name} that overrides LayerBinding's, on {@code layer}. */
   private static MethodSpec.Builder delegate(String name, TypeName returns, ClassName self) {
     return MethodSpec.methodBuilder(name)
         .addAnnotation(Override.class)
@@ -503,7 +300,7 @@ public final class AdjointWriter {
       visit.addComment("Inherited from $L, first, as PyTorch registers them.",
           layer.superLayer().getSimpleName());
       visit.addStatement("new $T().visit(layer, visitor)",
-          ReversePass.adjointClass(layer.superLayer()));
+          Names.adjointClass(layer.superLayer()));
     }
     for (LayerInfo.Field f : layer.fields()) {
       String n = f.name();
@@ -528,11 +325,7 @@ public final class AdjointWriter {
       writeInheritedForward(cls, self, layer.superLayer());
       return;
     }
-    MethodSpec.Builder call = MethodSpec.methodBuilder("call")
-        .addAnnotation(Override.class)
-        .addModifiers(Modifier.PUBLIC)
-        .returns(Names.TENSOR)
-        .addParameter(self, "layer")
+    MethodSpec.Builder call = delegate("call", Names.TENSOR, self)
         .addParameter(ArrayTypeName.of(Names.TENSOR), "args")
         .varargs(true);
     Method target = null;
@@ -551,15 +344,8 @@ public final class AdjointWriter {
     } else {
       int n = target.model().params().size();
       String name = target.model().method().getSimpleName().toString();
-      call.beginControlFlow("if (args.length != $L)", n)
-          .addStatement("throw new $T($S + args.length)", IllegalArgumentException.class,
-              self.simpleName() + "." + name + " takes " + n + " tensor"
-                  + (n == 1 ? "" : "s") + ", got ")
-          .endControlFlow();
-      List<String> args = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        args.add("args[" + i + "]");
-      }
+      checkArity(call, self, name, n);
+      List<String> args = spread(n);
       call.addStatement("return $L(layer$L)", Names.tracked(name),
           args.isEmpty() ? "" : ", " + String.join(", ", args));
     }
@@ -571,18 +357,10 @@ public final class AdjointWriter {
         .addAnnotation(Override.class)
         .addModifiers(Modifier.PUBLIC)
         .returns(savedValues);
-    MethodSpec.Builder dynForward = MethodSpec.methodBuilder("callSaving")
-        .addAnnotation(Override.class)
-        .addModifiers(Modifier.PUBLIC)
-        .returns(Names.TENSOR)
-        .addParameter(self, "layer")
+    MethodSpec.Builder dynForward = delegate("callSaving", Names.TENSOR, self)
         .addParameter(ArrayTypeName.of(Names.TENSOR), "args")
         .addParameter(savedValues, "saved");
-    MethodSpec.Builder dynBackward = MethodSpec.methodBuilder("backward")
-        .addAnnotation(Override.class)
-        .addModifiers(Modifier.PUBLIC)
-        .returns(ArrayTypeName.of(Names.TENSOR))
-        .addParameter(self, "layer")
+    MethodSpec.Builder dynBackward = delegate("backward", ArrayTypeName.of(Names.TENSOR), self)
         .addParameter(savedValues, "saved")
         .addParameter(Names.TENSOR, "g");
     if (target == null) {
@@ -592,26 +370,19 @@ public final class AdjointWriter {
       dynBackward.addStatement("throw new $T($S)", IllegalStateException.class, msg);
     } else {
       String name = target.model().method().getSimpleName().toString();
-      ClassName savedType = ReversePass.adjointClass(layer.type())
-          .nestedClass(Names.capitalize(name) + "Saved");
+      ClassName savedType = Names.savedClass(layer.type(), name);
       int n = target.model().params().size();
-      List<String> args = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        args.add("args[" + i + "]");
-      }
+      List<String> args = spread(n);
       newSaved.addStatement("return new $T()", savedType);
-      dynForward.beginControlFlow("if (args.length != $L)", n)
-          .addStatement("throw new $T($S + args.length)", IllegalArgumentException.class,
-              self.simpleName() + "." + name + " takes " + n + " tensor"
-                  + (n == 1 ? "" : "s") + ", got ")
-          .endControlFlow()
-          .addStatement("return $L(layer, $L($T) saved)", Names.saving(name),
+      checkArity(dynForward, self, name, n);
+      dynForward.addStatement("return $L(layer, $L($T) saved)", Names.saving(name),
               args.isEmpty() ? "" : String.join(", ", args) + ", ", savedType);
       if (n == 1) {
-        dynBackward.addStatement("return new $T[] {$LBackward(layer, ($T) saved, g)}",
-            Names.TENSOR, name, savedType);
+        dynBackward.addStatement("return new $T[] {$L(layer, ($T) saved, g)}",
+            Names.TENSOR, Names.backward(name), savedType);
       } else {
-        dynBackward.addStatement("return $LBackward(layer, ($T) saved, g)", name, savedType);
+        dynBackward.addStatement("return $L(layer, ($T) saved, g)", Names.backward(name),
+            savedType);
       }
     }
     cls.addMethod(newSaved.build()).addMethod(dynForward.build()).addMethod(dynBackward.build());

@@ -8,6 +8,7 @@ import com.palantir.javapoet.TypeName;
 import com.palantir.javapoet.TypeSpec;
 import com.palantir.javapoet.WildcardTypeName;
 import dev.adjoint.processor.model.ConfigPlan;
+import dev.adjoint.processor.model.KnownTypes;
 import java.util.Map;
 import javax.lang.model.element.Modifier;
 
@@ -17,7 +18,7 @@ import javax.lang.model.element.Modifier;
  * with them, or, without a configuration, {@code configProblem} says why.
  */
 final class ConfigWriter {
-  private static final ClassName LAYER_CONFIG = ClassName.get("dev.adjoint.nn", "LayerConfig");
+  private static final ClassName LAYER_CONFIG = ClassName.bestGuess(KnownTypes.LAYER_CONFIG);
 
   private ConfigWriter() {}
 

@@ -11,6 +11,7 @@ import dev.adjoint.processor.model.Input;
 import dev.adjoint.processor.model.Need;
 import dev.adjoint.processor.model.Primitive;
 import dev.adjoint.processor.model.Rule;
+import dev.adjoint.processor.model.RuleTable;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -26,7 +27,8 @@ import javax.lang.model.element.TypeElement;
  * them. This is how ops on tracked tensors outside {@code @Forward} code build the graph.
  */
 public final class TapeWriter {
-  private static final ClassName LIST = ClassName.get("java.util", "List");
+  /** The recorder's parameter and the node's field holding the primitive's result. */
+  private static final String OUT = "out";
 
   /** The generated class for primitives declared in {@code type}. */
   public static ClassName tapeClass(TypeElement type) {
@@ -63,13 +65,12 @@ public final class TapeWriter {
         .build();
   }
 
-  /** How the result's tracked tensor is reached: "out", "out.values()", or null if none. */
-  private static String trackedOutput(Primitive p) {
+  /** How the result's tracked tensor is reached: {@code out}, {@code out.values()}, or null. */
+  private static CodeBlock trackedOutput(Primitive p) {
     if (p.output() != null) {
-      return "out." + p.output() + "()";
+      return CodeBlock.of("$L.$L()", OUT, p.output());
     }
-    return dev.adjoint.processor.model.RuleTable.isTensor(p.method().getReturnType()) ? "out"
-        : null;
+    return RuleTable.isTensor(p.method().getReturnType()) ? CodeBlock.of("$L", OUT) : null;
   }
 
   /** Inputs that get gradients, in node-edge order. */
@@ -83,16 +84,23 @@ public final class TapeWriter {
     return out;
   }
 
-  /** Saved fields: name -> type, in first-use order. */
-  private static Map<String, TypeName> savedFields(Primitive p) {
-    Map<String, TypeName> fields = new LinkedHashMap<>();
+  /** A field of a node: its type, and what the recorder keeps in it. */
+  private record Field(TypeName type, CodeBlock value) {}
+
+  /** Saved fields by name, in first-use order. */
+  private static Map<String, Field> savedFields(Primitive p) {
+    Map<String, Field> fields = new LinkedHashMap<>();
     for (Rule r : p.adjoints()) {
       for (Need n : r.needs()) {
         switch (n.kind()) {
-          case OUT -> fields.putIfAbsent("out", TypeName.get(p.method().getReturnType()));
-          case INPUT -> fields.putIfAbsent(n.name(), inputType(p, n.name()));
-          case SHAPE -> fields.putIfAbsent(n.name() + "Shape", TypeName.get(int[].class));
-          case DTYPE -> fields.putIfAbsent(n.name() + "DType", TypeName.get(n.type()));
+          case OUT -> fields.putIfAbsent(OUT, new Field(TypeName.get(p.method().getReturnType()),
+              CodeBlock.of("$L", OUT)));
+          case INPUT -> fields.putIfAbsent(n.kept(n.name()), new Field(inputType(p, n.name()),
+              CodeBlock.of("$L", n.name())));
+          case SHAPE -> fields.putIfAbsent(n.kept(n.name()), new Field(TypeName.get(int[].class),
+              CodeBlock.of("$L.shape()", n.name())));
+          case DTYPE -> fields.putIfAbsent(n.kept(n.name()), new Field(TypeName.get(n.type()),
+              CodeBlock.of("$L.dtype()", n.name())));
           case GRAD -> { }
         }
       }
@@ -109,16 +117,8 @@ public final class TapeWriter {
     throw new IllegalStateException("no input " + name);
   }
 
-  private static String savedValue(String field) {
-    return field.endsWith("Shape") && !field.equals("Shape")
-        ? field.substring(0, field.length() - 5) + ".shape()"
-        : field.endsWith("DType") && !field.equals("DType")
-        ? field.substring(0, field.length() - 5) + ".dtype()"
-        : field;
-  }
-
   private MethodSpec recorder(Primitive p, String nodeName) {
-    String tracked = trackedOutput(p);
+    CodeBlock tracked = trackedOutput(p);
     MethodSpec.Builder m = MethodSpec.methodBuilder(p.method().getSimpleName().toString())
         .addModifiers(Modifier.STATIC)
         .addJavadoc("Records {@code $L} on {@code out} when an input is tracked; returns"
@@ -135,7 +135,7 @@ public final class TapeWriter {
     }
     m.addStatement("$T[] edges = $T.edges($L)", Names.TENSOR, Names.AUTOGRAD, args.build());
     StringBuilder skip = new StringBuilder("edges == null");
-    if (tracked.equals("out")) {
+    if (p.output() == null) {
       for (Input in : edges) {
         if (in.kind() == Input.Kind.TENSOR) {
           skip.append(" || out == ").append(in.name());
@@ -144,8 +144,8 @@ public final class TapeWriter {
     }
     m.beginControlFlow("if ($L)", skip).addStatement("return out").endControlFlow();
     CodeBlock.Builder ctor = CodeBlock.builder().add("edges");
-    for (Map.Entry<String, TypeName> f : savedFields(p).entrySet()) {
-      ctor.add(", $L", savedValue(f.getKey()));
+    for (Field f : savedFields(p).values()) {
+      ctor.add(", $L", f.value());
     }
     for (Input in : edges) {
       if (in.kind() == Input.Kind.TENSOR_LIST) {
@@ -157,7 +157,7 @@ public final class TapeWriter {
   }
 
   private TypeSpec node(Primitive p, String nodeName) {
-    Map<String, TypeName> fields = savedFields(p);
+    Map<String, Field> fields = savedFields(p);
     List<Input> edges = edgeInputs(p);
     TypeSpec.Builder node = TypeSpec.classBuilder(nodeName)
         .addModifiers(Modifier.STATIC, Modifier.FINAL)
@@ -169,17 +169,19 @@ public final class TapeWriter {
     MethodSpec.Builder release = MethodSpec.methodBuilder("release")
         .addAnnotation(Override.class)
         .addModifiers(Modifier.PROTECTED);
-    for (Map.Entry<String, TypeName> f : fields.entrySet()) {
-      node.addField(FieldSpec.builder(f.getValue(), f.getKey(), Modifier.PRIVATE).build());
-      ctor.addParameter(f.getValue(), f.getKey());
-      if (f.getValue().equals(Names.TENSOR) || f.getValue().equals(Names.TENSOR_LIST)) {
+    for (Map.Entry<String, Field> f : fields.entrySet()) {
+      String name = f.getKey();
+      TypeName type = f.getValue().type();
+      node.addField(FieldSpec.builder(type, name, Modifier.PRIVATE).build());
+      ctor.addParameter(type, name);
+      if (type.equals(Names.TENSOR) || type.equals(Names.TENSOR_LIST)) {
         // Kept with its version: the node refuses to run after an in-place write to it.
-        ctor.addStatement("this.$L = keep($L, $S)", f.getKey(), f.getKey(), f.getKey());
+        ctor.addStatement("this.$L = keep($L, $S)", name, name, name);
       } else {
-        ctor.addStatement("this.$L = $L", f.getKey(), f.getKey());
+        ctor.addStatement("this.$L = $L", name, name);
       }
-      if (!f.getValue().isPrimitive()) {
-        release.addStatement("$L = null", f.getKey());
+      if (!type.isPrimitive()) {
+        release.addStatement("$L = null", name);
       }
     }
     for (Input in : edges) {
@@ -197,23 +199,29 @@ public final class TapeWriter {
         .addParameter(Names.TENSOR, "g")
         .addStatement("$T[] grads = new $T[$L]", Names.TENSOR, Names.TENSOR,
             edgeCount(edges));
-    String at = "0";
+    // The index of the next edge: the count of tensors before any list, then the terms after.
+    int tensorsFirst = 0;
+    List<String> after = new ArrayList<>();
     for (Input in : edges) {
       Rule r = p.rule(in.name());
       CodeBlock call = CodeBlock.of("$T.$L($L)", ClassName.get(p.rules()),
           r.method().getSimpleName(), ruleArgs(r));
+      String at = tensorsFirst + after.stream().map(t -> " + " + t).reduce("", String::concat);
       if (in.kind() == Input.Kind.TENSOR) {
         apply.addStatement("grads[$L] = needsGrad($L) ? $L : null", at, at, call);
-        at = at.equals("0") ? "1" : at.matches("\\d+") ? Integer.toString(
-            Integer.parseInt(at) + 1) : at + " + 1";
+        if (after.isEmpty()) {
+          tensorsFirst++;
+        } else {
+          after.add("1");
+        }
       } else {
         String size = in.name() + "Size";
-        apply.addStatement("$T<$T> $LGrads = $L", LIST, Names.TENSOR, in.name(), call);
+        apply.addStatement("$T<$T> $LGrads = $L", Names.LIST, Names.TENSOR, in.name(), call);
         apply.beginControlFlow("for (int i = 0; i < $L; i++)", size)
             .addStatement("grads[$L + i] = needsGrad($L + i) ? $LGrads.get(i) : null", at, at,
                 in.name())
             .endControlFlow();
-        at = at + " + " + size;
+        after.add(size);
       }
     }
     apply.addStatement("return grads");
@@ -239,10 +247,8 @@ public final class TapeWriter {
     for (Need n : r.needs()) {
       args.add(switch (n.kind()) {
         case GRAD -> "g";
-        case OUT -> "out";
-        case INPUT -> n.name();
-        case SHAPE -> n.name() + "Shape";
-        case DTYPE -> n.name() + "DType";
+        case OUT -> OUT;
+        case INPUT, SHAPE, DTYPE -> n.kept(n.name());
       });
     }
     return String.join(", ", args);

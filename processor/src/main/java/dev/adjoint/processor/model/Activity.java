@@ -32,24 +32,40 @@ public final class Activity {
   }
 
   private static void visit(List<Stmt> stmts, Set<String> active) {
-    for (Stmt s : stmts) {
-      if (s instanceof Stmt.Prim p) {
+    Stmt.Visitor<Void> step = new Stmt.Default<>() {
+      @Override
+      protected Void otherwise(Stmt s) {
+        return null;
+      }
+
+      @Override
+      public Void prim(Stmt.Prim p) {
         for (int i = 0; i < p.args().size(); i++) {
           if (differentiable(p.primitive(), i) && isActive(p.args().get(i), active)) {
             active.add(p.target());
           }
         }
-      } else if (s instanceof Stmt.Call c) {
+        return null;
+      }
+
+      @Override
+      public Void call(Stmt.Call c) {
         active.add(c.target());
-      } else if (s instanceof Stmt.Assign a && isActive(a.source(), active)) {
-        active.add(a.target());
-      } else if (s instanceof Stmt.If f) {
-        visit(f.then(), active);
-        visit(f.otherwise(), active);
-      } else if (s instanceof Stmt.For f) {
-        visit(f.body(), active);
-      } else if (s instanceof Stmt.ForEach f) {
-        visit(f.body(), active);
+        return null;
+      }
+
+      @Override
+      public Void assign(Stmt.Assign a) {
+        if (isActive(a.source(), active)) {
+          active.add(a.target());
+        }
+        return null;
+      }
+    };
+    for (Stmt s : stmts) {
+      s.accept(step);
+      for (List<Stmt> child : s.children()) {
+        visit(child, active);
       }
     }
   }

@@ -35,15 +35,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import javax.lang.model.SourceVersion;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.Name;
-import javax.lang.model.element.NestingKind;
-import javax.lang.model.element.PackageElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.VariableElement;
 import javax.lang.model.type.ArrayType;
@@ -53,15 +50,12 @@ import javax.lang.model.type.TypeMirror;
 
 /**
  * Turns a validated {@code @Forward} body into A-normal form: every tensor-valued subexpression
- * becomes its own statement with a fresh name, non-tensor code is kept as source text (with
- * {@code this} spelled {@code self}), and every {@code return} is moved into tail position.
+ * becomes its own statement with a fresh name, operands are reduced to what they are (a literal,
+ * a local, the layer or one of its fields, other code), non-tensor code is kept as the user's
+ * {@link Code}, and every {@code return} is moved into tail position.
  * Semantic errors (calls that cannot be differentiated, writes to parameters) are reported here.
  */
 public final class IrBuilder {
-  static final String FORWARD = "dev.adjoint.annotations.Forward";
-  static final String LAYER = "dev.adjoint.annotations.Layer";
-  static final String PARAM = "dev.adjoint.annotations.Param";
-
   private final Trees trees;
   private final RuleTable rules;
   private final Reporter reporter;
@@ -72,11 +66,14 @@ public final class IrBuilder {
   private ExecutableElement method;
   private LayerInfo layer;
   private boolean isStatic;
-  private Set<String> used;
-  private int temps;
+  /** The names of the generated forward's locals: the user's, then the ones made here. */
+  private NameAllocator names;
   private final List<String> tensorLocals = new ArrayList<>();
   /** Locals holding a primitive's non-tensor result (max along a dim), by name. */
   private final Map<String, TensorCarriers.Carrier> carriers = new HashMap<>();
+
+  /** Reads the user's code of the method being modelled. */
+  private CodeReader reader;
 
   /** Values that are not tensors but may hold active ones, checked once activity is known. */
   private TensorCarriers held;
@@ -99,7 +96,6 @@ public final class IrBuilder {
     this.owner = owner;
     this.layer = layer;
     this.isStatic = method.getModifiers().contains(Modifier.STATIC);
-    this.temps = 0;
     this.tensorLocals.clear();
     this.carriers.clear();
     String uri = unit.getSourceFile().getName();
@@ -107,18 +103,22 @@ public final class IrBuilder {
     try {
       this.source = unit.getSourceFile().getCharContent(true);
     } catch (IOException e) {
-      reporter.error(method, Message.INTERNAL, method.getSimpleName(), e);
+      reporter.internal(method, method.getSimpleName(), e);
       return null;
     }
     MethodTree tree = (MethodTree) path.getLeaf();
+    this.reader = new CodeReader(trees, unit, source, isStatic);
     attribute(path);
     if (unresolved(new TreePath(path, tree.getBody()))) {
       // javac reports the unresolved name itself after processing; an error of ours (or code
       // generated from a broken body) would only hide it.
       return null;
     }
-    used = identifiers(tree);
-    used.addAll(List.of("self", "saved", "out", "g", "sourceLine", "failure"));
+    names = NameAllocator.counting();
+    identifiers(tree).forEach(names::reserve);
+    RESERVED.forEach(names::reserve);
+    // Nor is a temporary called out or g, the names of a result and its gradient in rules.
+    List.of("out", "g").forEach(names::reserve);
     List<ForwardModel.Param> params = new ArrayList<>();
     for (VariableElement p : method.getParameters()) {
       boolean tensor = RuleTable.isTensor(p.asType());
@@ -142,7 +142,7 @@ public final class IrBuilder {
     if (reporter.errorCount() != before) {
       return null;
     }
-    return new ForwardModel(owner, method, isStatic, params, tailReturns(body),
+    return new ForwardModel(owner, method, isStatic, params, TailReturns.of(body),
         List.copyOf(new LinkedHashSet<>(tensorLocals)));
   }
 
@@ -227,7 +227,7 @@ public final class IrBuilder {
           String name = v.getName().toString();
           tensorLocals.add(name);
           if (v.getInitializer() == null) {
-            out.add(new Stmt.Plain("Tensor " + name + " = null;"));
+            out.add(new Stmt.Declare(name));
           } else {
             expression(new TreePath(path, v.getInitializer()), name, true, out);
           }
@@ -243,7 +243,7 @@ public final class IrBuilder {
           if (v.getInitializer() != null) {
             held.declared(v, new TreePath(path, v.getInitializer()), e.asType());
           }
-          out.add(new Stmt.Plain(text(path)));
+          out.add(new Stmt.Plain(reader.code(path)));
         }
       }
       case EXPRESSION_STATEMENT -> {
@@ -259,7 +259,7 @@ public final class IrBuilder {
           if (e instanceof MethodInvocationTree call) {
             held.called(ep, call);
           }
-          out.add(new Stmt.Plain(text(path)));
+          out.add(new Stmt.Plain(reader.code(path)));
         }
       }
       case IF -> {
@@ -271,7 +271,8 @@ public final class IrBuilder {
         if (i.getElseStatement() != null) {
           statement(new TreePath(path, i.getElseStatement()), otherwise, inLoop);
         }
-        out.add(new Stmt.If(strip(text(new TreePath(path, i.getCondition()))), then, otherwise));
+        out.add(new Stmt.If(reader.condition(new TreePath(path, i.getCondition())), then,
+            otherwise));
       }
       case FOR_LOOP -> {
         ForLoopTree f = (ForLoopTree) t;
@@ -282,12 +283,10 @@ public final class IrBuilder {
             reporter.error(v, unit, Message.TENSOR_LOOP_VARIABLE, v.getName());
           }
         }
-        String init = span(path, f.getInitializer());
-        String cond = f.getCondition() == null ? "" : text(new TreePath(path, f.getCondition()));
-        String update = span(path, f.getUpdate());
-        if (init.endsWith(";")) {
-          init = init.substring(0, init.length() - 1);
-        }
+        Code init = CodeReader.withoutSemicolon(reader.span(path, f.getInitializer()));
+        Code cond = f.getCondition() == null ? new Code(List.of())
+            : reader.code(new TreePath(path, f.getCondition()));
+        Code update = reader.span(path, f.getUpdate());
         List<Stmt> body = new ArrayList<>();
         statement(new TreePath(path, f.getStatement()), body, true);
         out.add(new Stmt.For(init, cond, update, body));
@@ -304,7 +303,7 @@ public final class IrBuilder {
         List<Stmt> body = new ArrayList<>();
         statement(new TreePath(path, f.getStatement()), body, true);
         out.add(new Stmt.ForEach(type, f.getVariable().getName().toString(),
-            text(new TreePath(path, f.getExpression())), body));
+            reader.code(new TreePath(path, f.getExpression())), body));
       }
       case RETURN -> {
         line(t, out);
@@ -320,7 +319,7 @@ public final class IrBuilder {
       }
       case THROW, ASSERT -> {
         line(t, out);
-        out.add(new Stmt.Plain(text(path)));
+        out.add(new Stmt.Plain(reader.code(path)));
       }
       case EMPTY_STATEMENT -> { }
       default -> {
@@ -340,7 +339,7 @@ public final class IrBuilder {
         return;
       }
       held.assigned(path, a);
-      out.add(new Stmt.Plain(text(path.getParentPath())));
+      out.add(new Stmt.Plain(reader.code(path.getParentPath())));
       return;
     }
     if (!tensor && target != null && carriers.containsKey(target.getSimpleName().toString())
@@ -352,14 +351,14 @@ public final class IrBuilder {
     }
     if (!tensor) {
       held.assigned(path, a);
-      out.add(new Stmt.Plain(text(path.getParentPath())));
+      out.add(new Stmt.Plain(reader.code(path.getParentPath())));
       TensorCarriers.Carrier c = target == null ? null
           : carriers.get(target.getSimpleName().toString());
       if (c != null) {
         // A max/min result replaced by other means: its tensor follows, as a constant (the
         // check of values holding tensors reports it if it needs a gradient).
-        out.add(new Stmt.Cut(c.values(), false, target.getSimpleName() + "." + c.output()
-            + "()"));
+        out.add(new Stmt.Cut(c.values(), false,
+            new Stmt.Cut.Output(target.getSimpleName().toString(), c.output())));
       }
       return;
     }
@@ -445,7 +444,7 @@ public final class IrBuilder {
       boolean declare, List<Stmt> out) {
     String dest = target != null ? target : destination(null);
     if (target == null || declare) {
-      out.add(new Stmt.Plain("Tensor " + dest + " = null;"));
+      out.add(new Stmt.Declare(dest));
     }
     List<Stmt> then = new ArrayList<>();
     Operand a = expression(new TreePath(path, c.getTrueExpression()), dest, false, then);
@@ -454,7 +453,8 @@ public final class IrBuilder {
     if (a == null || b == null) {
       return null;
     }
-    out.add(new Stmt.If(strip(text(new TreePath(path, c.getCondition()))), then, otherwise));
+    out.add(new Stmt.If(reader.condition(new TreePath(path, c.getCondition())), then,
+        otherwise));
     return new Operand.Var(dest);
   }
 
@@ -467,13 +467,13 @@ public final class IrBuilder {
     String name = el.getSimpleName().toString();
     if (el.getKind() == ElementKind.FIELD) {
       if (el.getModifiers().contains(Modifier.STATIC)) {
-        return new Operand.Constant(text(path));
+        return new Operand.Constant(reader.code(path), name);
       }
       if (layer != null && layer.kindOf(name) == LayerInfo.Kind.PARAM
-          && isOwnMember(path)) {
+          && CodeReader.isOwnMember(path)) {
         return new Operand.Param(name);
       }
-      if (RuleTable.has(el, PARAM)) {
+      if (RuleTable.has(el, KnownTypes.PARAM)) {
         // Read as a constant, its gradient would be silently lost.
         Name layerName = el.getEnclosingElement().getSimpleName();
         reporter.error(path.getLeaf(), unit, Message.FOREIGN_PARAM, layerName + "." + name,
@@ -482,18 +482,9 @@ public final class IrBuilder {
       }
       // A tensor field of a value holding tensors (holder.t) is constant only if the holder is.
       held.read(path.getLeaf(), path);
-      return new Operand.Constant(text(path));
+      return new Operand.Constant(reader.code(path), name);
     }
     return new Operand.Var(name);
-  }
-
-  private boolean isOwnMember(TreePath path) {
-    Tree t = path.getLeaf();
-    if (t instanceof IdentifierTree) {
-      return true;
-    }
-    ExpressionTree recv = ((MemberSelectTree) t).getExpression();
-    return recv instanceof IdentifierTree id && id.getName().contentEquals("this");
   }
 
   private Operand call(TreePath path, MethodInvocationTree call, String target, boolean declare,
@@ -526,7 +517,7 @@ public final class IrBuilder {
       }
       if (!p.differentiable()) {
         String dest = destination(target, m);
-        out.add(new Stmt.Cut(dest, declareDest, callCode(p, m, args)));
+        out.add(new Stmt.Cut(dest, declareDest, new Stmt.Cut.PrimitiveCall(p, args)));
         return new Operand.Var(dest);
       }
       for (int i = 0; i < p.inputs().size(); i++) {
@@ -544,11 +535,11 @@ public final class IrBuilder {
     }
     // 2. A @Forward method: this layer's own, a sub-layer's, or a static function.
     ExecutableElement forward = m;
-    if (!RuleTable.has(m, FORWARD) && m.getSimpleName().contentEquals("call")
+    if (!RuleTable.has(m, KnownTypes.FORWARD) && m.getSimpleName().contentEquals("call")
         && receiverPath != null) {
       forward = singleForward(trees.getTypeMirror(receiverPath));
     }
-    if (forward != null && RuleTable.has(forward, FORWARD)) {
+    if (forward != null && RuleTable.has(forward, KnownTypes.FORWARD)) {
       if (forward.equals(method)) {
         reporter.error(call, unit, Message.RECURSION, method.getSimpleName());
         return null;
@@ -556,14 +547,14 @@ public final class IrBuilder {
       TypeElement calleeOwner = (TypeElement) forward.getEnclosingElement();
       Operand.Value layerOperand = null;
       if (!forward.getModifiers().contains(Modifier.STATIC)) {
-        if (receiverPath == null || isThis(receiverPath.getLeaf())
+        if (receiverPath == null || CodeReader.isThis(receiverPath.getLeaf())
             || isSuper(receiverPath.getLeaf())) {
           // super.forward(x) runs the superclass's generated forward on self.
-          layerOperand = new Operand.Value("self", owner.asType(), false);
+          layerOperand = new Operand.Self(owner.asType());
         } else {
           TypeMirror rt = trees.getTypeMirror(receiverPath);
           if (rt.getKind() != TypeKind.DECLARED
-              || !RuleTable.has(((DeclaredType) rt).asElement(), LAYER)) {
+              || !RuleTable.has(((DeclaredType) rt).asElement(), KnownTypes.LAYER)) {
             reporter.error(call, unit, Message.LAYER_TYPE,
                 calleeOwner.getSimpleName() + "." + forward.getSimpleName(), simpleName(rt),
                 calleeOwner.getSimpleName(), simpleName(rt));
@@ -571,28 +562,28 @@ public final class IrBuilder {
           }
           // The generated code of the class declaring the method serves every subclass that
           // inherits it (calleeOwner above), so a @Layer without its own @Forward needs none.
-          layerOperand = (Operand.Value) value(receiverPath);
+          layerOperand = value(receiverPath);
         }
       }
       List<Operand> args = arguments(path, call, forward, out);
       if (args.contains(null)) {
         return null;
       }
-      String dest = destination(target, layerOperand, m);
+      String dest = destination(target, receiverPath, layerOperand, m);
       out.add(new Stmt.Call(dest, declareDest, layerOperand, calleeOwner, forward, args));
       return new Operand.Var(dest);
     }
     // 3. Module.call on a layer whose class is known only at run time: dispatched dynamically.
     if (m.getSimpleName().contentEquals("call") && receiverPath != null
         && ((TypeElement) m.getEnclosingElement()).getQualifiedName()
-            .contentEquals("dev.adjoint.nn.Module")) {
+            .contentEquals(KnownTypes.MODULE)) {
       List<Operand> args = new ArrayList<>();
       for (ExpressionTree a : call.getArguments()) {
         TypeMirror at = trees.getTypeMirror(new TreePath(path, a));
         if (at == null || !RuleTable.isTensor(at)) {
           String given = at == null ? "" : simpleName(at);
           reporter.error(call, unit, Message.DYNAMIC_CALL, given.isEmpty() ? "this argument"
-              : ("AEIOU".indexOf(given.charAt(0)) >= 0 ? "an " : "a ") + given);
+              : Describe.withArticle(given));
           return null;
         }
         args.add(expression(new TreePath(path, a), null, false, out));
@@ -600,8 +591,8 @@ public final class IrBuilder {
       if (args.contains(null)) {
         return null;
       }
-      Operand.Value layerOperand = (Operand.Value) value(receiverPath);
-      String dest = destination(target, layerOperand, m);
+      Operand.Value layerOperand = value(receiverPath);
+      String dest = destination(target, receiverPath, layerOperand, m);
       out.add(new Stmt.Call(dest, declareDest, layerOperand, null, null, args));
       return new Operand.Var(dest);
     }
@@ -609,7 +600,7 @@ public final class IrBuilder {
     // its other accessors (indices) carry no gradient.
     if (receiverPath != null && m.getParameters().isEmpty()
         && !m.getModifiers().contains(Modifier.STATIC)) {
-      TreePath recv = unparenthesized(receiverPath);
+      TreePath recv = CodeReader.unparenthesized(receiverPath);
       Primitive carried = carrierPrimitive(recv, trees.getTypeMirror(recv));
       TensorCarriers.Carrier local = recv.getLeaf() instanceof IdentifierTree id
           && trees.getElement(recv) instanceof VariableElement ve
@@ -618,7 +609,7 @@ public final class IrBuilder {
         // The fresh carrier local is declared with the tensor: straight into a new target, else
         // through a temporary.
         String values = declareDest ? destination(target, m) : destination(null);
-        if (!carrierCall(recv, fresh(), values, true, out)) {
+        if (!carrierCall(recv, names.newTemporary(), values, true, out)) {
           return null;
         }
         if (values.equals(target) || target == null) {
@@ -636,7 +627,7 @@ public final class IrBuilder {
       }
       if (carried != null || local != null) {
         String dest = destination(target, m);
-        out.add(new Stmt.Cut(dest, declareDest, text(path)));
+        out.add(new Stmt.Cut(dest, declareDest, new Stmt.Cut.UserCode(reader.code(path))));
         return new Operand.Var(dest);
       }
     }
@@ -652,9 +643,9 @@ public final class IrBuilder {
       tensorInputs |= at != null && holdsTensors(at);
     }
     boolean layerHelper = !m.getModifiers().contains(Modifier.STATIC)
-        && (receiverPath == null || isThis(receiverPath.getLeaf()) ? layer != null
+        && (receiverPath == null || CodeReader.isThis(receiverPath.getLeaf()) ? layer != null
             : receiverType != null && receiverType.getKind() == TypeKind.DECLARED
-                && RuleTable.has(((DeclaredType) receiverType).asElement(), LAYER));
+                && RuleTable.has(((DeclaredType) receiverType).asElement(), KnownTypes.LAYER));
     if (tensorInputs && receiverType != null && RuleTable.isTensor(receiverType)
         && m.getSimpleName().toString().endsWith("_")) {
       String name = m.getSimpleName().toString();
@@ -669,7 +660,7 @@ public final class IrBuilder {
     }
     held.read(call, path);
     String dest = destination(target, m);
-    out.add(new Stmt.Cut(dest, declareDest, text(path)));
+    out.add(new Stmt.Cut(dest, declareDest, new Stmt.Cut.UserCode(reader.code(path))));
     return new Operand.Var(dest);
   }
 
@@ -678,7 +669,7 @@ public final class IrBuilder {
    * holding tensors ({@code @Primitive(output = ...)}) of type {@code type}; else null.
    */
   private Primitive carrierPrimitive(TreePath path, TypeMirror type) {
-    path = unparenthesized(path);
+    path = CodeReader.unparenthesized(path);
     if (!(path.getLeaf() instanceof MethodInvocationTree)
         || !(trees.getElement(path) instanceof ExecutableElement m)) {
       return null;
@@ -690,12 +681,8 @@ public final class IrBuilder {
 
   /** A fresh tensor local for the differentiable tensor of carrier local {@code name}. */
   private String carrierTensor(String name, Primitive p) {
-    String base = name + Character.toUpperCase(p.output().charAt(0)) + p.output().substring(1);
-    String candidate = base;
-    for (int i = 2; used.contains(candidate); i++) {
-      candidate = base + i;
-    }
-    used.add(candidate);
+    String candidate = names.newName(
+        name + Character.toUpperCase(p.output().charAt(0)) + p.output().substring(1));
     tensorLocals.add(candidate);
     return candidate;
   }
@@ -706,7 +693,7 @@ public final class IrBuilder {
    */
   private boolean carrierCall(TreePath path, String carrier, String values, boolean declare,
       List<Stmt> out) {
-    path = unparenthesized(path);
+    path = CodeReader.unparenthesized(path);
     MethodInvocationTree call = (MethodInvocationTree) path.getLeaf();
     ExecutableElement m = (ExecutableElement) trees.getElement(path);
     Primitive p = rules.primitive(m).orElseThrow();
@@ -728,19 +715,13 @@ public final class IrBuilder {
     return true;
   }
 
-  private static TreePath unparenthesized(TreePath path) {
-    while (path.getLeaf() instanceof ParenthesizedTree p) {
-      path = new TreePath(path, p.getExpression());
-    }
-    return path;
-  }
 
   /** The variable a call's result goes to: the assignment's target, or a fresh temporary. */
   private String destination(String target) {
     if (target != null) {
       return target;
     }
-    String t = fresh();
+    String t = names.newTemporary();
     tensorLocals.add(t);
     return t;
   }
@@ -759,34 +740,60 @@ public final class IrBuilder {
    * sub-layer ({@code fcOut} for {@code fc}), after the method for this layer's own or a static
    * one.
    */
-  private String destination(String target, Operand.Value layer, ExecutableElement m) {
-    if (layer == null || layer.code().equals("self")) {
+  private String destination(String target, TreePath receiver, Operand.Value layer,
+      ExecutableElement m) {
+    if (layer == null || layer instanceof Operand.Self) {
       return destination(target, m);
     }
-    String code = layer.code();
-    return destination(target, code.substring(code.lastIndexOf('.') + 1) + "Out");
+    return destination(target, layerName(receiver) + "Out");
+  }
+
+  /**
+   * What the sub-layer a call runs on is called: its field or local ({@code fc}, {@code block}),
+   * the list or array it is taken from ({@code blocks.get(i)}, {@code stages[i]}).
+   */
+  private static String layerName(TreePath receiver) {
+    Tree t = CodeReader.unparenthesized(receiver).getLeaf();
+    while (true) {
+      if (t instanceof IdentifierTree id) {
+        return id.getName().toString();
+      } else if (t instanceof MemberSelectTree ms) {
+        return ms.getIdentifier().toString();
+      } else if (t instanceof MethodInvocationTree inv
+          && inv.getMethodSelect() instanceof MemberSelectTree ms) {
+        t = ms.getExpression();
+      } else if (t instanceof ArrayAccessTree a) {
+        t = a.getExpression();
+      } else if (t instanceof ParenthesizedTree p) {
+        t = p.getExpression();
+      } else {
+        return "layer";
+      }
+    }
   }
 
   private String destination(String target, String hint) {
     if (target != null) {
       return target;
     }
-    String base = hint.replaceAll("[^A-Za-z0-9_$]", "").replaceAll("_+$", "");
-    if (base.isEmpty() || !Character.isJavaIdentifierStart(base.charAt(0))
-        || SourceVersion.isKeyword(base) || base.equals("t")) {
-      base = base.equals("t") ? "transposed" : "value";
-    }
-    String name = base;
-    for (int i = 2; used.contains(name); i++) {
-      name = base + i;
-    }
-    used.add(name);
+    String name = names.newName(identifier(hint));
     tensorLocals.add(name);
     return name;
   }
 
-  private static boolean isThis(Tree t) {
-    return t instanceof IdentifierTree id && id.getName().contentEquals("this");
+  /**
+   * An op's name as the base of a name: without a trailing underscore ({@code gather_}); a
+   * keyword, or {@code t} (the temporaries' prefix), is replaced.
+   */
+  private static String identifier(String hint) {
+    String base = hint;
+    while (base.endsWith("_")) {
+      base = base.substring(0, base.length() - 1);
+    }
+    if (base.equals("t")) {
+      return "transposed";
+    }
+    return base.isEmpty() || SourceVersion.isKeyword(base) ? "value" : base;
   }
 
   private static boolean isSuper(Tree t) {
@@ -815,7 +822,7 @@ public final class IrBuilder {
       ExecutableElement found = null;
       int count = 0;
       for (Element e : ((DeclaredType) t).asElement().getEnclosedElements()) {
-        if (e.getKind() == ElementKind.METHOD && RuleTable.has(e, FORWARD)) {
+        if (e.getKind() == ElementKind.METHOD && RuleTable.has(e, KnownTypes.FORWARD)) {
           found = (ExecutableElement) e;
           count++;
         }
@@ -853,14 +860,13 @@ public final class IrBuilder {
           args.add(null);
           return args;
         }
-        List<String> codes = new ArrayList<>();
+        List<Code> codes = new ArrayList<>();
         for (int i = fixed; i < given.size(); i++) {
-          codes.add(text(new TreePath(path, given.get(i))));
+          codes.add(reader.code(new TreePath(path, given.get(i))));
         }
         String name = freshValue(params.get(params.size() - 1));
-        out.add(new Stmt.Bind(name, arrayType,
-            "new " + component + "[] {" + String.join(", ", codes) + "}"));
-        args.add(new Operand.Value(name, arrayType, false));
+        out.add(new Stmt.Bind(name, arrayType, new Operand.NewArray(arrayType, codes)));
+        args.add(new Operand.Local(name, arrayType));
       }
     }
     return args;
@@ -885,16 +891,15 @@ public final class IrBuilder {
     if (o instanceof Operand.Value v && v.type() != null) {
       held.read(path.getLeaf(), path);
     }
-    if (o instanceof Operand.Value v && !v.literal()
-        && (!(isStableName(v.code()) || isFinalPrimitiveField(path))
-            || widened(v.type(), paramType))) {
+    if (o instanceof Operand.Value v && !(v instanceof Operand.Literal)
+        && (!(v instanceof Operand.Local || v instanceof Operand.Self
+            || isFinalPrimitiveField(v)) || widened(v.type(), paramType))) {
       // Bound with the parameter's type: a value saved on the stack as an Integer could not be
       // read back as the long (or double) the rule takes.
       // Named after the field it copies (shift), else after the parameter it feeds.
-      String name = v.code().matches("self\\.[A-Za-z_$][\\w$]*")
-          ? freshValue(v.code().substring("self.".length())) : freshValue(param);
-      out.add(new Stmt.Bind(name, paramType, v.code()));
-      return new Operand.Value(name, paramType, false);
+      String name = v instanceof Operand.SelfField f ? freshValue(f.name()) : freshValue(param);
+      out.add(new Stmt.Bind(name, paramType, v));
+      return new Operand.Local(name, paramType);
     }
     return o;
   }
@@ -903,7 +908,7 @@ public final class IrBuilder {
     Element el = trees.getElement(new TreePath(path, inv));
     return el != null && el.getSimpleName().contentEquals("of")
         && ((TypeElement) el.getEnclosingElement()).getQualifiedName()
-            .contentEquals("java.util.List");
+            .contentEquals(KnownTypes.LIST);
   }
 
   private static boolean widened(TypeMirror given, TypeMirror param) {
@@ -912,30 +917,48 @@ public final class IrBuilder {
   }
 
   /**
-   * Whether {@code path} reads a final primitive field of this layer ({@code self.eps}): the
-   * backward can read it again, so it is neither bound to a local nor saved.
+   * Whether {@code v} is a final primitive field of this layer ({@code self.eps}): the backward
+   * can read it again, so it is neither bound to a local nor saved.
    */
-  private boolean isFinalPrimitiveField(TreePath path) {
-    Element el = trees.getElement(unparenthesized(path));
-    return el != null && el.getKind() == ElementKind.FIELD
-        && el.getModifiers().contains(Modifier.FINAL)
-        && !el.getModifiers().contains(Modifier.STATIC)
-        && el.asType().getKind().isPrimitive()
-        && IrBuilder.code(value(unparenthesized(path))).startsWith("self.");
+  private static boolean isFinalPrimitiveField(Operand.Value v) {
+    return v instanceof Operand.SelfField f && f.isFinal() && f.type() != null
+        && f.type().getKind().isPrimitive();
   }
 
-  private boolean isStableName(String code) {
-    return code.matches("[A-Za-z_$][A-Za-z_$0-9]*");
-  }
-
-  /** A non-tensor expression as code; literals are marked so they can be inlined. */
-  private Operand value(TreePath path) {
+  /**
+   * A non-tensor expression: a literal (inlined where needed), a local, the layer or one of its
+   * fields (which the backward can read again), or any other code.
+   */
+  private Operand.Value value(TreePath path) {
+    path = CodeReader.unparenthesized(path);
     Tree t = path.getLeaf();
     TypeMirror type = trees.getTypeMirror(path);
-    boolean literal = t instanceof LiteralTree
-        || (t.getKind() == Tree.Kind.UNARY_MINUS
-            && ((com.sun.source.tree.UnaryTree) t).getExpression() instanceof LiteralTree);
-    return new Operand.Value(text(path), type, literal);
+    if (t instanceof LiteralTree || (t.getKind() == Tree.Kind.UNARY_MINUS
+        && ((com.sun.source.tree.UnaryTree) t).getExpression() instanceof LiteralTree)) {
+      return new Operand.Literal(reader.sourceText(t), type);
+    }
+    if (CodeReader.isThis(t)) {
+      return new Operand.Self(type);
+    }
+    Element el = t instanceof IdentifierTree || t instanceof MemberSelectTree
+        ? trees.getElement(path) : null;
+    if (el != null && t instanceof IdentifierTree && isLocal(el)) {
+      return new Operand.Local(el.getSimpleName().toString(), type);
+    }
+    if (el != null && el.getKind() == ElementKind.FIELD && !isStatic
+        && !el.getModifiers().contains(Modifier.STATIC)
+        && CodeReader.isOwnMember(path)) {
+      return new Operand.SelfField(el.getSimpleName().toString(), type,
+          el.getModifiers().contains(Modifier.FINAL));
+    }
+    return new Operand.Expression(reader.code(path), type);
+  }
+
+  private static boolean isLocal(Element el) {
+    return switch (el.getKind()) {
+      case LOCAL_VARIABLE, PARAMETER, EXCEPTION_PARAMETER, RESOURCE_VARIABLE -> true;
+      default -> false;
+    };
   }
 
   private boolean isInPlaceTensorCall(TreePath path, MethodInvocationTree call) {
@@ -961,46 +984,14 @@ public final class IrBuilder {
 
   /** {@code Tensor[]}, {@code List<Tensor>}, {@code Base}: a type as the user wrote it. */
   private static String simpleName(TypeMirror type) {
-    return type.toString().replaceAll("\\b[a-z][\\w$]*\\.", "");
+    return Describe.type(type);
   }
 
   private static String describe(ExecutableElement m) {
     return m.getEnclosingElement().getSimpleName() + "." + m.getSimpleName() + "(...)";
   }
 
-  /** Java code calling a primitive on already-reduced operands. */
-  public static String callCode(Primitive p, ExecutableElement m, List<Operand> args) {
-    StringBuilder sb = new StringBuilder();
-    int first = 0;
-    if (p.isInstance()) {
-      sb.append(code(args.get(0)));
-      first = 1;
-    } else {
-      sb.append(((TypeElement) m.getEnclosingElement()).getQualifiedName());
-    }
-    sb.append('.').append(m.getSimpleName()).append('(');
-    for (int i = first; i < args.size(); i++) {
-      sb.append(i > first ? ", " : "").append(code(args.get(i)));
-    }
-    return sb.append(')').toString();
-  }
-
-  /** How generated forward code reads an operand. */
-  public static String code(Operand o) {
-    if (o instanceof Operand.Var v) {
-      return v.name();
-    } else if (o instanceof Operand.Param p) {
-      return "self." + p.field();
-    } else if (o instanceof Operand.Constant c) {
-      return c.code();
-    } else if (o instanceof Operand.Value v) {
-      return v.code();
-    }
-    return "java.util.List.of(" + String.join(", ",
-        ((Operand.TensorList) o).elements().stream().map(IrBuilder::code).toList()) + ")";
-  }
-
-  // ------------------------------------------------------------------ source text
+  // ------------------------------------------------------------------ names
 
   /**
    * A fresh name for a non-tensor value passed as {@code param}, named after it ({@code dim},
@@ -1011,21 +1002,7 @@ public final class IrBuilder {
   }
 
   private String freshValue(String base) {
-    String name = base;
-    for (int i = 2; used.contains(name); i++) {
-      name = base + i;
-    }
-    used.add(name);
-    return name;
-  }
-
-  private String fresh() {
-    String name;
-    do {
-      name = "t" + (++temps);
-    } while (used.contains(name));
-    used.add(name);
-    return name;
+    return names.newName(base);
   }
 
   private static Set<String> identifiers(Tree tree) {
@@ -1046,204 +1023,4 @@ public final class IrBuilder {
     return names;
   }
 
-  private String span(TreePath parent, List<? extends Tree> trees0) {
-    if (trees0.isEmpty()) {
-      return "";
-    }
-    SourcePositions sp = trees.getSourcePositions();
-    long start = sp.getStartPosition(unit, trees0.get(0));
-    long end = sp.getEndPosition(unit, trees0.get(trees0.size() - 1));
-    return rewrite(parent, trees0, start, end);
-  }
-
-  /** The source text of {@code path}'s tree with members of {@code this} read from self. */
-  private String text(TreePath path) {
-    SourcePositions sp = trees.getSourcePositions();
-    Tree t = path.getLeaf();
-    return rewrite(path.getParentPath(), List.of(t), sp.getStartPosition(unit, t),
-        sp.getEndPosition(unit, t));
-  }
-
-  private String rewrite(TreePath parent, List<? extends Tree> roots, long start, long end) {
-    TreeMap<Long, String[]> edits = new TreeMap<>(); // position -> {replace length, text}
-    SourcePositions sp = trees.getSourcePositions();
-    for (Tree root : roots) {
-      TreePath rootPath = new TreePath(parent, root);
-      new com.sun.source.util.TreePathScanner<Void, Void>() {
-        @Override
-        public Void visitIdentifier(IdentifierTree node, Void v) {
-          long pos = sp.getStartPosition(unit, node);
-          if (node.getName().contentEquals("this")) {
-            edits.put(pos, new String[] {"4", "self"});
-            return null;
-          }
-          Element el = trees.getElement(getCurrentPath());
-          if (el instanceof TypeElement type) {
-            // The generated class has none of the user's imports and is not nested in the owner.
-            edits.put(pos, new String[] {String.valueOf(node.getName().length()),
-                typeName(type)});
-          } else if (el != null && (el.getKind() == ElementKind.FIELD
-              || el.getKind() == ElementKind.METHOD)) {
-            if (el.getModifiers().contains(Modifier.STATIC)) {
-              // A static member of the owner (or statically imported) read by its simple name.
-              edits.put(pos, new String[] {"0",
-                  typeName((TypeElement) el.getEnclosingElement()) + "."});
-            } else if (!isStatic) {
-              edits.put(pos, new String[] {"0", "self."});
-            }
-          }
-          return null;
-        }
-      }.scan(rootPath, null);
-    }
-    StringBuilder sb = new StringBuilder(source.subSequence((int) start, (int) end));
-    for (var e : edits.descendingMap().entrySet()) {
-      int at = (int) (e.getKey() - start);
-      if (at < 0 || at > sb.length()) {
-        continue;
-      }
-      sb.replace(at, at + Integer.parseInt(e.getValue()[0]), e.getValue()[1]);
-    }
-    return sb.toString();
-  }
-
-  /**
-   * How the generated class (in the owner's package, importing only the runtime types it uses)
-   * names {@code type}: simple names for java.lang, the owner's package and Tensor, else the
-   * canonical name.
-   */
-  private String typeName(TypeElement type) {
-    String qualified = type.getQualifiedName().toString();
-    if (type.getNestingKind() == NestingKind.TOP_LEVEL) {
-      String pkg = packageOf(type);
-      if (pkg.equals("java.lang") || pkg.equals(packageOf(owner))
-          || qualified.equals(RuleTable.TENSOR)) {
-        return type.getSimpleName().toString();
-      }
-    }
-    return qualified.isEmpty() ? type.getSimpleName().toString() : qualified;
-  }
-
-  private static String packageOf(Element e) {
-    while (!(e instanceof PackageElement)) {
-      e = e.getEnclosingElement();
-    }
-    return ((PackageElement) e).getQualifiedName().toString();
-  }
-
-  private static String strip(String condition) {
-    String c = condition.strip();
-    while (c.startsWith("(") && c.endsWith(")") && balanced(c.substring(1, c.length() - 1))) {
-      c = c.substring(1, c.length() - 1).strip();
-    }
-    return c;
-  }
-
-  private static boolean balanced(String s) {
-    int depth = 0;
-    for (char ch : s.toCharArray()) {
-      depth += ch == '(' ? 1 : ch == ')' ? -1 : 0;
-      if (depth < 0) {
-        return false;
-      }
-    }
-    return depth == 0;
-  }
-
-  // ------------------------------------------------------------------ early returns
-
-  /**
-   * Moves statements that follow an {@code if} whose branch always returns into the other branch,
-   * so every {@code return} ends a path and the reverse pass can start from it.
-   */
-  static List<Stmt> tailReturns(List<Stmt> stmts) {
-    List<Stmt> out = new ArrayList<>();
-    for (int i = 0; i < stmts.size(); i++) {
-      Stmt s = stmts.get(i);
-      if (s instanceof Stmt.If f && mayReturn(f.then(), f.otherwise())) {
-        // The statements after an if that may return run only on the paths that do not: move a
-        // copy of them to the end of each such path, so every return ends the method body.
-        List<Stmt> rest = stmts.subList(i + 1, stmts.size());
-        out.add(new Stmt.If(f.condition(), withRest(f.then(), rest),
-            withRest(f.otherwise(), rest)));
-        return out;
-      }
-      out.add(s);
-    }
-    return out;
-  }
-
-  private static List<Stmt> withRest(List<Stmt> branch, List<Stmt> rest) {
-    List<Stmt> b = tailReturns(branch);
-    if (rest.isEmpty() || alwaysReturns(b)) {
-      return b;
-    }
-    List<Stmt> joined = new ArrayList<>(b);
-    for (Stmt r : rest) {
-      joined.add(copy(r)); // each copy gets its own saved slots
-    }
-    return tailReturns(joined);
-  }
-
-  @SafeVarargs
-  private static boolean mayReturn(List<Stmt>... lists) {
-    for (List<Stmt> list : lists) {
-      for (Stmt s : list) {
-        if (s instanceof Stmt.Return
-            || s instanceof Stmt.If f && mayReturn(f.then(), f.otherwise())) {
-          return true;
-        }
-      }
-    }
-    return false;
-  }
-
-  /** A fresh statement object with the same content (statements are planned by identity). */
-  static Stmt copy(Stmt s) {
-    if (s instanceof Stmt.Prim p) {
-      return new Stmt.Prim(p.target(), p.declare(), p.primitive(), p.args(), p.carrier());
-    } else if (s instanceof Stmt.Call c) {
-      return new Stmt.Call(c.target(), c.declare(), c.layer(), c.owner(), c.method(), c.args());
-    } else if (s instanceof Stmt.Assign a) {
-      return new Stmt.Assign(a.target(), a.declare(), a.source());
-    } else if (s instanceof Stmt.Cut c) {
-      return new Stmt.Cut(c.target(), c.declare(), c.code());
-    } else if (s instanceof Stmt.Bind b) {
-      return new Stmt.Bind(b.name(), b.type(), b.code());
-    } else if (s instanceof Stmt.Plain p) {
-      return new Stmt.Plain(p.code());
-    } else if (s instanceof Stmt.If f) {
-      return new Stmt.If(f.condition(), copyAll(f.then()), copyAll(f.otherwise()));
-    } else if (s instanceof Stmt.For f) {
-      return new Stmt.For(f.init(), f.condition(), f.update(), copyAll(f.body()));
-    } else if (s instanceof Stmt.ForEach f) {
-      return new Stmt.ForEach(f.type(), f.var(), f.iterable(), copyAll(f.body()));
-    } else if (s instanceof Stmt.Return r) {
-      return new Stmt.Return(r.value());
-    }
-    Stmt.Line l = (Stmt.Line) s;
-    return new Stmt.Line(l.file(), l.line(), l.text());
-  }
-
-  private static List<Stmt> copyAll(List<Stmt> stmts) {
-    List<Stmt> out = new ArrayList<>();
-    for (Stmt s : stmts) {
-      out.add(copy(s));
-    }
-    return out;
-  }
-
-  static boolean alwaysReturns(List<Stmt> stmts) {
-    for (int i = stmts.size() - 1; i >= 0; i--) {
-      Stmt s = stmts.get(i);
-      if (s instanceof Stmt.Line) {
-        continue;
-      }
-      if (s instanceof Stmt.Return) {
-        return true;
-      }
-      return s instanceof Stmt.If f && alwaysReturns(f.then()) && alwaysReturns(f.otherwise());
-    }
-    return false;
-  }
 }

@@ -10,6 +10,18 @@ import javax.lang.model.type.TypeMirror;
  * @param type the adjoint parameter's declared type
  */
 public record Need(Kind kind, String name, TypeMirror type) {
+  /**
+   * What this need keeps of a value named {@code of}, as a name: {@code of} itself, or
+   * {@code ofShape}, {@code ofDType} for the shape and the dtype.
+   */
+  public String kept(String of) {
+    return switch (kind) {
+      case SHAPE -> of + "Shape";
+      case DTYPE -> of + "DType";
+      default -> of;
+    };
+  }
+
   /** What an adjoint parameter asks for. */
   public enum Kind {
     /** {@code g}: the gradient of the primitive's result. */

@@ -30,10 +30,6 @@ import javax.lang.model.util.Types;
  * dependency's class files work the same as rules in the sources being compiled.
  */
 public final class RuleTable {
-  static final String PRIMITIVE = "dev.adjoint.annotations.Primitive";
-  static final String ADJOINT = "dev.adjoint.annotations.Adjoint";
-  static final String TENSOR = "dev.adjoint.tensor.Tensor";
-
   private final Types types;
   private final Reporter reporter;
   private final Map<ExecutableElement, Optional<Primitive>> cache = new HashMap<>();
@@ -50,7 +46,7 @@ public final class RuleTable {
   }
 
   private Optional<Primitive> read(ExecutableElement method) {
-    AnnotationMirror mirror = find(method, PRIMITIVE);
+    AnnotationMirror mirror = find(method, KnownTypes.PRIMITIVE);
     if (mirror == null) {
       return Optional.empty();
     }
@@ -74,7 +70,7 @@ public final class RuleTable {
     List<Rule> rules0 = new ArrayList<>();
     if (differentiable) {
       for (ExecutableElement adj : ElementFilter.methodsIn(rules.getEnclosedElements())) {
-        AnnotationMirror am = find(adj, ADJOINT);
+        AnnotationMirror am = find(adj, KnownTypes.ADJOINT);
         if (am == null) {
           continue;
         }
@@ -212,7 +208,28 @@ public final class RuleTable {
   /** Whether {@code t} is {@code dev.adjoint.tensor.Tensor}. */
   public static boolean isTensor(TypeMirror t) {
     return t.getKind() == TypeKind.DECLARED
-        && ((TypeElement) ((DeclaredType) t).asElement()).getQualifiedName().contentEquals(TENSOR);
+        && ((TypeElement) ((DeclaredType) t).asElement()).getQualifiedName()
+            .contentEquals(KnownTypes.TENSOR);
+  }
+
+  /** Whether {@code t} is a layer: a class type extending {@code dev.adjoint.nn.Module}. */
+  public static boolean isModule(TypeMirror t) {
+    if (t.getKind() != TypeKind.DECLARED) {
+      return false;
+    }
+    for (TypeElement c = (TypeElement) ((DeclaredType) t).asElement(); c != null;
+        c = superclass(c)) {
+      if (c.getQualifiedName().contentEquals(KnownTypes.MODULE)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** The superclass of {@code type}, or null for Object and interfaces. */
+  public static TypeElement superclass(TypeElement type) {
+    TypeMirror s = type.getSuperclass();
+    return s.getKind() == TypeKind.DECLARED ? (TypeElement) ((DeclaredType) s).asElement() : null;
   }
 
   /** Whether {@code t} is a {@code List<Tensor>} (or another collection type of tensors). */
@@ -222,14 +239,15 @@ public final class RuleTable {
     }
     DeclaredType dt = (DeclaredType) t;
     String name = ((TypeElement) dt.asElement()).getQualifiedName().toString();
-    return (name.equals("java.util.List") || name.equals("java.util.Collection"))
+    return (name.equals(KnownTypes.LIST) || name.equals("java.util.Collection"))
         && dt.getTypeArguments().size() == 1 && isTensor(dt.getTypeArguments().get(0));
   }
 
   private int overloads(TypeElement declaring, ExecutableElement method) {
     int n = 0;
     for (ExecutableElement m : ElementFilter.methodsIn(declaring.getEnclosedElements())) {
-      if (m.getSimpleName().equals(method.getSimpleName()) && find(m, PRIMITIVE) != null) {
+      if (m.getSimpleName().equals(method.getSimpleName())
+          && find(m, KnownTypes.PRIMITIVE) != null) {
         n++;
       }
     }
@@ -289,7 +307,7 @@ public final class RuleTable {
   public static List<ExecutableElement> primitivesIn(TypeElement type) {
     List<ExecutableElement> out = new ArrayList<>();
     for (Element e : type.getEnclosedElements()) {
-      if (e.getKind() == ElementKind.METHOD && has(e, PRIMITIVE)) {
+      if (e.getKind() == ElementKind.METHOD && has(e, KnownTypes.PRIMITIVE)) {
         out.add((ExecutableElement) e);
       }
     }

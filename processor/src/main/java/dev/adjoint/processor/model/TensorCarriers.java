@@ -131,13 +131,13 @@ final class TensorCarriers {
 
   /** The field of this object (or a static one) that {@code f}, {@code f[i]}, {@code f.g} write. */
   private Element writtenField(TreePath path) {
-    Tree t = unparenthesized(path).getLeaf();
+    Tree t = CodeReader.unparenthesized(path).getLeaf();
     while (true) {
       if (t instanceof ParenthesizedTree p) {
         t = p.getExpression();
       } else if (t instanceof ArrayAccessTree aa) {
         t = aa.getExpression();
-      } else if (t instanceof MemberSelectTree ms && !isThis(ms.getExpression())) {
+      } else if (t instanceof MemberSelectTree ms && !CodeReader.isThis(ms.getExpression())) {
         t = ms.getExpression();
       } else {
         break;
@@ -197,7 +197,7 @@ final class TensorCarriers {
   }
 
   private Element rootElement(TreePath path) {
-    Tree t = unparenthesized(path).getLeaf();
+    Tree t = CodeReader.unparenthesized(path).getLeaf();
     while (t instanceof ArrayAccessTree || t instanceof MemberSelectTree
         || t instanceof ParenthesizedTree) {
       t = t instanceof ArrayAccessTree aa ? aa.getExpression()
@@ -270,7 +270,7 @@ final class TensorCarriers {
   private String subject(Site site, Set<String> active) {
     if (!site.defines().isEmpty() || site.field() != null) {
       String name = site.field() != null ? site.field() : site.defines().get(0);
-      return "'" + name + "' (" + article(typeName(site.definedType())) + ")";
+      return "'" + name + "' (" + Describe.withArticle(Describe.type(site.definedType())) + ")";
     }
     String[] found = new String[1];
     new TreePathScanner<Void, Void>() {
@@ -279,22 +279,16 @@ final class TensorCarriers {
         Element el = trees.getElement(getCurrentPath());
         if (found[0] == null && el != null && isLocal(el) && !RuleTable.isTensor(el.asType())
             && active.contains(node.getName().toString())) {
-          found[0] = "'" + node.getName() + "' (" + article(typeName(el.asType())) + ")";
+          found[0] = "'" + node.getName() + "' ("
+              + Describe.withArticle(Describe.type(el.asType())) + ")";
         }
         return null;
       }
     }.scan(site.values().get(0), null);
     return found[0] != null ? found[0]
-        : "this " + typeName(trees.getTypeMirror(site.values().get(0))) + " value";
+        : "this " + Describe.type(trees.getTypeMirror(site.values().get(0))) + " value";
   }
 
-  private static String typeName(TypeMirror t) {
-    return String.valueOf(t).replaceAll("(?<![\\w$])(?:[a-z_$][\\w$]*\\.)+", "");
-  }
-
-  private static String article(String noun) {
-    return ("AEIOU".indexOf(noun.isEmpty() ? 'x' : noun.charAt(0)) >= 0 ? "an " : "a ") + noun;
-  }
 
   /**
    * Whether the value of expression {@code path} can contain an active tensor: it reads one (or
@@ -326,7 +320,7 @@ final class TensorCarriers {
     if (t instanceof MemberSelectTree ms) {
       Element el = trees.getElement(path);
       if (el != null && el.getKind() == ElementKind.FIELD && isOwnParam(el)
-          && isOwnMember(path)) {
+          && CodeReader.isOwnMember(path)) {
         return true;
       }
       return carries(new TreePath(path, ms.getExpression()), active);
@@ -364,7 +358,7 @@ final class TensorCarriers {
         || !call.getArguments().isEmpty()) {
       return false;
     }
-    TreePath recv = unparenthesized(new TreePath(new TreePath(path, ms), ms.getExpression()));
+    TreePath recv = CodeReader.unparenthesized(new TreePath(new TreePath(path, ms), ms.getExpression()));
     String output = null;
     if (recv.getLeaf() instanceof IdentifierTree id && lowered.containsKey(id.getName().toString())
         && trees.getElement(recv) != null && isLocal(trees.getElement(recv))) {
@@ -378,7 +372,8 @@ final class TensorCarriers {
 
   private boolean isOwnParam(Element field) {
     return layer != null && !field.getModifiers().contains(Modifier.STATIC)
-        && RuleTable.has(field, IrBuilder.PARAM) && field.getEnclosingElement() instanceof TypeElement
+        && RuleTable.has(field, KnownTypes.PARAM)
+        && field.getEnclosingElement() instanceof TypeElement
         && layer.kindOf(field.getSimpleName().toString()) == LayerInfo.Kind.PARAM;
   }
 
@@ -411,7 +406,7 @@ final class TensorCarriers {
     }
     DeclaredType dt = (DeclaredType) t;
     TypeElement te = (TypeElement) dt.asElement();
-    if (te.getKind() == ElementKind.ENUM || isModule(te)) {
+    if (te.getKind() == ElementKind.ENUM || RuleTable.isModule(t)) {
       return false;
     }
     String qualified = te.getQualifiedName().toString();
@@ -429,7 +424,7 @@ final class TensorCarriers {
     if (te.getKind() == ElementKind.INTERFACE || te.getModifiers().contains(Modifier.ABSTRACT)) {
       return true;
     }
-    for (TypeElement c = te; c != null; c = superclass(c)) {
+    for (TypeElement c = te; c != null; c = RuleTable.superclass(c)) {
       for (Element e : c.getEnclosedElements()) {
         if (e.getKind() == ElementKind.FIELD && !e.getModifiers().contains(Modifier.STATIC)
             && canHold(e.asType(), seen)) {
@@ -438,37 +433,5 @@ final class TensorCarriers {
       }
     }
     return false;
-  }
-
-  private static boolean isModule(TypeElement te) {
-    for (TypeElement c = te; c != null; c = superclass(c)) {
-      if (c.getQualifiedName().contentEquals("dev.adjoint.nn.Module")) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private static TypeElement superclass(TypeElement te) {
-    TypeMirror s = te.getSuperclass();
-    return s.getKind() == TypeKind.DECLARED ? (TypeElement) ((DeclaredType) s).asElement() : null;
-  }
-
-  private static boolean isThis(Tree t) {
-    return t instanceof IdentifierTree id && id.getName().contentEquals("this");
-  }
-
-  private static boolean isOwnMember(TreePath path) {
-    Tree t = path.getLeaf();
-    return t instanceof IdentifierTree
-        || ((MemberSelectTree) t).getExpression() instanceof IdentifierTree id
-            && id.getName().contentEquals("this");
-  }
-
-  private static TreePath unparenthesized(TreePath path) {
-    while (path.getLeaf() instanceof ParenthesizedTree p) {
-      path = new TreePath(path, p.getExpression());
-    }
-    return path;
   }
 }

@@ -3,6 +3,7 @@ package dev.adjoint.processor.validate;
 import dev.adjoint.processor.Message;
 import dev.adjoint.processor.Reporter;
 import dev.adjoint.processor.model.ConfigPlan;
+import dev.adjoint.processor.model.KnownTypes;
 import dev.adjoint.processor.model.RuleTable;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,10 +33,6 @@ import javax.lang.model.util.Types;
  * problem, which saving the layer as part of a model file reports.
  */
 public final class ConfigValidator {
-  static final String CONSTRUCTOR = "dev.adjoint.annotations.Layer.Constructor";
-  static final String CONFIGURABLE = "dev.adjoint.nn.Configurable";
-  static final String MODULE = "dev.adjoint.nn.Module";
-
   private final Types types;
   private final Elements elements;
   private final Reporter reporter;
@@ -56,8 +53,8 @@ public final class ConfigValidator {
     List<ExecutableElement> constructors =
         ElementFilter.constructorsIn(layer.getEnclosedElements());
     List<ExecutableElement> marked = constructors.stream()
-        .filter(c -> RuleTable.has(c, CONSTRUCTOR)).collect(Collectors.toList());
-    TypeElement configurable = elements.getTypeElement(CONFIGURABLE);
+        .filter(c -> RuleTable.has(c, KnownTypes.LAYER_CONSTRUCTOR)).collect(Collectors.toList());
+    TypeElement configurable = elements.getTypeElement(KnownTypes.CONFIGURABLE);
     if (configurable == null) {
       return null;
     }
@@ -190,7 +187,7 @@ public final class ConfigValidator {
           + pkg.getQualifiedName();
     }
     boolean matches = switch (kind) {
-      case LAYER -> isModule(fieldType) && types.isAssignable(fieldType, type);
+      case LAYER -> RuleTable.isModule(fieldType) && types.isAssignable(fieldType, type);
       case LAYER_LIST -> isLayerIn(listElement(fieldType), element);
       case LAYER_ARRAY -> isLayerIn(fieldType.getKind() == TypeKind.ARRAY
           ? ((ArrayType) fieldType).getComponentType() : listElement(fieldType), element);
@@ -200,7 +197,7 @@ public final class ConfigValidator {
       return new ConfigPlan.Argument(name, kind, element);
     }
     if (kind == ConfigPlan.Kind.BOOLEAN
-        && (RuleTable.isTensor(fieldType) || isModule(fieldType))) {
+        && (RuleTable.isTensor(fieldType) || RuleTable.isModule(fieldType))) {
       return new ConfigPlan.Argument(name, ConfigPlan.Kind.PRESENCE, null);
     }
     return "it is declared " + ConfigPlan.simple(type) + " but its field '" + name + "' is "
@@ -247,7 +244,7 @@ public final class ConfigValidator {
 
   /** The field {@code name} of {@code layer} or of its nearest superclass declaring one. */
   private VariableElement field(TypeElement layer, String name) {
-    for (TypeElement t = layer; t != null; t = superclass(t)) {
+    for (TypeElement t = layer; t != null; t = RuleTable.superclass(t)) {
       for (VariableElement f : ElementFilter.fieldsIn(t.getEnclosedElements())) {
         if (!f.getModifiers().contains(Modifier.STATIC) && f.getSimpleName().contentEquals(name)) {
           return f;
@@ -257,26 +254,15 @@ public final class ConfigValidator {
     return null;
   }
 
-  private TypeElement superclass(TypeElement t) {
-    TypeMirror s = t.getSuperclass();
-    return s.getKind() == TypeKind.DECLARED ? (TypeElement) types.asElement(s) : null;
-  }
-
-  private boolean isModule(TypeMirror t) {
-    TypeElement module = elements.getTypeElement(MODULE);
-    return module != null && t.getKind() == TypeKind.DECLARED
-        && types.isSubtype(t, module.asType());
-  }
-
   /** A layer type that a class literal names exactly: not generic. */
   private boolean isPlainLayer(TypeMirror t) {
-    return isModule(t) && ((DeclaredType) t).getTypeArguments().isEmpty()
+    return RuleTable.isModule(t) && ((DeclaredType) t).getTypeArguments().isEmpty()
         && ((TypeElement) types.asElement(t)).getTypeParameters().isEmpty();
   }
 
   /** Whether {@code t} is a layer type that is a {@code bound} (false for null). */
   private boolean isLayerIn(TypeMirror t, TypeMirror bound) {
-    return t != null && isModule(t) && types.isSubtype(t, bound);
+    return t != null && RuleTable.isModule(t) && types.isSubtype(t, bound);
   }
 
   /** The {@code X} of a {@code java.util.List<X>}, or null for any other type. */
@@ -285,7 +271,7 @@ public final class ConfigValidator {
       return null;
     }
     DeclaredType d = (DeclaredType) t;
-    return ((TypeElement) d.asElement()).getQualifiedName().contentEquals("java.util.List")
+    return ((TypeElement) d.asElement()).getQualifiedName().contentEquals(KnownTypes.LIST)
         && d.getTypeArguments().size() == 1
         && d.getTypeArguments().get(0).getKind() == TypeKind.DECLARED
         ? d.getTypeArguments().get(0) : null;

@@ -2,6 +2,7 @@ package dev.adjoint.processor.validate;
 
 import dev.adjoint.processor.Message;
 import dev.adjoint.processor.Reporter;
+import dev.adjoint.processor.model.KnownTypes;
 import dev.adjoint.processor.model.LayerInfo;
 import dev.adjoint.processor.model.RuleTable;
 import java.util.ArrayList;
@@ -26,11 +27,6 @@ import javax.lang.model.util.Types;
  * reads must not be private.
  */
 public final class LayerValidator {
-  static final String PARAM = "dev.adjoint.annotations.Param";
-  static final String BUFFER = "dev.adjoint.annotations.Buffer";
-  static final String MODULE = "dev.adjoint.nn.Module";
-  static final String LAYER = "dev.adjoint.annotations.Layer";
-
   private final Types types;
   private final Elements elements;
   private final Reporter reporter;
@@ -48,7 +44,7 @@ public final class LayerValidator {
     for (TypeMirror t = layer.getSuperclass(); t.getKind() == TypeKind.DECLARED;
         t = ((TypeElement) ((DeclaredType) t).asElement()).getSuperclass()) {
       TypeElement sup = (TypeElement) ((DeclaredType) t).asElement();
-      if (RuleTable.has(sup, "dev.adjoint.annotations.Layer")) {
+      if (RuleTable.has(sup, KnownTypes.LAYER)) {
         if (superLayer == null) {
           superLayer = sup;
         }
@@ -74,7 +70,7 @@ public final class LayerValidator {
 
   private List<LayerInfo.Field> fieldsOf(TypeElement layer, boolean report) {
     List<LayerInfo.Field> fields = new ArrayList<>();
-    TypeElement module = elements.getTypeElement(MODULE);
+    TypeElement module = elements.getTypeElement(KnownTypes.MODULE);
     TypeMirror unresolved = unresolvedSuperclass(layer);
     if (report && unresolved != null) {
       // javac reports the real cause (an ambiguous or missing name) on the extends clause; a
@@ -93,8 +89,8 @@ public final class LayerValidator {
       }
       String name = f.getSimpleName().toString();
       TypeMirror t = f.asType();
-      boolean param = RuleTable.has(f, PARAM);
-      boolean buffer = RuleTable.has(f, BUFFER);
+      boolean param = RuleTable.has(f, KnownTypes.PARAM);
+      boolean buffer = RuleTable.has(f, KnownTypes.BUFFER);
       LayerInfo.Kind kind = null;
       if (RuleTable.isTensor(t)) {
         if (param) {
@@ -106,9 +102,9 @@ public final class LayerValidator {
         }
       } else if ((param || buffer) && report) {
         reporter.error(f, Message.PARAM_NOT_TENSOR, layer.getSimpleName(), name);
-      } else if (isModule(t, module)) {
+      } else if (RuleTable.isModule(t)) {
         kind = LayerInfo.Kind.CHILD;
-      } else if (isModuleList(t, module)) {
+      } else if (isModuleList(t)) {
         kind = LayerInfo.Kind.CHILD_LIST;
       }
       if (kind != null) {
@@ -142,33 +138,28 @@ public final class LayerValidator {
     if (m.getEnclosingElement().getKind() != ElementKind.CLASS) {
       reporter.error(m, Message.FORWARD_OUTSIDE_CLASS, name);
     } else if (!m.getModifiers().contains(Modifier.STATIC)
-        && !RuleTable.has(m.getEnclosingElement(), LAYER)) {
+        && !RuleTable.has(m.getEnclosingElement(), KnownTypes.LAYER)) {
       // The generated entry point needs a Module (training mode, parameters) to run on.
       reporter.error(m, Message.FORWARD_OUTSIDE_LAYER, name);
     }
     return reporter.errorCount() == before;
   }
 
-  private boolean isModule(TypeMirror t, TypeElement module) {
-    return module != null && t.getKind() == TypeKind.DECLARED
-        && types.isSubtype(t, module.asType());
-  }
-
-  private boolean isModuleList(TypeMirror t, TypeElement module) {
-    if (module == null || t.getKind() != TypeKind.DECLARED) {
+  private boolean isModuleList(TypeMirror t) {
+    if (t.getKind() != TypeKind.DECLARED) {
       return false;
     }
     DeclaredType dt = (DeclaredType) t;
-    TypeElement list = elements.getTypeElement("java.util.List");
+    TypeElement list = elements.getTypeElement(KnownTypes.LIST);
     return types.isSubtype(types.erasure(t), types.erasure(list.asType()))
         && dt.getTypeArguments().size() == 1
-        && isModule(dt.getTypeArguments().get(0), module);
+        && RuleTable.isModule(dt.getTypeArguments().get(0));
   }
 
   private static boolean persistent(VariableElement f) {
     for (AnnotationMirror m : f.getAnnotationMirrors()) {
       if (((TypeElement) m.getAnnotationType().asElement()).getQualifiedName()
-          .contentEquals(BUFFER)) {
+          .contentEquals(KnownTypes.BUFFER)) {
         for (var e : m.getElementValues().entrySet()) {
           if (e.getKey().getSimpleName().contentEquals("persistent")) {
             return (Boolean) ((AnnotationValue) e.getValue()).getValue();

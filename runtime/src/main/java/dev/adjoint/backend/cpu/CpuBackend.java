@@ -21,6 +21,8 @@ public final class CpuBackend implements Backend {
   /** The one instance. */
   public static final CpuBackend INSTANCE = new CpuBackend();
 
+  private final MemoryPool pool = new MemoryPool();
+
   private CpuBackend() {}
 
   /**
@@ -56,7 +58,32 @@ public final class CpuBackend implements Backend {
       throw new IllegalArgumentException("CPU backend: cannot allocate " + numel + " elements;"
           + " one CPU storage holds at most 2^31 - 9 (a Java array)");
     }
-    return CpuStorage.allocate(dtype, (int) numel);
+    Object pooled = pool.take(dtype, (int) numel);
+    return pooled != null ? CpuStorage.wrap(pooled) : CpuStorage.allocate(dtype, (int) numel);
+  }
+
+  @Override
+  public void release(Storage storage) {
+    CpuStorage s = cpu(storage);
+    Object array = s.release();
+    if (array != null) {
+      pool.give(s.dtype(), array, (int) s.size());
+    }
+  }
+
+  @Override
+  public long nextSerial() {
+    return CpuStorage.nextSerial();
+  }
+
+  /** Bytes of released arrays the pool keeps for reuse now. */
+  public long pooledBytes() {
+    return pool.cachedBytes();
+  }
+
+  /** How many allocations the pool has served so far. */
+  public long pooledAllocations() {
+    return pool.reused();
   }
 
   @Override

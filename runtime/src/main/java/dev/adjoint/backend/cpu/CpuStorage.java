@@ -10,8 +10,14 @@ import dev.adjoint.tensor.Device;
  */
 public final class CpuStorage implements Storage {
   private final DType dtype;
-  private final Object array;
+  /** Null once released. */
+  private Object array;
   private final int size;
+  private final long serial = SERIALS.getAndIncrement();
+
+  /** The serial the next storage gets: storages are numbered in the order they are made. */
+  private static final java.util.concurrent.atomic.AtomicLong SERIALS =
+      new java.util.concurrent.atomic.AtomicLong();
 
   /** The most elements one CPU storage holds: a Java array's limit (the VM reserves 8). */
   public static final int MAX_SIZE = Integer.MAX_VALUE - 8;
@@ -63,33 +69,69 @@ public final class CpuStorage implements Storage {
     return size;
   }
 
-  /** The backing array, shared (not a copy). */
+  @Override
+  public long serial() {
+    return serial;
+  }
+
+  /** The serial the next CPU storage will get. */
+  static long nextSerial() {
+    return SERIALS.get();
+  }
+
+  @Override
+  public boolean isReleased() {
+    return array == null;
+  }
+
+  /**
+   * Gives up the array (for the backend's pool) and makes every later use of this storage an
+   * {@link IllegalStateException}; returns the array, or null when already released.
+   */
+  Object release() {
+    Object a = array;
+    array = null;
+    return a;
+  }
+
+  /**
+   * The backing array, shared (not a copy).
+   *
+   * @throws IllegalStateException when the storage was released
+   */
   public Object array() {
-    return array;
+    Object a = array;
+    if (a == null) {
+      throw new IllegalStateException("a CPU storage of " + size + " " + dtype + " elements was"
+          + " used after it was released (a tensor outlived the temporary that owned its"
+          + " memory)");
+    }
+    return a;
   }
 
   /** The backing array of a float32 storage. */
   public float[] floats() {
-    return (float[]) array;
+    return (float[]) array();
   }
 
   /** The backing array of a float64 storage. */
   public double[] doubles() {
-    return (double[]) array;
+    return (double[]) array();
   }
 
   /** The backing array of an int64 storage. */
   public long[] longs() {
-    return (long[]) array;
+    return (long[]) array();
   }
 
   /** The backing array of a bool storage. */
   public boolean[] bools() {
-    return (boolean[]) array;
+    return (boolean[]) array();
   }
 
   /** Element {@code i} as a double (bool as 0 or 1). */
   public double getDouble(int i) {
+    Object array = array();
     return switch (dtype) {
       case FLOAT32 -> ((float[]) array)[i];
       case FLOAT64 -> ((double[]) array)[i];
@@ -100,6 +142,7 @@ public final class CpuStorage implements Storage {
 
   /** Element {@code i} as a long (floats truncated toward zero, as a C cast). */
   public long getLong(int i) {
+    Object array = array();
     return switch (dtype) {
       case FLOAT32 -> (long) ((float[]) array)[i];
       case FLOAT64 -> (long) ((double[]) array)[i];
@@ -110,6 +153,7 @@ public final class CpuStorage implements Storage {
 
   /** Sets element {@code i} from a double, converting as a C cast (nonzero is true). */
   public void setDouble(int i, double v) {
+    Object array = array();
     switch (dtype) {
       case FLOAT32 -> ((float[]) array)[i] = (float) v;
       case FLOAT64 -> ((double[]) array)[i] = v;
@@ -120,6 +164,7 @@ public final class CpuStorage implements Storage {
 
   /** Sets element {@code i} from a long. */
   public void setLong(int i, long v) {
+    Object array = array();
     switch (dtype) {
       case FLOAT32 -> ((float[]) array)[i] = v;
       case FLOAT64 -> ((double[]) array)[i] = v;

@@ -49,6 +49,10 @@ final class StrictBackend implements Backend {
       return null;
     }
     if (s instanceof StrictStorage strict) {
+      if (strict.isReleased()) {
+        throw new IllegalStateException("strict backend: a storage of " + strict.size() + " "
+            + strict.dtype() + " elements was used after it was released");
+      }
       return strict.inner();
     }
     throw new IllegalArgumentException("strict backend: a storage not made by it: "
@@ -72,6 +76,28 @@ final class StrictBackend implements Backend {
   public Storage allocate(DType dtype, long numel) {
     ALLOCATIONS.get()[0]++;
     return new StrictStorage((CpuStorage) cpu.allocate(dtype, numel));
+  }
+
+  /** Storages released on this thread. */
+  private static final ThreadLocal<long[]> RELEASES = ThreadLocal.withInitial(() -> new long[1]);
+
+  /** The number of storages this thread has released so far. */
+  static long releases() {
+    return RELEASES.get()[0];
+  }
+
+  @Override
+  public void release(Storage storage) {
+    if (storage.isReleased()) {
+      return;
+    }
+    RELEASES.get()[0]++;
+    cpu.release(c(storage));
+  }
+
+  @Override
+  public long nextSerial() {
+    return cpu.nextSerial();
   }
 
   @Override

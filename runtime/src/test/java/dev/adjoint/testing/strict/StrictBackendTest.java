@@ -110,6 +110,7 @@ class StrictBackendTest {
     Optimizer opt = optimizer.apply(model.parameters());
     model.train();
     HostReads.startRecording();
+    long released = StrictBackend.releases();
     for (int i = 0; i < 3; i++) {
       opt.zeroGrad();
       Tensor loss = lossFn.call(model.call(x), y);
@@ -118,6 +119,10 @@ class StrictBackendTest {
       opt.step();
     }
     List<String> reads = HostReads.recorded();
+    // The engine gave back the gradients it made and no longer needed (and no later use of one
+    // failed: the strict backend refuses a released storage).
+    assertTrue(StrictBackend.releases() - released >= 3, "releases: "
+        + (StrictBackend.releases() - released));
     assertEquals(DType.FLOAT32, model.parameters().get(0).dtype());
     assertEquals(Device.cpu(), Backends.of(Device.cpu()).device());
     return reads;

@@ -37,4 +37,14 @@ final class StrictStorage implements Storage {
   public long size() {
     return inner.size();
   }
+
+  @Override
+  public long serial() {
+    return inner.serial();
+  }
+
+  @Override
+  public boolean isReleased() {
+    return inner.isReleased();
+  }
 }

@@ -1,0 +1,253 @@
+package dev.adjoint.processor.emit;
+
+import com.palantir.javapoet.ClassName;
+import com.palantir.javapoet.CodeBlock;
+import com.palantir.javapoet.TypeName;
+import dev.adjoint.processor.diff.ReversePass;
+import dev.adjoint.processor.diff.Slot;
+import dev.adjoint.processor.model.Operand;
+import dev.adjoint.processor.model.RuleTable;
+import dev.adjoint.processor.model.Stmt;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Spells the body of a generated forward: the statements of the model, with the saves the
+ * reverse pass planned before and after them.
+ */
+final class ForwardWriter implements Stmt.Visitor<Boolean> {
+  private final ReversePass pass;
+  private final CodeBlock.Builder b;
+
+  private ForwardWriter(ReversePass pass, CodeBlock.Builder b) {
+    this.pass = pass;
+    this.b = b;
+  }
+
+  /** The forward's statements: the entry saves, then {@code body}. */
+  static CodeBlock write(List<Stmt> body, ReversePass pass) {
+    CodeBlock.Builder b = CodeBlock.builder();
+    for (Slot slot : pass.savesOnEntry()) {
+      save(b, slot, value(slot));
+    }
+    new ForwardWriter(pass, b).statements(body);
+    return b.build();
+  }
+
+  /** The comment naming a source line, and the mark that a failure reports it by. */
+  static void heading(Stmt.Line line, CodeBlock.Builder b) {
+    b.add("// $L:$L  $L\n", line.file(), line.line(), line.text());
+    b.addStatement("sourceLine = $L", line.line());
+  }
+
+  private void statements(List<Stmt> stmts) {
+    for (Stmt s : stmts) {
+      for (Slot slot : pass.savesBefore(s)) {
+        save(b, slot, value(slot));
+      }
+      // Branches and loops keep their decisions and trip counts themselves.
+      if (s.accept(this)) {
+        for (Slot slot : pass.savesAfter(s)) {
+          save(b, slot, value(slot));
+        }
+      }
+    }
+  }
+
+  /** What the forward keeps in {@code slot}. */
+  private static CodeBlock value(Slot slot) {
+    if (slot.value() instanceof Slot.Of of) {
+      return JavaCode.of(of.operand(), of.access());
+    }
+    return CodeBlock.of("$L", ((Slot.Local) slot.value()).name());
+  }
+
+  private static void save(CodeBlock.Builder b, Slot slot, CodeBlock value) {
+    TypeName type = Names.typeOf(slot.type());
+    if (type.equals(Names.TENSOR) || type.equals(Names.TENSOR_LIST)) {
+      // Kept with its version, which the backward checks (sourceLine: the line running now).
+      value = CodeBlock.of("saved.keep($L, $S, sourceLine)", value, slot.name());
+    }
+    if (slot.stack()) {
+      b.addStatement("saved.push($L)", value);
+    } else {
+      b.addStatement("saved.$L = $L", slot.name(), value);
+    }
+  }
+
+  /** {@code Tensor } where a statement declares its tensor. */
+  private static CodeBlock declared(boolean declare) {
+    return declare ? CodeBlock.of("$T ", Names.TENSOR) : CodeBlock.of("");
+  }
+
+  @Override
+  public Boolean line(Stmt.Line line) {
+    heading(line, b);
+    return true;
+  }
+
+  @Override
+  public Boolean prim(Stmt.Prim p) {
+    CodeBlock call = JavaCode.call(p.primitive(), p.args());
+    if (p.carrier() == null) {
+      b.addStatement("$L$L = $L", declared(p.declare()), p.target(), call);
+      return true;
+    }
+    if (p.declare()) {
+      b.addStatement("$T $L = $L", TypeName.get(p.primitive().method().getReturnType()),
+          p.carrier(), call);
+    } else {
+      b.addStatement("$L = $L", p.carrier(), call);
+    }
+    b.addStatement("$L$L = $L.$L()", declared(p.declare()), p.target(), p.carrier(),
+        p.primitive().output());
+    return true;
+  }
+
+  @Override
+  public Boolean call(Stmt.Call c) {
+    String local = ((Slot.Local) pass.callRecord(c).value()).name();
+    List<CodeBlock> args = new ArrayList<>();
+    if (c.dynamic()) {
+      args.add(JavaCode.of(c.layer()));
+      // Which inputs the callee must return gradients for: ours if an input is ours.
+      List<CodeBlock> needs = new ArrayList<>();
+      for (Operand a : c.args()) {
+        needs.add(a instanceof Operand.Var v && pass.isNeedFlagged(v.name())
+            ? CodeBlock.of("saved.$L", ReversePass.needFlag(v.name())) : CodeBlock.of("true"));
+      }
+      args.add(CodeBlock.of("new boolean[] {$L}", CodeBlock.join(needs, ", ")));
+      c.args().forEach(a -> args.add(JavaCode.of(a)));
+      b.addStatement("$T $L = $T.forwardSaving($L)", Names.DYNAMIC_CALL, local,
+          Names.DYNAMIC_CALL, CodeBlock.join(args, ", "));
+      b.addStatement("$L$L = $L.out()", declared(c.declare()), c.target(), local);
+      return true;
+    }
+    String method = c.method().getSimpleName().toString();
+    ClassName savedType = Names.savedClass(c.owner(), method);
+    b.addStatement("$T $L = new $T()", savedType, local, savedType);
+    for (int i = 0; i < c.args().size(); i++) {
+      // A sub-call's input that is one of our own inputs is needed only if ours is.
+      if (c.args().get(i) instanceof Operand.Var v && pass.isNeedFlagged(v.name())
+          && RuleTable.isTensor(c.method().getParameters().get(i).asType())) {
+        b.addStatement("$L.$L = saved.$L", local,
+            ReversePass.needFlag(c.method().getParameters().get(i).getSimpleName().toString()),
+            ReversePass.needFlag(v.name()));
+      }
+    }
+    if (c.layer() != null) {
+      args.add(JavaCode.of(c.layer()));
+    }
+    c.args().forEach(a -> args.add(JavaCode.of(a)));
+    args.add(CodeBlock.of("$L", local));
+    b.addStatement("$L$L = $T.$L($L)", declared(c.declare()), c.target(),
+        Names.adjointClass(c.owner()), Names.saving(method), CodeBlock.join(args, ", "));
+    return true;
+  }
+
+  @Override
+  public Boolean assign(Stmt.Assign a) {
+    b.addStatement("$L$L = $L", declared(a.declare()), a.target(), JavaCode.of(a.source()));
+    return true;
+  }
+
+  @Override
+  public Boolean cut(Stmt.Cut c) {
+    CodeBlock value;
+    if (c.source() instanceof Stmt.Cut.PrimitiveCall p) {
+      value = JavaCode.call(p.primitive(), p.args());
+    } else if (c.source() instanceof Stmt.Cut.Output o) {
+      value = CodeBlock.of("$L.$L()", o.local(), o.output());
+    } else {
+      value = JavaCode.of(((Stmt.Cut.UserCode) c.source()).code());
+    }
+    b.addStatement("$L$L = $L", declared(c.declare()), c.target(), value);
+    return true;
+  }
+
+  @Override
+  public Boolean bind(Stmt.Bind bind) {
+    b.addStatement("final $T $L = $L", TypeName.get(bind.type()), bind.name(),
+        JavaCode.of(bind.value()));
+    return true;
+  }
+
+  @Override
+  public Boolean declare(Stmt.Declare d) {
+    b.addStatement("$T $L = null", Names.TENSOR, d.name());
+    return true;
+  }
+
+  @Override
+  public Boolean plain(Stmt.Plain plain) {
+    b.add("$L\n", JavaCode.of(plain.code()));
+    return true;
+  }
+
+  @Override
+  public Boolean ifElse(Stmt.If f) {
+    Slot slot = pass.branch(f);
+    CodeBlock condition = JavaCode.of(f.condition());
+    if (slot == null) {
+      // The backward has nothing to do in either branch: the decision is not kept.
+      b.beginControlFlow("if ($L)", condition);
+      branches(f);
+      return false;
+    }
+    // A field is set before the branches (a branch may return); inside loops the decision is
+    // pushed after them, so the reverse pass pops it before replaying the branch.
+    CodeBlock flag;
+    if (slot.stack()) {
+      flag = value(slot);
+      b.addStatement("boolean $L = $L", flag, condition);
+    } else {
+      flag = CodeBlock.of("saved.$L", slot.name());
+      b.addStatement("$L = $L", flag, condition);
+    }
+    b.beginControlFlow("if ($L)", flag);
+    branches(f);
+    if (slot.stack()) {
+      save(b, slot, flag);
+    }
+    return false;
+  }
+
+  private void branches(Stmt.If f) {
+    statements(f.then());
+    if (!f.otherwise().isEmpty()) {
+      b.nextControlFlow("else");
+      statements(f.otherwise());
+    }
+    b.endControlFlow();
+  }
+
+  @Override
+  public Boolean forLoop(Stmt.For f) {
+    return loop(f, f.body(), CodeBlock.of("for ($L; $L; $L)", JavaCode.of(f.init()),
+        JavaCode.of(f.condition()), JavaCode.of(f.update())));
+  }
+
+  @Override
+  public Boolean forEach(Stmt.ForEach f) {
+    return loop(f, f.body(), CodeBlock.of("for ($T $L : $L)", TypeName.get(f.type()), f.var(),
+        JavaCode.of(f.iterable())));
+  }
+
+  private Boolean loop(Stmt s, List<Stmt> body, CodeBlock header) {
+    Slot slot = pass.trips(s);
+    CodeBlock trips = value(slot);
+    b.addStatement("int $L = 0", trips);
+    b.beginControlFlow("$L", header);
+    b.addStatement("$L++", trips);
+    statements(body);
+    b.endControlFlow();
+    save(b, slot, trips);
+    return false;
+  }
+
+  @Override
+  public Boolean ret(Stmt.Return r) {
+    b.addStatement("return $L", JavaCode.of(r.value()));
+    return false;
+  }
+}
