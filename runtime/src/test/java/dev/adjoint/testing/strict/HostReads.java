@@ -54,7 +54,12 @@ final class HostReads {
       Map.entry("dev.adjoint.data.StandardScaler#fit",
           "fitting a scaler once during data preparation"),
       Map.entry("dev.adjoint.metrics.Metrics", "metrics answer Java numbers"),
-      Map.entry("dev.adjoint.metrics.ConfusionMatrix", "metrics count on the host"));
+      Map.entry("dev.adjoint.metrics.ConfusionMatrix", "metrics count on the host"),
+      Map.entry("dev.adjoint.distributed.ProcessGroup",
+          "the TCP collectives send host bytes to other processes (a device collective such as"
+              + " NCCL would not read the host)"),
+      Map.entry("dev.adjoint.distributed.DistributedDataParallel",
+          "packs gradients into host buckets for the TCP all-reduce, as ProcessGroup"));
 
   /** Reads on this thread through the strict backend, by the frame that asked ("test" for tests). */
   private static final ThreadLocal<List<String>> LOG = ThreadLocal.withInitial(ArrayList::new);
