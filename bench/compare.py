@@ -54,10 +54,23 @@ def torch_cmd(name, threads, reps):
             str(reps)]
 
 
+def openblas_core():
+    """SkylakeX on a CPU with AVX-512 (where the environment's Haswell halves sgemm), else the
+    kernels OpenBLAS picks itself (SkylakeX there dies with SIGILL)."""
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("flags"):
+                return "SkylakeX" if "avx512f" in line.split() else None
+    return None
+
+
 def torch_env(threads):
     env = dict(os.environ)
-    # OpenBLAS's best kernels on AVX-512 machines; the environment's Haswell halves sgemm.
-    env["OPENBLAS_CORETYPE"] = "SkylakeX"
+    core = openblas_core()
+    if core:
+        env["OPENBLAS_CORETYPE"] = core
+    else:
+        env.pop("OPENBLAS_CORETYPE", None)
     env["OPENBLAS_NUM_THREADS"] = str(threads)
     env["OMP_NUM_THREADS"] = str(threads)
     return env
