@@ -45,6 +45,7 @@ public final class Tensor {
   // Not final only so that setData can convert a parameter in place (Module.to).
   private Storage storage;
   private DType dtype;
+  /** {@code layout}'s sizes, kept as an array of their own because ops read them constantly. */
   private int[] shape;
   private Layout layout;
   private int numel;
