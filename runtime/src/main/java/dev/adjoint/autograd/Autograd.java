@@ -125,10 +125,11 @@ public final class Autograd {
    *
    * <p>Ownership: a gradient whose storage was made during this pass (its serial at least
    * {@code firstSerial}), on the root's backend, that no other live gradient shares (same
-   * storage), belongs to the engine. The first gradient of a leaf is adopted as its {@code grad} without a copy when the
-   * engine owns it; a node's incoming gradient is released once the node has run, unless a
-   * gradient it produced, a pending one or an adopted one shares its storage. Values that
-   * existed before (the user's seed, saved forward values, parameters) are never released.
+   * storage), belongs to the engine. The first gradient of a leaf is adopted as its
+   * {@code grad} without a copy when the engine owns it; a node's incoming gradient is released
+   * once the node has run, unless a gradient it produced, a pending one or an adopted one shares
+   * its storage. Values that existed before (the user's seed, saved forward values, parameters)
+   * are never released.
    */
   private static void propagate(Tensor root, Tensor gradient, boolean retainGraph,
       long firstSerial) {

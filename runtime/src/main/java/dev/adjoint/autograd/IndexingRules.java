@@ -91,7 +91,8 @@ public final class IndexingRules {
   public static Tensor maskedSelectSelf(Tensor g, Tensor mask, int[] selfShape) {
     int[] shape = Layout.broadcast("maskedSelect", selfShape, mask.shape());
     Tensor picks = mask.expand(shape).reshape(-1).nonzero().reshape(-1);
-    Tensor full = zeros(g, new int[] {Math.toIntExact(Layout.numel("maskedSelect", shape))}).indexAdd(0, picks, g).reshape(shape);
+    int count = Math.toIntExact(Layout.numel("maskedSelect", shape));
+    Tensor full = zeros(g, new int[] {count}).indexAdd(0, picks, g).reshape(shape);
     return unbroadcast(full, selfShape);
   }
 

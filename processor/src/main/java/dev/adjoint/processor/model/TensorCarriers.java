@@ -358,7 +358,8 @@ final class TensorCarriers {
         || !call.getArguments().isEmpty()) {
       return false;
     }
-    TreePath recv = CodeReader.unparenthesized(new TreePath(new TreePath(path, ms), ms.getExpression()));
+    TreePath recv =
+        CodeReader.unparenthesized(new TreePath(new TreePath(path, ms), ms.getExpression()));
     String output = null;
     if (recv.getLeaf() instanceof IdentifierTree id && lowered.containsKey(id.getName().toString())
         && trees.getElement(recv) != null && isLocal(trees.getElement(recv))) {

@@ -125,7 +125,8 @@ public final class LayerValidator {
     if (!RuleTable.isTensor(m.getReturnType())) {
       reporter.error(m, Message.BAD_FORWARD, name);
     }
-    if (m.getModifiers().contains(Modifier.ABSTRACT) || m.getModifiers().contains(Modifier.NATIVE)) {
+    if (m.getModifiers().contains(Modifier.ABSTRACT)
+        || m.getModifiers().contains(Modifier.NATIVE)) {
       reporter.error(m, Message.FORWARD_WITHOUT_BODY, name);
     }
     if (m.getModifiers().contains(Modifier.PRIVATE)) {

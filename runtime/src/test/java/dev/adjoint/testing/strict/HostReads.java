@@ -61,7 +61,7 @@ final class HostReads {
       Map.entry("dev.adjoint.distributed.DistributedDataParallel",
           "packs gradients into host buckets for the TCP all-reduce, as ProcessGroup"));
 
-  /** Reads on this thread through the strict backend, by the frame that asked ("test" for tests). */
+  /** This thread's reads through the strict backend, by who asked ("test" for tests). */
   private static final ThreadLocal<List<String>> LOG = ThreadLocal.withInitial(ArrayList::new);
 
   /** Starts recording this thread's allowed host reads afresh. */

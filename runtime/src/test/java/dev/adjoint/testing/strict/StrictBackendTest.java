@@ -88,8 +88,8 @@ class StrictBackendTest {
         new Linear(256, 128), new ReLU(), new Linear(128, 10));
     assertEquals(List.of(), steps(mlp, x, y, p -> SGD.builder(p).lr(0.01).momentum(0.9).build()));
     List<String> adam = steps(mlp, x, y, p -> new Adam(p, 1e-3));
-    assertTrue(!adam.isEmpty() && adam.stream().allMatch("dev.adjoint.optim.AdamUpdate#update"::equals),
-        adam.toString());
+    assertTrue(!adam.isEmpty()
+        && adam.stream().allMatch("dev.adjoint.optim.AdamUpdate#update"::equals), adam.toString());
   }
 
   @Test
