@@ -10,7 +10,7 @@ final class RuleSupport {
 
   /** Zeros of {@code shape} with {@code like}'s dtype and device. */
   static Tensor zeros(Tensor like, int[] shape) {
-    return Tensor.zeros(like.dtype(), shape).to(like.device());
+    return Tensor.zeros(like.dtype(), like.device(), shape);
   }
 
   /**

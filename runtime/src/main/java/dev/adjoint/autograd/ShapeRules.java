@@ -107,7 +107,7 @@ public final class ShapeRules {
   @Adjoint(of = "to", wrt = "self", signature = {"DType"})
   public static Tensor toDTypeSelf(Tensor g, DType selfDType, DType dtype, int[] selfShape) {
     return dtype.isFloatingPoint() ? g.to(selfDType)
-        : Tensor.zeros(selfDType, selfShape).to(g.device());
+        : Tensor.zeros(selfDType, g.device(), selfShape);
   }
 
   @Adjoint(of = "toFloat", wrt = "self")

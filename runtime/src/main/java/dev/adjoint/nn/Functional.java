@@ -3,11 +3,8 @@ package dev.adjoint.nn;
 import dev.adjoint.annotations.Forward;
 import dev.adjoint.annotations.Primitive;
 import dev.adjoint.autograd.GradMode;
-import dev.adjoint.autograd.Temporaries;
 import dev.adjoint.backend.Backend;
 import dev.adjoint.backend.Backends;
-import dev.adjoint.backend.Layout;
-import dev.adjoint.backend.Storage;
 import dev.adjoint.backend.UnaryOp;
 import dev.adjoint.backend.Window2d;
 import dev.adjoint.tensor.DType;
@@ -397,18 +394,13 @@ public final class Functional {
     return Backends.of(t.device());
   }
 
-  /** A zero-filled contiguous tensor of {@code shape} with {@code like}'s dtype and device. */
+  /**
+   * A zero-filled contiguous tensor of {@code shape} with {@code like}'s dtype and device. Every
+   * op checks its output's size (checkOutput) before it gets here; gradients have the shapes of
+   * tensors that exist.
+   */
   static Tensor empty(Tensor like, int... shape) {
-    // Every op checks its output's size (checkOutput) before it gets here; gradients have the
-    // shapes of tensors that exist.
-    long size = saturatingProduct(Arrays.stream(shape).asLongStream().toArray());
-    if (size > MAX_NUMEL) {
-      throw new IllegalStateException("an output of " + Arrays.toString(shape)
-          + " escaped its op's size check");
-    }
-    Storage storage = backend(like).allocate(like.dtype(), size);
-    Temporaries.allocated(storage);
-    return Tensor.wrap(storage, Layout.contiguous(shape));
+    return Tensor.zeros(like.dtype(), like.device(), shape);
   }
 
   static void checkNotNull(String op, Tensor t, String what) {

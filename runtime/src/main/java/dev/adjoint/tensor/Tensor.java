@@ -508,6 +508,17 @@ public final class Tensor {
     return filled("zeros", 0, dtype, shape);
   }
 
+  /**
+   * Zeros of {@code shape} made on {@code device} ({@code torch.zeros(shape, dtype=, device=)}),
+   * without a host copy first.
+   */
+  public static Tensor zeros(DType dtype, Device device, int... shape) {
+    Objects.requireNonNull(dtype, "zeros: dtype");
+    Objects.requireNonNull(device, "zeros: device");
+    numel("zeros", shape);
+    return empty(dtype, device, shape);
+  }
+
   /** Ones of {@code shape}, float32. */
   public static Tensor ones(int... shape) {
     return filled("ones", 1, DType.FLOAT32, shape);

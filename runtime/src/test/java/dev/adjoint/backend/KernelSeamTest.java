@@ -53,21 +53,10 @@ class KernelSeamTest {
           continue;
         }
         checked++;
-        String pool;
         try (InputStream in = Files.newInputStream(p)) {
-          pool = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
-        }
-        // A class reference is "dev/adjoint/tensor/Tensor" followed by a non-identifier byte
-        // (TensorTape or Tensors would continue with a letter).
-        int at = pool.indexOf(TENSOR);
-        while (at >= 0) {
-          int end = at + TENSOR.length();
-          char next = end < pool.length() ? pool.charAt(end) : ';';
-          if (!Character.isJavaIdentifierPart(next) || next == '$') {
+          if (refersToTensor(in)) {
             bad.add(root.relativize(p).toString());
-            break;
           }
-          at = pool.indexOf(TENSOR, end);
         }
       }
     }
@@ -80,15 +69,24 @@ class KernelSeamTest {
     // Pointwise (skipped above) does refer to Tensor: the same test of its constant pool finds it,
     // so the scan can fail.
     try (InputStream in = Pointwise.class.getResourceAsStream("Pointwise.class")) {
-      String pool = new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
-      int at = pool.indexOf(TENSOR);
-      boolean found = false;
-      while (at >= 0 && !found) {
-        int end = at + TENSOR.length();
-        found = !Character.isJavaIdentifierPart(pool.charAt(end)) || pool.charAt(end) == '$';
-        at = pool.indexOf(TENSOR, end);
-      }
-      assertTrue(found, "Pointwise.class should refer to Tensor");
+      assertTrue(refersToTensor(in), "Pointwise.class should refer to Tensor");
     }
+  }
+
+  /**
+   * Whether a class file's constant pool names {@code dev/adjoint/tensor/Tensor}: the name
+   * followed by a byte that cannot continue an identifier (TensorTape or Tensors would continue
+   * with a letter; a nested class with '$').
+   */
+  private static boolean refersToTensor(InputStream classFile) throws IOException {
+    String pool = new String(classFile.readAllBytes(), StandardCharsets.ISO_8859_1);
+    for (int at = pool.indexOf(TENSOR); at >= 0; at = pool.indexOf(TENSOR, at + 1)) {
+      int end = at + TENSOR.length();
+      char next = end < pool.length() ? pool.charAt(end) : ';';
+      if (!Character.isJavaIdentifierPart(next) || next == '$') {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -140,6 +140,8 @@ class BadInputTest {
     calls.put("zeros: negative", () -> Tensor.zeros(-1));
     calls.put("zeros: too many", () -> Tensor.zeros(big, big));
     calls.put("zeros: int64 too many", () -> Tensor.zeros(DType.INT64, big, big, 2));
+    calls.put("zeros: on a device, too many",
+        () -> Tensor.zeros(DType.FLOAT32, Device.cpu(), big, big, 2));
     calls.put("ones: negative", () -> Tensor.ones(3, -2));
     calls.put("ones: too many", () -> Tensor.ones(big, big));
     calls.put("full: negative", () -> Tensor.full(2.0, -5));

@@ -39,13 +39,6 @@ public final class CpuBackend implements Backend {
         + (s == null ? "null" : s.getClass().getName() + " on " + s.device()));
   }
 
-  private static CpuStorage storage(Strided t) {
-    return t.storage();
-  }
-
-  private static Object array(Strided t) {
-    return t.storage().array();
-  }
 
   @Override
   public Device device() {
@@ -117,8 +110,8 @@ public final class CpuBackend implements Backend {
     StridedLoop loop = new StridedLoop(src.layout(), dst.layout());
     int ss = loop.innerStride(0);
     int ds = loop.innerStride(1);
-    Object s = array(src);
-    Object d = array(dst);
+    Object s = src.array();
+    Object d = dst.array();
     if (src.dtype() == dst.dtype()) {
       if (ss == 1 && ds == 1) {
         loop.run((o, n) -> System.arraycopy(s, o[0], d, o[1], n));
@@ -164,8 +157,8 @@ public final class CpuBackend implements Backend {
       }
       return;
     }
-    CpuStorage from = storage(src);
-    CpuStorage to = storage(dst);
+    CpuStorage from = src.storage();
+    CpuStorage to = dst.storage();
     boolean viaLong = !src.dtype().isFloatingPoint();
     loop.run((o, n) -> {
       for (int i = 0, si = o[0], di = o[1]; i < n; i++, si += ss, di += ds) {
@@ -183,7 +176,7 @@ public final class CpuBackend implements Backend {
     Strided dst = Strided.of(dstStorage, layout);
     StridedLoop loop = new StridedLoop(layout);
     int ds = loop.innerStride(0);
-    Object d = array(dst);
+    Object d = dst.array();
     switch (dst.dtype()) {
       case FLOAT32 -> {
         float v = (float) value;
@@ -235,18 +228,18 @@ public final class CpuBackend implements Backend {
     int ds = loop.innerStride(1);
     switch (src.dtype()) {
       case FLOAT32 -> {
-        float[] a = (float[]) array(src);
-        float[] b = (float[]) array(dst);
+        float[] a = (float[]) src.array();
+        float[] b = (float[]) dst.array();
         loop.run((o, n) -> Elementwise.unaryF32(op, a, o[0], ss, b, o[1], ds, n, lo, hi));
       }
       case FLOAT64 -> {
-        double[] a = (double[]) array(src);
-        double[] b = (double[]) array(dst);
+        double[] a = (double[]) src.array();
+        double[] b = (double[]) dst.array();
         loop.run((o, n) -> Elementwise.unaryF64(op, a, o[0], ss, b, o[1], ds, n, lo, hi));
       }
       case INT64 -> {
-        long[] a = (long[]) array(src);
-        long[] b = (long[]) array(dst);
+        long[] a = (long[]) src.array();
+        long[] b = (long[]) dst.array();
         loop.run((o, n) -> Elementwise.unaryI64(op, a, o[0], ss, b, o[1], ds, n, lo, hi));
       }
       case BOOL -> throw new IllegalArgumentException(
@@ -264,9 +257,9 @@ public final class CpuBackend implements Backend {
     int as = loop.innerStride(0);
     int bs = loop.innerStride(1);
     int ds = loop.innerStride(2);
-    Object x = array(a);
-    Object y = array(b);
-    Object z = array(dst);
+    Object x = a.array();
+    Object y = b.array();
+    Object z = dst.array();
     boolean cmp = op.isComparison();
     switch (a.dtype()) {
       case FLOAT32 -> loop.run(cmp
@@ -320,10 +313,10 @@ public final class CpuBackend implements Backend {
     int as = loop.innerStride(1);
     int bs = loop.innerStride(2);
     int ds = loop.innerStride(3);
-    boolean[] c = storage(cond).bools();
-    Object x = array(a);
-    Object y = array(b);
-    Object z = array(dst);
+    boolean[] c = cond.storage().bools();
+    Object x = a.array();
+    Object y = b.array();
+    Object z = dst.array();
     // Typed loops: where is on hot backward paths (relu, clamp, maximum masks).
     switch (a.dtype()) {
       case FLOAT32 -> {
@@ -422,7 +415,7 @@ public final class CpuBackend implements Backend {
     for (int d = dim + 1; d < shape.length; d++) {
       inner *= shape[d];
     }
-    long[] idx = storage(ix).longs();
+    long[] idx = ix.storage().longs();
     int io = ix.storageOffset();
     int m = ix.numel();
     if (!src.isContiguous()) {
@@ -439,8 +432,8 @@ public final class CpuBackend implements Backend {
     Strided s = src;
     int size = shape[dim];
     checkRowIndices("indexSelect", idx, io, m, dim, size);
-    Object from = array(s);
-    Object to = array(dst);
+    Object from = s.array();
+    Object to = dst.array();
     int so = s.storageOffset();
     int d0 = dst.storageOffset();
     for (int o = 0; o < outer; o++) {
@@ -457,11 +450,11 @@ public final class CpuBackend implements Backend {
     Strided src = Strided.of(srcStorage, srcLayout);
     Strided ix = Strided.of(indexStorage, indexLayout);
     Strided dst = Strided.of(dstStorage, dstLayout);
-    long[] idx = storage(ix).longs();
+    long[] idx = ix.storage().longs();
     int[] shape = ix.shape();
     int[] srcStrides = src.strides();
-    Object from = array(src);
-    Object to = array(dst);
+    Object from = src.array();
+    Object to = dst.array();
     int n = ix.numel();
     int nd = shape.length;
     checkIndices("gather", idx, ix.storageOffset(), n, dim, nd == 0 ? 1 : src.shape()[dim]);
@@ -496,13 +489,13 @@ public final class CpuBackend implements Backend {
     for (int d = dim + 1; d < shape.length; d++) {
       inner *= shape[d];
     }
-    long[] idx = storage(ix).longs();
+    long[] idx = ix.storage().longs();
     int io = ix.storageOffset();
     int m = ix.numel();
     int size = shape[dim];
     checkRowIndices("indexAdd", idx, io, m, dim, size);
-    Object from = array(source);
-    Object to = array(dst);
+    Object from = source.array();
+    Object to = dst.array();
     int s0 = source.storageOffset();
     int d0 = dst.storageOffset();
     for (int o = 0; o < outer; o++) {
@@ -519,13 +512,13 @@ public final class CpuBackend implements Backend {
     Strided dst = Strided.of(dstStorage, dstLayout);
     Strided ix = Strided.of(indexStorage, indexLayout);
     Strided src = Strided.of(srcStorage, srcLayout);
-    long[] idx = storage(ix).longs();
+    long[] idx = ix.storage().longs();
     int io = ix.storageOffset();
     int[] shape = ix.shape();
     int[] srcStrides = src.strides();
     int[] dstStrides = dst.strides();
-    Object from = array(src);
-    Object to = array(dst);
+    Object from = src.array();
+    Object to = dst.array();
     int n = ix.numel();
     int nd = shape.length;
     checkIndices("scatterAdd", idx, io, n, dim, nd == 0 ? 1 : dst.shape()[dim]);

@@ -430,11 +430,7 @@ final class Reductions {
 
     Rows(Layout src, int inner) {
       int[] shape = src.shape();
-      int[] strides = new int[shape.length];
-      for (int d = 0; d < shape.length; d++) {
-        // Fits: strides within a CPU storage, except over sizes 0 and 1 where none is taken.
-        strides[d] = shape[d] <= 1 ? 0 : (int) src.stride(d);
-      }
+      int[] strides = Strided.intStrides(src);
       int split = shape.length;
       long tail = 1;
       while (split > 0 && tail * shape[split - 1] <= inner && tail != inner) {

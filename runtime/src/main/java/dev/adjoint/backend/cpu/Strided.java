@@ -28,8 +28,17 @@ record Strided(CpuStorage storage, Layout layout) {
     return layout.shape();
   }
 
-  /** The strides as ints; a stride over a size of 0 or 1 is never followed and reads as 0. */
+  /** The strides as ints (see {@link #intStrides}). */
   int[] strides() {
+    return intStrides(layout);
+  }
+
+  /**
+   * {@code layout}'s strides as ints, for indexing a Java array: a layout that fits a CPU storage
+   * strides less than 2^31 over any size above 1; a stride over a size of 0 or 1 is never
+   * followed and reads as 0.
+   */
+  static int[] intStrides(Layout layout) {
     int[] s = new int[layout.rank()];
     for (int d = 0; d < s.length; d++) {
       s[d] = layout.size(d) <= 1 ? 0 : (int) layout.stride(d);

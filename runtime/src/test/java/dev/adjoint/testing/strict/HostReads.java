@@ -138,10 +138,12 @@ final class HostReads {
     }
     CodeSource cs = Optional.ofNullable(c.getProtectionDomain()).map(p -> p.getCodeSource())
         .orElse(null);
-    URL runtime = dev.adjoint.tensor.Tensor.class.getProtectionDomain().getCodeSource()
-        .getLocation();
-    return cs == null || !cs.getLocation().equals(runtime);
+    return cs == null || !cs.getLocation().equals(RUNTIME);
   }
+
+  /** Where the runtime's own classes come from. */
+  private static final URL RUNTIME =
+      dev.adjoint.tensor.Tensor.class.getProtectionDomain().getCodeSource().getLocation();
 
   /** A host read the strict backend refuses. */
   static final class HostReadError extends AssertionError {

@@ -27,21 +27,28 @@ import dev.adjoint.tensor.Device;
 final class StrictBackend implements Backend {
   private final CpuBackend cpu = CpuBackend.INSTANCE;
 
-  /** Copy kernels run on this thread (dtype conversions and contiguous() copies included). */
-  private static final ThreadLocal<long[]> COPIES = ThreadLocal.withInitial(() -> new long[1]);
+  /** What this thread has asked of the strict backend so far. */
+  private static final class Counts {
+    long allocations;
+    long copies;
+    long releases;
+  }
 
-  /** Storages allocated on this thread. */
-  private static final ThreadLocal<long[]> ALLOCATIONS =
-      ThreadLocal.withInitial(() -> new long[1]);
+  private static final ThreadLocal<Counts> COUNTS = ThreadLocal.withInitial(Counts::new);
 
   /** The number of {@link #allocate} and {@link #fromHostArray} calls of this thread so far. */
   static long allocations() {
-    return ALLOCATIONS.get()[0];
+    return COUNTS.get().allocations;
   }
 
-  /** The number of {@link #copy} calls this thread has made so far. */
+  /** Copy kernels this thread ran (dtype conversions and contiguous() copies included). */
   static long copies() {
-    return COPIES.get()[0];
+    return COUNTS.get().copies;
+  }
+
+  /** The number of storages this thread has released so far. */
+  static long releases() {
+    return COUNTS.get().releases;
   }
 
   private static CpuStorage c(Storage s) {
@@ -74,16 +81,8 @@ final class StrictBackend implements Backend {
 
   @Override
   public Storage allocate(DType dtype, long numel) {
-    ALLOCATIONS.get()[0]++;
+    COUNTS.get().allocations++;
     return new StrictStorage((CpuStorage) cpu.allocate(dtype, numel));
-  }
-
-  /** Storages released on this thread. */
-  private static final ThreadLocal<long[]> RELEASES = ThreadLocal.withInitial(() -> new long[1]);
-
-  /** The number of storages this thread has released so far. */
-  static long releases() {
-    return RELEASES.get()[0];
   }
 
   @Override
@@ -91,7 +90,7 @@ final class StrictBackend implements Backend {
     if (storage.isReleased()) {
       return;
     }
-    RELEASES.get()[0]++;
+    COUNTS.get().releases++;
     cpu.release(c(storage));
   }
 
@@ -114,13 +113,13 @@ final class StrictBackend implements Backend {
 
   @Override
   public Storage fromHostArray(Object array) {
-    ALLOCATIONS.get()[0]++;
+    COUNTS.get().allocations++;
     return new StrictStorage((CpuStorage) cpu.fromHostArray(array));
   }
 
   @Override
   public void copy(Storage src, Layout srcLayout, Storage dst, Layout dstLayout) {
-    COPIES.get()[0]++;
+    COUNTS.get().copies++;
     cpu.copy(c(src), srcLayout, c(dst), dstLayout);
   }
 
