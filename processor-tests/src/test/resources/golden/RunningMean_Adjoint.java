@@ -4,6 +4,7 @@ import dev.adjoint.autograd.LinalgRules;
 import dev.adjoint.autograd.PointwiseRules;
 import dev.adjoint.autograd.SavedValues;
 import dev.adjoint.autograd.SourceLines;
+import dev.adjoint.autograd.Temporaries;
 import dev.adjoint.autograd.TrackedCall;
 import dev.adjoint.nn.LayerBinding;
 import dev.adjoint.nn.LayerConfig;
@@ -42,6 +43,7 @@ public final class RunningMean_Adjoint implements LayerBinding<RunningMean> {
         // RunningMean.java:22  mean = mean.mul(0.9).add(y.detach().mean().mul(0.1));
         sourceLine = 22;
         self.mean = self.mean.mul(0.9).add(y.detach().mean().mul(0.1));
+        Temporaries.escape(self.mean);
       }
       // RunningMean.java:24  return y.tanh();
       sourceLine = 24;

@@ -1,6 +1,7 @@
 package dev.adjoint.autograd;
 
 import dev.adjoint.tensor.Tensor;
+import dev.adjoint.tensor.ValuesIndices;
 import java.util.ArrayList;
 
 /**
@@ -45,8 +46,21 @@ public abstract class SavedValues {
         kept = new KeptTensors();
       }
       kept.add(t, name, line);
+      Temporaries.kept(t);
     }
     return t;
+  }
+
+  /**
+   * {@link #keep(Tensor, String, int)} for both tensors of a max or min along a dim; returns
+   * {@code vi}.
+   */
+  public final ValuesIndices keep(ValuesIndices vi, String name, int line) {
+    if (vi != null) {
+      keep(vi.values(), name + ".values", line);
+      keep(vi.indices(), name + ".indices", line);
+    }
+    return vi;
   }
 
   /** {@link #keep(Tensor, String, int)} for each tensor of a list; returns {@code ts}. */

@@ -1,6 +1,8 @@
 package dev.adjoint.autograd;
 
+import dev.adjoint.backend.Storage;
 import dev.adjoint.tensor.Tensor;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -53,12 +55,24 @@ public final class TrackedCall {
       needs[i] = inputs[i].requiresGrad();
     }
     saved.needInputs(needs);
-    Tensor out = GradMode.noGrad(forward);
+    // The call's temporaries: garbage released when the forward returns, what the backward
+    // needs released once the node has run (see Temporaries).
+    Object frame = Temporaries.openForward();
+    Tensor out;
+    try {
+      out = GradMode.noGrad(forward);
+    } catch (RuntimeException | Error e) {
+      Temporaries.abandonForward(frame);
+      throw e;
+    }
     Tensor[] edges = Autograd.edges((Object[]) inputs);
     if (edges == null
         && !(layerRecords != null && GradMode.isEnabled() && layerRecords.getAsBoolean())) {
+      // No node, no backward: what was kept for one is garbage too.
+      Temporaries.releaseAll(Temporaries.closeForward(frame, out));
       return out;
     }
+    List<Storage> forBackward = Temporaries.closeForward(frame, out);
     if (edges == null) {
       edges = new Tensor[inputs.length];
     }
@@ -66,17 +80,22 @@ public final class TrackedCall {
       // The forward returned an input or a parameter itself: give the node its own tensor.
       out = out.detach();
     }
-    out.setGradFn(new CallNode(saved.method(), edges, backward));
+    out.setGradFn(new CallNode(saved.method(), edges, backward, forBackward));
     return out;
   }
 
-  /** One call in the graph; drops the backward, and with it what it holds, once run. */
+  /**
+   * One call in the graph; once run (without retaining the graph) it drops the backward and
+   * releases the storages its forward made for it.
+   */
   private static final class CallNode extends Node {
     private Backward backward;
+    private List<Storage> owned;
 
-    CallNode(String name, Tensor[] edges, Backward backward) {
+    CallNode(String name, Tensor[] edges, Backward backward, List<Storage> owned) {
       super(name, edges);
       this.backward = backward;
+      this.owned = owned;
     }
 
     @Override
@@ -87,6 +106,8 @@ public final class TrackedCall {
     @Override
     protected void release() {
       backward = null;
+      Temporaries.releaseAll(owned);
+      owned = null;
     }
   }
 }

@@ -1,6 +1,7 @@
 package dev.adjoint.optim;
 
 import dev.adjoint.autograd.GradMode;
+import dev.adjoint.autograd.Temporaries;
 import dev.adjoint.tensor.DType;
 import dev.adjoint.tensor.Tensor;
 import java.util.ArrayList;
@@ -65,7 +66,8 @@ public final class ClipGrad {
     // All on the gradients' device, as PyTorch computes it: each gradient's norm, the norm of
     // those, and the coefficient min(maxNorm / (total + 1e-6), 1) as a 0-d tensor that every
     // gradient is multiplied by. Nothing is read on the host (unless errorIfNonfinite asks).
-    return GradMode.noGrad(() -> {
+    // Its temporaries (the norms, the coefficient) are released when it returns.
+    return Temporaries.releasing(() -> GradMode.noGrad(() -> {
       List<Tensor> norms = new ArrayList<>();
       for (Tensor g : grads) {
         norms.add(vectorNorm(g, normType).to(dtype));
@@ -81,7 +83,7 @@ public final class ClipGrad {
         g.mul_(coef);
       }
       return total;
-    });
+    }));
   }
 
   /** The p-norm of all of {@code x}'s elements as a 0-d tensor ({@code vector_norm}). */

@@ -1,6 +1,7 @@
 package dev.adjoint.optim;
 
 import dev.adjoint.autograd.GradMode;
+import dev.adjoint.autograd.Temporaries;
 import dev.adjoint.tensor.DType;
 import dev.adjoint.tensor.PyRepr;
 import dev.adjoint.tensor.Tensor;
@@ -358,10 +359,14 @@ public abstract class Optimizer {
 
   /** Updates every parameter that has a gradient, in place ({@code optimizer.step()}). */
   public final void step() {
-    GradMode.noGrad(() -> {
-      for (ParamGroup g : paramGroups) {
-        update(g);
-      }
+    // The update's temporaries are released when it returns; its state outlives it.
+    Temporaries.releasing(() -> {
+      GradMode.noGrad(() -> {
+        for (ParamGroup g : paramGroups) {
+          update(g);
+        }
+      });
+      return state.values();
     });
   }
 

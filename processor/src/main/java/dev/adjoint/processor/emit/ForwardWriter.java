@@ -5,6 +5,7 @@ import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.TypeName;
 import dev.adjoint.processor.diff.ReversePass;
 import dev.adjoint.processor.diff.Slot;
+import dev.adjoint.processor.model.Escape;
 import dev.adjoint.processor.model.Operand;
 import dev.adjoint.processor.model.RuleTable;
 import dev.adjoint.processor.model.Stmt;
@@ -64,7 +65,8 @@ final class ForwardWriter implements Stmt.Visitor<Boolean> {
 
   private static void save(CodeBlock.Builder b, Slot slot, CodeBlock value) {
     TypeName type = Names.typeOf(slot.type());
-    if (type.equals(Names.TENSOR) || type.equals(Names.TENSOR_LIST)) {
+    if (type.equals(Names.TENSOR) || type.equals(Names.TENSOR_LIST)
+        || type.equals(Names.VALUES_INDICES)) {
       // Kept with its version, which the backward checks (sourceLine: the line running now).
       value = CodeBlock.of("saved.keep($L, $S, sourceLine)", value, slot.name());
     }
@@ -161,8 +163,29 @@ final class ForwardWriter implements Stmt.Visitor<Boolean> {
     } else {
       value = JavaCode.of(((Stmt.Cut.UserCode) c.source()).code());
     }
+    beforeUserCode(c.escape());
     b.addStatement("$L$L = $L", declared(c.declare()), c.target(), value);
+    afterUserCode(c.escape());
     return true;
+  }
+
+  /** Before user code that may keep what it makes or reads: where its allocations start. */
+  private void beforeUserCode(Escape escape) {
+    if (escape instanceof Escape.Bracket bracket) {
+      b.addStatement("int $L = $T.mark()", bracket.mark(), Names.TEMPORARIES);
+    }
+  }
+
+  /** After that code: what it made and read, or the field it wrote, outlive the call. */
+  private void afterUserCode(Escape escape) {
+    if (escape instanceof Escape.Bracket bracket) {
+      List<CodeBlock> args = new ArrayList<>();
+      args.add(CodeBlock.of("$L", bracket.mark()));
+      bracket.reads().forEach(r -> args.add(JavaCode.of(r)));
+      b.addStatement("$T.escapeSince($L)", Names.TEMPORARIES, CodeBlock.join(args, ", "));
+    } else if (escape instanceof Escape.Written written) {
+      b.addStatement("$T.escape($L)", Names.TEMPORARIES, JavaCode.of(written.field()));
+    }
   }
 
   @Override
@@ -180,7 +203,9 @@ final class ForwardWriter implements Stmt.Visitor<Boolean> {
 
   @Override
   public Boolean plain(Stmt.Plain plain) {
+    beforeUserCode(plain.escape());
     b.add("$L\n", JavaCode.of(plain.code()));
+    afterUserCode(plain.escape());
     return true;
   }
 

@@ -23,6 +23,7 @@ import com.sun.source.tree.TypeCastTree;
 import com.sun.source.tree.VariableTree;
 import com.sun.source.util.SourcePositions;
 import com.sun.source.util.TreePath;
+import com.sun.source.util.TreePathScanner;
 import com.sun.source.util.TreeScanner;
 import com.sun.source.util.Trees;
 import dev.adjoint.processor.Message;
@@ -243,7 +244,7 @@ public final class IrBuilder {
           if (v.getInitializer() != null) {
             held.declared(v, new TreePath(path, v.getInitializer()), e.asType());
           }
-          out.add(new Stmt.Plain(reader.code(path)));
+          out.add(new Stmt.Plain(reader.code(path), userCode(path, false)));
         }
       }
       case EXPRESSION_STATEMENT -> {
@@ -259,7 +260,7 @@ public final class IrBuilder {
           if (e instanceof MethodInvocationTree call) {
             held.called(ep, call);
           }
-          out.add(new Stmt.Plain(reader.code(path)));
+          out.add(new Stmt.Plain(reader.code(path), userCode(path, false)));
         }
       }
       case IF -> {
@@ -339,7 +340,7 @@ public final class IrBuilder {
         return;
       }
       held.assigned(path, a);
-      out.add(new Stmt.Plain(reader.code(path.getParentPath())));
+      out.add(new Stmt.Plain(reader.code(path.getParentPath()), fieldWrite(path, a, target)));
       return;
     }
     if (!tensor && target != null && carriers.containsKey(target.getSimpleName().toString())
@@ -351,7 +352,8 @@ public final class IrBuilder {
     }
     if (!tensor) {
       held.assigned(path, a);
-      out.add(new Stmt.Plain(reader.code(path.getParentPath())));
+      out.add(new Stmt.Plain(reader.code(path.getParentPath()),
+          userCode(path.getParentPath(), false)));
       TensorCarriers.Carrier c = target == null ? null
           : carriers.get(target.getSimpleName().toString());
       if (c != null) {
@@ -627,7 +629,8 @@ public final class IrBuilder {
       }
       if (carried != null || local != null) {
         String dest = destination(target, m);
-        out.add(new Stmt.Cut(dest, declareDest, new Stmt.Cut.UserCode(reader.code(path))));
+        out.add(new Stmt.Cut(dest, declareDest, new Stmt.Cut.UserCode(reader.code(path)),
+            userCodeResult(path, dest)));
         return new Operand.Var(dest);
       }
     }
@@ -660,8 +663,174 @@ public final class IrBuilder {
     }
     held.read(call, path);
     String dest = destination(target, m);
-    out.add(new Stmt.Cut(dest, declareDest, new Stmt.Cut.UserCode(reader.code(path))));
+    out.add(new Stmt.Cut(dest, declareDest, new Stmt.Cut.UserCode(reader.code(path)),
+        userCodeResult(path, dest)));
     return new Operand.Var(dest);
+  }
+
+  // ------------------------------------------------------------ what user code may keep
+
+  /**
+   * How the generated forward must treat the temporaries around the user's statement at
+   * {@code path}: null when it calls nothing that may keep a tensor (tensor methods, arithmetic,
+   * helpers that neither take nor return tensors), else a bracket: what it allocates and the
+   * tensor-holding values it reads escape the call's release of its temporaries. {@code always}
+   * brackets it regardless (a write to a field).
+   */
+  private Escape userCode(TreePath path, boolean always) {
+    if (!always && !callsWhatMayKeep(path)) {
+      return null;
+    }
+    return new Escape.Bracket(names.newName("userCodeAtLine" + lineOf(path.getLeaf())),
+        reads(path));
+  }
+
+  /** {@link #userCode} for a tensor {@code dest} that user code computes: {@code dest} escapes. */
+  private Escape userCodeResult(TreePath path, String dest) {
+    ExecutableElement m = (ExecutableElement) trees.getElement(path);
+    if (m != null && isTensorType(m.getEnclosingElement())) {
+      return null; // a factory of Tensor's: it keeps nothing
+    }
+    List<Operand.Value> reads = new ArrayList<>(reads(path));
+    reads.add(new Operand.Local(dest, trees.getTypeMirror(path)));
+    return new Escape.Bracket(names.newName("userCodeAtLine" + lineOf(path.getLeaf())), reads);
+  }
+
+  /**
+   * {@code field = value}: a tensor field of the layer written by tensor code only lets just its
+   * new value escape; any other field write is user code that may keep anything.
+   */
+  private Escape fieldWrite(TreePath path, AssignmentTree a, Element field) {
+    TreePath lhs = new TreePath(path, a.getVariable());
+    if (RuleTable.isTensor(field.asType()) && !isStatic
+        && !field.getModifiers().contains(Modifier.STATIC) && CodeReader.isOwnMember(lhs)
+        && !callsWhatMayKeep(new TreePath(path, a.getExpression()))) {
+      return new Escape.Written(new Operand.SelfField(field.getSimpleName().toString(),
+          field.asType(), field.getModifiers().contains(Modifier.FINAL)));
+    }
+    return userCode(path.getParentPath(), true);
+  }
+
+  private long lineOf(Tree t) {
+    return unit.getLineMap().getLineNumber(trees.getSourcePositions().getStartPosition(unit, t));
+  }
+
+  private static boolean isTensorType(Element type) {
+    return type instanceof TypeElement te
+        && te.getQualifiedName().contentEquals(KnownTypes.TENSOR);
+  }
+
+  /** A type through which a tensor can travel: tensors, their containers, carriers, Object. */
+  private static boolean mayHoldTensors(TypeMirror t) {
+    if (t == null) {
+      return false;
+    }
+    if (holdsTensors(t)) {
+      return true;
+    }
+    return t.getKind() == TypeKind.DECLARED && (((DeclaredType) t).asElement() instanceof
+        TypeElement te) && (te.getQualifiedName().contentEquals(KnownTypes.VALUES_INDICES)
+            || te.getQualifiedName().contentEquals("java.lang.Object"));
+  }
+
+  /**
+   * Whether the code at {@code path} calls a method or constructor that is not {@code Tensor}'s
+   * nor a primitive's and takes or returns something that can hold a tensor: such code may keep
+   * what it is given or makes (a cache, a list in a field).
+   */
+  private boolean callsWhatMayKeep(TreePath path) {
+    boolean[] found = {false};
+    new TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitMethodInvocation(MethodInvocationTree call, Void unused) {
+        TreePath here = getCurrentPath();
+        if (trees.getElement(here) instanceof ExecutableElement m
+            && !isTensorType(m.getEnclosingElement()) && rules.primitive(m).isEmpty()) {
+          boolean tensors = mayHoldTensors(m.getReturnType());
+          if (call.getMethodSelect() instanceof MemberSelectTree ms
+              && !m.getModifiers().contains(Modifier.STATIC)) {
+            tensors |= mayHoldTensors(trees.getTypeMirror(new TreePath(
+                new TreePath(here, ms), ms.getExpression())));
+          }
+          for (ExpressionTree arg : call.getArguments()) {
+            tensors |= mayHoldTensors(trees.getTypeMirror(new TreePath(here, arg)));
+          }
+          found[0] |= tensors;
+        }
+        return super.visitMethodInvocation(call, unused);
+      }
+
+      @Override
+      public Void visitNewClass(com.sun.source.tree.NewClassTree nc, Void unused) {
+        TreePath here = getCurrentPath();
+        boolean tensors = mayHoldTensors(trees.getTypeMirror(here));
+        for (ExpressionTree arg : nc.getArguments()) {
+          tensors |= mayHoldTensors(trees.getTypeMirror(new TreePath(here, arg)));
+        }
+        found[0] |= tensors;
+        return super.visitNewClass(nc, unused);
+      }
+    }.scan(path, null);
+    return found[0];
+  }
+
+  /**
+   * The tensor-holding locals, parameters and fields of the layer that the code at {@code path}
+   * reads and that are in scope after it, in order of first appearance.
+   */
+  private List<Operand.Value> reads(TreePath path) {
+    Set<Element> inside = new HashSet<>();
+    new TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitVariable(VariableTree v, Void unused) {
+        if (v != path.getLeaf()) {
+          inside.add(trees.getElement(getCurrentPath()));
+        }
+        return super.visitVariable(v, unused);
+      }
+    }.scan(path, null);
+    Map<Element, Operand.Value> found = new java.util.LinkedHashMap<>();
+    new TreePathScanner<Void, Void>() {
+      @Override
+      public Void visitIdentifier(IdentifierTree id, Void unused) {
+        add(getCurrentPath());
+        return null;
+      }
+
+      @Override
+      public Void visitMemberSelect(MemberSelectTree ms, Void unused) {
+        if (CodeReader.isThis(ms.getExpression())) {
+          add(getCurrentPath());
+          return null;
+        }
+        return super.visitMemberSelect(ms, unused);
+      }
+
+      @Override
+      public Void visitVariable(VariableTree v, Void unused) {
+        if (v == path.getLeaf() && mayHoldTensors(trees.getElement(getCurrentPath()).asType())) {
+          Element el = trees.getElement(getCurrentPath());
+          found.putIfAbsent(el, new Operand.Local(v.getName().toString(), el.asType()));
+        }
+        return super.visitVariable(v, unused);
+      }
+
+      private void add(TreePath at) {
+        Element el = trees.getElement(at);
+        if (el == null || inside.contains(el) || !mayHoldTensors(el.asType())) {
+          return;
+        }
+        String name = el.getSimpleName().toString();
+        if (isLocal(el)) {
+          found.putIfAbsent(el, new Operand.Local(name, el.asType()));
+        } else if (el.getKind() == ElementKind.FIELD && !isStatic
+            && !el.getModifiers().contains(Modifier.STATIC) && CodeReader.isOwnMember(at)) {
+          found.putIfAbsent(el, new Operand.SelfField(name, el.asType(),
+              el.getModifiers().contains(Modifier.FINAL)));
+        }
+      }
+    }.scan(path, null);
+    return new ArrayList<>(found.values());
   }
 
   /**

@@ -40,6 +40,8 @@ public final class KnownTypes {
   public static final String LIST = "java.util.List";
   /** The tensor: what gradients flow through. */
   public static final String TENSOR = "dev.adjoint.tensor.Tensor";
+  /** What a max or min along a dim returns: two tensors. */
+  public static final String VALUES_INDICES = "dev.adjoint.tensor.ValuesIndices";
   /** The base class of every layer. */
   public static final String MODULE = "dev.adjoint.nn.Module";
   /** A layer that writes its own whole-model configuration. */
@@ -62,6 +64,8 @@ public final class KnownTypes {
   public static final String AUTOGRAD = "dev.adjoint.autograd.Autograd";
   /** Runs a generated forward and records its one graph node. */
   public static final String TRACKED_CALL = "dev.adjoint.autograd.TrackedCall";
+  /** Releases a call's temporaries; generated forwards tell it what escapes. */
+  public static final String TEMPORARIES = "dev.adjoint.autograd.Temporaries";
 
   /** The service file that lists the generated layer bindings. */
   public static final String BINDING_SERVICE = "META-INF/services/" + LAYER_BINDING;

@@ -71,7 +71,11 @@ public sealed interface Stmt {
   }
 
   /** {@code target = source}: a tensor computed with no gradient (detach, argmax, a factory). */
-  record Cut(String target, boolean declare, Source source) implements Stmt {
+  record Cut(String target, boolean declare, Source source, Escape escape) implements Stmt {
+    public Cut(String target, boolean declare, Source source) {
+      this(target, declare, source, null);
+    }
+
     /** Where a tensor without gradient comes from. */
     public sealed interface Source {}
 
@@ -106,8 +110,15 @@ public sealed interface Stmt {
     }
   }
 
-  /** A non-tensor statement of the user's code, run as written. */
-  record Plain(Code code) implements Stmt {
+  /**
+   * A non-tensor statement of the user's code, run as written; {@code escape} says what of the
+   * call's temporaries it may keep beyond the call (null: nothing).
+   */
+  record Plain(Code code, Escape escape) implements Stmt {
+    public Plain(Code code) {
+      this(code, null);
+    }
+
     @Override
     public <R> R accept(Visitor<R> v) {
       return v.plain(this);

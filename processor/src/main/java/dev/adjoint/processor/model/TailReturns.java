@@ -98,7 +98,7 @@ final class TailReturns {
 
       @Override
       public Stmt cut(Stmt.Cut c) {
-        return new Stmt.Cut(c.target(), c.declare(), c.source());
+        return new Stmt.Cut(c.target(), c.declare(), c.source(), c.escape());
       }
 
       @Override
@@ -113,7 +113,7 @@ final class TailReturns {
 
       @Override
       public Stmt plain(Stmt.Plain p) {
-        return new Stmt.Plain(p.code());
+        return new Stmt.Plain(p.code(), p.escape());
       }
 
       @Override

@@ -13,6 +13,8 @@ import dev.adjoint.backend.cpu.CpuBackend;
 import dev.adjoint.backend.cpu.CpuStorage;
 import dev.adjoint.tensor.DType;
 import dev.adjoint.tensor.Device;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A CPU backend for the tests that behaves as a device expensive to read from the host would be
@@ -35,6 +37,38 @@ final class StrictBackend implements Backend {
   }
 
   private static final ThreadLocal<Counts> COUNTS = ThreadLocal.withInitial(Counts::new);
+
+  /** The storages made on this thread since {@link #startRecording}, or null when not recording. */
+  private static final ThreadLocal<List<StrictStorage>> MADE = new ThreadLocal<>();
+
+  /** Starts keeping every storage this thread makes, for {@link #unreleased}. */
+  static void startRecording() {
+    MADE.set(new ArrayList<>());
+  }
+
+  /**
+   * The storages this thread made since {@link #startRecording} that are not released, in the
+   * order they were made; stops recording.
+   */
+  static List<StrictStorage> unreleased() {
+    List<StrictStorage> made = MADE.get();
+    MADE.remove();
+    List<StrictStorage> live = new ArrayList<>();
+    for (StrictStorage s : made) {
+      if (!s.isReleased()) {
+        live.add(s);
+      }
+    }
+    return live;
+  }
+
+  private static StrictStorage made(StrictStorage s) {
+    List<StrictStorage> made = MADE.get();
+    if (made != null) {
+      made.add(s);
+    }
+    return s;
+  }
 
   /** The number of {@link #allocate} and {@link #fromHostArray} calls of this thread so far. */
   static long allocations() {
@@ -82,7 +116,7 @@ final class StrictBackend implements Backend {
   @Override
   public Storage allocate(DType dtype, long numel) {
     COUNTS.get().allocations++;
-    return new StrictStorage((CpuStorage) cpu.allocate(dtype, numel));
+    return made(new StrictStorage((CpuStorage) cpu.allocate(dtype, numel)));
   }
 
   @Override
@@ -114,7 +148,7 @@ final class StrictBackend implements Backend {
   @Override
   public Storage fromHostArray(Object array) {
     COUNTS.get().allocations++;
-    return new StrictStorage((CpuStorage) cpu.fromHostArray(array));
+    return made(new StrictStorage((CpuStorage) cpu.fromHostArray(array)));
   }
 
   @Override
