@@ -270,6 +270,39 @@ class GoldenFilesTest {
   }
 
   /**
+   * What the generated forward tells the runtime about its temporaries: user code that may keep
+   * tensors (a list in a field, a helper's cache) is bracketed so that what it makes and reads
+   * escapes, and a scalar multiply-add whose product has no other use runs as one affine pass.
+   */
+  @Test
+  void userCodeEscapesAndAffineFusion() {
+    JavaFileObject f = source("Keeping", """
+        @Layer
+        public class Keeping extends Module {
+          @Param Tensor w;
+          final java.util.List<Tensor> seen = new java.util.ArrayList<>();
+
+          static Tensor offset() {
+            return Tensor.ones(3);
+          }
+
+          @Forward
+          public Tensor forward(Tensor x) {
+            Tensor y = x.matmul(w).mul(2.0).add(1.0);
+            seen.add(y.detach());
+            Tensor c = offset();
+            return y.mul(c).sum();
+          }
+        }
+        """);
+    Compilation c = compile(f);
+    assertGolden(c, "Keeping_Adjoint");
+    String text = generatedText(c, "Keeping_Adjoint");
+    assertTrue(text.contains("Fusions.affine(matmul, 2.0, 1.0)"), text);
+    assertTrue(text.contains("Temporaries.escapeSince(userCodeAtLine"), text);
+  }
+
+  /**
    * A branch that only updates running statistics from detached values has nothing to do in
    * the backward: no block of comments there, and its decision is not saved.
    */

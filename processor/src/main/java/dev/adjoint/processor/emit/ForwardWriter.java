@@ -11,6 +11,8 @@ import dev.adjoint.processor.model.RuleTable;
 import dev.adjoint.processor.model.Stmt;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import javax.lang.model.type.TypeKind;
 
 /**
  * Spells the body of a generated forward: the statements of the model, with the saves the
@@ -19,10 +21,18 @@ import java.util.List;
 final class ForwardWriter implements Stmt.Visitor<Boolean> {
   private final ReversePass pass;
   private final CodeBlock.Builder b;
+  /** How often each local is read by the forward's statements. */
+  private final Map<String, Integer> reads;
+  /**
+   * A scalar multiplication written only if the next statement does not take it into one
+   * affine pass ({@link #prim}); null when none waits.
+   */
+  private Stmt.Prim pendingScale;
 
-  private ForwardWriter(ReversePass pass, CodeBlock.Builder b) {
+  private ForwardWriter(ReversePass pass, CodeBlock.Builder b, Map<String, Integer> reads) {
     this.pass = pass;
     this.b = b;
+    this.reads = reads;
   }
 
   /** The forward's statements: the entry saves, then {@code body}. */
@@ -31,7 +41,7 @@ final class ForwardWriter implements Stmt.Visitor<Boolean> {
     for (Slot slot : pass.savesOnEntry()) {
       save(b, slot, value(slot));
     }
-    new ForwardWriter(pass, b).statements(body);
+    new ForwardWriter(pass, b, LocalReads.count(body)).statements(body);
     return b.build();
   }
 
@@ -43,7 +53,11 @@ final class ForwardWriter implements Stmt.Visitor<Boolean> {
 
   private void statements(List<Stmt> stmts) {
     for (Stmt s : stmts) {
-      for (Slot slot : pass.savesBefore(s)) {
+      List<Slot> before = pass.savesBefore(s);
+      if (!before.isEmpty()) {
+        flushScale();
+      }
+      for (Slot slot : before) {
         save(b, slot, value(slot));
       }
       // Branches and loops keep their decisions and trip counts themselves.
@@ -53,6 +67,42 @@ final class ForwardWriter implements Stmt.Visitor<Boolean> {
         }
       }
     }
+    flushScale();
+  }
+
+  /** Writes the scalar multiplication that waited for an addition that did not come. */
+  private void flushScale() {
+    if (pendingScale != null) {
+      Stmt.Prim p = pendingScale;
+      pendingScale = null;
+      b.addStatement("$L$L = $L", declared(p.declare()), p.target(),
+          JavaCode.call(p.primitive(), p.args()));
+    }
+  }
+
+  /**
+   * {@code t = x.mul(s)} (a double scalar) whose result only the next statement reads and the
+   * backward does not keep: it may join an addition of a scalar in one affine pass.
+   */
+  private boolean isFusableScale(Stmt.Prim p) {
+    return p.carrier() == null && p.declare() && isScalarOp(p, "mul")
+        && reads.getOrDefault(p.target(), 0) == 1 && pass.savesAfter(p).isEmpty();
+  }
+
+  /** {@code u = t.add(c)} or {@code t.sub(c)} of the waiting {@code t}, with a double scalar. */
+  private boolean continuesScale(Stmt.Prim p) {
+    return pendingScale != null && p.carrier() == null
+        && (isScalarOp(p, "add") || isScalarOp(p, "sub"))
+        && p.args().get(0) instanceof Operand.Var v && v.name().equals(pendingScale.target());
+  }
+
+  /** Tensor's instance method {@code name(double)}. */
+  private static boolean isScalarOp(Stmt.Prim p, String name) {
+    var m = p.primitive().method();
+    return p.primitive().isInstance() && m.getSimpleName().contentEquals(name)
+        && m.getParameters().size() == 1
+        && m.getParameters().get(0).asType().getKind() == TypeKind.DOUBLE
+        && m.getEnclosingElement().getSimpleName().contentEquals("Tensor");
   }
 
   /** What the forward keeps in {@code slot}. */
@@ -84,12 +134,31 @@ final class ForwardWriter implements Stmt.Visitor<Boolean> {
 
   @Override
   public Boolean line(Stmt.Line line) {
+    flushScale();
     heading(line, b);
     return true;
   }
 
   @Override
   public Boolean prim(Stmt.Prim p) {
+    if (continuesScale(p)) {
+      // x.mul(s).add(c) in one pass over memory (bit for bit the two ops: Fusions.affine).
+      Stmt.Prim scale = pendingScale;
+      pendingScale = null;
+      CodeBlock shift = JavaCode.of(p.args().get(1));
+      if (p.primitive().method().getSimpleName().contentEquals("sub")) {
+        shift = CodeBlock.of("-($L)", shift);
+      }
+      b.addStatement("$L$L = $T.affine($L, $L, $L)", declared(p.declare()), p.target(),
+          Names.FUSIONS, JavaCode.of(scale.args().get(0)), JavaCode.of(scale.args().get(1)),
+          shift);
+      return true;
+    }
+    flushScale();
+    if (isFusableScale(p)) {
+      pendingScale = p;
+      return true;
+    }
     CodeBlock call = JavaCode.call(p.primitive(), p.args());
     if (p.carrier() == null) {
       b.addStatement("$L$L = $L", declared(p.declare()), p.target(), call);
@@ -108,6 +177,7 @@ final class ForwardWriter implements Stmt.Visitor<Boolean> {
 
   @Override
   public Boolean call(Stmt.Call c) {
+    flushScale();
     String local = ((Slot.Local) pass.callRecord(c).value()).name();
     List<CodeBlock> args = new ArrayList<>();
     if (c.dynamic()) {
@@ -149,12 +219,14 @@ final class ForwardWriter implements Stmt.Visitor<Boolean> {
 
   @Override
   public Boolean assign(Stmt.Assign a) {
+    flushScale();
     b.addStatement("$L$L = $L", declared(a.declare()), a.target(), JavaCode.of(a.source()));
     return true;
   }
 
   @Override
   public Boolean cut(Stmt.Cut c) {
+    flushScale();
     CodeBlock value;
     if (c.source() instanceof Stmt.Cut.PrimitiveCall p) {
       value = JavaCode.call(p.primitive(), p.args());
@@ -190,6 +262,7 @@ final class ForwardWriter implements Stmt.Visitor<Boolean> {
 
   @Override
   public Boolean bind(Stmt.Bind bind) {
+    flushScale();
     b.addStatement("final $T $L = $L", TypeName.get(bind.type()), bind.name(),
         JavaCode.of(bind.value()));
     return true;
@@ -197,12 +270,14 @@ final class ForwardWriter implements Stmt.Visitor<Boolean> {
 
   @Override
   public Boolean declare(Stmt.Declare d) {
+    flushScale();
     b.addStatement("$T $L = null", Names.TENSOR, d.name());
     return true;
   }
 
   @Override
   public Boolean plain(Stmt.Plain plain) {
+    flushScale();
     beforeUserCode(plain.escape());
     b.add("$L\n", JavaCode.of(plain.code()));
     afterUserCode(plain.escape());
@@ -211,6 +286,7 @@ final class ForwardWriter implements Stmt.Visitor<Boolean> {
 
   @Override
   public Boolean ifElse(Stmt.If f) {
+    flushScale();
     Slot slot = pass.branch(f);
     CodeBlock condition = JavaCode.of(f.condition());
     if (slot == null) {
@@ -248,12 +324,14 @@ final class ForwardWriter implements Stmt.Visitor<Boolean> {
 
   @Override
   public Boolean forLoop(Stmt.For f) {
+    flushScale();
     return loop(f, f.body(), CodeBlock.of("for ($L; $L; $L)", JavaCode.of(f.init()),
         JavaCode.of(f.condition()), JavaCode.of(f.update())));
   }
 
   @Override
   public Boolean forEach(Stmt.ForEach f) {
+    flushScale();
     return loop(f, f.body(), CodeBlock.of("for ($T $L : $L)", TypeName.get(f.type()), f.var(),
         JavaCode.of(f.iterable())));
   }
@@ -272,6 +350,7 @@ final class ForwardWriter implements Stmt.Visitor<Boolean> {
 
   @Override
   public Boolean ret(Stmt.Return r) {
+    flushScale();
     b.addStatement("return $L", JavaCode.of(r.value()));
     return false;
   }

@@ -66,6 +66,8 @@ public final class KnownTypes {
   public static final String TRACKED_CALL = "dev.adjoint.autograd.TrackedCall";
   /** Releases a call's temporaries; generated forwards tell it what escapes. */
   public static final String TEMPORARIES = "dev.adjoint.autograd.Temporaries";
+  /** Elementwise chains a generated forward runs in one pass. */
+  public static final String FUSIONS = "dev.adjoint.autograd.Fusions";
 
   /** The service file that lists the generated layer bindings. */
   public static final String BINDING_SERVICE = "META-INF/services/" + LAYER_BINDING;
