@@ -5,6 +5,7 @@ import dev.adjoint.autograd.LinalgRules;
 import dev.adjoint.autograd.SavedValues;
 import dev.adjoint.autograd.ShapeRules;
 import dev.adjoint.autograd.SourceLines;
+import dev.adjoint.autograd.Temporaries;
 import dev.adjoint.autograd.TrackedCall;
 import dev.adjoint.nn.LayerBinding;
 import dev.adjoint.nn.LayerConfig;
@@ -43,6 +44,7 @@ public final class LinReg_Adjoint implements LayerBinding<LinReg> {
       Tensor matmul = scaled.matmul(transposed);
       saved.matmulShape = matmul.shape();
       Tensor add = matmul.add(self.bias);
+      Temporaries.release(matmul);
       return add;
     } catch (RuntimeException failure) {
       throw SourceLines.at(failure, LinReg_Adjoint.class, "test.LinReg", "forward", "LinReg.java", sourceLine);

@@ -6,6 +6,7 @@ import dev.adjoint.autograd.PointwiseRules;
 import dev.adjoint.autograd.SavedValues;
 import dev.adjoint.autograd.ShapeRules;
 import dev.adjoint.autograd.SourceLines;
+import dev.adjoint.autograd.Temporaries;
 import dev.adjoint.autograd.TrackedCall;
 import dev.adjoint.nn.LayerBinding;
 import dev.adjoint.nn.LayerConfig;
@@ -52,6 +53,7 @@ public final class Qualified_Adjoint implements LayerBinding<Qualified> {
       Tensor mul = h.mul(0.5);
       saved.mulShape = mul.shape();
       Tensor where = Tensor.where(gt, h, mul);
+      Temporaries.release(mul);
       return where;
     } catch (RuntimeException failure) {
       throw SourceLines.at(failure, Qualified_Adjoint.class, "test.Qualified", "forward", "Qualified.java", sourceLine);

@@ -5,6 +5,7 @@ import dev.adjoint.autograd.LinalgRules;
 import dev.adjoint.autograd.PointwiseRules;
 import dev.adjoint.autograd.SavedValues;
 import dev.adjoint.autograd.SourceLines;
+import dev.adjoint.autograd.Temporaries;
 import dev.adjoint.autograd.TrackedCall;
 import dev.adjoint.nn.LayerBinding;
 import dev.adjoint.nn.LayerConfig;
@@ -43,6 +44,7 @@ public final class Scaled_Adjoint implements LayerBinding<Scaled> {
       Tensor mul2 = mul.mul(shift2);
       Tensor tanh = mul2.tanh();
       saved.tanh = saved.keep(tanh, "tanh", sourceLine);
+      Temporaries.release(mul2);
       return tanh;
     } catch (RuntimeException failure) {
       throw SourceLines.at(failure, Scaled_Adjoint.class, "test.Scaled", "forward", "Scaled.java", sourceLine);

@@ -6,6 +6,7 @@ import dev.adjoint.autograd.LinalgRules;
 import dev.adjoint.autograd.PointwiseRules;
 import dev.adjoint.autograd.SavedValues;
 import dev.adjoint.autograd.SourceLines;
+import dev.adjoint.autograd.Temporaries;
 import dev.adjoint.autograd.TrackedCall;
 import dev.adjoint.nn.LayerBinding;
 import dev.adjoint.nn.LayerConfig;
@@ -52,6 +53,7 @@ public final class Unrolled_Adjoint implements LayerBinding<Unrolled> {
         Tensor mul = matmul.mul(value);
         h = mul.tanh();
         saved.push(saved.keep(h, "h_1", sourceLine));
+        Temporaries.release(mul);
       }
       saved.tripsAtLine21 = tripsAtLine21;
       // Unrolled.java:24  return h;

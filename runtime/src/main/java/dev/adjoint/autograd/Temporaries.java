@@ -42,6 +42,8 @@ public final class Temporaries {
     final Scope outer;
     final boolean forward;
     final List<Storage> made = new ArrayList<>();
+    /** {@link #made} as a set, for {@link Temporaries#release(Tensor)}. */
+    final Set<Storage> madeSet = identitySet();
     final Set<Storage> kept = identitySet();
     final Set<Storage> escaped = identitySet();
 
@@ -62,6 +64,25 @@ public final class Temporaries {
     Scope scope = CURRENT.get();
     if (scope != null) {
       scope.made.add(s);
+      scope.madeSet.add(s);
+    }
+  }
+
+  /**
+   * The last use of {@code t} in a generated forward has passed (the processor knows it: a
+   * temporary of one expression, read once by an op whose result is new memory): its storage is
+   * released now, if the running forward made it and neither kept it for the backward nor let it
+   * escape. Otherwise (no forward running, an input, a saved value) this does nothing.
+   */
+  public static void release(Tensor t) {
+    Scope scope = CURRENT.get();
+    if (scope == null || !scope.forward || t == null) {
+      return;
+    }
+    Storage s = t.storage();
+    if (scope.madeSet.contains(s) && !scope.kept.contains(s) && !scope.escaped.contains(s)
+        && !s.isReleased()) {
+      release(s);
     }
   }
 
@@ -178,10 +199,8 @@ public final class Temporaries {
     }
     if (scope.outer != null && result != null) {
       // A forward run by a backward: its result is the arena's, released unless returned.
-      for (Storage s : scope.made) {
-        if (s == result.storage()) {
-          scope.outer.made.add(s);
-        }
+      if (scope.madeSet.contains(result.storage())) {
+        allocated(result.storage());
       }
     }
     return forBackward;

@@ -28,6 +28,13 @@ final class ForwardWriter implements Stmt.Visitor<Boolean> {
    * affine pass ({@link #prim}); null when none waits.
    */
   private Stmt.Prim pendingScale;
+  /**
+   * The statement written just before, when it was a primitive: its result, a temporary of one
+   * expression, may die in the statement that follows ({@link #releaseDead}).
+   */
+  private Stmt.Prim previous;
+  /** The waiting scalar product, when the statement being written wrote it first. */
+  private Stmt.Prim flushed;
 
   private ForwardWriter(ReversePass pass, CodeBlock.Builder b, Map<String, Integer> reads) {
     this.pass = pass;
@@ -52,23 +59,76 @@ final class ForwardWriter implements Stmt.Visitor<Boolean> {
   }
 
   private void statements(List<Stmt> stmts) {
+    previous = null;
     for (Stmt s : stmts) {
-      List<Slot> before = pass.savesBefore(s);
-      if (!before.isEmpty()) {
+      List<Slot> first = pass.savesBefore(s);
+      if (!first.isEmpty()) {
         flushScale();
       }
-      for (Slot slot : before) {
+      for (Slot slot : first) {
         save(b, slot, value(slot));
       }
       // Branches and loops keep their decisions and trip counts themselves.
+      Stmt.Prim before = previous;
+      previous = null;
+      flushed = null;
       if (s.accept(this)) {
         for (Slot slot : pass.savesAfter(s)) {
           save(b, slot, value(slot));
         }
       }
+      // A scalar product that waited and was written just before s is what s follows.
+      releaseDead(flushed != null ? flushed : before, previous, s);
     }
     flushScale();
+    previous = null;
   }
+
+  /**
+   * After {@code s} ({@code current} when it is a primitive), the last use of {@code before}'s
+   * result when that is a temporary of the
+   * expression {@code s} continues ({@code x.matmul(w).add(b)}: the product dies in the add):
+   * read once, by {@code s}, kept by no save, and {@code s} a primitive whose result never
+   * shares its operands' memory. The runtime releases it only if the call made it and nothing
+   * kept it ({@code Temporaries.release}).
+   */
+  private void releaseDead(Stmt.Prim before, Stmt.Prim current, Stmt s) {
+    if (before == null || !before.declare() || before.carrier() != null
+        || reads.getOrDefault(before.target(), 0) != 1 || keepsValue(pass.savesAfter(before),
+            before.target()) || keepsValue(pass.savesBefore(s), before.target())
+        || keepsValue(pass.savesAfter(s), before.target()) || current == null
+        || !current.args().contains(new Operand.Var(before.target()))
+        || !freshResult(current)) {
+      return;
+    }
+    b.addStatement("$T.release($L)", Names.TEMPORARIES, before.target());
+  }
+
+  /** Whether a slot of {@code slots} keeps the value (not only the shape) of local {@code name}. */
+  private static boolean keepsValue(List<Slot> slots, String name) {
+    for (Slot slot : slots) {
+      if (slot.value() instanceof Slot.Of of && of.access() == Slot.Access.VALUE
+          && of.operand() instanceof Operand.Var v && v.name().equals(name)) {
+        return true;
+      }
+      if (slot.value() instanceof Slot.Local l && l.name().equals(name)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Whether primitive {@code p}'s result is always new memory: arithmetic, elementwise and
+   * linear-algebra ops (views, reshapes, conversions and the like may share their input's).
+   */
+  private static boolean freshResult(Stmt.Prim p) {
+    return FRESH_FAMILIES.contains(p.primitive().rules().getSimpleName().toString());
+  }
+
+  /** The rule classes of the primitives whose results never alias their operands. */
+  private static final java.util.Set<String> FRESH_FAMILIES =
+      java.util.Set.of("ArithmeticRules", "PointwiseRules", "LinalgRules");
 
   /** Writes the scalar multiplication that waited for an addition that did not come. */
   private void flushScale() {
@@ -77,6 +137,7 @@ final class ForwardWriter implements Stmt.Visitor<Boolean> {
       pendingScale = null;
       b.addStatement("$L$L = $L", declared(p.declare()), p.target(),
           JavaCode.call(p.primitive(), p.args()));
+      flushed = p;
     }
   }
 
@@ -156,9 +217,10 @@ final class ForwardWriter implements Stmt.Visitor<Boolean> {
     }
     flushScale();
     if (isFusableScale(p)) {
-      pendingScale = p;
+      pendingScale = p; // (and its operand is not released: the fused pass reads it)
       return true;
     }
+    previous = p;
     CodeBlock call = JavaCode.call(p.primitive(), p.args());
     if (p.carrier() == null) {
       b.addStatement("$L$L = $L", declared(p.declare()), p.target(), call);
