@@ -14,22 +14,19 @@ import java.util.Objects;
 import java.util.function.BiPredicate;
 
 /**
- * Binary ops ({@link BinaryOp}): arithmetic with broadcasting and PyTorch's type
- * promotion, comparisons and logical ops, their in-place forms, and negation. Each
- * op's forward, its kernel entry and its adjoints sit together. The public methods
- * are the rule table's adjoints, which generated backward code calls; the forwards
- * are package-private behind {@link Tensor}.
+ * Binary ops ({@link BinaryOp}): arithmetic with broadcasting and PyTorch's type promotion,
+ * comparisons and logical ops, their in-place forms, and negation. Each op's forward, its kernel
+ * entry and its adjoints sit together. The public methods are the rule table's adjoints, which
+ * generated backward code calls; the forwards are package-private behind {@link Tensor}.
  */
 public final class Arithmetic {
   private Arithmetic() {}
 
-  // ================================================================== elementwise
+  // ---------------------------------------------------------------- add
 
   static Tensor add(Tensor self, Tensor other) {
     return TensorTape.add(binary(self, BinaryOp.ADD, "add", other, null), self, other);
   }
-
-  // ---------------------------------------------------------------- add
 
   @Adjoint(of = "add", wrt = "self", signature = {"Tensor"})
   public static Tensor addSelf(Tensor g, int[] selfShape) {
@@ -39,6 +36,13 @@ public final class Arithmetic {
   @Adjoint(of = "add", wrt = "other", signature = {"Tensor"})
   public static Tensor addOther(Tensor g, int[] otherShape) {
     return unbroadcast(g, otherShape);
+  }
+
+  static Tensor add(Tensor self, Tensor other, double alpha) {
+    Objects.requireNonNull(other, "add: other");
+
+    return TensorTape.add(OpSupport.untracked(() -> self.add(other.mul(alpha))), self, other,
+        alpha);
   }
 
   @Adjoint(of = "add", wrt = "self", signature = {"Tensor", "double"})
@@ -51,280 +55,24 @@ public final class Arithmetic {
     return unbroadcast(g.mul(alpha), otherShape);
   }
 
+  static Tensor add(Tensor self, double value) {
+    return TensorTape.add(binary(self, BinaryOp.ADD, "add", floatScalar(self, value), null), self,
+        value);
+  }
+
   @Adjoint(of = "add", wrt = "self", signature = {"double"})
   public static Tensor addDoubleSelf(Tensor g) {
     return g;
-  }
-
-  @Adjoint(of = "add", wrt = "self", signature = {"long"})
-  public static Tensor addLongSelf(Tensor g) {
-    return g;
-  }
-
-  static Tensor add(Tensor self, Tensor other, double alpha) {
-    Objects.requireNonNull(other, "add: other");
-
-    return TensorTape.add(OpSupport.untracked(() -> self.add(other.mul(alpha))), self, other, alpha);
-  }
-
-  static Tensor add(Tensor self, double value) {
-    return TensorTape.add(binary(self, BinaryOp.ADD, "add", floatScalar(self, value), null), self, value);
   }
 
   static Tensor add(Tensor self, long value) {
     return TensorTape.add(binaryInt(self, BinaryOp.ADD, "add", value, null), self, value);
   }
 
-  static Tensor sub(Tensor self, Tensor other) {
-    return TensorTape.sub(binary(self, BinaryOp.SUB, "sub", other, null), self, other);
-  }
-
-  // ---------------------------------------------------------------- sub
-
-  @Adjoint(of = "sub", wrt = "self", signature = {"Tensor"})
-  public static Tensor subSelf(Tensor g, int[] selfShape) {
-    return unbroadcast(g, selfShape);
-  }
-
-  @Adjoint(of = "sub", wrt = "other", signature = {"Tensor"})
-  public static Tensor subOther(Tensor g, int[] otherShape) {
-    return unbroadcast(g.neg(), otherShape);
-  }
-
-  @Adjoint(of = "sub", wrt = "self", signature = {"double"})
-  public static Tensor subDoubleSelf(Tensor g) {
+  @Adjoint(of = "add", wrt = "self", signature = {"long"})
+  public static Tensor addLongSelf(Tensor g) {
     return g;
   }
-
-  @Adjoint(of = "sub", wrt = "self", signature = {"long"})
-  public static Tensor subLongSelf(Tensor g) {
-    return g;
-  }
-
-  static Tensor sub(Tensor self, double value) {
-    return TensorTape.sub(binary(self, BinaryOp.SUB, "sub", floatScalar(self, value), null), self, value);
-  }
-
-  static Tensor sub(Tensor self, long value) {
-    return TensorTape.sub(binaryInt(self, BinaryOp.SUB, "sub", value, null), self, value);
-  }
-
-  static Tensor mul(Tensor self, Tensor other) {
-    return TensorTape.mul(binary(self, BinaryOp.MUL, "mul", other, null), self, other);
-  }
-
-  // ---------------------------------------------------------------- mul
-
-  @Adjoint(of = "mul", wrt = "self", signature = {"Tensor"})
-  public static Tensor mulSelf(Tensor g, Tensor other, int[] selfShape) {
-    return unbroadcast(g.mul(other), selfShape);
-  }
-
-  @Adjoint(of = "mul", wrt = "other", signature = {"Tensor"})
-  public static Tensor mulOther(Tensor g, Tensor self, int[] otherShape) {
-    return unbroadcast(g.mul(self), otherShape);
-  }
-
-  @Adjoint(of = "mul", wrt = "self", signature = {"double"})
-  public static Tensor mulDoubleSelf(Tensor g, double value) {
-    return g.mul(value);
-  }
-
-  @Adjoint(of = "mul", wrt = "self", signature = {"long"})
-  public static Tensor mulLongSelf(Tensor g, long value) {
-    return g.mul(value);
-  }
-
-  static Tensor mul(Tensor self, double value) {
-    return TensorTape.mul(binary(self, BinaryOp.MUL, "mul", floatScalar(self, value), null), self, value);
-  }
-
-  static Tensor mul(Tensor self, long value) {
-    return TensorTape.mul(binaryInt(self, BinaryOp.MUL, "mul", value, null), self, value);
-  }
-
-  static Tensor div(Tensor self, Tensor other) {
-    return TensorTape.div(binary(self, BinaryOp.DIV, "div", other, null), self, other);
-  }
-
-  // ---------------------------------------------------------------- div
-
-  @Adjoint(of = "div", wrt = "self", signature = {"Tensor"})
-  public static Tensor divSelf(Tensor g, Tensor other, int[] selfShape) {
-    return unbroadcast(g.div(other), selfShape);
-  }
-
-  // d/dy x/y = -x/y^2
-  @Adjoint(of = "div", wrt = "other", signature = {"Tensor"})
-  public static Tensor divOther(Tensor g, Tensor self, Tensor other) {
-    // -g x / y^2, divided twice rather than by y*y, which underflows to 0 in float32 sooner.
-    return unbroadcast(g.mul(self.div(other)).div(other).neg(), other.shape());
-  }
-
-  @Adjoint(of = "div", wrt = "self", signature = {"double"})
-  public static Tensor divDoubleSelf(Tensor g, double value) {
-    return g.div(value);
-  }
-
-  static Tensor div(Tensor self, double value) {
-    return TensorTape.div(binary(self, BinaryOp.DIV, "div", floatScalar(self, value), null), self, value);
-  }
-
-  static Tensor pow(Tensor self, Tensor exponent) {
-    return TensorTape.pow(binary(self, BinaryOp.POW, "pow", exponent, null), self, exponent);
-  }
-
-  // ---------------------------------------------------------------- pow
-
-  // d/dx x^p = p x^(p-1); 0 where p == 0, so that 0^0 = 1 has gradient 0 rather than 0 * inf
-  @Adjoint(of = "pow", wrt = "self", signature = {"Tensor"})
-  public static Tensor powSelf(Tensor g, Tensor self, Tensor exponent) {
-    Tensor d = g.mul(exponent.mul(self.pow(exponent.sub(1L))));
-    return unbroadcast(keepWhere(exponent.ne(0.0), d), self.shape());
-  }
-
-  // d/dp x^p = x^p log x; 0 where x == 0 (the limit from above for p > 0)
-  @Adjoint(of = "pow", wrt = "exponent", signature = {"Tensor"})
-  public static Tensor powExponent(Tensor g, Tensor self, Tensor out, int[] exponentShape) {
-    Tensor d = g.mul(out.mul(self.log()));
-    return unbroadcast(keepWhere(self.ne(0.0), d), exponentShape);
-  }
-
-  @Adjoint(of = "pow", wrt = "self", signature = {"double"})
-  public static Tensor powDoubleSelf(Tensor g, Tensor self, double exponent) {
-    if (exponent == 0) {
-      return g.zerosLike();
-    }
-    return g.mul(self.pow(exponent - 1).mul(exponent));
-  }
-
-  @Adjoint(of = "pow", wrt = "self", signature = {"long"})
-  public static Tensor powLongSelf(Tensor g, Tensor self, long exponent) {
-    if (exponent == 0) {
-      return g.zerosLike();
-    }
-    return g.mul(self.pow(exponent - 1).mul(exponent));
-  }
-
-  static Tensor pow(Tensor self, double exponent) {
-    return TensorTape.pow(binary(self, BinaryOp.POW, "pow", floatScalar(self, exponent), null), self, exponent);
-  }
-
-  static Tensor pow(Tensor self, long exponent) {
-    if (exponent < 0 && !self.dtype.isFloatingPoint()) {
-      throw new IllegalArgumentException("pow: integers to negative integer powers are not"
-          + " allowed (" + self.dtype + " tensor ** " + exponent + "); use pow(" + exponent + ".0)");
-    }
-    return TensorTape.pow(binaryInt(self, BinaryOp.POW, "pow", exponent, null), self, exponent);
-  }
-
-  static Tensor maximum(Tensor self, Tensor other) {
-    return TensorTape.maximum(binary(self, BinaryOp.MAXIMUM, "maximum", other, null), self, other);
-  }
-
-  // ---------------------------------------------------------------- maximum, minimum
-
-  // The larger operand takes the gradient; on a tie each takes half (PyTorch's convention).
-  @Adjoint(of = "maximum", wrt = "self")
-  public static Tensor maximumSelf(Tensor g, Tensor self, Tensor other) {
-    return unbroadcast(winnerShare(g, self.gt(other), self.eq(other)), self.shape());
-  }
-
-  @Adjoint(of = "maximum", wrt = "other")
-  public static Tensor maximumOther(Tensor g, Tensor self, Tensor other) {
-    return unbroadcast(winnerShare(g, other.gt(self), self.eq(other)), other.shape());
-  }
-
-  static Tensor minimum(Tensor self, Tensor other) {
-    return TensorTape.minimum(binary(self, BinaryOp.MINIMUM, "minimum", other, null), self, other);
-  }
-
-  @Adjoint(of = "minimum", wrt = "self")
-  public static Tensor minimumSelf(Tensor g, Tensor self, Tensor other) {
-    return unbroadcast(winnerShare(g, self.lt(other), self.eq(other)), self.shape());
-  }
-
-  @Adjoint(of = "minimum", wrt = "other")
-  public static Tensor minimumOther(Tensor g, Tensor self, Tensor other) {
-    return unbroadcast(winnerShare(g, other.lt(self), self.eq(other)), other.shape());
-  }
-
-  static Tensor eq(Tensor self, Tensor other) {
-    return binary(self, BinaryOp.EQ, "eq", other, null);
-  }
-
-  static Tensor eq(Tensor self, double value) {
-    return binary(self, BinaryOp.EQ, "eq", floatScalar(self, value), null);
-  }
-
-  static Tensor ne(Tensor self, Tensor other) {
-    return binary(self, BinaryOp.NE, "ne", other, null);
-  }
-
-  static Tensor ne(Tensor self, double value) {
-    return binary(self, BinaryOp.NE, "ne", floatScalar(self, value), null);
-  }
-
-  static Tensor lt(Tensor self, Tensor other) {
-    return binary(self, BinaryOp.LT, "lt", other, null);
-  }
-
-  static Tensor lt(Tensor self, double value) {
-    return binary(self, BinaryOp.LT, "lt", floatScalar(self, value), null);
-  }
-
-  static Tensor le(Tensor self, Tensor other) {
-    return binary(self, BinaryOp.LE, "le", other, null);
-  }
-
-  static Tensor le(Tensor self, double value) {
-    return binary(self, BinaryOp.LE, "le", floatScalar(self, value), null);
-  }
-
-  static Tensor gt(Tensor self, Tensor other) {
-    return binary(self, BinaryOp.GT, "gt", other, null);
-  }
-
-  static Tensor gt(Tensor self, double value) {
-    return binary(self, BinaryOp.GT, "gt", floatScalar(self, value), null);
-  }
-
-  static Tensor ge(Tensor self, Tensor other) {
-    return binary(self, BinaryOp.GE, "ge", other, null);
-  }
-
-  static Tensor ge(Tensor self, double value) {
-    return binary(self, BinaryOp.GE, "ge", floatScalar(self, value), null);
-  }
-
-  static Tensor logicalAnd(Tensor self, Tensor other) {
-    Objects.requireNonNull(other, "logicalAnd: other");
-
-    return binary(self.toBool(), BinaryOp.LOGICAL_AND, "logicalAnd", other.toBool(), null);
-  }
-
-  static Tensor logicalOr(Tensor self, Tensor other) {
-    Objects.requireNonNull(other, "logicalOr: other");
-
-    return binary(self.toBool(), BinaryOp.LOGICAL_OR, "logicalOr", other.toBool(), null);
-  }
-
-  static Tensor logicalNot(Tensor self) {
-    return self.eq(scalarLike(self, 0, self.dtype));
-  }
-
-  static Tensor neg(Tensor self) {
-    return TensorTape.neg(Elementwise.unary(self, UnaryOp.NEG, 0, 0, false), self);
-  }
-
-  // ---------------------------------------------------------------- neg
-
-  @Adjoint(of = "neg", wrt = "self")
-  public static Tensor negSelf(Tensor g) {
-    return g.neg();
-  }
-
-  // ------------------------------------------------------------------ in place
 
   static Tensor add_(Tensor self, Tensor other) {
     return binary(self, BinaryOp.ADD, "add_", other, self);
@@ -344,6 +92,41 @@ public final class Arithmetic {
     return self.add_(other.mul(alpha));
   }
 
+  // ---------------------------------------------------------------- sub
+
+  static Tensor sub(Tensor self, Tensor other) {
+    return TensorTape.sub(binary(self, BinaryOp.SUB, "sub", other, null), self, other);
+  }
+
+  @Adjoint(of = "sub", wrt = "self", signature = {"Tensor"})
+  public static Tensor subSelf(Tensor g, int[] selfShape) {
+    return unbroadcast(g, selfShape);
+  }
+
+  @Adjoint(of = "sub", wrt = "other", signature = {"Tensor"})
+  public static Tensor subOther(Tensor g, int[] otherShape) {
+    return unbroadcast(g.neg(), otherShape);
+  }
+
+  static Tensor sub(Tensor self, double value) {
+    return TensorTape.sub(binary(self, BinaryOp.SUB, "sub", floatScalar(self, value), null), self,
+        value);
+  }
+
+  @Adjoint(of = "sub", wrt = "self", signature = {"double"})
+  public static Tensor subDoubleSelf(Tensor g) {
+    return g;
+  }
+
+  static Tensor sub(Tensor self, long value) {
+    return TensorTape.sub(binaryInt(self, BinaryOp.SUB, "sub", value, null), self, value);
+  }
+
+  @Adjoint(of = "sub", wrt = "self", signature = {"long"})
+  public static Tensor subLongSelf(Tensor g) {
+    return g;
+  }
+
   static Tensor sub_(Tensor self, Tensor other) {
     return binary(self, BinaryOp.SUB, "sub_", other, self);
   }
@@ -354,6 +137,41 @@ public final class Arithmetic {
 
   static Tensor sub_(Tensor self, long value) {
     return binaryInt(self, BinaryOp.SUB, "sub_", value, self);
+  }
+
+  // ---------------------------------------------------------------- mul
+
+  static Tensor mul(Tensor self, Tensor other) {
+    return TensorTape.mul(binary(self, BinaryOp.MUL, "mul", other, null), self, other);
+  }
+
+  @Adjoint(of = "mul", wrt = "self", signature = {"Tensor"})
+  public static Tensor mulSelf(Tensor g, Tensor other, int[] selfShape) {
+    return unbroadcast(g.mul(other), selfShape);
+  }
+
+  @Adjoint(of = "mul", wrt = "other", signature = {"Tensor"})
+  public static Tensor mulOther(Tensor g, Tensor self, int[] otherShape) {
+    return unbroadcast(g.mul(self), otherShape);
+  }
+
+  static Tensor mul(Tensor self, double value) {
+    return TensorTape.mul(binary(self, BinaryOp.MUL, "mul", floatScalar(self, value), null), self,
+        value);
+  }
+
+  @Adjoint(of = "mul", wrt = "self", signature = {"double"})
+  public static Tensor mulDoubleSelf(Tensor g, double value) {
+    return g.mul(value);
+  }
+
+  static Tensor mul(Tensor self, long value) {
+    return TensorTape.mul(binaryInt(self, BinaryOp.MUL, "mul", value, null), self, value);
+  }
+
+  @Adjoint(of = "mul", wrt = "self", signature = {"long"})
+  public static Tensor mulLongSelf(Tensor g, long value) {
+    return g.mul(value);
   }
 
   static Tensor mul_(Tensor self, Tensor other) {
@@ -368,6 +186,34 @@ public final class Arithmetic {
     return binaryInt(self, BinaryOp.MUL, "mul_", value, self);
   }
 
+  // ---------------------------------------------------------------- div
+
+  static Tensor div(Tensor self, Tensor other) {
+    return TensorTape.div(binary(self, BinaryOp.DIV, "div", other, null), self, other);
+  }
+
+  @Adjoint(of = "div", wrt = "self", signature = {"Tensor"})
+  public static Tensor divSelf(Tensor g, Tensor other, int[] selfShape) {
+    return unbroadcast(g.div(other), selfShape);
+  }
+
+  // d/dy x/y = -x/y^2
+  @Adjoint(of = "div", wrt = "other", signature = {"Tensor"})
+  public static Tensor divOther(Tensor g, Tensor self, Tensor other) {
+    // -g x / y^2, divided twice rather than by y*y, which underflows to 0 in float32 sooner.
+    return unbroadcast(g.mul(self.div(other)).div(other).neg(), other.shape());
+  }
+
+  static Tensor div(Tensor self, double value) {
+    return TensorTape.div(binary(self, BinaryOp.DIV, "div", floatScalar(self, value), null), self,
+        value);
+  }
+
+  @Adjoint(of = "div", wrt = "self", signature = {"double"})
+  public static Tensor divDoubleSelf(Tensor g, double value) {
+    return g.div(value);
+  }
+
   static Tensor div_(Tensor self, Tensor other) {
     return binary(self, BinaryOp.DIV, "div_", other, self);
   }
@@ -376,18 +222,194 @@ public final class Arithmetic {
     return binary(self, BinaryOp.DIV, "div_", floatScalar(self, value), self);
   }
 
+  // ---------------------------------------------------------------- pow
+
+  static Tensor pow(Tensor self, Tensor exponent) {
+    return TensorTape.pow(binary(self, BinaryOp.POW, "pow", exponent, null), self, exponent);
+  }
+
+  // d/dx x^p = p x^(p-1); 0 where p == 0, so that 0^0 = 1 has gradient 0 rather than 0 * inf
+  @Adjoint(of = "pow", wrt = "self", signature = {"Tensor"})
+  public static Tensor powSelf(Tensor g, Tensor self, Tensor exponent) {
+    Tensor d = g.mul(exponent.mul(self.pow(exponent.sub(1L))));
+    return unbroadcast(keepWhere(exponent.ne(0.0), d), self.shape());
+  }
+
+  // d/dp x^p = x^p log x; 0 where x == 0 (the limit from above for p > 0)
+  @Adjoint(of = "pow", wrt = "exponent", signature = {"Tensor"})
+  public static Tensor powExponent(Tensor g, Tensor self, Tensor out, int[] exponentShape) {
+    Tensor d = g.mul(out.mul(self.log()));
+    return unbroadcast(keepWhere(self.ne(0.0), d), exponentShape);
+  }
+
+  static Tensor pow(Tensor self, double exponent) {
+    return TensorTape.pow(binary(self, BinaryOp.POW, "pow", floatScalar(self, exponent), null),
+        self, exponent);
+  }
+
+  @Adjoint(of = "pow", wrt = "self", signature = {"double"})
+  public static Tensor powDoubleSelf(Tensor g, Tensor self, double exponent) {
+    if (exponent == 0) {
+      return g.zerosLike();
+    }
+    return g.mul(self.pow(exponent - 1).mul(exponent));
+  }
+
+  static Tensor pow(Tensor self, long exponent) {
+    if (exponent < 0 && !self.dtype.isFloatingPoint()) {
+      throw new IllegalArgumentException("pow: integers to negative integer powers are not"
+          + " allowed (" + self.dtype + " tensor ** " + exponent + "); use pow(" + exponent
+              + ".0)");
+    }
+    return TensorTape.pow(binaryInt(self, BinaryOp.POW, "pow", exponent, null), self, exponent);
+  }
+
+  @Adjoint(of = "pow", wrt = "self", signature = {"long"})
+  public static Tensor powLongSelf(Tensor g, Tensor self, long exponent) {
+    if (exponent == 0) {
+      return g.zerosLike();
+    }
+    return g.mul(self.pow(exponent - 1).mul(exponent));
+  }
+
   static Tensor pow_(Tensor self, double exponent) {
     return binary(self, BinaryOp.POW, "pow_", floatScalar(self, exponent), self);
+  }
+
+  // ---------------------------------------------------------------- maximum
+
+  static Tensor maximum(Tensor self, Tensor other) {
+    return TensorTape.maximum(binary(self, BinaryOp.MAXIMUM, "maximum", other, null), self, other);
+  }
+
+  // The larger operand takes the gradient; on a tie each takes half (PyTorch's convention).
+  @Adjoint(of = "maximum", wrt = "self")
+  public static Tensor maximumSelf(Tensor g, Tensor self, Tensor other) {
+    return unbroadcast(winnerShare(g, self.gt(other), self.eq(other)), self.shape());
+  }
+
+  @Adjoint(of = "maximum", wrt = "other")
+  public static Tensor maximumOther(Tensor g, Tensor self, Tensor other) {
+    return unbroadcast(winnerShare(g, other.gt(self), self.eq(other)), other.shape());
+  }
+
+  // ---------------------------------------------------------------- minimum
+
+  static Tensor minimum(Tensor self, Tensor other) {
+    return TensorTape.minimum(binary(self, BinaryOp.MINIMUM, "minimum", other, null), self, other);
+  }
+
+  @Adjoint(of = "minimum", wrt = "self")
+  public static Tensor minimumSelf(Tensor g, Tensor self, Tensor other) {
+    return unbroadcast(winnerShare(g, self.lt(other), self.eq(other)), self.shape());
+  }
+
+  @Adjoint(of = "minimum", wrt = "other")
+  public static Tensor minimumOther(Tensor g, Tensor self, Tensor other) {
+    return unbroadcast(winnerShare(g, other.lt(self), self.eq(other)), other.shape());
+  }
+
+  // ---------------------------------------------------------------- eq
+
+  static Tensor eq(Tensor self, Tensor other) {
+    return binary(self, BinaryOp.EQ, "eq", other, null);
+  }
+
+  static Tensor eq(Tensor self, double value) {
+    return binary(self, BinaryOp.EQ, "eq", floatScalar(self, value), null);
+  }
+
+  // ---------------------------------------------------------------- ne
+
+  static Tensor ne(Tensor self, Tensor other) {
+    return binary(self, BinaryOp.NE, "ne", other, null);
+  }
+
+  static Tensor ne(Tensor self, double value) {
+    return binary(self, BinaryOp.NE, "ne", floatScalar(self, value), null);
+  }
+
+  // ---------------------------------------------------------------- lt
+
+  static Tensor lt(Tensor self, Tensor other) {
+    return binary(self, BinaryOp.LT, "lt", other, null);
+  }
+
+  static Tensor lt(Tensor self, double value) {
+    return binary(self, BinaryOp.LT, "lt", floatScalar(self, value), null);
+  }
+
+  // ---------------------------------------------------------------- le
+
+  static Tensor le(Tensor self, Tensor other) {
+    return binary(self, BinaryOp.LE, "le", other, null);
+  }
+
+  static Tensor le(Tensor self, double value) {
+    return binary(self, BinaryOp.LE, "le", floatScalar(self, value), null);
+  }
+
+  // ---------------------------------------------------------------- gt
+
+  static Tensor gt(Tensor self, Tensor other) {
+    return binary(self, BinaryOp.GT, "gt", other, null);
+  }
+
+  static Tensor gt(Tensor self, double value) {
+    return binary(self, BinaryOp.GT, "gt", floatScalar(self, value), null);
+  }
+
+  // ---------------------------------------------------------------- ge
+
+  static Tensor ge(Tensor self, Tensor other) {
+    return binary(self, BinaryOp.GE, "ge", other, null);
+  }
+
+  static Tensor ge(Tensor self, double value) {
+    return binary(self, BinaryOp.GE, "ge", floatScalar(self, value), null);
+  }
+
+  // ---------------------------------------------------------------- logicalAnd
+
+  static Tensor logicalAnd(Tensor self, Tensor other) {
+    Objects.requireNonNull(other, "logicalAnd: other");
+
+    return binary(self.toBool(), BinaryOp.LOGICAL_AND, "logicalAnd", other.toBool(), null);
+  }
+
+  // ---------------------------------------------------------------- logicalOr
+
+  static Tensor logicalOr(Tensor self, Tensor other) {
+    Objects.requireNonNull(other, "logicalOr: other");
+
+    return binary(self.toBool(), BinaryOp.LOGICAL_OR, "logicalOr", other.toBool(), null);
+  }
+
+  // ---------------------------------------------------------------- logicalNot
+
+  static Tensor logicalNot(Tensor self) {
+    return self.eq(scalarLike(self, 0, self.dtype));
+  }
+
+  // ---------------------------------------------------------------- neg
+
+  static Tensor neg(Tensor self) {
+    return TensorTape.neg(Elementwise.unary(self, UnaryOp.NEG, 0, 0, false), self);
+  }
+
+  @Adjoint(of = "neg", wrt = "self")
+  public static Tensor negSelf(Tensor g) {
+    return g.neg();
   }
 
   static Tensor neg_(Tensor self) {
     return Elementwise.unary(self, UnaryOp.NEG, 0, 0, true);
   }
 
-  // ------------------------------------------------------------------ machinery
+  // ---------------------------------------------------------------- machinery
 
   /** A Python float operand: a 0-d tensor of this dtype when floating, else float32. */
-  static Scalar floatScalar(Tensor self, double value) {
+  private static Scalar floatScalar(Tensor self, double value) {
     DType dt = self.dtype.isFloatingPoint() ? self.dtype : DType.FLOAT32;
     return new Scalar(dt == DType.FLOAT32 ? (float) value : value, dt);
   }
@@ -403,7 +425,7 @@ public final class Arithmetic {
    * {@link #binary} with a Python int operand, which does not widen a floating tensor. Integers
    * beyond 2^53 (not exact in a double) go through a 0-d int64 tensor, exactly.
    */
-  static Tensor binaryInt(Tensor self, BinaryOp op, String name, long value, Tensor out) {
+  private static Tensor binaryInt(Tensor self, BinaryOp op, String name, long value, Tensor out) {
     if (Math.abs(value) <= 1L << 53) {
       return binary(self, op, name, new Scalar(value, DType.INT64), out);
     }
@@ -437,7 +459,7 @@ public final class Arithmetic {
     return dimmed;
   }
 
-  static int category(DType d) {
+  private static int category(DType d) {
     return switch (d) {
       case BOOL -> 0;
       case INT64 -> 1;
@@ -446,7 +468,7 @@ public final class Arithmetic {
   }
 
   /** The dtype {@code op} computes in for operands whose result type is {@code common}. */
-  static DType computeType(BinaryOp op, String name, DType common) {
+  private static DType computeType(BinaryOp op, String name, DType common) {
     if (op == BinaryOp.DIV && !common.isFloatingPoint()) {
       return DType.FLOAT32;
     } else if (op == BinaryOp.POW && common == DType.BOOL) {
@@ -462,8 +484,9 @@ public final class Arithmetic {
    * {@code this op scalar} (into {@code out} when in place): the result of {@link #binary} with a
    * 0-d tensor of the scalar's dtype, without the tensor.
    */
-  static Tensor binary(Tensor self, BinaryOp op, String name, Scalar other, Tensor out) {
-    DType compute = computeType(op, name, resultType(self.dtype, self.shape.length == 0, other.dtype, true));
+  private static Tensor binary(Tensor self, BinaryOp op, String name, Scalar other, Tensor out) {
+    DType compute = computeType(op, name,
+        resultType(self.dtype, self.shape.length == 0, other.dtype, true));
     DType resultDtype = op.isComparison() ? DType.BOOL : compute;
     if (out != null) {
       self.checkInPlace(name);
@@ -481,7 +504,7 @@ public final class Arithmetic {
     return out;
   }
 
-  static Tensor binary(Tensor self, BinaryOp op, String name, Tensor other, Tensor out) {
+  private static Tensor binary(Tensor self, BinaryOp op, String name, Tensor other, Tensor out) {
     Objects.requireNonNull(other, name + ": other");
     OpSupport.checkSameDevice(self, name, other);
     DType compute = computeType(op, name, resultType(self, other));
@@ -514,13 +537,15 @@ public final class Arithmetic {
     return out;
   }
 
-  // ================================================================== comparison helpers
+  // ---------------------------------------------------------------- equal
 
   static boolean equal(Tensor self, Tensor other) {
     Objects.requireNonNull(other, "equal: other");
     return Arrays.equals(self.shape, other.shape) && self.dtype == other.dtype
         && inBlocks(self, other, (a, b) -> a.eq(b).logicalNot().sum().itemLong() == 0);
   }
+
+  // ---------------------------------------------------------------- allClose
 
   static boolean allClose(Tensor self, Tensor other, double rtol, double atol) {
     Objects.requireNonNull(other, "allClose: other");
@@ -536,7 +561,7 @@ public final class Arithmetic {
     });
   }
 
-  static Tensor expandTo(Tensor self, int[] common) {
+  private static Tensor expandTo(Tensor self, int[] common) {
     return Arrays.equals(self.shape, common) ? self : self.expand(common);
   }
 
@@ -548,13 +573,13 @@ public final class Arithmetic {
    * (same shape), stopping at the first that fails. The temporaries a comparison makes are
    * sized by the block, not by the tensors, so comparing a huge broadcast view allocates little.
    */
-  static boolean inBlocks(Tensor a, Tensor b, BiPredicate<Tensor, Tensor> test) {
+  private static boolean inBlocks(Tensor a, Tensor b, BiPredicate<Tensor, Tensor> test) {
     return GradMode.noGrad(() -> {
       return inBlocksNoGrad(a, b, test);
     });
   }
 
-  static boolean inBlocksNoGrad(Tensor a, Tensor b, BiPredicate<Tensor, Tensor> test) {
+  private static boolean inBlocksNoGrad(Tensor a, Tensor b, BiPredicate<Tensor, Tensor> test) {
     long n = a.numel;
     int d = 0;
     while (d < a.shape.length && a.shape[d] == 1) {

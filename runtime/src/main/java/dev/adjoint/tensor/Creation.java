@@ -5,13 +5,13 @@ import dev.adjoint.backend.Layout;
 import java.util.Objects;
 
 /**
- * Creation ops: factories ({@code zeros}, {@code arange}, {@code rand}, {@code of}, ...)
- * and the {@code *Like} ops. None is differentiable: a new tensor is a leaf.
+ * Creation ops: factories ({@code zeros}, {@code arange}, {@code rand}, {@code of}, ...) and the
+ * {@code *Like} ops. None is differentiable: a new tensor is a leaf.
  */
 final class Creation {
   private Creation() {}
 
-  // ================================================================== creation
+  // ---------------------------------------------------------------- eye
 
   static Tensor eye(int n) {
     return eye(n, n, DType.FLOAT32);
@@ -34,6 +34,8 @@ final class Creation {
     return out;
   }
 
+  // ---------------------------------------------------------------- zeros
+
   static Tensor zeros(int... shape) {
     return zeros(DType.FLOAT32, shape);
   }
@@ -49,6 +51,8 @@ final class Creation {
     return Tensor.empty(dtype, device, shape);
   }
 
+  // ---------------------------------------------------------------- ones
+
   static Tensor ones(int... shape) {
     return filled("ones", 1, DType.FLOAT32, shape);
   }
@@ -56,6 +60,8 @@ final class Creation {
   static Tensor ones(DType dtype, int... shape) {
     return filled("ones", 1, dtype, shape);
   }
+
+  // ---------------------------------------------------------------- full
 
   static Tensor full(double value, int... shape) {
     return full(value, DType.FLOAT32, shape);
@@ -66,20 +72,26 @@ final class Creation {
   }
 
   /** A new tensor of {@code shape} filled with {@code value}, its shape checked as {@code op}. */
-  static Tensor filled(String op, double value, DType dtype, int[] shape) {
+  private static Tensor filled(String op, double value, DType dtype, int[] shape) {
     Objects.requireNonNull(dtype, op + ": dtype");
     Tensor.numel(op, shape);
     Tensor out = Tensor.empty(dtype, Device.cpu(), shape);
     return value == 0 ? out : out.fill_(value);
   }
 
+  // ---------------------------------------------------------------- zerosLike
+
   static Tensor zerosLike(Tensor self) {
     return Tensor.empty(self.dtype, self.device(), self.shape);
   }
 
+  // ---------------------------------------------------------------- onesLike
+
   static Tensor onesLike(Tensor self) {
     return self.zerosLike().fill_(1);
   }
+
+  // ---------------------------------------------------------------- arange
 
   static Tensor arange(long end) {
     return arange(0, end, 1);
@@ -121,7 +133,7 @@ final class Creation {
     return fromArray(values, n);
   }
 
-  static int arangeLength(double start, double end, double step) {
+  private static int arangeLength(double start, double end, double step) {
     if (step == 0 || !Double.isFinite(step) || !Double.isFinite(start) || !Double.isFinite(end)) {
       throw new IllegalArgumentException("arange: start, end and step must be finite and step"
           + " nonzero, got start=" + start + ", end=" + end + ", step=" + step);
@@ -137,6 +149,8 @@ final class Creation {
     }
     return (int) n;
   }
+
+  // ---------------------------------------------------------------- linspace
 
   static Tensor linspace(double start, double end, int steps) {
     if (steps < 0) {
@@ -154,6 +168,8 @@ final class Creation {
     return fromArray(values, steps);
   }
 
+  // ---------------------------------------------------------------- rand
+
   static Tensor rand(int... shape) {
     return rand(Generator.defaultGenerator(), shape);
   }
@@ -167,6 +183,8 @@ final class Creation {
     return out;
   }
 
+  // ---------------------------------------------------------------- randn
+
   static Tensor randn(int... shape) {
     return randn(Generator.defaultGenerator(), shape);
   }
@@ -179,6 +197,8 @@ final class Creation {
     out.backend().randomNormal(out.storage, 0, n, gen.initialSeed(), gen.reserve(n), 0, 1);
     return out;
   }
+
+  // ---------------------------------------------------------------- randint
 
   static Tensor randint(long low, long high, int... shape) {
     return randint(Generator.defaultGenerator(), low, high, shape);
@@ -201,9 +221,13 @@ final class Creation {
     return out;
   }
 
+  // ---------------------------------------------------------------- manualSeed
+
   static void manualSeed(long seed) {
     Generator.manualSeed(seed);
   }
+
+  // ---------------------------------------------------------------- of
 
   static Tensor of(float... values) {
     Objects.requireNonNull(values, "of: values");
@@ -262,7 +286,7 @@ final class Creation {
     return fromArray(values.clone(), values.length);
   }
 
-  static int checkRows(String op, Object[] rows,
+  private static int checkRows(String op, Object[] rows,
       java.util.function.ToIntFunction<Object> len) {
     if (rows.length == 0) {
       return 0;
@@ -279,6 +303,8 @@ final class Creation {
     Tensor.numel(op, "shape", new int[] {rows.length, cols});
     return cols;
   }
+
+  // ---------------------------------------------------------------- fromArray
 
   static Tensor fromArray(Object data, int... shape) {
     Objects.requireNonNull(data, "fromArray: data");
@@ -297,6 +323,8 @@ final class Creation {
     System.arraycopy(data, 0, copy, 0, n);
     return Tensor.dense(Backends.cpu().fromHostArray(copy), shape.clone());
   }
+
+  // ---------------------------------------------------------------- scalar
 
   static Tensor scalar(double value) {
     return scalar(value, DType.FLOAT32);

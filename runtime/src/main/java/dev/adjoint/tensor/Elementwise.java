@@ -9,14 +9,15 @@ import dev.adjoint.backend.UnaryOp;
 import java.util.Objects;
 
 /**
- * Unary ops ({@link UnaryOp}: {@code exp}, {@code tanh}, {@code clamp}, ...),
- * {@code where} and {@code maskedFill}, with their in-place forms and fills. Each
- * op's forward, its kernel entry and its adjoints sit together. The public methods
- * are the rule table's adjoints, which generated backward code calls; the forwards
- * are package-private behind {@link Tensor}.
+ * Unary ops ({@link UnaryOp}: {@code exp}, {@code tanh}, {@code clamp}, ...), {@code where} and
+ * {@code maskedFill}, with their in-place forms and fills. Each op's forward, its kernel entry and
+ * its adjoints sit together. The public methods are the rule table's adjoints, which generated
+ * backward code calls; the forwards are package-private behind {@link Tensor}.
  */
 public final class Elementwise {
   private Elementwise() {}
+
+  // ---------------------------------------------------------------- maskedFill
 
   static Tensor maskedFill(Tensor self, Tensor mask, double value) {
     Objects.requireNonNull(mask, "maskedFill: mask");
@@ -26,7 +27,8 @@ public final class Elementwise {
           + mask.dtype);
     }
     Tensor.broadcast("maskedFill", self.shape, mask.shape);
-    return TensorTape.maskedFill(OpSupport.untracked(() -> where(mask, Arithmetic.scalarLike(self, value, self.dtype), self)),
+    return TensorTape.maskedFill(OpSupport.untracked(() -> where(mask,
+        Arithmetic.scalarLike(self, value, self.dtype), self)),
         self, mask, value);
   }
 
@@ -34,6 +36,8 @@ public final class Elementwise {
   public static Tensor maskedFillSelf(Tensor g, Tensor mask, int[] selfShape) {
     return unbroadcast(keepWhere(mask.logicalNot(), g), selfShape);
   }
+
+  // ---------------------------------------------------------------- where
 
   static Tensor where(Tensor condition, Tensor x, Tensor y) {
     Objects.requireNonNull(condition, "where: condition");
@@ -68,6 +72,8 @@ public final class Elementwise {
     return unbroadcast(keepWhere(condition.logicalNot(), g), yShape);
   }
 
+  // ---------------------------------------------------------------- exp
+
   static Tensor exp(Tensor self) {
     return TensorTape.exp(unary(self, UnaryOp.EXP, 0, 0, false), self);
   }
@@ -77,6 +83,12 @@ public final class Elementwise {
     return g.mul(out);
   }
 
+  static Tensor exp_(Tensor self) {
+    return unary(self, UnaryOp.EXP, 0, 0, true);
+  }
+
+  // ---------------------------------------------------------------- log
+
   static Tensor log(Tensor self) {
     return TensorTape.log(unary(self, UnaryOp.LOG, 0, 0, false), self);
   }
@@ -85,6 +97,12 @@ public final class Elementwise {
   public static Tensor logSelf(Tensor g, Tensor self) {
     return g.div(self);
   }
+
+  static Tensor log_(Tensor self) {
+    return unary(self, UnaryOp.LOG, 0, 0, true);
+  }
+
+  // ---------------------------------------------------------------- sqrt
 
   static Tensor sqrt(Tensor self) {
     return TensorTape.sqrt(unary(self, UnaryOp.SQRT, 0, 0, false), self);
@@ -96,6 +114,12 @@ public final class Elementwise {
     return g.div(out.mul(2.0));
   }
 
+  static Tensor sqrt_(Tensor self) {
+    return unary(self, UnaryOp.SQRT, 0, 0, true);
+  }
+
+  // ---------------------------------------------------------------- abs
+
   static Tensor abs(Tensor self) {
     return TensorTape.abs(unary(self, UnaryOp.ABS, 0, 0, false), self);
   }
@@ -105,6 +129,12 @@ public final class Elementwise {
     return g.mul(self.sign());
   }
 
+  static Tensor abs_(Tensor self) {
+    return unary(self, UnaryOp.ABS, 0, 0, true);
+  }
+
+  // ---------------------------------------------------------------- sign
+
   static Tensor sign(Tensor self) {
     return TensorTape.sign(unary(self, UnaryOp.SIGN, 0, 0, false), self);
   }
@@ -113,6 +143,12 @@ public final class Elementwise {
   public static Tensor signSelf(Tensor g) {
     return g.zerosLike();
   }
+
+  static Tensor sign_(Tensor self) {
+    return unary(self, UnaryOp.SIGN, 0, 0, true);
+  }
+
+  // ---------------------------------------------------------------- tanh
 
   static Tensor tanh(Tensor self) {
     return TensorTape.tanh(unary(self, UnaryOp.TANH, 0, 0, false), self);
@@ -124,6 +160,12 @@ public final class Elementwise {
     Tensor fused = OpSupport.fused(TANH_BACKWARD, g, out);
     return fused != null ? fused : g.mul(out.mul(out).neg().add(1.0));
   }
+
+  static Tensor tanh_(Tensor self) {
+    return unary(self, UnaryOp.TANH, 0, 0, true);
+  }
+
+  // ---------------------------------------------------------------- sigmoid
 
   static Tensor sigmoid(Tensor self) {
     return TensorTape.sigmoid(unary(self, UnaryOp.SIGMOID, 0, 0, false), self);
@@ -137,6 +179,12 @@ public final class Elementwise {
     return fused != null ? fused : g.mul(out.mul(out.neg().add(1.0)));
   }
 
+  static Tensor sigmoid_(Tensor self) {
+    return unary(self, UnaryOp.SIGMOID, 0, 0, true);
+  }
+
+  // ---------------------------------------------------------------- relu
+
   static Tensor relu(Tensor self) {
     return TensorTape.relu(unary(self, UnaryOp.RELU, 0, 0, false), self);
   }
@@ -148,6 +196,12 @@ public final class Elementwise {
     return keepWhere(out.gt(0.0), g);
   }
 
+  static Tensor relu_(Tensor self) {
+    return unary(self, UnaryOp.RELU, 0, 0, true);
+  }
+
+  // ---------------------------------------------------------------- clamp
+
   static Tensor clamp(Tensor self, double min, double max) {
     return TensorTape.clamp(clampTo(self, min, max, false), self, min, max);
   }
@@ -156,6 +210,12 @@ public final class Elementwise {
   public static Tensor clampSelf(Tensor g, Tensor self, double min, double max) {
     return keepWhere(self.ge(min).logicalAnd(self.le(max)), g);
   }
+
+  static Tensor clamp_(Tensor self, double min, double max) {
+    return clampTo(self, min, max, true);
+  }
+
+  // ---------------------------------------------------------------- clampMin
 
   static Tensor clampMin(Tensor self, double min) {
     return TensorTape.clampMin(clampTo(self, min, Double.POSITIVE_INFINITY, false), self, min);
@@ -166,6 +226,8 @@ public final class Elementwise {
     return keepWhere(self.ge(min), g);
   }
 
+  // ---------------------------------------------------------------- clampMax
+
   static Tensor clampMax(Tensor self, double max) {
     return TensorTape.clampMax(clampTo(self, Double.NEGATIVE_INFINITY, max, false), self, max);
   }
@@ -175,7 +237,7 @@ public final class Elementwise {
     return keepWhere(self.le(max), g);
   }
 
-  static Tensor clampTo(Tensor self, double min, double max, boolean inPlace) {
+  private static Tensor clampTo(Tensor self, double min, double max, boolean inPlace) {
     if (Double.isNaN(min) || Double.isNaN(max)) {
       throw new IllegalArgumentException("clamp: bounds must not be NaN, got min=" + min
           + ", max=" + max);
@@ -193,47 +255,15 @@ public final class Elementwise {
     return unary(self, UnaryOp.CLAMP, min, max, inPlace);
   }
 
-  static Tensor exp_(Tensor self) {
-    return unary(self, UnaryOp.EXP, 0, 0, true);
-  }
-
-  static Tensor log_(Tensor self) {
-    return unary(self, UnaryOp.LOG, 0, 0, true);
-  }
-
-  static Tensor sqrt_(Tensor self) {
-    return unary(self, UnaryOp.SQRT, 0, 0, true);
-  }
-
-  static Tensor abs_(Tensor self) {
-    return unary(self, UnaryOp.ABS, 0, 0, true);
-  }
-
-  static Tensor sign_(Tensor self) {
-    return unary(self, UnaryOp.SIGN, 0, 0, true);
-  }
-
-  static Tensor tanh_(Tensor self) {
-    return unary(self, UnaryOp.TANH, 0, 0, true);
-  }
-
-  static Tensor sigmoid_(Tensor self) {
-    return unary(self, UnaryOp.SIGMOID, 0, 0, true);
-  }
-
-  static Tensor relu_(Tensor self) {
-    return unary(self, UnaryOp.RELU, 0, 0, true);
-  }
-
-  static Tensor clamp_(Tensor self, double min, double max) {
-    return clampTo(self, min, max, true);
-  }
+  // ---------------------------------------------------------------- fill
 
   static Tensor fill_(Tensor self, double value) {
     self.checkInPlace("fill_");
     self.backend().fill(self.storage, self.layout, value);
     return self;
   }
+
+  // ---------------------------------------------------------------- zero
 
   static Tensor zero_(Tensor self) {
     return self.fill_(0);
@@ -267,6 +297,7 @@ public final class Elementwise {
 
   /** {@code g * (-(out * out) + 1)}: the composite's steps, fused. */
   private static final Pointwise TANH_BACKWARD;
+
   /** {@code g * (out * (-out + 1))}. */
   private static final Pointwise SIGMOID_BACKWARD;
 

@@ -12,13 +12,15 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Indexing by tensors ({@code indexSelect}, {@code gather}, {@code scatterAdd}, masks) and
- * joining ({@code cat}, {@code stack}), each forward beside its adjoints. The public
- * methods are the rule table's adjoints, which generated backward code calls; the
- * forwards are package-private behind {@link Tensor}.
+ * Indexing by tensors ({@code indexSelect}, {@code gather}, {@code scatterAdd}, masks) and joining
+ * ({@code cat}, {@code stack}), each forward beside its adjoints. The public methods are the rule
+ * table's adjoints, which generated backward code calls; the forwards are package-private behind
+ * {@link Tensor}.
  */
 public final class Indexing {
   private Indexing() {}
+
+  // ---------------------------------------------------------------- indexSelect
 
   static Tensor indexSelect(Tensor self, int dim, Tensor index) {
     Objects.requireNonNull(index, "indexSelect: index");
@@ -37,7 +39,8 @@ public final class Indexing {
     outShape[d] = count;
     Tensor out = Tensor.empty(self.dtype, self.device(), outShape);
     Tensor ix = index.reshape(count).contiguous();
-    self.backend().indexSelect(atLeast1d.storage, atLeast1d.layout, d, ix.storage, ix.layout, out.storage,
+    self.backend().indexSelect(atLeast1d.storage, atLeast1d.layout, d, ix.storage, ix.layout,
+        out.storage,
         out.layout);
     return TensorTape.indexSelect(self.shape.length == 0 ? out.reshape() : out,
         self, dim, index);
@@ -52,6 +55,8 @@ public final class Indexing {
     picked[d] = index.numel();
     return zeros(g, shape).indexAdd(d, index, g.reshape(picked)).reshape(selfShape);
   }
+
+  // ---------------------------------------------------------------- gather
 
   static Tensor gather(Tensor self, int dim, Tensor index) {
     Objects.requireNonNull(index, "gather: index");
@@ -73,7 +78,8 @@ public final class Indexing {
     // The backend checks the indices.
     Tensor out = Tensor.empty(self.dtype, self.device(), index.shape);
     Tensor ix = index.contiguous();
-    self.backend().gather(self.storage, self.layout, d, ix.storage, ix.layout, out.storage, out.layout);
+    self.backend().gather(self.storage, self.layout, d, ix.storage, ix.layout, out.storage,
+        out.layout);
     return TensorTape.gather(out, self, dim, index);
   }
 
@@ -81,6 +87,8 @@ public final class Indexing {
   public static Tensor gatherSelf(Tensor g, int dim, Tensor index, int[] selfShape) {
     return zeros(g, selfShape).scatterAdd(dim, index, g);
   }
+
+  // ---------------------------------------------------------------- indexAdd
 
   static Tensor indexAdd(Tensor self, int dim, Tensor index, Tensor source) {
     Objects.requireNonNull(index, "indexAdd: index");
@@ -132,6 +140,8 @@ public final class Indexing {
     Tensor rows = g.dim() == 0 ? g.reshape(1) : g;
     return rows.indexSelect(dim, index).reshape(sourceShape);
   }
+
+  // ---------------------------------------------------------------- scatterAdd
 
   static Tensor scatterAdd(Tensor self, int dim, Tensor index, Tensor src) {
     Objects.requireNonNull(index, "scatterAdd: index");
@@ -193,12 +203,14 @@ public final class Indexing {
     return grad;
   }
 
-  static void requireIndexTensor(String op, Tensor index) {
+  private static void requireIndexTensor(String op, Tensor index) {
     if (index.dtype != DType.INT64) {
       throw new IllegalArgumentException(op + ": index must be torch.int64, got "
           + index.dtype);
     }
   }
+
+  // ---------------------------------------------------------------- nonzero
 
   static Tensor nonzero(Tensor self) {
     boolean[] flags = self.toBooleanArray();
@@ -206,7 +218,8 @@ public final class Indexing {
     for (boolean f : flags) {
       count += f ? 1 : 0;
     }
-    long[] out = new long[Tensor.numel("nonzero", "result shape", new int[] {count, self.shape.length})];
+    long[] out = new long[Tensor.numel("nonzero", "result shape",
+        new int[] {count, self.shape.length})];
     int[] pos = new int[self.shape.length];
     for (int e = 0, row = 0; e < flags.length; e++) {
       if (flags[e]) {
@@ -225,6 +238,8 @@ public final class Indexing {
     return Tensor.fromArray(out, count, self.shape.length).to(self.device());
   }
 
+  // ---------------------------------------------------------------- index
+
   static Tensor index(Tensor self, Tensor mask) {
     Objects.requireNonNull(mask, "index: mask");
 
@@ -236,7 +251,8 @@ public final class Indexing {
     int k = mask.dim();
     if (k > self.shape.length || !Arrays.equals(mask.shape, Arrays.copyOfRange(self.shape, 0, k))) {
       throw new IllegalArgumentException("index: the shape of the mask " + Layout.str(mask.shape)
-          + " does not match the leading dimensions of the indexed tensor " + Layout.str(self.shape));
+          + " does not match the leading dimensions of the indexed tensor "
+              + Layout.str(self.shape));
     }
     int lead = 1;
     for (int d = 0; d < k; d++) {
@@ -259,6 +275,8 @@ public final class Indexing {
     return zeros(g, rows).indexAdd(0, picks, g).reshape(selfShape);
   }
 
+  // ---------------------------------------------------------------- maskedSelect
+
   static Tensor maskedSelect(Tensor self, Tensor mask) {
     Objects.requireNonNull(mask, "maskedSelect: mask");
 
@@ -280,6 +298,8 @@ public final class Indexing {
     return unbroadcast(full, selfShape);
   }
 
+  // ---------------------------------------------------------------- cat
+
   static Tensor cat(List<Tensor> tensors) {
     return TensorTape.cat(OpSupport.untracked(() -> cat(tensors, 0)), tensors);
   }
@@ -287,11 +307,6 @@ public final class Indexing {
   @Adjoint(of = "cat", wrt = "tensors", signature = {"List"})
   public static List<Tensor> catTensors(Tensor g, List<Tensor> tensors) {
     return split(g, tensors, 0);
-  }
-
-  @Adjoint(of = "cat", wrt = "tensors", signature = {"List", "int"})
-  public static List<Tensor> catDimTensors(Tensor g, List<Tensor> tensors, int dim) {
-    return split(g, tensors, wrap(dim, g.dim()));
   }
 
   static Tensor cat(List<Tensor> tensors, int dim) {
@@ -344,6 +359,13 @@ public final class Indexing {
     return TensorTape.cat(out, tensors, dim);
   }
 
+  @Adjoint(of = "cat", wrt = "tensors", signature = {"List", "int"})
+  public static List<Tensor> catDimTensors(Tensor g, List<Tensor> tensors, int dim) {
+    return split(g, tensors, wrap(dim, g.dim()));
+  }
+
+  // ---------------------------------------------------------------- stack
+
   static Tensor stack(List<Tensor> tensors) {
     return TensorTape.stack(OpSupport.untracked(() -> stack(tensors, 0)), tensors);
   }
@@ -351,11 +373,6 @@ public final class Indexing {
   @Adjoint(of = "stack", wrt = "tensors", signature = {"List"})
   public static List<Tensor> stackTensors(Tensor g) {
     return unstack(g, 0);
-  }
-
-  @Adjoint(of = "stack", wrt = "tensors", signature = {"List", "int"})
-  public static List<Tensor> stackDimTensors(Tensor g, int dim) {
-    return unstack(g, wrap(dim, g.dim()));
   }
 
   static Tensor stack(List<Tensor> tensors, int dim) {
@@ -374,8 +391,14 @@ public final class Indexing {
     }
     Tensor.numel("stack", "result shape",
         OpSupport.insert(s, Layout.dim("stack", dim, s.length + 1), tensors.size()));
-    return TensorTape.stack(OpSupport.untracked(() -> cat(lifted, Layout.dim("stack", dim, s.length + 1))),
+    return TensorTape.stack(OpSupport.untracked(() -> cat(lifted,
+        Layout.dim("stack", dim, s.length + 1))),
         tensors, dim);
+  }
+
+  @Adjoint(of = "stack", wrt = "tensors", signature = {"List", "int"})
+  public static List<Tensor> stackDimTensors(Tensor g, int dim) {
+    return unstack(g, wrap(dim, g.dim()));
   }
 
   // ---------------------------------------------------------------- rule helpers

@@ -9,15 +9,15 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * Matrix products ({@code matmul}, {@code mm}, {@code bmm}, read in place through
- * {@link Backend#gemm}) and {@code inverse}, each forward beside its adjoints.
- * The public methods are the rule table's adjoints, which generated backward code
- * calls; the forwards are package-private behind {@link Tensor}.
+ * Matrix products ({@code matmul}, {@code mm}, {@code bmm}, read in place through {@link
+ * Backend#gemm}) and {@code inverse}, each forward beside its adjoints. The public methods are the
+ * rule table's adjoints, which generated backward code calls; the forwards are package-private
+ * behind {@link Tensor}.
  */
 public final class LinearAlgebra {
   private LinearAlgebra() {}
 
-  // ================================================================== linear algebra
+  // ---------------------------------------------------------------- matmul
 
   static Tensor matmul(Tensor self, Tensor other) {
     return TensorTape.matmul(product(self, "matmul", other), self, other);
@@ -46,12 +46,12 @@ public final class LinearAlgebra {
    * columns), {@code {1, ld}} column-major (a transposed matrix), or null when neither (a stepped
    * or broadcast view, which is copied first). Dimensions of size 1 fit either.
    */
-  static long[] gemmLayout(Tensor self) {
+  private static long[] gemmLayout(Tensor self) {
     return gemmLayout(self.shape[0], self.shape[1], self.layout.stride(0), self.layout.stride(1));
   }
 
   /** {@link #gemmLayout()} of a {@code rows x cols} matrix with these strides. */
-  static long[] gemmLayout(int rows, int cols, long rowStride, long colStride) {
+  private static long[] gemmLayout(int rows, int cols, long rowStride, long colStride) {
     if (cols == 1 || colStride == 1) {
       long ld = rows == 1 ? Math.max(1, cols) : rowStride;
       if (ld >= Math.max(1, cols)) {
@@ -73,13 +73,14 @@ public final class LinearAlgebra {
    * cols]} (a broadcast batch has stride 0), or null when the batch dimensions do not merge into
    * one stride or a matrix is neither row- nor column-major (then it is copied).
    */
-  static Layout batchedGemmView(Tensor t, int[] batch, int count, int rows, int cols) {
-    Layout l = t.layout.expand(OpSupport.concat(batch, rows, cols)).view(new int[] {count, rows, cols});
+  private static Layout batchedGemmView(Tensor t, int[] batch, int count, int rows, int cols) {
+    Layout l = t.layout.expand(OpSupport.concat(batch, rows, cols)).view(new int[] {count, rows,
+        cols});
     return l == null || gemmLayout(rows, cols, l.stride(1), l.stride(2)) == null ? null : l;
   }
 
   /** {@link #matmul}, its arguments checked as {@code op} (matmul, mm or bmm). */
-  static Tensor product(Tensor self, String op, Tensor other) {
+  private static Tensor product(Tensor self, String op, Tensor other) {
     Objects.requireNonNull(other, op + ": other");
     OpSupport.checkSameDevice(self, op, other);
     if (self.dim() == 0 || other.dim() == 0) {
@@ -169,6 +170,8 @@ public final class LinearAlgebra {
     return result;
   }
 
+  // ---------------------------------------------------------------- mm
+
   static Tensor mm(Tensor self, Tensor other) {
     Objects.requireNonNull(other, "mm: other");
 
@@ -188,6 +191,8 @@ public final class LinearAlgebra {
   public static Tensor mmOther(Tensor g, Tensor self) {
     return self.t().mm(g);
   }
+
+  // ---------------------------------------------------------------- bmm
 
   static Tensor bmm(Tensor self, Tensor other) {
     Objects.requireNonNull(other, "bmm: other");
@@ -212,6 +217,8 @@ public final class LinearAlgebra {
   public static Tensor bmmOther(Tensor g, Tensor self) {
     return self.transpose(1, 2).bmm(g);
   }
+
+  // ---------------------------------------------------------------- inverse
 
   static Tensor inverse(Tensor self) {
     if (self.dim() < 2 || self.shape[self.dim() - 1] != self.shape[self.dim() - 2]) {

@@ -6,11 +6,12 @@ import java.util.Arrays;
 import java.util.function.Supplier;
 
 /**
- * Small helpers shared by the op families, forwards and adjoints alike; not part of
- * the rule table.
+ * Small helpers shared by the op families, forwards and adjoints alike; not part of the rule table.
  */
 final class OpSupport {
   private OpSupport() {}
+
+  // ---------------------------------------------------------------- machinery
 
   /**
    * {@code body} run without recording: a composite op records one node for itself, so the ops
@@ -27,7 +28,7 @@ final class OpSupport {
     }
   }
 
-  // ================================================================== small helpers
+  // ---------------------------------------------------------------- small helpers
 
   static int[] insert(int[] a, int i, int v) {
     int[] out = new int[a.length + 1];
@@ -74,7 +75,7 @@ final class OpSupport {
   }
 
   /** Which dims of a rank-{@code rank} input a reduction over {@code dims} (null: all) removed. */
-  static boolean[] reduced(int[] dims, int rank) {
+  private static boolean[] reduced(int[] dims, int rank) {
     boolean[] r = new boolean[rank];
     if (dims == null) {
       Arrays.fill(r, true);

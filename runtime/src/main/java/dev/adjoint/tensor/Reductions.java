@@ -14,26 +14,27 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Reductions ({@link ReduceOp}: {@code sum}, {@code mean}, {@code max}, {@code var},
- * {@code logsumexp}, ...) and arg-reductions. Each op's forward, its kernel entry
- * and its adjoints sit together. The public methods are the rule table's adjoints,
- * which generated backward code calls; the forwards are package-private behind
- * {@link Tensor}.
+ * Reductions ({@link ReduceOp}: {@code sum}, {@code mean}, {@code max}, {@code var}, {@code
+ * logsumexp}, ...) and arg-reductions. Each op's forward, its kernel entry and its adjoints sit
+ * together. The public methods are the rule table's adjoints, which generated backward code calls;
+ * the forwards are package-private behind {@link Tensor}.
  */
 public final class Reductions {
   private Reductions() {}
 
-  // ================================================================== reductions
+  // ---------------------------------------------------------------- sum
 
   static Tensor sum(Tensor self) {
     return TensorTape.sum(reduce(self, "sum", ReduceOp.SUM, null, false, 0).values(), self);
   }
 
-  // ---------------------------------------------------------------- sum
-
   @Adjoint(of = "sum", wrt = "self", signature = {})
   public static Tensor sumSelf(Tensor g, int[] selfShape) {
     return spread(g, null, false, selfShape);
+  }
+
+  static Tensor sum(Tensor self, int dim) {
+    return TensorTape.sum(OpSupport.untracked(() -> self.sum(new int[] {dim}, false)), self, dim);
   }
 
   @Adjoint(of = "sum", wrt = "self", signature = {"int"})
@@ -41,22 +42,14 @@ public final class Reductions {
     return spread(g, new int[] {dim}, false, selfShape);
   }
 
+  static Tensor sum(Tensor self, int dim, boolean keepdim) {
+    return TensorTape.sum(OpSupport.untracked(() -> self.sum(new int[] {dim}, keepdim)), self, dim,
+        keepdim);
+  }
+
   @Adjoint(of = "sum", wrt = "self", signature = {"int", "boolean"})
   public static Tensor sumDimKeepdimSelf(Tensor g, int dim, boolean keepdim, int[] selfShape) {
     return spread(g, new int[] {dim}, keepdim, selfShape);
-  }
-
-  @Adjoint(of = "sum", wrt = "self", signature = {"int[]", "boolean"})
-  public static Tensor sumDimsSelf(Tensor g, int[] dims, boolean keepdim, int[] selfShape) {
-    return spread(g, dims, keepdim, selfShape);
-  }
-
-  static Tensor sum(Tensor self, int dim) {
-    return TensorTape.sum(OpSupport.untracked(() -> self.sum(new int[] {dim}, false)), self, dim);
-  }
-
-  static Tensor sum(Tensor self, int dim, boolean keepdim) {
-    return TensorTape.sum(OpSupport.untracked(() -> self.sum(new int[] {dim}, keepdim)), self, dim, keepdim);
   }
 
   static Tensor sum(Tensor self, int[] dims, boolean keepdim) {
@@ -64,15 +57,26 @@ public final class Reductions {
         self, dims, keepdim);
   }
 
-  static Tensor prod(Tensor self) {
-    return TensorTape.prod(reduce(self, "prod", ReduceOp.PROD, null, false, 0).values(), self);
+  @Adjoint(of = "sum", wrt = "self", signature = {"int[]", "boolean"})
+  public static Tensor sumDimsSelf(Tensor g, int[] dims, boolean keepdim, int[] selfShape) {
+    return spread(g, dims, keepdim, selfShape);
   }
 
   // ---------------------------------------------------------------- prod
 
+  static Tensor prod(Tensor self) {
+    return TensorTape.prod(reduce(self, "prod", ReduceOp.PROD, null, false, 0).values(), self);
+  }
+
   @Adjoint(of = "prod", wrt = "self", signature = {})
   public static Tensor prodSelf(Tensor g, Tensor self, Tensor out) {
     return productOfOthers(g, self, out, null, false);
+  }
+
+  static Tensor prod(Tensor self, int dim, boolean keepdim) {
+    return TensorTape.prod(reduce(self, "prod", ReduceOp.PROD, new int[] {dim}, keepdim,
+        0).values(),
+        self, dim, keepdim);
   }
 
   @Adjoint(of = "prod", wrt = "self", signature = {"int", "boolean"})
@@ -81,20 +85,19 @@ public final class Reductions {
     return productOfOthers(g, self, out, new int[] {dim}, keepdim);
   }
 
-  static Tensor prod(Tensor self, int dim, boolean keepdim) {
-    return TensorTape.prod(reduce(self, "prod", ReduceOp.PROD, new int[] {dim}, keepdim, 0).values(),
-        self, dim, keepdim);
-  }
+  // ---------------------------------------------------------------- mean
 
   static Tensor mean(Tensor self) {
     return TensorTape.mean(reduce(self, "mean", ReduceOp.MEAN, null, false, 0).values(), self);
   }
 
-  // ---------------------------------------------------------------- mean
-
   @Adjoint(of = "mean", wrt = "self", signature = {})
   public static Tensor meanSelf(Tensor g, int[] selfShape) {
     return average(g, null, false, selfShape);
+  }
+
+  static Tensor mean(Tensor self, int dim) {
+    return TensorTape.mean(OpSupport.untracked(() -> self.mean(new int[] {dim}, false)), self, dim);
   }
 
   @Adjoint(of = "mean", wrt = "self", signature = {"int"})
@@ -102,23 +105,15 @@ public final class Reductions {
     return average(g, new int[] {dim}, false, selfShape);
   }
 
+  static Tensor mean(Tensor self, int dim, boolean keepdim) {
+    return TensorTape.mean(OpSupport.untracked(() -> self.mean(new int[] {dim}, keepdim)), self,
+        dim,
+        keepdim);
+  }
+
   @Adjoint(of = "mean", wrt = "self", signature = {"int", "boolean"})
   public static Tensor meanDimKeepdimSelf(Tensor g, int dim, boolean keepdim, int[] selfShape) {
     return average(g, new int[] {dim}, keepdim, selfShape);
-  }
-
-  @Adjoint(of = "mean", wrt = "self", signature = {"int[]", "boolean"})
-  public static Tensor meanDimsSelf(Tensor g, int[] dims, boolean keepdim, int[] selfShape) {
-    return average(g, dims, keepdim, selfShape);
-  }
-
-  static Tensor mean(Tensor self, int dim) {
-    return TensorTape.mean(OpSupport.untracked(() -> self.mean(new int[] {dim}, false)), self, dim);
-  }
-
-  static Tensor mean(Tensor self, int dim, boolean keepdim) {
-    return TensorTape.mean(OpSupport.untracked(() -> self.mean(new int[] {dim}, keepdim)), self, dim,
-        keepdim);
   }
 
   static Tensor mean(Tensor self, int[] dims, boolean keepdim) {
@@ -126,20 +121,34 @@ public final class Reductions {
         self, dims, keepdim);
   }
 
+  @Adjoint(of = "mean", wrt = "self", signature = {"int[]", "boolean"})
+  public static Tensor meanDimsSelf(Tensor g, int[] dims, boolean keepdim, int[] selfShape) {
+    return average(g, dims, keepdim, selfShape);
+  }
+
+  // ---------------------------------------------------------------- max
+
   static Tensor max(Tensor self) {
     return TensorTape.max(reduce(self, "max", ReduceOp.MAX, null, false, 0).values(), self);
   }
-
-  // ---------------------------------------------------------------- max, min
 
   @Adjoint(of = "max", wrt = "self", signature = {})
   public static Tensor maxSelf(Tensor g, Tensor self, Tensor out) {
     return splitAmongTies(g, self, out);
   }
 
+  static ValuesIndices max(Tensor self, int dim) {
+    return TensorTape.max(OpSupport.untracked(() -> self.max(dim, false)), self, dim);
+  }
+
   @Adjoint(of = "max", wrt = "self", signature = {"int"})
   public static Tensor maxDimSelf(Tensor g, ValuesIndices out, int dim, int[] selfShape) {
     return toIndices(g, out.indices(), dim, false, selfShape);
+  }
+
+  static ValuesIndices max(Tensor self, int dim, boolean keepdim) {
+    return TensorTape.max(reduce(self, "max", ReduceOp.MAX, new int[] {dim}, keepdim, 0),
+        self, dim, keepdim);
   }
 
   @Adjoint(of = "max", wrt = "self", signature = {"int", "boolean"})
@@ -148,14 +157,7 @@ public final class Reductions {
     return toIndices(g, out.indices(), dim, keepdim, selfShape);
   }
 
-  static ValuesIndices max(Tensor self, int dim) {
-    return TensorTape.max(OpSupport.untracked(() -> self.max(dim, false)), self, dim);
-  }
-
-  static ValuesIndices max(Tensor self, int dim, boolean keepdim) {
-    return TensorTape.max(reduce(self, "max", ReduceOp.MAX, new int[] {dim}, keepdim, 0),
-        self, dim, keepdim);
-  }
+  // ---------------------------------------------------------------- min
 
   static Tensor min(Tensor self) {
     return TensorTape.min(reduce(self, "min", ReduceOp.MIN, null, false, 0).values(), self);
@@ -166,9 +168,18 @@ public final class Reductions {
     return splitAmongTies(g, self, out);
   }
 
+  static ValuesIndices min(Tensor self, int dim) {
+    return TensorTape.min(OpSupport.untracked(() -> self.min(dim, false)), self, dim);
+  }
+
   @Adjoint(of = "min", wrt = "self", signature = {"int"})
   public static Tensor minDimSelf(Tensor g, ValuesIndices out, int dim, int[] selfShape) {
     return toIndices(g, out.indices(), dim, false, selfShape);
+  }
+
+  static ValuesIndices min(Tensor self, int dim, boolean keepdim) {
+    return TensorTape.min(reduce(self, "min", ReduceOp.MIN, new int[] {dim}, keepdim, 0),
+        self, dim, keepdim);
   }
 
   @Adjoint(of = "min", wrt = "self", signature = {"int", "boolean"})
@@ -177,14 +188,7 @@ public final class Reductions {
     return toIndices(g, out.indices(), dim, keepdim, selfShape);
   }
 
-  static ValuesIndices min(Tensor self, int dim) {
-    return TensorTape.min(OpSupport.untracked(() -> self.min(dim, false)), self, dim);
-  }
-
-  static ValuesIndices min(Tensor self, int dim, boolean keepdim) {
-    return TensorTape.min(reduce(self, "min", ReduceOp.MIN, new int[] {dim}, keepdim, 0),
-        self, dim, keepdim);
-  }
+  // ---------------------------------------------------------------- argmax
 
   static Tensor argmax(Tensor self) {
     return reduce(self, "argmax", ReduceOp.MAX, null, false, 0).indices();
@@ -194,6 +198,8 @@ public final class Reductions {
     return reduce(self, "argmax", ReduceOp.MAX, new int[] {dim}, keepdim, 0).indices();
   }
 
+  // ---------------------------------------------------------------- argmin
+
   static Tensor argmin(Tensor self) {
     return reduce(self, "argmin", ReduceOp.MIN, null, false, 0).indices();
   }
@@ -202,20 +208,30 @@ public final class Reductions {
     return reduce(self, "argmin", ReduceOp.MIN, new int[] {dim}, keepdim, 0).indices();
   }
 
+  // ---------------------------------------------------------------- var
+
   static Tensor var(Tensor self) {
     return TensorTape.var(OpSupport.untracked(() -> self.var(null, 1, false)), self);
   }
-
-  // ---------------------------------------------------------------- var, std
 
   @Adjoint(of = "var", wrt = "self", signature = {})
   public static Tensor varSelf(Tensor g, Tensor self) {
     return variance(g, self, null, 1, false);
   }
 
+  static Tensor var(Tensor self, int dim) {
+    return TensorTape.var(OpSupport.untracked(() -> self.var(new int[] {dim}, 1, false)), self,
+        dim);
+  }
+
   @Adjoint(of = "var", wrt = "self", signature = {"int"})
   public static Tensor varDimSelf(Tensor g, Tensor self, int dim) {
     return variance(g, self, new int[] {dim}, 1, false);
+  }
+
+  static Tensor var(Tensor self, int[] dims, int correction, boolean keepdim) {
+    return TensorTape.var(reduce(self, "var", ReduceOp.VAR, dims, keepdim, correction).values(),
+        self, dims, correction, keepdim);
   }
 
   @Adjoint(of = "var", wrt = "self", signature = {"int[]", "int", "boolean"})
@@ -224,14 +240,7 @@ public final class Reductions {
     return variance(g, self, dims, correction, keepdim);
   }
 
-  static Tensor var(Tensor self, int dim) {
-    return TensorTape.var(OpSupport.untracked(() -> self.var(new int[] {dim}, 1, false)), self, dim);
-  }
-
-  static Tensor var(Tensor self, int[] dims, int correction, boolean keepdim) {
-    return TensorTape.var(reduce(self, "var", ReduceOp.VAR, dims, keepdim, correction).values(),
-        self, dims, correction, keepdim);
-  }
+  // ---------------------------------------------------------------- std
 
   static Tensor std(Tensor self) {
     return TensorTape.std(reduce(self, "std", ReduceOp.VAR, null, false, 1).values().sqrt(), self);
@@ -242,9 +251,21 @@ public final class Reductions {
     return variance(viaStd(g, out), self, null, 1, false);
   }
 
+  static Tensor std(Tensor self, int dim) {
+    return TensorTape.std(reduce(self, "std", ReduceOp.VAR, new int[] {dim}, false,
+        1).values().sqrt(),
+        self, dim);
+  }
+
   @Adjoint(of = "std", wrt = "self", signature = {"int"})
   public static Tensor stdDimSelf(Tensor g, Tensor self, Tensor out, int dim) {
     return variance(viaStd(g, out), self, new int[] {dim}, 1, false);
+  }
+
+  static Tensor std(Tensor self, int[] dims, int correction, boolean keepdim) {
+    return TensorTape.std(reduce(self, "std", ReduceOp.VAR, dims, keepdim,
+        correction).values().sqrt(),
+        self, dims, correction, keepdim);
   }
 
   @Adjoint(of = "std", wrt = "self", signature = {"int[]", "int", "boolean"})
@@ -253,25 +274,22 @@ public final class Reductions {
     return variance(viaStd(g, out), self, dims, correction, keepdim);
   }
 
-  static Tensor std(Tensor self, int dim) {
-    return TensorTape.std(reduce(self, "std", ReduceOp.VAR, new int[] {dim}, false, 1).values().sqrt(),
-        self, dim);
-  }
-
-  static Tensor std(Tensor self, int[] dims, int correction, boolean keepdim) {
-    return TensorTape.std(reduce(self, "std", ReduceOp.VAR, dims, keepdim, correction).values().sqrt(),
-        self, dims, correction, keepdim);
-  }
+  // ---------------------------------------------------------------- logsumexp
 
   static Tensor logsumexp(Tensor self, int dim) {
-    return TensorTape.logsumexp(OpSupport.untracked(() -> self.logsumexp(new int[] {dim}, false)), self, dim);
+    return TensorTape.logsumexp(OpSupport.untracked(() -> self.logsumexp(new int[] {dim}, false)),
+        self, dim);
   }
-
-  // ---------------------------------------------------------------- logsumexp
 
   @Adjoint(of = "logsumexp", wrt = "self", signature = {"int"})
   public static Tensor logsumexpDimSelf(Tensor g, Tensor self, Tensor out, int dim) {
     return softmaxWeighted(g, self, out, new int[] {dim}, false);
+  }
+
+  static Tensor logsumexp(Tensor self, int dim, boolean keepdim) {
+    return TensorTape.logsumexp(OpSupport.untracked(() -> self.logsumexp(new int[] {dim}, keepdim)),
+        self,
+        dim, keepdim);
   }
 
   @Adjoint(of = "logsumexp", wrt = "self", signature = {"int", "boolean"})
@@ -280,20 +298,16 @@ public final class Reductions {
     return softmaxWeighted(g, self, out, new int[] {dim}, keepdim);
   }
 
+  static Tensor logsumexp(Tensor self, int[] dims, boolean keepdim) {
+    return TensorTape.logsumexp(reduce(self, "logsumexp", ReduceOp.LOGSUMEXP, dims, keepdim,
+        0).values(),
+        self, dims, keepdim);
+  }
+
   @Adjoint(of = "logsumexp", wrt = "self", signature = {"int[]", "boolean"})
   public static Tensor logsumexpDimsSelf(Tensor g, Tensor self, Tensor out, int[] dims,
       boolean keepdim) {
     return softmaxWeighted(g, self, out, dims, keepdim);
-  }
-
-  static Tensor logsumexp(Tensor self, int dim, boolean keepdim) {
-    return TensorTape.logsumexp(OpSupport.untracked(() -> self.logsumexp(new int[] {dim}, keepdim)), self,
-        dim, keepdim);
-  }
-
-  static Tensor logsumexp(Tensor self, int[] dims, boolean keepdim) {
-    return TensorTape.logsumexp(reduce(self, "logsumexp", ReduceOp.LOGSUMEXP, dims, keepdim, 0).values(),
-        self, dims, keepdim);
   }
 
   static ValuesIndices reduce(Tensor self, String name, ReduceOp op, int[] dims, boolean keepdim,
@@ -369,7 +383,8 @@ public final class Reductions {
         case LOGSUMEXP -> Double.NEGATIVE_INFINITY;
         default -> Double.NaN;
       };
-      return new ValuesIndices(Tensor.empty(outType, self.device(), resultShape).fill_(identity), null);
+      return new ValuesIndices(Tensor.empty(outType, self.device(), resultShape).fill_(identity),
+          null);
     }
     // The backend reads any strided view in place: a broadcast or permuted input is never copied,
     // and it converts the input's dtype as it reads.
@@ -385,8 +400,6 @@ public final class Reductions {
   }
 
   // ---------------------------------------------------------------- rule helpers
-
-  // ---------------------------------------------------------------- shared
 
   /** Each input element gets the gradient of the result it was summed into. */
   private static Tensor spread(Tensor g, int[] dims, boolean keepdim, int[] shape) {

@@ -9,7 +9,6 @@ import dev.adjoint.backend.Backend;
 import dev.adjoint.backend.Backends;
 import dev.adjoint.backend.Layout;
 import dev.adjoint.backend.Storage;
-import dev.adjoint.backend.UnaryOp;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
@@ -30,6 +29,12 @@ import java.util.Objects;
  *
  * <p>Bad input throws at once with a message naming the op and the shapes, dtypes or indices
  * involved.
+ *
+ * <p>This class is a facade: each op is one call of its forward in an op family of this package
+ * ({@code Creation}, {@link Transfers}, {@link Views}, {@link Indexing}, {@link Arithmetic},
+ * {@link Elementwise}, {@link Reductions}, {@link LinearAlgebra}), where the forward, its kernel
+ * entry and its {@code @Adjoint} rules sit in one block; the primitive's {@code rules} names that
+ * family.
  */
 public final class Tensor {
   // Not final only so that setData can convert a parameter in place (Module.to).
@@ -451,10 +456,10 @@ public final class Tensor {
   /** The same data outside the graph: shares storage, needs no gradient. */
   @Primitive(differentiable = false)
   public Tensor detach() {
-    return new Tensor(storage, layout, version);
+    return Views.detach(this);
   }
 
-  // ================================================================== creation
+  // ============================================================================ creation: Creation
 
   /** The {@code n x n} identity matrix, float32. */
   public static Tensor eye(int n) {
@@ -650,7 +655,7 @@ public final class Tensor {
     return Creation.scalar(value);
   }
 
-  // ================================================================== devices and dtypes
+  // ============================================================== devices, dtypes, host: Transfers
 
   /**
    * This tensor on {@code device}: itself when already there, else a copy whose gradient flows
@@ -757,7 +762,7 @@ public final class Tensor {
     return Transfers.itemBoolean(this);
   }
 
-  // ================================================================== views
+  // ================================================================================== views: Views
 
   /**
    * The transpose of a matrix ({@code .t()}); 0-d and 1-d tensors are returned as they are.
@@ -856,7 +861,7 @@ public final class Tensor {
     return Views.clone(this);
   }
 
-  // ================================================================== indexing
+  // ============================================================================ indexing: Indexing
 
   /**
    * Indexes the leading dimensions: {@code A.get(0, 0)} is {@code A[0, 0]}, a 0-d view;
@@ -1029,7 +1034,7 @@ public final class Tensor {
     return Views.chunk(this, chunks, dim);
   }
 
-  // ================================================================== elementwise
+  // ========================================================== elementwise: Arithmetic, Elementwise
 
   /** {@code this + other}, broadcast. */
   @Primitive(rules = Arithmetic.class)
@@ -1451,7 +1456,7 @@ public final class Tensor {
     return Transfers.copy_(this, src);
   }
 
-  // ================================================================== reductions
+  // ======================================================================== reductions: Reductions
 
   /** Sum of all elements (0-d); integer and bool tensors sum to int64. */
   @Primitive(rules = Reductions.class)
@@ -1630,7 +1635,7 @@ public final class Tensor {
     return Reductions.logsumexp(this, dims, keepdim);
   }
 
-  // ================================================================== linear algebra
+  // ================================================================= linear algebra: LinearAlgebra
 
   /**
    * Matrix product with PyTorch's rules: 1-d by 1-d is a dot product (0-d), 2-d by 2-d a matrix
@@ -1665,7 +1670,7 @@ public final class Tensor {
     return LinearAlgebra.inverse(this);
   }
 
-  // ================================================================== comparison helpers
+  // ================================================================ comparison helpers: Arithmetic
 
   /** True when both have the same shape and dtype and equal elements ({@code torch.equal}). */
   public boolean equal(Tensor other) {

@@ -10,15 +10,15 @@ import java.util.Arrays;
 import java.util.Objects;
 
 /**
- * Host and device transfer: dtype and device conversion ({@code to}, {@code toFloat},
- * ...), their adjoints, {@code copy_}, and the explicit host reads ({@code toArray},
- * {@code item}). The public methods are the rule table's adjoints, which generated
- * backward code calls; the forwards are package-private behind {@link Tensor}.
+ * Host and device transfer: dtype and device conversion ({@code to}, {@code toFloat}, ...), their
+ * adjoints, {@code copy_}, and the explicit host reads ({@code toArray}, {@code item}). The public
+ * methods are the rule table's adjoints, which generated backward code calls; the forwards are
+ * package-private behind {@link Tensor}.
  */
 public final class Transfers {
   private Transfers() {}
 
-  // ================================================================== devices and dtypes
+  // ---------------------------------------------------------------- to
 
   static Tensor to(Tensor self, Device device) {
     Objects.requireNonNull(device, "to: device");
@@ -28,17 +28,8 @@ public final class Transfers {
     Backend target = Backends.of(device);
     Tensor c = self.contiguous();
     Object host = c.backend().toHostArray(c.storage, c.layout);
-    return TensorTape.to(Tensor.dense(target.fromHostArray(host), self.shape.clone()), self, device);
-  }
-
-  /**
-   * The gradient goes back in the input's dtype; a conversion to an integer or bool dtype is not
-   * differentiable (the per-op graph records no node on such a result; here it passes zeros).
-   */
-  @Adjoint(of = "to", wrt = "self", signature = {"DType"})
-  public static Tensor toDTypeSelf(Tensor g, DType selfDType, DType dtype, int[] selfShape) {
-    return dtype.isFloatingPoint() ? g.to(selfDType)
-        : Tensor.zeros(selfDType, g.device(), selfShape);
+    return TensorTape.to(Tensor.dense(target.fromHostArray(host), self.shape.clone()), self,
+        device);
   }
 
   @Adjoint(of = "to", wrt = "self", signature = {"Device"})
@@ -52,7 +43,17 @@ public final class Transfers {
     return TensorTape.to(converted(self, dtype), self, dtype);
   }
 
-  static Tensor converted(Tensor self, DType dtype) {
+  /**
+   * The gradient goes back in the input's dtype; a conversion to an integer or bool dtype is not
+   * differentiable (the per-op graph records no node on such a result; here it passes zeros).
+   */
+  @Adjoint(of = "to", wrt = "self", signature = {"DType"})
+  public static Tensor toDTypeSelf(Tensor g, DType selfDType, DType dtype, int[] selfShape) {
+    return dtype.isFloatingPoint() ? g.to(selfDType)
+        : Tensor.zeros(selfDType, g.device(), selfShape);
+  }
+
+  private static Tensor converted(Tensor self, DType dtype) {
     if (dtype == self.dtype) {
       return self;
     }
@@ -67,9 +68,13 @@ public final class Transfers {
     return self.to(dtype).to(device);
   }
 
+  // ---------------------------------------------------------------- cpu
+
   static Tensor cpu(Tensor self) {
     return self.to(Device.cpu());
   }
+
+  // ---------------------------------------------------------------- toFloat
 
   static Tensor toFloat(Tensor self) {
     return TensorTape.toFloat(converted(self, DType.FLOAT32), self);
@@ -80,6 +85,8 @@ public final class Transfers {
     return g.to(selfDType);
   }
 
+  // ---------------------------------------------------------------- toDouble
+
   static Tensor toDouble(Tensor self) {
     return TensorTape.toDouble(converted(self, DType.FLOAT64), self);
   }
@@ -89,36 +96,50 @@ public final class Transfers {
     return g.to(selfDType);
   }
 
+  // ---------------------------------------------------------------- toLong
+
   static Tensor toLong(Tensor self) {
     return converted(self, DType.INT64);
   }
+
+  // ---------------------------------------------------------------- toBool
 
   static Tensor toBool(Tensor self) {
     return converted(self, DType.BOOL);
   }
 
-  // ================================================================== back to Java
+  // ---------------------------------------------------------------- back to Java
 
-  static Object hostArray(Tensor self) {
+  private static Object hostArray(Tensor self) {
     Tensor c = self.contiguous();
     return c.backend().toHostArray(c.storage, c.layout);
   }
+
+  // ---------------------------------------------------------------- toFloatArray
 
   static float[] toFloatArray(Tensor self) {
     return (float[]) hostArray(self.to(DType.FLOAT32));
   }
 
+  // ---------------------------------------------------------------- toDoubleArray
+
   static double[] toDoubleArray(Tensor self) {
     return (double[]) hostArray(self.to(DType.FLOAT64));
   }
+
+  // ---------------------------------------------------------------- toLongArray
 
   static long[] toLongArray(Tensor self) {
     return (long[]) hostArray(self.to(DType.INT64));
   }
 
+  // ---------------------------------------------------------------- toBooleanArray
+
   static boolean[] toBooleanArray(Tensor self) {
     return (boolean[]) hostArray(self.to(DType.BOOL));
   }
+
+  // ---------------------------------------------------------------- toFloatArray2d
 
   static float[][] toFloatArray2d(Tensor self) {
     require2d(self, "toFloatArray2d");
@@ -130,6 +151,8 @@ public final class Transfers {
     return rows;
   }
 
+  // ---------------------------------------------------------------- toDoubleArray2d
+
   static double[][] toDoubleArray2d(Tensor self) {
     require2d(self, "toDoubleArray2d");
     double[] flat = self.toDoubleArray();
@@ -140,12 +163,14 @@ public final class Transfers {
     return rows;
   }
 
-  static void require2d(Tensor self, String op) {
+  private static void require2d(Tensor self, String op) {
     if (self.shape.length != 2) {
       throw new IllegalArgumentException(op + ": expected a 2-d tensor, got shape "
           + Layout.str(self.shape));
     }
   }
+
+  // ---------------------------------------------------------------- toArray
 
   static Object toArray(Tensor self) {
     Object flat = hostArray(self);
@@ -155,7 +180,7 @@ public final class Transfers {
     return nest(self, flat, 0, 0);
   }
 
-  static Object nest(Tensor self, Object flat, int dim, int start) {
+  private static Object nest(Tensor self, Object flat, int dim, int start) {
     int n = self.shape[dim];
     if (dim == self.shape.length - 1) {
       Object row = java.lang.reflect.Array.newInstance(flat.getClass().getComponentType(), n);
@@ -177,27 +202,35 @@ public final class Transfers {
     return out;
   }
 
+  // ---------------------------------------------------------------- item
+
   static double item(Tensor self) {
     requireOneElement(self, "item");
     return self.toDoubleArray()[0];
   }
+
+  // ---------------------------------------------------------------- itemLong
 
   static long itemLong(Tensor self) {
     requireOneElement(self, "itemLong");
     return self.toLongArray()[0];
   }
 
+  // ---------------------------------------------------------------- itemBoolean
+
   static boolean itemBoolean(Tensor self) {
     requireOneElement(self, "itemBoolean");
     return self.toBooleanArray()[0];
   }
 
-  static void requireOneElement(Tensor self, String op) {
+  private static void requireOneElement(Tensor self, String op) {
     if (self.numel != 1) {
       throw new IllegalStateException(op + ": a tensor with " + self.numel
           + " elements cannot be converted to a scalar (shape " + Layout.str(self.shape) + ")");
     }
   }
+
+  // ---------------------------------------------------------------- copy
 
   static Tensor copy_(Tensor self, Tensor src) {
     Objects.requireNonNull(src, "copy_: src");

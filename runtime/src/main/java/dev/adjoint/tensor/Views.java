@@ -12,35 +12,43 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * View ops and their shape rules: transposes, reshapes, squeezes, expansion, slicing and
- * basic indexing, each forward beside its adjoints. The public methods are the rule
- * table's adjoints, which generated backward code calls; the forwards are
- * package-private behind {@link Tensor}.
+ * View ops and their shape rules: transposes, reshapes, squeezes, expansion, slicing and basic
+ * indexing, each forward beside its adjoints. The public methods are the rule table's adjoints,
+ * which generated backward code calls; the forwards are package-private behind {@link Tensor}.
  */
 public final class Views {
   private Views() {}
 
-  // ================================================================== views
+  // ---------------------------------------------------------------- detach
+
+  static Tensor detach(Tensor self) {
+    return new Tensor(self.storage, self.layout, self.version);
+  }
+
+  // ---------------------------------------------------------------- t
 
   static Tensor t(Tensor self) {
     if (self.shape.length > 2) {
       throw new IllegalArgumentException("t: expects a tensor with <= 2 dimensions, but it has "
-          + self.shape.length + " (shape " + Layout.str(self.shape) + "); use transpose(dim0, dim1)");
+          + self.shape.length + " (shape " + Layout.str(self.shape)
+              + "); use transpose(dim0, dim1)");
     }
-    return TensorTape.t(self.shape.length < 2 ? self : OpSupport.untracked(() -> self.transpose(0, 1)), self);
+    return TensorTape.t(self.shape.length < 2 ? self
+        : OpSupport.untracked(() -> self.transpose(0, 1)), self);
   }
-
-  // ---------------------------------------------------------------- permutations
 
   @Adjoint(of = "t", wrt = "self")
   public static Tensor tSelf(Tensor g) {
     return g.t();
   }
 
+  // ---------------------------------------------------------------- transpose
+
   static Tensor transpose(Tensor self, int dim0, int dim1) {
     int a = Layout.dim("transpose", dim0, self.shape.length);
     int b = Layout.dim("transpose", dim1, self.shape.length);
-    return TensorTape.transpose(self.viewOf(self.shape.length > 0 ? self.layout.transpose(a, b) : self.layout),
+    return TensorTape.transpose(self.viewOf(self.shape.length > 0 ? self.layout.transpose(a, b)
+        : self.layout),
         self, dim0, dim1);
   }
 
@@ -48,6 +56,8 @@ public final class Views {
   public static Tensor transposeSelf(Tensor g, int dim0, int dim1) {
     return g.transpose(dim0, dim1);
   }
+
+  // ---------------------------------------------------------------- permute
 
   static Tensor permute(Tensor self, int... dims) {
     Objects.requireNonNull(dims, "permute: dims");
@@ -79,6 +89,8 @@ public final class Views {
     return g.permute(inverse);
   }
 
+  // ---------------------------------------------------------------- view
+
   static Tensor view(Tensor self, int... newShape) {
     int[] s = Layout.inferSize("view", newShape, self.numel, self.shape);
     Layout viewed = self.layout.view(s);
@@ -91,12 +103,12 @@ public final class Views {
     return TensorTape.view(self.viewOf(viewed), self, newShape);
   }
 
-  // ---------------------------------------------------------------- reshapes
-
   @Adjoint(of = "view", wrt = "self")
   public static Tensor viewSelf(Tensor g, int[] selfShape) {
     return g.reshape(selfShape);
   }
+
+  // ---------------------------------------------------------------- reshape
 
   static Tensor reshape(Tensor self, int... newShape) {
     int[] s = Layout.inferSize("reshape", newShape, self.numel, self.shape);
@@ -112,17 +124,14 @@ public final class Views {
     return g.reshape(selfShape);
   }
 
+  // ---------------------------------------------------------------- flatten
+
   static Tensor flatten(Tensor self) {
     return TensorTape.flatten(OpSupport.untracked(() -> self.reshape(self.numel)), self);
   }
 
   @Adjoint(of = "flatten", wrt = "self", signature = {})
   public static Tensor flattenSelf(Tensor g, int[] selfShape) {
-    return g.reshape(selfShape);
-  }
-
-  @Adjoint(of = "flatten", wrt = "self", signature = {"int", "int"})
-  public static Tensor flattenRangeSelf(Tensor g, int[] selfShape) {
     return g.reshape(selfShape);
   }
 
@@ -144,22 +153,25 @@ public final class Views {
     return TensorTape.flatten(OpSupport.untracked(() -> self.reshape(s)), self, startDim, endDim);
   }
 
+  @Adjoint(of = "flatten", wrt = "self", signature = {"int", "int"})
+  public static Tensor flattenRangeSelf(Tensor g, int[] selfShape) {
+    return g.reshape(selfShape);
+  }
+
+  // ---------------------------------------------------------------- squeeze
+
   static Tensor squeeze(Tensor self) {
     int kept = 0;
     for (int s : self.shape) {
       kept += s == 1 ? 0 : 1;
     }
-    return TensorTape.squeeze(kept == self.shape.length ? self.viewOf(self.layout) : self.viewOf(self.layout.squeezeAll()),
+    return TensorTape.squeeze(kept == self.shape.length ? self.viewOf(self.layout)
+        : self.viewOf(self.layout.squeezeAll()),
         self);
   }
 
   @Adjoint(of = "squeeze", wrt = "self", signature = {})
   public static Tensor squeezeSelf(Tensor g, int[] selfShape) {
-    return g.reshape(selfShape);
-  }
-
-  @Adjoint(of = "squeeze", wrt = "self", signature = {"int"})
-  public static Tensor squeezeDimSelf(Tensor g, int[] selfShape) {
     return g.reshape(selfShape);
   }
 
@@ -175,6 +187,13 @@ public final class Views {
     return TensorTape.squeeze(self.viewOf(self.layout.squeeze(d)), self, dim);
   }
 
+  @Adjoint(of = "squeeze", wrt = "self", signature = {"int"})
+  public static Tensor squeezeDimSelf(Tensor g, int[] selfShape) {
+    return g.reshape(selfShape);
+  }
+
+  // ---------------------------------------------------------------- unsqueeze
+
   static Tensor unsqueeze(Tensor self, int dim) {
     int d = Layout.dim("unsqueeze", dim, self.shape.length + 1);
     return TensorTape.unsqueeze(self.viewOf(self.layout.unsqueeze(d)), self, dim);
@@ -184,6 +203,8 @@ public final class Views {
   public static Tensor unsqueezeSelf(Tensor g, int dim) {
     return g.squeeze(dim);
   }
+
+  // ---------------------------------------------------------------- expand
 
   static Tensor expand(Tensor self, int... sizes) {
     return TensorTape.expand(expanded(self, "expand", sizes), self, sizes);
@@ -195,7 +216,7 @@ public final class Views {
   }
 
   /** The view {@link #expand} returns, its arguments checked as {@code op}. */
-  static Tensor expanded(Tensor self, String op, int[] sizes) {
+  private static Tensor expanded(Tensor self, String op, int[] sizes) {
     Objects.requireNonNull(sizes, op + ": sizes");
     if (sizes.length < self.shape.length) {
       throw new IllegalArgumentException(op + ": the number of sizes provided ("
@@ -231,6 +252,8 @@ public final class Views {
     return self.viewOf(Layout.of(s, st, self.layout.offset()));
   }
 
+  // ---------------------------------------------------------------- expandAs
+
   static Tensor expandAs(Tensor self, Tensor other) {
     Objects.requireNonNull(other, "expandAs: other");
     return TensorTape.expandAs(expanded(self, "expandAs", other.shape), self, other);
@@ -241,11 +264,11 @@ public final class Views {
     return unbroadcast(g, selfShape);
   }
 
+  // ---------------------------------------------------------------- contiguous
+
   static Tensor contiguous(Tensor self) {
     return TensorTape.contiguous(self.isContiguous() ? self : copyUntracked(self), self);
   }
-
-  // ---------------------------------------------------------------- copies
 
   @Adjoint(of = "contiguous", wrt = "self")
   public static Tensor contiguousSelf(Tensor g) {
@@ -259,6 +282,8 @@ public final class Views {
     return out;
   }
 
+  // ---------------------------------------------------------------- clone
+
   static Tensor clone(Tensor self) {
     Tensor out = self.zerosLike();
     self.backend().copy(self.storage, self.layout, out.storage, out.layout);
@@ -270,7 +295,7 @@ public final class Views {
     return g;
   }
 
-  // ================================================================== indexing
+  // ---------------------------------------------------------------- get
 
   static Tensor get(Tensor self, int... indices) {
     Objects.requireNonNull(indices, "get: indices");
@@ -292,14 +317,14 @@ public final class Views {
     return TensorTape.get(t, self, indices);
   }
 
-  // ---------------------------------------------------------------- selections
-
   @Adjoint(of = "get", wrt = "self")
   public static Tensor getSelf(Tensor g, int[] indices, int[] selfShape) {
     Tensor z = zeros(g, selfShape);
     z.get(indices).copy_(g);
     return z;
   }
+
+  // ---------------------------------------------------------------- select
 
   static Tensor select(Tensor self, int dim, int index) {
     if (self.shape.length == 0) {
@@ -317,7 +342,7 @@ public final class Views {
     return z;
   }
 
-  static int checkIndex(Tensor self, String op, int index, int d) {
+  private static int checkIndex(Tensor self, String op, int index, int d) {
     int size = self.shape[d];
     if (index < -size || index >= size) {
       throw new IndexOutOfBoundsException(op + ": index " + index
@@ -325,6 +350,8 @@ public final class Views {
     }
     return index < 0 ? index + size : index;
   }
+
+  // ---------------------------------------------------------------- narrow
 
   static Tensor narrow(Tensor self, int dim, int start, int length) {
     self.requireDims("narrow");
@@ -334,7 +361,8 @@ public final class Views {
       throw new IndexOutOfBoundsException("narrow: start " + start + " and length " + length
           + " do not fit dimension " + d + " of size " + self.shape[d]);
     }
-    return TensorTape.narrow(self.viewOf(self.layout.slice(d, s, length, 1)), self, dim, start, length);
+    return TensorTape.narrow(self.viewOf(self.layout.slice(d, s, length, 1)), self, dim, start,
+        length);
   }
 
   @Adjoint(of = "narrow", wrt = "self")
@@ -343,6 +371,8 @@ public final class Views {
     z.narrow(dim, start, length).copy_(g);
     return z;
   }
+
+  // ---------------------------------------------------------------- slice
 
   static Tensor slice(Tensor self, int dim, Integer start, Integer stop, int step) {
     self.requireDims("slice");
@@ -368,24 +398,20 @@ public final class Views {
     return z;
   }
 
-  static int clip(int i, int size) {
+  private static int clip(int i, int size) {
     if (i < 0) {
       i += size;
     }
     return Math.max(0, Math.min(size, i));
   }
 
+  // ---------------------------------------------------------------- index
+
   static Tensor index(Tensor self, String subscript) {
     Objects.requireNonNull(subscript, "index: subscript");
 
-    return TensorTape.index(OpSupport.untracked(() -> self.index(Index.parse(subscript))), self, subscript);
-  }
-
-  @Adjoint(of = "index", wrt = "self", signature = {"Index[]"})
-  public static Tensor indexSelf(Tensor g, Index[] components, int[] selfShape) {
-    Tensor z = zeros(g, selfShape);
-    z.index(components).copy_(g);
-    return z;
+    return TensorTape.index(OpSupport.untracked(() -> self.index(Index.parse(subscript))), self,
+        subscript);
   }
 
   @Adjoint(of = "index", wrt = "self", signature = {"String"})
@@ -446,6 +472,15 @@ public final class Views {
     return TensorTape.index(t, self, components);
   }
 
+  @Adjoint(of = "index", wrt = "self", signature = {"Index[]"})
+  public static Tensor indexSelf(Tensor g, Index[] components, int[] selfShape) {
+    Tensor z = zeros(g, selfShape);
+    z.index(components).copy_(g);
+    return z;
+  }
+
+  // ---------------------------------------------------------------- split
+
   static List<Tensor> split(Tensor self, int splitSize, int dim) {
     self.requireDims("split");
     int d = Layout.dim("split", dim, self.shape.length);
@@ -487,6 +522,8 @@ public final class Views {
     }
     return out;
   }
+
+  // ---------------------------------------------------------------- chunk
 
   static List<Tensor> chunk(Tensor self, int chunks, int dim) {
     self.requireDims("chunk");
