@@ -2,6 +2,7 @@ package dev.adjoint.tensor;
 
 import static dev.adjoint.autograd.Broadcasting.unbroadcast;
 import static dev.adjoint.tensor.OpSupport.keepWhere;
+import static dev.adjoint.tensor.OpSupport.untracked;
 
 import dev.adjoint.annotations.Adjoint;
 import dev.adjoint.autograd.GradMode;
@@ -41,8 +42,7 @@ public final class Arithmetic {
   static Tensor add(Tensor self, Tensor other, double alpha) {
     Objects.requireNonNull(other, "add: other");
 
-    return TensorTape.add(OpSupport.untracked(() -> self.add(other.mul(alpha))), self, other,
-        alpha);
+    return TensorTape.add(untracked(() -> self.add(other.mul(alpha))), self, other, alpha);
   }
 
   @Adjoint(of = "add", wrt = "self", signature = {"Tensor", "double"})
@@ -56,8 +56,8 @@ public final class Arithmetic {
   }
 
   static Tensor add(Tensor self, double value) {
-    return TensorTape.add(binary(self, BinaryOp.ADD, "add", floatScalar(self, value), null), self,
-        value);
+    Tensor out = binary(self, BinaryOp.ADD, "add", floatScalar(self, value), null);
+    return TensorTape.add(out, self, value);
   }
 
   @Adjoint(of = "add", wrt = "self", signature = {"double"})
@@ -109,8 +109,8 @@ public final class Arithmetic {
   }
 
   static Tensor sub(Tensor self, double value) {
-    return TensorTape.sub(binary(self, BinaryOp.SUB, "sub", floatScalar(self, value), null), self,
-        value);
+    Tensor out = binary(self, BinaryOp.SUB, "sub", floatScalar(self, value), null);
+    return TensorTape.sub(out, self, value);
   }
 
   @Adjoint(of = "sub", wrt = "self", signature = {"double"})
@@ -156,8 +156,8 @@ public final class Arithmetic {
   }
 
   static Tensor mul(Tensor self, double value) {
-    return TensorTape.mul(binary(self, BinaryOp.MUL, "mul", floatScalar(self, value), null), self,
-        value);
+    Tensor out = binary(self, BinaryOp.MUL, "mul", floatScalar(self, value), null);
+    return TensorTape.mul(out, self, value);
   }
 
   @Adjoint(of = "mul", wrt = "self", signature = {"double"})
@@ -205,8 +205,8 @@ public final class Arithmetic {
   }
 
   static Tensor div(Tensor self, double value) {
-    return TensorTape.div(binary(self, BinaryOp.DIV, "div", floatScalar(self, value), null), self,
-        value);
+    Tensor out = binary(self, BinaryOp.DIV, "div", floatScalar(self, value), null);
+    return TensorTape.div(out, self, value);
   }
 
   @Adjoint(of = "div", wrt = "self", signature = {"double"})
@@ -243,8 +243,8 @@ public final class Arithmetic {
   }
 
   static Tensor pow(Tensor self, double exponent) {
-    return TensorTape.pow(binary(self, BinaryOp.POW, "pow", floatScalar(self, exponent), null),
-        self, exponent);
+    Tensor out = binary(self, BinaryOp.POW, "pow", floatScalar(self, exponent), null);
+    return TensorTape.pow(out, self, exponent);
   }
 
   @Adjoint(of = "pow", wrt = "self", signature = {"double"})
@@ -406,7 +406,7 @@ public final class Arithmetic {
     return Elementwise.unary(self, UnaryOp.NEG, 0, 0, true);
   }
 
-  // ---------------------------------------------------------------- machinery
+  // ------------------------------------------------------------ operands, promotion, kernel call
 
   /** A Python float operand: a 0-d tensor of this dtype when floating, else float32. */
   private static Scalar floatScalar(Tensor self, double value) {

@@ -2,6 +2,7 @@ package dev.adjoint.tensor;
 
 import static dev.adjoint.autograd.Broadcasting.unbroadcast;
 import static dev.adjoint.tensor.OpSupport.keepWhere;
+import static dev.adjoint.tensor.OpSupport.untracked;
 
 import dev.adjoint.annotations.Adjoint;
 import dev.adjoint.backend.Pointwise;
@@ -27,9 +28,9 @@ public final class Elementwise {
           + mask.dtype);
     }
     Tensor.broadcast("maskedFill", self.shape, mask.shape);
-    return TensorTape.maskedFill(OpSupport.untracked(() -> where(mask,
-        Arithmetic.scalarLike(self, value, self.dtype), self)),
-        self, mask, value);
+    Tensor fill = Arithmetic.scalarLike(self, value, self.dtype);
+    Tensor out = untracked(() -> where(mask, fill, self));
+    return TensorTape.maskedFill(out, self, mask, value);
   }
 
   @Adjoint(of = "maskedFill", wrt = "self")
@@ -269,6 +270,13 @@ public final class Elementwise {
     return self.fill_(0);
   }
 
+  // ---------------------------------------------------------------- unary kernel call
+
+  /**
+   * {@code op} applied to every element (into {@code self} when {@code inPlace}), with PyTorch's
+   * dtype rules: the ops that keep integers refuse bool, the others compute bool and int64 in
+   * float32. {@code p1} and {@code p2} are the op's parameters (clamp's bounds).
+   */
   static Tensor unary(Tensor self, UnaryOp op, double p1, double p2, boolean inPlace) {
     String name = op.opName() + (inPlace ? "_" : "");
     DType compute = self.dtype;

@@ -1,6 +1,7 @@
 package dev.adjoint.tensor;
 
 import static dev.adjoint.autograd.Broadcasting.unbroadcast;
+import static dev.adjoint.tensor.OpSupport.untracked;
 import static dev.adjoint.tensor.OpSupport.wrap;
 import static dev.adjoint.tensor.OpSupport.zeros;
 
@@ -40,8 +41,7 @@ public final class Indexing {
     Tensor out = Tensor.empty(self.dtype, self.device(), outShape);
     Tensor ix = index.reshape(count).contiguous();
     self.backend().indexSelect(atLeast1d.storage, atLeast1d.layout, d, ix.storage, ix.layout,
-        out.storage,
-        out.layout);
+        out.storage, out.layout);
     return TensorTape.indexSelect(self.shape.length == 0 ? out.reshape() : out,
         self, dim, index);
   }
@@ -260,9 +260,9 @@ public final class Indexing {
     }
     int[] rest = Arrays.copyOfRange(self.shape, k, self.shape.length);
     int[] flatShape = OpSupport.insert(rest, 0, lead);
-    Tensor rows = OpSupport.untracked(() -> self.reshape(flatShape));
+    Tensor rows = untracked(() -> self.reshape(flatShape));
     Tensor picks = mask.reshape(lead).nonzero().reshape(-1);
-    return TensorTape.index(OpSupport.untracked(() -> rows.indexSelect(0, picks)), self, mask);
+    return TensorTape.index(untracked(() -> rows.indexSelect(0, picks)), self, mask);
   }
 
   @Adjoint(of = "index", wrt = "self", signature = {"Tensor"})
@@ -286,7 +286,7 @@ public final class Indexing {
     }
     int[] s = Tensor.broadcast("maskedSelect", self.shape, mask.shape);
     return TensorTape.maskedSelect(
-        OpSupport.untracked(() -> self.expand(s).index(mask.expand(s).contiguous())), self, mask);
+        untracked(() -> self.expand(s).index(mask.expand(s).contiguous())), self, mask);
   }
 
   @Adjoint(of = "maskedSelect", wrt = "self")
@@ -301,7 +301,7 @@ public final class Indexing {
   // ---------------------------------------------------------------- cat
 
   static Tensor cat(List<Tensor> tensors) {
-    return TensorTape.cat(OpSupport.untracked(() -> cat(tensors, 0)), tensors);
+    return TensorTape.cat(untracked(() -> cat(tensors, 0)), tensors);
   }
 
   @Adjoint(of = "cat", wrt = "tensors", signature = {"List"})
@@ -367,7 +367,7 @@ public final class Indexing {
   // ---------------------------------------------------------------- stack
 
   static Tensor stack(List<Tensor> tensors) {
-    return TensorTape.stack(OpSupport.untracked(() -> stack(tensors, 0)), tensors);
+    return TensorTape.stack(untracked(() -> stack(tensors, 0)), tensors);
   }
 
   @Adjoint(of = "stack", wrt = "tensors", signature = {"List"})
@@ -387,13 +387,12 @@ public final class Indexing {
         throw new IllegalArgumentException("stack: expects each tensor to be equal size, but got "
             + Layout.str(s) + " at entry 0 and " + Layout.str(t.shape) + " at entry " + i);
       }
-      lifted.add(OpSupport.untracked(() -> t.unsqueeze(Layout.dim("stack", dim, s.length + 1))));
+      lifted.add(untracked(() -> t.unsqueeze(Layout.dim("stack", dim, s.length + 1))));
     }
     Tensor.numel("stack", "result shape",
         OpSupport.insert(s, Layout.dim("stack", dim, s.length + 1), tensors.size()));
-    return TensorTape.stack(OpSupport.untracked(() -> cat(lifted,
-        Layout.dim("stack", dim, s.length + 1))),
-        tensors, dim);
+    int d = Layout.dim("stack", dim, s.length + 1);
+    return TensorTape.stack(untracked(() -> cat(lifted, d)), tensors, dim);
   }
 
   @Adjoint(of = "stack", wrt = "tensors", signature = {"List", "int"})

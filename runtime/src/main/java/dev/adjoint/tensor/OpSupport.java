@@ -11,16 +11,17 @@ import java.util.function.Supplier;
 final class OpSupport {
   private OpSupport() {}
 
-  // ---------------------------------------------------------------- machinery
+  // ---------------------------------------------------------------- for forwards
 
   /**
    * {@code body} run without recording: a composite op records one node for itself, so the ops
    * it is built from must record none (Tensor.setGradFn refuses a second node on one result).
    */
-  static <T> T untracked(java.util.function.Supplier<T> body) {
+  static <T> T untracked(Supplier<T> body) {
     return GradMode.noGrad(body);
   }
 
+  /** Refuses operands on two devices, naming {@code op}. */
   static void checkSameDevice(Tensor self, String op, Tensor other) {
     if (!self.device().equals(other.device())) {
       throw new IllegalArgumentException(op + ": expected all tensors to be on the same device,"
@@ -28,8 +29,7 @@ final class OpSupport {
     }
   }
 
-  // ---------------------------------------------------------------- small helpers
-
+  /** {@code a} with {@code v} inserted at position {@code i}. */
   static int[] insert(int[] a, int i, int v) {
     int[] out = new int[a.length + 1];
     System.arraycopy(a, 0, out, 0, i);
@@ -38,12 +38,14 @@ final class OpSupport {
     return out;
   }
 
+  /** {@code a} followed by {@code b}. */
   static int[] concat(int[] a, int... b) {
     int[] out = Arrays.copyOf(a, a.length + b.length);
     System.arraycopy(b, 0, out, a.length, b.length);
     return out;
   }
 
+  // ---------------------------------------------------------------- for adjoints
 
   /** Zeros of {@code shape} with {@code like}'s dtype and device. */
   static Tensor zeros(Tensor like, int[] shape) {

@@ -3,6 +3,7 @@ package dev.adjoint.tensor;
 import static dev.adjoint.tensor.OpSupport.keepWhere;
 import static dev.adjoint.tensor.OpSupport.keptDims;
 import static dev.adjoint.tensor.OpSupport.reducedCount;
+import static dev.adjoint.tensor.OpSupport.untracked;
 import static dev.adjoint.tensor.OpSupport.wrap;
 import static dev.adjoint.tensor.OpSupport.zeros;
 
@@ -34,7 +35,7 @@ public final class Reductions {
   }
 
   static Tensor sum(Tensor self, int dim) {
-    return TensorTape.sum(OpSupport.untracked(() -> self.sum(new int[] {dim}, false)), self, dim);
+    return TensorTape.sum(untracked(() -> self.sum(new int[] {dim}, false)), self, dim);
   }
 
   @Adjoint(of = "sum", wrt = "self", signature = {"int"})
@@ -43,8 +44,7 @@ public final class Reductions {
   }
 
   static Tensor sum(Tensor self, int dim, boolean keepdim) {
-    return TensorTape.sum(OpSupport.untracked(() -> self.sum(new int[] {dim}, keepdim)), self, dim,
-        keepdim);
+    return TensorTape.sum(untracked(() -> self.sum(new int[] {dim}, keepdim)), self, dim, keepdim);
   }
 
   @Adjoint(of = "sum", wrt = "self", signature = {"int", "boolean"})
@@ -53,8 +53,8 @@ public final class Reductions {
   }
 
   static Tensor sum(Tensor self, int[] dims, boolean keepdim) {
-    return TensorTape.sum(reduce(self, "sum", ReduceOp.SUM, dims, keepdim, 0).values(),
-        self, dims, keepdim);
+    Tensor out = reduce(self, "sum", ReduceOp.SUM, dims, keepdim, 0).values();
+    return TensorTape.sum(out, self, dims, keepdim);
   }
 
   @Adjoint(of = "sum", wrt = "self", signature = {"int[]", "boolean"})
@@ -74,9 +74,8 @@ public final class Reductions {
   }
 
   static Tensor prod(Tensor self, int dim, boolean keepdim) {
-    return TensorTape.prod(reduce(self, "prod", ReduceOp.PROD, new int[] {dim}, keepdim,
-        0).values(),
-        self, dim, keepdim);
+    Tensor out = reduce(self, "prod", ReduceOp.PROD, new int[] {dim}, keepdim, 0).values();
+    return TensorTape.prod(out, self, dim, keepdim);
   }
 
   @Adjoint(of = "prod", wrt = "self", signature = {"int", "boolean"})
@@ -97,7 +96,7 @@ public final class Reductions {
   }
 
   static Tensor mean(Tensor self, int dim) {
-    return TensorTape.mean(OpSupport.untracked(() -> self.mean(new int[] {dim}, false)), self, dim);
+    return TensorTape.mean(untracked(() -> self.mean(new int[] {dim}, false)), self, dim);
   }
 
   @Adjoint(of = "mean", wrt = "self", signature = {"int"})
@@ -106,9 +105,8 @@ public final class Reductions {
   }
 
   static Tensor mean(Tensor self, int dim, boolean keepdim) {
-    return TensorTape.mean(OpSupport.untracked(() -> self.mean(new int[] {dim}, keepdim)), self,
-        dim,
-        keepdim);
+    Tensor out = untracked(() -> self.mean(new int[] {dim}, keepdim));
+    return TensorTape.mean(out, self, dim, keepdim);
   }
 
   @Adjoint(of = "mean", wrt = "self", signature = {"int", "boolean"})
@@ -117,8 +115,8 @@ public final class Reductions {
   }
 
   static Tensor mean(Tensor self, int[] dims, boolean keepdim) {
-    return TensorTape.mean(reduce(self, "mean", ReduceOp.MEAN, dims, keepdim, 0).values(),
-        self, dims, keepdim);
+    Tensor out = reduce(self, "mean", ReduceOp.MEAN, dims, keepdim, 0).values();
+    return TensorTape.mean(out, self, dims, keepdim);
   }
 
   @Adjoint(of = "mean", wrt = "self", signature = {"int[]", "boolean"})
@@ -138,7 +136,7 @@ public final class Reductions {
   }
 
   static ValuesIndices max(Tensor self, int dim) {
-    return TensorTape.max(OpSupport.untracked(() -> self.max(dim, false)), self, dim);
+    return TensorTape.max(untracked(() -> self.max(dim, false)), self, dim);
   }
 
   @Adjoint(of = "max", wrt = "self", signature = {"int"})
@@ -147,8 +145,8 @@ public final class Reductions {
   }
 
   static ValuesIndices max(Tensor self, int dim, boolean keepdim) {
-    return TensorTape.max(reduce(self, "max", ReduceOp.MAX, new int[] {dim}, keepdim, 0),
-        self, dim, keepdim);
+    ValuesIndices out = reduce(self, "max", ReduceOp.MAX, new int[] {dim}, keepdim, 0);
+    return TensorTape.max(out, self, dim, keepdim);
   }
 
   @Adjoint(of = "max", wrt = "self", signature = {"int", "boolean"})
@@ -169,7 +167,7 @@ public final class Reductions {
   }
 
   static ValuesIndices min(Tensor self, int dim) {
-    return TensorTape.min(OpSupport.untracked(() -> self.min(dim, false)), self, dim);
+    return TensorTape.min(untracked(() -> self.min(dim, false)), self, dim);
   }
 
   @Adjoint(of = "min", wrt = "self", signature = {"int"})
@@ -178,8 +176,8 @@ public final class Reductions {
   }
 
   static ValuesIndices min(Tensor self, int dim, boolean keepdim) {
-    return TensorTape.min(reduce(self, "min", ReduceOp.MIN, new int[] {dim}, keepdim, 0),
-        self, dim, keepdim);
+    ValuesIndices out = reduce(self, "min", ReduceOp.MIN, new int[] {dim}, keepdim, 0);
+    return TensorTape.min(out, self, dim, keepdim);
   }
 
   @Adjoint(of = "min", wrt = "self", signature = {"int", "boolean"})
@@ -211,7 +209,7 @@ public final class Reductions {
   // ---------------------------------------------------------------- var
 
   static Tensor var(Tensor self) {
-    return TensorTape.var(OpSupport.untracked(() -> self.var(null, 1, false)), self);
+    return TensorTape.var(untracked(() -> self.var(null, 1, false)), self);
   }
 
   @Adjoint(of = "var", wrt = "self", signature = {})
@@ -220,8 +218,7 @@ public final class Reductions {
   }
 
   static Tensor var(Tensor self, int dim) {
-    return TensorTape.var(OpSupport.untracked(() -> self.var(new int[] {dim}, 1, false)), self,
-        dim);
+    return TensorTape.var(untracked(() -> self.var(new int[] {dim}, 1, false)), self, dim);
   }
 
   @Adjoint(of = "var", wrt = "self", signature = {"int"})
@@ -230,8 +227,8 @@ public final class Reductions {
   }
 
   static Tensor var(Tensor self, int[] dims, int correction, boolean keepdim) {
-    return TensorTape.var(reduce(self, "var", ReduceOp.VAR, dims, keepdim, correction).values(),
-        self, dims, correction, keepdim);
+    Tensor out = reduce(self, "var", ReduceOp.VAR, dims, keepdim, correction).values();
+    return TensorTape.var(out, self, dims, correction, keepdim);
   }
 
   @Adjoint(of = "var", wrt = "self", signature = {"int[]", "int", "boolean"})
@@ -252,9 +249,8 @@ public final class Reductions {
   }
 
   static Tensor std(Tensor self, int dim) {
-    return TensorTape.std(reduce(self, "std", ReduceOp.VAR, new int[] {dim}, false,
-        1).values().sqrt(),
-        self, dim);
+    Tensor out = reduce(self, "std", ReduceOp.VAR, new int[] {dim}, false, 1).values().sqrt();
+    return TensorTape.std(out, self, dim);
   }
 
   @Adjoint(of = "std", wrt = "self", signature = {"int"})
@@ -263,9 +259,8 @@ public final class Reductions {
   }
 
   static Tensor std(Tensor self, int[] dims, int correction, boolean keepdim) {
-    return TensorTape.std(reduce(self, "std", ReduceOp.VAR, dims, keepdim,
-        correction).values().sqrt(),
-        self, dims, correction, keepdim);
+    Tensor out = reduce(self, "std", ReduceOp.VAR, dims, keepdim, correction).values().sqrt();
+    return TensorTape.std(out, self, dims, correction, keepdim);
   }
 
   @Adjoint(of = "std", wrt = "self", signature = {"int[]", "int", "boolean"})
@@ -277,8 +272,7 @@ public final class Reductions {
   // ---------------------------------------------------------------- logsumexp
 
   static Tensor logsumexp(Tensor self, int dim) {
-    return TensorTape.logsumexp(OpSupport.untracked(() -> self.logsumexp(new int[] {dim}, false)),
-        self, dim);
+    return TensorTape.logsumexp(untracked(() -> self.logsumexp(new int[] {dim}, false)), self, dim);
   }
 
   @Adjoint(of = "logsumexp", wrt = "self", signature = {"int"})
@@ -287,9 +281,8 @@ public final class Reductions {
   }
 
   static Tensor logsumexp(Tensor self, int dim, boolean keepdim) {
-    return TensorTape.logsumexp(OpSupport.untracked(() -> self.logsumexp(new int[] {dim}, keepdim)),
-        self,
-        dim, keepdim);
+    Tensor out = untracked(() -> self.logsumexp(new int[] {dim}, keepdim));
+    return TensorTape.logsumexp(out, self, dim, keepdim);
   }
 
   @Adjoint(of = "logsumexp", wrt = "self", signature = {"int", "boolean"})
@@ -299,9 +292,8 @@ public final class Reductions {
   }
 
   static Tensor logsumexp(Tensor self, int[] dims, boolean keepdim) {
-    return TensorTape.logsumexp(reduce(self, "logsumexp", ReduceOp.LOGSUMEXP, dims, keepdim,
-        0).values(),
-        self, dims, keepdim);
+    Tensor out = reduce(self, "logsumexp", ReduceOp.LOGSUMEXP, dims, keepdim, 0).values();
+    return TensorTape.logsumexp(out, self, dims, keepdim);
   }
 
   @Adjoint(of = "logsumexp", wrt = "self", signature = {"int[]", "boolean"})

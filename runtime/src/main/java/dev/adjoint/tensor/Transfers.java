@@ -28,8 +28,8 @@ public final class Transfers {
     Backend target = Backends.of(device);
     Tensor c = self.contiguous();
     Object host = c.backend().toHostArray(c.storage, c.layout);
-    return TensorTape.to(Tensor.dense(target.fromHostArray(host), self.shape.clone()), self,
-        device);
+    Tensor out = Tensor.dense(target.fromHostArray(host), self.shape.clone());
+    return TensorTape.to(out, self, device);
   }
 
   @Adjoint(of = "to", wrt = "self", signature = {"Device"})

@@ -1,6 +1,7 @@
 package dev.adjoint.tensor;
 
 import static dev.adjoint.autograd.Broadcasting.unbroadcast;
+import static dev.adjoint.tensor.OpSupport.untracked;
 import static dev.adjoint.tensor.OpSupport.wrap;
 import static dev.adjoint.tensor.OpSupport.zeros;
 
@@ -33,8 +34,7 @@ public final class Views {
           + self.shape.length + " (shape " + Layout.str(self.shape)
               + "); use transpose(dim0, dim1)");
     }
-    return TensorTape.t(self.shape.length < 2 ? self
-        : OpSupport.untracked(() -> self.transpose(0, 1)), self);
+    return TensorTape.t(self.shape.length < 2 ? self : untracked(() -> self.transpose(0, 1)), self);
   }
 
   @Adjoint(of = "t", wrt = "self")
@@ -47,9 +47,8 @@ public final class Views {
   static Tensor transpose(Tensor self, int dim0, int dim1) {
     int a = Layout.dim("transpose", dim0, self.shape.length);
     int b = Layout.dim("transpose", dim1, self.shape.length);
-    return TensorTape.transpose(self.viewOf(self.shape.length > 0 ? self.layout.transpose(a, b)
-        : self.layout),
-        self, dim0, dim1);
+    Tensor out = self.viewOf(self.shape.length > 0 ? self.layout.transpose(a, b) : self.layout);
+    return TensorTape.transpose(out, self, dim0, dim1);
   }
 
   @Adjoint(of = "transpose", wrt = "self")
@@ -116,7 +115,7 @@ public final class Views {
     if (viewed != null) {
       return TensorTape.reshape(self.viewOf(viewed), self, newShape);
     }
-    return TensorTape.reshape(OpSupport.untracked(() -> self.contiguous().view(s)), self, newShape);
+    return TensorTape.reshape(untracked(() -> self.contiguous().view(s)), self, newShape);
   }
 
   @Adjoint(of = "reshape", wrt = "self")
@@ -127,7 +126,7 @@ public final class Views {
   // ---------------------------------------------------------------- flatten
 
   static Tensor flatten(Tensor self) {
-    return TensorTape.flatten(OpSupport.untracked(() -> self.reshape(self.numel)), self);
+    return TensorTape.flatten(untracked(() -> self.reshape(self.numel)), self);
   }
 
   @Adjoint(of = "flatten", wrt = "self", signature = {})
@@ -137,7 +136,7 @@ public final class Views {
 
   static Tensor flatten(Tensor self, int startDim, int endDim) {
     if (self.shape.length == 0) {
-      return TensorTape.flatten(OpSupport.untracked(() -> self.reshape(1)), self, startDim, endDim);
+      return TensorTape.flatten(untracked(() -> self.reshape(1)), self, startDim, endDim);
     }
     int a = Layout.dim("flatten", startDim, self.shape.length);
     int b = Layout.dim("flatten", endDim, self.shape.length);
@@ -150,7 +149,7 @@ public final class Views {
     s[a] = Tensor.numel("flatten", "merged dimensions", Arrays.copyOfRange(self.shape, a, b + 1));
     System.arraycopy(self.shape, 0, s, 0, a);
     System.arraycopy(self.shape, b + 1, s, a + 1, self.shape.length - b - 1);
-    return TensorTape.flatten(OpSupport.untracked(() -> self.reshape(s)), self, startDim, endDim);
+    return TensorTape.flatten(untracked(() -> self.reshape(s)), self, startDim, endDim);
   }
 
   @Adjoint(of = "flatten", wrt = "self", signature = {"int", "int"})
@@ -165,9 +164,8 @@ public final class Views {
     for (int s : self.shape) {
       kept += s == 1 ? 0 : 1;
     }
-    return TensorTape.squeeze(kept == self.shape.length ? self.viewOf(self.layout)
-        : self.viewOf(self.layout.squeezeAll()),
-        self);
+    Layout squeezed = kept == self.shape.length ? self.layout : self.layout.squeezeAll();
+    return TensorTape.squeeze(self.viewOf(squeezed), self);
   }
 
   @Adjoint(of = "squeeze", wrt = "self", signature = {})
@@ -307,7 +305,7 @@ public final class Views {
     for (int i = 0; i < indices.length; i++) {
       checkIndex(self, "get", indices[i], i); // names dimension i of this tensor, as PyTorch does
     }
-    Tensor t = OpSupport.untracked(() -> {
+    Tensor t = untracked(() -> {
       Tensor v = self;
       for (int index : indices) {
         v = v.select(0, index);
@@ -361,8 +359,8 @@ public final class Views {
       throw new IndexOutOfBoundsException("narrow: start " + start + " and length " + length
           + " do not fit dimension " + d + " of size " + self.shape[d]);
     }
-    return TensorTape.narrow(self.viewOf(self.layout.slice(d, s, length, 1)), self, dim, start,
-        length);
+    Tensor out = self.viewOf(self.layout.slice(d, s, length, 1));
+    return TensorTape.narrow(out, self, dim, start, length);
   }
 
   @Adjoint(of = "narrow", wrt = "self")
@@ -386,8 +384,8 @@ public final class Views {
     int len = b > a ? (int) (((long) b - a + step - 1) / step) : 0;
     // With two or more elements, step * stride stays inside the storage; with one, the layout
     // keeps the stride rather than a meaningless huge one.
-    return TensorTape.slice(self.viewOf(self.layout.slice(d, a, len, step)), self, dim, start, stop,
-        step);
+    Tensor out = self.viewOf(self.layout.slice(d, a, len, step));
+    return TensorTape.slice(out, self, dim, start, stop, step);
   }
 
   @Adjoint(of = "slice", wrt = "self")
@@ -410,8 +408,7 @@ public final class Views {
   static Tensor index(Tensor self, String subscript) {
     Objects.requireNonNull(subscript, "index: subscript");
 
-    return TensorTape.index(OpSupport.untracked(() -> self.index(Index.parse(subscript))), self,
-        subscript);
+    return TensorTape.index(untracked(() -> self.index(Index.parse(subscript))), self, subscript);
   }
 
   @Adjoint(of = "index", wrt = "self", signature = {"String"})
@@ -441,7 +438,7 @@ public final class Views {
           + self.shape.length + " (got " + Arrays.toString(components) + ")");
     }
     int unconsumed = self.shape.length - consumed;
-    Tensor t = OpSupport.untracked(() -> {
+    Tensor t = untracked(() -> {
       Tensor v = self;
       int dim = 0;
       int source = 0; // the dimension of this tensor that the next AT or SLICE consumes

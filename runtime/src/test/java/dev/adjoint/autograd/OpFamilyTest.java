@@ -49,9 +49,6 @@ class OpFamilyTest {
   private static final Map<String, String> KERNEL_ENTRIES_OUTSIDE_TENSOR = Map.of(
       "UnaryOp.ERF", "nn.Functional#gelu");
 
-  /** Kernel entries that a primitive of another name uses, and that primitive. */
-  private static final Map<String, String> KERNEL_ENTRIES_BY_OTHER_NAME = Map.of();
-
   private static Class<?> family(String simpleName) {
     try {
       return Class.forName(PACKAGE + simpleName);
@@ -237,7 +234,7 @@ class OpFamilyTest {
         }
         continue;
       }
-      String op = KERNEL_ENTRIES_BY_OTHER_NAME.getOrDefault(key, camel(e.name()));
+      String op = camel(e.name());
       String family = familyOfPrimitive.get(op);
       if (family == null) {
         bad.add(key + ": no primitive " + op + " of Tensor");
