@@ -1,14 +1,14 @@
 package test;
 
-import dev.adjoint.autograd.ArithmeticRules;
 import dev.adjoint.autograd.Autograd;
-import dev.adjoint.autograd.LinalgRules;
-import dev.adjoint.autograd.PointwiseRules;
 import dev.adjoint.autograd.SavedValues;
 import dev.adjoint.autograd.SourceLines;
 import dev.adjoint.autograd.TrackedCall;
 import dev.adjoint.nn.LayerBinding;
 import dev.adjoint.nn.LayerConfig;
+import dev.adjoint.tensor.Arithmetic;
+import dev.adjoint.tensor.Elementwise;
+import dev.adjoint.tensor.LinearAlgebra;
 import dev.adjoint.tensor.Tensor;
 import java.util.Map;
 import javax.annotation.processing.Generated;
@@ -80,23 +80,23 @@ public final class EarlyExit_Adjoint implements LayerBinding<EarlyExit> {
         // EarlyExit.java:25  return h.mul(x);
         sourceLine = 25;
         d_mul = d_out;
-        d_h = ArithmeticRules.mulSelf(d_mul, saved.x, saved.h.shape());
+        d_h = Arithmetic.mulSelf(d_mul, saved.x, saved.h.shape());
         if (saved.need_x) {
-          d_x = ArithmeticRules.mulOther(d_mul, saved.h, saved.x.shape());
+          d_x = Arithmetic.mulOther(d_mul, saved.h, saved.x.shape());
         }
         // EarlyExit.java:24  h = h.tanh();
         sourceLine = 24;
         Tensor g_h = d_h;
-        d_h = PointwiseRules.tanhSelf(g_h, saved.h);
+        d_h = Elementwise.tanhSelf(g_h, saved.h);
       }
       // EarlyExit.java:20  Tensor h = x.matmul(w);
       sourceLine = 20;
       Tensor g_h_1 = d_h;
       if (saved.need_x) {
-        d_x = Autograd.accumulate(d_x, LinalgRules.matmulSelf(g_h_1, saved.w, saved.x.shape()));
+        d_x = Autograd.accumulate(d_x, LinearAlgebra.matmulSelf(g_h_1, saved.w, saved.x.shape()));
       }
       if (self.w.requiresGrad()) {
-        self.w.accumulateGrad(LinalgRules.matmulOther(g_h_1, saved.x, self.w.shape()));
+        self.w.accumulateGrad(LinearAlgebra.matmulOther(g_h_1, saved.x, self.w.shape()));
       }
       return d_x;
     } catch (RuntimeException failure) {

@@ -1,15 +1,15 @@
 package test;
 
-import dev.adjoint.autograd.ArithmeticRules;
 import dev.adjoint.autograd.Fusions;
-import dev.adjoint.autograd.LinalgRules;
-import dev.adjoint.autograd.ReductionRules;
 import dev.adjoint.autograd.SavedValues;
 import dev.adjoint.autograd.SourceLines;
 import dev.adjoint.autograd.Temporaries;
 import dev.adjoint.autograd.TrackedCall;
 import dev.adjoint.nn.LayerBinding;
 import dev.adjoint.nn.LayerConfig;
+import dev.adjoint.tensor.Arithmetic;
+import dev.adjoint.tensor.LinearAlgebra;
+import dev.adjoint.tensor.Reductions;
 import dev.adjoint.tensor.Tensor;
 import java.util.Map;
 import javax.annotation.processing.Generated;
@@ -79,17 +79,17 @@ public final class Keeping_Adjoint implements LayerBinding<Keeping> {
       // Keeping.java:27  return y.mul(c).sum();
       sourceLine = 27;
       d_sum = d_out;
-      d_mul2 = ReductionRules.sumSelf(d_sum, saved.mul2Shape);
-      d_y = ArithmeticRules.mulSelf(d_mul2, saved.c, saved.yShape);
+      d_mul2 = Reductions.sumSelf(d_sum, saved.mul2Shape);
+      d_y = Arithmetic.mulSelf(d_mul2, saved.c, saved.yShape);
       // Keeping.java:24  Tensor y = x.matmul(w).mul(2.0).add(1.0);
       sourceLine = 24;
-      d_mul = ArithmeticRules.addDoubleSelf(d_y);
-      d_matmul = ArithmeticRules.mulDoubleSelf(d_mul, 2.0);
+      d_mul = Arithmetic.addDoubleSelf(d_y);
+      d_matmul = Arithmetic.mulDoubleSelf(d_mul, 2.0);
       if (saved.need_x) {
-        d_x = LinalgRules.matmulSelf(d_matmul, saved.w, saved.x.shape());
+        d_x = LinearAlgebra.matmulSelf(d_matmul, saved.w, saved.x.shape());
       }
       if (self.w.requiresGrad()) {
-        self.w.accumulateGrad(LinalgRules.matmulOther(d_matmul, saved.x, self.w.shape()));
+        self.w.accumulateGrad(LinearAlgebra.matmulOther(d_matmul, saved.x, self.w.shape()));
       }
       return d_x;
     } catch (RuntimeException failure) {

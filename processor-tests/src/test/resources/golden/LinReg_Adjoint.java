@@ -1,15 +1,15 @@
 package test;
 
-import dev.adjoint.autograd.ArithmeticRules;
-import dev.adjoint.autograd.LinalgRules;
 import dev.adjoint.autograd.SavedValues;
-import dev.adjoint.autograd.ShapeRules;
 import dev.adjoint.autograd.SourceLines;
 import dev.adjoint.autograd.Temporaries;
 import dev.adjoint.autograd.TrackedCall;
 import dev.adjoint.nn.LayerBinding;
 import dev.adjoint.nn.LayerConfig;
+import dev.adjoint.tensor.Arithmetic;
+import dev.adjoint.tensor.LinearAlgebra;
 import dev.adjoint.tensor.Tensor;
+import dev.adjoint.tensor.Views;
 import java.util.Map;
 import javax.annotation.processing.Generated;
 
@@ -66,19 +66,19 @@ public final class LinReg_Adjoint implements LayerBinding<LinReg> {
       // LinReg.java:22  return scaled.matmul(weight.t()).add(bias);
       sourceLine = 22;
       d_add = d_out;
-      d_matmul = ArithmeticRules.addSelf(d_add, saved.matmulShape);
+      d_matmul = Arithmetic.addSelf(d_add, saved.matmulShape);
       if (self.bias.requiresGrad()) {
-        self.bias.accumulateGrad(ArithmeticRules.addOther(d_add, self.bias.shape()));
+        self.bias.accumulateGrad(Arithmetic.addOther(d_add, self.bias.shape()));
       }
-      d_scaled = LinalgRules.matmulSelf(d_matmul, saved.transposed, saved.scaled.shape());
-      d_transposed = LinalgRules.matmulOther(d_matmul, saved.scaled, saved.transposed.shape());
+      d_scaled = LinearAlgebra.matmulSelf(d_matmul, saved.transposed, saved.scaled.shape());
+      d_transposed = LinearAlgebra.matmulOther(d_matmul, saved.scaled, saved.transposed.shape());
       if (self.weight.requiresGrad()) {
-        self.weight.accumulateGrad(ShapeRules.tSelf(d_transposed));
+        self.weight.accumulateGrad(Views.tSelf(d_transposed));
       }
       // LinReg.java:20  Tensor scaled = x ...
       sourceLine = 20;
       if (saved.need_x) {
-        d_x = ArithmeticRules.mulDoubleSelf(d_scaled, 2.0);
+        d_x = Arithmetic.mulDoubleSelf(d_scaled, 2.0);
       }
       return d_x;
     } catch (RuntimeException failure) {

@@ -1,17 +1,17 @@
 package test;
 
-import dev.adjoint.autograd.ArithmeticRules;
-import dev.adjoint.autograd.LinalgRules;
-import dev.adjoint.autograd.PointwiseRules;
 import dev.adjoint.autograd.SavedValues;
-import dev.adjoint.autograd.ShapeRules;
 import dev.adjoint.autograd.SourceLines;
 import dev.adjoint.autograd.Temporaries;
 import dev.adjoint.autograd.TrackedCall;
 import dev.adjoint.nn.LayerBinding;
 import dev.adjoint.nn.LayerConfig;
+import dev.adjoint.tensor.Arithmetic;
 import dev.adjoint.tensor.DType;
+import dev.adjoint.tensor.Elementwise;
+import dev.adjoint.tensor.LinearAlgebra;
 import dev.adjoint.tensor.Tensor;
+import dev.adjoint.tensor.Transfers;
 import java.util.Map;
 import javax.annotation.processing.Generated;
 
@@ -75,17 +75,17 @@ public final class Qualified_Adjoint implements LayerBinding<Qualified> {
       // Qualified.java:20  return dev.adjoint.tensor.Tensor.where(h.gt(0.0), h, h.mul(0.5));
       sourceLine = 20;
       d_where = d_out;
-      d_h = PointwiseRules.whereX(d_where, saved.gt, saved.hShape);
-      d_mul = PointwiseRules.whereY(d_where, saved.gt, saved.mulShape);
-      d_h = d_h.add(ArithmeticRules.mulDoubleSelf(d_mul, 0.5));
+      d_h = Elementwise.whereX(d_where, saved.gt, saved.hShape);
+      d_mul = Elementwise.whereY(d_where, saved.gt, saved.mulShape);
+      d_h = d_h.add(Arithmetic.mulDoubleSelf(d_mul, 0.5));
       // Qualified.java:19  Tensor h = x.matmul(w).to(dev.adjoint.tensor.DType.FLOAT64);
       sourceLine = 19;
-      d_matmul = ShapeRules.toDTypeSelf(d_h, saved.matmulDType, saved.dtype, saved.matmulShape);
+      d_matmul = Transfers.toDTypeSelf(d_h, saved.matmulDType, saved.dtype, saved.matmulShape);
       if (saved.need_x) {
-        d_x = LinalgRules.matmulSelf(d_matmul, saved.w, saved.x.shape());
+        d_x = LinearAlgebra.matmulSelf(d_matmul, saved.w, saved.x.shape());
       }
       if (self.w.requiresGrad()) {
-        self.w.accumulateGrad(LinalgRules.matmulOther(d_matmul, saved.x, self.w.shape()));
+        self.w.accumulateGrad(LinearAlgebra.matmulOther(d_matmul, saved.x, self.w.shape()));
       }
       return d_x;
     } catch (RuntimeException failure) {

@@ -1,13 +1,13 @@
 package test;
 
-import dev.adjoint.autograd.LinalgRules;
-import dev.adjoint.autograd.PointwiseRules;
 import dev.adjoint.autograd.SavedValues;
 import dev.adjoint.autograd.SourceLines;
 import dev.adjoint.autograd.Temporaries;
 import dev.adjoint.autograd.TrackedCall;
 import dev.adjoint.nn.LayerBinding;
 import dev.adjoint.nn.LayerConfig;
+import dev.adjoint.tensor.Elementwise;
+import dev.adjoint.tensor.LinearAlgebra;
 import dev.adjoint.tensor.Tensor;
 import java.util.Map;
 import javax.annotation.processing.Generated;
@@ -68,14 +68,14 @@ public final class RunningMean_Adjoint implements LayerBinding<RunningMean> {
       // RunningMean.java:24  return y.tanh();
       sourceLine = 24;
       d_tanh = d_out;
-      d_y = PointwiseRules.tanhSelf(d_tanh, saved.tanh);
+      d_y = Elementwise.tanhSelf(d_tanh, saved.tanh);
       // RunningMean.java:20  Tensor y = x.matmul(w);
       sourceLine = 20;
       if (saved.need_x) {
-        d_x = LinalgRules.matmulSelf(d_y, saved.w, saved.x.shape());
+        d_x = LinearAlgebra.matmulSelf(d_y, saved.w, saved.x.shape());
       }
       if (self.w.requiresGrad()) {
-        self.w.accumulateGrad(LinalgRules.matmulOther(d_y, saved.x, self.w.shape()));
+        self.w.accumulateGrad(LinearAlgebra.matmulOther(d_y, saved.x, self.w.shape()));
       }
       return d_x;
     } catch (RuntimeException failure) {

@@ -1,14 +1,14 @@
 package test;
 
-import dev.adjoint.autograd.ArithmeticRules;
-import dev.adjoint.autograd.LinalgRules;
-import dev.adjoint.autograd.PointwiseRules;
 import dev.adjoint.autograd.SavedValues;
 import dev.adjoint.autograd.SourceLines;
 import dev.adjoint.autograd.Temporaries;
 import dev.adjoint.autograd.TrackedCall;
 import dev.adjoint.nn.LayerBinding;
 import dev.adjoint.nn.LayerConfig;
+import dev.adjoint.tensor.Arithmetic;
+import dev.adjoint.tensor.Elementwise;
+import dev.adjoint.tensor.LinearAlgebra;
 import dev.adjoint.tensor.Tensor;
 import java.util.Map;
 import javax.annotation.processing.Generated;
@@ -66,14 +66,14 @@ public final class Scaled_Adjoint implements LayerBinding<Scaled> {
       // Scaled.java:21  return x.matmul(w).mul(scale).mul(shift).tanh();
       sourceLine = 21;
       d_tanh = d_out;
-      d_mul2 = PointwiseRules.tanhSelf(d_tanh, saved.tanh);
-      d_mul = ArithmeticRules.mulDoubleSelf(d_mul2, saved.shift2);
-      d_matmul = ArithmeticRules.mulDoubleSelf(d_mul, self.scale);
+      d_mul2 = Elementwise.tanhSelf(d_tanh, saved.tanh);
+      d_mul = Arithmetic.mulDoubleSelf(d_mul2, saved.shift2);
+      d_matmul = Arithmetic.mulDoubleSelf(d_mul, self.scale);
       if (saved.need_x) {
-        d_x = LinalgRules.matmulSelf(d_matmul, saved.w, saved.x.shape());
+        d_x = LinearAlgebra.matmulSelf(d_matmul, saved.w, saved.x.shape());
       }
       if (self.w.requiresGrad()) {
-        self.w.accumulateGrad(LinalgRules.matmulOther(d_matmul, saved.x, self.w.shape()));
+        self.w.accumulateGrad(LinearAlgebra.matmulOther(d_matmul, saved.x, self.w.shape()));
       }
       return d_x;
     } catch (RuntimeException failure) {

@@ -1,13 +1,13 @@
 package test;
 
-import dev.adjoint.autograd.ArithmeticRules;
 import dev.adjoint.autograd.Autograd;
-import dev.adjoint.autograd.PointwiseRules;
 import dev.adjoint.autograd.SavedValues;
 import dev.adjoint.autograd.SourceLines;
 import dev.adjoint.autograd.TrackedCall;
 import dev.adjoint.nn.LayerBinding;
 import dev.adjoint.nn.LayerConfig;
+import dev.adjoint.tensor.Arithmetic;
+import dev.adjoint.tensor.Elementwise;
 import dev.adjoint.tensor.Tensor;
 import java.util.Map;
 import javax.annotation.processing.Generated;
@@ -71,13 +71,13 @@ public final class Twice_Adjoint implements LayerBinding<Twice> {
       // Twice.java:21  return a.add(b);
       sourceLine = 21;
       d_add = d_out;
-      d_a = ArithmeticRules.addSelf(d_add, saved.aShape);
-      d_b = ArithmeticRules.addOther(d_add, saved.bShape);
+      d_a = Arithmetic.addSelf(d_add, saved.aShape);
+      d_b = Arithmetic.addOther(d_add, saved.bShape);
       // Twice.java:20  Tensor b = fc.call(a.relu());
       sourceLine = 20;
       d_relu = Autograd.accumulate(d_relu, Affine_Adjoint.forwardBackward(self.fc, saved.bSaved, d_b));
       if (d_relu != null) {
-        d_a = d_a.add(PointwiseRules.reluSelf(d_relu, saved.relu));
+        d_a = d_a.add(Elementwise.reluSelf(d_relu, saved.relu));
       }
       // Twice.java:19  Tensor a = fc.forward(x);
       sourceLine = 19;

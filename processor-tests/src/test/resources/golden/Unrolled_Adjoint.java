@@ -1,15 +1,15 @@
 package test;
 
-import dev.adjoint.autograd.ArithmeticRules;
 import dev.adjoint.autograd.Autograd;
-import dev.adjoint.autograd.LinalgRules;
-import dev.adjoint.autograd.PointwiseRules;
 import dev.adjoint.autograd.SavedValues;
 import dev.adjoint.autograd.SourceLines;
 import dev.adjoint.autograd.Temporaries;
 import dev.adjoint.autograd.TrackedCall;
 import dev.adjoint.nn.LayerBinding;
 import dev.adjoint.nn.LayerConfig;
+import dev.adjoint.tensor.Arithmetic;
+import dev.adjoint.tensor.Elementwise;
+import dev.adjoint.tensor.LinearAlgebra;
 import dev.adjoint.tensor.Tensor;
 import java.util.Map;
 import javax.annotation.processing.Generated;
@@ -87,22 +87,22 @@ public final class Unrolled_Adjoint implements LayerBinding<Unrolled> {
         Tensor g_h = d_h;
         d_h = null;
         if (g_h != null) {
-          d_mul = Autograd.accumulate(d_mul, PointwiseRules.tanhSelf(g_h, h_1));
+          d_mul = Autograd.accumulate(d_mul, Elementwise.tanhSelf(g_h, h_1));
         }
         long value_1 = saved.pop();
         Tensor g_mul = d_mul;
         d_mul = null;
         if (g_mul != null) {
-          d_matmul = Autograd.accumulate(d_matmul, ArithmeticRules.mulLongSelf(g_mul, value_1));
+          d_matmul = Autograd.accumulate(d_matmul, Arithmetic.mulLongSelf(g_mul, value_1));
         }
         Tensor h_2 = saved.pop();
         int[] hShape = saved.pop();
         Tensor g_matmul = d_matmul;
         d_matmul = null;
         if (g_matmul != null) {
-          d_h = LinalgRules.matmulSelf(g_matmul, saved.w, hShape);
+          d_h = LinearAlgebra.matmulSelf(g_matmul, saved.w, hShape);
           if (self.w.requiresGrad()) {
-            self.w.accumulateGrad(LinalgRules.matmulOther(g_matmul, h_2, self.w.shape()));
+            self.w.accumulateGrad(LinearAlgebra.matmulOther(g_matmul, h_2, self.w.shape()));
           }
         }
       }

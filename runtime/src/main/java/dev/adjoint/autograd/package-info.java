@@ -8,10 +8,11 @@
  * Tensor y = GradMode.noGrad(() -> model.call(x));   // records nothing
  * }</pre>
  *
- * <p>The rule table lives here too: each primitive's adjoints ({@code PointwiseRules},
- * {@code LinalgRules}, ...) are ordinary Java methods marked {@code @Adjoint}. The annotation
- * processor reads them at compile time to write the backward of {@code @Forward} methods, and
- * the same rules build the graph nodes of ops applied outside them. Between {@code @Forward}
- * calls there is one node per call, not one per op.
+ * <p>The rule table lives beside the ops, in {@code dev.adjoint.tensor}'s op families: each
+ * primitive's adjoints ({@code Elementwise.tanhSelf}, {@code LinearAlgebra.matmulSelf}, ...)
+ * are ordinary Java methods marked {@code @Adjoint}, next to the primitive's forward. The
+ * annotation processor reads them at compile time to write the backward of {@code @Forward}
+ * methods, and the same rules build the graph nodes of ops applied outside them. Between
+ * {@code @Forward} calls there is one node per call, not one per op.
  */
 package dev.adjoint.autograd;

@@ -5,10 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.adjoint.tensor.Arithmetic;
 import dev.adjoint.tensor.DType;
 import dev.adjoint.tensor.Device;
+import dev.adjoint.tensor.Elementwise;
 import dev.adjoint.tensor.Index;
+import dev.adjoint.tensor.Indexing;
+import dev.adjoint.tensor.LinearAlgebra;
+import dev.adjoint.tensor.Reductions;
 import dev.adjoint.tensor.Tensor;
+import dev.adjoint.tensor.Transfers;
+import dev.adjoint.tensor.Views;
 import dev.adjoint.testing.Devices;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -51,9 +58,9 @@ class AdjointSpecTest {
 
   private static final double TOL = 1e-6;
 
-  private static final List<Class<?>> RULE_CLASSES = List.of(ArithmeticRules.class,
-      PointwiseRules.class, ReductionRules.class, LinalgRules.class, ShapeRules.class,
-      IndexingRules.class);
+  private static final List<Class<?>> RULE_CLASSES = List.of(Arithmetic.class,
+      Elementwise.class, Reductions.class, LinearAlgebra.class, Views.class, Transfers.class,
+      Indexing.class);
 
   // ================================================================== the table
 
@@ -70,332 +77,332 @@ class AdjointSpecTest {
 
   private static void arithmetic(List<Spec> t) {
     t.add(op2("add(Tensor) [2,3] + [3]", normal(2, 3), normal(3), Tensor::add,
-        wrt(0, "ArithmeticRules.addSelf", c -> ArithmeticRules.addSelf(c.g, c.shape(0))),
-        wrt(1, "ArithmeticRules.addOther", c -> ArithmeticRules.addOther(c.g, c.shape(1)))));
+        wrt(0, "Arithmetic.addSelf", c -> Arithmetic.addSelf(c.g, c.shape(0))),
+        wrt(1, "Arithmetic.addOther", c -> Arithmetic.addOther(c.g, c.shape(1)))));
     t.add(op2("add(Tensor) [2,1] + [1,3]", normal(2, 1), normal(1, 3), Tensor::add,
-        wrt(0, "ArithmeticRules.addSelf", c -> ArithmeticRules.addSelf(c.g, c.shape(0))),
-        wrt(1, "ArithmeticRules.addOther", c -> ArithmeticRules.addOther(c.g, c.shape(1)))));
+        wrt(0, "Arithmetic.addSelf", c -> Arithmetic.addSelf(c.g, c.shape(0))),
+        wrt(1, "Arithmetic.addOther", c -> Arithmetic.addOther(c.g, c.shape(1)))));
     t.add(op2("add(Tensor) 0-d + [2,3] transposed", normal(), normal(2, 3).transposed(),
         Tensor::add,
-        wrt(0, "ArithmeticRules.addSelf", c -> ArithmeticRules.addSelf(c.g, c.shape(0))),
-        wrt(1, "ArithmeticRules.addOther", c -> ArithmeticRules.addOther(c.g, c.shape(1)))));
+        wrt(0, "Arithmetic.addSelf", c -> Arithmetic.addSelf(c.g, c.shape(0))),
+        wrt(1, "Arithmetic.addOther", c -> Arithmetic.addOther(c.g, c.shape(1)))));
     t.add(op2("add(Tensor, alpha) [2,3] stepped + -1.5 * [2,1]", normal(2, 3).stepped(),
         normal(2, 1), (a, b) -> a.add(b, -1.5),
-        wrt(0, "ArithmeticRules.addAlphaSelf",
-            c -> ArithmeticRules.addAlphaSelf(c.g, c.shape(0))),
-        wrt(1, "ArithmeticRules.addAlphaOther",
-            c -> ArithmeticRules.addAlphaOther(c.g, -1.5, c.shape(1)))));
+        wrt(0, "Arithmetic.addAlphaSelf",
+            c -> Arithmetic.addAlphaSelf(c.g, c.shape(0))),
+        wrt(1, "Arithmetic.addAlphaOther",
+            c -> Arithmetic.addAlphaOther(c.g, -1.5, c.shape(1)))));
     t.add(op1("add(double)", normal(2, 3), a -> a.add(0.7),
-        wrt(0, "ArithmeticRules.addDoubleSelf", c -> ArithmeticRules.addDoubleSelf(c.g))));
+        wrt(0, "Arithmetic.addDoubleSelf", c -> Arithmetic.addDoubleSelf(c.g))));
     t.add(op1("add(long)", normal(2, 3), a -> a.add(3L),
-        wrt(0, "ArithmeticRules.addLongSelf", c -> ArithmeticRules.addLongSelf(c.g))));
+        wrt(0, "Arithmetic.addLongSelf", c -> Arithmetic.addLongSelf(c.g))));
 
     t.add(op2("sub(Tensor) [2,3] - [3]", normal(2, 3), normal(3), Tensor::sub,
-        wrt(0, "ArithmeticRules.subSelf", c -> ArithmeticRules.subSelf(c.g, c.shape(0))),
-        wrt(1, "ArithmeticRules.subOther", c -> ArithmeticRules.subOther(c.g, c.shape(1)))));
+        wrt(0, "Arithmetic.subSelf", c -> Arithmetic.subSelf(c.g, c.shape(0))),
+        wrt(1, "Arithmetic.subOther", c -> Arithmetic.subOther(c.g, c.shape(1)))));
     t.add(op2("sub(Tensor) [2,1] - [1,3]", normal(2, 1), normal(1, 3), Tensor::sub,
-        wrt(0, "ArithmeticRules.subSelf", c -> ArithmeticRules.subSelf(c.g, c.shape(0))),
-        wrt(1, "ArithmeticRules.subOther", c -> ArithmeticRules.subOther(c.g, c.shape(1)))));
+        wrt(0, "Arithmetic.subSelf", c -> Arithmetic.subSelf(c.g, c.shape(0))),
+        wrt(1, "Arithmetic.subOther", c -> Arithmetic.subOther(c.g, c.shape(1)))));
     t.add(op2("sub(Tensor) [2,3] - 0-d", normal(2, 3), normal(), Tensor::sub,
-        wrt(0, "ArithmeticRules.subSelf", c -> ArithmeticRules.subSelf(c.g, c.shape(0))),
-        wrt(1, "ArithmeticRules.subOther", c -> ArithmeticRules.subOther(c.g, c.shape(1)))));
+        wrt(0, "Arithmetic.subSelf", c -> Arithmetic.subSelf(c.g, c.shape(0))),
+        wrt(1, "Arithmetic.subOther", c -> Arithmetic.subOther(c.g, c.shape(1)))));
     t.add(op1("sub(double)", normal(2, 3), a -> a.sub(0.7),
-        wrt(0, "ArithmeticRules.subDoubleSelf", c -> ArithmeticRules.subDoubleSelf(c.g))));
+        wrt(0, "Arithmetic.subDoubleSelf", c -> Arithmetic.subDoubleSelf(c.g))));
     t.add(op1("sub(long)", normal(2, 3), a -> a.sub(2L),
-        wrt(0, "ArithmeticRules.subLongSelf", c -> ArithmeticRules.subLongSelf(c.g))));
+        wrt(0, "Arithmetic.subLongSelf", c -> Arithmetic.subLongSelf(c.g))));
 
     t.add(op2("mul(Tensor) [2,3] * [3]", normal(2, 3), normal(3), Tensor::mul,
-        wrt(0, "ArithmeticRules.mulSelf", c -> ArithmeticRules.mulSelf(c.g, c.x(1), c.shape(0))),
-        wrt(1, "ArithmeticRules.mulOther",
-            c -> ArithmeticRules.mulOther(c.g, c.x(0), c.shape(1)))));
+        wrt(0, "Arithmetic.mulSelf", c -> Arithmetic.mulSelf(c.g, c.x(1), c.shape(0))),
+        wrt(1, "Arithmetic.mulOther",
+            c -> Arithmetic.mulOther(c.g, c.x(0), c.shape(1)))));
     t.add(op2("mul(Tensor) [2,1] * [1,3]", normal(2, 1), normal(1, 3), Tensor::mul,
-        wrt(0, "ArithmeticRules.mulSelf", c -> ArithmeticRules.mulSelf(c.g, c.x(1), c.shape(0))),
-        wrt(1, "ArithmeticRules.mulOther",
-            c -> ArithmeticRules.mulOther(c.g, c.x(0), c.shape(1)))));
+        wrt(0, "Arithmetic.mulSelf", c -> Arithmetic.mulSelf(c.g, c.x(1), c.shape(0))),
+        wrt(1, "Arithmetic.mulOther",
+            c -> Arithmetic.mulOther(c.g, c.x(0), c.shape(1)))));
     t.add(op2("mul(Tensor) 0-d * [2,3] transposed", normal(), normal(2, 3).transposed(),
         Tensor::mul,
-        wrt(0, "ArithmeticRules.mulSelf", c -> ArithmeticRules.mulSelf(c.g, c.x(1), c.shape(0))),
-        wrt(1, "ArithmeticRules.mulOther",
-            c -> ArithmeticRules.mulOther(c.g, c.x(0), c.shape(1)))));
+        wrt(0, "Arithmetic.mulSelf", c -> Arithmetic.mulSelf(c.g, c.x(1), c.shape(0))),
+        wrt(1, "Arithmetic.mulOther",
+            c -> Arithmetic.mulOther(c.g, c.x(0), c.shape(1)))));
     t.add(op1("mul(double)", normal(2, 3), a -> a.mul(-1.25),
-        wrt(0, "ArithmeticRules.mulDoubleSelf", c -> ArithmeticRules.mulDoubleSelf(c.g, -1.25))));
+        wrt(0, "Arithmetic.mulDoubleSelf", c -> Arithmetic.mulDoubleSelf(c.g, -1.25))));
     t.add(op1("mul(long)", normal(2, 3), a -> a.mul(3L),
-        wrt(0, "ArithmeticRules.mulLongSelf", c -> ArithmeticRules.mulLongSelf(c.g, 3L))));
+        wrt(0, "Arithmetic.mulLongSelf", c -> Arithmetic.mulLongSelf(c.g, 3L))));
 
     t.add(op2("div(Tensor) [2,3] / [3]", normal(2, 3), nonzero(3), Tensor::div,
-        wrt(0, "ArithmeticRules.divSelf", c -> ArithmeticRules.divSelf(c.g, c.x(1), c.shape(0))),
-        wrt(1, "ArithmeticRules.divOther",
-            c -> ArithmeticRules.divOther(c.g, c.x(0), c.x(1)))));
+        wrt(0, "Arithmetic.divSelf", c -> Arithmetic.divSelf(c.g, c.x(1), c.shape(0))),
+        wrt(1, "Arithmetic.divOther",
+            c -> Arithmetic.divOther(c.g, c.x(0), c.x(1)))));
     t.add(op2("div(Tensor) [2,1] / [1,3]", normal(2, 1), nonzero(1, 3), Tensor::div,
-        wrt(0, "ArithmeticRules.divSelf", c -> ArithmeticRules.divSelf(c.g, c.x(1), c.shape(0))),
-        wrt(1, "ArithmeticRules.divOther",
-            c -> ArithmeticRules.divOther(c.g, c.x(0), c.x(1)))));
+        wrt(0, "Arithmetic.divSelf", c -> Arithmetic.divSelf(c.g, c.x(1), c.shape(0))),
+        wrt(1, "Arithmetic.divOther",
+            c -> Arithmetic.divOther(c.g, c.x(0), c.x(1)))));
     t.add(op2("div(Tensor) 0-d / [2,3] stepped", normal(), nonzero(2, 3).stepped(), Tensor::div,
-        wrt(0, "ArithmeticRules.divSelf", c -> ArithmeticRules.divSelf(c.g, c.x(1), c.shape(0))),
-        wrt(1, "ArithmeticRules.divOther",
-            c -> ArithmeticRules.divOther(c.g, c.x(0), c.x(1)))));
+        wrt(0, "Arithmetic.divSelf", c -> Arithmetic.divSelf(c.g, c.x(1), c.shape(0))),
+        wrt(1, "Arithmetic.divOther",
+            c -> Arithmetic.divOther(c.g, c.x(0), c.x(1)))));
     t.add(op1("div(double)", normal(2, 3), a -> a.div(-0.8),
-        wrt(0, "ArithmeticRules.divDoubleSelf", c -> ArithmeticRules.divDoubleSelf(c.g, -0.8))));
+        wrt(0, "Arithmetic.divDoubleSelf", c -> Arithmetic.divDoubleSelf(c.g, -0.8))));
 
     t.add(op2("pow(Tensor) [2,3] ** [3]", positive(2, 3), normal(3), Tensor::pow,
-        wrt(0, "ArithmeticRules.powSelf", c -> ArithmeticRules.powSelf(c.g, c.x(0), c.x(1))),
-        wrt(1, "ArithmeticRules.powExponent",
-            c -> ArithmeticRules.powExponent(c.g, c.x(0), c.out, c.shape(1)))));
+        wrt(0, "Arithmetic.powSelf", c -> Arithmetic.powSelf(c.g, c.x(0), c.x(1))),
+        wrt(1, "Arithmetic.powExponent",
+            c -> Arithmetic.powExponent(c.g, c.x(0), c.out, c.shape(1)))));
     t.add(op2("pow(Tensor) [2,1] ** [1,3]", positive(2, 1), normal(1, 3), Tensor::pow,
-        wrt(0, "ArithmeticRules.powSelf", c -> ArithmeticRules.powSelf(c.g, c.x(0), c.x(1))),
-        wrt(1, "ArithmeticRules.powExponent",
-            c -> ArithmeticRules.powExponent(c.g, c.x(0), c.out, c.shape(1)))));
+        wrt(0, "Arithmetic.powSelf", c -> Arithmetic.powSelf(c.g, c.x(0), c.x(1))),
+        wrt(1, "Arithmetic.powExponent",
+            c -> Arithmetic.powExponent(c.g, c.x(0), c.out, c.shape(1)))));
     t.add(op2("pow(Tensor) 0-d ** [2,3] transposed", positive(), normal(2, 3).transposed(),
         Tensor::pow,
-        wrt(0, "ArithmeticRules.powSelf", c -> ArithmeticRules.powSelf(c.g, c.x(0), c.x(1))),
-        wrt(1, "ArithmeticRules.powExponent",
-            c -> ArithmeticRules.powExponent(c.g, c.x(0), c.out, c.shape(1)))));
+        wrt(0, "Arithmetic.powSelf", c -> Arithmetic.powSelf(c.g, c.x(0), c.x(1))),
+        wrt(1, "Arithmetic.powExponent",
+            c -> Arithmetic.powExponent(c.g, c.x(0), c.out, c.shape(1)))));
     t.add(op1("pow(double) 2.5", positive(2, 3), a -> a.pow(2.5),
-        wrt(0, "ArithmeticRules.powDoubleSelf",
-            c -> ArithmeticRules.powDoubleSelf(c.g, c.x(0), 2.5))));
+        wrt(0, "Arithmetic.powDoubleSelf",
+            c -> Arithmetic.powDoubleSelf(c.g, c.x(0), 2.5))));
     t.add(op1("pow(double) 3.0 of signed values", normal(2, 3).stepped(), a -> a.pow(3.0),
-        wrt(0, "ArithmeticRules.powDoubleSelf",
-            c -> ArithmeticRules.powDoubleSelf(c.g, c.x(0), 3.0))));
+        wrt(0, "Arithmetic.powDoubleSelf",
+            c -> Arithmetic.powDoubleSelf(c.g, c.x(0), 3.0))));
     t.add(op1("pow(double) -1.5", positive(2, 3), a -> a.pow(-1.5),
-        wrt(0, "ArithmeticRules.powDoubleSelf",
-            c -> ArithmeticRules.powDoubleSelf(c.g, c.x(0), -1.5))));
+        wrt(0, "Arithmetic.powDoubleSelf",
+            c -> Arithmetic.powDoubleSelf(c.g, c.x(0), -1.5))));
     t.add(op1("pow(long) 3", normal(2, 3), a -> a.pow(3L),
-        wrt(0, "ArithmeticRules.powLongSelf", c -> ArithmeticRules.powLongSelf(c.g, c.x(0), 3L))));
+        wrt(0, "Arithmetic.powLongSelf", c -> Arithmetic.powLongSelf(c.g, c.x(0), 3L))));
     t.add(op1("pow(long) -2", nonzero(2, 3), a -> a.pow(-2L),
-        wrt(0, "ArithmeticRules.powLongSelf",
-            c -> ArithmeticRules.powLongSelf(c.g, c.x(0), -2L))));
+        wrt(0, "Arithmetic.powLongSelf",
+            c -> Arithmetic.powLongSelf(c.g, c.x(0), -2L))));
 
     t.add(op2("maximum [2,3] vs [3]", distinct(2, 3), distinct(3), Tensor::maximum,
-        wrt(0, "ArithmeticRules.maximumSelf",
-            c -> ArithmeticRules.maximumSelf(c.g, c.x(0), c.x(1))),
-        wrt(1, "ArithmeticRules.maximumOther",
-            c -> ArithmeticRules.maximumOther(c.g, c.x(0), c.x(1)))));
+        wrt(0, "Arithmetic.maximumSelf",
+            c -> Arithmetic.maximumSelf(c.g, c.x(0), c.x(1))),
+        wrt(1, "Arithmetic.maximumOther",
+            c -> Arithmetic.maximumOther(c.g, c.x(0), c.x(1)))));
     t.add(op2("maximum [2,1] vs [1,3]", distinct(2, 1), distinct(1, 3), Tensor::maximum,
-        wrt(0, "ArithmeticRules.maximumSelf",
-            c -> ArithmeticRules.maximumSelf(c.g, c.x(0), c.x(1))),
-        wrt(1, "ArithmeticRules.maximumOther",
-            c -> ArithmeticRules.maximumOther(c.g, c.x(0), c.x(1)))));
+        wrt(0, "Arithmetic.maximumSelf",
+            c -> Arithmetic.maximumSelf(c.g, c.x(0), c.x(1))),
+        wrt(1, "Arithmetic.maximumOther",
+            c -> Arithmetic.maximumOther(c.g, c.x(0), c.x(1)))));
     t.add(op2("maximum 0-d vs [3,4] transposed", distinct(), distinct(3, 4).transposed(),
         Tensor::maximum,
-        wrt(0, "ArithmeticRules.maximumSelf",
-            c -> ArithmeticRules.maximumSelf(c.g, c.x(0), c.x(1))),
-        wrt(1, "ArithmeticRules.maximumOther",
-            c -> ArithmeticRules.maximumOther(c.g, c.x(0), c.x(1)))));
+        wrt(0, "Arithmetic.maximumSelf",
+            c -> Arithmetic.maximumSelf(c.g, c.x(0), c.x(1))),
+        wrt(1, "Arithmetic.maximumOther",
+            c -> Arithmetic.maximumOther(c.g, c.x(0), c.x(1)))));
     t.add(op2("minimum [2,3] vs [3]", distinct(2, 3), distinct(3), Tensor::minimum,
-        wrt(0, "ArithmeticRules.minimumSelf",
-            c -> ArithmeticRules.minimumSelf(c.g, c.x(0), c.x(1))),
-        wrt(1, "ArithmeticRules.minimumOther",
-            c -> ArithmeticRules.minimumOther(c.g, c.x(0), c.x(1)))));
+        wrt(0, "Arithmetic.minimumSelf",
+            c -> Arithmetic.minimumSelf(c.g, c.x(0), c.x(1))),
+        wrt(1, "Arithmetic.minimumOther",
+            c -> Arithmetic.minimumOther(c.g, c.x(0), c.x(1)))));
     t.add(op2("minimum [2,1] vs [1,3]", distinct(2, 1), distinct(1, 3), Tensor::minimum,
-        wrt(0, "ArithmeticRules.minimumSelf",
-            c -> ArithmeticRules.minimumSelf(c.g, c.x(0), c.x(1))),
-        wrt(1, "ArithmeticRules.minimumOther",
-            c -> ArithmeticRules.minimumOther(c.g, c.x(0), c.x(1)))));
+        wrt(0, "Arithmetic.minimumSelf",
+            c -> Arithmetic.minimumSelf(c.g, c.x(0), c.x(1))),
+        wrt(1, "Arithmetic.minimumOther",
+            c -> Arithmetic.minimumOther(c.g, c.x(0), c.x(1)))));
     t.add(op2("minimum [3,4] stepped vs 0-d", distinct(3, 4).stepped(), distinct(),
         Tensor::minimum,
-        wrt(0, "ArithmeticRules.minimumSelf",
-            c -> ArithmeticRules.minimumSelf(c.g, c.x(0), c.x(1))),
-        wrt(1, "ArithmeticRules.minimumOther",
-            c -> ArithmeticRules.minimumOther(c.g, c.x(0), c.x(1)))));
+        wrt(0, "Arithmetic.minimumSelf",
+            c -> Arithmetic.minimumSelf(c.g, c.x(0), c.x(1))),
+        wrt(1, "Arithmetic.minimumOther",
+            c -> Arithmetic.minimumOther(c.g, c.x(0), c.x(1)))));
 
     t.add(op1("neg", normal(2, 3).transposed(), Tensor::neg,
-        wrt(0, "ArithmeticRules.negSelf", c -> ArithmeticRules.negSelf(c.g))));
+        wrt(0, "Arithmetic.negSelf", c -> Arithmetic.negSelf(c.g))));
   }
 
   private static void pointwise(List<Spec> t) {
     t.add(op1("exp", normal(2, 3).transposed(), Tensor::exp,
-        wrt(0, "PointwiseRules.expSelf", c -> PointwiseRules.expSelf(c.g, c.out))));
+        wrt(0, "Elementwise.expSelf", c -> Elementwise.expSelf(c.g, c.out))));
     t.add(op1("log", positive(2, 3), Tensor::log,
-        wrt(0, "PointwiseRules.logSelf", c -> PointwiseRules.logSelf(c.g, c.x(0)))));
+        wrt(0, "Elementwise.logSelf", c -> Elementwise.logSelf(c.g, c.x(0)))));
     t.add(op1("sqrt", positive(2, 3).stepped(), Tensor::sqrt,
-        wrt(0, "PointwiseRules.sqrtSelf", c -> PointwiseRules.sqrtSelf(c.g, c.out))));
+        wrt(0, "Elementwise.sqrtSelf", c -> Elementwise.sqrtSelf(c.g, c.out))));
     t.add(op1("abs (|x| > 0.1)", awayFromZero(3, 4), Tensor::abs,
-        wrt(0, "PointwiseRules.absSelf", c -> PointwiseRules.absSelf(c.g, c.x(0)))));
+        wrt(0, "Elementwise.absSelf", c -> Elementwise.absSelf(c.g, c.x(0)))));
     t.add(op1("sign (|x| > 0.1): zero gradient", awayFromZero(2, 3), Tensor::sign,
-        wrt(0, "PointwiseRules.signSelf", c -> PointwiseRules.signSelf(c.g))));
+        wrt(0, "Elementwise.signSelf", c -> Elementwise.signSelf(c.g))));
     t.add(op1("tanh", normal(2, 3), Tensor::tanh,
-        wrt(0, "PointwiseRules.tanhSelf", c -> PointwiseRules.tanhSelf(c.g, c.out))));
+        wrt(0, "Elementwise.tanhSelf", c -> Elementwise.tanhSelf(c.g, c.out))));
     t.add(op1("sigmoid", normal(2, 3).stepped(), Tensor::sigmoid,
-        wrt(0, "PointwiseRules.sigmoidSelf", c -> PointwiseRules.sigmoidSelf(c.g, c.out))));
+        wrt(0, "Elementwise.sigmoidSelf", c -> Elementwise.sigmoidSelf(c.g, c.out))));
     t.add(op1("relu (|x| > 0.1)", awayFromZero(3, 4).transposed(), Tensor::relu,
-        wrt(0, "PointwiseRules.reluSelf", c -> PointwiseRules.reluSelf(c.g, c.out))));
+        wrt(0, "Elementwise.reluSelf", c -> Elementwise.reluSelf(c.g, c.out))));
     t.add(op1("clamp(-0.5, 0.5)", avoiding(new double[] {-0.5, 0.5}, 3, 4),
         a -> a.clamp(-0.5, 0.5),
-        wrt(0, "PointwiseRules.clampSelf",
-            c -> PointwiseRules.clampSelf(c.g, c.x(0), -0.5, 0.5))));
+        wrt(0, "Elementwise.clampSelf",
+            c -> Elementwise.clampSelf(c.g, c.x(0), -0.5, 0.5))));
     t.add(op1("clampMin(0.3)", avoiding(new double[] {0.3}, 3, 4), a -> a.clampMin(0.3),
-        wrt(0, "PointwiseRules.clampMinSelf",
-            c -> PointwiseRules.clampMinSelf(c.g, c.x(0), 0.3))));
+        wrt(0, "Elementwise.clampMinSelf",
+            c -> Elementwise.clampMinSelf(c.g, c.x(0), 0.3))));
     t.add(op1("clampMax(-0.2)", avoiding(new double[] {-0.2}, 3, 4), a -> a.clampMax(-0.2),
-        wrt(0, "PointwiseRules.clampMaxSelf",
-            c -> PointwiseRules.clampMaxSelf(c.g, c.x(0), -0.2))));
+        wrt(0, "Elementwise.clampMaxSelf",
+            c -> Elementwise.clampMaxSelf(c.g, c.x(0), -0.2))));
 
     Tensor cond23 = Tensor.of(true, false, true, false, false, true).reshape(2, 3);
     t.add(opN("where(condition [2,3], x [2,1], y 0-d)",
         List.of(constant(cond23), normal(2, 1), normal()),
         x -> Tensor.where(x.get(0), x.get(1), x.get(2)),
-        wrt(1, "PointwiseRules.whereX", c -> PointwiseRules.whereX(c.g, c.x(0), c.shape(1))),
-        wrt(2, "PointwiseRules.whereY", c -> PointwiseRules.whereY(c.g, c.x(0), c.shape(2)))));
+        wrt(1, "Elementwise.whereX", c -> Elementwise.whereX(c.g, c.x(0), c.shape(1))),
+        wrt(2, "Elementwise.whereY", c -> Elementwise.whereY(c.g, c.x(0), c.shape(2)))));
     t.add(opN("where(condition [3], x [2,3] transposed, y [2,3])",
         List.of(constant(Tensor.of(false, true, true)), normal(2, 3).transposed(), normal(2, 3)),
         x -> Tensor.where(x.get(0), x.get(1), x.get(2)),
-        wrt(1, "PointwiseRules.whereX", c -> PointwiseRules.whereX(c.g, c.x(0), c.shape(1))),
-        wrt(2, "PointwiseRules.whereY", c -> PointwiseRules.whereY(c.g, c.x(0), c.shape(2)))));
+        wrt(1, "Elementwise.whereX", c -> Elementwise.whereX(c.g, c.x(0), c.shape(1))),
+        wrt(2, "Elementwise.whereY", c -> Elementwise.whereY(c.g, c.x(0), c.shape(2)))));
     t.add(opN("maskedFill(mask [3]) of [2,3] transposed",
         List.of(normal(2, 3).transposed(), constant(Tensor.of(true, false, false))),
         x -> x.get(0).maskedFill(x.get(1), 9.0),
-        wrt(0, "PointwiseRules.maskedFillSelf",
-            c -> PointwiseRules.maskedFillSelf(c.g, c.x(1), c.shape(0)))));
+        wrt(0, "Elementwise.maskedFillSelf",
+            c -> Elementwise.maskedFillSelf(c.g, c.x(1), c.shape(0)))));
     t.add(opN("maskedFill(mask [2,3]) of [3] (the result broadcasts up)",
         List.of(normal(3), constant(cond23)),
         x -> x.get(0).maskedFill(x.get(1), -1.0),
-        wrt(0, "PointwiseRules.maskedFillSelf",
-            c -> PointwiseRules.maskedFillSelf(c.g, c.x(1), c.shape(0)))));
+        wrt(0, "Elementwise.maskedFillSelf",
+            c -> Elementwise.maskedFillSelf(c.g, c.x(1), c.shape(0)))));
   }
 
   private static void reductions(List<Spec> t) {
     t.add(op1("sum() of [2,3] transposed", normal(2, 3).transposed(), Tensor::sum,
-        wrt(0, "ReductionRules.sumSelf", c -> ReductionRules.sumSelf(c.g, c.shape(0)))));
+        wrt(0, "Reductions.sumSelf", c -> Reductions.sumSelf(c.g, c.shape(0)))));
     t.add(op1("sum() of 0-d", normal(), Tensor::sum,
-        wrt(0, "ReductionRules.sumSelf", c -> ReductionRules.sumSelf(c.g, c.shape(0)))));
+        wrt(0, "Reductions.sumSelf", c -> Reductions.sumSelf(c.g, c.shape(0)))));
     t.add(op1("sum(1) of [2,3]", normal(2, 3), a -> a.sum(1),
-        wrt(0, "ReductionRules.sumDimSelf", c -> ReductionRules.sumDimSelf(c.g, 1, c.shape(0)))));
+        wrt(0, "Reductions.sumDimSelf", c -> Reductions.sumDimSelf(c.g, 1, c.shape(0)))));
     t.add(op1("sum(-1) of [2,3,2] stepped", normal(2, 3, 2).stepped(), a -> a.sum(-1),
-        wrt(0, "ReductionRules.sumDimSelf",
-            c -> ReductionRules.sumDimSelf(c.g, -1, c.shape(0)))));
+        wrt(0, "Reductions.sumDimSelf",
+            c -> Reductions.sumDimSelf(c.g, -1, c.shape(0)))));
     t.add(op1("sum(-2, keepdim) of [2,3,2]", normal(2, 3, 2), a -> a.sum(-2, true),
-        wrt(0, "ReductionRules.sumDimKeepdimSelf",
-            c -> ReductionRules.sumDimKeepdimSelf(c.g, -2, true, c.shape(0)))));
+        wrt(0, "Reductions.sumDimKeepdimSelf",
+            c -> Reductions.sumDimKeepdimSelf(c.g, -2, true, c.shape(0)))));
     t.add(op1("sum(0, no keepdim) of [2,3]", normal(2, 3), a -> a.sum(0, false),
-        wrt(0, "ReductionRules.sumDimKeepdimSelf",
-            c -> ReductionRules.sumDimKeepdimSelf(c.g, 0, false, c.shape(0)))));
+        wrt(0, "Reductions.sumDimKeepdimSelf",
+            c -> Reductions.sumDimKeepdimSelf(c.g, 0, false, c.shape(0)))));
     t.add(op1("sum({0,2}) of [2,3,4]", normal(2, 3, 4), a -> a.sum(new int[] {0, 2}, false),
-        wrt(0, "ReductionRules.sumDimsSelf",
-            c -> ReductionRules.sumDimsSelf(c.g, new int[] {0, 2}, false, c.shape(0)))));
+        wrt(0, "Reductions.sumDimsSelf",
+            c -> Reductions.sumDimsSelf(c.g, new int[] {0, 2}, false, c.shape(0)))));
     t.add(op1("sum({-1,0}, keepdim) of [2,3,4] transposed", normal(2, 3, 4).transposed(),
         a -> a.sum(new int[] {-1, 0}, true),
-        wrt(0, "ReductionRules.sumDimsSelf",
-            c -> ReductionRules.sumDimsSelf(c.g, new int[] {-1, 0}, true, c.shape(0)))));
+        wrt(0, "Reductions.sumDimsSelf",
+            c -> Reductions.sumDimsSelf(c.g, new int[] {-1, 0}, true, c.shape(0)))));
 
     t.add(op1("mean() of [2,3] stepped", normal(2, 3).stepped(), Tensor::mean,
-        wrt(0, "ReductionRules.meanSelf", c -> ReductionRules.meanSelf(c.g, c.shape(0)))));
+        wrt(0, "Reductions.meanSelf", c -> Reductions.meanSelf(c.g, c.shape(0)))));
     t.add(op1("mean(-1) of [2,3]", normal(2, 3), a -> a.mean(-1),
-        wrt(0, "ReductionRules.meanDimSelf",
-            c -> ReductionRules.meanDimSelf(c.g, -1, c.shape(0)))));
+        wrt(0, "Reductions.meanDimSelf",
+            c -> Reductions.meanDimSelf(c.g, -1, c.shape(0)))));
     t.add(op1("mean(1, keepdim) of [2,3,4] transposed", normal(2, 3, 4).transposed(),
         a -> a.mean(1, true),
-        wrt(0, "ReductionRules.meanDimKeepdimSelf",
-            c -> ReductionRules.meanDimKeepdimSelf(c.g, 1, true, c.shape(0)))));
+        wrt(0, "Reductions.meanDimKeepdimSelf",
+            c -> Reductions.meanDimKeepdimSelf(c.g, 1, true, c.shape(0)))));
     t.add(op1("mean(0, no keepdim) of [3,2]", normal(3, 2), a -> a.mean(0, false),
-        wrt(0, "ReductionRules.meanDimKeepdimSelf",
-            c -> ReductionRules.meanDimKeepdimSelf(c.g, 0, false, c.shape(0)))));
+        wrt(0, "Reductions.meanDimKeepdimSelf",
+            c -> Reductions.meanDimKeepdimSelf(c.g, 0, false, c.shape(0)))));
     t.add(op1("mean({0,-1}) of [2,3,4]", normal(2, 3, 4), a -> a.mean(new int[] {0, -1}, false),
-        wrt(0, "ReductionRules.meanDimsSelf",
-            c -> ReductionRules.meanDimsSelf(c.g, new int[] {0, -1}, false, c.shape(0)))));
+        wrt(0, "Reductions.meanDimsSelf",
+            c -> Reductions.meanDimsSelf(c.g, new int[] {0, -1}, false, c.shape(0)))));
     t.add(op1("mean({1}, keepdim) of [2,3,4]", normal(2, 3, 4),
         a -> a.mean(new int[] {1}, true),
-        wrt(0, "ReductionRules.meanDimsSelf",
-            c -> ReductionRules.meanDimsSelf(c.g, new int[] {1}, true, c.shape(0)))));
+        wrt(0, "Reductions.meanDimsSelf",
+            c -> Reductions.meanDimsSelf(c.g, new int[] {1}, true, c.shape(0)))));
 
     t.add(op1("max() of [3,4] transposed", distinct(3, 4).transposed(), Tensor::max,
-        wrt(0, "ReductionRules.maxSelf", c -> ReductionRules.maxSelf(c.g, c.x(0), c.out))));
+        wrt(0, "Reductions.maxSelf", c -> Reductions.maxSelf(c.g, c.x(0), c.out))));
     t.add(op1("min() of [3,4]", distinct(3, 4), Tensor::min,
-        wrt(0, "ReductionRules.minSelf", c -> ReductionRules.minSelf(c.g, c.x(0), c.out))));
+        wrt(0, "Reductions.minSelf", c -> Reductions.minSelf(c.g, c.x(0), c.out))));
     t.add(op1("max(1) of [3,4]", distinct(3, 4), a -> a.max(1).values(),
-        wrt(0, "ReductionRules.maxDimSelf",
-            c -> ReductionRules.maxDimSelf(c.g, c.x(0).max(1), 1, c.shape(0)))));
+        wrt(0, "Reductions.maxDimSelf",
+            c -> Reductions.maxDimSelf(c.g, c.x(0).max(1), 1, c.shape(0)))));
     t.add(op1("max(-1, keepdim) of [2,3,4] stepped", distinct(2, 3, 4).stepped(),
         a -> a.max(-1, true).values(),
-        wrt(0, "ReductionRules.maxDimKeepdimSelf",
-            c -> ReductionRules.maxDimKeepdimSelf(c.g, c.x(0).max(-1, true), -1, true,
+        wrt(0, "Reductions.maxDimKeepdimSelf",
+            c -> Reductions.maxDimKeepdimSelf(c.g, c.x(0).max(-1, true), -1, true,
                 c.shape(0)))));
     t.add(op1("max(0, no keepdim) of [3,4] transposed", distinct(3, 4).transposed(),
         a -> a.max(0, false).values(),
-        wrt(0, "ReductionRules.maxDimKeepdimSelf",
-            c -> ReductionRules.maxDimKeepdimSelf(c.g, c.x(0).max(0, false), 0, false,
+        wrt(0, "Reductions.maxDimKeepdimSelf",
+            c -> Reductions.maxDimKeepdimSelf(c.g, c.x(0).max(0, false), 0, false,
                 c.shape(0)))));
     t.add(op1("min(-2) of [2,3,4]", distinct(2, 3, 4), a -> a.min(-2).values(),
-        wrt(0, "ReductionRules.minDimSelf",
-            c -> ReductionRules.minDimSelf(c.g, c.x(0).min(-2), -2, c.shape(0)))));
+        wrt(0, "Reductions.minDimSelf",
+            c -> Reductions.minDimSelf(c.g, c.x(0).min(-2), -2, c.shape(0)))));
     t.add(op1("min(1, keepdim) of [3,4]", distinct(3, 4), a -> a.min(1, true).values(),
-        wrt(0, "ReductionRules.minDimKeepdimSelf",
-            c -> ReductionRules.minDimKeepdimSelf(c.g, c.x(0).min(1, true), 1, true,
+        wrt(0, "Reductions.minDimKeepdimSelf",
+            c -> Reductions.minDimKeepdimSelf(c.g, c.x(0).min(1, true), 1, true,
                 c.shape(0)))));
     t.add(op1("min(0, no keepdim) of [4]", distinct(4), a -> a.min(0, false).values(),
-        wrt(0, "ReductionRules.minDimKeepdimSelf",
-            c -> ReductionRules.minDimKeepdimSelf(c.g, c.x(0).min(0, false), 0, false,
+        wrt(0, "Reductions.minDimKeepdimSelf",
+            c -> Reductions.minDimKeepdimSelf(c.g, c.x(0).min(0, false), 0, false,
                 c.shape(0)))));
 
     t.add(op1("prod() of [3,4] transposed", nonzero(3, 4).transposed(), Tensor::prod,
-        wrt(0, "ReductionRules.prodSelf", c -> ReductionRules.prodSelf(c.g, c.x(0), c.out))));
+        wrt(0, "Reductions.prodSelf", c -> Reductions.prodSelf(c.g, c.x(0), c.out))));
     // prod is multilinear, so central differences are exact at zeros too: one zero, two zeros.
     t.add(op1("prod() of [2,3] with one zero", fixed(new double[] {1.5, -0.5, 0, 2, 0.7, -1.2},
         2, 3), Tensor::prod,
-        wrt(0, "ReductionRules.prodSelf", c -> ReductionRules.prodSelf(c.g, c.x(0), c.out))));
+        wrt(0, "Reductions.prodSelf", c -> Reductions.prodSelf(c.g, c.x(0), c.out))));
     t.add(op1("prod(1, keepdim) of [3,4] stepped", nonzero(3, 4).stepped(),
         a -> a.prod(1, true),
-        wrt(0, "ReductionRules.prodDimKeepdimSelf",
-            c -> ReductionRules.prodDimKeepdimSelf(c.g, c.x(0), c.out, 1, true))));
+        wrt(0, "Reductions.prodDimKeepdimSelf",
+            c -> Reductions.prodDimKeepdimSelf(c.g, c.x(0), c.out, 1, true))));
     // Rows: no zero, one zero, two zeros, all zeros but one.
     t.add(op1("prod(-1) of [4,3] with 0, 1, 2 and 3 zeros per row",
         fixed(new double[] {1.5, -0.5, 2, 0, 0.7, -1.2, 0, 1.1, 0, 0, 0, 0}, 4, 3),
         a -> a.prod(-1, false),
-        wrt(0, "ReductionRules.prodDimKeepdimSelf",
-            c -> ReductionRules.prodDimKeepdimSelf(c.g, c.x(0), c.out, -1, false))));
+        wrt(0, "Reductions.prodDimKeepdimSelf",
+            c -> Reductions.prodDimKeepdimSelf(c.g, c.x(0), c.out, -1, false))));
     t.add(op1("prod(0) of [2,3] transposed with a zero", fixed(new double[] {1.5, 0, 2, 0.4, 0.7,
         -1.2}, 2, 3).transposed(), a -> a.prod(0, false),
-        wrt(0, "ReductionRules.prodDimKeepdimSelf",
-            c -> ReductionRules.prodDimKeepdimSelf(c.g, c.x(0), c.out, 0, false))));
+        wrt(0, "Reductions.prodDimKeepdimSelf",
+            c -> Reductions.prodDimKeepdimSelf(c.g, c.x(0), c.out, 0, false))));
 
     t.add(op1("var() of [3,4] transposed", normal(3, 4).transposed(), Tensor::var,
-        wrt(0, "ReductionRules.varSelf", c -> ReductionRules.varSelf(c.g, c.x(0)))));
+        wrt(0, "Reductions.varSelf", c -> Reductions.varSelf(c.g, c.x(0)))));
     t.add(op1("var(1) of [3,4]", normal(3, 4), a -> a.var(1),
-        wrt(0, "ReductionRules.varDimSelf", c -> ReductionRules.varDimSelf(c.g, c.x(0), 1))));
+        wrt(0, "Reductions.varDimSelf", c -> Reductions.varDimSelf(c.g, c.x(0), 1))));
     t.add(op1("var({0}, correction 0, keepdim) of [3,4]", normal(3, 4),
         a -> a.var(new int[] {0}, 0, true),
-        wrt(0, "ReductionRules.varDimsSelf",
-            c -> ReductionRules.varDimsSelf(c.g, c.x(0), new int[] {0}, 0, true))));
+        wrt(0, "Reductions.varDimsSelf",
+            c -> Reductions.varDimsSelf(c.g, c.x(0), new int[] {0}, 0, true))));
     t.add(op1("var({-1,0}, correction 1) of [2,3,4] stepped", normal(2, 3, 4).stepped(),
         a -> a.var(new int[] {-1, 0}, 1, false),
-        wrt(0, "ReductionRules.varDimsSelf",
-            c -> ReductionRules.varDimsSelf(c.g, c.x(0), new int[] {-1, 0}, 1, false))));
+        wrt(0, "Reductions.varDimsSelf",
+            c -> Reductions.varDimsSelf(c.g, c.x(0), new int[] {-1, 0}, 1, false))));
     t.add(op1("var(null: all, correction 0) of [2,3]", normal(2, 3),
         a -> a.var(null, 0, false),
-        wrt(0, "ReductionRules.varDimsSelf",
-            c -> ReductionRules.varDimsSelf(c.g, c.x(0), null, 0, false))));
+        wrt(0, "Reductions.varDimsSelf",
+            c -> Reductions.varDimsSelf(c.g, c.x(0), null, 0, false))));
 
     t.add(op1("std() of [3,4]", normal(3, 4), Tensor::std,
-        wrt(0, "ReductionRules.stdSelf", c -> ReductionRules.stdSelf(c.g, c.x(0), c.out))));
+        wrt(0, "Reductions.stdSelf", c -> Reductions.stdSelf(c.g, c.x(0), c.out))));
     t.add(op1("std(-1) of [3,4] transposed", normal(3, 4).transposed(), a -> a.std(-1),
-        wrt(0, "ReductionRules.stdDimSelf",
-            c -> ReductionRules.stdDimSelf(c.g, c.x(0), c.out, -1))));
+        wrt(0, "Reductions.stdDimSelf",
+            c -> Reductions.stdDimSelf(c.g, c.x(0), c.out, -1))));
     t.add(op1("std({1}, correction 0, keepdim) of [2,3,4]", normal(2, 3, 4),
         a -> a.std(new int[] {1}, 0, true),
-        wrt(0, "ReductionRules.stdDimsSelf",
-            c -> ReductionRules.stdDimsSelf(c.g, c.x(0), c.out, new int[] {1}, 0, true))));
+        wrt(0, "Reductions.stdDimsSelf",
+            c -> Reductions.stdDimsSelf(c.g, c.x(0), c.out, new int[] {1}, 0, true))));
     t.add(op1("std({0,2}, correction 1) of [2,3,4]", normal(2, 3, 4),
         a -> a.std(new int[] {0, 2}, 1, false),
-        wrt(0, "ReductionRules.stdDimsSelf",
-            c -> ReductionRules.stdDimsSelf(c.g, c.x(0), c.out, new int[] {0, 2}, 1, false))));
+        wrt(0, "Reductions.stdDimsSelf",
+            c -> Reductions.stdDimsSelf(c.g, c.x(0), c.out, new int[] {0, 2}, 1, false))));
 
     t.add(op1("logsumexp(1) of [3,4]", normal(3, 4), a -> a.logsumexp(1),
-        wrt(0, "ReductionRules.logsumexpDimSelf",
-            c -> ReductionRules.logsumexpDimSelf(c.g, c.x(0), c.out, 1))));
+        wrt(0, "Reductions.logsumexpDimSelf",
+            c -> Reductions.logsumexpDimSelf(c.g, c.x(0), c.out, 1))));
     t.add(op1("logsumexp(-1, keepdim) of [2,3,4] transposed", normal(2, 3, 4).transposed(),
         a -> a.logsumexp(-1, true),
-        wrt(0, "ReductionRules.logsumexpDimKeepdimSelf",
-            c -> ReductionRules.logsumexpDimKeepdimSelf(c.g, c.x(0), c.out, -1, true))));
+        wrt(0, "Reductions.logsumexpDimKeepdimSelf",
+            c -> Reductions.logsumexpDimKeepdimSelf(c.g, c.x(0), c.out, -1, true))));
     t.add(op1("logsumexp(0, no keepdim) of [3,4]", normal(3, 4), a -> a.logsumexp(0, false),
-        wrt(0, "ReductionRules.logsumexpDimKeepdimSelf",
-            c -> ReductionRules.logsumexpDimKeepdimSelf(c.g, c.x(0), c.out, 0, false))));
+        wrt(0, "Reductions.logsumexpDimKeepdimSelf",
+            c -> Reductions.logsumexpDimKeepdimSelf(c.g, c.x(0), c.out, 0, false))));
     t.add(op1("logsumexp({0,2}) of [2,3,4]", normal(2, 3, 4),
         a -> a.logsumexp(new int[] {0, 2}, false),
-        wrt(0, "ReductionRules.logsumexpDimsSelf",
-            c -> ReductionRules.logsumexpDimsSelf(c.g, c.x(0), c.out, new int[] {0, 2}, false))));
+        wrt(0, "Reductions.logsumexpDimsSelf",
+            c -> Reductions.logsumexpDimsSelf(c.g, c.x(0), c.out, new int[] {0, 2}, false))));
     t.add(op1("logsumexp({-1}, keepdim) of [3,4] stepped", normal(3, 4).stepped(),
         a -> a.logsumexp(new int[] {-1}, true),
-        wrt(0, "ReductionRules.logsumexpDimsSelf",
-            c -> ReductionRules.logsumexpDimsSelf(c.g, c.x(0), c.out, new int[] {-1}, true))));
+        wrt(0, "Reductions.logsumexpDimsSelf",
+            c -> Reductions.logsumexpDimsSelf(c.g, c.x(0), c.out, new int[] {-1}, true))));
   }
 
   private static void linalg(List<Spec> t) {
@@ -414,127 +421,127 @@ class AdjointSpecTest {
 
     t.add(op2("mm [3,4] @ [4,2] transposed", normal(3, 4), normal(4, 2).transposed(),
         Tensor::mm,
-        wrt(0, "LinalgRules.mmSelf", c -> LinalgRules.mmSelf(c.g, c.x(1))),
-        wrt(1, "LinalgRules.mmOther", c -> LinalgRules.mmOther(c.g, c.x(0)))));
+        wrt(0, "LinearAlgebra.mmSelf", c -> LinearAlgebra.mmSelf(c.g, c.x(1))),
+        wrt(1, "LinearAlgebra.mmOther", c -> LinearAlgebra.mmOther(c.g, c.x(0)))));
     t.add(op2("bmm [2,3,4] @ [2,4,2]", normal(2, 3, 4), normal(2, 4, 2).stepped(),
         Tensor::bmm,
-        wrt(0, "LinalgRules.bmmSelf", c -> LinalgRules.bmmSelf(c.g, c.x(1))),
-        wrt(1, "LinalgRules.bmmOther", c -> LinalgRules.bmmOther(c.g, c.x(0)))));
+        wrt(0, "LinearAlgebra.bmmSelf", c -> LinearAlgebra.bmmSelf(c.g, c.x(1))),
+        wrt(1, "LinearAlgebra.bmmOther", c -> LinearAlgebra.bmmOther(c.g, c.x(0)))));
     t.add(op1("inverse [3,3]", wellConditioned(3, 3), Tensor::inverse,
-        wrt(0, "LinalgRules.inverseSelf", c -> LinalgRules.inverseSelf(c.g, c.out))));
+        wrt(0, "LinearAlgebra.inverseSelf", c -> LinearAlgebra.inverseSelf(c.g, c.out))));
     t.add(op1("inverse [2,3,3] transposed", wellConditioned(2, 3, 3).transposed(),
         Tensor::inverse,
-        wrt(0, "LinalgRules.inverseSelf", c -> LinalgRules.inverseSelf(c.g, c.out))));
+        wrt(0, "LinearAlgebra.inverseSelf", c -> LinearAlgebra.inverseSelf(c.g, c.out))));
   }
 
   private static void matmul(List<Spec> t, String shapes, Arg a, Arg b) {
     t.add(op2("matmul " + shapes, a, b, Tensor::matmul,
-        wrt(0, "LinalgRules.matmulSelf", c -> LinalgRules.matmulSelf(c.g, c.x(1), c.shape(0))),
-        wrt(1, "LinalgRules.matmulOther",
-            c -> LinalgRules.matmulOther(c.g, c.x(0), c.shape(1)))));
+        wrt(0, "LinearAlgebra.matmulSelf", c -> LinearAlgebra.matmulSelf(c.g, c.x(1), c.shape(0))),
+        wrt(1, "LinearAlgebra.matmulOther",
+            c -> LinearAlgebra.matmulOther(c.g, c.x(0), c.shape(1)))));
   }
 
   private static void shapes(List<Spec> t) {
     t.add(op1("t() of [2,3] stepped", normal(2, 3).stepped(), Tensor::t,
-        wrt(0, "ShapeRules.tSelf", c -> ShapeRules.tSelf(c.g))));
+        wrt(0, "Views.tSelf", c -> Views.tSelf(c.g))));
     t.add(op1("t() of [3]", normal(3), Tensor::t,
-        wrt(0, "ShapeRules.tSelf", c -> ShapeRules.tSelf(c.g))));
+        wrt(0, "Views.tSelf", c -> Views.tSelf(c.g))));
     t.add(op1("transpose(0, -1) of [2,3,4]", normal(2, 3, 4), a -> a.transpose(0, -1),
-        wrt(0, "ShapeRules.transposeSelf", c -> ShapeRules.transposeSelf(c.g, 0, -1))));
+        wrt(0, "Views.transposeSelf", c -> Views.transposeSelf(c.g, 0, -1))));
     t.add(op1("permute(2, 0, 1) of [2,3,4]", normal(2, 3, 4), a -> a.permute(2, 0, 1),
-        wrt(0, "ShapeRules.permuteSelf", c -> ShapeRules.permuteSelf(c.g, new int[] {2, 0, 1}))));
+        wrt(0, "Views.permuteSelf", c -> Views.permuteSelf(c.g, new int[] {2, 0, 1}))));
     t.add(op1("permute(-2, -1, 0) of [2,3,4] transposed", normal(2, 3, 4).transposed(),
         a -> a.permute(-2, -1, 0),
-        wrt(0, "ShapeRules.permuteSelf",
-            c -> ShapeRules.permuteSelf(c.g, new int[] {-2, -1, 0}))));
+        wrt(0, "Views.permuteSelf",
+            c -> Views.permuteSelf(c.g, new int[] {-2, -1, 0}))));
     t.add(op1("view(-1, 2) of [2,3]", normal(2, 3), a -> a.view(-1, 2),
-        wrt(0, "ShapeRules.viewSelf", c -> ShapeRules.viewSelf(c.g, c.shape(0)))));
+        wrt(0, "Views.viewSelf", c -> Views.viewSelf(c.g, c.shape(0)))));
     t.add(op1("view(6) of [2,3,1]", normal(2, 3, 1), a -> a.view(6),
-        wrt(0, "ShapeRules.viewSelf", c -> ShapeRules.viewSelf(c.g, c.shape(0)))));
+        wrt(0, "Views.viewSelf", c -> Views.viewSelf(c.g, c.shape(0)))));
     t.add(op1("reshape(3, 2) of [2,3] transposed (copies)", normal(2, 3).transposed(),
         a -> a.reshape(3, 2),
-        wrt(0, "ShapeRules.reshapeSelf", c -> ShapeRules.reshapeSelf(c.g, c.shape(0)))));
+        wrt(0, "Views.reshapeSelf", c -> Views.reshapeSelf(c.g, c.shape(0)))));
     t.add(op1("reshape(-1) of 0-d", normal(), a -> a.reshape(-1),
-        wrt(0, "ShapeRules.reshapeSelf", c -> ShapeRules.reshapeSelf(c.g, c.shape(0)))));
+        wrt(0, "Views.reshapeSelf", c -> Views.reshapeSelf(c.g, c.shape(0)))));
     t.add(op1("flatten() of [2,3,2] stepped", normal(2, 3, 2).stepped(), Tensor::flatten,
-        wrt(0, "ShapeRules.flattenSelf", c -> ShapeRules.flattenSelf(c.g, c.shape(0)))));
+        wrt(0, "Views.flattenSelf", c -> Views.flattenSelf(c.g, c.shape(0)))));
     t.add(op1("flatten(1, 2) of [2,3,4]", normal(2, 3, 4), a -> a.flatten(1, 2),
-        wrt(0, "ShapeRules.flattenRangeSelf", c -> ShapeRules.flattenRangeSelf(c.g, c.shape(0)))));
+        wrt(0, "Views.flattenRangeSelf", c -> Views.flattenRangeSelf(c.g, c.shape(0)))));
     t.add(op1("flatten(0, -2) of [2,3,4] transposed", normal(2, 3, 4).transposed(),
         a -> a.flatten(0, -2),
-        wrt(0, "ShapeRules.flattenRangeSelf", c -> ShapeRules.flattenRangeSelf(c.g, c.shape(0)))));
+        wrt(0, "Views.flattenRangeSelf", c -> Views.flattenRangeSelf(c.g, c.shape(0)))));
     t.add(op1("squeeze() of [2,1,3,1]", normal(2, 1, 3, 1), Tensor::squeeze,
-        wrt(0, "ShapeRules.squeezeSelf", c -> ShapeRules.squeezeSelf(c.g, c.shape(0)))));
+        wrt(0, "Views.squeezeSelf", c -> Views.squeezeSelf(c.g, c.shape(0)))));
     t.add(op1("squeeze(1) of [2,1,3]", normal(2, 1, 3), a -> a.squeeze(1),
-        wrt(0, "ShapeRules.squeezeDimSelf", c -> ShapeRules.squeezeDimSelf(c.g, c.shape(0)))));
+        wrt(0, "Views.squeezeDimSelf", c -> Views.squeezeDimSelf(c.g, c.shape(0)))));
     t.add(op1("squeeze(-1) of [2,3] (no-op)", normal(2, 3).stepped(), a -> a.squeeze(-1),
-        wrt(0, "ShapeRules.squeezeDimSelf", c -> ShapeRules.squeezeDimSelf(c.g, c.shape(0)))));
+        wrt(0, "Views.squeezeDimSelf", c -> Views.squeezeDimSelf(c.g, c.shape(0)))));
     t.add(op1("unsqueeze(0) of [2,3]", normal(2, 3), a -> a.unsqueeze(0),
-        wrt(0, "ShapeRules.unsqueezeSelf", c -> ShapeRules.unsqueezeSelf(c.g, 0))));
+        wrt(0, "Views.unsqueezeSelf", c -> Views.unsqueezeSelf(c.g, 0))));
     t.add(op1("unsqueeze(-1) of [2,3] transposed", normal(2, 3).transposed(),
         a -> a.unsqueeze(-1),
-        wrt(0, "ShapeRules.unsqueezeSelf", c -> ShapeRules.unsqueezeSelf(c.g, -1))));
+        wrt(0, "Views.unsqueezeSelf", c -> Views.unsqueezeSelf(c.g, -1))));
     t.add(op1("unsqueeze(0) of 0-d", normal(), a -> a.unsqueeze(0),
-        wrt(0, "ShapeRules.unsqueezeSelf", c -> ShapeRules.unsqueezeSelf(c.g, 0))));
+        wrt(0, "Views.unsqueezeSelf", c -> Views.unsqueezeSelf(c.g, 0))));
     t.add(op1("expand(4, 2, 3) of [2,1]", normal(2, 1), a -> a.expand(4, 2, 3),
-        wrt(0, "ShapeRules.expandSelf", c -> ShapeRules.expandSelf(c.g, c.shape(0)))));
+        wrt(0, "Views.expandSelf", c -> Views.expandSelf(c.g, c.shape(0)))));
     t.add(op1("expand(-1, 3) of [2,1]", normal(2, 1), a -> a.expand(-1, 3),
-        wrt(0, "ShapeRules.expandSelf", c -> ShapeRules.expandSelf(c.g, c.shape(0)))));
+        wrt(0, "Views.expandSelf", c -> Views.expandSelf(c.g, c.shape(0)))));
     t.add(op1("expand(2, 3) of 0-d", normal(), a -> a.expand(2, 3),
-        wrt(0, "ShapeRules.expandSelf", c -> ShapeRules.expandSelf(c.g, c.shape(0)))));
+        wrt(0, "Views.expandSelf", c -> Views.expandSelf(c.g, c.shape(0)))));
     t.add(opN("expandAs([2,3,4]) of [3,1]",
         List.of(normal(3, 1), constant(Tensor.zeros(DType.FLOAT64, 2, 3, 4))),
         x -> x.get(0).expandAs(x.get(1)),
-        wrt(0, "ShapeRules.expandAsSelf", c -> ShapeRules.expandAsSelf(c.g, c.shape(0)))));
+        wrt(0, "Views.expandAsSelf", c -> Views.expandAsSelf(c.g, c.shape(0)))));
     t.add(op1("contiguous() of [2,3] transposed", normal(2, 3).transposed(),
         Tensor::contiguous,
-        wrt(0, "ShapeRules.contiguousSelf", c -> ShapeRules.contiguousSelf(c.g))));
+        wrt(0, "Views.contiguousSelf", c -> Views.contiguousSelf(c.g))));
     t.add(op1("clone() of [2,3] stepped", normal(2, 3).stepped(), Tensor::clone,
-        wrt(0, "ShapeRules.cloneSelf", c -> ShapeRules.cloneSelf(c.g))));
+        wrt(0, "Views.cloneSelf", c -> Views.cloneSelf(c.g))));
     t.add(op1("to(FLOAT64) of float64", normal(2, 3), a -> a.to(DType.FLOAT64),
-        wrt(0, "ShapeRules.toDTypeSelf",
-            c -> ShapeRules.toDTypeSelf(c.g, c.x(0).dtype(), DType.FLOAT64, c.shape(0)))));
+        wrt(0, "Transfers.toDTypeSelf",
+            c -> Transfers.toDTypeSelf(c.g, c.x(0).dtype(), DType.FLOAT64, c.shape(0)))));
     t.add(op1("toDouble() of float64", normal(2, 3), Tensor::toDouble,
-        wrt(0, "ShapeRules.toDoubleSelf", c -> ShapeRules.toDoubleSelf(c.g, c.x(0).dtype()))));
+        wrt(0, "Transfers.toDoubleSelf", c -> Transfers.toDoubleSelf(c.g, c.x(0).dtype()))));
     // float32 rounding (~1e-7) would swamp a central difference with step 1e-6, so toFloat's
     // rule (the identity, converted back to the input's dtype) is checked on a conversion
     // between float64 tensors; AdjointConventionsTest pins its dtypes, GeneratedBackwardTest a
     // float32 layer.
     t.add(op1("toFloat's rule on to(FLOAT64) of float64", normal(2, 3),
         a -> a.to(DType.FLOAT64),
-        wrt(0, "ShapeRules.toFloatSelf", c -> ShapeRules.toFloatSelf(c.g, c.x(0).dtype()))));
+        wrt(0, "Transfers.toFloatSelf", c -> Transfers.toFloatSelf(c.g, c.x(0).dtype()))));
     // Only the CPU exists here, so this checks the rule's values; a device change is the
     // same rule with g moved back to the input's device.
     t.add(op1("to(cpu) of [2,3] transposed", normal(2, 3).transposed(),
         a -> a.to(dev.adjoint.tensor.Device.cpu()),
-        wrt(0, "ShapeRules.toDeviceSelf", c -> ShapeRules.toDeviceSelf(c.g, c.x(0)))));
+        wrt(0, "Transfers.toDeviceSelf", c -> Transfers.toDeviceSelf(c.g, c.x(0)))));
 
     t.add(op1("get(1) of [3,4]", normal(3, 4), a -> a.get(1),
-        wrt(0, "ShapeRules.getSelf", c -> ShapeRules.getSelf(c.g, new int[] {1}, c.shape(0)))));
+        wrt(0, "Views.getSelf", c -> Views.getSelf(c.g, new int[] {1}, c.shape(0)))));
     t.add(op1("get(1, -1) of [3,4] transposed", normal(3, 4).transposed(), a -> a.get(1, -1),
-        wrt(0, "ShapeRules.getSelf",
-            c -> ShapeRules.getSelf(c.g, new int[] {1, -1}, c.shape(0)))));
+        wrt(0, "Views.getSelf",
+            c -> Views.getSelf(c.g, new int[] {1, -1}, c.shape(0)))));
     t.add(op1("select(1, -1) of [2,3,4]", normal(2, 3, 4), a -> a.select(1, -1),
-        wrt(0, "ShapeRules.selectSelf", c -> ShapeRules.selectSelf(c.g, 1, -1, c.shape(0)))));
+        wrt(0, "Views.selectSelf", c -> Views.selectSelf(c.g, 1, -1, c.shape(0)))));
     t.add(op1("select(-1, 0) of [2,3] stepped", normal(2, 3).stepped(), a -> a.select(-1, 0),
-        wrt(0, "ShapeRules.selectSelf", c -> ShapeRules.selectSelf(c.g, -1, 0, c.shape(0)))));
+        wrt(0, "Views.selectSelf", c -> Views.selectSelf(c.g, -1, 0, c.shape(0)))));
     t.add(op1("narrow(1, 1, 2) of [2,4]", normal(2, 4), a -> a.narrow(1, 1, 2),
-        wrt(0, "ShapeRules.narrowSelf", c -> ShapeRules.narrowSelf(c.g, 1, 1, 2, c.shape(0)))));
+        wrt(0, "Views.narrowSelf", c -> Views.narrowSelf(c.g, 1, 1, 2, c.shape(0)))));
     t.add(op1("narrow(-1, -3, 2) of [3,4] transposed", normal(3, 4).transposed(),
         a -> a.narrow(-1, -3, 2),
-        wrt(0, "ShapeRules.narrowSelf",
-            c -> ShapeRules.narrowSelf(c.g, -1, -3, 2, c.shape(0)))));
+        wrt(0, "Views.narrowSelf",
+            c -> Views.narrowSelf(c.g, -1, -3, 2, c.shape(0)))));
     t.add(op1("slice(1, 0, null, 2) of [2,5]", normal(2, 5), a -> a.slice(1, 0, null, 2),
-        wrt(0, "ShapeRules.sliceSelf",
-            c -> ShapeRules.sliceSelf(c.g, 1, 0, null, 2, c.shape(0)))));
+        wrt(0, "Views.sliceSelf",
+            c -> Views.sliceSelf(c.g, 1, 0, null, 2, c.shape(0)))));
     t.add(op1("slice(0, -2, null, 1) of [4,3] stepped", normal(4, 3).stepped(),
         a -> a.slice(0, -2, null, 1),
-        wrt(0, "ShapeRules.sliceSelf",
-            c -> ShapeRules.sliceSelf(c.g, 0, -2, null, 1, c.shape(0)))));
+        wrt(0, "Views.sliceSelf",
+            c -> Views.sliceSelf(c.g, 0, -2, null, 1, c.shape(0)))));
     t.add(op1("slice(-1, 1, 4, 2) of [3,5] transposed", normal(3, 5).transposed(),
         a -> a.slice(-1, 1, 4, 2),
-        wrt(0, "ShapeRules.sliceSelf",
-            c -> ShapeRules.sliceSelf(c.g, -1, 1, 4, 2, c.shape(0)))));
+        wrt(0, "Views.sliceSelf",
+            c -> Views.sliceSelf(c.g, -1, 1, 4, 2, c.shape(0)))));
     indexCase(t, "[:, 1:3] of [3,4]", normal(3, 4), Index.all(), Index.range(1, 3));
     indexCase(t, "[..., ::2] of [2,3,5] transposed", normal(2, 3, 5).transposed(),
         Index.ellipsis(), Index.range(null, null, 2));
@@ -549,112 +556,112 @@ class AdjointSpecTest {
 
   private static void indexCase(List<Spec> t, String name, Arg a, Index... components) {
     t.add(op1("index(Index...) " + name, a, x -> x.index(components),
-        wrt(0, "ShapeRules.indexSelf",
-            c -> ShapeRules.indexSelf(c.g, components, c.shape(0)))));
+        wrt(0, "Views.indexSelf",
+            c -> Views.indexSelf(c.g, components, c.shape(0)))));
   }
 
   private static void subscriptCase(List<Spec> t, String subscript, Arg a) {
     t.add(op1("index(\"" + subscript + "\") of " + Arrays.toString(a.shape), a,
         x -> x.index(subscript),
-        wrt(0, "ShapeRules.indexSubscriptSelf",
-            c -> ShapeRules.indexSubscriptSelf(c.g, subscript, c.shape(0)))));
+        wrt(0, "Views.indexSubscriptSelf",
+            c -> Views.indexSubscriptSelf(c.g, subscript, c.shape(0)))));
   }
 
   private static void indexing(List<Spec> t) {
     Tensor repeats = Tensor.of(2L, 0L, 2L);
     t.add(opN("indexSelect(0, [2,0,2]) of [3,4] (repeats)",
         List.of(normal(3, 4), constant(repeats)), x -> x.get(0).indexSelect(0, x.get(1)),
-        wrt(0, "IndexingRules.indexSelectSelf",
-            c -> IndexingRules.indexSelectSelf(c.g, 0, c.x(1), c.shape(0)))));
+        wrt(0, "Indexing.indexSelectSelf",
+            c -> Indexing.indexSelectSelf(c.g, 0, c.x(1), c.shape(0)))));
     t.add(opN("indexSelect(-1, [1,3,1]) of [3,4] transposed",
         List.of(normal(3, 4).transposed(), constant(Tensor.of(1L, 3L, 1L))),
         x -> x.get(0).indexSelect(-1, x.get(1)),
-        wrt(0, "IndexingRules.indexSelectSelf",
-            c -> IndexingRules.indexSelectSelf(c.g, -1, c.x(1), c.shape(0)))));
+        wrt(0, "Indexing.indexSelectSelf",
+            c -> Indexing.indexSelectSelf(c.g, -1, c.x(1), c.shape(0)))));
     t.add(opN("indexSelect(1, 0-d index) of [2,3]",
         List.of(normal(2, 3), constant(Tensor.scalar(2L))),
         x -> x.get(0).indexSelect(1, x.get(1)),
-        wrt(0, "IndexingRules.indexSelectSelf",
-            c -> IndexingRules.indexSelectSelf(c.g, 1, c.x(1), c.shape(0)))));
+        wrt(0, "Indexing.indexSelectSelf",
+            c -> Indexing.indexSelectSelf(c.g, 1, c.x(1), c.shape(0)))));
     t.add(opN("indexSelect(0, [0]) of 0-d", List.of(normal(), constant(Tensor.of(0L))),
         x -> x.get(0).indexSelect(0, x.get(1)),
-        wrt(0, "IndexingRules.indexSelectSelf",
-            c -> IndexingRules.indexSelectSelf(c.g, 0, c.x(1), c.shape(0)))));
+        wrt(0, "Indexing.indexSelectSelf",
+            c -> Indexing.indexSelectSelf(c.g, 0, c.x(1), c.shape(0)))));
 
     t.add(opN("gather(1, [[0,0],[2,1]]) of [2,3] (repeats)",
         List.of(normal(2, 3), constant(Tensor.of(new long[] {0, 0}, new long[] {2, 1}))),
         x -> x.get(0).gather(1, x.get(1)),
-        wrt(0, "IndexingRules.gatherSelf",
-            c -> IndexingRules.gatherSelf(c.g, 1, c.x(1), c.shape(0)))));
+        wrt(0, "Indexing.gatherSelf",
+            c -> Indexing.gatherSelf(c.g, 1, c.x(1), c.shape(0)))));
     t.add(opN("gather(0, [[2,2],[1,2]]) of [3,2] transposed",
         List.of(normal(3, 2).transposed(), constant(Tensor.of(new long[] {2, 2},
             new long[] {1, 2}))),
         x -> x.get(0).gather(0, x.get(1)),
-        wrt(0, "IndexingRules.gatherSelf",
-            c -> IndexingRules.gatherSelf(c.g, 0, c.x(1), c.shape(0)))));
+        wrt(0, "Indexing.gatherSelf",
+            c -> Indexing.gatherSelf(c.g, 0, c.x(1), c.shape(0)))));
     t.add(opN("gather(-1, index [2,2,3]) of [2,3,4]",
         List.of(normal(2, 3, 4),
             constant(Tensor.of(3L, 0L, 3L, 1L, 1L, 2L, 0L, 0L, 0L, 2L, 3L, 1L).reshape(2, 2, 3))),
         x -> x.get(0).gather(-1, x.get(1)),
-        wrt(0, "IndexingRules.gatherSelf",
-            c -> IndexingRules.gatherSelf(c.g, -1, c.x(1), c.shape(0)))));
+        wrt(0, "Indexing.gatherSelf",
+            c -> Indexing.gatherSelf(c.g, -1, c.x(1), c.shape(0)))));
 
     t.add(opN("indexAdd(0, [2,0,2]) of [3,4] + [3,4] (repeats)",
         List.of(normal(3, 4), constant(repeats), normal(3, 4).transposed()),
         x -> x.get(0).indexAdd(0, x.get(1), x.get(2)),
-        wrt(0, "IndexingRules.indexAddSelf", c -> IndexingRules.indexAddSelf(c.g)),
-        wrt(2, "IndexingRules.indexAddSource",
-            c -> IndexingRules.indexAddSource(c.g, 0, c.x(1), c.shape(2)))));
+        wrt(0, "Indexing.indexAddSelf", c -> Indexing.indexAddSelf(c.g)),
+        wrt(2, "Indexing.indexAddSource",
+            c -> Indexing.indexAddSource(c.g, 0, c.x(1), c.shape(2)))));
     t.add(opN("indexAdd(-1, [3,1]) of [2,4] stepped + [2,2]",
         List.of(normal(2, 4).stepped(), constant(Tensor.of(3L, 1L)), normal(2, 2)),
         x -> x.get(0).indexAdd(-1, x.get(1), x.get(2)),
-        wrt(0, "IndexingRules.indexAddSelf", c -> IndexingRules.indexAddSelf(c.g)),
-        wrt(2, "IndexingRules.indexAddSource",
-            c -> IndexingRules.indexAddSource(c.g, -1, c.x(1), c.shape(2)))));
+        wrt(0, "Indexing.indexAddSelf", c -> Indexing.indexAddSelf(c.g)),
+        wrt(2, "Indexing.indexAddSource",
+            c -> Indexing.indexAddSource(c.g, -1, c.x(1), c.shape(2)))));
     t.add(opN("indexAdd(0, 0-d index) of 0-d + 0-d",
         List.of(normal(), constant(Tensor.scalar(0L)), normal()),
         x -> x.get(0).indexAdd(0, x.get(1), x.get(2)),
-        wrt(2, "IndexingRules.indexAddSource",
-            c -> IndexingRules.indexAddSource(c.g, 0, c.x(1), c.shape(2)))));
+        wrt(2, "Indexing.indexAddSource",
+            c -> Indexing.indexAddSource(c.g, 0, c.x(1), c.shape(2)))));
 
     t.add(opN("scatterAdd(1, [[0,0],[2,1]]) of [2,3] + [2,2] (repeats)",
         List.of(normal(2, 3), constant(Tensor.of(new long[] {0, 0}, new long[] {2, 1})),
             normal(2, 2).transposed()),
         x -> x.get(0).scatterAdd(1, x.get(1), x.get(2)),
-        wrt(0, "IndexingRules.scatterAddSelf", c -> IndexingRules.scatterAddSelf(c.g)),
-        wrt(2, "IndexingRules.scatterAddSrc",
-            c -> IndexingRules.scatterAddSrc(c.g, 1, c.x(1), c.shape(2)))));
+        wrt(0, "Indexing.scatterAddSelf", c -> Indexing.scatterAddSelf(c.g)),
+        wrt(2, "Indexing.scatterAddSrc",
+            c -> Indexing.scatterAddSrc(c.g, 1, c.x(1), c.shape(2)))));
     // index [2,1] covers only part of src [3,2]: the rest of src is unused and gets 0.
     t.add(opN("scatterAdd(0, index [2,1]) of [3,2] + larger src [3,2]",
         List.of(normal(3, 2), constant(Tensor.of(new long[] {2}, new long[] {2})),
             normal(3, 2).stepped()),
         x -> x.get(0).scatterAdd(0, x.get(1), x.get(2)),
-        wrt(0, "IndexingRules.scatterAddSelf", c -> IndexingRules.scatterAddSelf(c.g)),
-        wrt(2, "IndexingRules.scatterAddSrc",
-            c -> IndexingRules.scatterAddSrc(c.g, 0, c.x(1), c.shape(2)))));
+        wrt(0, "Indexing.scatterAddSelf", c -> Indexing.scatterAddSelf(c.g)),
+        wrt(2, "Indexing.scatterAddSrc",
+            c -> Indexing.scatterAddSrc(c.g, 0, c.x(1), c.shape(2)))));
 
     t.add(opN("index(mask [4]) of [4,3]",
         List.of(normal(4, 3), constant(Tensor.of(true, false, true, true))),
         x -> x.get(0).index(x.get(1)),
-        wrt(0, "IndexingRules.indexMaskSelf",
-            c -> IndexingRules.indexMaskSelf(c.g, c.x(1), c.shape(0)))));
+        wrt(0, "Indexing.indexMaskSelf",
+            c -> Indexing.indexMaskSelf(c.g, c.x(1), c.shape(0)))));
     t.add(opN("index(mask [2,3]) of [2,3,2] transposed",
         List.of(normal(2, 3, 2).transposed(),
             constant(Tensor.of(false, true, true, true, false, true).reshape(2, 3))),
         x -> x.get(0).index(x.get(1)),
-        wrt(0, "IndexingRules.indexMaskSelf",
-            c -> IndexingRules.indexMaskSelf(c.g, c.x(1), c.shape(0)))));
+        wrt(0, "Indexing.indexMaskSelf",
+            c -> Indexing.indexMaskSelf(c.g, c.x(1), c.shape(0)))));
     t.add(opN("maskedSelect(mask [3]) of [2,3]",
         List.of(normal(2, 3), constant(Tensor.of(true, false, true))),
         x -> x.get(0).maskedSelect(x.get(1)),
-        wrt(0, "IndexingRules.maskedSelectSelf",
-            c -> IndexingRules.maskedSelectSelf(c.g, c.x(1), c.shape(0)))));
+        wrt(0, "Indexing.maskedSelectSelf",
+            c -> Indexing.maskedSelectSelf(c.g, c.x(1), c.shape(0)))));
     t.add(opN("maskedSelect(mask [2,3]) of [3] (the input broadcasts up)",
         List.of(normal(3), constant(Tensor.of(true, true, false, true, false, true)
             .reshape(2, 3))),
         x -> x.get(0).maskedSelect(x.get(1)),
-        wrt(0, "IndexingRules.maskedSelectSelf",
-            c -> IndexingRules.maskedSelectSelf(c.g, c.x(1), c.shape(0)))));
+        wrt(0, "Indexing.maskedSelectSelf",
+            c -> Indexing.maskedSelectSelf(c.g, c.x(1), c.shape(0)))));
 
     t.add(opN("cat([2,3], [2,1], [2,2] stepped; 1)",
         List.of(normal(2, 3), normal(2, 1), normal(2, 2).stepped()),
@@ -664,13 +671,13 @@ class AdjointSpecTest {
         List.of(normal(2, 3, 2), normal(2, 3, 3).transposed()), x -> Tensor.cat(x, -1),
         catCheck(0, -1), catCheck(1, -1)));
     t.add(opN("cat([1,3], [2,3]) along 0", List.of(normal(1, 3), normal(2, 3)), Tensor::cat,
-        wrt(0, "IndexingRules.catTensors", c -> IndexingRules.catTensors(c.g, c.in).get(0)),
-        wrt(1, "IndexingRules.catTensors", c -> IndexingRules.catTensors(c.g, c.in).get(1))));
+        wrt(0, "Indexing.catTensors", c -> Indexing.catTensors(c.g, c.in).get(0)),
+        wrt(1, "Indexing.catTensors", c -> Indexing.catTensors(c.g, c.in).get(1))));
     t.add(opN("stack([2,3] x3) along 0",
         List.of(normal(2, 3), normal(2, 3).transposed(), normal(2, 3)), Tensor::stack,
-        wrt(0, "IndexingRules.stackTensors", c -> IndexingRules.stackTensors(c.g).get(0)),
-        wrt(1, "IndexingRules.stackTensors", c -> IndexingRules.stackTensors(c.g).get(1)),
-        wrt(2, "IndexingRules.stackTensors", c -> IndexingRules.stackTensors(c.g).get(2))));
+        wrt(0, "Indexing.stackTensors", c -> Indexing.stackTensors(c.g).get(0)),
+        wrt(1, "Indexing.stackTensors", c -> Indexing.stackTensors(c.g).get(1)),
+        wrt(2, "Indexing.stackTensors", c -> Indexing.stackTensors(c.g).get(2))));
     t.add(opN("stack([2,3] x2; -1)", List.of(normal(2, 3).stepped(), normal(2, 3)),
         x -> Tensor.stack(x, -1), stackCheck(0, -1), stackCheck(1, -1)));
     t.add(opN("stack([3] x2; 1)", List.of(normal(3), normal(3)), x -> Tensor.stack(x, 1),
@@ -678,13 +685,13 @@ class AdjointSpecTest {
   }
 
   private static Check catCheck(int i, int dim) {
-    return wrt(i, "IndexingRules.catDimTensors",
-        c -> IndexingRules.catDimTensors(c.g, c.in, dim).get(i));
+    return wrt(i, "Indexing.catDimTensors",
+        c -> Indexing.catDimTensors(c.g, c.in, dim).get(i));
   }
 
   private static Check stackCheck(int i, int dim) {
-    return wrt(i, "IndexingRules.stackDimTensors",
-        c -> IndexingRules.stackDimTensors(c.g, dim).get(i));
+    return wrt(i, "Indexing.stackDimTensors",
+        c -> Indexing.stackDimTensors(c.g, dim).get(i));
   }
 
   // ================================================================== the tests
@@ -775,7 +782,7 @@ class AdjointSpecTest {
             + e + " is " + got[e] + ", finite differences give " + expected[e] + "\n  adjoint "
             + Arrays.toString(got) + "\n  numeric " + Arrays.toString(expected));
       }
-      boolean zeroByDesign = check.rule.equals("PointwiseRules.signSelf");
+      boolean zeroByDesign = check.rule.equals("Elementwise.signSelf");
       double largest = Arrays.stream(expected).map(Math::abs).max().orElse(0);
       assertTrue(zeroByDesign || largest > 1e-3,
           () -> what + ": the numeric gradient is all zero, so this entry checks nothing");

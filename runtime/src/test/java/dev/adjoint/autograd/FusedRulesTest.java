@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.adjoint.tensor.DType;
+import dev.adjoint.tensor.Elementwise;
 import dev.adjoint.tensor.Tensor;
 import java.util.SplittableRandom;
 import java.util.function.BinaryOperator;
@@ -41,9 +42,9 @@ class FusedRulesTest {
 
   private static BinaryOperator<Tensor> adjoint(Rule rule) {
     return switch (rule) {
-      case RELU -> PointwiseRules::reluSelf;
-      case SIGMOID -> PointwiseRules::sigmoidSelf;
-      case TANH -> PointwiseRules::tanhSelf;
+      case RELU -> Elementwise::reluSelf;
+      case SIGMOID -> Elementwise::sigmoidSelf;
+      case TANH -> Elementwise::tanhSelf;
     };
   }
 

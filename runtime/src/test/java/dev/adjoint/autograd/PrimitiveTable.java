@@ -47,6 +47,24 @@ final class PrimitiveTable {
    * methods, mapped to {@link #RULE}.
    */
   static Map<String, Declaration> read(Class<?> type) {
+    return declarations(annotations(type));
+  }
+
+  /** One annotation of one method, as its class file holds it. */
+  record Annotated(String method, String descriptor, String type, Map<String, Object> values) {
+    /** A class-valued element as a binary name ({@code rules = Views.class}), or null. */
+    String className(String element) {
+      Object v = values.get(element);
+      return v == null ? null : ((String) v).substring(1, ((String) v).length() - 1)
+          .replace('/', '.');
+    }
+  }
+
+  /**
+   * Every {@code @Primitive} and {@code @Adjoint} of {@code type}'s methods with its element
+   * values: strings, ints for booleans, lists for arrays, descriptors for classes.
+   */
+  static List<Annotated> annotations(Class<?> type) {
     String resource = "/" + type.getName().replace('.', '/') + ".class";
     try (InputStream in = type.getResourceAsStream(resource)) {
       if (in == null) {
@@ -73,7 +91,8 @@ final class PrimitiveTable {
     try (Stream<Path> files = Files.walk(root)) {
       for (Path p : (Iterable<Path>) files.filter(f -> f.toString().endsWith(".class"))::iterator) {
         try (InputStream in = Files.newInputStream(p)) {
-          if (parse(new DataInputStream(in)).values().stream().anyMatch(d -> d != RULE)) {
+          if (declarations(parse(new DataInputStream(in))).values().stream()
+              .anyMatch(d -> d != RULE)) {
             String rel = root.relativize(p).toString().replace('\\', '/');
             out.add(rel.substring(0, rel.length() - ".class".length()).replace('/', '.'));
           }
@@ -85,7 +104,26 @@ final class PrimitiveTable {
     return out;
   }
 
-  private static Map<String, Declaration> parse(DataInputStream in) throws IOException {
+  private static Map<String, Declaration> declarations(List<Annotated> annotated) {
+    Map<String, Declaration> out = new HashMap<>();
+    for (Annotated a : annotated) {
+      if (a.type().equals(PRIMITIVE)) {
+        Object nd = a.values().getOrDefault("nondifferentiable", List.of());
+        Set<String> names = new TreeSet<>();
+        for (Object o : (List<?>) nd) {
+          names.add((String) o);
+        }
+        Object d = a.values().getOrDefault("differentiable", 1);
+        out.put(a.method() + a.descriptor(),
+            new Declaration(!Integer.valueOf(0).equals(d), names));
+      } else {
+        out.put(a.method() + a.descriptor(), RULE);
+      }
+    }
+    return out;
+  }
+
+  private static List<Annotated> parse(DataInputStream in) throws IOException {
     if (in.readInt() != 0xCAFEBABE) {
       throw new IOException("not a class file");
     }
@@ -126,7 +164,7 @@ final class PrimitiveTable {
       in.readUnsignedShort();
       skipAttributes(in);
     }
-    Map<String, Declaration> out = new HashMap<>();
+    List<Annotated> out = new ArrayList<>();
     int methods = in.readUnsignedShort();
     for (int i = 0; i < methods; i++) {
       in.readUnsignedShort(); // access
@@ -144,16 +182,8 @@ final class PrimitiveTable {
         for (int k = 0; k < annotations; k++) {
           Map<String, Object> values = new HashMap<>();
           String type = annotation(in, pool, values);
-          if (type.equals(PRIMITIVE)) {
-            Object nd = values.getOrDefault("nondifferentiable", List.of());
-            Set<String> names = new TreeSet<>();
-            for (Object o : (List<?>) nd) {
-              names.add((String) o);
-            }
-            Object d = values.getOrDefault("differentiable", 1);
-            out.put(name + descriptor, new Declaration(!Integer.valueOf(0).equals(d), names));
-          } else if (type.equals(ADJOINT)) {
-            out.put(name + descriptor, RULE);
+          if (type.equals(PRIMITIVE) || type.equals(ADJOINT)) {
+            out.add(new Annotated(name, descriptor, type, Map.copyOf(values)));
           }
         }
       }

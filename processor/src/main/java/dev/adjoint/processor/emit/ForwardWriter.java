@@ -128,7 +128,7 @@ final class ForwardWriter implements Stmt.Visitor<Boolean> {
 
   /** The rule classes of the primitives whose results never alias their operands. */
   private static final java.util.Set<String> FRESH_FAMILIES =
-      java.util.Set.of("ArithmeticRules", "PointwiseRules", "LinalgRules");
+      java.util.Set.of("Arithmetic", "Elementwise", "LinearAlgebra");
 
   /** Writes the scalar multiplication that waited for an addition that did not come. */
   private void flushScale() {

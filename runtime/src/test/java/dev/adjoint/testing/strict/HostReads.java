@@ -22,6 +22,13 @@ final class HostReads {
 
   private static final String TENSOR = "dev.adjoint.tensor.Tensor";
 
+  /**
+   * The op-family classes behind Tensor's facade that hold transfer methods' bodies: a frame of
+   * theirs counts as Tensor's own.
+   */
+  private static final Set<String> FAMILIES = Set.of("dev.adjoint.tensor.Transfers",
+      "dev.adjoint.tensor.Arithmetic");
+
   /** Tensor's methods whose whole point is to bring values to the host. */
   private static final Set<String> TRANSFERS = Set.of("item", "itemLong", "itemBoolean",
       "toFloatArray", "toDoubleArray", "toLongArray", "toBooleanArray", "toFloatArray2d",
@@ -38,9 +45,9 @@ final class HostReads {
       Map.entry("dev.adjoint.io.Checkpoint", "writing a file"),
       Map.entry("dev.adjoint.io.ModelFiles", "writing a file"),
       Map.entry("dev.adjoint.io.StateCodec", "writing a file"),
-      Map.entry("dev.adjoint.tensor.Tensor#nonzero",
+      Map.entry("dev.adjoint.tensor.Indexing#nonzero",
           "the result's shape depends on the values (PyTorch synchronizes here too)"),
-      Map.entry("dev.adjoint.tensor.Tensor#inBlocksNoGrad",
+      Map.entry("dev.adjoint.tensor.Arithmetic#inBlocksNoGrad",
           "equal and allClose answer a Java boolean"),
       Map.entry("dev.adjoint.optim.AdamUpdate#update",
           "the step counter is a 0-d tensor on the CPU whatever the parameters' device, as"
@@ -83,7 +90,8 @@ final class HostReads {
   static void check(List<StackFrame> frames) {
     // The innermost transfer method of Tensor, then the first frame outside Tensor above it.
     int i = 0;
-    while (i < frames.size() && !(frames.get(i).getClassName().equals(TENSOR)
+    while (i < frames.size() && !((frames.get(i).getClassName().equals(TENSOR)
+        || FAMILIES.contains(frames.get(i).getClassName()))
         && TRANSFERS.contains(frames.get(i).getMethodName()))) {
       i++;
     }
@@ -91,7 +99,8 @@ final class HostReads {
       throw new HostReadError("host read outside any transfer method of Tensor, from "
           + firstOutsideStrict(frames));
     }
-    while (i < frames.size() && frames.get(i).getClassName().startsWith(TENSOR)
+    while (i < frames.size() && (frames.get(i).getClassName().startsWith(TENSOR)
+        || FAMILIES.contains(frames.get(i).getClassName()))
         && (TRANSFERS.contains(frames.get(i).getMethodName())
             || frames.get(i).getMethodName().startsWith("lambda$"))) {
       i++;

@@ -1,12 +1,51 @@
-package dev.adjoint.autograd;
+package dev.adjoint.tensor;
 
+import dev.adjoint.autograd.GradMode;
 import dev.adjoint.backend.Pointwise;
-import dev.adjoint.tensor.Tensor;
 import java.util.Arrays;
+import java.util.function.Supplier;
 
-/** Small tensor helpers shared by the rule classes; not part of the rule table. */
-final class RuleSupport {
-  private RuleSupport() {}
+/**
+ * Small helpers shared by the op families, forwards and adjoints alike; not part of the rule table.
+ */
+final class OpSupport {
+  private OpSupport() {}
+
+  // ---------------------------------------------------------------- for forwards
+
+  /**
+   * {@code body} run without recording: a composite op records one node for itself, so the ops
+   * it is built from must record none (Tensor.setGradFn refuses a second node on one result).
+   */
+  static <T> T untracked(Supplier<T> body) {
+    return GradMode.noGrad(body);
+  }
+
+  /** Refuses operands on two devices, naming {@code op}. */
+  static void checkSameDevice(Tensor self, String op, Tensor other) {
+    if (!self.device().equals(other.device())) {
+      throw new IllegalArgumentException(op + ": expected all tensors to be on the same device,"
+          + " but found at least two devices, " + self.device() + " and " + other.device());
+    }
+  }
+
+  /** {@code a} with {@code v} inserted at position {@code i}. */
+  static int[] insert(int[] a, int i, int v) {
+    int[] out = new int[a.length + 1];
+    System.arraycopy(a, 0, out, 0, i);
+    out[i] = v;
+    System.arraycopy(a, i, out, i + 1, a.length - i);
+    return out;
+  }
+
+  /** {@code a} followed by {@code b}. */
+  static int[] concat(int[] a, int... b) {
+    int[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  // ---------------------------------------------------------------- for adjoints
 
   /** Zeros of {@code shape} with {@code like}'s dtype and device. */
   static Tensor zeros(Tensor like, int[] shape) {
@@ -38,7 +77,7 @@ final class RuleSupport {
   }
 
   /** Which dims of a rank-{@code rank} input a reduction over {@code dims} (null: all) removed. */
-  static boolean[] reduced(int[] dims, int rank) {
+  private static boolean[] reduced(int[] dims, int rank) {
     boolean[] r = new boolean[rank];
     if (dims == null) {
       Arrays.fill(r, true);
