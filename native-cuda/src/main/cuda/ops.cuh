@@ -35,6 +35,16 @@ __host__ __device__ inline T java_min(T a, T b) {
   return a < b ? a : b;
 }
 
+// Java's Math.pow, where it differs from C's: a NaN exponent gives NaN (C: pow(1, NaN) = 1), and
+// so does a base of magnitude 1 with an infinite exponent (C: 1).
+template <typename T>
+__host__ __device__ inline T java_pow(T a, T b) {
+  double x = (double)a, y = (double)b;
+  if (y != y) return (T)y;
+  if ((x == 1.0 || x == -1.0) && isinf(y)) return (T)NAN;
+  return (T)pow(x, y);
+}
+
 template <typename T>
 __host__ __device__ inline T unary_float(int op, T x, double lo, double hi) {
   double d = (double)x;
@@ -49,7 +59,7 @@ __host__ __device__ inline T unary_float(int op, T x, double lo, double hi) {
     case U_SQRT: return (T)sqrt(d);
     case U_TANH: return (T)tanh(d);
     case U_SIGMOID: return (T)(1.0 / (1.0 + exp(-d)));
-    case U_ERF: return (T)erf(d);
+    case U_ERF: return x == 0 ? (T)0 : (T)erf(d);  // the CPU's erf gives +0 for -0
     default: return x;
   }
 }
@@ -106,7 +116,7 @@ struct Binary {
       case B_SUB: return a - b;
       case B_MUL: return a * b;
       case B_DIV: return a / b;
-      case B_POW: return (T)pow((double)a, (double)b);
+      case B_POW: return java_pow(a, b);
       case B_MAXIMUM: return java_max(a, b);
       case B_MINIMUM: return java_min(a, b);
       default: return a;

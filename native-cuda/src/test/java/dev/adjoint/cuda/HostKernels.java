@@ -1,0 +1,76 @@
+package dev.adjoint.cuda;
+
+import com.sun.jna.Native;
+import org.junit.jupiter.api.Assumptions;
+
+/**
+ * The library's host entry points (host_tests.cu): the __host__ __device__ functions the kernels
+ * use, run on the CPU. Bound by direct mapping on first use; {@link #assumeBuilt()} first.
+ */
+final class HostKernels {
+  private HostKernels() {}
+
+  /** Skips the calling test, saying why, when the library was not built here. */
+  static void assumeBuilt() {
+    Assumptions.assumeTrue(CudaLibrary.resourcePresent(), "skipped: libadjoint_cuda.so was not"
+        + " built (nvcc absent at build time), so there are no host entry points to test");
+    Bound.init();
+  }
+
+  /** Registers the natives below once. */
+  static final class Bound {
+    static {
+      Native.register(HostKernels.class, CudaLibrary.load());
+    }
+
+    static void init() {}
+  }
+
+  static native void host_philox4x32(int[] counter, int[] key, int[] out);
+
+  static native void host_philox_block(long seed, long block, long[] out);
+
+  static native void host_random_f32(long seed, long offset, long count, double low, double high,
+      float[] out);
+
+  static native void host_random_f64(long seed, long offset, long count, double low, double high,
+      double[] out);
+
+  static native void host_normal_f64(long seed, long offset, long count, double mean, double std,
+      double[] out);
+
+  static native void host_bernoulli(long seed, long offset, long count, double p, byte[] out);
+
+  static native void host_randint(long seed, long offset, long count, long low, long high,
+      long[] out);
+
+  static native long host_position(long[] layout, long i);
+
+  static native int host_is_contiguous(long[] layout);
+
+  static native void host_unary_f32(int op, float[] x, long n, double lo, double hi, float[] out);
+
+  static native void host_unary_f64(int op, double[] x, long n, double lo, double hi,
+      double[] out);
+
+  static native void host_unary_i64(int op, long[] x, long n, double lo, double hi, long[] out);
+
+  static native void host_binary_f32(int op, float[] a, float[] b, long n, float[] out,
+      byte[] boolOut);
+
+  static native void host_binary_f64(int op, double[] a, double[] b, long n, double[] out,
+      byte[] boolOut);
+
+  static native void host_binary_i64(int op, long[] a, long[] b, long n, long[] out,
+      byte[] boolOut);
+
+  static native void host_cast_f64_i64(double[] x, long n, long[] out);
+
+  static native int host_pointwise_f32(int[] steps, double[] constants, int nsteps,
+      double[] scalars, int nscalars, int[] outputs, int noutputs, long count, long[] inputs,
+      int ninputs, long[] outputPtrs);
+
+  static native int host_pointwise_f64(int[] steps, double[] constants, int nsteps,
+      double[] scalars, int nscalars, int[] outputs, int noutputs, long count, long[] inputs,
+      int ninputs, long[] outputPtrs);
+}
