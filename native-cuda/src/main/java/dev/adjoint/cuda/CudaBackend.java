@@ -45,6 +45,9 @@ public final class CudaBackend implements Backend {
   private long pinned;
   private long pinnedBytes;
   private long pinnedEvent;
+  // Where the error slots are read back: apart from the staging buffer, which may hold the data a
+  // toHostArray is about to return.
+  private final long slotsHost;
   private volatile CudaFatalException fatal;
 
   CudaBackend(Device device) {
@@ -62,6 +65,8 @@ public final class CudaBackend implements Backend {
     check(CudaRuntime.adj_cudaEventCreateWithFlags(out, CudaRuntime.EVENT_DISABLE_TIMING),
         "cudaEventCreateWithFlags");
     this.pinnedEvent = out[0];
+    check(CudaRuntime.adj_cudaMallocHost(out, slotBytes), "cudaMallocHost(error slots)");
+    this.slotsHost = out[0];
   }
 
   /** {@code cudaMalloc} and {@code cudaFree} as the allocator's raw source. */
@@ -100,6 +105,11 @@ public final class CudaBackend implements Backend {
     CudaFatalException f = fatal;
     if (f != null) {
       throw f;
+    }
+    if (device.index() != 0) {
+      // The runtime's current device is per thread; cuda:0 is every thread's default.
+      check(CudaRuntime.adj_cudaSetDevice(device.index()), "cudaSetDevice(" + device.index()
+          + ")");
     }
   }
 
@@ -144,7 +154,7 @@ public final class CudaBackend implements Backend {
       return;
     }
     long bytes = slots.usedBytes();
-    long host = pinned(bytes);
+    long host = slotsHost;
     check(CudaRuntime.adj_cudaMemcpyAsync(host, slots.device(), bytes,
         CudaRuntime.MEMCPY_DEVICE_TO_HOST, stream), "cudaMemcpyAsync(error slots)");
     check(CudaRuntime.adj_cudaStreamSynchronize(stream), "cudaStreamSynchronize");

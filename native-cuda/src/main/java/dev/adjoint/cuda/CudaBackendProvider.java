@@ -73,8 +73,10 @@ public final class CudaBackendProvider implements BackendProvider {
     try {
       NativeLibrary.getInstance("libcuda.so.1");
     } catch (UnsatisfiedLinkError e) {
-      return "libcuda.so.1 (the NVIDIA driver) not found: "
-          + e.getMessage().lines().findFirst().orElse("");
+      // JNA's message: a heading, then what dlopen said for each way it tried.
+      String dlopen = e.getMessage().lines().skip(1).findFirst().orElse(e.getMessage());
+      return "libcuda.so.1 (the NVIDIA driver) not found (" + dlopen.trim() + "); install the"
+          + " NVIDIA driver to use a GPU";
     }
     try {
       CudaLibrary.load();

@@ -83,4 +83,35 @@ class LibraryResourceTest {
     assertTrue(rank.getMessage().contains("at most") || rank.getMessage().contains("16"),
         rank.getMessage());
   }
+
+  @Test
+  void directMappingRegistersAndEntryPointsCheckTheirArgumentsAndLaunches() throws Exception {
+    org.junit.jupiter.api.Assumptions.assumeTrue(BUILT,
+        "skipped: the library was not built (nvcc absent at build time)");
+    org.junit.jupiter.api.Assumptions.assumeFalse(dev.adjoint.backend.Backends.cudaAvailable(),
+        "skipped: a GPU is usable here; these calls pass null device pointers");
+    // Registering every native method checks each Java signature maps to a C type.
+    Class.forName("dev.adjoint.cuda.Kernels", true, getClass().getClassLoader());
+    Class.forName("dev.adjoint.cuda.CudaRuntime", true, getClass().getClassLoader());
+    // Arguments the kernels cannot take are refused before any launch.
+    long[] rank17 = new long[2 + 2 * 17];
+    rank17[0] = 17;
+    assertEquals(CudaStatus.BAD_RANK, Kernels.fill_f32(0, rank17, 1.0, 0));
+    long[] vector = LayoutCodec.encode(dev.adjoint.backend.Layout.contiguous(4));
+    assertEquals(CudaStatus.BAD_ARGUMENT, Kernels.index_select_f32(0, vector, 3, 0, 2, 0, 0));
+    assertEquals(CudaStatus.BAD_ARGUMENT, Kernels.adam_f32(49, new long[49], new long[49],
+        new long[49], new long[49], new long[49], 1e-3, 0.9, 0.999, 1e-8, 0, 0, 1, 0));
+    // Empty work launches nothing and succeeds.
+    assertEquals(0, Kernels.fill_f32(0, LayoutCodec.encode(
+        dev.adjoint.backend.Layout.contiguous(0)), 1.0, 0));
+    // A real launch without a usable GPU fails with the runtime's own initialisation error,
+    // checked at the launch (the same status cudaGetDeviceCount reports), never silently.
+    int[] count = new int[1];
+    int init = CudaRuntime.adj_cudaGetDeviceCount(count);
+    assertTrue(init != 0, "cudaGetDeviceCount succeeded without a usable GPU?");
+    assertEquals(init, Kernels.fill_f32(0, vector, 1.0, 0));
+    CudaException e = org.junit.jupiter.api.Assertions.assertThrows(CudaException.class,
+        () -> CudaStatus.check(Kernels.fill_f32(0, vector, 1.0, 0), "fill_f32"));
+    assertTrue(e.getMessage().startsWith("fill_f32 failed: cudaError"), e.getMessage());
+  }
 }
