@@ -30,20 +30,31 @@ __global__ void gemm_naive_kernel(bool ta, bool tb, int m, int n, int k, T alpha
 }
 
 // Inverts matrix blockIdx.x of a (contiguous [batch, n, n]) into dst through work ([batch, n, 2n]
-// doubles). A zero pivot records the first such matrix in slot (atomicMin), as check_range does.
+// doubles, then [batch, n] column scales). A pivot that is rounding noise relative to its column
+// (|pivot| <= n eps max|column|, eps the input dtype's, as the CPU's LU decides) records the first
+// such matrix in slot (atomicMin), as check_range does. Partial pivoting picks the same pivots as
+// the CPU's LU: rows above the diagonal never compete.
 template <typename T>
-__global__ void inverse_kernel(const T* a, T* dst, double* work, int n, long long* slot) {
+__global__ void inverse_kernel(const T* a, T* dst, double* work, int n, double eps,
+                               long long* slot) {
   __shared__ int pivot_row;
   __shared__ bool singular;
   int64_t mat = blockIdx.x;
   const T* A = a + mat * n * n;
   T* D = dst + mat * n * n;
   double* W = work + mat * n * 2 * n;
+  double* scale = work + (int64_t)gridDim.x * n * 2 * n + mat * n;
   int w = 2 * n;
   for (int e = threadIdx.x; e < n * w; e += blockDim.x) {
     int r = e / w, c = e % w;
     W[e] = c < n ? (double)A[r * n + c] : (c - n == r ? 1.0 : 0.0);
   }
+  for (int c = threadIdx.x; c < n; c += blockDim.x) {
+    double m = 0;
+    for (int r = 0; r < n; r++) m = fmax(m, fabs((double)A[r * n + c]));
+    scale[c] = m;
+  }
+  __syncthreads();
   if (threadIdx.x == 0) singular = false;
   __syncthreads();
   for (int col = 0; col < n; col++) {
@@ -55,7 +66,8 @@ __global__ void inverse_kernel(const T* a, T* dst, double* work, int n, long lon
         if (v > bv) { bv = v; best = r; }
       }
       pivot_row = best;
-      if (bv == 0.0 || bv != bv) singular = true;
+      double pivot = W[best * w + col];
+      if (!(fabs(pivot) > n * eps * scale[col]) || !isfinite(pivot)) singular = true;
     }
     __syncthreads();
     if (singular) break;
@@ -113,14 +125,14 @@ ADJ_GEMM(f32, float)
 ADJ_GEMM(f64, double)
 ADJ_GEMM(i64, int64_t)
 
-// work: batch * n * 2n doubles of scratch; slot as check_range's.
-#define ADJ_INVERSE(suffix, T)                                                                 \
+// work: batch * n * (2n + 1) doubles of scratch; slot as check_range's.
+#define ADJ_INVERSE(suffix, T, EPS)                                                            \
   ADJ_EXPORT int inverse_##suffix(const T* a, T* dst, double* work, int batch, int n,          \
                                   long long* slot, cudaStream_t stream) {                      \
     if (batch == 0 || n == 0) return 0;                                                        \
-    inverse_kernel<T><<<batch, 128, 0, stream>>>(a, dst, work, n, slot);                       \
+    inverse_kernel<T><<<batch, 128, 0, stream>>>(a, dst, work, n, EPS, slot);                  \
     ADJ_CHECK_LAUNCH();                                                                        \
     return 0;                                                                                  \
   }
-ADJ_INVERSE(f32, float)
-ADJ_INVERSE(f64, double)
+ADJ_INVERSE(f32, float, 0x1p-23)
+ADJ_INVERSE(f64, double, 0x1p-52)

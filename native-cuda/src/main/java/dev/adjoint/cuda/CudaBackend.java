@@ -501,10 +501,12 @@ public final class CudaBackend implements Backend {
     if (batch == 0 || n == 0) {
       return;
     }
-    long work = allocator.allocate(8L * batch * n * 2 * n);
+    long work = allocator.allocate(8L * batch * n * (2L * n + 1));
     try {
-      long slot = slot((position, bits) -> new SingularMatrixException("inverse: matrix "
-          + position + " of the batch is singular (a zero pivot in Gauss-Jordan elimination)"));
+      long slot = slot((position, bits) -> new SingularMatrixException(String.format(
+          "inverse: matrix %d of %d (%dx%d) is singular: a pivot vanished (relative to its"
+              + " column, up to the input's rounding) after partial pivoting, so it has no"
+              + " inverse", position, batch, n, n)));
       int status = a.dtype() == DType.FLOAT32
           ? Kernels.inverse_f32(at(a, aOffset), at(dst, dstOffset), work, batch, n, slot, stream)
           : Kernels.inverse_f64(at(a, aOffset), at(dst, dstOffset), work, batch, n, slot, stream);

@@ -393,6 +393,14 @@ class CudaBackendTest {
     dev.inverse(singular.gpu(), 0, inv.gpu(), 0, 1, 2);
     assertThrows(SingularMatrixException.class, () -> dev.toHostArray(inv.gpu(),
         Layout.contiguous(8)));
+    // Singular only up to rounding: the CPU's relative pivot test says so, and so must the GPU.
+    Pair nearly = Pair.of(new double[] {1, 2, 3, 4, 5, 6, 7, 8, 9});
+    Pair inv3 = Pair.zeros(DType.FLOAT64, 9);
+    assertThrows(SingularMatrixException.class,
+        () -> CPU.inverse(nearly.cpu(), 0, inv3.cpu(), 0, 1, 3));
+    dev.inverse(nearly.gpu(), 0, inv3.gpu(), 0, 1, 3);
+    assertThrows(SingularMatrixException.class, () -> dev.toHostArray(inv3.gpu(),
+        Layout.contiguous(9)));
   }
 
   @Test
