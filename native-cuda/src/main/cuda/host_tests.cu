@@ -1,11 +1,14 @@
 // Host entry points over the __host__ __device__ functions the kernels use, so that the tests on
 // a machine without a GPU (CI) check the device arithmetic against the CPU backend: the Philox
-// stream and its value mappings, the strided index arithmetic, the scalar ops and the pointwise
-// program interpreter. None of these touches the GPU.
+// stream and its value mappings, the strided index arithmetic, the scalar ops, the pointwise
+// program interpreter, and the element functions of the pooling and im2col/col2im kernels (run
+// here in a loop over the elements the kernels give one thread each). None touches the GPU.
 #include "common.cuh"
+#include "conv.cuh"
 #include "ops.cuh"
 #include "philox.cuh"
 #include "pointwise.cuh"
+#include "pool.cuh"
 
 using namespace adj;
 
@@ -103,3 +106,57 @@ ADJ_EXPORT void host_cast_f64_i64(const double* x, int64_t n, int64_t* out) {
   }
 ADJ_HOST_POINTWISE(f32, float)
 ADJ_HOST_POINTWISE(f64, double)
+
+// The pooling kernels' elements over every output (forward) or input (backward) element.
+#define ADJ_HOST_POOL(suffix, T)                                                                \
+  ADJ_EXPORT void host_max_pool2d_##suffix(const T* x, const int32_t* window, T* y) {           \
+    Window w = decode_window(window);                                                           \
+    for (int64_t e = 0; e < (int64_t)w.batch * w.channels * w.oh * w.ow; e++) {                 \
+      max_pool_element<T>(x, w, y, e);                                                          \
+    }                                                                                           \
+  }                                                                                             \
+  ADJ_EXPORT void host_max_pool2d_grad_##suffix(const T* g, const T* x, const int32_t* window,  \
+                                                T* dx) {                                        \
+    Window w = decode_window(window);                                                           \
+    for (int64_t e = 0; e < (int64_t)w.batch * w.channels * w.height * w.width; e++) {          \
+      max_pool_grad_element<T>(g, x, w, dx, e);                                                 \
+    }                                                                                           \
+  }                                                                                             \
+  ADJ_EXPORT void host_avg_pool2d_##suffix(const T* x, const int32_t* window, int include_pad,  \
+                                           T* y) {                                              \
+    Window w = decode_window(window);                                                           \
+    for (int64_t e = 0; e < (int64_t)w.batch * w.channels * w.oh * w.ow; e++) {                 \
+      avg_pool_element<T>(x, w, include_pad != 0, y, e);                                        \
+    }                                                                                           \
+  }                                                                                             \
+  ADJ_EXPORT void host_avg_pool2d_grad_##suffix(const T* g, const int32_t* window,              \
+                                                int include_pad, T* dx) {                       \
+    Window w = decode_window(window);                                                           \
+    for (int64_t e = 0; e < (int64_t)w.batch * w.channels * w.height * w.width; e++) {          \
+      avg_pool_grad_element<T>(g, w, include_pad != 0, dx, e);                                  \
+    }                                                                                           \
+  }                                                                                             \
+  ADJ_EXPORT void host_adaptive_avg_pool2d_##suffix(const T* x, int64_t planes, int h, int w,   \
+                                                    int oh, int ow, T* y) {                     \
+    for (int64_t e = 0; e < planes * oh * ow; e++) adaptive_avg_element<T>(x, h, w, oh, ow, y, e); \
+  }                                                                                             \
+  ADJ_EXPORT void host_adaptive_avg_pool2d_grad_##suffix(const T* g, int64_t planes, int h,     \
+                                                         int w, int oh, int ow, T* dx) {        \
+    for (int64_t e = 0; e < planes * h * w; e++) {                                              \
+      adaptive_avg_grad_element<T>(g, h, w, oh, ow, dx, e);                                     \
+    }                                                                                           \
+  }                                                                                             \
+  ADJ_EXPORT void host_im2col_##suffix(const T* input, const int32_t* window, int c0, int cg,   \
+                                       int images, T* col) {                                    \
+    Window w = decode_window(window);                                                           \
+    int64_t total = (int64_t)images * cg * w.kh * w.kw * w.oh * w.ow;                           \
+    for (int64_t e = 0; e < total; e++) im2col_element<T>(input, w, c0, cg, col, e);            \
+  }                                                                                             \
+  ADJ_EXPORT void host_col2im_##suffix(const T* col, const int32_t* window, int c0, int cg,     \
+                                       int images, T* grad_input) {                             \
+    Window w = decode_window(window);                                                           \
+    int64_t total = (int64_t)images * cg * w.height * w.width;                                  \
+    for (int64_t e = 0; e < total; e++) col2im_element<T>(col, w, c0, cg, grad_input, e);       \
+  }
+ADJ_HOST_POOL(f32, float)
+ADJ_HOST_POOL(f64, double)

@@ -73,4 +73,44 @@ final class HostKernels {
   static native int host_pointwise_f64(int[] steps, double[] constants, int nsteps,
       double[] scalars, int nscalars, int[] outputs, int noutputs, long count, long[] inputs,
       int ninputs, long[] outputPtrs);
+
+  static native void host_max_pool2d_f32(float[] x, int[] window, float[] y);
+
+  static native void host_max_pool2d_grad_f32(float[] g, float[] x, int[] window, float[] dx);
+
+  static native void host_avg_pool2d_f32(float[] x, int[] window, int includePad, float[] y);
+
+  static native void host_avg_pool2d_grad_f32(float[] g, int[] window, int includePad, float[] dx);
+
+  static native void host_adaptive_avg_pool2d_f32(float[] x, long planes, int h, int w, int oh,
+      int ow, float[] y);
+
+  static native void host_adaptive_avg_pool2d_grad_f32(float[] g, long planes, int h, int w,
+      int oh, int ow, float[] dx);
+
+  static native void host_im2col_f32(float[] input, int[] window, int c0, int cg, int images,
+      float[] col);
+
+  static native void host_col2im_f32(float[] col, int[] window, int c0, int cg, int images,
+      float[] gradInput);
+
+  static native void host_max_pool2d_f64(double[] x, int[] window, double[] y);
+
+  static native void host_max_pool2d_grad_f64(double[] g, double[] x, int[] window, double[] dx);
+
+  static native void host_avg_pool2d_f64(double[] x, int[] window, int includePad, double[] y);
+
+  static native void host_avg_pool2d_grad_f64(double[] g, int[] window, int includePad, double[] dx);
+
+  static native void host_adaptive_avg_pool2d_f64(double[] x, long planes, int h, int w, int oh,
+      int ow, double[] y);
+
+  static native void host_adaptive_avg_pool2d_grad_f64(double[] g, long planes, int h, int w,
+      int oh, int ow, double[] dx);
+
+  static native void host_im2col_f64(double[] input, int[] window, int c0, int cg, int images,
+      double[] col);
+
+  static native void host_col2im_f64(double[] col, int[] window, int c0, int cg, int images,
+      double[] gradInput);
 }
