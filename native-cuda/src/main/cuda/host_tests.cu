@@ -5,6 +5,7 @@
 // here in a loop over the elements the kernels give one thread each). None touches the GPU.
 #include "common.cuh"
 #include "conv.cuh"
+#include "indexing.cuh"
 #include "ops.cuh"
 #include "philox.cuh"
 #include "pointwise.cuh"
@@ -160,3 +161,51 @@ ADJ_HOST_POINTWISE(f64, double)
   }
 ADJ_HOST_POOL(f32, float)
 ADJ_HOST_POOL(f64, double)
+
+// The indexing kernels' elements, with the same layout decoding and argument checks as their
+// entry points; accumulation is a plain add in element order. Return the entry point's status.
+ADJ_EXPORT int host_index_select_f64(const double* src, const int64_t* src_layout, int dim,
+                                     const int64_t* index, int64_t m, double* dst) {
+  ADJ_LAYOUT(ls, src_layout);
+  if (dim < 0 || dim >= ls.rank) return kStatusBadArgument;
+  int64_t n = 1;
+  for (int d = 0; d < ls.rank; d++) n *= d == dim ? m : ls.size[d];
+  for (int64_t e = 0; e < n; e++) index_select_element<double>(src, ls, dim, index, m, dst, e);
+  return 0;
+}
+
+ADJ_EXPORT int host_gather_f64(const double* src, const int64_t* src_layout, int dim,
+                               const int64_t* index, const int64_t* index_layout, double* dst) {
+  ADJ_LAYOUT(ls, src_layout);
+  ADJ_LAYOUT(li, index_layout);
+  if (li.rank > 0 && (dim < 0 || dim >= li.rank || li.rank != ls.rank)) return kStatusBadArgument;
+  for (int64_t e = 0; e < li.numel(); e++) {
+    gather_element<double>(src, ls, li, li.rank == 0 ? -1 : dim, index, dst, e);
+  }
+  return 0;
+}
+
+ADJ_EXPORT int host_index_add_f64(double* dst, int64_t outer, int64_t size, int64_t inner,
+                                  const int64_t* index, int64_t m, const double* source) {
+  for (int64_t e = 0; e < outer * m * inner; e++) {
+    int64_t at = index_add_target(e, size, index, m, inner);
+    if (at >= 0) dst[at] += source[e];
+  }
+  return 0;
+}
+
+ADJ_EXPORT int host_scatter_add_f64(double* dst, const int64_t* dst_layout, int dim,
+                                    const int64_t* index, const int64_t* index_layout,
+                                    const double* src, const int64_t* src_layout) {
+  ADJ_LAYOUT(ld, dst_layout);
+  ADJ_LAYOUT(li, index_layout);
+  ADJ_LAYOUT(ls, src_layout);
+  if (li.rank > 0 && (dim < 0 || dim >= li.rank || li.rank != ld.rank || li.rank != ls.rank)) {
+    return kStatusBadArgument;
+  }
+  for (int64_t e = 0; e < li.numel(); e++) {
+    int64_t dp, sp;
+    if (scatter_target(ld, li, li.rank == 0 ? -1 : dim, index, ls, e, &dp, &sp)) dst[dp] += src[sp];
+  }
+  return 0;
+}

@@ -4,6 +4,7 @@
 // offending element in an error slot that the host reads when it next waits (CudaBackend turns it
 // into the op's exception).
 #include "common.cuh"
+#include "indexing.cuh"
 
 namespace adj {
 
@@ -27,56 +28,16 @@ __global__ void record_value_kernel(const T* src, Strided l, long long* slot) {
   }
 }
 
-// The storage position of row-major element e of a view whose dimension `dim` is resized to
-// `dim_size` and whose coordinate along it is replaced by `pick` (or kept when pick < 0).
-__device__ inline int64_t position_picking(const Strided& l, int64_t e, int dim, int64_t dim_size,
-                                           const int64_t* index, bool index_by_coordinate,
-                                           bool* ok) {
-  int64_t at = l.offset;
-  for (int d = l.rank - 1; d >= 0; d--) {
-    int64_t s = d == dim ? dim_size : l.size[d];
-    int64_t q = e / s;
-    int64_t c = e - q * s;
-    e = q;
-    if (d == dim && index_by_coordinate) {
-      int64_t k = index[c];
-      if (k < 0 || k >= l.size[d]) *ok = false;
-      c = k;
-    }
-    at += c * l.stride[d];
-  }
-  return at;
-}
-
 template <typename T>
 __global__ void index_select_kernel(const T* src, Strided ls, int dim, const int64_t* index,
                                     int64_t m, T* dst, int64_t n) {
-  ADJ_GRID_STRIDE(e, n) {
-    bool ok = true;
-    int64_t p = position_picking(ls, e, dim, m, index, true, &ok);
-    if (ok) dst[e] = src[p];
-  }
+  ADJ_GRID_STRIDE(e, n) { index_select_element<T>(src, ls, dim, index, m, dst, e); }
 }
 
-// index (contiguous, the shape of dst) picks the coordinate along dim of each element.
 template <typename T>
 __global__ void gather_kernel(const T* src, Strided ls, Strided shape, int dim,
                               const int64_t* index, T* dst, int64_t n) {
-  ADJ_GRID_STRIDE(e, n) {
-    int64_t at = ls.offset, rest = e;
-    bool ok = true;
-    for (int d = shape.rank - 1; d >= 0; d--) {
-      int64_t q = rest / shape.size[d];
-      int64_t c = rest - q * shape.size[d];
-      rest = q;
-      if (d == dim) {
-        c = index[e];
-        ok = c >= 0 && c < ls.size[d];
-      }
-      at += c * ls.stride[d];
-    }
-    if (ok) dst[e] = src[at];
-  }
+  ADJ_GRID_STRIDE(e, n) { gather_element<T>(src, ls, shape, dim, index, dst, e); }
 }
 
 template <typename T>
@@ -93,40 +54,22 @@ __device__ inline void atomic_accumulate<boolean>(boolean* at, boolean v) {
   atomicOr(word, 1u << (8 * (a & 3)));
 }
 
-// dst (contiguous [outer, size, inner]) gets source (contiguous [outer, m, inner]) rows added at
-// index[i]; repeated indices accumulate through atomics.
+// Repeated indices accumulate through atomics.
 template <typename T>
 __global__ void index_add_kernel(T* dst, int64_t size, const int64_t* index, int64_t m,
                                  const T* source, int64_t inner, int64_t n) {
   ADJ_GRID_STRIDE(e, n) {
-    int64_t j = e % inner;
-    int64_t i = (e / inner) % m;
-    int64_t o = e / (inner * m);
-    int64_t k = index[i];
-    if (k >= 0 && k < size) atomic_accumulate(&dst[(o * size + k) * inner + j], source[e]);
+    int64_t at = index_add_target(e, size, index, m, inner);
+    if (at >= 0) atomic_accumulate(&dst[at], source[e]);
   }
 }
 
-// Over index's positions (contiguous, of `shape`): dst at the same coordinates but index[e] along
-// dim accumulates src at the same coordinates.
 template <typename T>
 __global__ void scatter_add_kernel(T* dst, Strided ld, Strided shape, int dim,
                                    const int64_t* index, const T* src, Strided ls, int64_t n) {
   ADJ_GRID_STRIDE(e, n) {
-    int64_t dp = ld.offset, sp = ls.offset, rest = e;
-    bool ok = true;
-    for (int d = shape.rank - 1; d >= 0; d--) {
-      int64_t q = rest / shape.size[d];
-      int64_t c = rest - q * shape.size[d];
-      rest = q;
-      sp += c * ls.stride[d];
-      if (d == dim) {
-        c = index[e];
-        ok = c >= 0 && c < ld.size[d];
-      }
-      dp += c * ld.stride[d];
-    }
-    if (ok) atomic_accumulate(&dst[dp], src[sp]);
+    int64_t dp, sp;
+    if (scatter_target(ld, shape, dim, index, ls, e, &dp, &sp)) atomic_accumulate(&dst[dp], src[sp]);
   }
 }
 

@@ -113,4 +113,16 @@ final class HostKernels {
 
   static native void host_col2im_f64(double[] col, int[] window, int c0, int cg, int images,
       double[] gradInput);
+
+  static native int host_index_select_f64(double[] src, long[] srcLayout, int dim, long[] index,
+      long m, double[] dst);
+
+  static native int host_gather_f64(double[] src, long[] srcLayout, int dim, long[] index,
+      long[] indexLayout, double[] dst);
+
+  static native int host_index_add_f64(double[] dst, long outer, long size, long inner,
+      long[] index, long m, double[] source);
+
+  static native int host_scatter_add_f64(double[] dst, long[] dstLayout, int dim, long[] index,
+      long[] indexLayout, double[] src, long[] srcLayout);
 }
