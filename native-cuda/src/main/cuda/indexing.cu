@@ -69,7 +69,9 @@ __global__ void scatter_add_kernel(T* dst, Strided ld, Strided shape, int dim,
                                    const int64_t* index, const T* src, Strided ls, int64_t n) {
   ADJ_GRID_STRIDE(e, n) {
     int64_t dp, sp;
-    if (scatter_target(ld, shape, dim, index, ls, e, &dp, &sp)) atomic_accumulate(&dst[dp], src[sp]);
+    if (scatter_target(ld, shape, dim, index, ls, e, &dp, &sp)) {
+      atomic_accumulate(&dst[dp], src[sp]);
+    }
   }
 }
 

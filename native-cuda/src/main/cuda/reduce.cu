@@ -83,7 +83,9 @@ __global__ void reduce_floating(int op, const S* src, Strided l, int64_t outer, 
     int64_t where = 0;
     if (op == R_SUM || op == R_MEAN || op == R_VAR) {
       double acc = 0;
-      for (int64_t j = threadIdx.x; j < inner; j += blockDim.x) acc += load_double(src, l, base + j);
+      for (int64_t j = threadIdx.x; j < inner; j += blockDim.x) {
+        acc += load_double(src, l, base + j);
+      }
       double sum = block_sum(acc, sd);
       result = op == R_SUM ? sum : sum / (double)inner;
       if (op == R_VAR) {
@@ -98,7 +100,9 @@ __global__ void reduce_floating(int op, const S* src, Strided l, int64_t outer, 
       }
     } else if (op == R_PROD) {
       double acc = 1;
-      for (int64_t j = threadIdx.x; j < inner; j += blockDim.x) acc *= load_double(src, l, base + j);
+      for (int64_t j = threadIdx.x; j < inner; j += blockDim.x) {
+        acc *= load_double(src, l, base + j);
+      }
       result = block_prod(acc, sd);
     } else if (op == R_LOGSUMEXP) {
       double m = -INFINITY;
@@ -163,11 +167,15 @@ __global__ void reduce_long(int op, const S* src, Strided l, int64_t outer, int6
     int64_t result = 0, where = 0;
     if (op == R_SUM) {
       uint64_t acc = 0;
-      for (int64_t j = threadIdx.x; j < inner; j += blockDim.x) acc += (uint64_t)load_long(src, l, base + j);
+      for (int64_t j = threadIdx.x; j < inner; j += blockDim.x) {
+        acc += (uint64_t)load_long(src, l, base + j);
+      }
       result = (int64_t)block_sum<unsigned long long>(acc, (unsigned long long*)sv);
     } else if (op == R_PROD) {
       uint64_t acc = 1;
-      for (int64_t j = threadIdx.x; j < inner; j += blockDim.x) acc *= (uint64_t)load_long(src, l, base + j);
+      for (int64_t j = threadIdx.x; j < inner; j += blockDim.x) {
+        acc *= (uint64_t)load_long(src, l, base + j);
+      }
       sv[threadIdx.x] = (int64_t)acc;
       __syncthreads();
       for (int s = blockDim.x / 2; s > 0; s >>= 1) {

@@ -1,9 +1,9 @@
 package dev.adjoint.cuda;
 
 /**
- * A CUDA call that failed: names the call, the status code, its name ({@code cudaErrorMemoryAllocation})
- * and the library's message. The device stays usable after this exception; see
- * {@link CudaFatalException} for the errors after which it does not.
+ * A CUDA call that failed: names the call, the status code, its name
+ * ({@code cudaErrorMemoryAllocation}) and the library's message. The device stays usable after
+ * this exception; see {@link CudaFatalException} for the errors after which it does not.
  */
 public class CudaException extends RuntimeException {
   private static final long serialVersionUID = 1L;

@@ -80,7 +80,8 @@ final class HostKernels {
 
   static native void host_avg_pool2d_f32(float[] x, int[] window, int includePad, float[] y);
 
-  static native void host_avg_pool2d_grad_f32(float[] g, int[] window, int includePad, float[] dx);
+  static native void host_avg_pool2d_grad_f32(float[] g, int[] window, int includePad,
+      float[] dx);
 
   static native void host_adaptive_avg_pool2d_f32(float[] x, long planes, int h, int w, int oh,
       int ow, float[] y);
@@ -100,7 +101,8 @@ final class HostKernels {
 
   static native void host_avg_pool2d_f64(double[] x, int[] window, int includePad, double[] y);
 
-  static native void host_avg_pool2d_grad_f64(double[] g, int[] window, int includePad, double[] dx);
+  static native void host_avg_pool2d_grad_f64(double[] g, int[] window, int includePad,
+      double[] dx);
 
   static native void host_adaptive_avg_pool2d_f64(double[] x, long planes, int h, int w, int oh,
       int ow, double[] y);
