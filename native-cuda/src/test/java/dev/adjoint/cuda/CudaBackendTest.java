@@ -129,7 +129,10 @@ class CudaBackendTest {
         CPU.unary(op, src.cpu(), view, dst.cpu(), Layout.contiguous(4, 5), -0.5, 1.5);
         dev.unary(op, src.gpu(), view, dst.gpu(), Layout.contiguous(4, 5), -0.5, 1.5);
         Object[] r = dst.read(Layout.contiguous(20));
-        assertClose(r[0], r[1], op.keepsIntegers() || op == UnaryOp.SQRT ? 0 : 2, op + " " + t);
+        // CUDA's double exp, log and tanh are within 1 ulp, erf within 2 (the CPU's own erf
+        // within "a few"), sigmoid composes two roundings more.
+        int ulps = op.keepsIntegers() || op == UnaryOp.SQRT ? 0 : op == UnaryOp.ERF ? 6 : 2;
+        assertClose(r[0], r[1], ulps, op + " " + t);
       }
     }
     Pair ints = Pair.of(new long[] {-3, 0, 5, Long.MIN_VALUE, 9, -1});
