@@ -399,7 +399,7 @@ class CudaBackendTest {
     CPU.inverse(pa.cpu(), 0, inv.cpu(), 0, 2, 2);
     dev.inverse(pa.gpu(), 0, inv.gpu(), 0, 2, 2);
     Object[] r = inv.read(Layout.contiguous(8));
-    // Gauss-Jordan here, LU on the CPU: entries of magnitude <= 1 of well-conditioned 2x2
+    // Gauss-Jordan here, LU on the CPU: entries of magnitude <= 2 of well-conditioned 2x2
     // matrices (condition number < 20) agree to 20 eps.
     compare(r, 20 * 0x1p-52, "inverse");
     Pair singular = Pair.of(new double[] {1, 2, 2, 4});
