@@ -7,13 +7,14 @@ import java.util.Set;
 
 /**
  * The transcendental elementwise ops ({@code exp}, {@code tanh}, {@code sigmoid}) on unit-stride
- * float32 rows (float64 keeps {@code Math}'s results, bit for bit, on every path). Two
- * implementations, chosen once as {@link Gemm}'s: {@code VectorMath}, written with the JDK's
- * incubating Vector API and used when the JVM runs with {@code --add-modules
- * jdk.incubator.vector} (results within 1 ulp of the correctly rounded value), and {@link
- * #PLAIN}, loops over {@code Math.exp} and {@code Math.tanh} computed in double and rounded. The
+ * float32 rows (float64 keeps {@code Math}'s results, bit for bit, on every path). Both
+ * implementations compute {@link FloatMath}'s functions (within 1 ulp of the correctly rounded
+ * value) and give bit-identical results: {@code VectorMath}, written with the JDK's incubating
+ * Vector API and used when the JVM runs with {@code --add-modules jdk.incubator.vector}, and
+ * {@link #PLAIN}, loops over {@link FloatMath}. They are chosen once as {@link Gemm}'s; the
  * system property {@code adjoint.simd=false} forces the plain loops; {@link #kernel()} says which
- * one runs. Strided rows always take the plain loops in {@link Elementwise}.
+ * one runs. Strided rows take {@link FloatMath} in {@link Elementwise}, so a result never depends
+ * on the layout, the kernel chosen or on when the JIT compiled it.
  */
 interface DenseMath {
   /** The ops these kernels compute, which {@link Elementwise} sends here on unit-stride rows. */
@@ -68,7 +69,7 @@ interface DenseMath {
     }
   }
 
-  /** Loops over {@code Math.exp} and {@code Math.tanh}. */
+  /** Loops over {@link FloatMath}. */
   final class Plain implements DenseMath {
     private Plain() {}
 
@@ -80,21 +81,21 @@ interface DenseMath {
     @Override
     public void exp(float[] a, int a0, float[] o, int o0, int n) {
       for (int k = 0; k < n; k++) {
-        o[o0 + k] = (float) Math.exp(a[a0 + k]);
+        o[o0 + k] = FloatMath.exp(a[a0 + k]);
       }
     }
 
     @Override
     public void tanh(float[] a, int a0, float[] o, int o0, int n) {
       for (int k = 0; k < n; k++) {
-        o[o0 + k] = (float) Math.tanh(a[a0 + k]);
+        o[o0 + k] = FloatMath.tanh(a[a0 + k]);
       }
     }
 
     @Override
     public void sigmoid(float[] a, int a0, float[] o, int o0, int n) {
       for (int k = 0; k < n; k++) {
-        o[o0 + k] = (float) (1.0 / (1.0 + Math.exp(-(double) a[a0 + k])));
+        o[o0 + k] = FloatMath.sigmoid(a[a0 + k]);
       }
     }
   }
