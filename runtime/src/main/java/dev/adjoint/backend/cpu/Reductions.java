@@ -11,9 +11,12 @@ import java.util.List;
  * Reductions over the trailing dimensions of a strided view, read in place: a broadcast (stride 0)
  * or permuted input is never copied. Elements are read in logical order through a small buffer of
  * {@link #CHUNK} elements that each task allocates for itself, so memory does not grow with the
- * input and nothing outlives the call. Floating results are accumulated in double and rounded once
- * to the output dtype (sums pairwise, so error grows with log n, not n); int64 and bool inputs
- * reduce exactly in long.
+ * input and nothing outlives the call (contiguous float rows are summed in place). Floating results
+ * are accumulated in double and rounded once to the output dtype (sums by chunks in
+ * {@link DenseMath#SUM_ORDER}, the chunk sums combined pairwise, so error grows with log n, not
+ * n); int64 and bool inputs reduce exactly in long. The summation order depends only on the
+ * shape and layout, never on the thread count: a long row's parallel segments are whole subtrees
+ * of the sequential tree.
  */
 final class Reductions {
   /** Elements read at a time; a power of two, so the pairwise tree is balanced across chunks. */
@@ -363,24 +366,37 @@ final class Reductions {
 
   /**
    * Pairwise (cascade) sum of the next {@code n} elements of {@code row}, of {@code (x - shift)^2}
-   * instead when {@code shift} is not NaN: each chunk is summed pairwise, and chunk sums are
-   * combined as a binary counter in {@code levels}, so the whole is one balanced tree over chunks
-   * and the error grows with log n.
+   * instead when {@code shift} is not NaN: each chunk of {@link #CHUNK} elements is summed in
+   * {@link DenseMath#SUM_ORDER} (read in place where the row's elements lie back to back, else
+   * copied into {@code buf} first: the same bits), and chunk sums are combined as a binary
+   * counter in {@code levels}, so the whole is one balanced tree over chunks and the error grows
+   * with log n.
    */
   private static double sum(Cursor row, int n, double[] buf, double[] levels, double shift) {
     boolean squares = !Double.isNaN(shift);
+    DenseMath kernels = DenseMath.kernels();
     int top = 0;
     long count = 0;
     double partial = 0;
     for (int done = 0; done < n; ) {
-      int m = row.read(buf, Math.min(CHUNK, n - done));
-      if (squares) {
-        for (int i = 0; i < m; i++) {
-          double d = buf[i] - shift;
-          buf[i] = d * d;
+      int m = Math.min(CHUNK, n - done);
+      double s;
+      if (!squares && row.contiguous() >= m && row.dtype == DType.FLOAT32) {
+        s = kernels.sum(row.storage.floats(), row.offset(), m);
+        row.advance(m);
+      } else if (!squares && row.contiguous() >= m && row.dtype == DType.FLOAT64) {
+        s = kernels.sum(row.storage.doubles(), row.offset(), m);
+        row.advance(m);
+      } else {
+        row.read(buf, m);
+        if (squares) {
+          for (int i = 0; i < m; i++) {
+            double d = buf[i] - shift;
+            buf[i] = d * d;
+          }
         }
+        s = kernels.sum(buf, 0, m);
       }
-      double s = pairwise(buf, 0, m);
       done += m;
       if (m < CHUNK) {
         partial = s; // only the last chunk can be short
@@ -390,30 +406,6 @@ final class Reductions {
       count++;
     }
     return fold(levels, top, partial);
-  }
-
-  private static double pairwise(double[] a, int from, int to) {
-    int n = to - from;
-    if (n <= 64) {
-      // Four interleaved partial sums: independent additions keep the adder busy.
-      double s0 = 0;
-      double s1 = 0;
-      double s2 = 0;
-      double s3 = 0;
-      int i = from;
-      for (; i + 3 < to; i += 4) {
-        s0 += a[i];
-        s1 += a[i + 1];
-        s2 += a[i + 2];
-        s3 += a[i + 3];
-      }
-      for (; i < to; i++) {
-        s0 += a[i];
-      }
-      return (s0 + s1) + (s2 + s3);
-    }
-    int mid = from + n / 2;
-    return pairwise(a, from, mid) + pairwise(a, mid, to);
   }
 
   /**
@@ -517,6 +509,12 @@ final class Reductions {
     /** The storage offset of the next element. */
     int offset() {
       return offset;
+    }
+
+    /** How many of the next elements lie back to back in storage (0 for a strided run). */
+    int contiguous() {
+      int last = sizes.length - 1;
+      return strides[last] == 1 || sizes[last] - at[last] == 1 ? sizes[last] - at[last] : 0;
     }
 
     /** Copies the next {@code n} elements into {@code buf[0, n)} as doubles; returns n. */

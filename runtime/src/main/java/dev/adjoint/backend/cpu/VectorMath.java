@@ -42,7 +42,61 @@ final class VectorMath implements DenseMath {
   private static final VectorSpecies<Float> FH =
       VectorSpecies.of(float.class, VectorShape.forBitSize(DS.vectorBitSize() / 2));
 
+  /** The sums' four running 4-lane sums (see {@link DenseMath#SUM_ORDER}). */
+  private static final VectorSpecies<Double> D4 = DoubleVector.SPECIES_256;
+  private static final VectorSpecies<Float> F4 = FloatVector.SPECIES_128;
+
   private VectorMath() {}
+
+  @Override
+  public double sum(float[] a, int from, int n) {
+    if (DS.vectorBitSize() < 256) {
+      return DenseMath.PLAIN.sum(a, from, n);
+    }
+    DoubleVector s0 = DoubleVector.zero(D4);
+    DoubleVector s1 = s0;
+    DoubleVector s2 = s0;
+    DoubleVector s3 = s0;
+    int end = from + (n & ~15);
+    int i = from;
+    for (; i < end; i += 16) {
+      s0 = s0.add(FloatVector.fromArray(F4, a, i).convertShape(VectorOperators.F2D, D4, 0));
+      s1 = s1.add(FloatVector.fromArray(F4, a, i + 4).convertShape(VectorOperators.F2D, D4, 0));
+      s2 = s2.add(FloatVector.fromArray(F4, a, i + 8).convertShape(VectorOperators.F2D, D4, 0));
+      s3 = s3.add(FloatVector.fromArray(F4, a, i + 12).convertShape(VectorOperators.F2D, D4, 0));
+    }
+    DoubleVector t = s0.add(s1).add(s2.add(s3));
+    double total = (t.lane(0) + t.lane(1)) + (t.lane(2) + t.lane(3));
+    for (; i < from + n; i++) {
+      total += a[i];
+    }
+    return total;
+  }
+
+  @Override
+  public double sum(double[] a, int from, int n) {
+    if (DS.vectorBitSize() < 256) {
+      return DenseMath.PLAIN.sum(a, from, n);
+    }
+    DoubleVector s0 = DoubleVector.zero(D4);
+    DoubleVector s1 = s0;
+    DoubleVector s2 = s0;
+    DoubleVector s3 = s0;
+    int end = from + (n & ~15);
+    int i = from;
+    for (; i < end; i += 16) {
+      s0 = s0.add(DoubleVector.fromArray(D4, a, i));
+      s1 = s1.add(DoubleVector.fromArray(D4, a, i + 4));
+      s2 = s2.add(DoubleVector.fromArray(D4, a, i + 8));
+      s3 = s3.add(DoubleVector.fromArray(D4, a, i + 12));
+    }
+    DoubleVector t = s0.add(s1).add(s2.add(s3));
+    double total = (t.lane(0) + t.lane(1)) + (t.lane(2) + t.lane(3));
+    for (; i < from + n; i++) {
+      total += a[i];
+    }
+    return total;
+  }
 
   @Override
   public String describe() {

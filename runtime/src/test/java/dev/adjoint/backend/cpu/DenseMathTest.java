@@ -271,4 +271,61 @@ class DenseMathTest {
     // A vector boxed per step would allocate megabytes here (150 calls of 256+ steps).
     assertTrue(allocated < 64 * 1024, "allocated " + allocated + " bytes");
   }
+
+  /** DenseMath.SUM_ORDER written out with an array of running sums. */
+  private static double orderedSum(double[] a, int from, int n) {
+    double[] s = new double[16];
+    int full = n - n % 16;
+    for (int i = 0; i < full; i++) {
+      s[i % 16] += a[from + i];
+    }
+    double[] t = new double[4];
+    for (int l = 0; l < 4; l++) {
+      t[l] = (s[l] + s[4 + l]) + (s[8 + l] + s[12 + l]);
+    }
+    double total = (t[0] + t[1]) + (t[2] + t[3]);
+    for (int i = full; i < n; i++) {
+      total += a[from + i];
+    }
+    return total;
+  }
+
+  @Test
+  void sumsFollowTheDocumentedOrderBitForBit() {
+    DenseMath v = DenseMath.vector();
+    assertNotNull(v);
+    for (int round = 0; round < 2; round++) { // cold, then compiled
+      for (int n : new int[] {0, 1, 3, 15, 16, 17, 31, 33, 64, 100, 1023, 1024}) {
+        for (int from : new int[] {0, 1, 5}) {
+          SplittableRandom r = new SplittableRandom(n * 131L + from);
+          float[] f = new float[from + n];
+          double[] d = new double[from + n];
+          double[] fd = new double[from + n];
+          for (int i = 0; i < from + n; i++) {
+            // Magnitudes far apart, so that any other order rounds differently.
+            f[i] = (float) (r.nextDouble(-1, 1) * Math.pow(10, r.nextInt(-8, 9)));
+            fd[i] = f[i];
+            d[i] = r.nextDouble(-1, 1) * Math.pow(10, r.nextInt(-8, 9));
+          }
+          double wantF = orderedSum(fd, from, n);
+          double wantD = orderedSum(d, from, n);
+          String at = "n=" + n + " from=" + from;
+          assertEquals(wantF, DenseMath.PLAIN.sum(f, from, n), 0.0, "plain float " + at);
+          assertEquals(wantF, v.sum(f, from, n), 0.0, "vector float " + at);
+          assertEquals(wantD, DenseMath.PLAIN.sum(d, from, n), 0.0, "plain double " + at);
+          assertEquals(wantD, v.sum(d, from, n), 0.0, "vector double " + at);
+        }
+      }
+      float[] warm = new float[1024];
+      double[] warmD = new double[1024];
+      for (int w = 0; w < 30_000; w++) {
+        v.sum(warm, 0, 1024);
+        v.sum(warmD, 0, 1024);
+      }
+    }
+    float[] special = {1f, Float.NaN, 2f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
+    assertTrue(Double.isNaN(v.sum(special, 0, 5)));
+    assertTrue(Double.isNaN(v.sum(special, 2, 3))); // inf + -inf
+    assertEquals(Double.POSITIVE_INFINITY, v.sum(special, 2, 2));
+  }
 }
