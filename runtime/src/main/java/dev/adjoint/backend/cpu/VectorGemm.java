@@ -47,6 +47,10 @@ final class VectorGemm implements Gemm.Kernels {
     if (k == 0 || alpha == 0) {
       return;
     }
+    if (m == 1 || n == 1) {
+      gemvF(ta, tb, m, n, k, alpha, a, ao, lda, b, bo, ldb, c, co, ldc, parallel);
+      return;
+    }
     float[] bp = FB_PACK.get();
     int mBlocks = (m + MC - 1) / MC;
     // Parallel never runs another product's task on this thread while it waits (a split on a
@@ -80,6 +84,125 @@ final class VectorGemm implements Gemm.Kernels {
           }
         });
       }
+    }
+  }
+
+  /** Rows (or columns) per parallel task of a matrix-vector product. */
+  private static final int GEMV_GRAIN = 1 << 14;
+
+  /**
+   * C += alpha op(A) op(B) where one side is a single row or column (m or n is 1): a tile would
+   * compute mostly padding there and packing would copy the whole matrix for one pass. Each
+   * result is a dot product of two unit-stride runs (the vector operand copied to one first when
+   * it is strided), or the matrix's rows are added, scaled, into C (axpy); both vectorized, each
+   * element's summation order fixed by the shape alone.
+   */
+  private static void gemvF(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a,
+      int ao, int lda, float[] b, int bo, int ldb, float[] c, int co, int ldc,
+      boolean parallel) {
+    if (m == 1 && tb || n == 1 && !ta) {
+      // Dot products: C[0, j] = x . B[j, :] (m = 1), or C[i, 0] = A[i, :] . y (n = 1).
+      boolean row = m == 1;
+      int count = row ? n : m;
+      float[] mat = row ? b : a;
+      int mo = row ? bo : ao;
+      int ld = row ? ldb : lda;
+      // The vector: op(A)'s row, stride lda when A is transposed; op(B)'s column, stride ldb.
+      float[] v = row ? a : b;
+      int vo = row ? ao : bo;
+      int vs = row ? (ta ? lda : 1) : (tb ? 1 : ldb);
+      if (vs != 1 && k > 1) {
+        float[] packed = new float[k];
+        for (int p = 0; p < k; p++) {
+          packed[p] = v[vo + p * vs];
+        }
+        v = packed;
+        vo = 0;
+      }
+      float[] vec = v;
+      int vecOff = vo;
+      int cs = row ? 1 : ldc;
+      int tasks = parallel ? Parallel.chunks((long) count * k, GEMV_GRAIN) : 1;
+      tasks = Math.max(1, Math.min(tasks, count));
+      int t0 = tasks;
+      Parallel.forEach(tasks, tasks > 1, t -> {
+        int from = (int) ((long) count * t / t0);
+        int to = (int) ((long) count * (t + 1) / t0);
+        for (int j = from; j < to; j++) {
+          c[co + j * cs] += alpha * dotF(mat, mo + j * ld, vec, vecOff, k);
+        }
+      });
+      return;
+    }
+    // Axpy: C[0, :] += (alpha x_p) B[p, :] (m = 1, B not transposed), or C[:, 0] += (alpha
+    // y_p) A^T[p, :] (n = 1, A transposed): a unit-stride row of the matrix per p.
+    boolean row = m == 1;
+    int count = row ? n : m;
+    float[] mat = row ? b : a;
+    int mo = row ? bo : ao;
+    int ld = row ? ldb : lda;
+    float[] v = row ? a : b;
+    int vo = row ? ao : bo;
+    int vs = row ? (ta ? lda : 1) : (tb ? 1 : ldb);
+    int cs = row ? 1 : ldc;
+    float[] acc = cs == 1 ? c : new float[count];
+    int accOff = cs == 1 ? co : 0;
+    int tasks = parallel ? Parallel.chunks((long) count * k, GEMV_GRAIN) : 1;
+    // Split the columns in whole vectors, so a column's products never change with the split.
+    int vectors = (count + FL - 1) / FL;
+    tasks = Math.max(1, Math.min(tasks, vectors));
+    int t0 = tasks;
+    Parallel.forEach(tasks, tasks > 1, t -> {
+      int from = Math.min(count, (int) ((long) vectors * t / t0) * FL);
+      int to = Math.min(count, (int) ((long) vectors * (t + 1) / t0) * FL);
+      for (int p = 0; p < k; p++) {
+        axpyF(alpha * v[vo + p * vs], mat, mo + p * ld + from, acc, accOff + from, to - from);
+      }
+    });
+    if (cs != 1) {
+      for (int i = 0; i < count; i++) {
+        c[co + i * cs] += acc[i];
+      }
+    }
+  }
+
+  /**
+   * {@code x[xo, xo + k) . y[yo, yo + k)}: two vector accumulators of fused multiply-adds, summed
+   * lane by lane in order (not {@code reduceLanes}, whose order may change when C2 compiles it),
+   * then the tail in order.
+   */
+  private static float dotF(float[] x, int xo, float[] y, int yo, int k) {
+    FloatVector s0 = FloatVector.zero(FS);
+    FloatVector s1 = s0;
+    int p = 0;
+    for (int end = k - 2 * FL; p <= end; p += 2 * FL) {
+      s0 = FloatVector.fromArray(FS, x, xo + p).fma(FloatVector.fromArray(FS, y, yo + p), s0);
+      s1 = FloatVector.fromArray(FS, x, xo + p + FL)
+          .fma(FloatVector.fromArray(FS, y, yo + p + FL), s1);
+    }
+    float s = 0;
+    if (p > 0) {
+      FloatVector t = s0.add(s1);
+      for (int l = 0; l < FL; l++) {
+        s += t.lane(l);
+      }
+    }
+    for (; p < k; p++) {
+      s += x[xo + p] * y[yo + p];
+    }
+    return s;
+  }
+
+  /** {@code y[yo, yo + n) += s x[xo, xo + n)}: fused multiply-adds in vectors, the tail plain. */
+  private static void axpyF(float s, float[] x, int xo, float[] y, int yo, int n) {
+    FloatVector sv = FloatVector.broadcast(FS, s);
+    int j = 0;
+    for (int end = FS.loopBound(n); j < end; j += FL) {
+      sv.fma(FloatVector.fromArray(FS, x, xo + j), FloatVector.fromArray(FS, y, yo + j))
+          .intoArray(y, yo + j);
+    }
+    for (; j < n; j++) {
+      y[yo + j] += s * x[xo + j];
     }
   }
 
