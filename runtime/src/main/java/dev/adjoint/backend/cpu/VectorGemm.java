@@ -128,7 +128,30 @@ final class VectorGemm implements Gemm.Kernels {
       Parallel.forEach(tasks, tasks > 1, t -> {
         int from = (int) ((long) count * t / t0);
         int to = (int) ((long) count * (t + 1) / t0);
-        for (int j = from; j < to; j++) {
+        int j = from;
+        if (k < 2 * FL) {
+          // Short rows: four at a time, four independent chains of additions (each row's sum
+          // in the same order as dotF's, which is all tail here).
+          for (; j + 3 < to; j += 4) {
+            int r0 = mo + j * ld;
+            float s0 = 0;
+            float s1 = 0;
+            float s2 = 0;
+            float s3 = 0;
+            for (int p = 0; p < k; p++) {
+              float y = vec[vecOff + p];
+              s0 += mat[r0 + p] * y;
+              s1 += mat[r0 + ld + p] * y;
+              s2 += mat[r0 + 2 * ld + p] * y;
+              s3 += mat[r0 + 3 * ld + p] * y;
+            }
+            c[co + j * cs] += alpha * s0;
+            c[co + (j + 1) * cs] += alpha * s1;
+            c[co + (j + 2) * cs] += alpha * s2;
+            c[co + (j + 3) * cs] += alpha * s3;
+          }
+        }
+        for (; j < to; j++) {
           c[co + j * cs] += alpha * dotF(mat, mo + j * ld, vec, vecOff, k);
         }
       });
@@ -155,6 +178,17 @@ final class VectorGemm implements Gemm.Kernels {
     Parallel.forEach(tasks, tasks > 1, t -> {
       int from = Math.min(count, (int) ((long) vectors * t / t0) * FL);
       int to = Math.min(count, (int) ((long) vectors * (t + 1) / t0) * FL);
+      if (to - from < FL) {
+        // Narrower than a vector: plain loops (the same sums as axpyF's tail).
+        for (int p = 0; p < k; p++) {
+          float sp = alpha * v[vo + p * vs];
+          int r = mo + p * ld + from;
+          for (int j = 0; j < to - from; j++) {
+            acc[accOff + from + j] += sp * mat[r + j];
+          }
+        }
+        return;
+      }
       for (int p = 0; p < k; p++) {
         axpyF(alpha * v[vo + p * vs], mat, mo + p * ld + from, acc, accOff + from, to - from);
       }
