@@ -246,15 +246,22 @@ final class VectorGemm implements Gemm.Kernels {
     for (int js = 0; js < nc; js += FNR) {
       int w = Math.min(FNR, nc - js);
       int base = js * kc;
-      for (int p = 0; p < kc; p++) {
-        int dst = base + p * FNR;
-        if (!tb && w == FNR) {
-          System.arraycopy(b, bo + (pc + p) * ldb + jc + js, bp, dst, FNR);
-          continue;
+      if (tb) {
+        // Column j of op(B) is row j of B: read it in order, write it down the strip.
+        for (int j = 0; j < w; j++) {
+          int src = bo + (jc + js + j) * ldb + pc;
+          for (int p = 0, dst = base + j; p < kc; p++, dst += FNR) {
+            bp[dst] = b[src + p];
+          }
         }
-        for (int j = 0; j < FNR; j++) {
-          bp[dst + j] = j >= w ? 0
-              : tb ? b[bo + (jc + js + j) * ldb + pc + p] : b[bo + (pc + p) * ldb + jc + js + j];
+      } else {
+        for (int p = 0; p < kc; p++) {
+          System.arraycopy(b, bo + (pc + p) * ldb + jc + js, bp, base + p * FNR, w);
+        }
+      }
+      if (w < FNR) {
+        for (int p = 0; p < kc; p++) {
+          java.util.Arrays.fill(bp, base + p * FNR + w, base + (p + 1) * FNR, 0);
         }
       }
     }
@@ -419,15 +426,22 @@ final class VectorGemm implements Gemm.Kernels {
     for (int js = 0; js < nc; js += DNR) {
       int w = Math.min(DNR, nc - js);
       int base = js * kc;
-      for (int p = 0; p < kc; p++) {
-        int dst = base + p * DNR;
-        if (!tb && w == DNR) {
-          System.arraycopy(b, bo + (pc + p) * ldb + jc + js, bp, dst, DNR);
-          continue;
+      if (tb) {
+        // Column j of op(B) is row j of B: read it in order, write it down the strip.
+        for (int j = 0; j < w; j++) {
+          int src = bo + (jc + js + j) * ldb + pc;
+          for (int p = 0, dst = base + j; p < kc; p++, dst += DNR) {
+            bp[dst] = b[src + p];
+          }
         }
-        for (int j = 0; j < DNR; j++) {
-          bp[dst + j] = j >= w ? 0
-              : tb ? b[bo + (jc + js + j) * ldb + pc + p] : b[bo + (pc + p) * ldb + jc + js + j];
+      } else {
+        for (int p = 0; p < kc; p++) {
+          System.arraycopy(b, bo + (pc + p) * ldb + jc + js, bp, base + p * DNR, w);
+        }
+      }
+      if (w < DNR) {
+        for (int p = 0; p < kc; p++) {
+          java.util.Arrays.fill(bp, base + p * DNR + w, base + (p + 1) * DNR, 0);
         }
       }
     }
