@@ -44,7 +44,7 @@ final class VectorGemm implements Gemm.Kernels {
       int lda, float[] b, int bo, int ldb, float beta, float[] c, int co, int ldc,
       boolean parallel) {
     Gemm.scale(beta, c, co, ldc, m, n);
-    if (k == 0 || alpha == 0) {
+    if (k == 0 || alpha == 0 || m == 0 || n == 0) {
       return;
     }
     if (m == 1 || n == 1) {
@@ -52,20 +52,32 @@ final class VectorGemm implements Gemm.Kernels {
       return;
     }
     float[] bp = FB_PACK.get();
-    int mBlocks = (m + MC - 1) / MC;
+    // Row blocks of at most MC rows, evenly sized (in whole strips of MR), so that the cores
+    // get equal shares; when there are fewer blocks than twice the cores, the columns are split
+    // too. Every element of C gets the same products in the same order whatever the split.
+    int blocks = (m + MC - 1) / MC;
+    int mcStep = ((m + blocks - 1) / blocks + MR - 1) / MR * MR;
+    int mBlocks = (m + mcStep - 1) / mcStep;
     // Parallel never runs another product's task on this thread while it waits (a split on a
     // pool thread stays on it), so the packed panels this call reads are not reused under it.
     boolean split = parallel;
     for (int jc = 0; jc < n; jc += FNC) {
       int nc = Math.min(FNC, n - jc);
+      int strips = (nc + FNR - 1) / FNR;
+      int groups = split
+          ? Math.max(1, Math.min(strips, (2 * Parallel.threads() + mBlocks - 1) / mBlocks)) : 1;
+      int tasks = mBlocks * groups;
       for (int pc = 0; pc < k; pc += KC) {
         int kc = Math.min(KC, k - pc);
         packFB(tb, b, bo, ldb, pc, kc, jc, nc, bp);
         int jcF = jc;
         int pcF = pc;
-        Parallel.forEach(mBlocks, split && mBlocks > 1, t -> {
-          int ic = t * MC;
-          int mc = Math.min(MC, m - ic);
+        Parallel.forEach(tasks, split && tasks > 1, t -> {
+          int ic = t / groups * mcStep;
+          int mc = Math.min(mcStep, m - ic);
+          int g = t % groups;
+          int j0 = strips * g / groups * FNR;
+          int j1 = Math.min(nc, strips * (g + 1) / groups * FNR);
           float[] ap = FA_PACK.get();
           if (alpha == 1) {
             // A is read where it lies (six rows or columns at a time fit in L1); only a short
@@ -76,11 +88,11 @@ final class VectorGemm implements Gemm.Kernels {
               packFA(ta, 1, a, ao, lda, ic + full, mc - full, pcF, kc, ap);
             }
             int aBase = ta ? ao + pcF * lda + ic : ao + ic * lda + pcF;
-            macroF(a, aBase, ta ? 1 : lda, ta ? lda : 1, full, ap, bp, mc, nc, kc, c,
+            macroF(a, aBase, ta ? 1 : lda, ta ? lda : 1, full, ap, bp, mc, j0, j1, kc, c,
                 co + ic * ldc + jcF, ldc);
           } else {
             packFA(ta, alpha, a, ao, lda, ic, mc, pcF, kc, ap);
-            macroF(ap, 0, 1, MR, 0, ap, bp, mc, nc, kc, c, co + ic * ldc + jcF, ldc);
+            macroF(ap, 0, 1, MR, 0, ap, bp, mc, j0, j1, kc, c, co + ic * ldc + jcF, ldc);
           }
         });
       }
@@ -285,14 +297,14 @@ final class VectorGemm implements Gemm.Kernels {
   }
 
   /**
-   * C[0:mc, 0:nc] += A @ packed B, tile by tile; edge tiles go through a buffer. The rows below
+   * C[0:mc, j0:nc] += A @ packed B, tile by tile; edge tiles go through a buffer. The rows below
    * {@code split} are read from {@code a} (element (i, p) at {@code aBase + i * rs + p * cs}); the
    * rest were packed into {@code ap} from its start, strips of MR rows, p-major.
    */
   private static void macroF(float[] a, int aBase, int rs, int cs, int split, float[] ap,
-      float[] bp, int mc, int nc, int kc, float[] c, int co, int ldc) {
+      float[] bp, int mc, int j0, int nc, int kc, float[] c, int co, int ldc) {
     float[] tile = null;
-    for (int js = 0; js < nc; js += FNR) {
+    for (int js = j0; js < nc; js += FNR) {
       int w = Math.min(FNR, nc - js);
       for (int is = 0; is < mc; is += MR) {
         int h = Math.min(MR, mc - is);
