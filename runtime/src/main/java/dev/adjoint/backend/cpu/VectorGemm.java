@@ -103,153 +103,126 @@ final class VectorGemm implements Gemm.Kernels {
   private static final int GEMV_GRAIN = 1 << 14;
 
   /**
-   * C += alpha op(A) op(B) where one side is a single row or column (m or n is 1): a tile would
-   * compute mostly padding there and packing would copy the whole matrix for one pass. Each
-   * result is a dot product of two unit-stride runs (the vector operand copied to one first when
-   * it is strided), or the matrix's rows are added, scaled, into C (axpy); both vectorized, each
-   * element's summation order fixed by the shape alone.
+   * C += alpha op(A) op(B) where one side is a single row or column (m or n is 1), where a tile
+   * would compute mostly padding and packing would copy the whole matrix for one pass. Each
+   * element of C gets exactly the tiles' arithmetic, whatever the operands' layout: per block of
+   * {@link #KC} products, a chain of fused multiply-adds in order of p (of alpha * A's element
+   * when alpha is not 1, and B's) from zero, then added to C. Vectorized across the outputs
+   * where they lie back to back in the matrix (axpy), else four scalar chains at a time.
    */
   private static void gemvF(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a,
       int ao, int lda, float[] b, int bo, int ldb, float[] c, int co, int ldc,
       boolean parallel) {
-    if (m == 1 && tb || n == 1 && !ta) {
-      // Dot products: C[0, j] = x . B[j, :] (m = 1), or C[i, 0] = A[i, :] . y (n = 1).
-      boolean row = m == 1;
-      int count = row ? n : m;
-      float[] mat = row ? b : a;
-      int mo = row ? bo : ao;
-      int ld = row ? ldb : lda;
-      // The vector: op(A)'s row, stride lda when A is transposed; op(B)'s column, stride ldb.
-      float[] v = row ? a : b;
-      int vo = row ? ao : bo;
-      int vs = row ? (ta ? lda : 1) : (tb ? 1 : ldb);
-      if (vs != 1 && k > 1) {
-        float[] packed = new float[k];
-        for (int p = 0; p < k; p++) {
-          packed[p] = v[vo + p * vs];
-        }
-        v = packed;
-        vo = 0;
-      }
-      float[] vec = v;
-      int vecOff = vo;
-      int cs = row ? 1 : ldc;
-      int tasks = parallel ? Parallel.chunks((long) count * k, GEMV_GRAIN) : 1;
-      tasks = Math.max(1, Math.min(tasks, count));
-      int t0 = tasks;
-      Parallel.forEach(tasks, tasks > 1, t -> {
-        int from = (int) ((long) count * t / t0);
-        int to = (int) ((long) count * (t + 1) / t0);
-        int j = from;
-        if (k < 2 * FL) {
-          // Short rows: four at a time, four independent chains of additions (each row's sum
-          // in the same order as dotF's, which is all tail here).
-          for (; j + 3 < to; j += 4) {
-            int r0 = mo + j * ld;
-            float s0 = 0;
-            float s1 = 0;
-            float s2 = 0;
-            float s3 = 0;
-            for (int p = 0; p < k; p++) {
-              float y = vec[vecOff + p];
-              s0 += mat[r0 + p] * y;
-              s1 += mat[r0 + ld + p] * y;
-              s2 += mat[r0 + 2 * ld + p] * y;
-              s3 += mat[r0 + 3 * ld + p] * y;
-            }
-            c[co + j * cs] += alpha * s0;
-            c[co + (j + 1) * cs] += alpha * s1;
-            c[co + (j + 2) * cs] += alpha * s2;
-            c[co + (j + 3) * cs] += alpha * s3;
-          }
-        }
-        for (; j < to; j++) {
-          c[co + j * cs] += alpha * dotF(mat, mo + j * ld, vec, vecOff, k);
-        }
-      });
-      return;
-    }
-    // Axpy: C[0, :] += (alpha x_p) B[p, :] (m = 1, B not transposed), or C[:, 0] += (alpha
-    // y_p) A^T[p, :] (n = 1, A transposed): a unit-stride row of the matrix per p.
     boolean row = m == 1;
     int count = row ? n : m;
+    // The matrix (op(B) for a row of C, op(A) for a column): element (out, p) at
+    // mo + out * os + p * ps; the vector's element p at vo + p * vs.
     float[] mat = row ? b : a;
     int mo = row ? bo : ao;
-    int ld = row ? ldb : lda;
-    float[] v = row ? a : b;
+    int os = row ? (tb ? ldb : 1) : (ta ? 1 : lda);
+    int ps = row ? (tb ? 1 : ldb) : (ta ? lda : 1);
+    float[] vec = row ? a : b;
     int vo = row ? ao : bo;
     int vs = row ? (ta ? lda : 1) : (tb ? 1 : ldb);
     int cs = row ? 1 : ldc;
-    float[] acc = cs == 1 ? c : new float[count];
-    int accOff = cs == 1 ? co : 0;
+    // alpha scales A: the vector of a row of C, the matrix of a column.
+    float va = row ? alpha : 1f;
+    float ma = row ? 1f : alpha;
+    boolean lanes = os == 1 && count >= FL;
+    int units = lanes ? (count + FL - 1) / FL : count;
     int tasks = parallel ? Parallel.chunks((long) count * k, GEMV_GRAIN) : 1;
-    // Split the columns in whole vectors, so a column's products never change with the split.
-    int vectors = (count + FL - 1) / FL;
-    tasks = Math.max(1, Math.min(tasks, vectors));
+    tasks = Math.max(1, Math.min(tasks, units));
     int t0 = tasks;
     Parallel.forEach(tasks, tasks > 1, t -> {
-      int from = Math.min(count, (int) ((long) vectors * t / t0) * FL);
-      int to = Math.min(count, (int) ((long) vectors * (t + 1) / t0) * FL);
-      if (to - from < FL) {
-        // Narrower than a vector: plain loops (the same sums as axpyF's tail).
-        for (int p = 0; p < k; p++) {
-          float sp = alpha * v[vo + p * vs];
-          int r = mo + p * ld + from;
-          for (int j = 0; j < to - from; j++) {
-            acc[accOff + from + j] += sp * mat[r + j];
+      int from = Math.min(count, (int) ((long) units * t / t0) * (lanes ? FL : 1));
+      int to = Math.min(count, (int) ((long) units * (t + 1) / t0) * (lanes ? FL : 1));
+      int j = from;
+      if (lanes) {
+        for (int end = to - FL; j <= end; j += FL) {
+          for (int pc = 0; pc < k; pc += KC) {
+            int pe = Math.min(k, pc + KC);
+            FloatVector acc = FloatVector.zero(FS);
+            for (int p = pc; p < pe; p++) {
+              float x = vec[vo + p * vs];
+              FloatVector mv = FloatVector.fromArray(FS, mat, mo + j + p * ps);
+              if (ma != 1f) {
+                mv = mv.mul(ma);
+              }
+              FloatVector xv = FloatVector.broadcast(FS, va != 1f ? va * x : x);
+              acc = row ? xv.fma(mv, acc) : mv.fma(xv, acc);
+            }
+            if (cs == 1) {
+              FloatVector.fromArray(FS, c, co + j).add(acc).intoArray(c, co + j);
+            } else {
+              for (int l = 0; l < FL; l++) {
+                c[co + (j + l) * cs] += acc.lane(l);
+              }
+            }
           }
         }
-        return;
       }
-      for (int p = 0; p < k; p++) {
-        axpyF(alpha * v[vo + p * vs], mat, mo + p * ld + from, acc, accOff + from, to - from);
+      // Eight chains at a time (independent, so the adder pipelines), then one at a time.
+      for (; j + 8 <= to; j += 8) {
+        for (int pc = 0; pc < k; pc += KC) {
+          int pe = Math.min(k, pc + KC);
+          float s0 = 0;
+          float s1 = 0;
+          float s2 = 0;
+          float s3 = 0;
+          float s4 = 0;
+          float s5 = 0;
+          float s6 = 0;
+          float s7 = 0;
+          int r = mo + j * os;
+          for (int p = pc; p < pe; p++) {
+            float x = vec[vo + p * vs];
+            if (va != 1f) {
+              x = va * x;
+            }
+            int e = r + p * ps;
+            if (ma != 1f) {
+              s0 = Math.fma(ma * mat[e], x, s0);
+              s1 = Math.fma(ma * mat[e + os], x, s1);
+              s2 = Math.fma(ma * mat[e + 2 * os], x, s2);
+              s3 = Math.fma(ma * mat[e + 3 * os], x, s3);
+              s4 = Math.fma(ma * mat[e + 4 * os], x, s4);
+              s5 = Math.fma(ma * mat[e + 5 * os], x, s5);
+              s6 = Math.fma(ma * mat[e + 6 * os], x, s6);
+              s7 = Math.fma(ma * mat[e + 7 * os], x, s7);
+            } else {
+              s0 = Math.fma(mat[e], x, s0);
+              s1 = Math.fma(mat[e + os], x, s1);
+              s2 = Math.fma(mat[e + 2 * os], x, s2);
+              s3 = Math.fma(mat[e + 3 * os], x, s3);
+              s4 = Math.fma(mat[e + 4 * os], x, s4);
+              s5 = Math.fma(mat[e + 5 * os], x, s5);
+              s6 = Math.fma(mat[e + 6 * os], x, s6);
+              s7 = Math.fma(mat[e + 7 * os], x, s7);
+            }
+          }
+          c[co + j * cs] += s0;
+          c[co + (j + 1) * cs] += s1;
+          c[co + (j + 2) * cs] += s2;
+          c[co + (j + 3) * cs] += s3;
+          c[co + (j + 4) * cs] += s4;
+          c[co + (j + 5) * cs] += s5;
+          c[co + (j + 6) * cs] += s6;
+          c[co + (j + 7) * cs] += s7;
+        }
+      }
+      for (; j < to; j++) {
+        for (int pc = 0; pc < k; pc += KC) {
+          int pe = Math.min(k, pc + KC);
+          float s0 = 0;
+          for (int p = pc; p < pe; p++) {
+            float x = vec[vo + p * vs];
+            float y = mat[mo + j * os + p * ps];
+            s0 = Math.fma(ma != 1f ? ma * y : y, va != 1f ? va * x : x, s0);
+          }
+          c[co + j * cs] += s0;
+        }
       }
     });
-    if (cs != 1) {
-      for (int i = 0; i < count; i++) {
-        c[co + i * cs] += acc[i];
-      }
-    }
-  }
-
-  /**
-   * {@code x[xo, xo + k) . y[yo, yo + k)}: two vector accumulators of fused multiply-adds, summed
-   * lane by lane in order (not {@code reduceLanes}, whose order may change when C2 compiles it),
-   * then the tail in order.
-   */
-  private static float dotF(float[] x, int xo, float[] y, int yo, int k) {
-    FloatVector s0 = FloatVector.zero(FS);
-    FloatVector s1 = s0;
-    int p = 0;
-    for (int end = k - 2 * FL; p <= end; p += 2 * FL) {
-      s0 = FloatVector.fromArray(FS, x, xo + p).fma(FloatVector.fromArray(FS, y, yo + p), s0);
-      s1 = FloatVector.fromArray(FS, x, xo + p + FL)
-          .fma(FloatVector.fromArray(FS, y, yo + p + FL), s1);
-    }
-    float s = 0;
-    if (p > 0) {
-      FloatVector t = s0.add(s1);
-      for (int l = 0; l < FL; l++) {
-        s += t.lane(l);
-      }
-    }
-    for (; p < k; p++) {
-      s += x[xo + p] * y[yo + p];
-    }
-    return s;
-  }
-
-  /** {@code y[yo, yo + n) += s x[xo, xo + n)}: fused multiply-adds in vectors, the tail plain. */
-  private static void axpyF(float s, float[] x, int xo, float[] y, int yo, int n) {
-    FloatVector sv = FloatVector.broadcast(FS, s);
-    int j = 0;
-    for (int end = FS.loopBound(n); j < end; j += FL) {
-      sv.fma(FloatVector.fromArray(FS, x, xo + j), FloatVector.fromArray(FS, y, yo + j))
-          .intoArray(y, yo + j);
-    }
-    for (; j < n; j++) {
-      y[yo + j] += s * x[xo + j];
-    }
   }
 
   /** B[pc:pc+kc, jc:jc+nc] into strips of NR columns, p-major inside a strip, zero-padded. */
