@@ -50,7 +50,8 @@ final class FloatMath {
 
   /** e^x in float32, within 1 ulp of the rounded exact value. */
   static float exp(float x) {
-    float c = Math.max(Math.min(x, EXP_MAX), EXP_MIN);
+    float h0 = x > EXP_MAX ? EXP_MAX : x; // comparisons, not min/max: NaN stays, and cheaper
+    float c = h0 < EXP_MIN ? EXP_MIN : h0;
     float t = c * LOG2E + ROUNDER;
     int n = Float.floatToRawIntBits(t) - ROUNDER_BITS;
     float nf = t - ROUNDER;
@@ -58,6 +59,7 @@ final class FloatMath {
     float q = (((E6 * r + E5) * r + E4) * r + E3) * r + E2;
     float p = (q * (r * r) + r) + 1f;
     int h = n >> 1;
+    // Two powers of two, so that 2^n from 2^-150 to 2^129 scales with one rounding.
     float s1 = Float.intBitsToFloat((h + 127) << 23);
     float s2 = Float.intBitsToFloat((n - h + 127) << 23);
     return p * s1 * s2;
@@ -84,7 +86,8 @@ final class FloatMath {
 
   /** {@code tanh(x)} in float32, computed in double. */
   static float tanh(float x) {
-    double a = Math.min(Math.abs((double) x), TANH_MAX);
+    double a0 = Math.abs((double) x);
+    double a = a0 > TANH_MAX ? TANH_MAX : a0;
     double y = -2.0 * a;
     double t = y * LOG2E_D + ROUNDER_D;
     long n = Double.doubleToRawLongBits(t) - ROUNDER_D_BITS;
@@ -99,7 +102,8 @@ final class FloatMath {
 
   /** {@code 1 / (1 + exp(-x))} in float32, computed in double as e / (1 + e) for x below 0. */
   static float sigmoid(float x) {
-    double y = -Math.min(Math.abs((double) x), SIGMOID_MAX);
+    double a0 = Math.abs((double) x);
+    double y = -(a0 > SIGMOID_MAX ? SIGMOID_MAX : a0);
     double t = y * LOG2E_D + ROUNDER_D;
     long n = Double.doubleToRawLongBits(t) - ROUNDER_D_BITS;
     double nd = t - ROUNDER_D;

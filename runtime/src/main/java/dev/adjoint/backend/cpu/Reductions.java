@@ -288,6 +288,9 @@ final class Reductions {
         boolean mean) {
       int blocks = (outer + BLOCK - 1) / BLOCK;
       int tasks = Math.min(blocks, Parallel.chunks((long) outer * inner, StridedLoop.GRAIN));
+      DenseMath kernels = DenseMath.kernels();
+      float[] floats = in.dtype() == DType.FLOAT32 ? in.floats() : null;
+      double[] doubles = floats == null ? in.doubles() : null;
       Parallel.forEach(tasks, tasks > 1, t -> {
         double[] acc = new double[BLOCK];
         double[] levels = new double[Long.SIZE * BLOCK];
@@ -306,16 +309,10 @@ final class Reductions {
             java.util.Arrays.fill(acc, 0, width, 0);
             for (int k = 0; k < m; k++) {
               int o = base + offset;
-              if (in.dtype() == DType.FLOAT32) {
-                float[] a = in.floats();
-                for (int j = 0; j < width; j++) {
-                  acc[j] += a[o + j];
-                }
+              if (floats != null) {
+                kernels.accumulate(acc, floats, o, width);
               } else {
-                double[] a = in.doubles();
-                for (int j = 0; j < width; j++) {
-                  acc[j] += a[o + j];
-                }
+                kernels.accumulate(acc, doubles, o, width);
               }
               offset = next(layout, at, offset);
             }

@@ -74,6 +74,31 @@ final class VectorMath implements DenseMath {
   }
 
   @Override
+  public void accumulate(double[] acc, float[] a, int from, int n) {
+    int j = 0;
+    for (int end = FH.loopBound(n); j < end; j += FH.length()) {
+      DoubleVector x = (DoubleVector) FloatVector.fromArray(FH, a, from + j)
+          .convertShape(VectorOperators.F2D, DS, 0);
+      DoubleVector.fromArray(DS, acc, j).add(x).intoArray(acc, j);
+    }
+    for (; j < n; j++) {
+      acc[j] += a[from + j];
+    }
+  }
+
+  @Override
+  public void accumulate(double[] acc, double[] a, int from, int n) {
+    int j = 0;
+    for (int end = DS.loopBound(n); j < end; j += DS.length()) {
+      DoubleVector.fromArray(DS, acc, j).add(DoubleVector.fromArray(DS, a, from + j))
+          .intoArray(acc, j);
+    }
+    for (; j < n; j++) {
+      acc[j] += a[from + j];
+    }
+  }
+
+  @Override
   public double sum(double[] a, int from, int n) {
     if (DS.vectorBitSize() < 256) {
       return DenseMath.PLAIN.sum(a, from, n);
@@ -116,7 +141,8 @@ final class VectorMath implements DenseMath {
 
   /** {@link FloatMath#exp}, lane by lane. */
   private static FloatVector exp(FloatVector x) {
-    FloatVector c = x.min(FloatMath.EXP_MAX).max(FloatMath.EXP_MIN);
+    FloatVector h0 = x.blend(FloatMath.EXP_MAX, x.compare(VectorOperators.GT, FloatMath.EXP_MAX));
+    FloatVector c = h0.blend(FloatMath.EXP_MIN, h0.compare(VectorOperators.LT, FloatMath.EXP_MIN));
     FloatVector t = c.mul(FloatMath.LOG2E).add(FloatMath.ROUNDER);
     IntVector n = ((IntVector) t.viewAsIntegralLanes()).sub(FloatMath.ROUNDER_BITS);
     FloatVector nf = t.sub(FloatMath.ROUNDER);
@@ -137,7 +163,9 @@ final class VectorMath implements DenseMath {
     for (int end = FH.loopBound(n); k < end; k += FH.length()) {
       DoubleVector xd = (DoubleVector) FloatVector.fromArray(FH, a, a0 + k)
           .convertShape(VectorOperators.F2D, DS, 0);
-      DoubleVector y = xd.abs().min(FloatMath.TANH_MAX).mul(-2.0);
+      DoubleVector ax = xd.abs();
+      DoubleVector y = ax.blend(FloatMath.TANH_MAX, ax.compare(VectorOperators.GT, FloatMath.TANH_MAX))
+          .mul(-2.0);
       DoubleVector t = y.mul(FloatMath.LOG2E_D).add(FloatMath.ROUNDER_D);
       LongVector e2 = ((LongVector) t.viewAsIntegralLanes()).sub(FloatMath.ROUNDER_D_BITS);
       DoubleVector nd = t.sub(FloatMath.ROUNDER_D);
@@ -165,7 +193,9 @@ final class VectorMath implements DenseMath {
     for (int end = FH.loopBound(n); k < end; k += FH.length()) {
       DoubleVector xd = (DoubleVector) FloatVector.fromArray(FH, a, a0 + k)
           .convertShape(VectorOperators.F2D, DS, 0);
-      DoubleVector y = xd.abs().min(FloatMath.SIGMOID_MAX).neg();
+      DoubleVector ax = xd.abs();
+      DoubleVector y = ax.blend(FloatMath.SIGMOID_MAX,
+          ax.compare(VectorOperators.GT, FloatMath.SIGMOID_MAX)).neg();
       DoubleVector t = y.mul(FloatMath.LOG2E_D).add(FloatMath.ROUNDER_D);
       LongVector e2 = ((LongVector) t.viewAsIntegralLanes()).sub(FloatMath.ROUNDER_D_BITS);
       DoubleVector nd = t.sub(FloatMath.ROUNDER_D);
