@@ -46,12 +46,6 @@ interface DenseMath {
    */
   String SUM_ORDER = "16 interleaved running sums, combined pairwise, then the tail in order";
 
-  /** {@code acc[j] += a[from + j]} for {@code j < n}, in double (each element once: exact order). */
-  void accumulate(double[] acc, float[] a, int from, int n);
-
-  /** As {@link #accumulate(double[], float[], int, int)}, of doubles. */
-  void accumulate(double[] acc, double[] a, int from, int n);
-
   /** A short description for logs and benchmarks. */
   String describe();
 
@@ -184,20 +178,6 @@ interface DenseMath {
         t += a[i];
       }
       return t;
-    }
-
-    @Override
-    public void accumulate(double[] acc, float[] a, int from, int n) {
-      for (int j = 0; j < n; j++) {
-        acc[j] += a[from + j];
-      }
-    }
-
-    @Override
-    public void accumulate(double[] acc, double[] a, int from, int n) {
-      for (int j = 0; j < n; j++) {
-        acc[j] += a[from + j];
-      }
     }
 
     @SuppressWarnings("checkstyle:ParameterNumber")

@@ -79,21 +79,29 @@ final class VectorGemm implements Gemm.Kernels {
           int j0 = strips * g / groups * FNR;
           int j1 = Math.min(nc, strips * (g + 1) / groups * FNR);
           float[] ap = FA_PACK.get();
+          float[] src = ap;
+          int aBase = 0;
+          int rs = 1;
+          int cs = MR;
+          int full = 0;
           if (alpha == 1) {
             // A is read where it lies (six rows or columns at a time fit in L1); only a short
             // last strip is packed, zero-padded. Packing all of A costs as much as the products
             // when N is small, as in a training step's layers.
-            int full = mc / MR * MR;
+            full = mc / MR * MR;
             if (full < mc) {
               packFA(ta, 1, a, ao, lda, ic + full, mc - full, pcF, kc, ap);
             }
-            int aBase = ta ? ao + pcF * lda + ic : ao + ic * lda + pcF;
-            macroF(a, aBase, ta ? 1 : lda, ta ? lda : 1, full, ap, bp, mc, j0, j1, kc, c,
-                co + ic * ldc + jcF, ldc);
+            src = a;
+            aBase = ta ? ao + pcF * lda + ic : ao + ic * lda + pcF;
+            rs = ta ? 1 : lda;
+            cs = ta ? lda : 1;
           } else {
             packFA(ta, alpha, a, ao, lda, ic, mc, pcF, kc, ap);
-            macroF(ap, 0, 1, MR, 0, ap, bp, mc, j0, j1, kc, c, co + ic * ldc + jcF, ldc);
           }
+          // One call site of macroF (and so of the kernel): a kernel inlined twice into one
+          // compiled method has been seen to lose its vector intrinsics and run boxed.
+          macroF(src, aBase, rs, cs, full, ap, bp, mc, j0, j1, kc, c, co + ic * ldc + jcF, ldc);
         });
       }
     }

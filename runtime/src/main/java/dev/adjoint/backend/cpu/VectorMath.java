@@ -74,31 +74,6 @@ final class VectorMath implements DenseMath {
   }
 
   @Override
-  public void accumulate(double[] acc, float[] a, int from, int n) {
-    int j = 0;
-    for (int end = FH.loopBound(n); j < end; j += FH.length()) {
-      DoubleVector x = (DoubleVector) FloatVector.fromArray(FH, a, from + j)
-          .convertShape(VectorOperators.F2D, DS, 0);
-      DoubleVector.fromArray(DS, acc, j).add(x).intoArray(acc, j);
-    }
-    for (; j < n; j++) {
-      acc[j] += a[from + j];
-    }
-  }
-
-  @Override
-  public void accumulate(double[] acc, double[] a, int from, int n) {
-    int j = 0;
-    for (int end = DS.loopBound(n); j < end; j += DS.length()) {
-      DoubleVector.fromArray(DS, acc, j).add(DoubleVector.fromArray(DS, a, from + j))
-          .intoArray(acc, j);
-    }
-    for (; j < n; j++) {
-      acc[j] += a[from + j];
-    }
-  }
-
-  @Override
   public double sum(double[] a, int from, int n) {
     if (DS.vectorBitSize() < 256) {
       return DenseMath.PLAIN.sum(a, from, n);

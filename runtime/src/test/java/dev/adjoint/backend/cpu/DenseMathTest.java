@@ -253,7 +253,6 @@ class DenseMathTest {
     assertNotNull(v);
     float[] a = values(4096, 5);
     float[] o = new float[4096];
-    double[] acc = new double[4096];
     com.sun.management.ThreadMXBean bean =
         (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     long tid = Thread.currentThread().getId();
@@ -267,7 +266,6 @@ class DenseMathTest {
         v.tanh(a, 0, o, 0, 4096);
         v.sigmoid(a, 0, o, 0, 4096);
         v.sum(a, 0, 4096);
-        v.accumulate(acc, a, 0, 4096);
       }
       long before = bean.getThreadAllocatedBytes(tid);
       for (int w = 0; w < 50; w++) {
@@ -275,7 +273,6 @@ class DenseMathTest {
         v.tanh(a, 0, o, 0, 4096);
         v.sigmoid(a, 0, o, 0, 4096);
         v.sum(a, 0, 4096);
-        v.accumulate(acc, a, 0, 4096);
       }
       allocated = bean.getThreadAllocatedBytes(tid) - before;
     }
@@ -338,32 +335,5 @@ class DenseMathTest {
     assertTrue(Double.isNaN(v.sum(special, 0, 5)));
     assertTrue(Double.isNaN(v.sum(special, 2, 3))); // inf + -inf
     assertEquals(Double.POSITIVE_INFINITY, v.sum(special, 2, 2));
-  }
-
-  @Test
-  void accumulateAddsEachElementOnce() {
-    for (DenseMath m : new DenseMath[] {DenseMath.PLAIN, DenseMath.vector()}) {
-      for (int n : new int[] {0, 1, 7, 8, 9, 17, 100}) {
-        SplittableRandom r = new SplittableRandom(n);
-        double[] acc = new double[n + 1];
-        double[] want = new double[n + 1];
-        float[] f = new float[n + 3];
-        double[] d = new double[n + 3];
-        for (int i = 0; i < n + 3; i++) {
-          f[i] = (float) r.nextDouble(-1, 1);
-          d[i] = r.nextDouble(-1, 1) * 1e-9;
-        }
-        for (int i = 0; i <= n; i++) {
-          acc[i] = r.nextDouble(-1, 1);
-          want[i] = acc[i];
-        }
-        for (int j = 0; j < n; j++) {
-          want[j] = (want[j] + f[3 + j]) + d[2 + j];
-        }
-        m.accumulate(acc, f, 3, n);
-        m.accumulate(acc, d, 2, n);
-        assertTrue(Arrays.equals(want, acc), m.describe() + " n=" + n);
-      }
-    }
   }
 }
