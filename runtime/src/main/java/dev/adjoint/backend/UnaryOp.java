@@ -13,12 +13,11 @@ public enum UnaryOp {
   CLAMP(true),
   /**
    * {@code e ** x}. Accuracy of {@link #EXP}, {@link #TANH} and {@link #SIGMOID} on the CPU
-   * backend: float32 results within 1 ulp of the correctly rounded value. On contiguous rows with
-   * the Vector API module ({@code --add-modules jdk.incubator.vector}, unless {@code
-   * -Dadjoint.simd=false}) they come from vector math routines (Intel's SVML on x86, as PyTorch's
-   * vectorized SLEEF routines are 1-ulp too) and need not be bit-identical to {@code (float)
-   * Math.exp(x)}, nor to the same op on a strided view; otherwise they are computed in double
-   * with {@code Math} and rounded. Float64 results are {@code Math.exp(x)}, {@code Math.tanh(x)}
+   * backend: float32 results within 1 ulp of the correctly rounded value (as PyTorch's vectorized
+   * routines), computed by Adjoint's own polynomial approximations with the same bits on every
+   * path: vector lanes (with the Vector API module), scalar tails, plain loops and strided views,
+   * on any CPU and before or after the JIT compiles the loop; so not always bit-identical to
+   * {@code (float) Math.exp(x)}. Float64 results are {@code Math.exp(x)}, {@code Math.tanh(x)}
    * and {@code 1 / (1 + Math.exp(-x))}, bit for bit, on every path.
    */
   EXP(false),

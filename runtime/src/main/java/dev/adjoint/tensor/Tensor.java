@@ -1244,10 +1244,9 @@ public final class Tensor {
   }
 
   /**
-   * {@code e ** this}. Float32 results are within 1 ulp of the correctly rounded value (not
-   * necessarily bit-identical to {@code (float) Math.exp}: with the Vector API module the CPU
-   * backend uses vector math routines, as PyTorch does); see {@link
-   * dev.adjoint.backend.UnaryOp#EXP}.
+   * {@code e ** this}. Float32 results are within 1 ulp of the correctly rounded value, computed
+   * by Adjoint's own approximation with the same bits on every path and CPU (not always
+   * bit-identical to {@code (float) Math.exp}); see {@link dev.adjoint.backend.UnaryOp#EXP}.
    */
   @Primitive(rules = Elementwise.class)
   public Tensor exp() {
@@ -1279,10 +1278,9 @@ public final class Tensor {
   }
 
   /**
-   * Hyperbolic tangent. Float32 results are within 1 ulp of the correctly rounded value (not
-   * necessarily bit-identical to {@code (float) Math.tanh}: with the Vector API module the CPU
-   * backend uses vector math routines, as PyTorch does); see {@link
-   * dev.adjoint.backend.UnaryOp#EXP}.
+   * Hyperbolic tangent. Float32 results are within 1 ulp of the correctly rounded value, with the
+   * same bits on every path and CPU (not always bit-identical to {@code (float) Math.tanh}); see
+   * {@link dev.adjoint.backend.UnaryOp#EXP}.
    */
   @Primitive(rules = Elementwise.class)
   public Tensor tanh() {
@@ -1291,9 +1289,8 @@ public final class Tensor {
 
   /**
    * {@code 1 / (1 + e ** -this)}. Float32 results are within 1 ulp of the correctly rounded
-   * value (not necessarily bit-identical to a computation with {@code Math.exp}: with the Vector
-   * API module the CPU backend uses vector math routines, as PyTorch does); see {@link
-   * dev.adjoint.backend.UnaryOp#EXP}.
+   * value, with the same bits on every path and CPU (not always bit-identical to a computation
+   * with {@code Math.exp}); see {@link dev.adjoint.backend.UnaryOp#EXP}.
    */
   @Primitive(rules = Elementwise.class)
   public Tensor sigmoid() {

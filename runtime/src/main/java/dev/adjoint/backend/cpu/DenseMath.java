@@ -7,13 +7,14 @@ import java.util.Set;
 
 /**
  * The transcendental elementwise ops ({@code exp}, {@code tanh}, {@code sigmoid}) on unit-stride
- * float32 rows (float64 keeps {@code Math}'s results, bit for bit, on every path). Two
- * implementations, chosen once as {@link Gemm}'s: {@code VectorMath}, written with the JDK's
- * incubating Vector API and used when the JVM runs with {@code --add-modules
- * jdk.incubator.vector} (results within 1 ulp of the correctly rounded value), and {@link
- * #PLAIN}, loops over {@code Math.exp} and {@code Math.tanh} computed in double and rounded. The
+ * float32 rows (float64 keeps {@code Math}'s results, bit for bit, on every path). Both
+ * implementations compute {@link FloatMath}'s functions (within 1 ulp of the correctly rounded
+ * value) and give bit-identical results: {@code VectorMath}, written with the JDK's incubating
+ * Vector API and used when the JVM runs with {@code --add-modules jdk.incubator.vector}, and
+ * {@link #PLAIN}, loops over {@link FloatMath}. They are chosen once as {@link Gemm}'s; the
  * system property {@code adjoint.simd=false} forces the plain loops; {@link #kernel()} says which
- * one runs. Strided rows always take the plain loops in {@link Elementwise}.
+ * one runs. Strided rows take {@link FloatMath} in {@link Elementwise}, so a result never depends
+ * on the layout, the kernel chosen or on when the JIT compiled it.
  */
 interface DenseMath {
   /** The ops these kernels compute, which {@link Elementwise} sends here on unit-stride rows. */
@@ -25,6 +26,25 @@ interface DenseMath {
 
   /** {@code 1 / (1 + exp(-x))}. */
   void sigmoid(float[] a, int a0, float[] o, int o0, int n);
+
+  /**
+   * The sum of {@code a[from, from + n)} in double, in {@link #SUM_ORDER}'s order (the same bits
+   * from every implementation).
+   */
+  double sum(float[] a, int from, int n);
+
+  /** As {@link #sum(float[], int, int)}, of doubles. */
+  double sum(double[] a, int from, int n);
+
+  /**
+   * The summation order of {@link #sum}, which {@link Reductions} uses for each chunk of a row:
+   * sixteen running sums {@code s[j]} in double, each adding the elements {@code i} with {@code i
+   * % 16 == j} of the first {@code n - n % 16} in increasing order, combined as {@code t[l] =
+   * (s[l] + s[4 + l]) + (s[8 + l] + s[12 + l])} and {@code (t[0] + t[1]) + (t[2] + t[3])}, then
+   * the last {@code n % 16} elements added in order. (Independent running sums keep the adders
+   * busy; the vector kernel holds them as four 4-lane vectors.)
+   */
+  String SUM_ORDER = "16 interleaved running sums, combined pairwise, then the tail in order";
 
   /** A short description for logs and benchmarks. */
   String describe();
@@ -68,7 +88,7 @@ interface DenseMath {
     }
   }
 
-  /** Loops over {@code Math.exp} and {@code Math.tanh}. */
+  /** Loops over {@link FloatMath}. */
   final class Plain implements DenseMath {
     private Plain() {}
 
@@ -80,22 +100,95 @@ interface DenseMath {
     @Override
     public void exp(float[] a, int a0, float[] o, int o0, int n) {
       for (int k = 0; k < n; k++) {
-        o[o0 + k] = (float) Math.exp(a[a0 + k]);
+        o[o0 + k] = FloatMath.exp(a[a0 + k]);
       }
     }
 
     @Override
     public void tanh(float[] a, int a0, float[] o, int o0, int n) {
       for (int k = 0; k < n; k++) {
-        o[o0 + k] = (float) Math.tanh(a[a0 + k]);
+        o[o0 + k] = FloatMath.tanh(a[a0 + k]);
       }
     }
 
     @Override
     public void sigmoid(float[] a, int a0, float[] o, int o0, int n) {
       for (int k = 0; k < n; k++) {
-        o[o0 + k] = (float) (1.0 / (1.0 + Math.exp(-(double) a[a0 + k])));
+        o[o0 + k] = FloatMath.sigmoid(a[a0 + k]);
       }
+    }
+
+    @Override
+    public double sum(float[] a, int from, int n) {
+      double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+      double s8 = 0, s9 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0, s14 = 0, s15 = 0;
+      int end = from + (n & ~15);
+      int i = from;
+      for (; i < end; i += 16) {
+        s0 += a[i];
+        s1 += a[i + 1];
+        s2 += a[i + 2];
+        s3 += a[i + 3];
+        s4 += a[i + 4];
+        s5 += a[i + 5];
+        s6 += a[i + 6];
+        s7 += a[i + 7];
+        s8 += a[i + 8];
+        s9 += a[i + 9];
+        s10 += a[i + 10];
+        s11 += a[i + 11];
+        s12 += a[i + 12];
+        s13 += a[i + 13];
+        s14 += a[i + 14];
+        s15 += a[i + 15];
+      }
+      double t = combine(s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14, s15);
+      for (; i < from + n; i++) {
+        t += a[i];
+      }
+      return t;
+    }
+
+    @Override
+    public double sum(double[] a, int from, int n) {
+      double s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+      double s8 = 0, s9 = 0, s10 = 0, s11 = 0, s12 = 0, s13 = 0, s14 = 0, s15 = 0;
+      int end = from + (n & ~15);
+      int i = from;
+      for (; i < end; i += 16) {
+        s0 += a[i];
+        s1 += a[i + 1];
+        s2 += a[i + 2];
+        s3 += a[i + 3];
+        s4 += a[i + 4];
+        s5 += a[i + 5];
+        s6 += a[i + 6];
+        s7 += a[i + 7];
+        s8 += a[i + 8];
+        s9 += a[i + 9];
+        s10 += a[i + 10];
+        s11 += a[i + 11];
+        s12 += a[i + 12];
+        s13 += a[i + 13];
+        s14 += a[i + 14];
+        s15 += a[i + 15];
+      }
+      double t = combine(s0, s1, s2, s3, s4, s5, s6, s7, s8, s9, s10, s11, s12, s13, s14, s15);
+      for (; i < from + n; i++) {
+        t += a[i];
+      }
+      return t;
+    }
+
+    @SuppressWarnings("checkstyle:ParameterNumber")
+    private static double combine(double s0, double s1, double s2, double s3, double s4,
+        double s5, double s6, double s7, double s8, double s9, double s10, double s11,
+        double s12, double s13, double s14, double s15) {
+      double t0 = (s0 + s4) + (s8 + s12);
+      double t1 = (s1 + s5) + (s9 + s13);
+      double t2 = (s2 + s6) + (s10 + s14);
+      double t3 = (s3 + s7) + (s11 + s15);
+      return (t0 + t1) + (t2 + t3);
     }
   }
 }

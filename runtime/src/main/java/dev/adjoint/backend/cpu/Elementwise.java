@@ -13,8 +13,8 @@ final class Elementwise {
   /**
    * Unit-stride loops without branches on the data (a NaN propagates through {@code Math.max}
    * and {@code Math.min} as through the strided loops' tests), which the JIT vectorizes, and
-   * {@link DenseMath}'s kernels for exp, tanh and sigmoid (within 1 ulp of the correctly rounded
-   * value with the Vector API, see there); false for ops that have none.
+   * {@link DenseMath}'s kernels for exp, tanh and sigmoid (bit-identical to the strided loops'
+   * {@link FloatMath}, see there); false for ops that have none.
    */
   private static boolean denseUnaryF32(UnaryOp op, float[] a, int a0, float[] o, int o0, int n,
       double lo, double hi) {
@@ -90,7 +90,7 @@ final class Elementwise {
       }
       case EXP -> {
         for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) {
-          o[oi] = (float) Math.exp(a[ai]);
+          o[oi] = FloatMath.exp(a[ai]);
         }
       }
       case LOG -> {
@@ -105,12 +105,12 @@ final class Elementwise {
       }
       case TANH -> {
         for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) {
-          o[oi] = (float) Math.tanh(a[ai]);
+          o[oi] = FloatMath.tanh(a[ai]);
         }
       }
       case SIGMOID -> {
         for (int k = 0, ai = a0, oi = o0; k < n; k++, ai += as, oi += os) {
-          o[oi] = (float) (1.0 / (1.0 + Math.exp(-(double) a[ai])));
+          o[oi] = FloatMath.sigmoid(a[ai]);
         }
       }
       case ERF -> {

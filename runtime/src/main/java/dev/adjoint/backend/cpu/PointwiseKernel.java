@@ -90,9 +90,7 @@ final class PointwiseKernel {
           }
           case EXP -> {
             float[] a = reg[st.a()];
-            for (int j = 0; j < len; j++) {
-              r[j] = (float) Math.exp(a[j]);
-            }
+            DenseMath.kernels().exp(a, 0, r, 0, len);
           }
           case LOG -> {
             float[] a = reg[st.a()];

@@ -11,9 +11,12 @@ import java.util.List;
  * Reductions over the trailing dimensions of a strided view, read in place: a broadcast (stride 0)
  * or permuted input is never copied. Elements are read in logical order through a small buffer of
  * {@link #CHUNK} elements that each task allocates for itself, so memory does not grow with the
- * input and nothing outlives the call. Floating results are accumulated in double and rounded once
- * to the output dtype (sums pairwise, so error grows with log n, not n); int64 and bool inputs
- * reduce exactly in long.
+ * input and nothing outlives the call (contiguous float rows are summed in place). Floating results
+ * are accumulated in double and rounded once to the output dtype (sums by chunks in
+ * {@link DenseMath#SUM_ORDER}, the chunk sums combined pairwise, so error grows with log n, not
+ * n); int64 and bool inputs reduce exactly in long. The summation order depends only on the
+ * shape and layout, never on the thread count: a long row's parallel segments are whole subtrees
+ * of the sequential tree.
  */
 final class Reductions {
   /** Elements read at a time; a power of two, so the pairwise tree is balanced across chunks. */
@@ -285,6 +288,8 @@ final class Reductions {
         boolean mean) {
       int blocks = (outer + BLOCK - 1) / BLOCK;
       int tasks = Math.min(blocks, Parallel.chunks((long) outer * inner, StridedLoop.GRAIN));
+      float[] floats = in.dtype() == DType.FLOAT32 ? in.floats() : null;
+      double[] doubles = floats == null ? in.doubles() : null;
       Parallel.forEach(tasks, tasks > 1, t -> {
         double[] acc = new double[BLOCK];
         double[] levels = new double[Long.SIZE * BLOCK];
@@ -303,15 +308,15 @@ final class Reductions {
             java.util.Arrays.fill(acc, 0, width, 0);
             for (int k = 0; k < m; k++) {
               int o = base + offset;
-              if (in.dtype() == DType.FLOAT32) {
-                float[] a = in.floats();
+              // Plain loops: a Vector API version (float to double in lanes) was measured to run
+              // boxed in some JVMs of the MLP step (43 MB per step), depending on JIT timing.
+              if (floats != null) {
                 for (int j = 0; j < width; j++) {
-                  acc[j] += a[o + j];
+                  acc[j] += floats[o + j];
                 }
               } else {
-                double[] a = in.doubles();
                 for (int j = 0; j < width; j++) {
-                  acc[j] += a[o + j];
+                  acc[j] += doubles[o + j];
                 }
               }
               offset = next(layout, at, offset);
@@ -363,24 +368,45 @@ final class Reductions {
 
   /**
    * Pairwise (cascade) sum of the next {@code n} elements of {@code row}, of {@code (x - shift)^2}
-   * instead when {@code shift} is not NaN: each chunk is summed pairwise, and chunk sums are
-   * combined as a binary counter in {@code levels}, so the whole is one balanced tree over chunks
-   * and the error grows with log n.
+   * instead when {@code shift} is not NaN: each chunk of {@link #CHUNK} elements is summed in
+   * {@link DenseMath#SUM_ORDER} (read in place where the row's elements lie back to back, else
+   * copied into {@code buf} first: the same bits), and chunk sums are combined as a binary
+   * counter in {@code levels}, so the whole is one balanced tree over chunks and the error grows
+   * with log n.
    */
   private static double sum(Cursor row, int n, double[] buf, double[] levels, double shift) {
     boolean squares = !Double.isNaN(shift);
+    DenseMath kernels = DenseMath.kernels();
     int top = 0;
     long count = 0;
     double partial = 0;
     for (int done = 0; done < n; ) {
-      int m = row.read(buf, Math.min(CHUNK, n - done));
-      if (squares) {
-        for (int i = 0; i < m; i++) {
-          double d = buf[i] - shift;
-          buf[i] = d * d;
+      int m = Math.min(CHUNK, n - done);
+      // The vector kernel only for whole chunks, the plain loops (same bits) for shorter rows:
+      // with the vector kernel also on the short sums of a training step, some JVMs compiled it
+      // boxed (40 MB allocated per MLP step at batch 128, in 3 runs of 10). One call site each.
+      double s;
+      if (!squares && row.contiguous() >= m && row.dtype == DType.FLOAT32) {
+        s = (m == CHUNK ? kernels : DenseMath.PLAIN).sum(row.storage.floats(), row.offset(), m);
+        row.advance(m);
+      } else {
+        double[] src = buf;
+        int from = 0;
+        if (!squares && row.contiguous() >= m && row.dtype == DType.FLOAT64) {
+          src = row.storage.doubles();
+          from = row.offset();
+          row.advance(m);
+        } else {
+          row.read(buf, m);
+          if (squares) {
+            for (int i = 0; i < m; i++) {
+              double d = buf[i] - shift;
+              buf[i] = d * d;
+            }
+          }
         }
+        s = (m == CHUNK ? kernels : DenseMath.PLAIN).sum(src, from, m);
       }
-      double s = pairwise(buf, 0, m);
       done += m;
       if (m < CHUNK) {
         partial = s; // only the last chunk can be short
@@ -390,30 +416,6 @@ final class Reductions {
       count++;
     }
     return fold(levels, top, partial);
-  }
-
-  private static double pairwise(double[] a, int from, int to) {
-    int n = to - from;
-    if (n <= 64) {
-      // Four interleaved partial sums: independent additions keep the adder busy.
-      double s0 = 0;
-      double s1 = 0;
-      double s2 = 0;
-      double s3 = 0;
-      int i = from;
-      for (; i + 3 < to; i += 4) {
-        s0 += a[i];
-        s1 += a[i + 1];
-        s2 += a[i + 2];
-        s3 += a[i + 3];
-      }
-      for (; i < to; i++) {
-        s0 += a[i];
-      }
-      return (s0 + s1) + (s2 + s3);
-    }
-    int mid = from + n / 2;
-    return pairwise(a, from, mid) + pairwise(a, mid, to);
   }
 
   /**
@@ -517,6 +519,12 @@ final class Reductions {
     /** The storage offset of the next element. */
     int offset() {
       return offset;
+    }
+
+    /** How many of the next elements lie back to back in storage (0 for a strided run). */
+    int contiguous() {
+      int last = sizes.length - 1;
+      return strides[last] == 1 || sizes[last] - at[last] == 1 ? sizes[last] - at[last] : 0;
     }
 
     /** Copies the next {@code n} elements into {@code buf[0, n)} as doubles; returns n. */

@@ -44,43 +44,193 @@ final class VectorGemm implements Gemm.Kernels {
       int lda, float[] b, int bo, int ldb, float beta, float[] c, int co, int ldc,
       boolean parallel) {
     Gemm.scale(beta, c, co, ldc, m, n);
-    if (k == 0 || alpha == 0) {
+    if (k == 0 || alpha == 0 || m == 0 || n == 0) {
+      return;
+    }
+    if (m == 1 || n == 1) {
+      gemvF(ta, tb, m, n, k, alpha, a, ao, lda, b, bo, ldb, c, co, ldc, parallel);
       return;
     }
     float[] bp = FB_PACK.get();
-    int mBlocks = (m + MC - 1) / MC;
+    // Row blocks of at most MC rows, evenly sized (in whole strips of MR), so that the cores
+    // get equal shares; when there are fewer blocks than twice the cores, the columns are split
+    // too. Every element of C gets the same products in the same order whatever the split.
+    int blocks = (m + MC - 1) / MC;
+    int mcStep = ((m + blocks - 1) / blocks + MR - 1) / MR * MR;
+    int mBlocks = (m + mcStep - 1) / mcStep;
     // Parallel never runs another product's task on this thread while it waits (a split on a
     // pool thread stays on it), so the packed panels this call reads are not reused under it.
     boolean split = parallel;
     for (int jc = 0; jc < n; jc += FNC) {
       int nc = Math.min(FNC, n - jc);
+      int strips = (nc + FNR - 1) / FNR;
+      int groups = split
+          ? Math.max(1, Math.min(strips, (2 * Parallel.threads() + mBlocks - 1) / mBlocks)) : 1;
+      int tasks = mBlocks * groups;
       for (int pc = 0; pc < k; pc += KC) {
         int kc = Math.min(KC, k - pc);
         packFB(tb, b, bo, ldb, pc, kc, jc, nc, bp);
         int jcF = jc;
         int pcF = pc;
-        Parallel.forEach(mBlocks, split && mBlocks > 1, t -> {
-          int ic = t * MC;
-          int mc = Math.min(MC, m - ic);
+        Parallel.forEach(tasks, split && tasks > 1, t -> {
+          int ic = t / groups * mcStep;
+          int mc = Math.min(mcStep, m - ic);
+          int g = t % groups;
+          int j0 = strips * g / groups * FNR;
+          int j1 = Math.min(nc, strips * (g + 1) / groups * FNR);
           float[] ap = FA_PACK.get();
+          float[] src = ap;
+          int aBase = 0;
+          int rs = 1;
+          int cs = MR;
+          int full = 0;
           if (alpha == 1) {
             // A is read where it lies (six rows or columns at a time fit in L1); only a short
             // last strip is packed, zero-padded. Packing all of A costs as much as the products
             // when N is small, as in a training step's layers.
-            int full = mc / MR * MR;
+            full = mc / MR * MR;
             if (full < mc) {
               packFA(ta, 1, a, ao, lda, ic + full, mc - full, pcF, kc, ap);
             }
-            int aBase = ta ? ao + pcF * lda + ic : ao + ic * lda + pcF;
-            macroF(a, aBase, ta ? 1 : lda, ta ? lda : 1, full, ap, bp, mc, nc, kc, c,
-                co + ic * ldc + jcF, ldc);
+            src = a;
+            aBase = ta ? ao + pcF * lda + ic : ao + ic * lda + pcF;
+            rs = ta ? 1 : lda;
+            cs = ta ? lda : 1;
           } else {
             packFA(ta, alpha, a, ao, lda, ic, mc, pcF, kc, ap);
-            macroF(ap, 0, 1, MR, 0, ap, bp, mc, nc, kc, c, co + ic * ldc + jcF, ldc);
           }
+          // One call site of macroF (and so of the kernel): a kernel inlined twice into one
+          // compiled method has been seen to lose its vector intrinsics and run boxed.
+          macroF(src, aBase, rs, cs, full, ap, bp, mc, j0, j1, kc, c, co + ic * ldc + jcF, ldc);
         });
       }
     }
+  }
+
+  /** Rows (or columns) per parallel task of a matrix-vector product. */
+  private static final int GEMV_GRAIN = 1 << 14;
+
+  /**
+   * C += alpha op(A) op(B) where one side is a single row or column (m or n is 1), where a tile
+   * would compute mostly padding and packing would copy the whole matrix for one pass. Each
+   * element of C gets exactly the tiles' arithmetic, whatever the operands' layout: per block of
+   * {@link #KC} products, a chain of fused multiply-adds in order of p (of alpha * A's element
+   * when alpha is not 1, and B's) from zero, then added to C. Vectorized across the outputs
+   * where they lie back to back in the matrix (axpy), else four scalar chains at a time.
+   */
+  private static void gemvF(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a,
+      int ao, int lda, float[] b, int bo, int ldb, float[] c, int co, int ldc,
+      boolean parallel) {
+    boolean row = m == 1;
+    int count = row ? n : m;
+    // The matrix (op(B) for a row of C, op(A) for a column): element (out, p) at
+    // mo + out * os + p * ps; the vector's element p at vo + p * vs.
+    float[] mat = row ? b : a;
+    int mo = row ? bo : ao;
+    int os = row ? (tb ? ldb : 1) : (ta ? 1 : lda);
+    int ps = row ? (tb ? 1 : ldb) : (ta ? lda : 1);
+    float[] vec = row ? a : b;
+    int vo = row ? ao : bo;
+    int vs = row ? (ta ? lda : 1) : (tb ? 1 : ldb);
+    int cs = row ? 1 : ldc;
+    // alpha scales A: the vector of a row of C, the matrix of a column.
+    float va = row ? alpha : 1f;
+    float ma = row ? 1f : alpha;
+    boolean lanes = os == 1 && count >= FL;
+    int units = lanes ? (count + FL - 1) / FL : count;
+    int tasks = parallel ? Parallel.chunks((long) count * k, GEMV_GRAIN) : 1;
+    tasks = Math.max(1, Math.min(tasks, units));
+    int t0 = tasks;
+    Parallel.forEach(tasks, tasks > 1, t -> {
+      int from = Math.min(count, (int) ((long) units * t / t0) * (lanes ? FL : 1));
+      int to = Math.min(count, (int) ((long) units * (t + 1) / t0) * (lanes ? FL : 1));
+      int j = from;
+      if (lanes) {
+        for (int end = to - FL; j <= end; j += FL) {
+          for (int pc = 0; pc < k; pc += KC) {
+            int pe = Math.min(k, pc + KC);
+            FloatVector acc = FloatVector.zero(FS);
+            for (int p = pc; p < pe; p++) {
+              float x = vec[vo + p * vs];
+              FloatVector mv = FloatVector.fromArray(FS, mat, mo + j + p * ps);
+              if (ma != 1f) {
+                mv = mv.mul(ma);
+              }
+              FloatVector xv = FloatVector.broadcast(FS, va != 1f ? va * x : x);
+              acc = row ? xv.fma(mv, acc) : mv.fma(xv, acc);
+            }
+            if (cs == 1) {
+              FloatVector.fromArray(FS, c, co + j).add(acc).intoArray(c, co + j);
+            } else {
+              for (int l = 0; l < FL; l++) {
+                c[co + (j + l) * cs] += acc.lane(l);
+              }
+            }
+          }
+        }
+      }
+      // Eight chains at a time (independent, so the adder pipelines), then one at a time.
+      for (; j + 8 <= to; j += 8) {
+        for (int pc = 0; pc < k; pc += KC) {
+          int pe = Math.min(k, pc + KC);
+          float s0 = 0;
+          float s1 = 0;
+          float s2 = 0;
+          float s3 = 0;
+          float s4 = 0;
+          float s5 = 0;
+          float s6 = 0;
+          float s7 = 0;
+          int r = mo + j * os;
+          for (int p = pc; p < pe; p++) {
+            float x = vec[vo + p * vs];
+            if (va != 1f) {
+              x = va * x;
+            }
+            int e = r + p * ps;
+            if (ma != 1f) {
+              s0 = Math.fma(ma * mat[e], x, s0);
+              s1 = Math.fma(ma * mat[e + os], x, s1);
+              s2 = Math.fma(ma * mat[e + 2 * os], x, s2);
+              s3 = Math.fma(ma * mat[e + 3 * os], x, s3);
+              s4 = Math.fma(ma * mat[e + 4 * os], x, s4);
+              s5 = Math.fma(ma * mat[e + 5 * os], x, s5);
+              s6 = Math.fma(ma * mat[e + 6 * os], x, s6);
+              s7 = Math.fma(ma * mat[e + 7 * os], x, s7);
+            } else {
+              s0 = Math.fma(mat[e], x, s0);
+              s1 = Math.fma(mat[e + os], x, s1);
+              s2 = Math.fma(mat[e + 2 * os], x, s2);
+              s3 = Math.fma(mat[e + 3 * os], x, s3);
+              s4 = Math.fma(mat[e + 4 * os], x, s4);
+              s5 = Math.fma(mat[e + 5 * os], x, s5);
+              s6 = Math.fma(mat[e + 6 * os], x, s6);
+              s7 = Math.fma(mat[e + 7 * os], x, s7);
+            }
+          }
+          c[co + j * cs] += s0;
+          c[co + (j + 1) * cs] += s1;
+          c[co + (j + 2) * cs] += s2;
+          c[co + (j + 3) * cs] += s3;
+          c[co + (j + 4) * cs] += s4;
+          c[co + (j + 5) * cs] += s5;
+          c[co + (j + 6) * cs] += s6;
+          c[co + (j + 7) * cs] += s7;
+        }
+      }
+      for (; j < to; j++) {
+        for (int pc = 0; pc < k; pc += KC) {
+          int pe = Math.min(k, pc + KC);
+          float s0 = 0;
+          for (int p = pc; p < pe; p++) {
+            float x = vec[vo + p * vs];
+            float y = mat[mo + j * os + p * ps];
+            s0 = Math.fma(ma != 1f ? ma * y : y, va != 1f ? va * x : x, s0);
+          }
+          c[co + j * cs] += s0;
+        }
+      }
+    });
   }
 
   /** B[pc:pc+kc, jc:jc+nc] into strips of NR columns, p-major inside a strip, zero-padded. */
@@ -89,15 +239,22 @@ final class VectorGemm implements Gemm.Kernels {
     for (int js = 0; js < nc; js += FNR) {
       int w = Math.min(FNR, nc - js);
       int base = js * kc;
-      for (int p = 0; p < kc; p++) {
-        int dst = base + p * FNR;
-        if (!tb && w == FNR) {
-          System.arraycopy(b, bo + (pc + p) * ldb + jc + js, bp, dst, FNR);
-          continue;
+      if (tb) {
+        // Column j of op(B) is row j of B: read it in order, write it down the strip.
+        for (int j = 0; j < w; j++) {
+          int src = bo + (jc + js + j) * ldb + pc;
+          for (int p = 0, dst = base + j; p < kc; p++, dst += FNR) {
+            bp[dst] = b[src + p];
+          }
         }
-        for (int j = 0; j < FNR; j++) {
-          bp[dst + j] = j >= w ? 0
-              : tb ? b[bo + (jc + js + j) * ldb + pc + p] : b[bo + (pc + p) * ldb + jc + js + j];
+      } else {
+        for (int p = 0; p < kc; p++) {
+          System.arraycopy(b, bo + (pc + p) * ldb + jc + js, bp, base + p * FNR, w);
+        }
+      }
+      if (w < FNR) {
+        for (int p = 0; p < kc; p++) {
+          java.util.Arrays.fill(bp, base + p * FNR + w, base + (p + 1) * FNR, 0);
         }
       }
     }
@@ -121,14 +278,14 @@ final class VectorGemm implements Gemm.Kernels {
   }
 
   /**
-   * C[0:mc, 0:nc] += A @ packed B, tile by tile; edge tiles go through a buffer. The rows below
+   * C[0:mc, j0:nc] += A @ packed B, tile by tile; edge tiles go through a buffer. The rows below
    * {@code split} are read from {@code a} (element (i, p) at {@code aBase + i * rs + p * cs}); the
    * rest were packed into {@code ap} from its start, strips of MR rows, p-major.
    */
   private static void macroF(float[] a, int aBase, int rs, int cs, int split, float[] ap,
-      float[] bp, int mc, int nc, int kc, float[] c, int co, int ldc) {
+      float[] bp, int mc, int j0, int nc, int kc, float[] c, int co, int ldc) {
     float[] tile = null;
-    for (int js = 0; js < nc; js += FNR) {
+    for (int js = j0; js < nc; js += FNR) {
       int w = Math.min(FNR, nc - js);
       for (int is = 0; is < mc; is += MR) {
         int h = Math.min(MR, mc - is);
@@ -262,15 +419,22 @@ final class VectorGemm implements Gemm.Kernels {
     for (int js = 0; js < nc; js += DNR) {
       int w = Math.min(DNR, nc - js);
       int base = js * kc;
-      for (int p = 0; p < kc; p++) {
-        int dst = base + p * DNR;
-        if (!tb && w == DNR) {
-          System.arraycopy(b, bo + (pc + p) * ldb + jc + js, bp, dst, DNR);
-          continue;
+      if (tb) {
+        // Column j of op(B) is row j of B: read it in order, write it down the strip.
+        for (int j = 0; j < w; j++) {
+          int src = bo + (jc + js + j) * ldb + pc;
+          for (int p = 0, dst = base + j; p < kc; p++, dst += DNR) {
+            bp[dst] = b[src + p];
+          }
         }
-        for (int j = 0; j < DNR; j++) {
-          bp[dst + j] = j >= w ? 0
-              : tb ? b[bo + (jc + js + j) * ldb + pc + p] : b[bo + (pc + p) * ldb + jc + js + j];
+      } else {
+        for (int p = 0; p < kc; p++) {
+          System.arraycopy(b, bo + (pc + p) * ldb + jc + js, bp, base + p * DNR, w);
+        }
+      }
+      if (w < DNR) {
+        for (int p = 0; p < kc; p++) {
+          java.util.Arrays.fill(bp, base + p * DNR + w, base + (p + 1) * DNR, 0);
         }
       }
     }

@@ -1,21 +1,35 @@
 package dev.adjoint.backend.cpu;
 
+import static dev.adjoint.backend.cpu.FloatMath.E2;
+import static dev.adjoint.backend.cpu.FloatMath.E3;
+import static dev.adjoint.backend.cpu.FloatMath.E4;
+import static dev.adjoint.backend.cpu.FloatMath.E5;
+import static dev.adjoint.backend.cpu.FloatMath.E6;
+import static dev.adjoint.backend.cpu.FloatMath.M2;
+import static dev.adjoint.backend.cpu.FloatMath.M3;
+import static dev.adjoint.backend.cpu.FloatMath.M4;
+import static dev.adjoint.backend.cpu.FloatMath.M5;
+import static dev.adjoint.backend.cpu.FloatMath.M6;
+import static dev.adjoint.backend.cpu.FloatMath.M7;
+
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link DenseMath} with the JDK's incubating Vector API, on float32 rows: {@code exp} and
- * {@code tanh} through
- * {@code lanewise(VectorOperators.EXP / TANH)}, which C2 compiles to short-vector math routines
- * (Intel's SVML on x86), and {@code sigmoid(x) = 1 / (1 + exp(-x))} from the same {@code exp},
- * float32 computed in float64 lanes and rounded (in float32 its three roundings reach 2 ulps).
- * Results are within 1 ulp of the correctly rounded value, not bit-identical to
- * {@code (float) Math.exp(x)} (PyTorch's vectorized {@code exp} is also a 1-ulp routine); tails
- * shorter than a vector run the plain loops. Nothing is allocated once C2 has compiled the loops
- * (vectors that escape would be boxed: {@code DenseMathTest} measures it).
+ * {@link DenseMath} with the JDK's incubating Vector API, on float32 rows: {@link FloatMath}'s
+ * {@code exp}, {@code tanh} and {@code sigmoid}, lane for lane the same operations in the same
+ * order (additions, multiplications, divisions, min/max and bit moves, never a fused
+ * multiply-add nor the Vector API's own {@code EXP}/{@code TANH}, whose results depend on
+ * whether C2 has compiled the loop), so every lane equals {@link FloatMath}'s scalar result bit
+ * for bit; tails shorter than a vector use {@link FloatMath} itself. {@code exp} runs in float32
+ * lanes; {@code tanh} and {@code sigmoid} in float64 lanes (half as many) and round. Nothing is
+ * allocated once C2 has compiled the loops (vectors that escape would be boxed:
+ * {@code DenseMathTest} measures it).
  *
  * <p>Loaded by reflection only when the JVM has the {@code jdk.incubator.vector} module, and
  * compiled separately with that module (see the runtime's pom), so nothing else needs it.
@@ -27,9 +41,62 @@ final class VectorMath implements DenseMath {
   /** As many floats as DS has doubles. */
   private static final VectorSpecies<Float> FH =
       VectorSpecies.of(float.class, VectorShape.forBitSize(DS.vectorBitSize() / 2));
-  private static final DoubleVector ONE = DoubleVector.broadcast(DS, 1.0);
+
+  /** The sums' four running 4-lane sums (see {@link DenseMath#SUM_ORDER}). */
+  private static final VectorSpecies<Double> D4 = DoubleVector.SPECIES_256;
+  private static final VectorSpecies<Float> F4 = FloatVector.SPECIES_128;
 
   private VectorMath() {}
+
+  @Override
+  public double sum(float[] a, int from, int n) {
+    if (DS.vectorBitSize() < 256) {
+      return DenseMath.PLAIN.sum(a, from, n);
+    }
+    DoubleVector s0 = DoubleVector.zero(D4);
+    DoubleVector s1 = s0;
+    DoubleVector s2 = s0;
+    DoubleVector s3 = s0;
+    int end = from + (n & ~15);
+    int i = from;
+    for (; i < end; i += 16) {
+      s0 = s0.add(FloatVector.fromArray(F4, a, i).convertShape(VectorOperators.F2D, D4, 0));
+      s1 = s1.add(FloatVector.fromArray(F4, a, i + 4).convertShape(VectorOperators.F2D, D4, 0));
+      s2 = s2.add(FloatVector.fromArray(F4, a, i + 8).convertShape(VectorOperators.F2D, D4, 0));
+      s3 = s3.add(FloatVector.fromArray(F4, a, i + 12).convertShape(VectorOperators.F2D, D4, 0));
+    }
+    DoubleVector t = s0.add(s1).add(s2.add(s3));
+    double total = (t.lane(0) + t.lane(1)) + (t.lane(2) + t.lane(3));
+    for (; i < from + n; i++) {
+      total += a[i];
+    }
+    return total;
+  }
+
+  @Override
+  public double sum(double[] a, int from, int n) {
+    if (DS.vectorBitSize() < 256) {
+      return DenseMath.PLAIN.sum(a, from, n);
+    }
+    DoubleVector s0 = DoubleVector.zero(D4);
+    DoubleVector s1 = s0;
+    DoubleVector s2 = s0;
+    DoubleVector s3 = s0;
+    int end = from + (n & ~15);
+    int i = from;
+    for (; i < end; i += 16) {
+      s0 = s0.add(DoubleVector.fromArray(D4, a, i));
+      s1 = s1.add(DoubleVector.fromArray(D4, a, i + 4));
+      s2 = s2.add(DoubleVector.fromArray(D4, a, i + 8));
+      s3 = s3.add(DoubleVector.fromArray(D4, a, i + 12));
+    }
+    DoubleVector t = s0.add(s1).add(s2.add(s3));
+    double total = (t.lane(0) + t.lane(1)) + (t.lane(2) + t.lane(3));
+    for (; i < from + n; i++) {
+      total += a[i];
+    }
+    return total;
+  }
 
   @Override
   public String describe() {
@@ -40,29 +107,86 @@ final class VectorMath implements DenseMath {
   public void exp(float[] a, int a0, float[] o, int o0, int n) {
     int k = 0;
     for (int end = FS.loopBound(n); k < end; k += FS.length()) {
-      FloatVector.fromArray(FS, a, a0 + k).lanewise(VectorOperators.EXP).intoArray(o, o0 + k);
+      exp(FloatVector.fromArray(FS, a, a0 + k)).intoArray(o, o0 + k);
     }
-    DenseMath.PLAIN.exp(a, a0 + k, o, o0 + k, n - k);
+    for (; k < n; k++) {
+      o[o0 + k] = FloatMath.exp(a[a0 + k]);
+    }
+  }
+
+  /** {@link FloatMath#exp}, lane by lane. */
+  private static FloatVector exp(FloatVector x) {
+    FloatVector h0 = x.blend(FloatMath.EXP_MAX, x.compare(VectorOperators.GT, FloatMath.EXP_MAX));
+    FloatVector c = h0.blend(FloatMath.EXP_MIN, h0.compare(VectorOperators.LT, FloatMath.EXP_MIN));
+    FloatVector t = c.mul(FloatMath.LOG2E).add(FloatMath.ROUNDER);
+    IntVector n = ((IntVector) t.viewAsIntegralLanes()).sub(FloatMath.ROUNDER_BITS);
+    FloatVector nf = t.sub(FloatMath.ROUNDER);
+    FloatVector r = c.sub(nf.mul(FloatMath.LN2_HI)).sub(nf.mul(FloatMath.LN2_LO));
+    FloatVector q = r.mul(E6).add(E5).mul(r).add(E4).mul(r).add(E3).mul(r).add(E2);
+    FloatVector p = q.mul(r.mul(r)).add(r).add(1f);
+    IntVector h = n.lanewise(VectorOperators.ASHR, 1);
+    FloatVector s1 = (FloatVector) h.add(127).lanewise(VectorOperators.LSHL, 23)
+        .viewAsFloatingLanes();
+    FloatVector s2 = (FloatVector) n.sub(h).add(127).lanewise(VectorOperators.LSHL, 23)
+        .viewAsFloatingLanes();
+    return p.mul(s1).mul(s2);
   }
 
   @Override
   public void tanh(float[] a, int a0, float[] o, int o0, int n) {
     int k = 0;
-    for (int end = FS.loopBound(n); k < end; k += FS.length()) {
-      FloatVector.fromArray(FS, a, a0 + k).lanewise(VectorOperators.TANH).intoArray(o, o0 + k);
+    for (int end = FH.loopBound(n); k < end; k += FH.length()) {
+      DoubleVector xd = (DoubleVector) FloatVector.fromArray(FH, a, a0 + k)
+          .convertShape(VectorOperators.F2D, DS, 0);
+      DoubleVector ax = xd.abs();
+      DoubleVector y = ax.blend(FloatMath.TANH_MAX, ax.compare(VectorOperators.GT, FloatMath.TANH_MAX))
+          .mul(-2.0);
+      DoubleVector t = y.mul(FloatMath.LOG2E_D).add(FloatMath.ROUNDER_D);
+      LongVector e2 = ((LongVector) t.viewAsIntegralLanes()).sub(FloatMath.ROUNDER_D_BITS);
+      DoubleVector nd = t.sub(FloatMath.ROUNDER_D);
+      DoubleVector r = y.sub(nd.mul(FloatMath.LN2_HI_D)).sub(nd.mul(FloatMath.LN2_LO_D));
+      DoubleVector q =
+          r.mul(M7).add(M6).mul(r).add(M5).mul(r).add(M4).mul(r).add(M3).mul(r).add(M2);
+      DoubleVector p = q.mul(r.mul(r)).add(r);
+      DoubleVector s = (DoubleVector) e2.add(1023).lanewise(VectorOperators.LSHL, 52)
+          .viewAsFloatingLanes();
+      DoubleVector em1 = s.mul(p).add(s.sub(1.0));
+      DoubleVector m = em1.div(em1.add(2.0)); // -tanh(|x|), then x's sign
+      LongVector bits = ((LongVector) m.viewAsIntegralLanes()).and(Long.MAX_VALUE)
+          .or(((LongVector) xd.viewAsIntegralLanes()).and(Long.MIN_VALUE));
+      ((FloatVector) bits.viewAsFloatingLanes().convertShape(VectorOperators.D2F, FH, 0))
+          .intoArray(o, o0 + k);
     }
-    DenseMath.PLAIN.tanh(a, a0 + k, o, o0 + k, n - k);
+    for (; k < n; k++) {
+      o[o0 + k] = FloatMath.tanh(a[a0 + k]);
+    }
   }
 
   @Override
   public void sigmoid(float[] a, int a0, float[] o, int o0, int n) {
     int k = 0;
     for (int end = FH.loopBound(n); k < end; k += FH.length()) {
-      DoubleVector x = (DoubleVector) FloatVector.fromArray(FH, a, a0 + k)
+      DoubleVector xd = (DoubleVector) FloatVector.fromArray(FH, a, a0 + k)
           .convertShape(VectorOperators.F2D, DS, 0);
-      DoubleVector s = ONE.div(x.neg().lanewise(VectorOperators.EXP).add(1.0));
-      ((FloatVector) s.convertShape(VectorOperators.D2F, FH, 0)).intoArray(o, o0 + k);
+      DoubleVector ax = xd.abs();
+      DoubleVector y = ax.blend(FloatMath.SIGMOID_MAX,
+          ax.compare(VectorOperators.GT, FloatMath.SIGMOID_MAX)).neg();
+      DoubleVector t = y.mul(FloatMath.LOG2E_D).add(FloatMath.ROUNDER_D);
+      LongVector e2 = ((LongVector) t.viewAsIntegralLanes()).sub(FloatMath.ROUNDER_D_BITS);
+      DoubleVector nd = t.sub(FloatMath.ROUNDER_D);
+      DoubleVector r = y.sub(nd.mul(FloatMath.LN2_HI_D)).sub(nd.mul(FloatMath.LN2_LO_D));
+      DoubleVector q =
+          r.mul(M7).add(M6).mul(r).add(M5).mul(r).add(M4).mul(r).add(M3).mul(r).add(M2);
+      DoubleVector p = q.mul(r.mul(r)).add(r);
+      DoubleVector s = (DoubleVector) e2.add(1023).lanewise(VectorOperators.LSHL, 52)
+          .viewAsFloatingLanes();
+      DoubleVector e = s.mul(p).add(s);
+      DoubleVector num = e.blend(1.0, xd.compare(VectorOperators.GE, 0.0));
+      DoubleVector sig = num.div(e.add(1.0));
+      ((FloatVector) sig.convertShape(VectorOperators.D2F, FH, 0)).intoArray(o, o0 + k);
     }
-    DenseMath.PLAIN.sigmoid(a, a0 + k, o, o0 + k, n - k);
+    for (; k < n; k++) {
+      o[o0 + k] = FloatMath.sigmoid(a[a0 + k]);
+    }
   }
 }
