@@ -128,4 +128,67 @@ class ReductionPathTest {
     double[] es = exact(v, 0, (n + 1) / 2, 2);
     check(es[0], es[1], strided.sum().item(), (n + 1) / 2, dtype, "strided sum()");
   }
+
+  /**
+   * The column path adds the rows in order within each chunk of {@link Reductions#CHUNK} rows (in
+   * double) and adds the chunk sums: bit for bit the documented order, whatever the row count
+   * (rows taken four at a time, then one at a time), on float32 columns.
+   */
+  @Test
+  void columnSumsAddRowsInTheDocumentedOrder() {
+    for (int rows : new int[] {1, 3, 4, 7, 1024, 1037, 2051}) {
+      int cols = 300;
+      // Magnitudes from 2^-60 to 2^60: sums of these floats are inexact in double, so any other
+      // order of the additions would show.
+      SplittableRandom random = new SplittableRandom(rows);
+      float[] v = new float[rows * cols];
+      for (int i = 0; i < v.length; i++) {
+        v[i] = (float) Math.scalb(random.nextDouble(-1, 1), random.nextInt(-60, 61));
+      }
+      // Summed into float64 results, so that a different order would show in the low bits.
+      CpuBackend cpu = CpuBackend.INSTANCE;
+      dev.adjoint.backend.Storage out = cpu.allocate(DType.FLOAT64, cols);
+      cpu.reduce(dev.adjoint.backend.ReduceOp.SUM, cpu.fromHostArray(v),
+          dev.adjoint.backend.Layout.contiguous(rows, cols).transpose(0, 1), cols, rows, out, 0,
+          null, 0, 0);
+      double[] sums = (double[]) cpu.toHostArray(out, dev.adjoint.backend.Layout.contiguous(cols));
+      for (int c = 0; c < cols; c++) {
+        // Chunk sums in order, combined as a binary counter: ((c0 + c1) + c2) for three chunks
+        // of 1024 ... the pairwise order of Reductions.Columns.
+        java.util.List<Double> chunks = new java.util.ArrayList<>();
+        for (int r0 = 0; r0 < rows; r0 += Reductions.CHUNK) {
+          double s = 0;
+          for (int r = r0; r < Math.min(rows, r0 + Reductions.CHUNK); r++) {
+            s += v[r * cols + c];
+          }
+          chunks.add(s);
+        }
+        double expected = pairwise(chunks);
+        assertEquals(expected, sums[c], "rows " + rows + ", column " + c);
+      }
+    }
+  }
+
+  /**
+   * Every chunk but the last pushed on a binary counter (merged as it carries), then the last
+   * chunk added to the counter's levels from the top.
+   */
+  private static double pairwise(java.util.List<Double> chunks) {
+    double[] levels = new double[64];
+    int top = 0;
+    long count = 0;
+    for (int i = 0; i < chunks.size() - 1; i++) {
+      double acc = chunks.get(i);
+      for (long c = count; (c & 1) == 1; c >>= 1) {
+        acc = levels[--top] + acc;
+      }
+      levels[top++] = acc;
+      count++;
+    }
+    double acc = chunks.get(chunks.size() - 1);
+    while (top > 0) {
+      acc = levels[--top] + acc;
+    }
+    return acc;
+  }
 }
