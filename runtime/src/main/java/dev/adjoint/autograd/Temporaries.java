@@ -213,20 +213,29 @@ public final class Temporaries {
    * forward or backward it joins that one, which releases them in turn.
    */
   public static <T> T releasing(java.util.function.Supplier<T> body) {
-    if (CURRENT.get() != null) {
+    return inArena(body, CURRENT.get() != null);
+  }
+
+  /**
+   * Runs {@code body} in a new arena (or in the running scope when {@code join}), then releases
+   * what the arena made, except what {@code body}'s result holds and what escaped.
+   */
+  private static <T> T inArena(java.util.function.Supplier<T> body, boolean join) {
+    if (join) {
       return body.get();
     }
-    Scope scope = new Scope(null, false);
-    CURRENT.set(scope);
+    Scope current = CURRENT.get();
+    Scope arena = new Scope(current, false);
+    CURRENT.set(arena);
     T result;
     try {
       result = body.get();
     } finally {
-      CURRENT.set(null);
+      CURRENT.set(current);
     }
-    escapeHeld(scope, result);
-    for (Storage s : scope.made) {
-      if (!scope.escaped.contains(s) && !s.isReleased()) {
+    escapeHeld(arena, result);
+    for (Storage s : arena.made) {
+      if (!arena.escaped.contains(s) && !s.isReleased()) {
         release(s);
       }
     }
@@ -258,28 +267,6 @@ public final class Temporaries {
   /** Runs a node's backward in an arena; see the class comment. Nested runs join the outer. */
   static Tensor[] run(Node node, Tensor g) {
     Scope current = CURRENT.get();
-    if (current != null && !current.forward) {
-      return node.apply(g);
-    }
-    Scope arena = new Scope(current, false);
-    CURRENT.set(arena);
-    Tensor[] grads;
-    try {
-      grads = node.apply(g);
-    } finally {
-      CURRENT.set(current);
-    }
-    Set<Storage> kept = identitySet();
-    for (Tensor r : grads) {
-      if (r != null) {
-        kept.add(r.storage());
-      }
-    }
-    for (Storage s : arena.made) {
-      if (!kept.contains(s) && !arena.escaped.contains(s) && !s.isReleased()) {
-        release(s);
-      }
-    }
-    return grads;
+    return inArena(() -> node.apply(g), current != null && !current.forward);
   }
 }

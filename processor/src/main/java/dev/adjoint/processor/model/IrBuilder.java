@@ -716,8 +716,7 @@ public final class IrBuilder {
   }
 
   private static boolean isTensorType(Element type) {
-    return type instanceof TypeElement te
-        && te.getQualifiedName().contentEquals(KnownTypes.TENSOR);
+    return RuleTable.isTensor(type.asType());
   }
 
   /** A type through which a tensor can travel: tensors, their containers, carriers, Object. */
