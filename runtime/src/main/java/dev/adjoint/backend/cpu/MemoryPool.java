@@ -31,8 +31,11 @@ final class MemoryPool {
 
   private record Key(DType dtype, int length) {}
 
-  /** A zero-filled array of {@code length} elements from the pool, or null when none is kept. */
-  Object take(DType dtype, int length) {
+  /**
+   * An array of {@code length} elements from the pool, zero-filled when {@code zeroed} (else
+   * holding what its last user left), or null when none is kept.
+   */
+  Object take(DType dtype, int length, boolean zeroed) {
     if (!ENABLED || length < MIN_LENGTH) {
       return null;
     }
@@ -45,6 +48,9 @@ final class MemoryPool {
       }
       bytes -= (long) length * dtype.byteSize();
       reused++;
+    }
+    if (!zeroed) {
+      return a;
     }
     switch (dtype) {
       case FLOAT32 -> java.util.Arrays.fill((float[]) a, 0f);
