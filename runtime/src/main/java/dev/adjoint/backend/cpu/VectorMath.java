@@ -38,60 +38,107 @@ final class VectorMath implements DenseMath {
   static final VectorMath INSTANCE = new VectorMath();
   private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
   private static final VectorSpecies<Double> DS = DoubleVector.SPECIES_PREFERRED;
-  /** As many floats as DS has doubles. */
+  /**
+   * As many floats as DS has doubles: tanh and sigmoid load half a vector of floats. (The sums
+   * use the preferred shapes only, widening a float vector half by half: vectors of another
+   * shape beside the GEMM's were seen to spoil the Vector API's shared type profiles so that C2
+   * compiled a kernel with boxed vectors. tanh and sigmoid keep this one other shape: splitting
+   * them in halves of the preferred vector ran 25% slower.)
+   */
   private static final VectorSpecies<Float> FH =
       VectorSpecies.of(float.class, VectorShape.forBitSize(DS.vectorBitSize() / 2));
-
-  /** The sums' four running 4-lane sums (see {@link DenseMath#SUM_ORDER}). */
-  private static final VectorSpecies<Double> D4 = DoubleVector.SPECIES_256;
-  private static final VectorSpecies<Float> F4 = FloatVector.SPECIES_128;
 
   private VectorMath() {}
 
   @Override
   public double sum(float[] a, int from, int n) {
-    if (DS.vectorBitSize() < 256) {
+    if (DS.vectorBitSize() < 256 || FS.length() > 16) {
       return DenseMath.PLAIN.sum(a, from, n);
     }
-    DoubleVector s0 = DoubleVector.zero(D4);
-    DoubleVector s1 = s0;
-    DoubleVector s2 = s0;
-    DoubleVector s3 = s0;
     int end = from + (n & ~15);
     int i = from;
-    for (; i < end; i += 16) {
-      s0 = s0.add(FloatVector.fromArray(F4, a, i).convertShape(VectorOperators.F2D, D4, 0));
-      s1 = s1.add(FloatVector.fromArray(F4, a, i + 4).convertShape(VectorOperators.F2D, D4, 0));
-      s2 = s2.add(FloatVector.fromArray(F4, a, i + 8).convertShape(VectorOperators.F2D, D4, 0));
-      s3 = s3.add(FloatVector.fromArray(F4, a, i + 12).convertShape(VectorOperators.F2D, D4, 0));
+    double total;
+    if (FS.length() == 16) {
+      // Elements 0-7 and 8-15 of each 16 in two 8-lane sums: running sum j in lane j % 8.
+      DoubleVector s0 = DoubleVector.zero(DS);
+      DoubleVector s1 = s0;
+      for (; i < end; i += 16) {
+        FloatVector v = FloatVector.fromArray(FS, a, i);
+        s0 = s0.add(v.convertShape(VectorOperators.F2D, DS, 0));
+        s1 = s1.add(v.convertShape(VectorOperators.F2D, DS, 1));
+      }
+      total = combine(s0, s1);
+    } else {
+      // 8 floats, 4 doubles a vector: four 4-lane sums.
+      DoubleVector s0 = DoubleVector.zero(DS);
+      DoubleVector s1 = s0;
+      DoubleVector s2 = s0;
+      DoubleVector s3 = s0;
+      for (; i < end; i += 16) {
+        FloatVector v = FloatVector.fromArray(FS, a, i);
+        FloatVector w = FloatVector.fromArray(FS, a, i + 8);
+        s0 = s0.add(v.convertShape(VectorOperators.F2D, DS, 0));
+        s1 = s1.add(v.convertShape(VectorOperators.F2D, DS, 1));
+        s2 = s2.add(w.convertShape(VectorOperators.F2D, DS, 0));
+        s3 = s3.add(w.convertShape(VectorOperators.F2D, DS, 1));
+      }
+      total = combine(s0, s1, s2, s3);
     }
-    DoubleVector t = s0.add(s1).add(s2.add(s3));
-    double total = (t.lane(0) + t.lane(1)) + (t.lane(2) + t.lane(3));
     for (; i < from + n; i++) {
       total += a[i];
     }
     return total;
   }
 
+  /**
+   * Running sums 0-7 in {@code lo}, 8-15 in {@code hi}, combined in {@link DenseMath#SUM_ORDER}'s
+   * order: {@code t[l] = (s[l] + s[4 + l]) + (s[8 + l] + s[12 + l])}, {@code (t0 + t1) + (t2 +
+   * t3)}.
+   */
+  private static double combine(DoubleVector lo, DoubleVector hi) {
+    double t0 = (lo.lane(0) + lo.lane(4)) + (hi.lane(0) + hi.lane(4));
+    double t1 = (lo.lane(1) + lo.lane(5)) + (hi.lane(1) + hi.lane(5));
+    double t2 = (lo.lane(2) + lo.lane(6)) + (hi.lane(2) + hi.lane(6));
+    double t3 = (lo.lane(3) + lo.lane(7)) + (hi.lane(3) + hi.lane(7));
+    return (t0 + t1) + (t2 + t3);
+  }
+
+  /** Running sums 0-3, 4-7, 8-11, 12-15 in four 4-lane vectors, combined in that order. */
+  private static double combine(DoubleVector s0, DoubleVector s1, DoubleVector s2,
+      DoubleVector s3) {
+    DoubleVector t = s0.add(s1).add(s2.add(s3));
+    return (t.lane(0) + t.lane(1)) + (t.lane(2) + t.lane(3));
+  }
+
   @Override
   public double sum(double[] a, int from, int n) {
-    if (DS.vectorBitSize() < 256) {
+    if (DS.vectorBitSize() < 256 || DS.length() > 8) {
       return DenseMath.PLAIN.sum(a, from, n);
     }
-    DoubleVector s0 = DoubleVector.zero(D4);
+    int end = from + (n & ~15);
+    int i = from;
+    int l = DS.length();
+    double total;
+    // 16 / l running vectors of l lanes: running sum j in vector j / l, lane j % l.
+    DoubleVector s0 = DoubleVector.zero(DS);
     DoubleVector s1 = s0;
     DoubleVector s2 = s0;
     DoubleVector s3 = s0;
-    int end = from + (n & ~15);
-    int i = from;
-    for (; i < end; i += 16) {
-      s0 = s0.add(DoubleVector.fromArray(D4, a, i));
-      s1 = s1.add(DoubleVector.fromArray(D4, a, i + 4));
-      s2 = s2.add(DoubleVector.fromArray(D4, a, i + 8));
-      s3 = s3.add(DoubleVector.fromArray(D4, a, i + 12));
+    if (l == 8) {
+      for (; i < end; i += 16) {
+        s0 = s0.add(DoubleVector.fromArray(DS, a, i));
+        s1 = s1.add(DoubleVector.fromArray(DS, a, i + 8));
+      }
+      total = combine(s0, s1);
+    } else {
+      for (; i < end; i += 16) {
+        s0 = s0.add(DoubleVector.fromArray(DS, a, i));
+        s1 = s1.add(DoubleVector.fromArray(DS, a, i + 4));
+        s2 = s2.add(DoubleVector.fromArray(DS, a, i + 8));
+        s3 = s3.add(DoubleVector.fromArray(DS, a, i + 12));
+      }
+      total = combine(s0, s1, s2, s3);
     }
-    DoubleVector t = s0.add(s1).add(s2.add(s3));
-    double total = (t.lane(0) + t.lane(1)) + (t.lane(2) + t.lane(3));
     for (; i < from + n; i++) {
       total += a[i];
     }
