@@ -622,6 +622,42 @@ final class Elementwise {
     }
   }
 
+  /**
+   * {@code o = a > t ? x : 0}, a NaN in {@code a} giving 0, without a branch on the data: the
+   * kept element's bits are masked with all ones, the others with zeros (0.0), which is
+   * {@code where} of the mask {@code a > t} and a zero, bit for bit.
+   */
+  static void keepWhereGreaterF32(float[] a, int a0, int as, float t, float[] x, int x0, int xs,
+      float[] o, int o0, int os, int n) {
+    if (as == 1 && xs == 1 && os == 1) {
+      for (int k = 0; k < n; k++) {
+        int keep = a[a0 + k] > t ? -1 : 0;
+        o[o0 + k] = Float.intBitsToFloat(Float.floatToRawIntBits(x[x0 + k]) & keep);
+      }
+      return;
+    }
+    for (int k = 0, ai = a0, xi = x0, oi = o0; k < n; k++, ai += as, xi += xs, oi += os) {
+      int keep = a[ai] > t ? -1 : 0;
+      o[oi] = Float.intBitsToFloat(Float.floatToRawIntBits(x[xi]) & keep);
+    }
+  }
+
+  /** {@link #keepWhereGreaterF32} in float64. */
+  static void keepWhereGreaterF64(double[] a, int a0, int as, double t, double[] x, int x0,
+      int xs, double[] o, int o0, int os, int n) {
+    if (as == 1 && xs == 1 && os == 1) {
+      for (int k = 0; k < n; k++) {
+        long keep = a[a0 + k] > t ? -1L : 0L;
+        o[o0 + k] = Double.longBitsToDouble(Double.doubleToRawLongBits(x[x0 + k]) & keep);
+      }
+      return;
+    }
+    for (int k = 0, ai = a0, xi = x0, oi = o0; k < n; k++, ai += as, xi += xs, oi += os) {
+      long keep = a[ai] > t ? -1L : 0L;
+      o[oi] = Double.longBitsToDouble(Double.doubleToRawLongBits(x[xi]) & keep);
+    }
+  }
+
   static void compareF64(BinaryOp op, double[] a, int a0, int as, double[] b, int b0, int bs,
       boolean[] o, int o0, int os, int n) {
     switch (op) {

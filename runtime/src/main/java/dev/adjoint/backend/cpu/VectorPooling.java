@@ -1,0 +1,180 @@
+package dev.adjoint.backend.cpu;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link Pooling.TwoByTwo} with the JDK's incubating Vector API: eight windows of a row at a
+ * time, in 256-bit vectors. Two loads of a window row give eight (a, b) pairs, split into the
+ * a's and the b's by two lane shuffles; the pairwise choice of {@link Pooling}'s 2x2 section
+ * (a later element wins when NaN or greater) is then a comparison and a blend per step, so each
+ * lane picks exactly the element {@link Pooling#max2x2Row} picks, and the backward pass writes
+ * the same values as {@link Pooling#max2x2GradRow}.
+ *
+ * <p>A vector of windows may run past the end of its row: its extra lanes read the elements that
+ * follow (inside the planes given) and compute values that are stored where later rows' outputs
+ * (or gradients) go, which are written after them. Blocks of a row are done from the last one
+ * back, and a block whose loads or stores would leave the planes given is done by the plain
+ * loop, so nothing outside them is read or written. The backward pass needs even sizes for this
+ * (every element then lies in a window and is rewritten); others take the plain loop.
+ *
+ * <p>Loaded by reflection only when the JVM has the {@code jdk.incubator.vector} module and
+ * 256-bit float vectors, and compiled separately with that module (see the runtime's pom).
+ * Nothing is allocated once C2 has compiled the loops ({@code PoolingTest} measures it).
+ */
+final class VectorPooling implements Pooling.TwoByTwo {
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
+  private static final int L = 8;
+  /** Lane l takes lane 2l (mod 8): the first elements of pairs, from two vectors and a blend. */
+  private static final VectorShuffle<Float> FIRSTS =
+      VectorShuffle.fromValues(S, 0, 2, 4, 6, 0, 2, 4, 6);
+  private static final VectorShuffle<Float> SECONDS =
+      VectorShuffle.fromValues(S, 1, 3, 5, 7, 1, 3, 5, 7);
+  private static final VectorMask<Float> UPPER_HALF =
+      VectorMask.fromValues(S, false, false, false, false, true, true, true, true);
+  /** Lane l takes lane l / 2: each of four windows' gradients on both lanes of its pair. */
+  private static final VectorShuffle<Float> LOW_PAIRS =
+      VectorShuffle.fromValues(S, 0, 0, 1, 1, 2, 2, 3, 3);
+  /** Lane l takes lane l ^ 1, the other element of its pair. */
+  private static final VectorShuffle<Float> PARTNERS =
+      VectorShuffle.fromValues(S, 1, 0, 3, 2, 5, 4, 7, 6);
+  private static final VectorMask<Float> ODD_LANES =
+      VectorMask.fromValues(S, false, true, false, true, false, true, false, true);
+  private static final VectorPooling INSTANCE = new VectorPooling();
+
+  private VectorPooling() {}
+
+  /** The kernels, or null where 256-bit float vectors are not native (they would be slow). */
+  static Pooling.TwoByTwo instance() {
+    return FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 256 ? INSTANCE : null;
+  }
+
+  @Override
+  public String describe() {
+    return "vector (256-bit, 8 windows per step)";
+  }
+
+  /** How many whole blocks of {@code L} windows from the row start fit in {@code room}. */
+  private static int blocks(int outW, int room) {
+    return Math.min((outW + L - 1) / L, Math.max(0, room) / L);
+  }
+
+  @Override
+  public void forward(float[] x, int xo, float[] y, int yo, int planes, int height, int width,
+      int outH, int outW) {
+    int xEnd = xo + planes * height * width;
+    int yEnd = yo + planes * outH * outW;
+    for (int p = 0; p < planes; p++) {
+      for (int i = 0; i < outH; i++) {
+        int top = xo + p * height * width + 2 * i * width;
+        int bottom = top + width;
+        int at = yo + (p * outH + i) * outW;
+        // Block k reads x up to bottom + 2 (k + 1) L and writes y up to at + (k + 1) L.
+        int vector = blocks(outW, Math.min((xEnd - bottom) / 2, yEnd - at));
+        if (vector * L < outW) {
+          Pooling.max2x2Row(x, top, width, y, at, vector * L, outW);
+        }
+        for (int k = vector - 1; k >= 0; k--) {
+          forwardBlock(x, top + 2 * k * L, bottom + 2 * k * L, y, at + k * L);
+        }
+      }
+    }
+  }
+
+  @Override
+  public void backward(float[] x, int xo, float[] gradOut, int go, float[] gradIn, int gi,
+      int planes, int height, int width, int outH, int outW) {
+    if (height % 2 != 0 || width % 2 != 0) {
+      Pooling.PLAIN_TWO_BY_TWO.backward(x, xo, gradOut, go, gradIn, gi, planes, height, width,
+          outH, outW);
+      return;
+    }
+    int xEnd = xo + planes * height * width;
+    int gEnd = go + planes * outH * outW;
+    int h = L / 2;
+    for (int p = 0; p < planes; p++) {
+      for (int i = 0; i < outH; i++) {
+        int rel = p * height * width + 2 * i * width;
+        int top = xo + rel;
+        int bottom = top + width;
+        int dTop = gi + rel;
+        int dBottom = dTop + width;
+        int at = go + (p * outH + i) * outW;
+        // Block k (windows [k h, (k + 1) h)) reads x and writes gradIn up to bottom + (k + 1) L
+        // (one geometry) and reads gradOut up to at + k h + L.
+        int blocks = (outW + h - 1) / h;
+        int gRoom = gEnd - at - L < 0 ? 0 : (gEnd - at - L) / h + 1;
+        int vector = Math.min(blocks, Math.min((xEnd - bottom) / L, gRoom));
+        if (vector * h < outW) {
+          Pooling.max2x2GradRow(x, top, width, gradOut, at, gradIn, dTop, vector * h, outW);
+        }
+        // From the last block back: a last block that runs past the row writes the top row's
+        // extra lanes into the start of the bottom row, which block 0 then rewrites.
+        for (int k = vector - 1; k >= 0; k--) {
+          backwardBlock(x, top + k * L, bottom + k * L, gradOut, at + k * h, gradIn,
+              dTop + k * L, dBottom + k * L);
+        }
+      }
+    }
+  }
+
+  // One block per call, vectors kept inside: if C2 compiles a block on its own rather than
+  // inlining it, no vector crosses a call (a vector that does is boxed, about 100x slower).
+
+  /** Eight 2x2 maxima from window rows at {@code t} and {@code b} into {@code y} at {@code o}. */
+  private static void forwardBlock(float[] x, int t, int b, float[] y, int o) {
+    FloatVector t0 = FloatVector.fromArray(S, x, t);
+    FloatVector t1 = FloatVector.fromArray(S, x, t + L);
+    FloatVector b0 = FloatVector.fromArray(S, x, b);
+    FloatVector b1 = FloatVector.fromArray(S, x, b + L);
+    FloatVector va = t0.rearrange(FIRSTS).blend(t1.rearrange(FIRSTS), UPPER_HALF);
+    FloatVector vb = t0.rearrange(SECONDS).blend(t1.rearrange(SECONDS), UPPER_HALF);
+    FloatVector vc = b0.rearrange(FIRSTS).blend(b1.rearrange(FIRSTS), UPPER_HALF);
+    FloatVector vd = b0.rearrange(SECONDS).blend(b1.rearrange(SECONDS), UPPER_HALF);
+    VectorMask<Float> bWins = vb.compare(VectorOperators.GT, va)
+        .or(vb.compare(VectorOperators.NE, vb));
+    VectorMask<Float> dWins = vd.compare(VectorOperators.GT, vc)
+        .or(vd.compare(VectorOperators.NE, vd));
+    FloatVector upper = va.blend(vb, bWins);
+    FloatVector lower = vc.blend(vd, dWins);
+    VectorMask<Float> lowerWins = lower.compare(VectorOperators.GT, upper)
+        .or(lower.compare(VectorOperators.NE, lower));
+    upper.blend(lower, lowerWins).intoArray(y, o);
+  }
+
+  /**
+   * The input gradient of four 2x2 windows (rows at {@code t} and {@code b} of {@code x},
+   * gradients at {@code o}) into {@code gradIn}'s rows at {@code dt} and {@code db}. Worked in
+   * the input's lanes, each lane against its pair's other element: in an (a, b) pair b wins when
+   * NaN or greater, so an odd lane (a b) wins when it is NaN or greater than its partner and an
+   * even lane (an a) when its partner is not. Each lane then holds its pair's winner, and the
+   * lower pair wins the window when NaN or greater than the upper one.
+   */
+  private static void backwardBlock(float[] x, int t, int b, float[] gradOut, int o,
+      float[] gradIn, int dt, int db) {
+    FloatVector top = FloatVector.fromArray(S, x, t);
+    FloatVector bottom = FloatVector.fromArray(S, x, b);
+    FloatVector topPartner = top.rearrange(PARTNERS);
+    FloatVector bottomPartner = bottom.rearrange(PARTNERS);
+    VectorMask<Float> topWins = top.compare(VectorOperators.GT, topPartner)
+        .or(top.compare(VectorOperators.NE, top)).and(ODD_LANES)
+        .or(topPartner.compare(VectorOperators.GT, top)
+            .or(topPartner.compare(VectorOperators.NE, topPartner)).not().andNot(ODD_LANES));
+    VectorMask<Float> bottomWins = bottom.compare(VectorOperators.GT, bottomPartner)
+        .or(bottom.compare(VectorOperators.NE, bottom)).and(ODD_LANES)
+        .or(bottomPartner.compare(VectorOperators.GT, bottom)
+            .or(bottomPartner.compare(VectorOperators.NE, bottomPartner)).not()
+            .andNot(ODD_LANES));
+    FloatVector upper = topPartner.blend(top, topWins);
+    FloatVector lower = bottomPartner.blend(bottom, bottomWins);
+    VectorMask<Float> lowerWins = lower.compare(VectorOperators.GT, upper)
+        .or(lower.compare(VectorOperators.NE, lower));
+    FloatVector zero = FloatVector.zero(S);
+    FloatVector g = zero.add(FloatVector.fromArray(S, gradOut, o).rearrange(LOW_PAIRS));
+    zero.blend(g, topWins.andNot(lowerWins)).intoArray(gradIn, dt);
+    zero.blend(g, bottomWins.and(lowerWins)).intoArray(gradIn, db);
+  }
+}
