@@ -183,7 +183,7 @@ final class Convolution {
     Parallel.forEach(chunks, chunks > 1, c -> {
       int n0 = (int) ((long) c * batch / chunks);
       int n1 = (int) ((long) (c + 1) * batch / chunks);
-      Object colT = f64 ? new double[l * k] : new float[l * k];
+      Object col = f64 ? new double[k * l] : new float[k * l];
       Object sum = c == 0 ? gw : partial[c];
       int sumOff = c == 0 ? gwo : 0;
       for (int s = n0; s < n1; s++) {
@@ -191,14 +191,18 @@ final class Convolution {
           int xOff = xo + s * inSample + g * cg * w.inPlane();
           int goOff = goo + s * outSample + g * ocg * l;
           int gwOff = sumOff + g * ocg * k;
+          // dweight_g += gout_g [OC/groups, L] @ col^T: col [K, L] is read as a transposed GEMM
+          // operand, which the GEMM packs, rather than unfolded transposed (a strided scatter).
           if (f64) {
-            double[] cd = (double[]) colT;
-            im2colTransposedF64((double[]) x, xOff, w, cg, cd);
-            Matmul.f64((double[]) go, goOff, cd, 0, (double[]) sum, gwOff, l, k, 0, ocg);
+            double[] cd = (double[]) col;
+            im2colF64((double[]) x, xOff, w, cg, cd);
+            Gemm.dgemm(false, true, ocg, k, l, 1.0, (double[]) go, goOff, l, cd, 0, l, 1.0,
+                (double[]) sum, gwOff, k, false);
           } else {
-            float[] cf = (float[]) colT;
-            im2colTransposedF32((float[]) x, xOff, w, cg, cf);
-            Matmul.f32((float[]) go, goOff, cf, 0, (float[]) sum, gwOff, l, k, 0, ocg);
+            float[] cf = (float[]) col;
+            im2colF32((float[]) x, xOff, w, cg, cf);
+            Gemm.sgemm(false, true, ocg, k, l, 1f, (float[]) go, goOff, l, cf, 0, l, 1f,
+                (float[]) sum, gwOff, k, false);
           }
         }
       }

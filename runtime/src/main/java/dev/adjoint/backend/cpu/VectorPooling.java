@@ -78,7 +78,9 @@ final class VectorPooling implements Pooling.TwoByTwo {
           Pooling.max2x2Row(x, top, width, y, at, vector * L, outW);
         }
         for (int k = vector - 1; k >= 0; k--) {
-          forwardBlock(x, top + 2 * k * L, bottom + 2 * k * L, y, at + k * L);
+          if (!forwardBlock(x, top + 2 * k * L, bottom + 2 * k * L, y, at + k * L)) {
+            Pooling.max2x2Row(x, top, width, y, at, k * L, Math.min(outW, (k + 1) * L));
+          }
         }
       }
     }
@@ -114,8 +116,11 @@ final class VectorPooling implements Pooling.TwoByTwo {
         // From the last block back: a last block that runs past the row writes the top row's
         // extra lanes into the start of the bottom row, which block 0 then rewrites.
         for (int k = vector - 1; k >= 0; k--) {
-          backwardBlock(x, top + k * L, bottom + k * L, gradOut, at + k * h, gradIn,
-              dTop + k * L, dBottom + k * L);
+          if (!backwardBlock(x, top + k * L, bottom + k * L, gradOut, at + k * h, gradIn,
+              dTop + k * L, dBottom + k * L)) {
+            Pooling.max2x2GradRow(x, top, width, gradOut, at, gradIn, dTop, k * h,
+                Math.min(outW, (k + 1) * h));
+          }
         }
       }
     }
@@ -124,8 +129,13 @@ final class VectorPooling implements Pooling.TwoByTwo {
   // One block per call, vectors kept inside: if C2 compiles a block on its own rather than
   // inlining it, no vector crosses a call (a vector that does is boxed, about 100x slower).
 
-  /** Eight 2x2 maxima from window rows at {@code t} and {@code b} into {@code y} at {@code o}. */
-  private static void forwardBlock(float[] x, int t, int b, float[] y, int o) {
+  /**
+   * Eight 2x2 maxima from window rows at {@code t} and {@code b} into {@code y} at {@code o}, or
+   * false, storing nothing, when one is NaN: the Vector API's Java code, which runs until C2 has
+   * compiled a kernel, moves lanes through {@code Float.floatToIntBits} and loses NaN payloads,
+   * so blocks with a NaN take the plain loop, which keeps each element's bits.
+   */
+  private static boolean forwardBlock(float[] x, int t, int b, float[] y, int o) {
     FloatVector t0 = FloatVector.fromArray(S, x, t);
     FloatVector t1 = FloatVector.fromArray(S, x, t + L);
     FloatVector b0 = FloatVector.fromArray(S, x, b);
@@ -142,7 +152,12 @@ final class VectorPooling implements Pooling.TwoByTwo {
     FloatVector lower = vc.blend(vd, dWins);
     VectorMask<Float> lowerWins = lower.compare(VectorOperators.GT, upper)
         .or(lower.compare(VectorOperators.NE, lower));
-    upper.blend(lower, lowerWins).intoArray(y, o);
+    FloatVector max = upper.blend(lower, lowerWins);
+    if (max.compare(VectorOperators.NE, max).anyTrue()) {
+      return false;
+    }
+    max.intoArray(y, o);
+    return true;
   }
 
   /**
@@ -151,9 +166,10 @@ final class VectorPooling implements Pooling.TwoByTwo {
    * the input's lanes, each lane against its pair's other element: in an (a, b) pair b wins when
    * NaN or greater, so an odd lane (a b) wins when it is NaN or greater than its partner and an
    * even lane (an a) when its partner is not. Each lane then holds its pair's winner, and the
-   * lower pair wins the window when NaN or greater than the upper one.
+   * lower pair wins the window when NaN or greater than the upper one. False, storing nothing,
+   * when a gradient is NaN (see {@link #forwardBlock}: its payload is kept by the plain loop).
    */
-  private static void backwardBlock(float[] x, int t, int b, float[] gradOut, int o,
+  private static boolean backwardBlock(float[] x, int t, int b, float[] gradOut, int o,
       float[] gradIn, int dt, int db) {
     FloatVector top = FloatVector.fromArray(S, x, t);
     FloatVector bottom = FloatVector.fromArray(S, x, b);
@@ -172,9 +188,14 @@ final class VectorPooling implements Pooling.TwoByTwo {
     FloatVector lower = bottomPartner.blend(bottom, bottomWins);
     VectorMask<Float> lowerWins = lower.compare(VectorOperators.GT, upper)
         .or(lower.compare(VectorOperators.NE, lower));
+    FloatVector gradients = FloatVector.fromArray(S, gradOut, o);
+    if (gradients.compare(VectorOperators.NE, gradients).anyTrue()) {
+      return false;
+    }
     FloatVector zero = FloatVector.zero(S);
-    FloatVector g = zero.add(FloatVector.fromArray(S, gradOut, o).rearrange(LOW_PAIRS));
+    FloatVector g = zero.add(gradients.rearrange(LOW_PAIRS));
     zero.blend(g, topWins.andNot(lowerWins)).intoArray(gradIn, dt);
     zero.blend(g, bottomWins.and(lowerWins)).intoArray(gradIn, db);
+    return true;
   }
 }
