@@ -24,11 +24,42 @@ import java.util.Arrays;
 final class Convolution {
   /** Below this many multiply-adds a convolution stays on the calling thread. */
   private static final long PARALLEL_WORK = 1L << 16;
+  /** The most elements of one unfolded block of samples, {@code [K, S * L]} (512 KB of floats). */
+  private static final int BLOCK_ELEMENTS = 1 << 17;
 
   private Convolution() {}
 
-  private static int chunks(int batch, long work) {
-    return work < PARALLEL_WORK ? 1 : Math.max(1, Math.min(batch, Parallel.threads()));
+  /**
+   * Samples per GEMM: as many as keep one unfolded block within {@link #BLOCK_ELEMENTS}, at least
+   * one. A few samples side by side make the GEMM wide enough to run its full tiles (one sample of
+   * a late layer has L = 49 or 196 columns); the count depends on the shape alone, and blocks
+   * start at multiples of it whatever the split over the cores, so every output element is
+   * computed the same way at any thread count.
+   */
+
+  private static int samplesPerBlock(int batch, int k, int l) {
+    return (int) Math.max(1, Math.min(batch, BLOCK_ELEMENTS / Math.max(1L, (long) k * l)));
+  }
+
+  /** The chunks of {@code blocks} blocks run in parallel. */
+  private static int chunks(int blocks, long work) {
+    return work < PARALLEL_WORK ? 1 : Math.max(1, Math.min(blocks, Parallel.threads()));
+  }
+
+  /**
+   * Copies rows {@code [c0, c0 + rows)} of each sample {@code [C, L]} of {@code src} (samples
+   * {@code sample} apart from {@code from}) for {@code count} samples into {@code dst [rows,
+   * count * L]}, sample after sample along each row: the samples' gradients side by side as one
+   * GEMM operand.
+   */
+  private static void sideBySide(Object src, int from, int sample, int c0, int rows, int l,
+      int count, Object dst) {
+    int ld = count * l;
+    for (int s = 0; s < count; s++) {
+      for (int r = 0; r < rows; r++) {
+        System.arraycopy(src, from + s * sample + (c0 + r) * l, dst, r * ld + s * l, l);
+      }
+    }
   }
 
   // ================================================================== forward
@@ -52,44 +83,53 @@ final class Convolution {
     int wo = weight.storageOffset();
     int yo = out.storageOffset();
     int bo = bias == null ? 0 : bias.storageOffset();
-    int chunks = chunks(batch, (long) batch * oc * k * l);
+    int per = samplesPerBlock(batch, k, l);
+    int blocks = (batch + per - 1) / per;
+    int chunks = chunks(blocks, (long) batch * oc * k * l);
     Parallel.forEach(chunks, chunks > 1, c -> {
-      int n0 = (int) ((long) c * batch / chunks);
-      int n1 = (int) ((long) (c + 1) * batch / chunks);
-      Object col = f64 ? new double[k * l] : new float[k * l];
-      for (int s = n0; s < n1; s++) {
+      int b0 = (int) ((long) c * blocks / chunks);
+      int b1 = (int) ((long) (c + 1) * blocks / chunks);
+      Object col = f64 ? new double[k * per * l] : new float[k * per * l];
+      Object prod = f64 ? new double[ocg * per * l] : new float[ocg * per * l];
+      for (int blk = b0; blk < b1; blk++) {
+        int s0 = blk * per;
+        int count = Math.min(per, batch - s0);
+        int ld = count * l;
         for (int g = 0; g < groups; g++) {
-          int xOff = xo + s * inSample + g * cg * w.inPlane();
-          int yOff = yo + s * outSample + g * ocg * l;
-          int wOff = wo + g * ocg * k;
-          if (f64) {
-            double[] cd = (double[]) col;
-            double[] yd = (double[]) y;
-            im2colF64((double[]) x, xOff, w, cg, cd);
-            Arrays.fill(yd, yOff, yOff + ocg * l, 0);
-            Matmul.f64((double[]) wt, wOff, cd, 0, yd, yOff, k, l, 0, ocg);
-          } else {
-            float[] cf = (float[]) col;
-            float[] yf = (float[]) y;
-            im2colF32((float[]) x, xOff, w, cg, cf);
-            Arrays.fill(yf, yOff, yOff + ocg * l, 0f);
-            Matmul.f32((float[]) wt, wOff, cf, 0, yf, yOff, k, l, 0, ocg);
-          }
-        }
-        if (b != null) {
-          for (int o = 0; o < oc; o++) {
-            int at = yo + s * outSample + o * l;
+          // prod [OC/groups, count * L] = weight_g [OC/groups, K] @ col [K, count * L]
+          for (int s = 0; s < count; s++) {
+            int xOff = xo + (s0 + s) * inSample + g * cg * w.inPlane();
             if (f64) {
-              double v = ((double[]) b)[bo + o];
-              double[] yd = (double[]) y;
-              for (int j = 0; j < l; j++) {
-                yd[at + j] += v;
-              }
+              im2colF64((double[]) x, xOff, w, cg, (double[]) col, s * l, ld);
             } else {
-              float v = ((float[]) b)[bo + o];
-              float[] yf = (float[]) y;
-              for (int j = 0; j < l; j++) {
-                yf[at + j] += v;
+              im2colF32((float[]) x, xOff, w, cg, (float[]) col, s * l, ld);
+            }
+          }
+          if (f64) {
+            Gemm.dgemm(false, false, ocg, ld, k, 1.0, (double[]) wt, wo + g * ocg * k, k,
+                (double[]) col, 0, ld, 0.0, (double[]) prod, 0, ld, false);
+          } else {
+            Gemm.sgemm(false, false, ocg, ld, k, 1f, (float[]) wt, wo + g * ocg * k, k,
+                (float[]) col, 0, ld, 0f, (float[]) prod, 0, ld, false);
+          }
+          for (int s = 0; s < count; s++) {
+            for (int o = 0; o < ocg; o++) {
+              int at = yo + (s0 + s) * outSample + (g * ocg + o) * l;
+              int from = o * ld + s * l;
+              if (f64) {
+                double[] yd = (double[]) y;
+                double[] pd = (double[]) prod;
+                double v = b == null ? 0 : ((double[]) b)[bo + g * ocg + o];
+                for (int j = 0; j < l; j++) {
+                  yd[at + j] = pd[from + j] + v;
+                }
+              } else {
+                float[] yf = (float[]) y;
+                float[] pf = (float[]) prod;
+                float v = b == null ? 0f : ((float[]) b)[bo + g * ocg + o];
+                for (int j = 0; j < l; j++) {
+                  yf[at + j] = pf[from + j] + v;
+                }
               }
             }
           }
@@ -119,31 +159,40 @@ final class Convolution {
     // a transposed GEMM operand, never copied.
     Object wt = weight.array();
     int wo = weight.storageOffset();
-    int chunks = chunks(batch, (long) batch * oc * k * l);
+    int per = samplesPerBlock(batch, k, l);
+    int blocks = (batch + per - 1) / per;
+    int chunks = chunks(blocks, (long) batch * oc * k * l);
     Parallel.forEach(chunks, chunks > 1, c -> {
-      int n0 = (int) ((long) c * batch / chunks);
-      int n1 = (int) ((long) (c + 1) * batch / chunks);
-      Object col = f64 ? new double[k * l] : new float[k * l];
-      for (int s = n0; s < n1; s++) {
-        int giSample = gio + s * inSample;
+      int b0 = (int) ((long) c * blocks / chunks);
+      int b1 = (int) ((long) (c + 1) * blocks / chunks);
+      Object col = f64 ? new double[k * per * l] : new float[k * per * l];
+      Object gout = f64 ? new double[ocg * per * l] : new float[ocg * per * l];
+      for (int blk = b0; blk < b1; blk++) {
+        int s0 = blk * per;
+        int count = Math.min(per, batch - s0);
+        int ld = count * l;
+        int giFrom = gio + s0 * inSample;
         if (f64) {
-          Arrays.fill((double[]) gi, giSample, giSample + inSample, 0);
+          Arrays.fill((double[]) gi, giFrom, giFrom + count * inSample, 0);
         } else {
-          Arrays.fill((float[]) gi, giSample, giSample + inSample, 0f);
+          Arrays.fill((float[]) gi, giFrom, giFrom + count * inSample, 0f);
         }
         for (int g = 0; g < groups; g++) {
-          int goOff = goo + s * outSample + g * ocg * l;
-          int giOff = giSample + g * cg * w.inPlane();
+          sideBySide(go, goo + s0 * outSample, outSample, g * ocg, ocg, l, count, gout);
           if (f64) {
-            double[] cd = (double[]) col;
-            Gemm.dgemm(true, false, k, l, ocg, 1.0, (double[]) wt, wo + g * ocg * k, k,
-                (double[]) go, goOff, l, 0.0, cd, 0, l, false);
-            col2imF64(cd, w, cg, (double[]) gi, giOff);
+            Gemm.dgemm(true, false, k, ld, ocg, 1.0, (double[]) wt, wo + g * ocg * k, k,
+                (double[]) gout, 0, ld, 0.0, (double[]) col, 0, ld, false);
           } else {
-            float[] cf = (float[]) col;
-            Gemm.sgemm(true, false, k, l, ocg, 1f, (float[]) wt, wo + g * ocg * k, k,
-                (float[]) go, goOff, l, 0f, cf, 0, l, false);
-            col2imF32(cf, w, cg, (float[]) gi, giOff);
+            Gemm.sgemm(true, false, k, ld, ocg, 1f, (float[]) wt, wo + g * ocg * k, k,
+                (float[]) gout, 0, ld, 0f, (float[]) col, 0, ld, false);
+          }
+          for (int s = 0; s < count; s++) {
+            int giOff = giFrom + s * inSample + g * cg * w.inPlane();
+            if (f64) {
+              col2imF64((double[]) col, s * l, ld, w, cg, (double[]) gi, giOff);
+            } else {
+              col2imF32((float[]) col, s * l, ld, w, cg, (float[]) gi, giOff);
+            }
           }
         }
       }
@@ -169,6 +218,8 @@ final class Convolution {
     int xo = input.storageOffset();
     int goo = gradOut.storageOffset();
     int gwo = gradWeight.storageOffset();
+    // One sample per GEMM: its gradient [OC/groups, L] is read in place, and the transposed
+    // operand's rows stay L apart (blocks of samples measured slower here).
     int chunks = chunks(batch, (long) batch * oc * k * l);
     // One partial sum per chunk; chunk 0 writes into the result directly.
     Object[] partial = new Object[chunks];
@@ -192,15 +243,15 @@ final class Convolution {
           int goOff = goo + s * outSample + g * ocg * l;
           int gwOff = sumOff + g * ocg * k;
           // dweight_g += gout_g [OC/groups, L] @ col^T: col [K, L] is read as a transposed GEMM
-          // operand, which the GEMM packs, rather than unfolded transposed (a strided scatter).
+          // operand (the GEMM packs it) rather than unfolded transposed, a strided scatter.
           if (f64) {
             double[] cd = (double[]) col;
-            im2colF64((double[]) x, xOff, w, cg, cd);
+            im2colF64((double[]) x, xOff, w, cg, cd, 0, l);
             Gemm.dgemm(false, true, ocg, k, l, 1.0, (double[]) go, goOff, l, cd, 0, l, 1.0,
                 (double[]) sum, gwOff, k, false);
           } else {
             float[] cf = (float[]) col;
-            im2colF32((float[]) x, xOff, w, cg, cf);
+            im2colF32((float[]) x, xOff, w, cg, cf, 0, l);
             Gemm.sgemm(false, true, ocg, k, l, 1f, (float[]) go, goOff, l, cf, 0, l, 1f,
                 (float[]) sum, gwOff, k, false);
           }
@@ -236,13 +287,16 @@ final class Convolution {
     return Math.max(first, Math.min(outW, -Math.floorDiv(shift - width, stride)));
   }
 
-  /** {@code col[K, L]} from the {@code cg} planes of one sample and group at {@code xo}. */
-  static void im2colF32(float[] x, int xo, Window2d w, int cg, float[] col) {
+  /**
+   * {@code col[K, L]} from the {@code cg} planes of one sample and group at {@code xo}, its rows
+   * {@code ld} apart from {@code colOff} (a block of samples side by side shares the rows).
+   */
+  static void im2colF32(float[] x, int xo, Window2d w, int cg, float[] col, int colOff,
+      int ld) {
     int h = w.height();
     int wd = w.width();
     int oh = w.outH();
     int ow = w.outW();
-    int l = oh * ow;
     int sw = w.strideW();
     int row = 0;
     for (int c = 0; c < cg; c++) {
@@ -252,7 +306,7 @@ final class Convolution {
           int shift = kw * w.dilationW() - w.padW();
           int lo = firstInside(shift, sw, ow);
           int hi = endInside(shift, sw, wd, ow, lo);
-          int dst = row * l;
+          int dst = colOff + row * ld;
           for (int i = 0; i < oh; i++, dst += ow) {
             int ih = i * w.strideH() - w.padH() + kh * w.dilationH();
             if (ih < 0 || ih >= h) {
@@ -275,13 +329,16 @@ final class Convolution {
     }
   }
 
-  /** Adds {@code col[K, L]} back into the {@code cg} planes at {@code xo}: im2col's adjoint. */
-  static void col2imF32(float[] col, Window2d w, int cg, float[] x, int xo) {
+  /**
+   * Adds {@code col[K, L]} (rows {@code ld} apart from {@code colOff}) back into the {@code cg}
+   * planes at {@code xo}: im2col's adjoint.
+   */
+  static void col2imF32(float[] col, int colOff, int ld, Window2d w, int cg, float[] x,
+      int xo) {
     int h = w.height();
     int wd = w.width();
     int oh = w.outH();
     int ow = w.outW();
-    int l = oh * ow;
     int sw = w.strideW();
     int row = 0;
     for (int c = 0; c < cg; c++) {
@@ -291,15 +348,21 @@ final class Convolution {
           int shift = kw * w.dilationW() - w.padW();
           int lo = firstInside(shift, sw, ow);
           int hi = endInside(shift, sw, wd, ow, lo);
-          int from = row * l;
+          int from = colOff + row * ld;
           for (int i = 0; i < oh; i++, from += ow) {
             int ih = i * w.strideH() - w.padH() + kh * w.dilationH();
             if (ih < 0 || ih >= h) {
               continue;
             }
             int dst = plane + ih * wd + shift;
-            for (int j = lo; j < hi; j++) {
-              x[dst + j * sw] += col[from + j];
+            if (sw == 1) {
+              for (int j = lo; j < hi; j++) {
+                x[dst + j] += col[from + j];
+              }
+            } else {
+              for (int j = lo; j < hi; j++) {
+                x[dst + j * sw] += col[from + j];
+              }
             }
           }
         }
@@ -307,45 +370,12 @@ final class Convolution {
     }
   }
 
-  /** {@code colT[L, K]}, the transpose of {@link #im2colF32}'s result. */
-  static void im2colTransposedF32(float[] x, int xo, Window2d w, int cg, float[] colT) {
+  static void im2colF64(double[] x, int xo, Window2d w, int cg, double[] col, int colOff,
+      int ld) {
     int h = w.height();
     int wd = w.width();
     int oh = w.outH();
     int ow = w.outW();
-    int k = cg * w.kernelArea();
-    int sw = w.strideW();
-    Arrays.fill(colT, 0f);
-    int row = 0;
-    for (int c = 0; c < cg; c++) {
-      int plane = xo + c * h * wd;
-      for (int kh = 0; kh < w.kernelH(); kh++) {
-        for (int kw = 0; kw < w.kernelW(); kw++, row++) {
-          int shift = kw * w.dilationW() - w.padW();
-          int lo = firstInside(shift, sw, ow);
-          int hi = endInside(shift, sw, wd, ow, lo);
-          for (int i = 0; i < oh; i++) {
-            int ih = i * w.strideH() - w.padH() + kh * w.dilationH();
-            if (ih < 0 || ih >= h) {
-              continue;
-            }
-            int src = plane + ih * wd + shift;
-            int dst = i * ow * k + row;
-            for (int j = lo; j < hi; j++) {
-              colT[dst + j * k] = x[src + j * sw];
-            }
-          }
-        }
-      }
-    }
-  }
-
-  static void im2colF64(double[] x, int xo, Window2d w, int cg, double[] col) {
-    int h = w.height();
-    int wd = w.width();
-    int oh = w.outH();
-    int ow = w.outW();
-    int l = oh * ow;
     int sw = w.strideW();
     int row = 0;
     for (int c = 0; c < cg; c++) {
@@ -355,7 +385,7 @@ final class Convolution {
           int shift = kw * w.dilationW() - w.padW();
           int lo = firstInside(shift, sw, ow);
           int hi = endInside(shift, sw, wd, ow, lo);
-          int dst = row * l;
+          int dst = colOff + row * ld;
           for (int i = 0; i < oh; i++, dst += ow) {
             int ih = i * w.strideH() - w.padH() + kh * w.dilationH();
             if (ih < 0 || ih >= h) {
@@ -378,12 +408,12 @@ final class Convolution {
     }
   }
 
-  static void col2imF64(double[] col, Window2d w, int cg, double[] x, int xo) {
+  static void col2imF64(double[] col, int colOff, int ld, Window2d w, int cg, double[] x,
+      int xo) {
     int h = w.height();
     int wd = w.width();
     int oh = w.outH();
     int ow = w.outW();
-    int l = oh * ow;
     int sw = w.strideW();
     int row = 0;
     for (int c = 0; c < cg; c++) {
@@ -393,47 +423,21 @@ final class Convolution {
           int shift = kw * w.dilationW() - w.padW();
           int lo = firstInside(shift, sw, ow);
           int hi = endInside(shift, sw, wd, ow, lo);
-          int from = row * l;
+          int from = colOff + row * ld;
           for (int i = 0; i < oh; i++, from += ow) {
             int ih = i * w.strideH() - w.padH() + kh * w.dilationH();
             if (ih < 0 || ih >= h) {
               continue;
             }
             int dst = plane + ih * wd + shift;
-            for (int j = lo; j < hi; j++) {
-              x[dst + j * sw] += col[from + j];
-            }
-          }
-        }
-      }
-    }
-  }
-
-  static void im2colTransposedF64(double[] x, int xo, Window2d w, int cg, double[] colT) {
-    int h = w.height();
-    int wd = w.width();
-    int oh = w.outH();
-    int ow = w.outW();
-    int k = cg * w.kernelArea();
-    int sw = w.strideW();
-    Arrays.fill(colT, 0);
-    int row = 0;
-    for (int c = 0; c < cg; c++) {
-      int plane = xo + c * h * wd;
-      for (int kh = 0; kh < w.kernelH(); kh++) {
-        for (int kw = 0; kw < w.kernelW(); kw++, row++) {
-          int shift = kw * w.dilationW() - w.padW();
-          int lo = firstInside(shift, sw, ow);
-          int hi = endInside(shift, sw, wd, ow, lo);
-          for (int i = 0; i < oh; i++) {
-            int ih = i * w.strideH() - w.padH() + kh * w.dilationH();
-            if (ih < 0 || ih >= h) {
-              continue;
-            }
-            int src = plane + ih * wd + shift;
-            int dst = i * ow * k + row;
-            for (int j = lo; j < hi; j++) {
-              colT[dst + j * k] = x[src + j * sw];
+            if (sw == 1) {
+              for (int j = lo; j < hi; j++) {
+                x[dst + j] += col[from + j];
+              }
+            } else {
+              for (int j = lo; j < hi; j++) {
+                x[dst + j * sw] += col[from + j];
+              }
             }
           }
         }
