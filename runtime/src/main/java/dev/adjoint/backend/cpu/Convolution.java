@@ -41,6 +41,15 @@ final class Convolution {
     return (int) Math.max(1, Math.min(batch, BLOCK_ELEMENTS / Math.max(1L, (long) k * l)));
   }
 
+  /**
+   * A zero-filled scratch array of {@code n} elements from the CPU backend's pool, which the
+   * caller gives back with {@link CpuBackend#release}: a training step then reuses the previous
+   * step's buffers instead of asking the collector for new ones.
+   */
+  private static CpuStorage scratch(boolean f64, int n) {
+    return CpuBackend.cpu(CpuBackend.INSTANCE.allocate(f64 ? DType.FLOAT64 : DType.FLOAT32, n));
+  }
+
   /** The chunks of {@code blocks} blocks run in parallel. */
   private static int chunks(int blocks, long work) {
     return work < PARALLEL_WORK ? 1 : Math.max(1, Math.min(blocks, Parallel.threads()));
@@ -89,51 +98,58 @@ final class Convolution {
     Parallel.forEach(chunks, chunks > 1, c -> {
       int b0 = (int) ((long) c * blocks / chunks);
       int b1 = (int) ((long) (c + 1) * blocks / chunks);
-      Object col = f64 ? new double[k * per * l] : new float[k * per * l];
-      Object prod = f64 ? new double[ocg * per * l] : new float[ocg * per * l];
-      for (int blk = b0; blk < b1; blk++) {
-        int s0 = blk * per;
-        int count = Math.min(per, batch - s0);
-        int ld = count * l;
-        for (int g = 0; g < groups; g++) {
-          // prod [OC/groups, count * L] = weight_g [OC/groups, K] @ col [K, count * L]
-          for (int s = 0; s < count; s++) {
-            int xOff = xo + (s0 + s) * inSample + g * cg * w.inPlane();
-            if (f64) {
-              im2colF64((double[]) x, xOff, w, cg, (double[]) col, s * l, ld);
-            } else {
-              im2colF32((float[]) x, xOff, w, cg, (float[]) col, s * l, ld);
-            }
-          }
-          if (f64) {
-            Gemm.dgemm(false, false, ocg, ld, k, 1.0, (double[]) wt, wo + g * ocg * k, k,
-                (double[]) col, 0, ld, 0.0, (double[]) prod, 0, ld, false);
-          } else {
-            Gemm.sgemm(false, false, ocg, ld, k, 1f, (float[]) wt, wo + g * ocg * k, k,
-                (float[]) col, 0, ld, 0f, (float[]) prod, 0, ld, false);
-          }
-          for (int s = 0; s < count; s++) {
-            for (int o = 0; o < ocg; o++) {
-              int at = yo + (s0 + s) * outSample + (g * ocg + o) * l;
-              int from = o * ld + s * l;
+      CpuStorage colScratch = scratch(f64, k * per * l);
+      Object col = colScratch.array();
+      CpuStorage prodScratch = scratch(f64, ocg * per * l);
+      Object prod = prodScratch.array();
+      try {
+        for (int blk = b0; blk < b1; blk++) {
+          int s0 = blk * per;
+          int count = Math.min(per, batch - s0);
+          int ld = count * l;
+          for (int g = 0; g < groups; g++) {
+            // prod [OC/groups, count * L] = weight_g [OC/groups, K] @ col [K, count * L]
+            for (int s = 0; s < count; s++) {
+              int xOff = xo + (s0 + s) * inSample + g * cg * w.inPlane();
               if (f64) {
-                double[] yd = (double[]) y;
-                double[] pd = (double[]) prod;
-                double v = b == null ? 0 : ((double[]) b)[bo + g * ocg + o];
-                for (int j = 0; j < l; j++) {
-                  yd[at + j] = pd[from + j] + v;
-                }
+                im2colF64((double[]) x, xOff, w, cg, (double[]) col, s * l, ld);
               } else {
-                float[] yf = (float[]) y;
-                float[] pf = (float[]) prod;
-                float v = b == null ? 0f : ((float[]) b)[bo + g * ocg + o];
-                for (int j = 0; j < l; j++) {
-                  yf[at + j] = pf[from + j] + v;
+                im2colF32((float[]) x, xOff, w, cg, (float[]) col, s * l, ld);
+              }
+            }
+            if (f64) {
+              Gemm.dgemm(false, false, ocg, ld, k, 1.0, (double[]) wt, wo + g * ocg * k, k,
+                  (double[]) col, 0, ld, 0.0, (double[]) prod, 0, ld, false);
+            } else {
+              Gemm.sgemm(false, false, ocg, ld, k, 1f, (float[]) wt, wo + g * ocg * k, k,
+                  (float[]) col, 0, ld, 0f, (float[]) prod, 0, ld, false);
+            }
+            for (int s = 0; s < count; s++) {
+              for (int o = 0; o < ocg; o++) {
+                int at = yo + (s0 + s) * outSample + (g * ocg + o) * l;
+                int from = o * ld + s * l;
+                if (f64) {
+                  double[] yd = (double[]) y;
+                  double[] pd = (double[]) prod;
+                  double v = b == null ? 0 : ((double[]) b)[bo + g * ocg + o];
+                  for (int j = 0; j < l; j++) {
+                    yd[at + j] = pd[from + j] + v;
+                  }
+                } else {
+                  float[] yf = (float[]) y;
+                  float[] pf = (float[]) prod;
+                  float v = b == null ? 0f : ((float[]) b)[bo + g * ocg + o];
+                  for (int j = 0; j < l; j++) {
+                    yf[at + j] = pf[from + j] + v;
+                  }
                 }
               }
             }
           }
         }
+      } finally {
+        CpuBackend.INSTANCE.release(colScratch);
+        CpuBackend.INSTANCE.release(prodScratch);
       }
     });
   }
@@ -165,36 +181,43 @@ final class Convolution {
     Parallel.forEach(chunks, chunks > 1, c -> {
       int b0 = (int) ((long) c * blocks / chunks);
       int b1 = (int) ((long) (c + 1) * blocks / chunks);
-      Object col = f64 ? new double[k * per * l] : new float[k * per * l];
-      Object gout = f64 ? new double[ocg * per * l] : new float[ocg * per * l];
-      for (int blk = b0; blk < b1; blk++) {
-        int s0 = blk * per;
-        int count = Math.min(per, batch - s0);
-        int ld = count * l;
-        int giFrom = gio + s0 * inSample;
-        if (f64) {
-          Arrays.fill((double[]) gi, giFrom, giFrom + count * inSample, 0);
-        } else {
-          Arrays.fill((float[]) gi, giFrom, giFrom + count * inSample, 0f);
-        }
-        for (int g = 0; g < groups; g++) {
-          sideBySide(go, goo + s0 * outSample, outSample, g * ocg, ocg, l, count, gout);
+      CpuStorage colScratch = scratch(f64, k * per * l);
+      Object col = colScratch.array();
+      CpuStorage goutScratch = scratch(f64, ocg * per * l);
+      Object gout = goutScratch.array();
+      try {
+        for (int blk = b0; blk < b1; blk++) {
+          int s0 = blk * per;
+          int count = Math.min(per, batch - s0);
+          int ld = count * l;
+          int giFrom = gio + s0 * inSample;
           if (f64) {
-            Gemm.dgemm(true, false, k, ld, ocg, 1.0, (double[]) wt, wo + g * ocg * k, k,
-                (double[]) gout, 0, ld, 0.0, (double[]) col, 0, ld, false);
+            Arrays.fill((double[]) gi, giFrom, giFrom + count * inSample, 0);
           } else {
-            Gemm.sgemm(true, false, k, ld, ocg, 1f, (float[]) wt, wo + g * ocg * k, k,
-                (float[]) gout, 0, ld, 0f, (float[]) col, 0, ld, false);
+            Arrays.fill((float[]) gi, giFrom, giFrom + count * inSample, 0f);
           }
-          for (int s = 0; s < count; s++) {
-            int giOff = giFrom + s * inSample + g * cg * w.inPlane();
+          for (int g = 0; g < groups; g++) {
+            sideBySide(go, goo + s0 * outSample, outSample, g * ocg, ocg, l, count, gout);
             if (f64) {
-              col2imF64((double[]) col, s * l, ld, w, cg, (double[]) gi, giOff);
+              Gemm.dgemm(true, false, k, ld, ocg, 1.0, (double[]) wt, wo + g * ocg * k, k,
+                  (double[]) gout, 0, ld, 0.0, (double[]) col, 0, ld, false);
             } else {
-              col2imF32((float[]) col, s * l, ld, w, cg, (float[]) gi, giOff);
+              Gemm.sgemm(true, false, k, ld, ocg, 1f, (float[]) wt, wo + g * ocg * k, k,
+                  (float[]) gout, 0, ld, 0f, (float[]) col, 0, ld, false);
+            }
+            for (int s = 0; s < count; s++) {
+              int giOff = giFrom + s * inSample + g * cg * w.inPlane();
+              if (f64) {
+                col2imF64((double[]) col, s * l, ld, w, cg, (double[]) gi, giOff);
+              } else {
+                col2imF32((float[]) col, s * l, ld, w, cg, (float[]) gi, giOff);
+              }
             }
           }
         }
+      } finally {
+        CpuBackend.INSTANCE.release(colScratch);
+        CpuBackend.INSTANCE.release(goutScratch);
       }
     });
   }
@@ -234,28 +257,33 @@ final class Convolution {
     Parallel.forEach(chunks, chunks > 1, c -> {
       int n0 = (int) ((long) c * batch / chunks);
       int n1 = (int) ((long) (c + 1) * batch / chunks);
-      Object col = f64 ? new double[k * l] : new float[k * l];
-      Object sum = c == 0 ? gw : partial[c];
-      int sumOff = c == 0 ? gwo : 0;
-      for (int s = n0; s < n1; s++) {
-        for (int g = 0; g < groups; g++) {
-          int xOff = xo + s * inSample + g * cg * w.inPlane();
-          int goOff = goo + s * outSample + g * ocg * l;
-          int gwOff = sumOff + g * ocg * k;
-          // dweight_g += gout_g [OC/groups, L] @ col^T: col [K, L] is read as a transposed GEMM
-          // operand (the GEMM packs it) rather than unfolded transposed, a strided scatter.
-          if (f64) {
-            double[] cd = (double[]) col;
-            im2colF64((double[]) x, xOff, w, cg, cd, 0, l);
-            Gemm.dgemm(false, true, ocg, k, l, 1.0, (double[]) go, goOff, l, cd, 0, l, 1.0,
-                (double[]) sum, gwOff, k, false);
-          } else {
-            float[] cf = (float[]) col;
-            im2colF32((float[]) x, xOff, w, cg, cf, 0, l);
-            Gemm.sgemm(false, true, ocg, k, l, 1f, (float[]) go, goOff, l, cf, 0, l, 1f,
-                (float[]) sum, gwOff, k, false);
+      CpuStorage colScratch = scratch(f64, k * l);
+      Object col = colScratch.array();
+      try {
+        Object sum = c == 0 ? gw : partial[c];
+        int sumOff = c == 0 ? gwo : 0;
+        for (int s = n0; s < n1; s++) {
+          for (int g = 0; g < groups; g++) {
+            int xOff = xo + s * inSample + g * cg * w.inPlane();
+            int goOff = goo + s * outSample + g * ocg * l;
+            int gwOff = sumOff + g * ocg * k;
+            // dweight_g += gout_g [OC/groups, L] @ col^T: col [K, L] is read as a transposed GEMM
+            // operand (the GEMM packs it) rather than unfolded transposed, a strided scatter.
+            if (f64) {
+              double[] cd = (double[]) col;
+              im2colF64((double[]) x, xOff, w, cg, cd, 0, l);
+              Gemm.dgemm(false, true, ocg, k, l, 1.0, (double[]) go, goOff, l, cd, 0, l, 1.0,
+                  (double[]) sum, gwOff, k, false);
+            } else {
+              float[] cf = (float[]) col;
+              im2colF32((float[]) x, xOff, w, cg, cf, 0, l);
+              Gemm.sgemm(false, true, ocg, k, l, 1f, (float[]) go, goOff, l, cf, 0, l, 1f,
+                  (float[]) sum, gwOff, k, false);
+            }
           }
         }
+      } finally {
+        CpuBackend.INSTANCE.release(colScratch);
       }
     });
     for (int c = 1; c < chunks; c++) {
