@@ -326,6 +326,8 @@ final class Convolution {
     int oh = w.outH();
     int ow = w.outW();
     int sw = w.strideW();
+    // Stride 1 and as many output columns as input columns ("same" padding).
+    boolean sameRows = sw == 1 && w.strideH() == 1 && ow == wd;
     int row = 0;
     for (int c = 0; c < cg; c++) {
       int plane = xo + c * h * wd;
@@ -335,6 +337,32 @@ final class Convolution {
           int lo = firstInside(shift, sw, ow);
           int hi = endInside(shift, sw, wd, ow, lo);
           int dst = colOff + row * ld;
+          if (sameRows) {
+            // Input rows ih = i + rowShift: output rows [i0, i1) read inside the input, and
+            // with ow == wd their elements lie at one distance from col's, so one copy moves
+            // them all (reading the neighbouring columns where a row is clipped, which are
+            // then set to 0).
+            int rowShift = kh * w.dilationH() - w.padH();
+            int i0 = Math.min(oh, Math.max(0, -rowShift));
+            int i1 = Math.max(i0, Math.min(oh, h - rowShift));
+            Arrays.fill(col, dst, dst + i0 * ow, 0f);
+            Arrays.fill(col, dst + i1 * ow, dst + oh * ow, 0f);
+            if (i1 > i0 && hi > lo) {
+              int t0 = i0 * ow + lo;
+              System.arraycopy(x, plane + rowShift * wd + shift + t0, col, dst + t0,
+                  (i1 - 1) * ow + hi - t0);
+            }
+            for (int i = i0; i < i1; i++) {
+              int at = dst + i * ow;
+              for (int j = 0; j < Math.min(lo, ow); j++) {
+                col[at + j] = 0f;
+              }
+              for (int j = Math.max(hi, lo); j < ow; j++) {
+                col[at + j] = 0f;
+              }
+            }
+            continue;
+          }
           for (int i = 0; i < oh; i++, dst += ow) {
             int ih = i * w.strideH() - w.padH() + kh * w.dilationH();
             if (ih < 0 || ih >= h) {
@@ -368,6 +396,8 @@ final class Convolution {
     int oh = w.outH();
     int ow = w.outW();
     int sw = w.strideW();
+    // Stride 1 and as many output columns as input columns ("same" padding).
+    boolean sameRows = sw == 1 && w.strideH() == 1 && ow == wd;
     int row = 0;
     for (int c = 0; c < cg; c++) {
       int plane = xo + c * h * wd;
@@ -377,6 +407,32 @@ final class Convolution {
           int lo = firstInside(shift, sw, ow);
           int hi = endInside(shift, sw, wd, ow, lo);
           int from = colOff + row * ld;
+          if (sameRows) {
+            // As in im2col: one run over the rows [i0, i1), after setting col's clipped
+            // columns (scratch the caller gives up) to 0, so that they add nothing to the
+            // neighbouring columns the run passes over.
+            int rowShift = kh * w.dilationH() - w.padH();
+            int i0 = Math.min(oh, Math.max(0, -rowShift));
+            int i1 = Math.max(i0, Math.min(oh, h - rowShift));
+            if (i1 > i0 && hi > lo) {
+              for (int i = i0; i < i1; i++) {
+                int at = from + i * ow;
+                for (int j = 0; j < lo; j++) {
+                  col[at + j] = 0f;
+                }
+                for (int j = hi; j < ow; j++) {
+                  col[at + j] = 0f;
+                }
+              }
+              int t0 = i0 * ow + lo;
+              int t1 = (i1 - 1) * ow + hi;
+              int d = plane + rowShift * wd + shift;
+              for (int t = t0; t < t1; t++) {
+                x[d + t] += col[from + t];
+              }
+            }
+            continue;
+          }
           for (int i = 0; i < oh; i++, from += ow) {
             int ih = i * w.strideH() - w.padH() + kh * w.dilationH();
             if (ih < 0 || ih >= h) {
@@ -405,6 +461,8 @@ final class Convolution {
     int oh = w.outH();
     int ow = w.outW();
     int sw = w.strideW();
+    // Stride 1 and as many output columns as input columns ("same" padding).
+    boolean sameRows = sw == 1 && w.strideH() == 1 && ow == wd;
     int row = 0;
     for (int c = 0; c < cg; c++) {
       int plane = xo + c * h * wd;
@@ -414,6 +472,32 @@ final class Convolution {
           int lo = firstInside(shift, sw, ow);
           int hi = endInside(shift, sw, wd, ow, lo);
           int dst = colOff + row * ld;
+          if (sameRows) {
+            // Input rows ih = i + rowShift: output rows [i0, i1) read inside the input, and
+            // with ow == wd their elements lie at one distance from col's, so one copy moves
+            // them all (reading the neighbouring columns where a row is clipped, which are
+            // then set to 0).
+            int rowShift = kh * w.dilationH() - w.padH();
+            int i0 = Math.min(oh, Math.max(0, -rowShift));
+            int i1 = Math.max(i0, Math.min(oh, h - rowShift));
+            Arrays.fill(col, dst, dst + i0 * ow, 0);
+            Arrays.fill(col, dst + i1 * ow, dst + oh * ow, 0);
+            if (i1 > i0 && hi > lo) {
+              int t0 = i0 * ow + lo;
+              System.arraycopy(x, plane + rowShift * wd + shift + t0, col, dst + t0,
+                  (i1 - 1) * ow + hi - t0);
+            }
+            for (int i = i0; i < i1; i++) {
+              int at = dst + i * ow;
+              for (int j = 0; j < Math.min(lo, ow); j++) {
+                col[at + j] = 0;
+              }
+              for (int j = Math.max(hi, lo); j < ow; j++) {
+                col[at + j] = 0;
+              }
+            }
+            continue;
+          }
           for (int i = 0; i < oh; i++, dst += ow) {
             int ih = i * w.strideH() - w.padH() + kh * w.dilationH();
             if (ih < 0 || ih >= h) {
@@ -443,6 +527,8 @@ final class Convolution {
     int oh = w.outH();
     int ow = w.outW();
     int sw = w.strideW();
+    // Stride 1 and as many output columns as input columns ("same" padding).
+    boolean sameRows = sw == 1 && w.strideH() == 1 && ow == wd;
     int row = 0;
     for (int c = 0; c < cg; c++) {
       int plane = xo + c * h * wd;
@@ -452,6 +538,32 @@ final class Convolution {
           int lo = firstInside(shift, sw, ow);
           int hi = endInside(shift, sw, wd, ow, lo);
           int from = colOff + row * ld;
+          if (sameRows) {
+            // As in im2col: one run over the rows [i0, i1), after setting col's clipped
+            // columns (scratch the caller gives up) to 0, so that they add nothing to the
+            // neighbouring columns the run passes over.
+            int rowShift = kh * w.dilationH() - w.padH();
+            int i0 = Math.min(oh, Math.max(0, -rowShift));
+            int i1 = Math.max(i0, Math.min(oh, h - rowShift));
+            if (i1 > i0 && hi > lo) {
+              for (int i = i0; i < i1; i++) {
+                int at = from + i * ow;
+                for (int j = 0; j < lo; j++) {
+                  col[at + j] = 0;
+                }
+                for (int j = hi; j < ow; j++) {
+                  col[at + j] = 0;
+                }
+              }
+              int t0 = i0 * ow + lo;
+              int t1 = (i1 - 1) * ow + hi;
+              int d = plane + rowShift * wd + shift;
+              for (int t = t0; t < t1; t++) {
+                x[d + t] += col[from + t];
+              }
+            }
+            continue;
+          }
           for (int i = 0; i < oh; i++, from += ow) {
             int ih = i * w.strideH() - w.padH() + kh * w.dilationH();
             if (ih < 0 || ih >= h) {
