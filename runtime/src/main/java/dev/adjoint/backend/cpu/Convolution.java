@@ -243,6 +243,7 @@ final class Convolution {
     int gwo = gradWeight.storageOffset();
     // One sample per GEMM: its gradient [OC/groups, L] is read in place, and the transposed
     // operand's rows stay L apart (blocks of samples measured slower here).
+    boolean transposed = k >= ocg;
     int chunks = chunks(batch, (long) batch * oc * k * l);
     // One partial sum per chunk; chunk 0 writes into the result directly.
     Object[] partial = new Object[chunks];
@@ -259,6 +260,7 @@ final class Convolution {
       int n1 = (int) ((long) (c + 1) * batch / chunks);
       CpuStorage colScratch = scratch(f64, k * l);
       Object col = colScratch.array();
+      CpuStorage trScratch = transposed ? scratch(f64, groups * k * ocg) : null;
       try {
         Object sum = c == 0 ? gw : partial[c];
         int sumOff = c == 0 ? gwo : 0;
@@ -267,23 +269,37 @@ final class Convolution {
             int xOff = xo + s * inSample + g * cg * w.inPlane();
             int goOff = goo + s * outSample + g * ocg * l;
             int gwOff = sumOff + g * ocg * k;
-            // dweight_g += gout_g [OC/groups, L] @ col^T: col [K, L] is read as a transposed GEMM
-            // operand (the GEMM packs it) rather than unfolded transposed, a strided scatter.
             if (f64) {
-              double[] cd = (double[]) col;
-              im2colF64((double[]) x, xOff, w, cg, cd, 0, l);
-              Gemm.dgemm(false, true, ocg, k, l, 1.0, (double[]) go, goOff, l, cd, 0, l, 1.0,
-                  (double[]) sum, gwOff, k, false);
+              im2colF64((double[]) x, xOff, w, cg, (double[]) col, 0, l);
             } else {
-              float[] cf = (float[]) col;
-              im2colF32((float[]) x, xOff, w, cg, cf, 0, l);
-              Gemm.sgemm(false, true, ocg, k, l, 1f, (float[]) go, goOff, l, cf, 0, l, 1f,
-                  (float[]) sum, gwOff, k, false);
+              im2colF32((float[]) x, xOff, w, cg, (float[]) col, 0, l);
+            }
+            // dweight_g += gout_g [OC/groups, L] @ col^T, or its transpose col @ gout_g^T into
+            // [K, OC/groups] when K is the longer side (the GEMM's rows): either way col [K, L]
+            // is read in place (the GEMM packs it), never unfolded transposed.
+            if (transposed && f64) {
+              Gemm.dgemm(false, true, k, ocg, l, 1.0, (double[]) col, 0, l, (double[]) go, goOff,
+                  l, 1.0, (double[]) trScratch.array(), g * k * ocg, ocg, false);
+            } else if (transposed) {
+              Gemm.sgemm(false, true, k, ocg, l, 1f, (float[]) col, 0, l, (float[]) go, goOff, l,
+                  1f, (float[]) trScratch.array(), g * k * ocg, ocg, false);
+            } else if (f64) {
+              Gemm.dgemm(false, true, ocg, k, l, 1.0, (double[]) go, goOff, l, (double[]) col, 0,
+                  l, 1.0, (double[]) sum, gwOff, k, false);
+            } else {
+              Gemm.sgemm(false, true, ocg, k, l, 1f, (float[]) go, goOff, l, (float[]) col, 0, l,
+                  1f, (float[]) sum, gwOff, k, false);
             }
           }
         }
+        if (transposed) {
+          addTransposed(trScratch.array(), groups, k, ocg, sum, sumOff, f64);
+        }
       } finally {
         CpuBackend.INSTANCE.release(colScratch);
+        if (trScratch != null) {
+          CpuBackend.INSTANCE.release(trScratch);
+        }
       }
     });
     for (int c = 1; c < chunks; c++) {
@@ -298,6 +314,33 @@ final class Convolution {
         float[] d = (float[]) gw;
         for (int i = 0; i < p.length; i++) {
           d[gwo + i] += p[i];
+        }
+      }
+    }
+  }
+
+  /**
+   * {@code dst[g][o][kk] += t[g][kk][o]} for {@code groups} blocks {@code t[g] [k, cols]} into
+   * {@code dst [groups * cols, k]} from {@code dstOff}.
+   */
+  private static void addTransposed(Object t, int groups, int k, int cols, Object dst,
+      int dstOff, boolean f64) {
+    for (int g = 0; g < groups; g++) {
+      for (int o = 0; o < cols; o++) {
+        int to = dstOff + (g * cols + o) * k;
+        int from = g * k * cols + o;
+        if (f64) {
+          double[] d = (double[]) dst;
+          double[] a = (double[]) t;
+          for (int kk = 0; kk < k; kk++) {
+            d[to + kk] += a[from + kk * cols];
+          }
+        } else {
+          float[] d = (float[]) dst;
+          float[] a = (float[]) t;
+          for (int kk = 0; kk < k; kk++) {
+            d[to + kk] += a[from + kk * cols];
+          }
         }
       }
     }

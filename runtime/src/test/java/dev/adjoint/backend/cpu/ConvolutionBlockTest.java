@@ -81,7 +81,7 @@ class ConvolutionBlockTest {
   /**
    * The output and input gradient by the definition, in loops over every output position and
    * weight (float64): {@code out[n, o, i, j] = b[o] + sum x[n, c, i s - p + kh d, j s - p + kw d]
-   * w[o, c', kh, kw]} over the group's channels, and its adjoint.
+   * w[o, c', kh, kw]} over the group's channels, and its adjoints (input and weight).
    */
   private static double[][] direct(double[] x, int[] xs, double[] w, int[] ws, double[] g,
       int[] s, int[] p, int[] d, int groups) {
@@ -97,6 +97,7 @@ class ConvolutionBlockTest {
     int ow = (wd + 2 * p[1] - d[1] * (kw - 1) - 1) / s[1] + 1;
     double[] out = new double[n * oc * oh * ow];
     double[] gx = new double[x.length];
+    double[] gw = new double[w.length];
     for (int b = 0; b < n; b++) {
       for (int o = 0; o < oc; o++) {
         int grp = o / (oc / groups);
@@ -114,9 +115,10 @@ class ConvolutionBlockTest {
                     continue;
                   }
                   int xi = ((b * c + ch) * h + r) * wd + q;
-                  double wv = w[((o * cg + cc) * kh + a) * kw + e];
-                  sum += x[xi] * wv;
-                  gx[xi] += g[at] * wv;
+                  int wi = ((o * cg + cc) * kh + a) * kw + e;
+                  sum += x[xi] * w[wi];
+                  gx[xi] += g[at] * w[wi];
+                  gw[wi] += g[at] * x[xi];
                 }
               }
             }
@@ -125,13 +127,14 @@ class ConvolutionBlockTest {
         }
       }
     }
-    return new double[][] {out, gx};
+    return new double[][] {out, gx, gw};
   }
 
   @Test
   void sameSizeAndOtherWindowsMatchTheDefinition() {
     // {kh, kw, sh, sw, ph, pw, dh, dw, groups}: "same" windows (one run per row pair), with a
-    // non-square kernel and with dilation, then ones that are not.
+    // non-square kernel and with dilation, then ones that are not; the weight gradient's GEMM
+    // runs transposed where K >= OC/groups (all but the 1x1 window).
     int[][] cases = {{3, 3, 1, 1, 1, 1, 1, 1, 1}, {3, 5, 1, 1, 1, 2, 1, 1, 2},
         {3, 3, 1, 1, 2, 2, 2, 2, 1}, {1, 1, 1, 1, 0, 0, 1, 1, 1}, {3, 3, 2, 2, 1, 1, 1, 1, 1},
         {3, 3, 1, 1, 0, 0, 1, 1, 2}, {2, 3, 1, 2, 1, 1, 1, 2, 1}};
@@ -154,6 +157,16 @@ class ConvolutionBlockTest {
       // Sums of at most 4 * 15 products of N(0, 1) values in float64: errors near 1e-14.
       assertTrue(out.allClose(Tensor.fromArray(ref[0], out.shape()), 0, 1e-12), what);
       assertTrue(gx.allClose(Tensor.fromArray(ref[1], xs), 0, 1e-12), what);
+      // The weight gradient sums over 3 samples and every output position: at most 3 * 99
+      // products, still near 1e-13 in float64.
+      Tensor gw = FunctionalRules.conv2dWeight(g, x, ws, s, p, d, groups);
+      assertTrue(gw.allClose(Tensor.fromArray(ref[2], ws), 0, 1e-11), what + " weight");
+      for (int threads : new int[] {2, 3}) {
+        Threads.setNumThreads(threads);
+        assertTrue(FunctionalRules.conv2dWeight(g, x, ws, s, p, d, groups)
+            .allClose(Tensor.fromArray(ref[2], ws), 0, 1e-11), what + " weight, " + threads);
+      }
+      Threads.setNumThreads(1);
       Tensor gx32 = FunctionalRules.conv2dInput(g.to(DType.FLOAT32), w.to(DType.FLOAT32), xs, s,
           p, d, groups);
       Tensor out32 = Functional.conv2d(x.to(DType.FLOAT32), w.to(DType.FLOAT32), null, s, p, d,
