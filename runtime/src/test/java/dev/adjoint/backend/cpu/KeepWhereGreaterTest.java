@@ -1,6 +1,8 @@
 package dev.adjoint.backend.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.adjoint.backend.Backend;
 import dev.adjoint.backend.BinaryOp;
@@ -10,6 +12,7 @@ import dev.adjoint.tensor.DType;
 import dev.adjoint.tensor.Elementwise;
 import dev.adjoint.tensor.Tensor;
 import java.lang.reflect.InvocationHandler;
+import java.nio.charset.StandardCharsets;
 import java.lang.reflect.Proxy;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -106,6 +109,54 @@ class KeepWhereGreaterTest {
         : method.invoke(CpuBackend.INSTANCE, args);
     return (Backend) Proxy.newProxyInstance(Backend.class.getClassLoader(),
         new Class<?>[] {Backend.class}, h);
+  }
+
+  @Test
+  void vectorSelectEqualsThePlainLoopBitForBit() {
+    dev.adjoint.backend.cpu.Elementwise.Select v = VectorSelect.instance();
+    // The suite runs with the Vector API on a machine with 256-bit vectors, and it is the one
+    // the dense rows use.
+    assertNotNull(v);
+    assertEquals(v.describe(), dev.adjoint.backend.cpu.Elementwise.SELECT.describe());
+    for (int n : new int[] {0, 1, 15, 16, 17, 64, 100, 1027}) {
+      for (double t : new double[] {0.0, -0.5}) {
+        float[] a = floats(values(n + 3, n + 31));
+        float[] x = floats(values(n + 3, n + 32));
+        float[] plain = new float[n + 3];
+        float[] vector = new float[n + 3];
+        plainLoop(a, 2, (float) t, x, 1, plain, 3, n);
+        v.keepWhereGreater(a, 2, (float) t, x, 1, vector, 3, n);
+        for (int i = 0; i < n + 3; i++) {
+          assertEquals(Float.floatToRawIntBits(plain[i]), Float.floatToRawIntBits(vector[i]),
+              "n " + n + " t " + t + " at " + i);
+        }
+      }
+    }
+  }
+
+  /** The row kernel's strided loop (stride 1 given as 1 but taken by the plain branch). */
+  private static void plainLoop(float[] a, int a0, float t, float[] x, int x0, float[] o, int o0,
+      int n) {
+    for (int k = 0; k < n; k++) {
+      // Elements one at a time: the dense row never reaches the vector select below 64.
+      dev.adjoint.backend.cpu.Elementwise.keepWhereGreaterF32(a, a0 + k, 1, t, x, x0 + k, 1, o,
+          o0 + k, 1, 1);
+    }
+  }
+
+  @Test
+  void vectorSelectAllocatesNothing() throws Exception {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    Process child = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "-cp",
+        System.getProperty("java.class.path"), MaskingAllocationMain.class.getName())
+        .redirectErrorStream(true)
+        .start();
+    String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, child.waitFor(), out);
+    String[] lines = out.strip().split("\n");
+    long allocated = Long.parseLong(lines[lines.length - 1].strip());
+    // A vector boxed per step would allocate megabytes (25 calls of 3000+ vectors).
+    assertTrue(allocated < 64 * 1024, "allocated " + allocated + " bytes:\n" + out);
   }
 
   @Test

@@ -349,7 +349,7 @@ class MaxPoolPathTest {
     assertNotNull(Pooling.vectorTwoByTwo());
     String java = ProcessHandle.current().info().command().orElse("java");
     Process child = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "-cp",
-        System.getProperty("java.class.path"), PoolingAllocationMain.class.getName())
+        System.getProperty("java.class.path"), MaskingAllocationMain.class.getName())
         .redirectErrorStream(true)
         .start();
     String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -3,17 +3,18 @@ package dev.adjoint.backend.cpu;
 import java.lang.management.ManagementFactory;
 
 /**
- * Run by {@code MaxPoolPathTest} in a JVM of its own: runs the 512-bit GEMM kernels as well (their
- * vectors share the library's profiles, which once made C2 box the pooling kernels' vectors),
- * warms the 2x2 pooling kernels up until C2 has compiled them (up to 10 rounds), then prints the
- * bytes 100 calls of each allocated (0 when compiled with their vectors in registers, megabytes
- * when a vector is boxed per block).
+ * Run by {@code MaxPoolPathTest} and {@code KeepWhereGreaterTest} in a JVM of their own: runs the
+ * 512-bit GEMM kernels as well (their vectors share the library's profiles, which once made C2
+ * box the pooling kernels' vectors), warms the 2x2 pooling kernels and the vector select up until
+ * C2 has compiled them (up to 10 rounds), then prints the bytes 25 calls of each allocated (0
+ * when compiled with their vectors in registers, megabytes when a vector is boxed per block).
  */
-final class PoolingAllocationMain {
-  private PoolingAllocationMain() {}
+final class MaskingAllocationMain {
+  private MaskingAllocationMain() {}
 
   public static void main(String[] args) {
     Pooling.TwoByTwo v = Pooling.vectorTwoByTwo();
+    Elementwise.Select select = VectorSelect.instance();
     int planes = 64;
     float[] x = new float[planes * 28 * 28];
     for (int i = 0; i < x.length; i++) {
@@ -35,6 +36,7 @@ final class PoolingAllocationMain {
         v.backward(x, 0, y, 0, d, 0, planes, 28, 28, 14, 14);
         v.forward(x, 0, y, 0, 2 * planes, 14, 14, 7, 7);
         v.backward(x, 0, y, 0, d, 0, 2 * planes, 14, 14, 7, 7);
+        select.keepWhereGreater(x, 0, 0f, d, 0, y, 0, y.length);
       }
       long before = bean.getThreadAllocatedBytes(tid);
       for (int w = 0; w < 25; w++) {
@@ -42,6 +44,7 @@ final class PoolingAllocationMain {
         v.backward(x, 0, y, 0, d, 0, planes, 28, 28, 14, 14);
         v.forward(x, 0, y, 0, 2 * planes, 14, 14, 7, 7);
         v.backward(x, 0, y, 0, d, 0, 2 * planes, 14, 14, 7, 7);
+        select.keepWhereGreater(x, 0, 0f, d, 0, y, 0, y.length);
       }
       allocated = bean.getThreadAllocatedBytes(tid) - before;
     }
