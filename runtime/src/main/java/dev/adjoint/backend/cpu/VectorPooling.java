@@ -7,8 +7,8 @@ import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link Pooling.TwoByTwo} with the JDK's incubating Vector API: eight windows of a row at a
- * time, in 256-bit vectors. Two loads of a window row give eight (a, b) pairs, split into the
+ * {@link Pooling.TwoByTwo} with the JDK's incubating Vector API: as many windows of a row at a
+ * time as a vector has lanes (L). Two loads of a window row give L (a, b) pairs, split into the
  * a's and the b's by two lane shuffles; the pairwise choice of {@link Pooling}'s 2x2 section
  * (a later element wins when NaN or greater) is then a comparison and a blend per step, so each
  * lane picks exactly the element {@link Pooling#max2x2Row} picks, and the backward pass writes
@@ -22,39 +22,55 @@ import jdk.incubator.vector.VectorSpecies;
  * (every element then lies in a window and is rewritten); others take the plain loop.
  *
  * <p>Loaded by reflection only when the JVM has the {@code jdk.incubator.vector} module and
- * 256-bit float vectors, and compiled separately with that module (see the runtime's pom).
- * Nothing is allocated once C2 has compiled the loops ({@code PoolingTest} measures it).
+ * float vectors of 256 bits or more, and compiled separately with that module (see the runtime's
+ * pom). Nothing is allocated once C2 has compiled the loops ({@code MaxPoolPathTest} measures
+ * it).
  */
 final class VectorPooling implements Pooling.TwoByTwo {
-  private static final VectorSpecies<Float> S = FloatVector.SPECIES_256;
-  private static final int L = 8;
-  /** Lane l takes lane 2l (mod 8): the first elements of pairs, from two vectors and a blend. */
-  private static final VectorShuffle<Float> FIRSTS =
-      VectorShuffle.fromValues(S, 0, 2, 4, 6, 0, 2, 4, 6);
-  private static final VectorShuffle<Float> SECONDS =
-      VectorShuffle.fromValues(S, 1, 3, 5, 7, 1, 3, 5, 7);
-  private static final VectorMask<Float> UPPER_HALF =
-      VectorMask.fromValues(S, false, false, false, false, true, true, true, true);
-  /** Lane l takes lane l / 2: each of four windows' gradients on both lanes of its pair. */
-  private static final VectorShuffle<Float> LOW_PAIRS =
-      VectorShuffle.fromValues(S, 0, 0, 1, 1, 2, 2, 3, 3);
+  /**
+   * The preferred shape, the one the GEMM and math kernels use: vectors of a second shape would
+   * share the library code's type profiles with theirs, which made C2 compile the GEMM's stores
+   * with boxed vectors.
+   */
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  private static final int L = S.length();
+  /** Lane l takes lane 2l (mod L): the first elements of pairs, from two vectors and a blend. */
+  private static final VectorShuffle<Float> FIRSTS = shuffle(l -> 2 * l % L);
+  private static final VectorShuffle<Float> SECONDS = shuffle(l -> (2 * l + 1) % L);
+  private static final VectorMask<Float> UPPER_HALF = mask(l -> l >= L / 2);
+  /** Lane l takes lane l / 2: each of L / 2 windows' gradients on both lanes of its pair. */
+  private static final VectorShuffle<Float> LOW_PAIRS = shuffle(l -> l / 2);
   /** Lane l takes lane l ^ 1, the other element of its pair. */
-  private static final VectorShuffle<Float> PARTNERS =
-      VectorShuffle.fromValues(S, 1, 0, 3, 2, 5, 4, 7, 6);
-  private static final VectorMask<Float> ODD_LANES =
-      VectorMask.fromValues(S, false, true, false, true, false, true, false, true);
+  private static final VectorShuffle<Float> PARTNERS = shuffle(l -> l ^ 1);
+  private static final VectorMask<Float> ODD_LANES = mask(l -> l % 2 == 1);
   private static final VectorPooling INSTANCE = new VectorPooling();
 
   private VectorPooling() {}
 
-  /** The kernels, or null where 256-bit float vectors are not native (they would be slow). */
+  private static VectorShuffle<Float> shuffle(java.util.function.IntUnaryOperator lane) {
+    int[] source = new int[L];
+    for (int l = 0; l < L; l++) {
+      source[l] = lane.applyAsInt(l);
+    }
+    return VectorShuffle.fromArray(S, source, 0);
+  }
+
+  private static VectorMask<Float> mask(java.util.function.IntPredicate lane) {
+    boolean[] set = new boolean[L];
+    for (int l = 0; l < L; l++) {
+      set[l] = lane.test(l);
+    }
+    return VectorMask.fromArray(S, set, 0);
+  }
+
+  /** The kernels, or null where float vectors are narrower than 256 bits. */
   static Pooling.TwoByTwo instance() {
-    return FloatVector.SPECIES_PREFERRED.vectorBitSize() >= 256 ? INSTANCE : null;
+    return S.vectorBitSize() >= 256 ? INSTANCE : null;
   }
 
   @Override
   public String describe() {
-    return "vector (256-bit, 8 windows per step)";
+    return "vector (" + S.vectorBitSize() + "-bit, " + L + " windows per step)";
   }
 
   /** How many whole blocks of {@code L} windows from the row start fit in {@code room}. */
@@ -130,7 +146,7 @@ final class VectorPooling implements Pooling.TwoByTwo {
   // inlining it, no vector crosses a call (a vector that does is boxed, about 100x slower).
 
   /**
-   * Eight 2x2 maxima from window rows at {@code t} and {@code b} into {@code y} at {@code o}, or
+   * L 2x2 maxima from window rows at {@code t} and {@code b} into {@code y} at {@code o}, or
    * false, storing nothing, when one is NaN: the Vector API's Java code, which runs until C2 has
    * compiled a kernel, moves lanes through {@code Float.floatToIntBits} and loses NaN payloads,
    * so blocks with a NaN take the plain loop, which keeps each element's bits.
@@ -161,7 +177,7 @@ final class VectorPooling implements Pooling.TwoByTwo {
   }
 
   /**
-   * The input gradient of four 2x2 windows (rows at {@code t} and {@code b} of {@code x},
+   * The input gradient of L / 2 2x2 windows (rows at {@code t} and {@code b} of {@code x},
    * gradients at {@code o}) into {@code gradIn}'s rows at {@code dt} and {@code db}. Worked in
    * the input's lanes, each lane against its pair's other element: in an (a, b) pair b wins when
    * NaN or greater, so an odd lane (a b) wins when it is NaN or greater than its partner and an

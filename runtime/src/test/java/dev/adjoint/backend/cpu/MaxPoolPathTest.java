@@ -235,26 +235,28 @@ class MaxPoolPathTest {
         {new float[] {1f, 2f, 3f, 4f}, 4f, 3},
     };
     for (Pooling.TwoByTwo kernel : kernels()) {
-      // Eight windows side by side (one vector block), then the same rows once more as a tail.
-      int n = cases.length;
+      // The cases side by side, three times over: 24 windows, a vector block of 8 or 16 and a
+      // tail.
+      int n = 3 * cases.length;
       float[] x = new float[2 * 2 * n];
       float[] g = new float[n];
       for (int j = 0; j < n; j++) {
-        float[] v = (float[]) cases[j][0];
+        float[] v = (float[]) cases[j % cases.length][0];
         x[2 * j] = v[0];
         x[2 * j + 1] = v[1];
         x[2 * n + 2 * j] = v[2];
         x[2 * n + 2 * j + 1] = v[3];
-        g[j] = j == 3 ? -0f : j + 0.5f;
+        g[j] = j % cases.length == 3 ? -0f : j + 0.5f;
       }
       float[] y = new float[n];
       kernel.forward(x, 0, y, 0, 1, 2, 2 * n, 1, n);
       float[] d = new float[x.length];
       kernel.backward(x, 0, g, 0, d, 0, 1, 2, 2 * n, 1, n);
       for (int j = 0; j < n; j++) {
-        assertEquals(Float.floatToRawIntBits((float) cases[j][1]), Float.floatToRawIntBits(y[j]),
+        Object[] c = cases[j % cases.length];
+        assertEquals(Float.floatToRawIntBits((float) c[1]), Float.floatToRawIntBits(y[j]),
             kernel.describe() + " window " + j);
-        int winner = (int) cases[j][2];
+        int winner = (int) c[2];
         for (int e = 0; e < 4; e++) {
           int at = (e < 2 ? 0 : 2 * n) + 2 * j + (e % 2);
           // 0 + g at the maximum: a gradient of -0.0 arrives as 0.0, as after PyTorch's zero fill.
