@@ -85,6 +85,29 @@ public interface Backend {
       Layout bLayout, Storage dst, Layout dstLayout);
 
   /**
+   * {@code dst = a > threshold ? x : 0} in one pass: the gradient of {@code relu} ({@code x} the
+   * output gradient, {@code a} the output, threshold 0) without a bool mask in between. All three
+   * the same shape and one floating dtype; a NaN in {@code a} gives 0, and a kept element is
+   * {@code x}'s, bit for bit, so the result is that of {@link #where} with the mask
+   * {@code a > threshold} (from {@link #binaryScalar}) and a zero. This default composes exactly
+   * those two kernels; a backend overrides it with a fused kernel.
+   */
+  default void keepWhereGreater(Storage a, Layout aLayout, double threshold, Storage x,
+      Layout xLayout, Storage dst, Layout dstLayout) {
+    int[] shape = dstLayout.shape();
+    Layout dense = Layout.contiguous(shape);
+    Storage mask = allocate(DType.BOOL, dense.numel());
+    Storage zero = allocate(x.dtype(), 1);
+    try {
+      binaryScalar(BinaryOp.GT, a, aLayout, threshold, false, mask, dense);
+      where(mask, dense, x, xLayout, zero, Layout.contiguous(1).expand(shape), dst, dstLayout);
+    } finally {
+      release(mask);
+      release(zero);
+    }
+  }
+
+  /**
    * Reduces each row of {@code src} into {@code values} (contiguous, {@code outer} elements from
    * {@code valuesOffset}). {@code src} is any strided layout, broadcast (stride 0) and permuted
    * ones included, and is read in place, never copied: its leading dimensions multiply to

@@ -2,6 +2,7 @@ package dev.adjoint.tensor;
 
 import static dev.adjoint.autograd.Broadcasting.unbroadcast;
 import static dev.adjoint.tensor.OpSupport.keepWhere;
+import static dev.adjoint.tensor.OpSupport.keepWhereGreater;
 import static dev.adjoint.tensor.OpSupport.untracked;
 
 import dev.adjoint.annotations.Adjoint;
@@ -192,9 +193,8 @@ public final class Elementwise {
 
   @Adjoint(of = "relu", wrt = "self")
   public static Tensor reluSelf(Tensor g, Tensor out) {
-    // Not fused: a select on the data is a branch per element in the fused loops (the JIT does
-    // not vectorize it), which measured slower than the comparison and where kernels.
-    return keepWhere(out.gt(0.0), g);
+    // One pass (Backend.keepWhereGreater), bit for bit where(out > 0, g, 0): no bool mask.
+    return keepWhereGreater(out, 0.0, g);
   }
 
   static Tensor relu_(Tensor self) {

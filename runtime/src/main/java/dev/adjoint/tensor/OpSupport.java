@@ -71,6 +71,22 @@ final class OpSupport {
     return Tensor.where(mask, g, zeros(g, new int[0]));
   }
 
+  /**
+   * {@code keepWhere(a.gt(threshold), g)} ({@code g} where {@code a > threshold}, 0 elsewhere
+   * and where {@code a} is NaN), in one kernel pass without the bool mask when {@code a} and
+   * {@code g} have one shape, one floating dtype and one device.
+   */
+  static Tensor keepWhereGreater(Tensor a, double threshold, Tensor g) {
+    if (a.dtype() != g.dtype() || !g.dtype().isFloatingPoint() || !a.device().equals(g.device())
+        || !Arrays.equals(a.shape, g.shape)) {
+      return keepWhere(a.gt(threshold), g);
+    }
+    Tensor out = Tensor.empty(g.dtype(), g.device(), g.shape);
+    out.backend().keepWhereGreater(a.storage, a.layout, threshold, g.storage, g.layout,
+        out.storage, out.layout);
+    return out;
+  }
+
   /** A dim wrapped into {@code [0, rank)}, as the forward op did (a 0-d tensor has one dim). */
   static int wrap(int dim, int rank) {
     return dim < 0 ? dim + Math.max(rank, 1) : dim;

@@ -24,11 +24,51 @@ import java.util.Arrays;
 final class Convolution {
   /** Below this many multiply-adds a convolution stays on the calling thread. */
   private static final long PARALLEL_WORK = 1L << 16;
+  /** The most elements of one unfolded block of samples, {@code [K, S * L]} (512 KB of floats). */
+  private static final int BLOCK_ELEMENTS = 1 << 17;
 
   private Convolution() {}
 
-  private static int chunks(int batch, long work) {
-    return work < PARALLEL_WORK ? 1 : Math.max(1, Math.min(batch, Parallel.threads()));
+  /**
+   * Samples per GEMM: as many as keep one unfolded block within {@link #BLOCK_ELEMENTS}, at least
+   * one. A few samples side by side make the GEMM wide enough to run its full tiles (one sample of
+   * a late layer has L = 49 or 196 columns); the count depends on the shape alone, and blocks
+   * start at multiples of it whatever the split over the cores, so every output element is
+   * computed the same way at any thread count.
+   */
+
+  private static int samplesPerBlock(int batch, int k, int l) {
+    return (int) Math.max(1, Math.min(batch, BLOCK_ELEMENTS / Math.max(1L, (long) k * l)));
+  }
+
+  /**
+   * A zero-filled scratch array of {@code n} elements from the CPU backend's pool, which the
+   * caller gives back with {@link CpuBackend#release}: a training step then reuses the previous
+   * step's buffers instead of asking the collector for new ones.
+   */
+  private static CpuStorage scratch(boolean f64, int n) {
+    return CpuBackend.cpu(CpuBackend.INSTANCE.allocate(f64 ? DType.FLOAT64 : DType.FLOAT32, n));
+  }
+
+  /** The chunks of {@code blocks} blocks run in parallel. */
+  private static int chunks(int blocks, long work) {
+    return work < PARALLEL_WORK ? 1 : Math.max(1, Math.min(blocks, Parallel.threads()));
+  }
+
+  /**
+   * Copies rows {@code [c0, c0 + rows)} of each sample {@code [C, L]} of {@code src} (samples
+   * {@code sample} apart from {@code from}) for {@code count} samples into {@code dst [rows,
+   * count * L]}, sample after sample along each row: the samples' gradients side by side as one
+   * GEMM operand.
+   */
+  private static void sideBySide(Object src, int from, int sample, int c0, int rows, int l,
+      int count, Object dst) {
+    int ld = count * l;
+    for (int s = 0; s < count; s++) {
+      for (int r = 0; r < rows; r++) {
+        System.arraycopy(src, from + s * sample + (c0 + r) * l, dst, r * ld + s * l, l);
+      }
+    }
   }
 
   // ================================================================== forward
@@ -52,48 +92,64 @@ final class Convolution {
     int wo = weight.storageOffset();
     int yo = out.storageOffset();
     int bo = bias == null ? 0 : bias.storageOffset();
-    int chunks = chunks(batch, (long) batch * oc * k * l);
+    int per = samplesPerBlock(batch, k, l);
+    int blocks = (batch + per - 1) / per;
+    int chunks = chunks(blocks, (long) batch * oc * k * l);
     Parallel.forEach(chunks, chunks > 1, c -> {
-      int n0 = (int) ((long) c * batch / chunks);
-      int n1 = (int) ((long) (c + 1) * batch / chunks);
-      Object col = f64 ? new double[k * l] : new float[k * l];
-      for (int s = n0; s < n1; s++) {
-        for (int g = 0; g < groups; g++) {
-          int xOff = xo + s * inSample + g * cg * w.inPlane();
-          int yOff = yo + s * outSample + g * ocg * l;
-          int wOff = wo + g * ocg * k;
-          if (f64) {
-            double[] cd = (double[]) col;
-            double[] yd = (double[]) y;
-            im2colF64((double[]) x, xOff, w, cg, cd);
-            Arrays.fill(yd, yOff, yOff + ocg * l, 0);
-            Matmul.f64((double[]) wt, wOff, cd, 0, yd, yOff, k, l, 0, ocg);
-          } else {
-            float[] cf = (float[]) col;
-            float[] yf = (float[]) y;
-            im2colF32((float[]) x, xOff, w, cg, cf);
-            Arrays.fill(yf, yOff, yOff + ocg * l, 0f);
-            Matmul.f32((float[]) wt, wOff, cf, 0, yf, yOff, k, l, 0, ocg);
-          }
-        }
-        if (b != null) {
-          for (int o = 0; o < oc; o++) {
-            int at = yo + s * outSample + o * l;
-            if (f64) {
-              double v = ((double[]) b)[bo + o];
-              double[] yd = (double[]) y;
-              for (int j = 0; j < l; j++) {
-                yd[at + j] += v;
+      int b0 = (int) ((long) c * blocks / chunks);
+      int b1 = (int) ((long) (c + 1) * blocks / chunks);
+      CpuStorage colScratch = scratch(f64, k * per * l);
+      Object col = colScratch.array();
+      CpuStorage prodScratch = scratch(f64, ocg * per * l);
+      Object prod = prodScratch.array();
+      try {
+        for (int blk = b0; blk < b1; blk++) {
+          int s0 = blk * per;
+          int count = Math.min(per, batch - s0);
+          int ld = count * l;
+          for (int g = 0; g < groups; g++) {
+            // prod [OC/groups, count * L] = weight_g [OC/groups, K] @ col [K, count * L]
+            for (int s = 0; s < count; s++) {
+              int xOff = xo + (s0 + s) * inSample + g * cg * w.inPlane();
+              if (f64) {
+                im2colF64((double[]) x, xOff, w, cg, (double[]) col, s * l, ld);
+              } else {
+                im2colF32((float[]) x, xOff, w, cg, (float[]) col, s * l, ld);
               }
+            }
+            if (f64) {
+              Gemm.dgemm(false, false, ocg, ld, k, 1.0, (double[]) wt, wo + g * ocg * k, k,
+                  (double[]) col, 0, ld, 0.0, (double[]) prod, 0, ld, false);
             } else {
-              float v = ((float[]) b)[bo + o];
-              float[] yf = (float[]) y;
-              for (int j = 0; j < l; j++) {
-                yf[at + j] += v;
+              Gemm.sgemm(false, false, ocg, ld, k, 1f, (float[]) wt, wo + g * ocg * k, k,
+                  (float[]) col, 0, ld, 0f, (float[]) prod, 0, ld, false);
+            }
+            for (int s = 0; s < count; s++) {
+              for (int o = 0; o < ocg; o++) {
+                int at = yo + (s0 + s) * outSample + (g * ocg + o) * l;
+                int from = o * ld + s * l;
+                if (f64) {
+                  double[] yd = (double[]) y;
+                  double[] pd = (double[]) prod;
+                  double v = b == null ? 0 : ((double[]) b)[bo + g * ocg + o];
+                  for (int j = 0; j < l; j++) {
+                    yd[at + j] = pd[from + j] + v;
+                  }
+                } else {
+                  float[] yf = (float[]) y;
+                  float[] pf = (float[]) prod;
+                  float v = b == null ? 0f : ((float[]) b)[bo + g * ocg + o];
+                  for (int j = 0; j < l; j++) {
+                    yf[at + j] = pf[from + j] + v;
+                  }
+                }
               }
             }
           }
         }
+      } finally {
+        CpuBackend.INSTANCE.release(colScratch);
+        CpuBackend.INSTANCE.release(prodScratch);
       }
     });
   }
@@ -119,33 +175,49 @@ final class Convolution {
     // a transposed GEMM operand, never copied.
     Object wt = weight.array();
     int wo = weight.storageOffset();
-    int chunks = chunks(batch, (long) batch * oc * k * l);
+    int per = samplesPerBlock(batch, k, l);
+    int blocks = (batch + per - 1) / per;
+    int chunks = chunks(blocks, (long) batch * oc * k * l);
     Parallel.forEach(chunks, chunks > 1, c -> {
-      int n0 = (int) ((long) c * batch / chunks);
-      int n1 = (int) ((long) (c + 1) * batch / chunks);
-      Object col = f64 ? new double[k * l] : new float[k * l];
-      for (int s = n0; s < n1; s++) {
-        int giSample = gio + s * inSample;
-        if (f64) {
-          Arrays.fill((double[]) gi, giSample, giSample + inSample, 0);
-        } else {
-          Arrays.fill((float[]) gi, giSample, giSample + inSample, 0f);
-        }
-        for (int g = 0; g < groups; g++) {
-          int goOff = goo + s * outSample + g * ocg * l;
-          int giOff = giSample + g * cg * w.inPlane();
+      int b0 = (int) ((long) c * blocks / chunks);
+      int b1 = (int) ((long) (c + 1) * blocks / chunks);
+      CpuStorage colScratch = scratch(f64, k * per * l);
+      Object col = colScratch.array();
+      CpuStorage goutScratch = scratch(f64, ocg * per * l);
+      Object gout = goutScratch.array();
+      try {
+        for (int blk = b0; blk < b1; blk++) {
+          int s0 = blk * per;
+          int count = Math.min(per, batch - s0);
+          int ld = count * l;
+          int giFrom = gio + s0 * inSample;
           if (f64) {
-            double[] cd = (double[]) col;
-            Gemm.dgemm(true, false, k, l, ocg, 1.0, (double[]) wt, wo + g * ocg * k, k,
-                (double[]) go, goOff, l, 0.0, cd, 0, l, false);
-            col2imF64(cd, w, cg, (double[]) gi, giOff);
+            Arrays.fill((double[]) gi, giFrom, giFrom + count * inSample, 0);
           } else {
-            float[] cf = (float[]) col;
-            Gemm.sgemm(true, false, k, l, ocg, 1f, (float[]) wt, wo + g * ocg * k, k,
-                (float[]) go, goOff, l, 0f, cf, 0, l, false);
-            col2imF32(cf, w, cg, (float[]) gi, giOff);
+            Arrays.fill((float[]) gi, giFrom, giFrom + count * inSample, 0f);
+          }
+          for (int g = 0; g < groups; g++) {
+            sideBySide(go, goo + s0 * outSample, outSample, g * ocg, ocg, l, count, gout);
+            if (f64) {
+              Gemm.dgemm(true, false, k, ld, ocg, 1.0, (double[]) wt, wo + g * ocg * k, k,
+                  (double[]) gout, 0, ld, 0.0, (double[]) col, 0, ld, false);
+            } else {
+              Gemm.sgemm(true, false, k, ld, ocg, 1f, (float[]) wt, wo + g * ocg * k, k,
+                  (float[]) gout, 0, ld, 0f, (float[]) col, 0, ld, false);
+            }
+            for (int s = 0; s < count; s++) {
+              int giOff = giFrom + s * inSample + g * cg * w.inPlane();
+              if (f64) {
+                col2imF64((double[]) col, s * l, ld, w, cg, (double[]) gi, giOff);
+              } else {
+                col2imF32((float[]) col, s * l, ld, w, cg, (float[]) gi, giOff);
+              }
+            }
           }
         }
+      } finally {
+        CpuBackend.INSTANCE.release(colScratch);
+        CpuBackend.INSTANCE.release(goutScratch);
       }
     });
   }
@@ -169,6 +241,9 @@ final class Convolution {
     int xo = input.storageOffset();
     int goo = gradOut.storageOffset();
     int gwo = gradWeight.storageOffset();
+    // One sample per GEMM: its gradient [OC/groups, L] is read in place, and the transposed
+    // operand's rows stay L apart (blocks of samples measured slower here).
+    boolean transposed = k >= ocg;
     int chunks = chunks(batch, (long) batch * oc * k * l);
     // One partial sum per chunk; chunk 0 writes into the result directly.
     Object[] partial = new Object[chunks];
@@ -183,23 +258,47 @@ final class Convolution {
     Parallel.forEach(chunks, chunks > 1, c -> {
       int n0 = (int) ((long) c * batch / chunks);
       int n1 = (int) ((long) (c + 1) * batch / chunks);
-      Object colT = f64 ? new double[l * k] : new float[l * k];
-      Object sum = c == 0 ? gw : partial[c];
-      int sumOff = c == 0 ? gwo : 0;
-      for (int s = n0; s < n1; s++) {
-        for (int g = 0; g < groups; g++) {
-          int xOff = xo + s * inSample + g * cg * w.inPlane();
-          int goOff = goo + s * outSample + g * ocg * l;
-          int gwOff = sumOff + g * ocg * k;
-          if (f64) {
-            double[] cd = (double[]) colT;
-            im2colTransposedF64((double[]) x, xOff, w, cg, cd);
-            Matmul.f64((double[]) go, goOff, cd, 0, (double[]) sum, gwOff, l, k, 0, ocg);
-          } else {
-            float[] cf = (float[]) colT;
-            im2colTransposedF32((float[]) x, xOff, w, cg, cf);
-            Matmul.f32((float[]) go, goOff, cf, 0, (float[]) sum, gwOff, l, k, 0, ocg);
+      CpuStorage colScratch = scratch(f64, k * l);
+      Object col = colScratch.array();
+      CpuStorage trScratch = transposed ? scratch(f64, groups * k * ocg) : null;
+      try {
+        Object sum = c == 0 ? gw : partial[c];
+        int sumOff = c == 0 ? gwo : 0;
+        for (int s = n0; s < n1; s++) {
+          for (int g = 0; g < groups; g++) {
+            int xOff = xo + s * inSample + g * cg * w.inPlane();
+            int goOff = goo + s * outSample + g * ocg * l;
+            int gwOff = sumOff + g * ocg * k;
+            if (f64) {
+              im2colF64((double[]) x, xOff, w, cg, (double[]) col, 0, l);
+            } else {
+              im2colF32((float[]) x, xOff, w, cg, (float[]) col, 0, l);
+            }
+            // dweight_g += gout_g [OC/groups, L] @ col^T, or its transpose col @ gout_g^T into
+            // [K, OC/groups] when K is the longer side (the GEMM's rows): either way col [K, L]
+            // is read in place (the GEMM packs it), never unfolded transposed.
+            if (transposed && f64) {
+              Gemm.dgemm(false, true, k, ocg, l, 1.0, (double[]) col, 0, l, (double[]) go, goOff,
+                  l, 1.0, (double[]) trScratch.array(), g * k * ocg, ocg, false);
+            } else if (transposed) {
+              Gemm.sgemm(false, true, k, ocg, l, 1f, (float[]) col, 0, l, (float[]) go, goOff, l,
+                  1f, (float[]) trScratch.array(), g * k * ocg, ocg, false);
+            } else if (f64) {
+              Gemm.dgemm(false, true, ocg, k, l, 1.0, (double[]) go, goOff, l, (double[]) col, 0,
+                  l, 1.0, (double[]) sum, gwOff, k, false);
+            } else {
+              Gemm.sgemm(false, true, ocg, k, l, 1f, (float[]) go, goOff, l, (float[]) col, 0, l,
+                  1f, (float[]) sum, gwOff, k, false);
+            }
           }
+        }
+        if (transposed) {
+          addTransposed(trScratch.array(), groups, k, ocg, sum, sumOff, f64);
+        }
+      } finally {
+        CpuBackend.INSTANCE.release(colScratch);
+        if (trScratch != null) {
+          CpuBackend.INSTANCE.release(trScratch);
         }
       }
     });
@@ -220,6 +319,33 @@ final class Convolution {
     }
   }
 
+  /**
+   * {@code dst[g][o][kk] += t[g][kk][o]} for {@code groups} blocks {@code t[g] [k, cols]} into
+   * {@code dst [groups * cols, k]} from {@code dstOff}.
+   */
+  private static void addTransposed(Object t, int groups, int k, int cols, Object dst,
+      int dstOff, boolean f64) {
+    for (int g = 0; g < groups; g++) {
+      for (int o = 0; o < cols; o++) {
+        int to = dstOff + (g * cols + o) * k;
+        int from = g * k * cols + o;
+        if (f64) {
+          double[] d = (double[]) dst;
+          double[] a = (double[]) t;
+          for (int kk = 0; kk < k; kk++) {
+            d[to + kk] += a[from + kk * cols];
+          }
+        } else {
+          float[] d = (float[]) dst;
+          float[] a = (float[]) t;
+          for (int kk = 0; kk < k; kk++) {
+            d[to + kk] += a[from + kk * cols];
+          }
+        }
+      }
+    }
+  }
+
   // ================================================================== unfolding
 
   /** First output column whose input column {@code ow * stride + shift} is at least 0. */
@@ -232,14 +358,19 @@ final class Convolution {
     return Math.max(first, Math.min(outW, -Math.floorDiv(shift - width, stride)));
   }
 
-  /** {@code col[K, L]} from the {@code cg} planes of one sample and group at {@code xo}. */
-  static void im2colF32(float[] x, int xo, Window2d w, int cg, float[] col) {
+  /**
+   * {@code col[K, L]} from the {@code cg} planes of one sample and group at {@code xo}, its rows
+   * {@code ld} apart from {@code colOff} (a block of samples side by side shares the rows).
+   */
+  static void im2colF32(float[] x, int xo, Window2d w, int cg, float[] col, int colOff,
+      int ld) {
     int h = w.height();
     int wd = w.width();
     int oh = w.outH();
     int ow = w.outW();
-    int l = oh * ow;
     int sw = w.strideW();
+    // Stride 1 and as many output columns as input columns ("same" padding).
+    boolean sameRows = sw == 1 && w.strideH() == 1 && ow == wd;
     int row = 0;
     for (int c = 0; c < cg; c++) {
       int plane = xo + c * h * wd;
@@ -248,7 +379,33 @@ final class Convolution {
           int shift = kw * w.dilationW() - w.padW();
           int lo = firstInside(shift, sw, ow);
           int hi = endInside(shift, sw, wd, ow, lo);
-          int dst = row * l;
+          int dst = colOff + row * ld;
+          if (sameRows) {
+            // Input rows ih = i + rowShift: output rows [i0, i1) read inside the input, and
+            // with ow == wd their elements lie at one distance from col's, so one copy moves
+            // them all (reading the neighbouring columns where a row is clipped, which are
+            // then set to 0).
+            int rowShift = kh * w.dilationH() - w.padH();
+            int i0 = Math.min(oh, Math.max(0, -rowShift));
+            int i1 = Math.max(i0, Math.min(oh, h - rowShift));
+            Arrays.fill(col, dst, dst + i0 * ow, 0f);
+            Arrays.fill(col, dst + i1 * ow, dst + oh * ow, 0f);
+            if (i1 > i0 && hi > lo) {
+              int t0 = i0 * ow + lo;
+              System.arraycopy(x, plane + rowShift * wd + shift + t0, col, dst + t0,
+                  (i1 - 1) * ow + hi - t0);
+            }
+            for (int i = i0; i < i1; i++) {
+              int at = dst + i * ow;
+              for (int j = 0; j < Math.min(lo, ow); j++) {
+                col[at + j] = 0f;
+              }
+              for (int j = Math.max(hi, lo); j < ow; j++) {
+                col[at + j] = 0f;
+              }
+            }
+            continue;
+          }
           for (int i = 0; i < oh; i++, dst += ow) {
             int ih = i * w.strideH() - w.padH() + kh * w.dilationH();
             if (ih < 0 || ih >= h) {
@@ -271,14 +428,19 @@ final class Convolution {
     }
   }
 
-  /** Adds {@code col[K, L]} back into the {@code cg} planes at {@code xo}: im2col's adjoint. */
-  static void col2imF32(float[] col, Window2d w, int cg, float[] x, int xo) {
+  /**
+   * Adds {@code col[K, L]} (rows {@code ld} apart from {@code colOff}) back into the {@code cg}
+   * planes at {@code xo}: im2col's adjoint.
+   */
+  static void col2imF32(float[] col, int colOff, int ld, Window2d w, int cg, float[] x,
+      int xo) {
     int h = w.height();
     int wd = w.width();
     int oh = w.outH();
     int ow = w.outW();
-    int l = oh * ow;
     int sw = w.strideW();
+    // Stride 1 and as many output columns as input columns ("same" padding).
+    boolean sameRows = sw == 1 && w.strideH() == 1 && ow == wd;
     int row = 0;
     for (int c = 0; c < cg; c++) {
       int plane = xo + c * h * wd;
@@ -287,15 +449,47 @@ final class Convolution {
           int shift = kw * w.dilationW() - w.padW();
           int lo = firstInside(shift, sw, ow);
           int hi = endInside(shift, sw, wd, ow, lo);
-          int from = row * l;
+          int from = colOff + row * ld;
+          if (sameRows) {
+            // As in im2col: one run over the rows [i0, i1), after setting col's clipped
+            // columns (scratch the caller gives up) to 0, so that they add nothing to the
+            // neighbouring columns the run passes over.
+            int rowShift = kh * w.dilationH() - w.padH();
+            int i0 = Math.min(oh, Math.max(0, -rowShift));
+            int i1 = Math.max(i0, Math.min(oh, h - rowShift));
+            if (i1 > i0 && hi > lo) {
+              for (int i = i0; i < i1; i++) {
+                int at = from + i * ow;
+                for (int j = 0; j < lo; j++) {
+                  col[at + j] = 0f;
+                }
+                for (int j = hi; j < ow; j++) {
+                  col[at + j] = 0f;
+                }
+              }
+              int t0 = i0 * ow + lo;
+              int t1 = (i1 - 1) * ow + hi;
+              int d = plane + rowShift * wd + shift;
+              for (int t = t0; t < t1; t++) {
+                x[d + t] += col[from + t];
+              }
+            }
+            continue;
+          }
           for (int i = 0; i < oh; i++, from += ow) {
             int ih = i * w.strideH() - w.padH() + kh * w.dilationH();
             if (ih < 0 || ih >= h) {
               continue;
             }
             int dst = plane + ih * wd + shift;
-            for (int j = lo; j < hi; j++) {
-              x[dst + j * sw] += col[from + j];
+            if (sw == 1) {
+              for (int j = lo; j < hi; j++) {
+                x[dst + j] += col[from + j];
+              }
+            } else {
+              for (int j = lo; j < hi; j++) {
+                x[dst + j * sw] += col[from + j];
+              }
             }
           }
         }
@@ -303,15 +497,15 @@ final class Convolution {
     }
   }
 
-  /** {@code colT[L, K]}, the transpose of {@link #im2colF32}'s result. */
-  static void im2colTransposedF32(float[] x, int xo, Window2d w, int cg, float[] colT) {
+  static void im2colF64(double[] x, int xo, Window2d w, int cg, double[] col, int colOff,
+      int ld) {
     int h = w.height();
     int wd = w.width();
     int oh = w.outH();
     int ow = w.outW();
-    int k = cg * w.kernelArea();
     int sw = w.strideW();
-    Arrays.fill(colT, 0f);
+    // Stride 1 and as many output columns as input columns ("same" padding).
+    boolean sameRows = sw == 1 && w.strideH() == 1 && ow == wd;
     int row = 0;
     for (int c = 0; c < cg; c++) {
       int plane = xo + c * h * wd;
@@ -320,38 +514,33 @@ final class Convolution {
           int shift = kw * w.dilationW() - w.padW();
           int lo = firstInside(shift, sw, ow);
           int hi = endInside(shift, sw, wd, ow, lo);
-          for (int i = 0; i < oh; i++) {
-            int ih = i * w.strideH() - w.padH() + kh * w.dilationH();
-            if (ih < 0 || ih >= h) {
-              continue;
+          int dst = colOff + row * ld;
+          if (sameRows) {
+            // Input rows ih = i + rowShift: output rows [i0, i1) read inside the input, and
+            // with ow == wd their elements lie at one distance from col's, so one copy moves
+            // them all (reading the neighbouring columns where a row is clipped, which are
+            // then set to 0).
+            int rowShift = kh * w.dilationH() - w.padH();
+            int i0 = Math.min(oh, Math.max(0, -rowShift));
+            int i1 = Math.max(i0, Math.min(oh, h - rowShift));
+            Arrays.fill(col, dst, dst + i0 * ow, 0);
+            Arrays.fill(col, dst + i1 * ow, dst + oh * ow, 0);
+            if (i1 > i0 && hi > lo) {
+              int t0 = i0 * ow + lo;
+              System.arraycopy(x, plane + rowShift * wd + shift + t0, col, dst + t0,
+                  (i1 - 1) * ow + hi - t0);
             }
-            int src = plane + ih * wd + shift;
-            int dst = i * ow * k + row;
-            for (int j = lo; j < hi; j++) {
-              colT[dst + j * k] = x[src + j * sw];
+            for (int i = i0; i < i1; i++) {
+              int at = dst + i * ow;
+              for (int j = 0; j < Math.min(lo, ow); j++) {
+                col[at + j] = 0;
+              }
+              for (int j = Math.max(hi, lo); j < ow; j++) {
+                col[at + j] = 0;
+              }
             }
+            continue;
           }
-        }
-      }
-    }
-  }
-
-  static void im2colF64(double[] x, int xo, Window2d w, int cg, double[] col) {
-    int h = w.height();
-    int wd = w.width();
-    int oh = w.outH();
-    int ow = w.outW();
-    int l = oh * ow;
-    int sw = w.strideW();
-    int row = 0;
-    for (int c = 0; c < cg; c++) {
-      int plane = xo + c * h * wd;
-      for (int kh = 0; kh < w.kernelH(); kh++) {
-        for (int kw = 0; kw < w.kernelW(); kw++, row++) {
-          int shift = kw * w.dilationW() - w.padW();
-          int lo = firstInside(shift, sw, ow);
-          int hi = endInside(shift, sw, wd, ow, lo);
-          int dst = row * l;
           for (int i = 0; i < oh; i++, dst += ow) {
             int ih = i * w.strideH() - w.padH() + kh * w.dilationH();
             if (ih < 0 || ih >= h) {
@@ -374,13 +563,15 @@ final class Convolution {
     }
   }
 
-  static void col2imF64(double[] col, Window2d w, int cg, double[] x, int xo) {
+  static void col2imF64(double[] col, int colOff, int ld, Window2d w, int cg, double[] x,
+      int xo) {
     int h = w.height();
     int wd = w.width();
     int oh = w.outH();
     int ow = w.outW();
-    int l = oh * ow;
     int sw = w.strideW();
+    // Stride 1 and as many output columns as input columns ("same" padding).
+    boolean sameRows = sw == 1 && w.strideH() == 1 && ow == wd;
     int row = 0;
     for (int c = 0; c < cg; c++) {
       int plane = xo + c * h * wd;
@@ -389,47 +580,47 @@ final class Convolution {
           int shift = kw * w.dilationW() - w.padW();
           int lo = firstInside(shift, sw, ow);
           int hi = endInside(shift, sw, wd, ow, lo);
-          int from = row * l;
+          int from = colOff + row * ld;
+          if (sameRows) {
+            // As in im2col: one run over the rows [i0, i1), after setting col's clipped
+            // columns (scratch the caller gives up) to 0, so that they add nothing to the
+            // neighbouring columns the run passes over.
+            int rowShift = kh * w.dilationH() - w.padH();
+            int i0 = Math.min(oh, Math.max(0, -rowShift));
+            int i1 = Math.max(i0, Math.min(oh, h - rowShift));
+            if (i1 > i0 && hi > lo) {
+              for (int i = i0; i < i1; i++) {
+                int at = from + i * ow;
+                for (int j = 0; j < lo; j++) {
+                  col[at + j] = 0;
+                }
+                for (int j = hi; j < ow; j++) {
+                  col[at + j] = 0;
+                }
+              }
+              int t0 = i0 * ow + lo;
+              int t1 = (i1 - 1) * ow + hi;
+              int d = plane + rowShift * wd + shift;
+              for (int t = t0; t < t1; t++) {
+                x[d + t] += col[from + t];
+              }
+            }
+            continue;
+          }
           for (int i = 0; i < oh; i++, from += ow) {
             int ih = i * w.strideH() - w.padH() + kh * w.dilationH();
             if (ih < 0 || ih >= h) {
               continue;
             }
             int dst = plane + ih * wd + shift;
-            for (int j = lo; j < hi; j++) {
-              x[dst + j * sw] += col[from + j];
-            }
-          }
-        }
-      }
-    }
-  }
-
-  static void im2colTransposedF64(double[] x, int xo, Window2d w, int cg, double[] colT) {
-    int h = w.height();
-    int wd = w.width();
-    int oh = w.outH();
-    int ow = w.outW();
-    int k = cg * w.kernelArea();
-    int sw = w.strideW();
-    Arrays.fill(colT, 0);
-    int row = 0;
-    for (int c = 0; c < cg; c++) {
-      int plane = xo + c * h * wd;
-      for (int kh = 0; kh < w.kernelH(); kh++) {
-        for (int kw = 0; kw < w.kernelW(); kw++, row++) {
-          int shift = kw * w.dilationW() - w.padW();
-          int lo = firstInside(shift, sw, ow);
-          int hi = endInside(shift, sw, wd, ow, lo);
-          for (int i = 0; i < oh; i++) {
-            int ih = i * w.strideH() - w.padH() + kh * w.dilationH();
-            if (ih < 0 || ih >= h) {
-              continue;
-            }
-            int src = plane + ih * wd + shift;
-            int dst = i * ow * k + row;
-            for (int j = lo; j < hi; j++) {
-              colT[dst + j * k] = x[src + j * sw];
+            if (sw == 1) {
+              for (int j = lo; j < hi; j++) {
+                x[dst + j] += col[from + j];
+              }
+            } else {
+              for (int j = lo; j < hi; j++) {
+                x[dst + j * sw] += col[from + j];
+              }
             }
           }
         }

@@ -382,6 +382,29 @@ public final class CpuBackend implements Backend {
     }
   }
 
+  @Override
+  public void keepWhereGreater(Storage aStorage, Layout aLayout, double threshold,
+      Storage xStorage, Layout xLayout, Storage dstStorage, Layout dstLayout) {
+    StridedLoop loop = new StridedLoop(aLayout, xLayout, dstLayout);
+    int as = loop.innerStride(0);
+    int xs = loop.innerStride(1);
+    int ds = loop.innerStride(2);
+    Object a = cpu(aStorage).array();
+    Object x = cpu(xStorage).array();
+    Object z = cpu(dstStorage).array();
+    switch (xStorage.dtype()) {
+      case FLOAT32 -> {
+        float t = (float) threshold;
+        loop.run((o, n) -> Elementwise.keepWhereGreaterF32((float[]) a, o[0], as, t,
+            (float[]) x, o[1], xs, (float[]) z, o[2], ds, n));
+      }
+      case FLOAT64 -> loop.run((o, n) -> Elementwise.keepWhereGreaterF64((double[]) a, o[0], as,
+          threshold, (double[]) x, o[1], xs, (double[]) z, o[2], ds, n));
+      default -> throw new IllegalArgumentException(
+          "keepWhereGreater: expected a floating dtype, got " + xStorage.dtype());
+    }
+  }
+
   // ---------------------------------------------------------------- reductions
 
   @Override

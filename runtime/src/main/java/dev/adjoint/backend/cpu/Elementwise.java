@@ -855,6 +855,77 @@ final class Elementwise {
     }
   }
 
+  /**
+   * {@link #keepWhereGreaterF32} on unit-stride rows in vectors; the plain loop there is its
+   * reference, bit for bit.
+   */
+  interface Select {
+    void keepWhereGreater(float[] a, int a0, float t, float[] x, int x0, float[] o, int o0,
+        int n);
+
+    /** A short description for logs and benchmarks. */
+    String describe();
+  }
+
+  /**
+   * The vector kernel where the JVM has the Vector API and 256-bit vectors (and
+   * {@code adjoint.simd} is not false), else null: the plain loop.
+   */
+  static final Select SELECT = chooseSelect();
+
+  private static Select chooseSelect() {
+    if ("false".equalsIgnoreCase(System.getProperty("adjoint.simd", "true"))
+        || ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+      return null;
+    }
+    try {
+      return (Select) Class.forName("dev.adjoint.backend.cpu.VectorSelect")
+          .getDeclaredMethod("instance").invoke(null);
+    } catch (ReflectiveOperationException | LinkageError e) {
+      return null;
+    }
+  }
+
+  /**
+   * {@code o = a > t ? x : 0}, a NaN in {@code a} giving 0, without a branch on the data: the
+   * kept element's bits are masked with all ones, the others with zeros (0.0), which is
+   * {@code where} of the mask {@code a > t} and a zero, bit for bit.
+   */
+  static void keepWhereGreaterF32(float[] a, int a0, int as, float t, float[] x, int x0, int xs,
+      float[] o, int o0, int os, int n) {
+    if (as == 1 && xs == 1 && os == 1 && n >= 64 && SELECT != null) {
+      SELECT.keepWhereGreater(a, a0, t, x, x0, o, o0, n);
+      return;
+    }
+    if (as == 1 && xs == 1 && os == 1) {
+      for (int k = 0; k < n; k++) {
+        int keep = a[a0 + k] > t ? -1 : 0;
+        o[o0 + k] = Float.intBitsToFloat(Float.floatToRawIntBits(x[x0 + k]) & keep);
+      }
+      return;
+    }
+    for (int k = 0, ai = a0, xi = x0, oi = o0; k < n; k++, ai += as, xi += xs, oi += os) {
+      int keep = a[ai] > t ? -1 : 0;
+      o[oi] = Float.intBitsToFloat(Float.floatToRawIntBits(x[xi]) & keep);
+    }
+  }
+
+  /** {@link #keepWhereGreaterF32} in float64. */
+  static void keepWhereGreaterF64(double[] a, int a0, int as, double t, double[] x, int x0,
+      int xs, double[] o, int o0, int os, int n) {
+    if (as == 1 && xs == 1 && os == 1) {
+      for (int k = 0; k < n; k++) {
+        long keep = a[a0 + k] > t ? -1L : 0L;
+        o[o0 + k] = Double.longBitsToDouble(Double.doubleToRawLongBits(x[x0 + k]) & keep);
+      }
+      return;
+    }
+    for (int k = 0, ai = a0, xi = x0, oi = o0; k < n; k++, ai += as, xi += xs, oi += os) {
+      long keep = a[ai] > t ? -1L : 0L;
+      o[oi] = Double.longBitsToDouble(Double.doubleToRawLongBits(x[xi]) & keep);
+    }
+  }
+
   static void compareF64(BinaryOp op, double[] a, int a0, int as, double[] b, int b0, int bs,
       boolean[] o, int o0, int os, int n) {
     switch (op) {

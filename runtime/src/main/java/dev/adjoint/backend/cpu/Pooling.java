@@ -3,6 +3,7 @@ package dev.adjoint.backend.cpu;
 import dev.adjoint.backend.Window2d;
 import dev.adjoint.tensor.DType;
 import java.util.Arrays;
+import java.util.Locale;
 
 /**
  * 2-d max, average and adaptive average pooling with their gradients, following PyTorch's CPU
@@ -33,18 +34,37 @@ final class Pooling {
 
   // ================================================================== max pooling
 
+  /**
+   * Non-overlapping 2x2 windows (stride 2, no padding or dilation), the common case, which
+   * {@link TwoByTwo} kernels read in place, row pair by row pair.
+   */
+  private static boolean isTwoByTwo(Window2d w) {
+    return w.kernelH() == 2 && w.kernelW() == 2 && w.strideH() == 2 && w.strideW() == 2
+        && w.padH() == 0 && w.padW() == 0 && w.dilationH() == 1 && w.dilationW() == 1;
+  }
+
   static void maxForward(Strided input, Strided out, Window2d w) {
     int in = w.inPlane();
     int on = w.outPlane();
     int xo = input.storageOffset();
     int yo = out.storageOffset();
     boolean f64 = input.dtype() == DType.FLOAT64;
+    boolean twoByTwo = isTwoByTwo(w);
     Object x = input.array();
     Object y = out.array();
     planes(w.batch() * w.channels(), (long) on * w.kernelArea(), (p0, p1) -> {
+      if (twoByTwo && !f64) {
+        TWO_BY_TWO.forward((float[]) x, xo + p0 * in, (float[]) y, yo + p0 * on, p1 - p0,
+            w.height(), w.width(), w.outH(), w.outW());
+        return;
+      }
       for (int p = p0; p < p1; p++) {
         int base = xo + p * in;
         int at = yo + p * on;
+        if (twoByTwo) {
+          max2x2F64((double[]) x, base, w.width(), w.outH(), w.outW(), (double[]) y, at);
+          continue;
+        }
         for (int i = 0; i < w.outH(); i++) {
           for (int j = 0; j < w.outW(); j++, at++) {
             int idx = argmax(x, f64, base, w, i, j);
@@ -66,19 +86,32 @@ final class Pooling {
     int go = gradOut.storageOffset();
     int gi = gradInput.storageOffset();
     boolean f64 = input.dtype() == DType.FLOAT64;
+    boolean twoByTwo = isTwoByTwo(w);
+    // 2x2 windows over even sizes cover every input element, and the float32 kernels write each.
+    boolean covered = twoByTwo && !f64 && w.height() % 2 == 0 && w.width() % 2 == 0;
     Object x = input.array();
     Object g = gradOut.array();
     Object d = gradInput.array();
     planes(w.batch() * w.channels(), (long) on * w.kernelArea(), (p0, p1) -> {
       if (f64) {
         Arrays.fill((double[]) d, gi + p0 * in, gi + p1 * in, 0);
-      } else {
+      } else if (!covered) {
         Arrays.fill((float[]) d, gi + p0 * in, gi + p1 * in, 0f);
+      }
+      if (twoByTwo && !f64) {
+        TWO_BY_TWO.backward((float[]) x, xo + p0 * in, (float[]) g, go + p0 * on, (float[]) d,
+            gi + p0 * in, p1 - p0, w.height(), w.width(), w.outH(), w.outW());
+        return;
       }
       for (int p = p0; p < p1; p++) {
         int base = xo + p * in;
         int at = go + p * on;
         int dst = gi + p * in;
+        if (twoByTwo) {
+          max2x2BackwardF64((double[]) x, base, w.width(), w.outH(), w.outW(), (double[]) g,
+              at, (double[]) d, dst);
+          continue;
+        }
         for (int i = 0; i < w.outH(); i++) {
           for (int j = 0; j < w.outW(); j++, at++) {
             int idx = argmax(x, f64, base, w, i, j);
@@ -91,6 +124,179 @@ final class Pooling {
         }
       }
     });
+  }
+
+  // ------------------------------------------------------------------ 2x2 windows
+  // Each window is scanned as argmax scans it, a (top left), b, c, d (bottom right): a later
+  // element wins when it is NaN or strictly greater than the best so far. That choice is the
+  // maximum of a total order (NaNs above all numbers, a later NaN above an earlier one; among
+  // numbers the larger, and on a tie, -0.0 and 0.0 included, the earlier), so it can be taken
+  // pairwise, (a, b) and (c, d) and then the two winners (the upper one the earlier), with the
+  // same result as the scan; the vector kernels take it so, lane by lane.
+
+  /**
+   * Max pooling over 2x2 windows with stride 2 (no padding or dilation) of {@code planes}
+   * consecutive float32 planes of {@code [height, width]} from {@code xo}, whose
+   * {@code [outH, outW]} outputs (and output gradients) lie consecutively from {@code yo}
+   * ({@code go}). An implementation reads and writes nothing outside those planes.
+   */
+  interface TwoByTwo {
+    void forward(float[] x, int xo, float[] y, int yo, int planes, int height, int width,
+        int outH, int outW);
+
+    /**
+     * Writes every input element that lies in a window: its window's output gradient plus 0
+     * where it is the window's maximum, 0 elsewhere. Elements in no window (the last row or
+     * column of an odd size) are left as they are.
+     */
+    void backward(float[] x, int xo, float[] gradOut, int go, float[] gradIn, int gi,
+        int planes, int height, int width, int outH, int outW);
+
+    /** A short description for logs and benchmarks. */
+    String describe();
+  }
+
+  /** The loops over {@link #max2x2Row} and {@link #max2x2GradRow}. */
+  static final TwoByTwo PLAIN_TWO_BY_TWO = new TwoByTwo() {
+    @Override
+    public void forward(float[] x, int xo, float[] y, int yo, int planes, int height,
+        int width, int outH, int outW) {
+      for (int p = 0; p < planes; p++) {
+        for (int i = 0; i < outH; i++) {
+          max2x2Row(x, xo + p * height * width + 2 * i * width, width, y,
+              yo + (p * outH + i) * outW, 0, outW);
+        }
+      }
+    }
+
+    @Override
+    public void backward(float[] x, int xo, float[] gradOut, int go, float[] gradIn, int gi,
+        int planes, int height, int width, int outH, int outW) {
+      for (int p = 0; p < planes; p++) {
+        for (int i = 0; i < outH; i++) {
+          int top = p * height * width + 2 * i * width;
+          max2x2GradRow(x, xo + top, width, gradOut, go + (p * outH + i) * outW, gradIn,
+              gi + top, 0, outW);
+        }
+      }
+    }
+
+    @Override
+    public String describe() {
+      return "plain loops";
+    }
+  };
+
+  /** The vector kernels where the JVM has the Vector API and 256-bit vectors, else the plain. */
+  static final TwoByTwo TWO_BY_TWO = chooseTwoByTwo();
+
+  private static TwoByTwo chooseTwoByTwo() {
+    String simd = System.getProperty("adjoint.simd", "true").toLowerCase(Locale.ROOT);
+    TwoByTwo v = simd.equals("false") ? null : vectorTwoByTwo();
+    return v != null ? v : PLAIN_TWO_BY_TWO;
+  }
+
+  /** The vector kernels, or null when the JVM lacks the Vector API module or 256-bit vectors. */
+  static TwoByTwo vectorTwoByTwo() {
+    if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+      return null;
+    }
+    try {
+      return (TwoByTwo) Class.forName("dev.adjoint.backend.cpu.VectorPooling")
+          .getDeclaredMethod("instance").invoke(null);
+    } catch (ReflectiveOperationException | LinkageError e) {
+      return null;
+    }
+  }
+
+  /**
+   * Outputs {@code [j0, j1)} of one row of 2x2 maxima, whose windows' top row starts at
+   * {@code top} (the bottom row {@code width} later), into {@code y} from {@code at}.
+   */
+  static void max2x2Row(float[] x, int top, int width, float[] y, int at, int j0, int j1) {
+    int bottom = top + width;
+    for (int j = j0; j < j1; j++) {
+      float a = x[top + 2 * j];
+      float b = x[top + 2 * j + 1];
+      float c = x[bottom + 2 * j];
+      float d = x[bottom + 2 * j + 1];
+      float upper = b > a || b != b ? b : a;
+      float lower = d > c || d != d ? d : c;
+      y[at + j] = lower > upper || lower != lower ? lower : upper;
+    }
+  }
+
+  /**
+   * The input gradient of windows {@code [j0, j1)} of one row: writes all four elements of each
+   * window of {@code gradIn} (top row from {@code dTop}), the output gradient plus 0 at the
+   * window's maximum and 0 at the others.
+   */
+  static void max2x2GradRow(float[] x, int top, int width, float[] gradOut, int at,
+      float[] gradIn, int dTop, int j0, int j1) {
+    int bottom = top + width;
+    int dBottom = dTop + width;
+    for (int j = j0; j < j1; j++) {
+      float a = x[top + 2 * j];
+      float b = x[top + 2 * j + 1];
+      float c = x[bottom + 2 * j];
+      float d = x[bottom + 2 * j + 1];
+      boolean bWins = b > a || b != b;
+      boolean dWins = d > c || d != d;
+      float upper = bWins ? b : a;
+      float lower = dWins ? d : c;
+      gradIn[dTop + 2 * j] = 0f;
+      gradIn[dTop + 2 * j + 1] = 0f;
+      gradIn[dBottom + 2 * j] = 0f;
+      gradIn[dBottom + 2 * j + 1] = 0f;
+      int idx = lower > upper || lower != lower ? dBottom + 2 * j + (dWins ? 1 : 0)
+          : dTop + 2 * j + (bWins ? 1 : 0);
+      gradIn[idx] = 0f + gradOut[at + j];
+    }
+  }
+
+  /** The 2x2 maxima of one float64 plane at {@code base} (rows {@code width} apart). */
+  static void max2x2F64(double[] x, int base, int width, int outH, int outW, double[] y,
+      int at) {
+    for (int i = 0; i < outH; i++, at += outW) {
+      int top = base + 2 * i * width;
+      int bottom = top + width;
+      for (int j = 0; j < outW; j++) {
+        double a = x[top + 2 * j];
+        double b = x[top + 2 * j + 1];
+        double c = x[bottom + 2 * j];
+        double d = x[bottom + 2 * j + 1];
+        double upper = b > a || b != b ? b : a;
+        double lower = d > c || d != d ? d : c;
+        y[at + j] = lower > upper || lower != lower ? lower : upper;
+      }
+    }
+  }
+
+  /**
+   * Adds each output gradient of one float64 plane to its window's maximum in the zero-filled
+   * {@code gradIn} plane at {@code dst}.
+   */
+  static void max2x2BackwardF64(double[] x, int base, int width, int outH, int outW,
+      double[] gradOut, int at, double[] gradIn, int dst) {
+    for (int i = 0; i < outH; i++, at += outW) {
+      int top = 2 * i * width;
+      int bottom = top + width;
+      for (int j = 0; j < outW; j++) {
+        int ia = top + 2 * j;
+        int ic = bottom + 2 * j;
+        double a = x[base + ia];
+        double b = x[base + ia + 1];
+        double c = x[base + ic];
+        double d = x[base + ic + 1];
+        boolean bWins = b > a || b != b;
+        boolean dWins = d > c || d != d;
+        double upper = bWins ? b : a;
+        double lower = dWins ? d : c;
+        int idx = lower > upper || lower != lower ? (dWins ? ic + 1 : ic)
+            : (bWins ? ia + 1 : ia);
+        gradIn[dst + idx] += gradOut[at + j];
+      }
+    }
   }
 
   /**

@@ -205,6 +205,12 @@ final class StrictBackend implements Backend {
   }
 
   @Override
+  public void keepWhereGreater(Storage a, Layout aLayout, double threshold, Storage x,
+      Layout xLayout, Storage dst, Layout dstLayout) {
+    cpu.keepWhereGreater(c(a), aLayout, threshold, c(x), xLayout, c(dst), dstLayout);
+  }
+
+  @Override
   public void reduce(ReduceOp op, Storage src, Layout srcLayout, long outer, long inner,
       Storage values, long valuesOffset, Storage indices, long indicesOffset, double param) {
     cpu.reduce(op, c(src), srcLayout, outer, inner, c(values), valuesOffset, c(indices),
