@@ -134,7 +134,7 @@ final class VectorGemm implements Gemm.Kernels {
   }
 
   /** Widest panel of B against which a strip of A is read in place rather than packed. */
-  private static final int IN_PLACE_MAX = Integer.getInteger("x.inplace", 128);
+  private static final int IN_PLACE_MAX = Integer.getInteger("x.inplace", 256);
 
   /** Rows (or columns) per parallel task of a matrix-vector product. */
   private static final int GEMV_GRAIN = 1 << 14;
