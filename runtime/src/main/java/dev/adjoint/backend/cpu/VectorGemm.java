@@ -112,10 +112,11 @@ final class VectorGemm implements Gemm.Kernels {
       for (int pc = 0; pc < k; pc += KC) {
         int kc = Math.min(KC, k - pc);
         packFB(tb, b, bo, ldb, pc, kc, jc, nc, s.b);
-        // A is read where it lies when B's panel is narrow: packed, its broadcasts read at a
-        // constant stride and the kernel runs about 9% faster, but packing costs about 1.5
-        // cycles an element, which only a panel of more than 256 columns earns back.
-        boolean inPlace = !ta && alpha == 1 && nc <= IN_PLACE_MAX;
+        // Six full rows of A are read where they lie (packing costs about 1.5 cycles an
+        // element, as much as running it against a strip of B, and the kernel reads them as
+        // fast as a packed strip); transposed or scaled by alpha, or a short last strip, they
+        // are packed.
+        boolean inPlace = !ta && alpha == 1;
         for (int is = i0; is < i1; is += MR) {
           int h = Math.min(MR, i1 - is);
           int crow = co + is * ldc + jc;
@@ -132,9 +133,6 @@ final class VectorGemm implements Gemm.Kernels {
       }
     }
   }
-
-  /** Widest panel of B against which a strip of A is read in place rather than packed. */
-  private static final int IN_PLACE_MAX = Integer.getInteger("x.inplace", 256);
 
   /** Rows (or columns) per parallel task of a matrix-vector product. */
   private static final int GEMV_GRAIN = 1 << 14;
@@ -471,33 +469,34 @@ final class VectorGemm implements Gemm.Kernels {
     FloatVector c41 = c00;
     FloatVector c50 = c00;
     FloatVector c51 = c00;
-    // Six row offsets, each read at unit stride in p, so C2 hoists their bounds checks.
-    int a0 = aBase;
-    int a1 = a0 + rs;
-    int a2 = a1 + rs;
-    int a3 = a2 + rs;
-    int a4 = a3 + rs;
-    int a5 = a4 + rs;
-    for (int p = 0; p < kc; p++) {
-      int bi = bBase + p * FNR;
+    // The loop runs over A's index itself (unit stride, the rows at constant offsets from it),
+    // so C2 hoists every bounds check and addresses each row without an add; indexed by p and
+    // six row offsets instead, the kernel ran about 9% slower.
+    int r2 = 2 * rs;
+    int r3 = 3 * rs;
+    int r4 = 4 * rs;
+    int r5 = 5 * rs;
+    int b0i = bBase - aBase * FNR;
+    for (int q = aBase, end = aBase + kc; q < end; q++) {
+      int bi = b0i + q * FNR;
       FloatVector b0 = FloatVector.fromArray(FS, bp, bi);
       FloatVector b1 = FloatVector.fromArray(FS, bp, bi + FL);
-      FloatVector x = FloatVector.broadcast(FS, a[a0 + p]);
+      FloatVector x = FloatVector.broadcast(FS, a[q]);
       c00 = x.fma(b0, c00);
       c01 = x.fma(b1, c01);
-      x = FloatVector.broadcast(FS, a[a1 + p]);
+      x = FloatVector.broadcast(FS, a[q + rs]);
       c10 = x.fma(b0, c10);
       c11 = x.fma(b1, c11);
-      x = FloatVector.broadcast(FS, a[a2 + p]);
+      x = FloatVector.broadcast(FS, a[q + r2]);
       c20 = x.fma(b0, c20);
       c21 = x.fma(b1, c21);
-      x = FloatVector.broadcast(FS, a[a3 + p]);
+      x = FloatVector.broadcast(FS, a[q + r3]);
       c30 = x.fma(b0, c30);
       c31 = x.fma(b1, c31);
-      x = FloatVector.broadcast(FS, a[a4 + p]);
+      x = FloatVector.broadcast(FS, a[q + r4]);
       c40 = x.fma(b0, c40);
       c41 = x.fma(b1, c41);
-      x = FloatVector.broadcast(FS, a[a5 + p]);
+      x = FloatVector.broadcast(FS, a[q + r5]);
       c50 = x.fma(b0, c50);
       c51 = x.fma(b1, c51);
     }
@@ -588,10 +587,11 @@ final class VectorGemm implements Gemm.Kernels {
       for (int pc = 0; pc < k; pc += KC) {
         int kc = Math.min(KC, k - pc);
         packDB(tb, b, bo, ldb, pc, kc, jc, nc, s.b);
-        // A is read where it lies when B's panel is narrow: packed, its broadcasts read at a
-        // constant stride and the kernel runs about 9% faster, but packing costs about 1.5
-        // cycles an element, which only a panel of more than 256 columns earns back.
-        boolean inPlace = !ta && alpha == 1 && nc <= IN_PLACE_MAX_D;
+        // Six full rows of A are read where they lie (packing costs about 1.5 cycles an
+        // element, as much as running it against a strip of B, and the kernel reads them as
+        // fast as a packed strip); transposed or scaled by alpha, or a short last strip, they
+        // are packed.
+        boolean inPlace = !ta && alpha == 1;
         for (int is = i0; is < i1; is += MR) {
           int h = Math.min(MR, i1 - is);
           int crow = co + is * ldc + jc;
@@ -608,9 +608,6 @@ final class VectorGemm implements Gemm.Kernels {
       }
     }
   }
-
-  /** Widest panel of B against which a strip of A is read in place rather than packed. */
-  private static final int IN_PLACE_MAX_D = 64;
 
   /** B[pc:pc+kc, jc:jc+nc] into strips of NR columns, p-major inside a strip, zero-padded. */
   private static void packDB(boolean tb, double[] b, int bo, int ldb, int pc, int kc, int jc,
@@ -810,33 +807,34 @@ final class VectorGemm implements Gemm.Kernels {
     DoubleVector c41 = c00;
     DoubleVector c50 = c00;
     DoubleVector c51 = c00;
-    // Six row offsets, each read at unit stride in p, so C2 hoists their bounds checks.
-    int a0 = aBase;
-    int a1 = a0 + rs;
-    int a2 = a1 + rs;
-    int a3 = a2 + rs;
-    int a4 = a3 + rs;
-    int a5 = a4 + rs;
-    for (int p = 0; p < kc; p++) {
-      int bi = bBase + p * DNR;
+    // The loop runs over A's index itself (unit stride, the rows at constant offsets from it),
+    // so C2 hoists every bounds check and addresses each row without an add; indexed by p and
+    // six row offsets instead, the kernel ran about 9% slower.
+    int r2 = 2 * rs;
+    int r3 = 3 * rs;
+    int r4 = 4 * rs;
+    int r5 = 5 * rs;
+    int b0i = bBase - aBase * DNR;
+    for (int q = aBase, end = aBase + kc; q < end; q++) {
+      int bi = b0i + q * DNR;
       DoubleVector b0 = DoubleVector.fromArray(DS, bp, bi);
       DoubleVector b1 = DoubleVector.fromArray(DS, bp, bi + DL);
-      DoubleVector x = DoubleVector.broadcast(DS, a[a0 + p]);
+      DoubleVector x = DoubleVector.broadcast(DS, a[q]);
       c00 = x.fma(b0, c00);
       c01 = x.fma(b1, c01);
-      x = DoubleVector.broadcast(DS, a[a1 + p]);
+      x = DoubleVector.broadcast(DS, a[q + rs]);
       c10 = x.fma(b0, c10);
       c11 = x.fma(b1, c11);
-      x = DoubleVector.broadcast(DS, a[a2 + p]);
+      x = DoubleVector.broadcast(DS, a[q + r2]);
       c20 = x.fma(b0, c20);
       c21 = x.fma(b1, c21);
-      x = DoubleVector.broadcast(DS, a[a3 + p]);
+      x = DoubleVector.broadcast(DS, a[q + r3]);
       c30 = x.fma(b0, c30);
       c31 = x.fma(b1, c31);
-      x = DoubleVector.broadcast(DS, a[a4 + p]);
+      x = DoubleVector.broadcast(DS, a[q + r4]);
       c40 = x.fma(b0, c40);
       c41 = x.fma(b1, c41);
-      x = DoubleVector.broadcast(DS, a[a5 + p]);
+      x = DoubleVector.broadcast(DS, a[q + r5]);
       c50 = x.fma(b0, c50);
       c51 = x.fma(b1, c51);
     }
