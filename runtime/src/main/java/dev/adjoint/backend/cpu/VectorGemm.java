@@ -80,9 +80,13 @@ final class VectorGemm implements Gemm.Kernels {
       Gemm.scale(beta, c, co, ldc, m, n);
     }
     int threads = parallel && (long) m * n * k >= SPLIT_MIN ? Parallel.threads() : 1;
-    // Rows are split when that duplicates less packing: each block packs all of B (a copy, or
-    // a transpose when tb) for its rows, or all of A for its columns.
-    boolean byRows = (tb ? n : n / 4) <= m;
+    // Each block packs what it reads: a split by rows packs all of B in every block (a copy,
+    // about 0.4 cycles an element, or a transpose, 1.8), a split by columns all of A unless it
+    // is read in place (1.4 when packed). Columns too few to share evenly are not split.
+    int colUnits = (n + FNR - 1) / FNR;
+    boolean aPacked = ta || alpha != 1;
+    boolean byRows = colUnits < 2 * threads
+        || (aPacked && (long) n * (tb ? 18 : 4) < (long) m * 14);
     int unit = byRows ? MR : FNR;
     int extent = byRows ? m : n;
     int units = (extent + unit - 1) / unit;
@@ -555,9 +559,13 @@ final class VectorGemm implements Gemm.Kernels {
       Gemm.scale(beta, c, co, ldc, m, n);
     }
     int threads = parallel && (long) m * n * k >= SPLIT_MIN ? Parallel.threads() : 1;
-    // Rows are split when that duplicates less packing: each block packs all of B (a copy, or
-    // a transpose when tb) for its rows, or all of A for its columns.
-    boolean byRows = (tb ? n : n / 4) <= m;
+    // Each block packs what it reads: a split by rows packs all of B in every block (a copy,
+    // about 0.4 cycles an element, or a transpose, 1.8), a split by columns all of A unless it
+    // is read in place (1.4 when packed). Columns too few to share evenly are not split.
+    int colUnits = (n + DNR - 1) / DNR;
+    boolean aPacked = ta || alpha != 1;
+    boolean byRows = colUnits < 2 * threads
+        || (aPacked && (long) n * (tb ? 18 : 4) < (long) m * 14);
     int unit = byRows ? MR : DNR;
     int extent = byRows ? m : n;
     int units = (extent + unit - 1) / unit;
