@@ -6,19 +6,21 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * {@link Gemm} with the JDK's incubating Vector API, in the layout of Goto's GEMM: a panel of B
- * ({@link #KC} rows by up to 512 columns, which stays in L2) is packed in strips of NR columns
- * (two vectors wide), and each strip of MR = 6 rows of A, scaled by alpha, is packed p-major
- * (six consecutive floats per p, so the micro-kernel's broadcasts read at a constant stride) and
- * run against every strip of that panel by a 6 x NR micro-kernel that keeps its twelve
- * accumulators in vector registers.
+ * ({@link #KC} rows by up to 512 float32 or 256 float64 columns, 512 KB, which stays in a core's
+ * L2) is packed in strips of NR columns (two vectors wide), and a 6 x NR micro-kernel runs each
+ * strip of MR = 6 rows of A against every strip of that panel, its twelve accumulators in
+ * vector registers. Rows of A are read where they lie (the kernel's loop runs over A's own
+ * index, so its bounds checks are hoisted); a transposed A, one scaled by alpha and a short last
+ * strip are packed p-major (six consecutive elements per p).
  *
  * <p>Every element of C gets the same arithmetic whatever the operands' layout, the thread count
  * and the split: per block of {@link #KC} products, a chain of fused multiply-adds in order of p
  * (of alpha * A's element and B's) from zero, then added to C (to zero when beta is 0).
  *
- * <p>Larger products are split over the cores into as many independent blocks of rows (or of
- * columns, when the rows are few) as there are threads; each block packs what it reads itself,
- * in buffers of fixed size (not sized by the operands) kept per thread.
+ * <p>Larger products are split over the cores into as many independent blocks of columns (or of
+ * rows, where that packs less twice) as there are threads; each block packs what it reads
+ * itself, in buffers of fixed size (not sized by the operands) kept per thread, so the threads
+ * share nothing but the operands.
  *
  * <p>Loaded by reflection only when the JVM has the {@code jdk.incubator.vector} module, and
  * compiled separately with that module (see the runtime's pom), so nothing else needs it.
@@ -43,12 +45,12 @@ final class VectorGemm implements Gemm.Kernels {
   private static final int FL = FS.length();
   private static final int FNR = 2 * FL;
   /** Columns of B's packed panel: KC x FNC floats (512 KB) stay in a core's L2. */
-  private static final int FNC = Integer.getInteger("x.nc", 512) / FNR * FNR;
+  private static final int FNC = 512 / FNR * FNR;
   /**
    * Fewest multiply-adds worth splitting over the cores: below it, waking a helper costs more
    * than it saves (n = 64 cubed runs in about 5 us on one core).
    */
-  private static final long SPLIT_MIN = Long.getLong("x.split", 1L << 19);
+  private static final long SPLIT_MIN = 1L << 19;
 
   /** One thread's packing buffers and edge tile, reused by every product it runs. */
   private static final class FScratch {
