@@ -23,7 +23,9 @@ import java.util.function.IntConsumer;
  * <p>Waking a parked thread takes tens of microseconds here, longer than a small op's share of
  * work. So a pool thread that finds no work polls for {@link #SPIN_NANOS} before it parks (ops
  * of a training step come back to back and find it awake), and a caller waiting for its helpers
- * polls as long before it parks.
+ * polls as long before it parks. Polling yields the core between looks: with PAUSE alone, a
+ * poller sharing a core with the caller (a machine busy with other work) held the caller off
+ * for the whole 100 us.
  */
 final class Parallel {
   private static final AtomicInteger THREAD_NUMBER = new AtomicInteger();
@@ -150,7 +152,7 @@ final class Parallel {
         if (r != null) {
           return r;
         }
-        Thread.onSpinWait();
+        Thread.yield();
       } while (System.nanoTime() < end);
       return null;
     }
@@ -200,7 +202,7 @@ final class Parallel {
     void await() {
       long end = System.nanoTime() + SPIN_NANOS;
       while (done.getCount() != 0 && System.nanoTime() < end) {
-        Thread.onSpinWait();
+        Thread.yield();
       }
       boolean interrupted = false;
       while (true) {
