@@ -82,13 +82,16 @@ final class VectorGemm implements Gemm.Kernels {
       Gemm.scale(beta, c, co, ldc, m, n);
     }
     int threads = parallel && (long) m * n * k >= SPLIT_MIN ? Parallel.threads() : 1;
-    // Each block packs what it reads: a split by rows packs all of B in every block (a copy,
-    // about 0.4 cycles an element, or a transpose, 1.8), a split by columns all of A unless it
-    // is read in place (1.4 when packed). Columns too few to share evenly are not split.
+    // Each block packs what it reads: a split by rows packs all of B again in every block (a
+    // copy, about 0.4 cycles an element, or a transpose, 1.8); a split by columns packs all of
+    // A again (1.4 cycles an element) unless it is read in place, and the two blocks write
+    // the cache line of each row of C where they meet (about 400 cycles per row and block of
+    // k: likely why n = 128 split by columns ran slower on 2 threads than on 1). Rows unless B's
+    // transpose costs more; columns too few to share evenly are not split.
     int colUnits = (n + FNR - 1) / FNR;
     boolean aPacked = ta || alpha != 1;
     boolean byRows = colUnits < 2 * threads
-        || (aPacked && (long) n * (tb ? 18 : 4) < (long) m * 14);
+        || (long) n * (tb ? 9 : 2) <= (long) m * (aPacked ? 23 : 16);
     int unit = byRows ? MR : FNR;
     int extent = byRows ? m : n;
     int units = (extent + unit - 1) / unit;
@@ -561,13 +564,16 @@ final class VectorGemm implements Gemm.Kernels {
       Gemm.scale(beta, c, co, ldc, m, n);
     }
     int threads = parallel && (long) m * n * k >= SPLIT_MIN ? Parallel.threads() : 1;
-    // Each block packs what it reads: a split by rows packs all of B in every block (a copy,
-    // about 0.4 cycles an element, or a transpose, 1.8), a split by columns all of A unless it
-    // is read in place (1.4 when packed). Columns too few to share evenly are not split.
+    // Each block packs what it reads: a split by rows packs all of B again in every block (a
+    // copy, about 0.4 cycles an element, or a transpose, 1.8); a split by columns packs all of
+    // A again (1.4 cycles an element) unless it is read in place, and the two blocks write
+    // the cache line of each row of C where they meet (about 400 cycles per row and block of
+    // k: likely why n = 128 split by columns ran slower on 2 threads than on 1). Rows unless B's
+    // transpose costs more; columns too few to share evenly are not split.
     int colUnits = (n + DNR - 1) / DNR;
     boolean aPacked = ta || alpha != 1;
     boolean byRows = colUnits < 2 * threads
-        || (aPacked && (long) n * (tb ? 18 : 4) < (long) m * 14);
+        || (long) n * (tb ? 9 : 2) <= (long) m * (aPacked ? 23 : 16);
     int unit = byRows ? MR : DNR;
     int extent = byRows ? m : n;
     int units = (extent + unit - 1) / unit;
