@@ -11,6 +11,8 @@ import torch
 
 def workload(name):
     g = torch.Generator().manual_seed(1)
+    if name == "epoch":
+        return epoch(g)
     if name.startswith("sgemm"):
         n = int(name[5:])
         a, b = torch.randn(n, n, generator=g), torch.randn(n, n, generator=g)
@@ -59,6 +61,46 @@ def workload(name):
     raise SystemExit("unknown workload " + name)
 
 
+ACCURACY = [None]
+
+
+def epoch(g):
+    """One epoch of the Fashion-MNIST MLP (batch 128, Adam 1e-3, shuffled), as Workloads.java."""
+    import gzip
+    import numpy as np
+    d = "/usr/share/datasets/fashion-mnist"
+
+    def idx(name, offset):
+        with gzip.open(f"{d}/{name}", "rb") as f:
+            return np.frombuffer(f.read(), np.uint8, offset=offset)
+
+    def load(prefix):
+        x = idx(f"{prefix}-images-idx3-ubyte.gz", 16).reshape(-1, 1, 28, 28).astype(np.float32)
+        y = idx(f"{prefix}-labels-idx1-ubyte.gz", 8).astype(np.int64)
+        return torch.from_numpy((x / 255 - 0.2860) / 0.3530), torch.from_numpy(y)
+
+    xtr, ytr = load("train")
+    xte, yte = load("t10k")
+    nn = torch.nn
+    model = nn.Sequential(nn.Flatten(), nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 128),
+                          nn.ReLU(), nn.Linear(128, 10))
+    opt = torch.optim.Adam(model.parameters(), 1e-3)
+    lossf = nn.CrossEntropyLoss()
+
+    def run():
+        model.train()
+        perm = torch.randperm(len(xtr), generator=g)
+        for i in range(0, len(xtr), 128):
+            j = perm[i:i + 128]
+            opt.zero_grad()
+            lossf(model(xtr[j]), ytr[j]).backward()
+            opt.step()
+        model.eval()
+        with torch.no_grad():
+            ACCURACY[0] = (model(xte).argmax(1) == yte).float().mean().item()
+    return run
+
+
 def trainer(model, opt, lossf, x, y):
     def step():
         opt.zero_grad()
@@ -73,8 +115,9 @@ def main():
     torch.set_num_threads(threads)
     torch.set_flush_denormal(True)
     step = workload(name)
-    end, warm = time.perf_counter() + 3, 0
-    while warm < 5 or time.perf_counter() < end:  # 3 s, as the Java side (its JIT needs it)
+    # an epoch warms up in one
+    end, warm = time.perf_counter() + (0 if name == "epoch" else 3), 0
+    while warm < (1 if name == "epoch" else 5) or time.perf_counter() < end:  # 3 s, as the Java side (its JIT needs it)
         step()
         warm += 1
     # BENCH_CPU_TIME=1 times this thread's CPU time instead of the wall clock (as Workloads'
@@ -86,7 +129,8 @@ def main():
         step()
         times.append(clock() - t0)
     times.sort()
-    print("%s %.9f %.9f %.9f" % (name, times[reps // 2], times[0], times[-1]))
+    extra = "" if ACCURACY[0] is None else " accuracy=%.4f" % ACCURACY[0]
+    print("%s %.9f %.9f %.9f%s" % (name, times[reps // 2], times[0], times[-1], extra))
 
 
 if __name__ == "__main__":

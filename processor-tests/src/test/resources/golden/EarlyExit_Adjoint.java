@@ -96,7 +96,7 @@ public final class EarlyExit_Adjoint implements LayerBinding<EarlyExit> {
         d_x = Autograd.accumulate(d_x, LinearAlgebra.matmulSelf(g_h_1, saved.w, saved.x.shape()));
       }
       if (self.w.requiresGrad()) {
-        self.w.accumulateGrad(LinearAlgebra.matmulOther(g_h_1, saved.x, self.w.shape()));
+        self.w.accumulateGrad(LinearAlgebra.matmulOther(g_h_1, saved.x, self.w.layout()));
       }
       return d_x;
     } catch (RuntimeException failure) {

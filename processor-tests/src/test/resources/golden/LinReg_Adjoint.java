@@ -4,6 +4,7 @@ import dev.adjoint.autograd.SavedValues;
 import dev.adjoint.autograd.SourceLines;
 import dev.adjoint.autograd.Temporaries;
 import dev.adjoint.autograd.TrackedCall;
+import dev.adjoint.backend.Layout;
 import dev.adjoint.nn.LayerBinding;
 import dev.adjoint.nn.LayerConfig;
 import dev.adjoint.tensor.Arithmetic;
@@ -41,6 +42,7 @@ public final class LinReg_Adjoint implements LayerBinding<LinReg> {
       sourceLine = 22;
       Tensor transposed = self.weight.t();
       saved.transposed = saved.keep(transposed, "transposed", sourceLine);
+      saved.transposedLayout = transposed.layout();
       Tensor matmul = scaled.matmul(transposed);
       saved.matmulShape = matmul.shape();
       Tensor add = matmul.add(self.bias);
@@ -71,7 +73,7 @@ public final class LinReg_Adjoint implements LayerBinding<LinReg> {
         self.bias.accumulateGrad(Arithmetic.addOther(d_add, self.bias.shape()));
       }
       d_scaled = LinearAlgebra.matmulSelf(d_matmul, saved.transposed, saved.scaled.shape());
-      d_transposed = LinearAlgebra.matmulOther(d_matmul, saved.scaled, saved.transposed.shape());
+      d_transposed = LinearAlgebra.matmulOther(d_matmul, saved.scaled, saved.transposedLayout);
       if (self.weight.requiresGrad()) {
         self.weight.accumulateGrad(Views.tSelf(d_transposed));
       }
@@ -177,6 +179,8 @@ public final class LinReg_Adjoint implements LayerBinding<LinReg> {
     Tensor transposed;
 
     Tensor scaled;
+
+    Layout transposedLayout;
 
     int[] matmulShape;
 

@@ -85,7 +85,7 @@ public final class Qualified_Adjoint implements LayerBinding<Qualified> {
         d_x = LinearAlgebra.matmulSelf(d_matmul, saved.w, saved.x.shape());
       }
       if (self.w.requiresGrad()) {
-        self.w.accumulateGrad(LinearAlgebra.matmulOther(d_matmul, saved.x, self.w.shape()));
+        self.w.accumulateGrad(LinearAlgebra.matmulOther(d_matmul, saved.x, self.w.layout()));
       }
       return d_x;
     } catch (RuntimeException failure) {

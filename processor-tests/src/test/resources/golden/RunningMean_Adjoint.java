@@ -75,7 +75,7 @@ public final class RunningMean_Adjoint implements LayerBinding<RunningMean> {
         d_x = LinearAlgebra.matmulSelf(d_y, saved.w, saved.x.shape());
       }
       if (self.w.requiresGrad()) {
-        self.w.accumulateGrad(LinearAlgebra.matmulOther(d_y, saved.x, self.w.shape()));
+        self.w.accumulateGrad(LinearAlgebra.matmulOther(d_y, saved.x, self.w.layout()));
       }
       return d_x;
     } catch (RuntimeException failure) {

@@ -102,7 +102,7 @@ public final class Unrolled_Adjoint implements LayerBinding<Unrolled> {
         if (g_matmul != null) {
           d_h = LinearAlgebra.matmulSelf(g_matmul, saved.w, hShape);
           if (self.w.requiresGrad()) {
-            self.w.accumulateGrad(LinearAlgebra.matmulOther(g_matmul, h_2, self.w.shape()));
+            self.w.accumulateGrad(LinearAlgebra.matmulOther(g_matmul, h_2, self.w.layout()));
           }
         }
       }

@@ -41,8 +41,8 @@ public enum Message {
   UNKNOWN_NEED("AdjointUnknownNeed",
       "@Adjoint parameter '%s' of %s names nothing the primitive %s has",
       "name parameters g (the output gradient), out (the result), self (the receiver), an input"
-          + " of the primitive, <input>Shape (an int[] with that input's shape) or <input>DType"
-          + " (its dtype)"),
+          + " of the primitive, <input>Shape (an int[] with that input's shape), <input>DType"
+          + " (its dtype) or <input>Layout (its layout)"),
   AMBIGUOUS_RULE("AdjointAmbiguousRule",
       "@Adjoint(of = \"%s\") matches %s overloads",
       "add signature = {...} with the simple parameter type names of the one it differentiates"),

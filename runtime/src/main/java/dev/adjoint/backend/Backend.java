@@ -28,6 +28,17 @@ public interface Backend {
   Storage allocate(DType dtype, long numel);
 
   /**
+   * {@link #allocate}, except that the elements may hold anything: for an op's result that its
+   * kernel writes in full before anything reads it, so that recycled memory need not be
+   * zero-filled first. The default allocates zeros.
+   *
+   * @throws IllegalArgumentException when this device cannot hold that many in one storage
+   */
+  default Storage allocateUninitialized(DType dtype, long numel) {
+    return allocate(dtype, numel);
+  }
+
+  /**
    * Gives {@code storage}'s memory back to this backend, which may hand it to a later
    * {@link #allocate} (a caching allocator, or the CPU's pool). The caller owns the storage and
    * no tensor uses it again: a later use throws {@link IllegalStateException}, never reads

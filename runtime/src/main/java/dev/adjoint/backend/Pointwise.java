@@ -95,12 +95,14 @@ public final class Pointwise {
   private final int[] outputs;
   private final int inputs;
   private final int scalars;
+  private final Object form;
 
-  private Pointwise(List<Step> steps, int[] outputs, int inputs, int scalars) {
+  private Pointwise(List<Step> steps, int[] outputs, int inputs, int scalars, Object form) {
     this.steps = Collections.unmodifiableList(new ArrayList<>(steps));
     this.outputs = outputs.clone();
     this.inputs = inputs;
     this.scalars = scalars;
+    this.form = form;
   }
 
   /** A builder for a new program. */
@@ -194,6 +196,16 @@ public final class Pointwise {
     }
     Backends.of(first.device()).pointwise(this, scalars, first.numel(), in, inOffsets, out,
         outOffsets);
+  }
+
+  /**
+   * What this program is when {@link UpdatePrograms} built it (an {@link UpdatePrograms.Adam} or
+   * {@link UpdatePrograms.Sgd} naming its options), so that a backend may run a hand-fused loop
+   * of exactly these steps instead of evaluating them one by one; null for any other program.
+   * Only {@code UpdatePrograms} can set it, from the same options it built the steps from.
+   */
+  public Object form() {
+    return form;
   }
 
   /** Whether every tensor is contiguous, of one shape, dtype and device: what apply needs. */
@@ -330,11 +342,16 @@ public final class Pointwise {
 
     /** The program; at least one output is needed. */
     public Pointwise build() {
+      return build(null);
+    }
+
+    /** The program, with the {@link Pointwise#form} {@link UpdatePrograms} gives it. */
+    Pointwise build(Object form) {
       if (outputs.isEmpty()) {
         throw new IllegalStateException("Pointwise: a program needs at least one output");
       }
       return new Pointwise(steps, outputs.stream().mapToInt(Integer::intValue).toArray(), inputs,
-          scalars);
+          scalars, form);
     }
   }
 }

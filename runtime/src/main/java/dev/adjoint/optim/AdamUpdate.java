@@ -1,6 +1,7 @@
 package dev.adjoint.optim;
 
 import dev.adjoint.backend.Pointwise;
+import dev.adjoint.backend.UpdatePrograms;
 import dev.adjoint.tensor.DType;
 import dev.adjoint.tensor.Tensor;
 import java.util.LinkedHashMap;
@@ -102,8 +103,8 @@ final class AdamUpdate {
             : new Tensor[] {p, grad, expAvg, expAvgSq};
         Tensor[] out = amsgrad ? new Tensor[] {expAvg, expAvgSq, max, p}
             : new Tensor[] {expAvg, expAvgSq, p};
-        program(decoupled, !decoupled && weightDecay != 0, amsgrad, maximize)
-            .apply(scalars, in, out);
+        UpdatePrograms.adam(new UpdatePrograms.Adam(decoupled, !decoupled && weightDecay != 0,
+            amsgrad, maximize)).apply(scalars, in, out);
         continue;
       }
       if (maximize) {
@@ -124,61 +125,6 @@ final class AdamUpdate {
       Tensor denom = second.sqrt().div(biasCorrection2Sqrt).add_(eps);
       p.add_(expAvg.div(denom), -stepSize);
     }
-  }
-
-  /** The fused programs, one per combination of options, made on first use. */
-  private static final Pointwise[] PROGRAMS = new Pointwise[16];
-
-  /**
-   * Adam's update as one fused pass, the same steps in the same order as the tensor operations
-   * of the unfused path (so the same roundings): inputs p, grad, exp_avg, exp_avg_sq (and
-   * max_exp_avg_sq); scalars decay, beta1, 1 - beta1, beta2, 1 - beta2, sqrt(bias correction 2),
-   * eps, -step size; outputs exp_avg, exp_avg_sq (max_exp_avg_sq), p.
-   */
-  static Pointwise program(boolean decoupled, boolean coupledDecay, boolean amsgrad,
-      boolean maximize) {
-    int key = (decoupled ? 1 : 0) | (coupledDecay ? 2 : 0) | (amsgrad ? 4 : 0)
-        | (maximize ? 8 : 0);
-    synchronized (PROGRAMS) {
-      if (PROGRAMS[key] == null) {
-        PROGRAMS[key] = buildProgram(decoupled, coupledDecay, amsgrad, maximize);
-      }
-      return PROGRAMS[key];
-    }
-  }
-
-  private static Pointwise buildProgram(boolean decoupled, boolean coupledDecay, boolean amsgrad,
-      boolean maximize) {
-    Pointwise.Builder b = Pointwise.builder();
-    Pointwise.Value p = b.input();
-    Pointwise.Value grad = b.input();
-    Pointwise.Value expAvg = b.input();
-    Pointwise.Value expAvgSq = b.input();
-    Pointwise.Value max = amsgrad ? b.input() : null;
-    Pointwise.Value decay = b.scalar();
-    Pointwise.Value beta1 = b.scalar();
-    Pointwise.Value oneMinusBeta1 = b.scalar();
-    Pointwise.Value beta2 = b.scalar();
-    Pointwise.Value oneMinusBeta2 = b.scalar();
-    Pointwise.Value bc2Sqrt = b.scalar();
-    Pointwise.Value eps = b.scalar();
-    Pointwise.Value negStep = b.scalar();
-    Pointwise.Value g = maximize ? b.neg(grad) : grad;
-    if (decoupled) {
-      p = b.mul(p, decay);                                      // p.mul_(1 - lr * wd)
-    } else if (coupledDecay) {
-      g = b.add(g, b.mul(p, decay));                            // grad.add(p, wd)
-    }
-    Pointwise.Value m = b.add(b.mul(expAvg, beta1), b.mul(g, oneMinusBeta1));
-    Pointwise.Value v = b.add(b.mul(expAvgSq, beta2), b.mul(b.mul(g, g), oneMinusBeta2));
-    Pointwise.Value second = amsgrad ? b.maximum(max, v) : v;
-    Pointwise.Value denom = b.add(b.div(b.sqrt(second), bc2Sqrt), eps);
-    Pointwise.Value update = b.add(p, b.mul(b.div(m, denom), negStep));
-    b.output(m).output(v);
-    if (amsgrad) {
-      b.output(second);
-    }
-    return b.output(update).build();
   }
 
   static Map<String, Object> loadState(String where, String optimizer, Tensor param,

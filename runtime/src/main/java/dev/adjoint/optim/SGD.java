@@ -1,6 +1,7 @@
 package dev.adjoint.optim;
 
 import dev.adjoint.backend.Pointwise;
+import dev.adjoint.backend.UpdatePrograms;
 import dev.adjoint.tensor.Tensor;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -221,54 +222,14 @@ public final class SGD extends Optimizer {
         }
       }
     }
-    int key = (maximize ? 1 : 0) | (weightDecay != 0 ? 2 : 0) | (momentum != 0 ? 4 : 0)
-        | (first ? 8 : 0) | (nesterov ? 16 : 0);
-    Pointwise program;
-    synchronized (PROGRAMS) {
-      program = PROGRAMS[key];
-      if (program == null) {
-        program = PROGRAMS[key] = program(maximize, weightDecay != 0, momentum != 0, first,
-            nesterov);
-      }
-    }
+    Pointwise program = UpdatePrograms.sgd(new UpdatePrograms.Sgd(maximize, weightDecay != 0,
+        momentum != 0, first, nesterov));
     double[] scalars = {weightDecay, momentum, 1 - dampening, -lr};
     if (buf == null) {
       program.apply(scalars, new Tensor[] {p, grad}, new Tensor[] {p});
     } else {
       program.apply(scalars, new Tensor[] {p, grad, buf}, new Tensor[] {buf, p});
     }
-  }
-
-  /** The fused programs, one per combination of options, made on first use. */
-  private static final Pointwise[] PROGRAMS = new Pointwise[32];
-
-  /**
-   * SGD's update as one fused pass, the steps and roundings of the unfused path: inputs p, grad
-   * (and momentum_buffer); scalars weight_decay, momentum, 1 - dampening, -lr; outputs
-   * (momentum_buffer and) p. {@code first}: the buffer starts as the gradient.
-   */
-  static Pointwise program(boolean maximize, boolean decay, boolean momentum, boolean first,
-      boolean nesterov) {
-    Pointwise.Builder b = Pointwise.builder();
-    Pointwise.Value p = b.input();
-    Pointwise.Value d = b.input();
-    Pointwise.Value buf = momentum ? b.input() : null;
-    Pointwise.Value weightDecay = b.scalar();
-    Pointwise.Value mom = b.scalar();
-    Pointwise.Value oneMinusDampening = b.scalar();
-    Pointwise.Value negLr = b.scalar();
-    if (maximize) {
-      d = b.neg(d);
-    }
-    if (decay) {
-      d = b.add(d, b.mul(p, weightDecay));                       // d.add(p, weight_decay)
-    }
-    if (momentum) {
-      buf = first ? d : b.add(b.mul(buf, mom), b.mul(d, oneMinusDampening));
-      d = nesterov ? b.add(d, b.mul(buf, mom)) : buf;
-      b.output(buf);
-    }
-    return b.output(b.add(p, b.mul(d, negLr))).build();      // p.add_(d, -lr)
   }
 
   @Override

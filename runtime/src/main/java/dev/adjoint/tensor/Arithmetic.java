@@ -496,7 +496,7 @@ public final class Arithmetic {
       }
       compute = op.isComparison() ? compute : self.dtype;
     } else {
-      out = Tensor.empty(resultDtype, self.device(), self.shape);
+      out = Tensor.uninitialized(resultDtype, self.device(), self.shape);
     }
     Tensor x = self.to(compute);
     self.backend().binaryScalar(op, x.storage, x.layout, other.value, false, out.storage,
@@ -529,7 +529,7 @@ public final class Arithmetic {
         b = b.clone();
       }
     } else {
-      out = Tensor.empty(resultDtype, self.device(), s);
+      out = Tensor.uninitialized(resultDtype, self.device(), s);
     }
     Tensor x = a.to(compute).expand(s);
     Tensor y = b.to(compute).expand(s);

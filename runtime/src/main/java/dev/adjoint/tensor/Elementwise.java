@@ -54,7 +54,7 @@ public final class Elementwise {
     int[] s = Tensor.broadcast("where", Tensor.broadcast("where", condition.shape, x.shape),
         y.shape);
     DType dt = Arithmetic.resultType(x, y);
-    Tensor out = Tensor.empty(dt, x.device(), s);
+    Tensor out = Tensor.uninitialized(dt, x.device(), s);
     Tensor c = condition.expand(s);
     Tensor a = x.to(dt).expand(s);
     Tensor b = y.to(dt).expand(s);
@@ -296,7 +296,7 @@ public final class Elementwise {
       return self;
     }
     Tensor src = self.to(compute);
-    Tensor out = Tensor.empty(compute, self.device(), self.shape);
+    Tensor out = Tensor.uninitialized(compute, self.device(), self.shape);
     self.backend().unary(op, src.storage, src.layout, out.storage, out.layout, p1, p2);
     return out;
   }

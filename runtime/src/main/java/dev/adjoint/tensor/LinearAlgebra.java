@@ -32,8 +32,20 @@ public final class LinearAlgebra {
     return unbroadcast(da, aShape).reshape(selfShape);
   }
 
+  /**
+   * The gradient of matmul's right operand, {@code self^T g}, laid out as that operand: for a
+   * column-major matrix (a transposed view, as {@code weight.t()} in {@code Linear}) it is
+   * computed as {@code (g^T self)^T}, the same products summed in the same order (so the same
+   * bits), whose transpose back to the parameter is contiguous, with nothing to copy.
+   */
   @Adjoint(of = "matmul", wrt = "other")
-  public static Tensor matmulOther(Tensor g, Tensor self, int[] otherShape) {
+  public static Tensor matmulOther(Tensor g, Tensor self, Layout otherLayout) {
+    int[] otherShape = otherLayout.shape();
+    if (otherShape.length == 2 && self.dim() == 2 && g.dim() == 2 && otherShape[0] > 1
+        && otherShape[1] > 1 && otherLayout.stride(0) == 1
+        && otherLayout.stride(1) >= otherShape[0]) {
+      return g.transpose(0, 1).matmul(self).transpose(0, 1);
+    }
     boolean otherVector = otherShape.length == 1;
     Tensor a = self.dim() == 1 ? self.unsqueeze(0) : self;
     Tensor db = a.transpose(-1, -2).matmul(asMatrices(g, self.dim() == 1, otherVector));
@@ -114,7 +126,8 @@ public final class LinearAlgebra {
     long[] lb = b.dim() == 2 && b.dtype == dt && dt.isFloatingPoint() ? gemmLayout(b) : null;
     if (la != null && lb != null) {
       // 2-d @ 2-d: both read where they lie (a transposed weight is not copied).
-      result = Tensor.empty(dt, self.device(), new int[] {m, n});
+      // gemm with beta 0 writes every element, k = 0 included (zeros, as BLAS).
+      result = Tensor.uninitialized(dt, self.device(), new int[] {m, n});
       if (m > 0 && n > 0) {
         self.backend().gemm(la[0] == 1, lb[0] == 1, m, n, k, 1, a.storage, a.layout.offset(), la[1],
             0, b.storage, b.layout.offset(), lb[1], 0, 0, result.storage, 0, n, 0, 1);
@@ -128,7 +141,7 @@ public final class LinearAlgebra {
         b2 = b2.contiguous();
         lb2 = new long[] {0, Math.max(1, n)};
       }
-      Tensor out = Tensor.empty(dt, self.device(), new int[] {bn * m, n});
+      Tensor out = Tensor.uninitialized(dt, self.device(), new int[] {bn * m, n});
       if (m > 0 && n > 0) {
         self.backend().gemm(false, lb2[0] == 1, bn * m, n, k, 1, a2.storage, a2.layout.offset(),
             Math.max(1, k), 0, b2.storage, b2.layout.offset(), lb2[1], 0, 0, out.storage, 0, n,
@@ -153,7 +166,9 @@ public final class LinearAlgebra {
       }
       long[] ga = k == 0 ? null : gemmLayout(m, k, la3.stride(1), la3.stride(2));
       long[] gb = k == 0 ? null : gemmLayout(k, n, lb3.stride(1), lb3.stride(2));
-      Tensor out = Tensor.empty(dt, self.device(), new int[] {bn, m, n});
+      // With k = 0 no product runs: the result is zeros.
+      Tensor out = k == 0 ? Tensor.empty(dt, self.device(), new int[] {bn, m, n})
+          : Tensor.uninitialized(dt, self.device(), new int[] {bn, m, n});
       if (bn > 0 && m > 0 && n > 0 && k > 0) {
         self.backend().gemm(ga[0] == 1, gb[0] == 1, m, n, k, 1, a1.storage, la3.offset(), ga[1],
             bn == 1 ? 0 : la3.stride(0), b1.storage, lb3.offset(), gb[1],

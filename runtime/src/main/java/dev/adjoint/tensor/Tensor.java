@@ -155,6 +155,17 @@ public final class Tensor {
     return dense(s, shape);
   }
 
+  /**
+   * {@link #empty}, except that the elements may hold anything: for an op's result its kernel
+   * writes in full before reading (the strict test backend fills it with NaN to prove that).
+   */
+  static Tensor uninitialized(DType dtype, Device device, int[] shape) {
+    int n = numel("empty", shape);
+    Storage s = Backends.of(device).allocateUninitialized(dtype, n);
+    Temporaries.allocated(s);
+    return dense(s, shape);
+  }
+
   Tensor viewOf(Layout newLayout) {
     return new Tensor(storage, newLayout, version);
   }

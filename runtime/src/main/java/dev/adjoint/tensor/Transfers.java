@@ -57,7 +57,7 @@ public final class Transfers {
     if (dtype == self.dtype) {
       return self;
     }
-    Tensor out = Tensor.empty(dtype, self.device(), self.shape);
+    Tensor out = Tensor.uninitialized(dtype, self.device(), self.shape);
     self.backend().copy(self.storage, self.layout, out.storage, out.layout);
     return out;
   }

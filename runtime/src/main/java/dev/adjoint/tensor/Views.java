@@ -275,7 +275,7 @@ public final class Views {
 
   /** A contiguous copy that records nothing: the start of an out-of-place op's result. */
   static Tensor copyUntracked(Tensor self) {
-    Tensor out = self.zerosLike();
+    Tensor out = Tensor.uninitialized(self.dtype, self.device(), self.shape);
     self.backend().copy(self.storage, self.layout, out.storage, out.layout);
     return out;
   }

@@ -352,7 +352,7 @@ public final class ReversePass {
               n.kept(p.target()));
         }
       }
-      case INPUT, SHAPE, DTYPE -> {
+      case INPUT, SHAPE, DTYPE, LAYOUT -> {
         Operand o = p.args().get(inputIndex(p.primitive(), n.name()));
         Slot.Type type = n.kind() == Need.Kind.SHAPE ? new Slot.Shape()
             : new Slot.Declared(n.type());
@@ -364,7 +364,8 @@ public final class ReversePass {
   /** What a need reads of its input. */
   private static Slot.Access access(Need n) {
     return n.kind() == Need.Kind.SHAPE ? Slot.Access.SHAPE
-        : n.kind() == Need.Kind.DTYPE ? Slot.Access.DTYPE : Slot.Access.VALUE;
+        : n.kind() == Need.Kind.DTYPE ? Slot.Access.DTYPE
+        : n.kind() == Need.Kind.LAYOUT ? Slot.Access.LAYOUT : Slot.Access.VALUE;
   }
 
   /** The key under which a statement reads the slot of an input need. */

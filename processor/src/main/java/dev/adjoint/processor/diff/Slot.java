@@ -61,7 +61,7 @@ public record Slot(String name, Type type, Value value, boolean stack, Slot shap
   /** What the forward keeps in a slot. */
   public sealed interface Value {}
 
-  /** What an operand is, its shape or its dtype. */
+  /** What an operand is, its shape, its dtype or its layout. */
   public record Of(Operand operand, Access access) implements Value {}
 
   /** A local the generated forward makes: a call's record, a decision, a trip count. */
@@ -69,6 +69,6 @@ public record Slot(String name, Type type, Value value, boolean stack, Slot shap
 
   /** Which part of an operand's value. */
   public enum Access {
-    VALUE, SHAPE, DTYPE
+    VALUE, SHAPE, DTYPE, LAYOUT
   }
 }

@@ -66,12 +66,13 @@ final class JavaCode {
         CodeBlock.join(elements, ", "));
   }
 
-  /** An operand's value, shape or dtype. */
+  /** An operand's value, shape, dtype or layout. */
   static CodeBlock of(Operand o, Slot.Access access) {
     return switch (access) {
       case VALUE -> of(o);
       case SHAPE -> CodeBlock.of("$L.shape()", of(o));
       case DTYPE -> CodeBlock.of("$L.dtype()", of(o));
+      case LAYOUT -> CodeBlock.of("$L.layout()", of(o));
     };
   }
 

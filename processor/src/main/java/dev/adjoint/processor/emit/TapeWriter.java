@@ -101,6 +101,8 @@ public final class TapeWriter {
               CodeBlock.of("$L.shape()", n.name())));
           case DTYPE -> fields.putIfAbsent(n.kept(n.name()), new Field(TypeName.get(n.type()),
               CodeBlock.of("$L.dtype()", n.name())));
+          case LAYOUT -> fields.putIfAbsent(n.kept(n.name()), new Field(TypeName.get(n.type()),
+              CodeBlock.of("$L.layout()", n.name())));
           case GRAD -> { }
         }
       }
@@ -248,7 +250,7 @@ public final class TapeWriter {
       args.add(switch (n.kind()) {
         case GRAD -> "g";
         case OUT -> OUT;
-        case INPUT, SHAPE, DTYPE -> n.kept(n.name());
+        case INPUT, SHAPE, DTYPE, LAYOUT -> n.kept(n.name());
       });
     }
     return String.join(", ", args);

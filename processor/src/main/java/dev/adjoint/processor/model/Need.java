@@ -6,18 +6,19 @@ import javax.lang.model.type.TypeMirror;
  * One parameter of an adjoint: what the generated forward must keep for it.
  *
  * @param kind what the parameter asks for
- * @param name the input it refers to (for INPUT, SHAPE and DTYPE), else the parameter name
+ * @param name the input it refers to (for INPUT, SHAPE, DTYPE and LAYOUT), else the parameter name
  * @param type the adjoint parameter's declared type
  */
 public record Need(Kind kind, String name, TypeMirror type) {
   /**
    * What this need keeps of a value named {@code of}, as a name: {@code of} itself, or
-   * {@code ofShape}, {@code ofDType} for the shape and the dtype.
+   * {@code ofShape}, {@code ofDType}, {@code ofLayout} for the shape, the dtype, the layout.
    */
   public String kept(String of) {
     return switch (kind) {
       case SHAPE -> of + "Shape";
       case DTYPE -> of + "DType";
+      case LAYOUT -> of + "Layout";
       default -> of;
     };
   }
@@ -33,6 +34,11 @@ public record Need(Kind kind, String name, TypeMirror type) {
     /** Only an input's shape ({@code int[]}). */
     SHAPE,
     /** Only an input's dtype ({@code <input>DType}): a conversion's gradient goes back to it. */
-    DTYPE
+    DTYPE,
+    /**
+     * Only an input's layout ({@code <input>Layout}: shape, strides, offset), where a rule gives
+     * the gradient the layout of its input (a matmul's, as PyTorch's mm backward does).
+     */
+    LAYOUT
   }
 }

@@ -180,6 +180,8 @@ public final class RuleTable {
         needs.add(new Need(Need.Kind.SHAPE, n.substring(0, n.length() - 5), p.asType()));
       } else if (n.endsWith("DType") && byName.containsKey(n.substring(0, n.length() - 5))) {
         needs.add(new Need(Need.Kind.DTYPE, n.substring(0, n.length() - 5), p.asType()));
+      } else if (n.endsWith("Layout") && byName.containsKey(n.substring(0, n.length() - 6))) {
+        needs.add(new Need(Need.Kind.LAYOUT, n.substring(0, n.length() - 6), p.asType()));
       } else {
         reporter.error(p, Message.UNKNOWN_NEED, n, adjoint.getSimpleName(),
             primitive.getSimpleName());

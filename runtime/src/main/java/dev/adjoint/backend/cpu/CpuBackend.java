@@ -47,11 +47,21 @@ public final class CpuBackend implements Backend {
 
   @Override
   public Storage allocate(DType dtype, long numel) {
+    return allocate(dtype, numel, true);
+  }
+
+  /** A recycled array keeps its old values (a fresh one is zeros, as the JVM makes it). */
+  @Override
+  public Storage allocateUninitialized(DType dtype, long numel) {
+    return allocate(dtype, numel, false);
+  }
+
+  private Storage allocate(DType dtype, long numel, boolean zeroed) {
     if (numel < 0 || numel > CpuStorage.MAX_SIZE) {
       throw new IllegalArgumentException("CPU backend: cannot allocate " + numel + " elements;"
           + " one CPU storage holds at most 2^31 - 9 (a Java array)");
     }
-    Object pooled = pool.take(dtype, (int) numel);
+    Object pooled = pool.take(dtype, (int) numel, zeroed);
     return pooled != null ? CpuStorage.wrap(pooled) : CpuStorage.allocate(dtype, (int) numel);
   }
 
@@ -96,6 +106,9 @@ public final class CpuBackend implements Backend {
   @Override
   public void pointwise(Pointwise program, double[] scalars, long count, Storage[] inputs,
       long[] inputOffsets, Storage[] outputs, long[] outputOffsets) {
+    if (FusedUpdates.run(program, scalars, count, inputs, inputOffsets, outputs, outputOffsets)) {
+      return;
+    }
     PointwiseKernel.run(program, scalars, count, inputs, inputOffsets, outputs, outputOffsets);
   }
 
@@ -115,6 +128,9 @@ public final class CpuBackend implements Backend {
     if (src.dtype() == dst.dtype()) {
       if (ss == 1 && ds == 1) {
         loop.run((o, n) -> System.arraycopy(s, o[0], d, o[1], n));
+        return;
+      }
+      if (Transpose.copy(loop, s, d)) {
         return;
       }
       switch (src.dtype()) {

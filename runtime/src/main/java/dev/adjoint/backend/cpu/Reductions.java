@@ -290,9 +290,12 @@ final class Reductions {
       int tasks = Math.min(blocks, Parallel.chunks((long) outer * inner, StridedLoop.GRAIN));
       float[] floats = in.dtype() == DType.FLOAT32 ? in.floats() : null;
       double[] doubles = floats == null ? in.doubles() : null;
+      // The binary counter holds at most one level per bit of the number of full chunks, plus
+      // one (was sized for 64 levels: 128 KB allocated per call, 3 calls per MLP step).
+      int levelCount = 2 + Long.SIZE - Long.numberOfLeadingZeros(Math.max(1, inner / CHUNK));
       Parallel.forEach(tasks, tasks > 1, t -> {
         double[] acc = new double[BLOCK];
-        double[] levels = new double[Long.SIZE * BLOCK];
+        double[] levels = new double[levelCount * BLOCK];
         int[] at = new int[layout.innerSizes.length];
         for (int b = (int) ((long) blocks * t / tasks); b < (long) blocks * (t + 1) / tasks;
             b++) {

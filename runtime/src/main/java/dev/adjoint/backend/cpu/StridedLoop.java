@@ -85,6 +85,26 @@ final class StridedLoop {
     return numel;
   }
 
+  /** Dimensions left after merging. */
+  int dims() {
+    return shape.length;
+  }
+
+  /** Size of merged dimension {@code d}. */
+  int size(int d) {
+    return shape[d];
+  }
+
+  /** Stride of operand {@code k} along merged dimension {@code d}. */
+  int stride(int d, int k) {
+    return strides[d][k];
+  }
+
+  /** Element offset of operand {@code k}'s first element. */
+  int base(int k) {
+    return base[k];
+  }
+
   /** Runs {@code body} over every row, in parallel when the loop is large. */
   void run(Body body) {
     if (numel == 0) {

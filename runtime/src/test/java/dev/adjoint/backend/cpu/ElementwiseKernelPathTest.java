@@ -96,11 +96,16 @@ class ElementwiseKernelPathTest {
       }
       float[] outDense = new float[n + 1];
       float[] outStrided = new float[2 * n];
+      // Offsets 2 and 1 (the dense loops with two offsets), 2 and 2 (with one index).
+      float[] outAligned = new float[n + 2];
       Elementwise.unaryF32(op, dense, 2, 1, outDense, 1, 1, n, LO, HI);
+      Elementwise.unaryF32(op, dense, 2, 1, outAligned, 2, 1, n, LO, HI);
       Elementwise.unaryF32(op, strided, 1, 3, outStrided, 0, 2, n, LO, HI);
       for (int i = 0; i < n; i++) {
         float want = (float) f.applyAsDouble((float) v[i]);
         String at = op + " n=" + n + " x=" + (float) v[i];
+        assertEquals(Float.floatToIntBits(outDense[i + 1]), Float.floatToIntBits(outAligned[i + 2]),
+            "dense at two offsets and at one " + at);
         if (DenseMath.TRANSCENDENTAL.contains(op)) {
           assertWithinOneUlp(want, outDense[i + 1], "dense " + at);
           assertWithinOneUlp(want, outStrided[2 * i], "strided " + at);
@@ -127,12 +132,16 @@ class ElementwiseKernelPathTest {
         strided[2 * i] = v[i];
       }
       double[] outDense = new double[n];
+      double[] outShifted = new double[n + 1];
       double[] outStrided = new double[3 * n];
       Elementwise.unaryF64(op, v, 0, 1, outDense, 0, 1, n, LO, HI);
+      Elementwise.unaryF64(op, v, 0, 1, outShifted, 1, 1, n, LO, HI);
       Elementwise.unaryF64(op, strided, 0, 2, outStrided, 0, 3, n, LO, HI);
       for (int i = 0; i < n; i++) {
         double want = f.applyAsDouble(v[i]);
         String at = op + " n=" + n + " x=" + v[i];
+        assertEquals(Double.doubleToLongBits(want), Double.doubleToLongBits(outShifted[i + 1]),
+            "dense at two offsets " + at + " gave " + outShifted[i + 1]);
         assertEquals(Double.doubleToLongBits(want), Double.doubleToLongBits(outDense[i]),
             "dense " + at + " gave " + outDense[i]);
         assertEquals(Double.doubleToLongBits(want), Double.doubleToLongBits(outStrided[3 * i]),
@@ -159,7 +168,14 @@ class ElementwiseKernelPathTest {
       float[] dense = new float[n];
       float[] scalar = new float[n];
       float[] strided = new float[n];
+      // The dense loops with one index (offsets all 0) and with offsets that differ.
+      float[] shifted = new float[n + 3];
+      float[] shiftedScalar = new float[n + 3];
       Elementwise.binaryF32(op, a, 0, 1, b, 0, 1, dense, 0, 1, n);
+      Elementwise.binaryF32(op, a, 0, 1, b, 0, 1, shifted, 3, 1, n);
+      if (n > 0) {
+        Elementwise.binaryF32(op, a, 0, 1, b, 0, 0, shiftedScalar, 3, 1, n);
+      }
       if (n > 0) { // a broadcast operand has an element to read
         Elementwise.binaryF32(op, a, 0, 1, b, 0, 0, scalar, 0, 1, n);
       }
@@ -172,6 +188,43 @@ class ElementwiseKernelPathTest {
             Float.floatToIntBits(scalar[i]), "broadcast " + at);
         assertEquals(Float.floatToIntBits((float) f.applyAsDouble(a[i], b[i])),
             Float.floatToIntBits(strided[i]), "strided " + at);
+        assertEquals(Float.floatToIntBits((float) f.applyAsDouble(a[i], b[i])),
+            Float.floatToIntBits(shifted[i + 3]), "dense at two offsets " + at);
+        assertEquals(Float.floatToIntBits((float) f.applyAsDouble(a[i], b[0])),
+            Float.floatToIntBits(shiftedScalar[i + 3]), "broadcast at two offsets " + at);
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(value = BinaryOp.class, names = {"ADD", "SUB", "MUL", "DIV"})
+  void binaryFloat64DenseBroadcastAndStrided(BinaryOp op) {
+    DoubleBinaryOperator f = definition(op);
+    for (int n : LENGTHS) {
+      double[] a = values(n, n + 7L);
+      double[] b = values(n, n + 8L);
+      double[] as = new double[2 * n];
+      for (int i = 0; i < n; i++) {
+        as[2 * i] = a[i];
+      }
+      double[] dense = new double[n];
+      double[] shifted = new double[n + 1];
+      double[] scalar = new double[n];
+      double[] strided = new double[n];
+      Elementwise.binaryF64(op, a, 0, 1, b, 0, 1, dense, 0, 1, n);
+      Elementwise.binaryF64(op, a, 0, 1, b, 0, 1, shifted, 1, 1, n);
+      if (n > 0) {
+        Elementwise.binaryF64(op, a, 0, 1, b, 0, 0, scalar, 0, 1, n);
+      }
+      Elementwise.binaryF64(op, as, 0, 2, b, 0, 1, strided, 0, 1, n);
+      for (int i = 0; i < n; i++) {
+        String at = op + " n=" + n + " i=" + i;
+        long want = Double.doubleToLongBits(f.applyAsDouble(a[i], b[i]));
+        assertEquals(want, Double.doubleToLongBits(dense[i]), "dense " + at);
+        assertEquals(want, Double.doubleToLongBits(shifted[i + 1]), "dense at two offsets " + at);
+        assertEquals(want, Double.doubleToLongBits(strided[i]), "strided " + at);
+        assertEquals(Double.doubleToLongBits(f.applyAsDouble(a[i], b[0])),
+            Double.doubleToLongBits(scalar[i]), "broadcast " + at);
       }
     }
   }

@@ -119,6 +119,24 @@ final class StrictBackend implements Backend {
     return made(new StrictStorage((CpuStorage) cpu.allocate(dtype, numel)));
   }
 
+  /**
+   * Poisons what it hands out (NaN, an int64 of 0x5EED5EED5EED5EED, true), so that a kernel that
+   * reads an uninitialized result before writing it gives visibly wrong results in the strict
+   * run of the suite instead of the zeros a fresh CPU array happens to hold.
+   */
+  @Override
+  public Storage allocateUninitialized(DType dtype, long numel) {
+    COUNTS.get().allocations++;
+    CpuStorage s = (CpuStorage) cpu.allocateUninitialized(dtype, numel);
+    switch (dtype) {
+      case FLOAT32 -> java.util.Arrays.fill(s.floats(), Float.NaN);
+      case FLOAT64 -> java.util.Arrays.fill(s.doubles(), Double.NaN);
+      case INT64 -> java.util.Arrays.fill(s.longs(), 0x5EED5EED5EED5EEDL);
+      case BOOL -> java.util.Arrays.fill(s.bools(), true);
+    }
+    return made(new StrictStorage(s));
+  }
+
   @Override
   public void release(Storage storage) {
     if (storage.isReleased()) {
