@@ -19,11 +19,21 @@ import java.util.function.IntConsumer;
  * <p>A split inside a task that runs on a pool thread runs on that thread, in order; a waiting
  * thread only ever runs tasks of its own split. So a thread never runs another op's task while
  * one of its own is half done, and kernels may keep per-thread scratch buffers across a task.
+ *
+ * <p>Waking a parked thread takes tens of microseconds here, longer than a small op's share of
+ * work. So a pool thread that finds no work polls for {@link #SPIN_NANOS} before it parks (ops
+ * of a training step come back to back and find it awake), and a caller waiting for its helpers
+ * polls as long before it parks. Polling yields the core between looks: with PAUSE alone, a
+ * poller sharing a core with the caller (a machine busy with other work) held the caller off
+ * for the whole 100 us.
  */
 final class Parallel {
   private static final AtomicInteger THREAD_NUMBER = new AtomicInteger();
   /** Tasks run by pool threads since start; lets tests see where work ran. */
   private static final LongAdder POOL_TASKS = new LongAdder();
+
+  /** How long an idle pool thread, or a caller waiting for helpers, polls before parking. */
+  static final long SPIN_NANOS = 100_000;
 
   private static volatile ThreadPoolExecutor pool;
   private static int poolThreads;
@@ -94,7 +104,7 @@ final class Parallel {
       }
       int size = threads - 1;
       ThreadPoolExecutor p = new ThreadPoolExecutor(size, size, 30, TimeUnit.SECONDS,
-          new LinkedBlockingQueue<>(), Worker::new);
+          new SpinQueue(), Worker::new);
       p.allowCoreThreadTimeOut(true);
       pool = p;
       poolThreads = threads;
@@ -116,6 +126,35 @@ final class Parallel {
     Worker(Runnable r) {
       super(r, "adjoint-cpu-" + THREAD_NUMBER.incrementAndGet());
       setDaemon(true);
+    }
+  }
+
+  /** The pool's queue: an idle pool thread polls it for a while before it parks. */
+  private static final class SpinQueue extends LinkedBlockingQueue<Runnable> {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public Runnable take() throws InterruptedException {
+      Runnable r = spin();
+      return r != null ? r : super.take();
+    }
+
+    @Override
+    public Runnable poll(long timeout, TimeUnit unit) throws InterruptedException {
+      Runnable r = spin();
+      return r != null ? r : super.poll(timeout, unit);
+    }
+
+    private Runnable spin() {
+      long end = System.nanoTime() + SPIN_NANOS;
+      do {
+        Runnable r = poll();
+        if (r != null) {
+          return r;
+        }
+        Thread.yield();
+      } while (System.nanoTime() < end);
+      return null;
     }
   }
 
@@ -161,6 +200,10 @@ final class Parallel {
     }
 
     void await() {
+      long end = System.nanoTime() + SPIN_NANOS;
+      while (done.getCount() != 0 && System.nanoTime() < end) {
+        Thread.yield();
+      }
       boolean interrupted = false;
       while (true) {
         try {

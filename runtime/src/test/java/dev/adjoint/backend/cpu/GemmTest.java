@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -20,7 +21,7 @@ class GemmTest {
       {1, 1, 1}, {1, 7, 3}, {5, 1, 9}, {6, 32, 1}, {6, 32, 256}, {7, 33, 257}, {13, 17, 5},
       {96, 64, 40}, {97, 100, 300}, {130, 1030, 20}, {2, 2050, 3}, {200, 31, 513}, {0, 5, 4},
       {4, 0, 4}, {3, 5, 0}, {1, 300, 100}, {300, 1, 100}, {1, 40, 1000}, {1000, 1, 8},
-      {1, 8, 20640}};
+      {1, 8, 20640}, {7, 13, 5}, {97, 65, 33}, {61, 129, 300}, {20, 600, 40}, {70, 2, 9}};
 
   private static List<Gemm.Kernels> kernels() {
     List<Gemm.Kernels> all = new ArrayList<>();
@@ -36,6 +37,27 @@ class GemmTest {
     // The surefire configuration adds the module; without it this class would test one kernel.
     assertNotNull(Gemm.vector(), "jdk.incubator.vector is not in the test JVM");
     assertTrue(Gemm.kernel().startsWith("vector"), Gemm.kernel());
+  }
+
+  /**
+   * Compiled, the vector GEMM allocates nothing on any of its paths. Checked in a JVM of its own
+   * (as DenseMathTest checks its kernels), where the kernels are compiled from these calls: a
+   * kernel compiled with boxed vectors allocates megabytes per call and runs many times slower.
+   */
+  @Test
+  void theVectorKernelsAllocateNothing() throws Exception {
+    assertNotNull(Gemm.vector());
+    String java = ProcessHandle.current().info().command().orElse("java");
+    Process child = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector",
+        "-Dadjoint.threads=1", "-cp", System.getProperty("java.class.path"),
+        GemmAllocationMain.class.getName())
+        .redirectErrorStream(true)
+        .start();
+    String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertEquals(0, child.waitFor(), out);
+    String[] lines = out.strip().split("\n");
+    long allocated = Long.parseLong(lines[lines.length - 1].strip());
+    assertTrue(allocated < 64 * 1024, "allocated " + allocated + " bytes:\n" + out);
   }
 
   @Test
