@@ -303,6 +303,34 @@ class GoldenFilesTest {
   }
 
   /**
+   * A loop over sub-layers called dynamically (as Sequential's): the first call's argument is
+   * the caller's own input (the same object), so the sub-layer is asked for its gradient only if
+   * the caller wants it; later calls' arguments are other tensors and always are.
+   */
+  @Test
+  void dynamicCallsOnOurInputAskForItsGradientOnlyIfWeDo() {
+    JavaFileObject f = source("Chain", """
+        @Layer
+        public class Chain extends Module {
+          final java.util.List<Module> blocks = new java.util.ArrayList<>();
+
+          @Forward
+          public Tensor forward(Tensor input) {
+            Tensor h = input;
+            for (Module block : blocks) {
+              h = block.call(h);
+            }
+            return h;
+          }
+        }
+        """);
+    Compilation c = compile(f);
+    assertGolden(c, "Chain_Adjoint");
+    String text = generatedText(c, "Chain_Adjoint");
+    assertTrue(text.contains("new boolean[] {(h != input || saved.need_input)}"), text);
+  }
+
+  /**
    * A branch that only updates running statistics from detached values has nothing to do in
    * the backward: no block of comments there, and its decision is not saved.
    */

@@ -81,4 +81,38 @@ class SequentialTest {
     assertArrayEquals(x.grad().toFloatArray(), gx.toFloatArray(), 1e-6f);
     assertThrows(IndexOutOfBoundsException.class, () -> s.get(3));
   }
+
+  /**
+   * The first layer is asked for its input's gradient only when the input wants one: with an
+   * input that requires grad, it gets the gradient of the same ops recorded one by one; without,
+   * none, and the parameters' gradients are the same bits either way.
+   */
+  @Test
+  void theFirstLayersInputGradientIsComputedOnlyWhenWanted() {
+    Generator g = new Generator(4);
+    Linear first = new Linear(5, 4, true, g);
+    Linear second = new Linear(4, 3, true, g);
+    Sequential model = new Sequential(first, new Tanh(), second);
+    Tensor x = Tensor.randn(g, 6, 5);
+
+    model.call(x).sum().backward();
+    assertEquals(null, x.grad());
+    Tensor w1 = first.parameter("weight").grad().clone();
+    Tensor w2 = second.parameter("weight").grad().clone();
+
+    model.zeroGrad();
+    Tensor xg = x.clone().requiresGrad_(true);
+    model.call(xg).sum().backward();
+    assertEquals(0, w1.sub(first.parameter("weight").grad()).abs().max().item());
+    assertEquals(0, w2.sub(second.parameter("weight").grad()).abs().max().item());
+
+    Tensor xr = x.clone().requiresGrad_(true);
+    Tensor a = first.parameter("weight").detach();
+    Tensor b = first.parameter("bias").detach();
+    Tensor c = second.parameter("weight").detach();
+    Tensor d = second.parameter("bias").detach();
+    xr.matmul(a.t()).add(b).tanh().matmul(c.t()).add(d).sum().backward();
+    assertTrue(xg.grad() != null, "no gradient for an input that requires one");
+    assertEquals(0, xr.grad().sub(xg.grad()).abs().max().item(), 1e-6);
+  }
 }

@@ -1047,6 +1047,17 @@ public final class ReversePass {
     return model.tensorParams().stream().anyMatch(p -> p.name().equals(var)) && singleDef(var);
   }
 
+  /** The tensor parameters that {@link #isNeedFlagged}, in declaration order. */
+  public List<String> needFlaggedParams() {
+    List<String> out = new ArrayList<>();
+    model.tensorParams().forEach(p -> {
+      if (isNeedFlagged(p.name())) {
+        out.add(p.name());
+      }
+    });
+    return out;
+  }
+
   /** The Saved field that says whether the caller wants the gradient of parameter {@code p}. */
   public static String needFlag(String param) {
     return "need_" + param;

@@ -237,6 +237,25 @@ final class ForwardWriter implements Stmt.Visitor<Boolean> {
     return true;
   }
 
+  /**
+   * Whether a sub-call must return the gradient of argument {@code a}: our own flag for one of
+   * our inputs; for a local, that input's flag when the local holds the very same tensor (the
+   * first pass of a loop over layers), else true.
+   */
+  private CodeBlock needOf(Operand a) {
+    if (!(a instanceof Operand.Var v)) {
+      return CodeBlock.of("true");
+    }
+    if (pass.isNeedFlagged(v.name())) {
+      return CodeBlock.of("saved.$L", ReversePass.needFlag(v.name()));
+    }
+    List<CodeBlock> unless = new ArrayList<>();
+    for (String p : pass.needFlaggedParams()) {
+      unless.add(CodeBlock.of("($L != $L || saved.$L)", v.name(), p, ReversePass.needFlag(p)));
+    }
+    return unless.isEmpty() ? CodeBlock.of("true") : CodeBlock.join(unless, " && ");
+  }
+
   @Override
   public Boolean call(Stmt.Call c) {
     flushScale();
@@ -244,11 +263,11 @@ final class ForwardWriter implements Stmt.Visitor<Boolean> {
     List<CodeBlock> args = new ArrayList<>();
     if (c.dynamic()) {
       args.add(JavaCode.of(c.layer()));
-      // Which inputs the callee must return gradients for: ours if an input is ours.
+      // Which inputs the callee must return gradients for: ours if an input is ours, also
+      // when a local holds it (the same object: `h = input` before a loop over layers).
       List<CodeBlock> needs = new ArrayList<>();
       for (Operand a : c.args()) {
-        needs.add(a instanceof Operand.Var v && pass.isNeedFlagged(v.name())
-            ? CodeBlock.of("saved.$L", ReversePass.needFlag(v.name())) : CodeBlock.of("true"));
+        needs.add(needOf(a));
       }
       args.add(CodeBlock.of("new boolean[] {$L}", CodeBlock.join(needs, ", ")));
       c.args().forEach(a -> args.add(JavaCode.of(a)));
