@@ -149,10 +149,7 @@ public final class Tensor {
 
   /** A new zero-filled contiguous tensor on {@code device}. */
   static Tensor empty(DType dtype, Device device, int[] shape) {
-    int n = numel("empty", shape);
-    Storage s = Backends.of(device).allocate(dtype, n);
-    Temporaries.allocated(s);
-    return dense(s, shape);
+    return allocated(dtype, device, shape, true);
   }
 
   /**
@@ -160,8 +157,13 @@ public final class Tensor {
    * writes in full before reading (the strict test backend fills it with NaN to prove that).
    */
   static Tensor uninitialized(DType dtype, Device device, int[] shape) {
+    return allocated(dtype, device, shape, false);
+  }
+
+  private static Tensor allocated(DType dtype, Device device, int[] shape, boolean zeroed) {
     int n = numel("empty", shape);
-    Storage s = Backends.of(device).allocateUninitialized(dtype, n);
+    Backend backend = Backends.of(device);
+    Storage s = zeroed ? backend.allocate(dtype, n) : backend.allocateUninitialized(dtype, n);
     Temporaries.allocated(s);
     return dense(s, shape);
   }

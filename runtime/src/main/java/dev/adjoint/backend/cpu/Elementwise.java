@@ -11,10 +11,10 @@ final class Elementwise {
   private Elementwise() {}
 
   /**
-   * Unit-stride loops without branches on the data (a NaN propagates through {@code Math.max}
-   * and {@code Math.min} as through the strided loops' tests), which the JIT vectorizes, and
-   * {@link DenseMath}'s kernels for exp, tanh and sigmoid (bit-identical to the strided loops'
-   * {@link FloatMath}, see there); false for ops that have none.
+   * Unit-stride rows: with both operands at one offset, {@link #denseUnaryF32Same}'s loops; at
+   * two offsets only {@link DenseMath}'s exp, tanh and sigmoid (Vector API kernels that take
+   * offsets; bit-identical to the strided loops' {@link FloatMath}), since a plain loop with two
+   * offset variables is not vectorized and the strided loop computes the same; false otherwise.
    */
   private static boolean denseUnaryF32(UnaryOp op, float[] a, int a0, float[] o, int o0, int n,
       double lo, double hi) {
@@ -22,34 +22,6 @@ final class Elementwise {
       return denseUnaryF32Same(op, a, o, a0, n, lo, hi);
     }
     switch (op) {
-      case NEG -> {
-        for (int k = 0; k < n; k++) {
-          o[o0 + k] = -a[a0 + k];
-        }
-      }
-      case ABS -> {
-        for (int k = 0; k < n; k++) {
-          o[o0 + k] = Math.abs(a[a0 + k]);
-        }
-      }
-      case RELU -> {
-        for (int k = 0; k < n; k++) {
-          o[o0 + k] = Math.max(a[a0 + k], 0f); // -0. gives 0., NaN stays NaN, as PyTorch
-        }
-      }
-      case CLAMP -> {
-        // Rounding is monotone, so clamping to the rounded bounds equals rounding the clamp.
-        float l = (float) lo;
-        float h = (float) hi;
-        for (int k = 0; k < n; k++) {
-          o[o0 + k] = Math.min(Math.max(a[a0 + k], l), h);
-        }
-      }
-      case SQRT -> {
-        for (int k = 0; k < n; k++) {
-          o[o0 + k] = (float) Math.sqrt(a[a0 + k]);
-        }
-      }
       case EXP -> DenseMath.kernels().exp(a, a0, o, o0, n);
       case TANH -> DenseMath.kernels().tanh(a, a0, o, o0, n);
       case SIGMOID -> DenseMath.kernels().sigmoid(a, a0, o, o0, n);
@@ -61,10 +33,11 @@ final class Elementwise {
   }
 
   /**
-   * {@link #denseUnaryF32} with every operand at one offset: one index for all arrays, the form
-   * the JIT vectorizes (with offsets that differ it must assume that a store may change what a
-   * later iteration reads, and ran these loops element by element: ReLU of 64k floats 6x
-   * slower).
+   * The unit-stride loops of {@link #denseUnaryF32}, every operand at one offset: one index for all
+   * arrays, the form the JIT vectorizes (with offsets that differ it must assume that a store
+   * may change what a later iteration reads, and ran such loops element by element: ReLU of 64k
+   * floats 6x slower). Branch-free (a NaN propagates through {@code Math.max} and {@code
+   * Math.min} as through the strided loops' tests); false for ops that have none.
    */
   private static boolean denseUnaryF32Same(UnaryOp op, float[] a, float[] o, int off, int n,
       double lo, double hi) {
@@ -172,56 +145,21 @@ final class Elementwise {
   }
 
   /**
-   * Unit-stride loops without branches on the data (a NaN propagates through {@code Math.max}
-   * and {@code Math.min} as through the strided loops' tests), which the JIT vectorizes; false
-   * for ops that have none.
+   * Unit-stride rows with both operands at one offset: {@link #denseUnaryF64Same}'s loops; false
+   * otherwise (a plain loop with two offset variables is not vectorized, and the strided loop
+   * computes the same).
    */
   private static boolean denseUnaryF64(UnaryOp op, double[] a, int a0, double[] o, int o0, int n,
       double lo, double hi) {
-    if (a0 == o0) {
-      return denseUnaryF64Same(op, a, o, a0, n, lo, hi);
-    }
-    switch (op) {
-      case NEG -> {
-        for (int k = 0; k < n; k++) {
-          o[o0 + k] = -a[a0 + k];
-        }
-      }
-      case ABS -> {
-        for (int k = 0; k < n; k++) {
-          o[o0 + k] = Math.abs(a[a0 + k]);
-        }
-      }
-      case RELU -> {
-        for (int k = 0; k < n; k++) {
-          o[o0 + k] = Math.max(a[a0 + k], 0.0); // -0. gives 0., NaN stays NaN, as PyTorch
-        }
-      }
-      case CLAMP -> {
-        // Rounding is monotone, so clamping to the rounded bounds equals rounding the clamp.
-        double l = lo;
-        double h = hi;
-        for (int k = 0; k < n; k++) {
-          o[o0 + k] = Math.min(Math.max(a[a0 + k], l), h);
-        }
-      }
-      case SQRT -> {
-        for (int k = 0; k < n; k++) {
-          o[o0 + k] = Math.sqrt(a[a0 + k]);
-        }
-      }
-      default -> {
-        return false;
-      }
-    }
-    return true;
+    return a0 == o0 && denseUnaryF64Same(op, a, o, a0, n, lo, hi);
   }
 
   /**
-   * {@link #denseUnaryF64} with every operand at one offset: one index for all arrays, the form
-   * the JIT vectorizes (with offsets that differ it must assume that a store may change what a
-   * later iteration reads, and ran these loops element by element: ReLU of 64k floats 6x
-   * slower).
+   * The unit-stride loops of {@link #denseUnaryF64}, every operand at one offset: one index for all
+   * arrays, the form the JIT vectorizes (with offsets that differ it must assume that a store
+   * may change what a later iteration reads, and ran such loops element by element: ReLU of 64k
+   * floats 6x slower). Branch-free (a NaN propagates through {@code Math.max} and {@code
+   * Math.min} as through the strided loops' tests); false for ops that have none.
    */
   private static boolean denseUnaryF64Same(UnaryOp op, double[] a, double[] o, int off, int n,
       double lo, double hi) {
@@ -363,76 +301,21 @@ final class Elementwise {
   }
 
   /**
-   * The four arithmetic ops over unit-stride {@code a} and {@code o}, with {@code b} unit-stride or
-   * one broadcast value: loops the JIT vectorizes. False for other ops (the strided loop runs).
+   * The four arithmetic ops over unit-stride {@code a} and {@code o} at one offset, with {@code b}
+   * at that offset too or one broadcast value: {@link #denseF32Same}'s loops; false otherwise (the
+   * strided loop runs; a plain loop with two offset variables is not vectorized either).
    */
   private static boolean denseF32(BinaryOp op, float[] a, int a0, float[] b, int b0, int bs,
       float[] o, int o0, int n) {
-    if (a0 == o0 && (bs == 0 || b0 == o0)) {
-      return denseF32Same(op, a, b, b0, bs, o, o0, n);
-    }
-    if (bs == 0) {
-      float y = b[b0];
-      switch (op) {
-        case ADD -> {
-          for (int k = 0; k < n; k++) {
-            o[o0 + k] = a[a0 + k] + y;
-          }
-        }
-        case SUB -> {
-          for (int k = 0; k < n; k++) {
-            o[o0 + k] = a[a0 + k] - y;
-          }
-        }
-        case MUL -> {
-          for (int k = 0; k < n; k++) {
-            o[o0 + k] = a[a0 + k] * y;
-          }
-        }
-        case DIV -> {
-          for (int k = 0; k < n; k++) {
-            o[o0 + k] = a[a0 + k] / y;
-          }
-        }
-        default -> {
-          return false;
-        }
-      }
-      return true;
-    }
-    switch (op) {
-      case ADD -> {
-        for (int k = 0; k < n; k++) {
-          o[o0 + k] = a[a0 + k] + b[b0 + k];
-        }
-      }
-      case SUB -> {
-        for (int k = 0; k < n; k++) {
-          o[o0 + k] = a[a0 + k] - b[b0 + k];
-        }
-      }
-      case MUL -> {
-        for (int k = 0; k < n; k++) {
-          o[o0 + k] = a[a0 + k] * b[b0 + k];
-        }
-      }
-      case DIV -> {
-        for (int k = 0; k < n; k++) {
-          o[o0 + k] = a[a0 + k] / b[b0 + k];
-        }
-      }
-      default -> {
-        return false;
-      }
-    }
-    return true;
+    return a0 == o0 && (bs == 0 || b0 == o0) && denseF32Same(op, a, b, b0, bs, o, o0, n);
   }
 
   /**
-   * {@link #denseF32} with every operand at one offset: one index for all arrays, the form
-   * the JIT vectorizes (with offsets that differ it must assume that a store may change what a
-   * later iteration reads, and ran these loops element by element: ReLU of 64k floats 6x
-   * slower).
+   * The unit-stride loops of {@link #denseF32}, every operand at one offset: one index for all
+   * arrays, the form the JIT vectorizes (with offsets that differ it must assume that a store
+   * may change what a later iteration reads, and ran such loops element by element: ReLU of 64k
+   * floats 6x slower). Branch-free (a NaN propagates through {@code Math.max} and {@code
+   * Math.min} as through the strided loops' tests); false for ops that have none.
    */
   private static boolean denseF32Same(BinaryOp op, float[] a, float[] b, int b0, int bs,
       float[] o, int off, int n) {
@@ -538,77 +421,18 @@ final class Elementwise {
     }
   }
 
-  /**
-   * The four arithmetic ops over unit-stride {@code a} and {@code o}, with {@code b} unit-stride or
-   * one broadcast value: loops the JIT vectorizes. False for other ops (the strided loop runs).
-   */
+  /** {@link #denseF32} in float64. */
   private static boolean denseF64(BinaryOp op, double[] a, int a0, double[] b, int b0, int bs,
       double[] o, int o0, int n) {
-    if (a0 == o0 && (bs == 0 || b0 == o0)) {
-      return denseF64Same(op, a, b, b0, bs, o, o0, n);
-    }
-    if (bs == 0) {
-      double y = b[b0];
-      switch (op) {
-        case ADD -> {
-          for (int k = 0; k < n; k++) {
-            o[o0 + k] = a[a0 + k] + y;
-          }
-        }
-        case SUB -> {
-          for (int k = 0; k < n; k++) {
-            o[o0 + k] = a[a0 + k] - y;
-          }
-        }
-        case MUL -> {
-          for (int k = 0; k < n; k++) {
-            o[o0 + k] = a[a0 + k] * y;
-          }
-        }
-        case DIV -> {
-          for (int k = 0; k < n; k++) {
-            o[o0 + k] = a[a0 + k] / y;
-          }
-        }
-        default -> {
-          return false;
-        }
-      }
-      return true;
-    }
-    switch (op) {
-      case ADD -> {
-        for (int k = 0; k < n; k++) {
-          o[o0 + k] = a[a0 + k] + b[b0 + k];
-        }
-      }
-      case SUB -> {
-        for (int k = 0; k < n; k++) {
-          o[o0 + k] = a[a0 + k] - b[b0 + k];
-        }
-      }
-      case MUL -> {
-        for (int k = 0; k < n; k++) {
-          o[o0 + k] = a[a0 + k] * b[b0 + k];
-        }
-      }
-      case DIV -> {
-        for (int k = 0; k < n; k++) {
-          o[o0 + k] = a[a0 + k] / b[b0 + k];
-        }
-      }
-      default -> {
-        return false;
-      }
-    }
-    return true;
+    return a0 == o0 && (bs == 0 || b0 == o0) && denseF64Same(op, a, b, b0, bs, o, o0, n);
   }
 
   /**
-   * {@link #denseF64} with every operand at one offset: one index for all arrays, the form
-   * the JIT vectorizes (with offsets that differ it must assume that a store may change what a
-   * later iteration reads, and ran these loops element by element: ReLU of 64k floats 6x
-   * slower).
+   * The unit-stride loops of {@link #denseF64}, every operand at one offset: one index for all
+   * arrays, the form the JIT vectorizes (with offsets that differ it must assume that a store
+   * may change what a later iteration reads, and ran such loops element by element: ReLU of 64k
+   * floats 6x slower). Branch-free (a NaN propagates through {@code Math.max} and {@code
+   * Math.min} as through the strided loops' tests); false for ops that have none.
    */
   private static boolean denseF64Same(BinaryOp op, double[] a, double[] b, int b0, int bs,
       double[] o, int off, int n) {

@@ -1,6 +1,7 @@
 package dev.adjoint.backend.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -45,7 +46,7 @@ class FusedUpdatesTest {
       check(program, ADAM_SCALARS, updated, "" + form);
       forms++;
     }
-    assertTrue(forms == 12);
+    assertEquals(12, forms);
   }
 
   @Test
