@@ -11,6 +11,7 @@ import dev.adjoint.backend.UnaryOp;
 import dev.adjoint.backend.Window2d;
 import dev.adjoint.tensor.DType;
 import dev.adjoint.tensor.Device;
+import java.util.Arrays;
 
 /**
  * The pure-Java backend. Elementwise kernels walk strided operands row by row
@@ -193,11 +194,14 @@ public final class CpuBackend implements Backend {
     StridedLoop loop = new StridedLoop(layout);
     int ds = loop.innerStride(0);
     Object d = dst.array();
+    // Rows of consecutive elements go to Arrays.fill (a vectorized intrinsic); a loop with a
+    // stride variable is not vectorized even when the stride is 1 (zeroing the MLP's 235,146
+    // gradients took 56 us that way).
     switch (dst.dtype()) {
       case FLOAT32 -> {
         float v = (float) value;
         float[] b = (float[]) d;
-        loop.run((o, n) -> {
+        loop.run(ds == 1 ? (o, n) -> Arrays.fill(b, o[0], o[0] + n, v) : (o, n) -> {
           for (int i = 0, di = o[0]; i < n; i++, di += ds) {
             b[di] = v;
           }
@@ -205,7 +209,7 @@ public final class CpuBackend implements Backend {
       }
       case FLOAT64 -> {
         double[] b = (double[]) d;
-        loop.run((o, n) -> {
+        loop.run(ds == 1 ? (o, n) -> Arrays.fill(b, o[0], o[0] + n, value) : (o, n) -> {
           for (int i = 0, di = o[0]; i < n; i++, di += ds) {
             b[di] = value;
           }
@@ -214,7 +218,7 @@ public final class CpuBackend implements Backend {
       case INT64 -> {
         long v = (long) value;
         long[] b = (long[]) d;
-        loop.run((o, n) -> {
+        loop.run(ds == 1 ? (o, n) -> Arrays.fill(b, o[0], o[0] + n, v) : (o, n) -> {
           for (int i = 0, di = o[0]; i < n; i++, di += ds) {
             b[di] = v;
           }
@@ -223,7 +227,7 @@ public final class CpuBackend implements Backend {
       case BOOL -> {
         boolean v = value != 0;
         boolean[] b = (boolean[]) d;
-        loop.run((o, n) -> {
+        loop.run(ds == 1 ? (o, n) -> Arrays.fill(b, o[0], o[0] + n, v) : (o, n) -> {
           for (int i = 0, di = o[0]; i < n; i++, di += ds) {
             b[di] = v;
           }
