@@ -2,6 +2,7 @@ package dev.adjoint.backend.cpu;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -57,6 +58,8 @@ final class VectorGemm implements Gemm.Kernels {
     final float[] a = new float[MR * KC];
     final float[] b = new float[KC * FNC];
     final float[] tile = new float[MR * FNR];
+    /** A matrix-vector product's running sums (16 per output, for up to a vector of them). */
+    final float[] sums = new float[DOT_LANES * Math.max(4, FL)];
   }
 
   private static final ThreadLocal<FScratch> F_SCRATCH = ThreadLocal.withInitial(FScratch::new);
@@ -145,14 +148,24 @@ final class VectorGemm implements Gemm.Kernels {
 
   /** Rows (or columns) per parallel task of a matrix-vector product. */
   private static final int GEMV_GRAIN = 1 << 14;
+  /** Running sums per element of C in a matrix-vector product (a fixed count, not the width). */
+  static final int DOT_LANES = 16;
 
   /**
    * C += alpha op(A) op(B) where one side is a single row or column (m or n is 1), where a tile
    * would compute mostly padding and packing would copy the whole matrix for one pass. Each
-   * element of C gets exactly the tiles' arithmetic, whatever the operands' layout: per block of
-   * {@link #KC} products, a chain of fused multiply-adds in order of p (of alpha * A's element
-   * when alpha is not 1, and B's) from zero, then added to C. Vectorized across the outputs
-   * where they lie back to back in the matrix (axpy), else four scalar chains at a time.
+   * element of C is, with x_p = alpha * A's element and y_p = B's:
+   * <ol>
+   *   <li>16 running sums from zero: for p = 0 .. k - 1 in order, sum (p mod 16) =
+   *       fma(x_p, y_p, sum (p mod 16));</li>
+   *   <li>combined by halving: sum l += sum l + 8 (for l &lt; 8), then l + 4, l + 2, l + 1;</li>
+   *   <li>sum 0 added to C (to 0 when beta is 0, to beta * C otherwise).</li>
+   * </ol>
+   * The same bits whatever the operands' layout, the thread count and the vector width. The
+   * sums are vector lanes where the matrix's rows and the vector lie in consecutive elements
+   * (x W^T for a Linear layer at batch 1; several short rows to a vector where they lie back to
+   * back, as in a linear regression's X w^T), 16 vector registers (the outputs in lanes) where
+   * the outputs lie back to back in the matrix (the weight gradient's X^T g), else scalars.
    */
   private static void gemvF(boolean ta, boolean tb, int m, int n, int k, float alpha, float[] a,
       int ao, int lda, float[] b, int bo, int ldb, float[] c, int co, int ldc,
@@ -169,113 +182,407 @@ final class VectorGemm implements Gemm.Kernels {
     int vo = row ? ao : bo;
     int vs = row ? (ta ? lda : 1) : (tb ? 1 : ldb);
     int cs = row ? 1 : ldc;
-    // alpha scales A: the vector of a row of C, the matrix of a column.
+    // alpha scales A: the vector of a row of C, the matrix of a column. The vector kernels
+    // take alpha 1 (every product the tensor layer asks for), the scalar one any alpha.
     float va = row ? alpha : 1f;
     float ma = row ? 1f : alpha;
-    boolean lanes = os == 1 && count >= FL;
-    int units = lanes ? (count + FL - 1) / FL : count;
+    int kind;
+    if (alpha != 1f || FL != DOT_LANES) {
+      kind = SCALAR;
+    } else if (ps == 1 && os == k && (k == 4 || k == 8) && count > 1) {
+      kind = PACKED_ROWS;
+    } else if (ps == 1 && vs == 1) {
+      kind = ROWS;
+    } else if (os == 1) {
+      kind = LANES;
+    } else {
+      kind = SCALAR;
+    }
+    // Parallel tasks take whole vectors of outputs (LANES) or of rows (PACKED_ROWS).
+    int unit = kind == LANES ? FL : kind == PACKED_ROWS ? DOT_LANES / k : 1;
+    int units = (count + unit - 1) / unit;
     int tasks = parallel ? Parallel.chunks((long) count * k, GEMV_GRAIN) : 1;
     tasks = Math.max(1, Math.min(tasks, units));
     if (tasks == 1) {
-      gemvRangeF(row, k, mat, mo, os, ps, vec, vo, vs, va, ma, lanes, c, co, cs, 0, count);
+      gemvRangeF(kind, k, mat, mo, os, ps, vec, vo, vs, va, ma, c, co, cs, 0, count);
       return;
     }
     int t0 = tasks;
     Parallel.forEach(tasks, true, t -> {
-      int from = Math.min(count, (int) ((long) units * t / t0) * (lanes ? FL : 1));
-      int to = Math.min(count, (int) ((long) units * (t + 1) / t0) * (lanes ? FL : 1));
-      gemvRangeF(row, k, mat, mo, os, ps, vec, vo, vs, va, ma, lanes, c, co, cs, from, to);
+      int from = Math.min(count, (int) ((long) units * t / t0) * unit);
+      int to = Math.min(count, (int) ((long) units * (t + 1) / t0) * unit);
+      gemvRangeF(kind, k, mat, mo, os, ps, vec, vo, vs, va, ma, c, co, cs, from, to);
     });
   }
 
+  /** Kinds of {@link #gemvF} kernel. */
+  private static final int SCALAR = 0;
+  private static final int ROWS = 1;
+  private static final int PACKED_ROWS = 2;
+  private static final int LANES = 3;
+
   /** Outputs [from, to) of {@link #gemvF}, on the calling thread. */
-  private static void gemvRangeF(boolean row, int k, float[] mat, int mo, int os, int ps,
-      float[] vec, int vo, int vs, float va, float ma, boolean lanes, float[] c, int co, int cs,
-      int from, int to) {
+  private static void gemvRangeF(int kind, int k, float[] mat, int mo, int os, int ps,
+      float[] vec, int vo, int vs, float va, float ma, float[] c, int co, int cs, int from,
+      int to) {
+    FScratch scratch = F_SCRATCH.get();
     int j = from;
-    if (lanes) {
-      for (int end = to - FL; j <= end; j += FL) {
-        for (int pc = 0; pc < k; pc += KC) {
-          int pe = Math.min(k, pc + KC);
-          FloatVector acc = FloatVector.zero(FS);
-          for (int p = pc; p < pe; p++) {
-            float x = vec[vo + p * vs];
-            FloatVector mv = FloatVector.fromArray(FS, mat, mo + j + p * ps);
-            if (ma != 1f) {
-              mv = mv.mul(ma);
-            }
-            FloatVector xv = FloatVector.broadcast(FS, va != 1f ? va * x : x);
-            acc = row ? xv.fma(mv, acc) : mv.fma(xv, acc);
-          }
-          if (cs == 1) {
-            FloatVector.fromArray(FS, c, co + j).add(acc).intoArray(c, co + j);
-          } else {
-            for (int l = 0; l < FL; l++) {
-              c[co + (j + l) * cs] += acc.lane(l);
-            }
-          }
-        }
+    if (kind == ROWS) {
+      j = rowsF(k, mat, mo, os, vec, vo, c, co, cs, from, to, scratch.sums);
+    } else if (kind == PACKED_ROWS) {
+      j = packedRowsF(k, mat, mo, vec, vo, vs, c, co, cs, from, to, scratch);
+    } else if (kind == LANES) {
+      j = lanesF(k, mat, mo, ps, vec, vo, vs, c, co, cs, from, to, scratch.sums);
+    }
+    // What the vector kernels left (outputs whose vector loads would leave the array).
+    for (; j < to; j++) {
+      scalarDotF(k, mat, mo + j * os, ps, vec, vo, vs, va, ma, c, co + j * cs, scratch.sums);
+    }
+  }
+
+  /**
+   * Combines the 16 running sums at {@code sums[0], sums[stride], ..., sums[15 * stride]} by
+   * halving and returns the result (the sums are overwritten).
+   */
+  private static float halveF(float[] sums, int at, int stride) {
+    for (int h = DOT_LANES / 2; h > 0; h >>= 1) {
+      for (int l = 0; l < h; l++) {
+        sums[at + l * stride] += sums[at + (l + h) * stride];
       }
     }
-    // Eight chains at a time (independent, so the adder pipelines), then one at a time.
-    for (; j + 8 <= to; j += 8) {
-      for (int pc = 0; pc < k; pc += KC) {
-        int pe = Math.min(k, pc + KC);
-        float s0 = 0;
-        float s1 = 0;
-        float s2 = 0;
-        float s3 = 0;
-        float s4 = 0;
-        float s5 = 0;
-        float s6 = 0;
-        float s7 = 0;
-        int r = mo + j * os;
-        for (int p = pc; p < pe; p++) {
-          float x = vec[vo + p * vs];
-          if (va != 1f) {
-            x = va * x;
-          }
-          int e = r + p * ps;
-          if (ma != 1f) {
-            s0 = Math.fma(ma * mat[e], x, s0);
-            s1 = Math.fma(ma * mat[e + os], x, s1);
-            s2 = Math.fma(ma * mat[e + 2 * os], x, s2);
-            s3 = Math.fma(ma * mat[e + 3 * os], x, s3);
-            s4 = Math.fma(ma * mat[e + 4 * os], x, s4);
-            s5 = Math.fma(ma * mat[e + 5 * os], x, s5);
-            s6 = Math.fma(ma * mat[e + 6 * os], x, s6);
-            s7 = Math.fma(ma * mat[e + 7 * os], x, s7);
-          } else {
-            s0 = Math.fma(mat[e], x, s0);
-            s1 = Math.fma(mat[e + os], x, s1);
-            s2 = Math.fma(mat[e + 2 * os], x, s2);
-            s3 = Math.fma(mat[e + 3 * os], x, s3);
-            s4 = Math.fma(mat[e + 4 * os], x, s4);
-            s5 = Math.fma(mat[e + 5 * os], x, s5);
-            s6 = Math.fma(mat[e + 6 * os], x, s6);
-            s7 = Math.fma(mat[e + 7 * os], x, s7);
-          }
-        }
-        c[co + j * cs] += s0;
-        c[co + (j + 1) * cs] += s1;
-        c[co + (j + 2) * cs] += s2;
-        c[co + (j + 3) * cs] += s3;
-        c[co + (j + 4) * cs] += s4;
-        c[co + (j + 5) * cs] += s5;
-        c[co + (j + 6) * cs] += s6;
-        c[co + (j + 7) * cs] += s7;
+    return sums[at];
+  }
+
+  /** One element of C in scalars (any strides, any alpha), in {@link #gemvF}'s order. */
+  private static void scalarDotF(int k, float[] mat, int r, int ps, float[] vec, int vo, int vs,
+      float va, float ma, float[] c, int at, float[] sums) {
+    java.util.Arrays.fill(sums, 0, DOT_LANES, 0f);
+    for (int p = 0; p < k; p++) {
+      float x = vec[vo + p * vs];
+      float y = mat[r + p * ps];
+      int l = p % DOT_LANES;
+      sums[l] = Math.fma(va != 1f ? va * x : x, ma != 1f ? ma * y : y, sums[l]);
+    }
+    c[at] += halveF(sums, 0, 1);
+  }
+
+  /**
+   * Outputs from .. whose matrix rows (at mo + j * os) and the vector have unit stride: the 16
+   * sums are the lanes of a vector; four rows at a time share each load of the vector. The
+   * products past the last whole 16 go to the sums one by one after they are stored in
+   * {@code sums}. Returns the first output left undone (none: every load stays in its row).
+   */
+  private static int rowsF(int k, float[] mat, int mo, int os, float[] vec, int vo, float[] c,
+      int co, int cs, int from, int to, float[] sums) {
+    int kv = k - k % DOT_LANES;
+    int j = from;
+    for (; j + 4 <= to; j += 4) {
+      int r0 = mo + j * os;
+      int r1 = r0 + os;
+      int r2 = r1 + os;
+      int r3 = r2 + os;
+      FloatVector s0 = FloatVector.zero(FS);
+      FloatVector s1 = s0;
+      FloatVector s2 = s0;
+      FloatVector s3 = s0;
+      for (int p = 0; p < kv; p += DOT_LANES) {
+        FloatVector x = FloatVector.fromArray(FS, vec, vo + p);
+        // fma(y_p, x_p, s): which factor is A's does not change the bits.
+        s0 = FloatVector.fromArray(FS, mat, r0 + p).fma(x, s0);
+        s1 = FloatVector.fromArray(FS, mat, r1 + p).fma(x, s1);
+        s2 = FloatVector.fromArray(FS, mat, r2 + p).fma(x, s2);
+        s3 = FloatVector.fromArray(FS, mat, r3 + p).fma(x, s3);
+      }
+      s0.intoArray(sums, 0);
+      s1.intoArray(sums, DOT_LANES);
+      s2.intoArray(sums, 2 * DOT_LANES);
+      s3.intoArray(sums, 3 * DOT_LANES);
+      for (int i = 0; i < 4; i++) {
+        c[co + (j + i) * cs] += rowTailF(sums, i * DOT_LANES, k, kv, mat, r0 + i * os, vec, vo);
       }
     }
     for (; j < to; j++) {
-      for (int pc = 0; pc < k; pc += KC) {
-        int pe = Math.min(k, pc + KC);
-        float s0 = 0;
-        for (int p = pc; p < pe; p++) {
-          float x = vec[vo + p * vs];
-          float y = mat[mo + j * os + p * ps];
-          s0 = Math.fma(ma != 1f ? ma * y : y, va != 1f ? va * x : x, s0);
-        }
-        c[co + j * cs] += s0;
+      int r = mo + j * os;
+      FloatVector s = FloatVector.zero(FS);
+      for (int p = 0; p < kv; p += DOT_LANES) {
+        s = FloatVector.fromArray(FS, mat, r + p).fma(FloatVector.fromArray(FS, vec, vo + p), s);
+      }
+      s.intoArray(sums, 0);
+      c[co + j * cs] += rowTailF(sums, 0, k, kv, mat, r, vec, vo);
+    }
+    return j;
+  }
+
+  /**
+   * The products kv .. k - 1 of a row at r onto its 16 stored sums at {@code sums[at ..]}, then
+   * their halving.
+   */
+  private static float rowTailF(float[] sums, int at, int k, int kv, float[] mat, int r,
+      float[] vec, int vo) {
+    for (int p = kv; p < k; p++) {
+      sums[at + p - kv] = Math.fma(mat[r + p], vec[vo + p], sums[at + p - kv]);
+    }
+    return halveF(sums, at, 1);
+  }
+
+  /**
+   * Outputs from .. whose matrix rows are k = 4 or 8 consecutive elements back to back (a
+   * linear regression's X w^T): a vector holds 16 / k rows. Each lane's product
+   * is fma(y, x, 0) (its sum's only one), then the halving runs inside the vector: a step of
+   * h &gt;= k adds the zero sums past the row (+0, which only turns -0 into +0), a step of
+   * h &lt; k adds the lane h to the right. Row r's result is then lane r * k. Returns the first
+   * output left undone (the last rows, where a whole vector would leave the array).
+   */
+  private static int packedRowsF(int k, float[] mat, int mo, float[] vec, int vo, int vs,
+      float[] c, int co, int cs, int from, int to, FScratch scratch) {
+    int per = DOT_LANES / k;
+    float[] pattern = scratch.sums;
+    for (int l = 0; l < DOT_LANES; l++) {
+      pattern[l] = vec[vo + (l % k) * vs];
+    }
+    FloatVector x = FloatVector.fromArray(FS, pattern, 0);
+    FloatVector zero = FloatVector.zero(FS);
+    float[] out = scratch.tile;
+    int j = from;
+    // Four vectors at a time, stored together and then read lane by lane (a scalar load right
+    // after the vector store it reads from stalls store forwarding).
+    int group = 4 * per;
+    for (; j + group <= to && mo + (long) j * k + 4 * DOT_LANES <= mat.length; j += group) {
+      int e = mo + j * k;
+      packedHalveF(FloatVector.fromArray(FS, mat, e), x, zero, k).intoArray(out, 0);
+      packedHalveF(FloatVector.fromArray(FS, mat, e + DOT_LANES), x, zero, k)
+          .intoArray(out, DOT_LANES);
+      packedHalveF(FloatVector.fromArray(FS, mat, e + 2 * DOT_LANES), x, zero, k)
+          .intoArray(out, 2 * DOT_LANES);
+      packedHalveF(FloatVector.fromArray(FS, mat, e + 3 * DOT_LANES), x, zero, k)
+          .intoArray(out, 3 * DOT_LANES);
+      for (int r = 0; r < group; r++) {
+        c[co + (j + r) * cs] += out[r * k];
+      }
+    }
+    return j;
+  }
+
+  /**
+   * Finishes {@link #lanesVectorF}'s stored sums (sum i of lane l at {@code sums[i * FL + l]}):
+   * the products kv .. k - 1 lane by lane, the halving, the add to C.
+   */
+  private static void finishLanesF(int k, int kv, float[] mat, int e, int ps, float[] vec,
+      int vo, int vs, float[] c, int co, int cs, int j, int w, float[] sums) {
+    for (int l = 0; l < w; l++) {
+      for (int p = kv; p < k; p++) {
+        int at = (p % DOT_LANES) * FL + l;
+        sums[at] = Math.fma(mat[e + l + p * ps], vec[vo + p * vs], sums[at]);
+      }
+      c[co + (j + l) * cs] += halveF(sums, l, FL);
+    }
+  }
+
+  /** fma(row, x, 0) + 0, then the halving steps of h &lt; k, inside one vector of rows. */
+  private static FloatVector packedHalveF(FloatVector rows, FloatVector x, FloatVector zero,
+      int k) {
+    FloatVector v = rows.fma(x, zero).add(zero);
+    if (k == 8) {
+      v = v.add(v.rearrange(SHIFT4));
+    }
+    v = v.add(v.rearrange(SHIFT2));
+    return v.add(v.rearrange(SHIFT1));
+  }
+
+  /**
+   * Lane l takes lane l + h (wrapping; the wrapped lanes are never read), for h = 1, 2, 4: each
+   * a constant of its own so that C2 compiles its rearrange to one permute.
+   */
+  private static final VectorShuffle<Float> SHIFT1 = VectorShuffle.fromOp(FS, l -> (l + 1) % FL);
+  private static final VectorShuffle<Float> SHIFT2 = VectorShuffle.fromOp(FS, l -> (l + 2) % FL);
+  private static final VectorShuffle<Float> SHIFT4 = VectorShuffle.fromOp(FS, l -> (l + 4) % FL);
+
+  /**
+   * Outputs from .. to where they lie back to back in the matrix (element (j, p) at
+   * mo + j + p * ps), a vector of outputs at a time (the last one partly past the outputs: its
+   * extra lanes compute what they read and are dropped).
+   */
+  private static int lanesF(int k, float[] mat, int mo, int ps, float[] vec, int vo, int vs,
+      float[] c, int co, int cs, int from, int to, float[] sums) {
+    for (int j = from; j < to; j += FL) {
+      // Products whose vector loads stay inside the array (all of them but near its end).
+      long room = mat.length - FL - (long) (mo + j);
+      int fit = room < 0 ? 0 : ps == 0 ? k : (int) Math.min(k, room / ps + 1);
+      lanesVectorF(k, fit, mat, mo + j, ps, vec, vo, vs, c, co, cs, j, Math.min(FL, to - j),
+          sums);
+    }
+    return to;
+  }
+
+  /**
+   * One vector of {@link #lanesF}'s outputs, the matrix's element p at e + p * ps: the 16 sums
+   * are 16 vector registers (16 chains in flight), halved lane-wise; the first w lanes are
+   * added to C's outputs j .. j + w - 1. Where only the first {@code fit} products' loads stay
+   * inside the array, the sums are stored after the whole 16s among them and finished lane by
+   * lane in scalars.
+   */
+  private static void lanesVectorF(int k, int fit, float[] mat, int e, int ps, float[] vec,
+      int vo, int vs, float[] c, int co, int cs, int j, int w, float[] sums) {
+    boolean whole = fit == k;
+    int kv = whole ? k - k % DOT_LANES : fit - fit % DOT_LANES;
+    FloatVector s0 = FloatVector.zero(FS);
+    FloatVector s1 = s0;
+    FloatVector s2 = s0;
+    FloatVector s3 = s0;
+    FloatVector s4 = s0;
+    FloatVector s5 = s0;
+    FloatVector s6 = s0;
+    FloatVector s7 = s0;
+    FloatVector s8 = s0;
+    FloatVector s9 = s0;
+    FloatVector s10 = s0;
+    FloatVector s11 = s0;
+    FloatVector s12 = s0;
+    FloatVector s13 = s0;
+    FloatVector s14 = s0;
+    FloatVector s15 = s0;
+    for (int p = 0; p < kv; p += DOT_LANES) {
+      int q = e + p * ps;
+      int x = vo + p * vs;
+      s0 = FloatVector.fromArray(FS, mat, q).fma(FloatVector.broadcast(FS, vec[x]), s0);
+      s1 = FloatVector.fromArray(FS, mat, q + ps).fma(FloatVector.broadcast(FS, vec[x + vs]), s1);
+      s2 = FloatVector.fromArray(FS, mat, q + 2 * ps)
+          .fma(FloatVector.broadcast(FS, vec[x + 2 * vs]), s2);
+      s3 = FloatVector.fromArray(FS, mat, q + 3 * ps)
+          .fma(FloatVector.broadcast(FS, vec[x + 3 * vs]), s3);
+      s4 = FloatVector.fromArray(FS, mat, q + 4 * ps)
+          .fma(FloatVector.broadcast(FS, vec[x + 4 * vs]), s4);
+      s5 = FloatVector.fromArray(FS, mat, q + 5 * ps)
+          .fma(FloatVector.broadcast(FS, vec[x + 5 * vs]), s5);
+      s6 = FloatVector.fromArray(FS, mat, q + 6 * ps)
+          .fma(FloatVector.broadcast(FS, vec[x + 6 * vs]), s6);
+      s7 = FloatVector.fromArray(FS, mat, q + 7 * ps)
+          .fma(FloatVector.broadcast(FS, vec[x + 7 * vs]), s7);
+      s8 = FloatVector.fromArray(FS, mat, q + 8 * ps)
+          .fma(FloatVector.broadcast(FS, vec[x + 8 * vs]), s8);
+      s9 = FloatVector.fromArray(FS, mat, q + 9 * ps)
+          .fma(FloatVector.broadcast(FS, vec[x + 9 * vs]), s9);
+      s10 = FloatVector.fromArray(FS, mat, q + 10 * ps)
+          .fma(FloatVector.broadcast(FS, vec[x + 10 * vs]), s10);
+      s11 = FloatVector.fromArray(FS, mat, q + 11 * ps)
+          .fma(FloatVector.broadcast(FS, vec[x + 11 * vs]), s11);
+      s12 = FloatVector.fromArray(FS, mat, q + 12 * ps)
+          .fma(FloatVector.broadcast(FS, vec[x + 12 * vs]), s12);
+      s13 = FloatVector.fromArray(FS, mat, q + 13 * ps)
+          .fma(FloatVector.broadcast(FS, vec[x + 13 * vs]), s13);
+      s14 = FloatVector.fromArray(FS, mat, q + 14 * ps)
+          .fma(FloatVector.broadcast(FS, vec[x + 14 * vs]), s14);
+      s15 = FloatVector.fromArray(FS, mat, q + 15 * ps)
+          .fma(FloatVector.broadcast(FS, vec[x + 15 * vs]), s15);
+    }
+    if (!whole) {
+      // Stored here: vectors passed to a call that is not inlined would be boxed.
+      s0.intoArray(sums, 0);
+      s1.intoArray(sums, FL);
+      s2.intoArray(sums, 2 * FL);
+      s3.intoArray(sums, 3 * FL);
+      s4.intoArray(sums, 4 * FL);
+      s5.intoArray(sums, 5 * FL);
+      s6.intoArray(sums, 6 * FL);
+      s7.intoArray(sums, 7 * FL);
+      s8.intoArray(sums, 8 * FL);
+      s9.intoArray(sums, 9 * FL);
+      s10.intoArray(sums, 10 * FL);
+      s11.intoArray(sums, 11 * FL);
+      s12.intoArray(sums, 12 * FL);
+      s13.intoArray(sums, 13 * FL);
+      s14.intoArray(sums, 14 * FL);
+      s15.intoArray(sums, 15 * FL);
+      finishLanesF(k, kv, mat, e, ps, vec, vo, vs, c, co, cs, j, w, sums);
+      return;
+    }
+    if (kv < k) {
+      int q = e + kv * ps;
+      int x = vo + kv * vs;
+      int r = k - kv;
+      if (r > 0) {
+        s0 = FloatVector.fromArray(FS, mat, q).fma(FloatVector.broadcast(FS, vec[x]), s0);
+      }
+      if (r > 1) {
+        s1 = FloatVector.fromArray(FS, mat, q + ps).fma(FloatVector.broadcast(FS, vec[x + vs]), s1);
+      }
+      if (r > 2) {
+        s2 = FloatVector.fromArray(FS, mat, q + 2 * ps)
+            .fma(FloatVector.broadcast(FS, vec[x + 2 * vs]), s2);
+      }
+      if (r > 3) {
+        s3 = FloatVector.fromArray(FS, mat, q + 3 * ps)
+            .fma(FloatVector.broadcast(FS, vec[x + 3 * vs]), s3);
+      }
+      if (r > 4) {
+        s4 = FloatVector.fromArray(FS, mat, q + 4 * ps)
+            .fma(FloatVector.broadcast(FS, vec[x + 4 * vs]), s4);
+      }
+      if (r > 5) {
+        s5 = FloatVector.fromArray(FS, mat, q + 5 * ps)
+            .fma(FloatVector.broadcast(FS, vec[x + 5 * vs]), s5);
+      }
+      if (r > 6) {
+        s6 = FloatVector.fromArray(FS, mat, q + 6 * ps)
+            .fma(FloatVector.broadcast(FS, vec[x + 6 * vs]), s6);
+      }
+      if (r > 7) {
+        s7 = FloatVector.fromArray(FS, mat, q + 7 * ps)
+            .fma(FloatVector.broadcast(FS, vec[x + 7 * vs]), s7);
+      }
+      if (r > 8) {
+        s8 = FloatVector.fromArray(FS, mat, q + 8 * ps)
+            .fma(FloatVector.broadcast(FS, vec[x + 8 * vs]), s8);
+      }
+      if (r > 9) {
+        s9 = FloatVector.fromArray(FS, mat, q + 9 * ps)
+            .fma(FloatVector.broadcast(FS, vec[x + 9 * vs]), s9);
+      }
+      if (r > 10) {
+        s10 = FloatVector.fromArray(FS, mat, q + 10 * ps)
+            .fma(FloatVector.broadcast(FS, vec[x + 10 * vs]), s10);
+      }
+      if (r > 11) {
+        s11 = FloatVector.fromArray(FS, mat, q + 11 * ps)
+            .fma(FloatVector.broadcast(FS, vec[x + 11 * vs]), s11);
+      }
+      if (r > 12) {
+        s12 = FloatVector.fromArray(FS, mat, q + 12 * ps)
+            .fma(FloatVector.broadcast(FS, vec[x + 12 * vs]), s12);
+      }
+      if (r > 13) {
+        s13 = FloatVector.fromArray(FS, mat, q + 13 * ps)
+            .fma(FloatVector.broadcast(FS, vec[x + 13 * vs]), s13);
+      }
+      if (r > 14) {
+        s14 = FloatVector.fromArray(FS, mat, q + 14 * ps)
+            .fma(FloatVector.broadcast(FS, vec[x + 14 * vs]), s14);
+      }
+    }
+    // Halving: sum l += sum l + 8 (l < 8), then l + 4, l + 2, l + 1.
+    s0 = s0.add(s8);
+    s1 = s1.add(s9);
+    s2 = s2.add(s10);
+    s3 = s3.add(s11);
+    s4 = s4.add(s12);
+    s5 = s5.add(s13);
+    s6 = s6.add(s14);
+    s7 = s7.add(s15);
+    s0 = s0.add(s4);
+    s1 = s1.add(s5);
+    s2 = s2.add(s6);
+    s3 = s3.add(s7);
+    s0 = s0.add(s2);
+    s1 = s1.add(s3);
+    s0 = s0.add(s1);
+    if (cs == 1 && w == FL) {
+      FloatVector.fromArray(FS, c, co + j).add(s0).intoArray(c, co + j);
+    } else {
+      // Lane by lane: a vector store would rewrite outputs past w, which another thread's
+      // range may own.
+      s0.intoArray(sums, 0);
+      for (int l = 0; l < w; l++) {
+        c[co + (j + l) * cs] += sums[l];
       }
     }
   }
