@@ -594,8 +594,14 @@ final class VectorGemm implements Gemm.Kernels {
       int w = Math.min(FNR, nc - js);
       int base = js * kc;
       if (tb) {
-        // Column j of op(B) is row j of B: read it in order, write it down the strip.
-        for (int j = 0; j < w; j++) {
+        // Column j of op(B) is row j of B. Eight rows are read side by side, so each p writes
+        // eight consecutive floats of the strip (one row at a time wrote one float per
+        // 128-byte line down a 32 KB strip: 2.2 cycles an element).
+        int j = 0;
+        for (; j + 8 <= w; j += 8) {
+          transposeRowsF(b, bo + (jc + js + j) * ldb + pc, ldb, bp, base + j, kc);
+        }
+        for (; j < w; j++) {
           int src = bo + (jc + js + j) * ldb + pc;
           for (int p = 0, dst = base + j; p < kc; p++, dst += FNR) {
             bp[dst] = b[src + p];
@@ -613,6 +619,30 @@ final class VectorGemm implements Gemm.Kernels {
           java.util.Arrays.fill(bp, base + p * FNR + w, base + (p + 1) * FNR, 0);
         }
       }
+    }
+  }
+
+  /**
+   * Eight rows of B from {@code src} ({@code ld} apart), {@code kc} elements each, into eight
+   * columns of a packed strip: element p of row r to {@code bp[dst + p * FNR + r]}.
+   */
+  private static void transposeRowsF(float[] b, int src, int ld, float[] bp, int dst, int kc) {
+    int s1 = src + ld;
+    int s2 = src + 2 * ld;
+    int s3 = src + 3 * ld;
+    int s4 = src + 4 * ld;
+    int s5 = src + 5 * ld;
+    int s6 = src + 6 * ld;
+    int s7 = src + 7 * ld;
+    for (int p = 0, d = dst; p < kc; p++, d += FNR) {
+      bp[d] = b[src + p];
+      bp[d + 1] = b[s1 + p];
+      bp[d + 2] = b[s2 + p];
+      bp[d + 3] = b[s3 + p];
+      bp[d + 4] = b[s4 + p];
+      bp[d + 5] = b[s5 + p];
+      bp[d + 6] = b[s6 + p];
+      bp[d + 7] = b[s7 + p];
     }
   }
 
