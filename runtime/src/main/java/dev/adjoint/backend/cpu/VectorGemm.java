@@ -84,6 +84,15 @@ final class VectorGemm implements Gemm.Kernels {
     if (!store) {
       Gemm.scale(beta, c, co, ldc, m, n);
     }
+    if (k == 1 && alpha == 1f && (!tb || ldb == 1)) {
+      // An outer product (a weight gradient at batch 1): no packing, one pass over C.
+      int xs = ta ? 1 : lda;
+      int chunks = parallel ? Parallel.chunks((long) m * n, GEMV_GRAIN) : 1;
+      int tasks = Math.max(1, Math.min(chunks, m));
+      Parallel.forEach(tasks, tasks > 1, t -> rank1F(a, ao, xs, b, bo, c, co, ldc,
+          (int) ((long) m * t / tasks), (int) ((long) m * (t + 1) / tasks), n, store));
+      return;
+    }
     int threads = parallel && (long) m * n * k >= SPLIT_MIN ? Parallel.threads() : 1;
     // Each block packs what it reads: a split by rows packs all of B again in every block (a
     // copy, about 0.4 cycles an element, or a transpose, 1.8); a split by columns packs all of
@@ -112,6 +121,29 @@ final class VectorGemm implements Gemm.Kernels {
         blockF(ta, tb, k, alpha, a, ao, lda, b, bo, ldb, c, co, ldc, 0, m, from, to, store);
       }
     });
+  }
+
+  /**
+   * Rows [i0, i1) of the outer product C (+)= x y (k = 1, alpha 1; x_i at x[xo + i * xs], y
+   * contiguous from yo), in the tiles' arithmetic: each element 0 or C plus fma(x_i, y_j, 0).
+   */
+  private static void rank1F(float[] x, int xo, int xs, float[] y, int yo, float[] c, int co,
+      int ldc, int i0, int i1, int n, boolean store) {
+    FloatVector zero = FloatVector.zero(FS);
+    for (int i = i0; i < i1; i++) {
+      float xi = x[xo + i * xs];
+      FloatVector xv = FloatVector.broadcast(FS, xi);
+      int row = co + i * ldc;
+      int j = 0;
+      for (; j + FL <= n; j += FL) {
+        FloatVector prod = FloatVector.fromArray(FS, y, yo + j).fma(xv, zero);
+        FloatVector base = store ? zero : FloatVector.fromArray(FS, c, row + j);
+        base.add(prod).intoArray(c, row + j);
+      }
+      for (; j < n; j++) {
+        c[row + j] = (store ? 0f : c[row + j]) + Math.fma(y[yo + j], xi, 0f);
+      }
+    }
   }
 
   /** C[i0:i1, j0:j1] (+)= alpha op(A) op(B) on the calling thread, with its own buffers. */

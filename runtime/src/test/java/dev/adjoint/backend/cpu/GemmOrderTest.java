@@ -36,7 +36,9 @@ class GemmOrderTest {
       // time, a masked partial vector, blocks of 256 interleaved), and eight scalar chains.
       {1, 1, 40}, {1, 37, 16}, {1, 5, 31}, {1, 256, 784}, {1, 9, 2000}, {8, 1, 2000},
       {20, 1, 1100}, {1, 3, 9000}, {131, 1, 8}, {1, 70, 15}, {133, 1, 4}, {77, 1, 2},
-      {41, 1, 1}, {1, 50, 8}, {3, 1, 24}};
+      {41, 1, 1}, {1, 50, 8}, {3, 1, 24},
+      // Outer products (k = 1), split over the threads when large.
+      {7, 45, 1}, {300, 257, 1}};
 
   private int before;
 
