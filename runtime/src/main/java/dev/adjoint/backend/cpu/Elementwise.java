@@ -376,9 +376,46 @@ final class Elementwise {
     return true;
   }
 
+  /**
+   * {@code o[k] = x op b[k]} over unit-stride {@code b} and {@code o} at one offset (a broadcast
+   * left operand, as a loss's expanded gradient times its input): one index, so the JIT
+   * vectorizes it; false for ops without such a loop.
+   */
+  private static boolean scalarFirstF32(BinaryOp op, float x, float[] b, float[] o, int off, int n) {
+    switch (op) {
+      case ADD -> {
+        for (int k = off; k < off + n; k++) {
+          o[k] = x + b[k];
+        }
+      }
+      case SUB -> {
+        for (int k = off; k < off + n; k++) {
+          o[k] = x - b[k];
+        }
+      }
+      case MUL -> {
+        for (int k = off; k < off + n; k++) {
+          o[k] = x * b[k];
+        }
+      }
+      case DIV -> {
+        for (int k = off; k < off + n; k++) {
+          o[k] = x / b[k];
+        }
+      }
+      default -> {
+        return false;
+      }
+    }
+    return true;
+  }
+
   static void binaryF32(BinaryOp op, float[] a, int a0, int as, float[] b, int b0, int bs,
       float[] o, int o0, int os, int n) {
     if (as == 1 && os == 1 && (bs == 1 || bs == 0) && denseF32(op, a, a0, b, b0, bs, o, o0, n)) {
+      return;
+    }
+    if (as == 0 && bs == 1 && os == 1 && b0 == o0 && scalarFirstF32(op, a[a0], b, o, o0, n)) {
       return;
     }
     switch (op) {
@@ -493,9 +530,46 @@ final class Elementwise {
     return true;
   }
 
+  /**
+   * {@code o[k] = x op b[k]} over unit-stride {@code b} and {@code o} at one offset (a broadcast
+   * left operand, as a loss's expanded gradient times its input): one index, so the JIT
+   * vectorizes it; false for ops without such a loop.
+   */
+  private static boolean scalarFirstF64(BinaryOp op, double x, double[] b, double[] o, int off, int n) {
+    switch (op) {
+      case ADD -> {
+        for (int k = off; k < off + n; k++) {
+          o[k] = x + b[k];
+        }
+      }
+      case SUB -> {
+        for (int k = off; k < off + n; k++) {
+          o[k] = x - b[k];
+        }
+      }
+      case MUL -> {
+        for (int k = off; k < off + n; k++) {
+          o[k] = x * b[k];
+        }
+      }
+      case DIV -> {
+        for (int k = off; k < off + n; k++) {
+          o[k] = x / b[k];
+        }
+      }
+      default -> {
+        return false;
+      }
+    }
+    return true;
+  }
+
   static void binaryF64(BinaryOp op, double[] a, int a0, int as, double[] b, int b0, int bs,
       double[] o, int o0, int os, int n) {
     if (as == 1 && os == 1 && (bs == 1 || bs == 0) && denseF64(op, a, a0, b, b0, bs, o, o0, n)) {
+      return;
+    }
+    if (as == 0 && bs == 1 && os == 1 && b0 == o0 && scalarFirstF64(op, a[a0], b, o, o0, n)) {
       return;
     }
     switch (op) {

@@ -88,6 +88,18 @@ final class Gemm {
     if (beta == 1f) {
       return;
     }
+    if (ldc == n || m == 1) {
+      // One run of elements (a matrix-vector product's C of 20640 x 1 went row by row).
+      int end = cOff + (m == 1 ? n : m * n);
+      if (beta == 0f) {
+        java.util.Arrays.fill(c, cOff, end, 0f);
+      } else {
+        for (int k = cOff; k < end; k++) {
+          c[k] = beta * c[k];
+        }
+      }
+      return;
+    }
     for (int i = 0; i < m; i++) {
       int row = cOff + i * ldc;
       for (int j = 0; j < n; j++) {
@@ -99,6 +111,18 @@ final class Gemm {
   /** {@link #scale(float, float[], int, int, int, int)} in float64. */
   static void scale(double beta, double[] c, int cOff, int ldc, int m, int n) {
     if (beta == 1.0) {
+      return;
+    }
+    if (ldc == n || m == 1) {
+      // One run of elements (a matrix-vector product's C of 20640 x 1 went row by row).
+      int end = cOff + (m == 1 ? n : m * n);
+      if (beta == 0.0) {
+        java.util.Arrays.fill(c, cOff, end, 0.0);
+      } else {
+        for (int k = cOff; k < end; k++) {
+          c[k] = beta * c[k];
+        }
+      }
       return;
     }
     for (int i = 0; i < m; i++) {

@@ -176,8 +176,13 @@ class ElementwiseKernelPathTest {
       if (n > 0) {
         Elementwise.binaryF32(op, a, 0, 1, b, 0, 0, shiftedScalar, 3, 1, n);
       }
+      float[] scalarFirst = new float[n];
+      float[] shiftedScalarFirst = new float[n + 3];
       if (n > 0) { // a broadcast operand has an element to read
         Elementwise.binaryF32(op, a, 0, 1, b, 0, 0, scalar, 0, 1, n);
+        // Broadcast on the left: one index, and offsets that differ (the strided loop).
+        Elementwise.binaryF32(op, a, 0, 0, b, 0, 1, scalarFirst, 0, 1, n);
+        Elementwise.binaryF32(op, a, 0, 0, b, 0, 1, shiftedScalarFirst, 3, 1, n);
       }
       Elementwise.binaryF32(op, as, 0, 2, b, 0, 1, strided, 0, 1, n);
       for (int i = 0; i < n; i++) {
@@ -192,6 +197,10 @@ class ElementwiseKernelPathTest {
             Float.floatToIntBits(shifted[i + 3]), "dense at two offsets " + at);
         assertEquals(Float.floatToIntBits((float) f.applyAsDouble(a[i], b[0])),
             Float.floatToIntBits(shiftedScalar[i + 3]), "broadcast at two offsets " + at);
+        assertEquals(Float.floatToIntBits((float) f.applyAsDouble(a[0], b[i])),
+            Float.floatToIntBits(scalarFirst[i]), "broadcast left " + at);
+        assertEquals(Float.floatToIntBits((float) f.applyAsDouble(a[0], b[i])),
+            Float.floatToIntBits(shiftedScalarFirst[i + 3]), "broadcast left, two offsets " + at);
       }
     }
   }
@@ -213,8 +222,10 @@ class ElementwiseKernelPathTest {
       double[] strided = new double[n];
       Elementwise.binaryF64(op, a, 0, 1, b, 0, 1, dense, 0, 1, n);
       Elementwise.binaryF64(op, a, 0, 1, b, 0, 1, shifted, 1, 1, n);
+      double[] scalarFirst = new double[n];
       if (n > 0) {
         Elementwise.binaryF64(op, a, 0, 1, b, 0, 0, scalar, 0, 1, n);
+        Elementwise.binaryF64(op, a, 0, 0, b, 0, 1, scalarFirst, 0, 1, n);
       }
       Elementwise.binaryF64(op, as, 0, 2, b, 0, 1, strided, 0, 1, n);
       for (int i = 0; i < n; i++) {
@@ -225,6 +236,8 @@ class ElementwiseKernelPathTest {
         assertEquals(want, Double.doubleToLongBits(strided[i]), "strided " + at);
         assertEquals(Double.doubleToLongBits(f.applyAsDouble(a[i], b[0])),
             Double.doubleToLongBits(scalar[i]), "broadcast " + at);
+        assertEquals(Double.doubleToLongBits(f.applyAsDouble(a[0], b[i])),
+            Double.doubleToLongBits(scalarFirst[i]), "broadcast left " + at);
       }
     }
   }
