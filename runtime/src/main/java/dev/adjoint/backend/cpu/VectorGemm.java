@@ -219,11 +219,11 @@ final class VectorGemm implements Gemm.Kernels {
     float va = row ? alpha : 1f;
     float ma = row ? 1f : alpha;
     int kind;
-    if (alpha != 1f || FL != DOT_LANES) {
+    if (alpha != 1f) {
       kind = SCALAR;
-    } else if (ps == 1 && os == k && (k == 4 || k == 8) && count > 1) {
+    } else if (FL == DOT_LANES && ps == 1 && os == k && (k == 4 || k == 8) && count > 1) {
       kind = PACKED_ROWS;
-    } else if (ps == 1 && vs == 1) {
+    } else if ((FL == DOT_LANES || 2 * FL == DOT_LANES) && ps == 1 && vs == 1) {
       kind = ROWS;
     } else if (os == 1) {
       kind = LANES;
@@ -300,7 +300,8 @@ final class VectorGemm implements Gemm.Kernels {
 
   /**
    * Outputs from .. whose matrix rows (at mo + j * os) and the vector have unit stride: the 16
-   * sums are the lanes of a vector; four rows at a time share each load of the vector. The
+   * sums are the lanes of a vector (of two where a vector has 8); four rows at a time share each
+   * load of the vector. The
    * products past the last whole 16 go to the sums one by one after they are stored in
    * {@code sums}. Returns the first output left undone (none: every load stays in its row).
    */
@@ -308,38 +309,50 @@ final class VectorGemm implements Gemm.Kernels {
       int co, int cs, int from, int to, float[] sums) {
     int kv = k - k % DOT_LANES;
     int j = from;
-    for (; j + 4 <= to; j += 4) {
-      int r0 = mo + j * os;
-      int r1 = r0 + os;
-      int r2 = r1 + os;
-      int r3 = r2 + os;
-      FloatVector s0 = FloatVector.zero(FS);
-      FloatVector s1 = s0;
-      FloatVector s2 = s0;
-      FloatVector s3 = s0;
-      for (int p = 0; p < kv; p += DOT_LANES) {
-        FloatVector x = FloatVector.fromArray(FS, vec, vo + p);
-        // fma(y_p, x_p, s): which factor is A's does not change the bits.
-        s0 = FloatVector.fromArray(FS, mat, r0 + p).fma(x, s0);
-        s1 = FloatVector.fromArray(FS, mat, r1 + p).fma(x, s1);
-        s2 = FloatVector.fromArray(FS, mat, r2 + p).fma(x, s2);
-        s3 = FloatVector.fromArray(FS, mat, r3 + p).fma(x, s3);
-      }
-      s0.intoArray(sums, 0);
-      s1.intoArray(sums, DOT_LANES);
-      s2.intoArray(sums, 2 * DOT_LANES);
-      s3.intoArray(sums, 3 * DOT_LANES);
-      for (int i = 0; i < 4; i++) {
-        c[co + (j + i) * cs] += rowTailF(sums, i * DOT_LANES, k, kv, mat, r0 + i * os, vec, vo);
+    if (FL == DOT_LANES) {
+      for (; j + 4 <= to; j += 4) {
+        int r0 = mo + j * os;
+        int r1 = r0 + os;
+        int r2 = r1 + os;
+        int r3 = r2 + os;
+        FloatVector s0 = FloatVector.zero(FS);
+        FloatVector s1 = s0;
+        FloatVector s2 = s0;
+        FloatVector s3 = s0;
+        for (int p = 0; p < kv; p += DOT_LANES) {
+          FloatVector x = FloatVector.fromArray(FS, vec, vo + p);
+          // fma(y_p, x_p, s): which factor is A's does not change the bits.
+          s0 = FloatVector.fromArray(FS, mat, r0 + p).fma(x, s0);
+          s1 = FloatVector.fromArray(FS, mat, r1 + p).fma(x, s1);
+          s2 = FloatVector.fromArray(FS, mat, r2 + p).fma(x, s2);
+          s3 = FloatVector.fromArray(FS, mat, r3 + p).fma(x, s3);
+        }
+        s0.intoArray(sums, 0);
+        s1.intoArray(sums, DOT_LANES);
+        s2.intoArray(sums, 2 * DOT_LANES);
+        s3.intoArray(sums, 3 * DOT_LANES);
+        for (int i = 0; i < 4; i++) {
+          c[co + (j + i) * cs] +=
+              rowTailF(sums, i * DOT_LANES, k, kv, mat, r0 + i * os, vec, vo);
+        }
       }
     }
+    // One row at a time: the rest, and every row where the 16 sums take two vectors of 8.
     for (; j < to; j++) {
       int r = mo + j * os;
-      FloatVector s = FloatVector.zero(FS);
+      FloatVector lo = FloatVector.zero(FS);
+      FloatVector hi = lo;
       for (int p = 0; p < kv; p += DOT_LANES) {
-        s = FloatVector.fromArray(FS, mat, r + p).fma(FloatVector.fromArray(FS, vec, vo + p), s);
+        lo = FloatVector.fromArray(FS, mat, r + p).fma(FloatVector.fromArray(FS, vec, vo + p), lo);
+        if (FL < DOT_LANES) {
+          hi = FloatVector.fromArray(FS, mat, r + p + FL)
+              .fma(FloatVector.fromArray(FS, vec, vo + p + FL), hi);
+        }
       }
-      s.intoArray(sums, 0);
+      lo.intoArray(sums, 0);
+      if (FL < DOT_LANES) {
+        hi.intoArray(sums, FL);
+      }
       c[co + j * cs] += rowTailF(sums, 0, k, kv, mat, r, vec, vo);
     }
     return j;
