@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import dev.adjoint.tensor.Threads;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,20 +38,49 @@ class GemmOrderTest {
       // Outer products (k = 1), split over the threads when large.
       {7, 45, 1}, {300, 257, 1}};
 
-  private int before;
-
-  @BeforeEach
-  void remember() {
-    before = Threads.getNumThreads();
-  }
-
-  @AfterEach
-  void restore() {
-    Threads.setNumThreads(before);
-  }
-
   @Test
   void everyPathComputesTheDocumentedChainsBitForBit() {
+    checkAllShapes();
+  }
+
+  /**
+   * The same bits with narrower vectors (256 and 128 bits, as on a machine without AVX-512):
+   * the 16 running sums of a matrix-vector product then take two vectors, or scalars. Checked
+   * in JVMs of their own started with {@code -XX:MaxVectorSize}.
+   */
+  @Test
+  void narrowerVectorsComputeTheSameBits() throws Exception {
+    String launcher = ProcessHandle.current().info().command().orElse("java");
+    for (int bytes : new int[] {32, 16}) {
+      Process child = new ProcessBuilder(launcher, "--add-modules", "jdk.incubator.vector",
+          "-XX:MaxVectorSize=" + bytes, "-cp", System.getProperty("java.class.path"),
+          GemmOrderTest.class.getName())
+          .redirectErrorStream(true)
+          .start();
+      String out = new String(child.getInputStream().readAllBytes(),
+          java.nio.charset.StandardCharsets.UTF_8);
+      assertEquals(0, child.waitFor(), out);
+      org.junit.jupiter.api.Assertions.assertTrue(out.contains("kernel: vector (" + bytes * 8
+          + "-bit"), out);
+    }
+  }
+
+  /** Runs the check in this JVM (for {@link #narrowerVectorsComputeTheSameBits}). */
+  public static void main(String[] args) {
+    checkAllShapes();
+    System.out.println("kernel: " + Gemm.kernel());
+  }
+
+  private static void checkAllShapes() {
+    int before = Threads.getNumThreads();
+    try {
+      checkEveryShape();
+    } finally {
+      Threads.setNumThreads(before);
+    }
+  }
+
+  private static void checkEveryShape() {
     Gemm.Kernels v = Gemm.vector();
     assertNotNull(v, "jdk.incubator.vector is not in the test JVM");
     SplittableRandom rnd = new SplittableRandom(17);
