@@ -395,12 +395,14 @@ public final class Functional {
   }
 
   /**
-   * A zero-filled contiguous tensor of {@code shape} with {@code like}'s dtype and device. Every
-   * op checks its output's size (checkOutput) before it gets here; gradients have the shapes of
-   * tensors that exist.
+   * An uninitialized contiguous tensor of {@code shape} with {@code like}'s dtype and device, for
+   * a kernel's output: the nn kernels overwrite their outputs entirely (the backend's contract;
+   * the strict test backend fills these with NaN, so a kernel that left an element unwritten
+   * fails the tests). Every op checks its output's size (checkOutput) before it gets here;
+   * gradients have the shapes of tensors that exist.
    */
   static Tensor empty(Tensor like, int... shape) {
-    return Tensor.zeros(like.dtype(), like.device(), shape);
+    return Tensor.empty(like.dtype(), like.device(), shape);
   }
 
   static void checkNotNull(String op, Tensor t, String what) {

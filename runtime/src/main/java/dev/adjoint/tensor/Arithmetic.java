@@ -433,7 +433,7 @@ public final class Arithmetic {
   }
 
   static Tensor scalarLike(Tensor self, double value, DType dt) {
-    return Tensor.empty(dt, self.device(), new int[0]).fill_(value);
+    return Tensor.zeroed(dt, self.device(), new int[0]).fill_(value);
   }
 
   /**

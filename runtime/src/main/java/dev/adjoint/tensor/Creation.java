@@ -48,7 +48,7 @@ final class Creation {
     Objects.requireNonNull(dtype, "zeros: dtype");
     Objects.requireNonNull(device, "zeros: device");
     Tensor.numel("zeros", shape);
-    return Tensor.empty(dtype, device, shape);
+    return Tensor.zeroed(dtype, device, shape);
   }
 
   // ---------------------------------------------------------------- ones
@@ -75,14 +75,14 @@ final class Creation {
   private static Tensor filled(String op, double value, DType dtype, int[] shape) {
     Objects.requireNonNull(dtype, op + ": dtype");
     Tensor.numel(op, shape);
-    Tensor out = Tensor.empty(dtype, Device.cpu(), shape);
+    Tensor out = Tensor.zeroed(dtype, Device.cpu(), shape);
     return value == 0 ? out : out.fill_(value);
   }
 
   // ---------------------------------------------------------------- zerosLike
 
   static Tensor zerosLike(Tensor self) {
-    return Tensor.empty(self.dtype, self.device(), self.shape);
+    return Tensor.zeroed(self.dtype, self.device(), self.shape);
   }
 
   // ---------------------------------------------------------------- onesLike
@@ -177,7 +177,7 @@ final class Creation {
   static Tensor rand(Generator gen, int... shape) {
     Objects.requireNonNull(gen, "rand: gen");
     Tensor.numel("rand", shape); // checked here, so that errors name rand
-    Tensor out = Tensor.empty(DType.FLOAT32, Device.cpu(), shape);
+    Tensor out = Tensor.zeroed(DType.FLOAT32, Device.cpu(), shape);
     long n = out.numel();
     out.backend().randomUniform(out.storage, 0, n, gen.initialSeed(), gen.reserve(n), 0, 1);
     return out;
@@ -192,7 +192,7 @@ final class Creation {
   static Tensor randn(Generator gen, int... shape) {
     Objects.requireNonNull(gen, "randn: gen");
     Tensor.numel("randn", shape); // checked here, so that errors name randn
-    Tensor out = Tensor.empty(DType.FLOAT32, Device.cpu(), shape);
+    Tensor out = Tensor.zeroed(DType.FLOAT32, Device.cpu(), shape);
     long n = out.numel();
     out.backend().randomNormal(out.storage, 0, n, gen.initialSeed(), gen.reserve(n), 0, 1);
     return out;
@@ -215,7 +215,7 @@ final class Creation {
     }
     Objects.requireNonNull(gen, "randint: gen");
     Tensor.numel("randint", shape); // checked here, so that errors name randint
-    Tensor out = Tensor.empty(DType.INT64, Device.cpu(), shape);
+    Tensor out = Tensor.zeroed(DType.INT64, Device.cpu(), shape);
     long n = out.numel();
     out.backend().randomInt(out.storage, 0, n, gen.initialSeed(), gen.reserve(n), low, high);
     return out;

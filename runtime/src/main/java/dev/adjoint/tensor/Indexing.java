@@ -38,7 +38,7 @@ public final class Indexing {
     int count = index.numel();
     int[] outShape = atLeast1d.shape.clone();
     outShape[d] = count;
-    Tensor out = Tensor.empty(self.dtype, self.device(), outShape);
+    Tensor out = Tensor.zeroed(self.dtype, self.device(), outShape);
     Tensor ix = index.reshape(count).contiguous();
     self.backend().indexSelect(atLeast1d.storage, atLeast1d.layout, d, ix.storage, ix.layout,
         out.storage, out.layout);
@@ -76,7 +76,7 @@ public final class Indexing {
       }
     }
     // The backend checks the indices.
-    Tensor out = Tensor.empty(self.dtype, self.device(), index.shape);
+    Tensor out = Tensor.zeroed(self.dtype, self.device(), index.shape);
     Tensor ix = index.contiguous();
     self.backend().gather(self.storage, self.layout, d, ix.storage, ix.layout, out.storage,
         out.layout);
@@ -347,7 +347,7 @@ public final class Indexing {
     }
     outShape[d] = (int) total;
     Tensor.numel("cat", "result shape", outShape);
-    Tensor out = Tensor.empty(dt, first.device(), outShape);
+    Tensor out = Tensor.zeroed(dt, first.device(), outShape);
     int at = 0;
     for (Tensor t : tensors) {
       if (t.shape[d] > 0) {

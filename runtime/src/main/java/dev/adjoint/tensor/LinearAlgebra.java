@@ -167,7 +167,7 @@ public final class LinearAlgebra {
       long[] ga = k == 0 ? null : gemmLayout(m, k, la3.stride(1), la3.stride(2));
       long[] gb = k == 0 ? null : gemmLayout(k, n, lb3.stride(1), lb3.stride(2));
       // With k = 0 no product runs: the result is zeros.
-      Tensor out = k == 0 ? Tensor.empty(dt, self.device(), new int[] {bn, m, n})
+      Tensor out = k == 0 ? Tensor.zeroed(dt, self.device(), new int[] {bn, m, n})
           : Tensor.uninitialized(dt, self.device(), new int[] {bn, m, n});
       if (bn > 0 && m > 0 && n > 0 && k > 0) {
         self.backend().gemm(ga[0] == 1, gb[0] == 1, m, n, k, 1, a1.storage, la3.offset(), ga[1],
@@ -246,7 +246,7 @@ public final class LinearAlgebra {
     }
     int n = self.shape[self.dim() - 1];
     int batch = self.numel / Math.max(1, n * n);
-    Tensor out = Tensor.empty(self.dtype, self.device(), self.shape);
+    Tensor out = Tensor.zeroed(self.dtype, self.device(), self.shape);
     if (n > 0 && batch > 0) {
       Tensor a = self.reshape(batch, n, n).contiguous();
       self.backend().inverse(a.storage, a.layout.offset(), out.storage, 0, batch, n);

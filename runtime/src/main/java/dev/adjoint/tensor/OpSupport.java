@@ -81,7 +81,8 @@ final class OpSupport {
         || !Arrays.equals(a.shape, g.shape)) {
       return keepWhere(a.gt(threshold), g);
     }
-    Tensor out = Tensor.empty(g.dtype(), g.device(), g.shape);
+    // Written in full by the kernel (the backend's contract).
+    Tensor out = Tensor.uninitialized(g.dtype(), g.device(), g.shape);
     out.backend().keepWhereGreater(a.storage, a.layout, threshold, g.storage, g.layout,
         out.storage, out.layout);
     return out;

@@ -375,14 +375,14 @@ public final class Reductions {
         case LOGSUMEXP -> Double.NEGATIVE_INFINITY;
         default -> Double.NaN;
       };
-      return new ValuesIndices(Tensor.empty(outType, self.device(), resultShape).fill_(identity),
+      return new ValuesIndices(Tensor.zeroed(outType, self.device(), resultShape).fill_(identity),
           null);
     }
     // The backend reads any strided view in place: a broadcast or permuted input is never copied,
     // and it converts the input's dtype as it reads.
     Tensor src = self.permute(perm);
-    Tensor values = Tensor.empty(outType, self.device(), new int[] {outer});
-    Tensor indices = indexed ? Tensor.empty(DType.INT64, self.device(), new int[] {outer}) : null;
+    Tensor values = Tensor.zeroed(outType, self.device(), new int[] {outer});
+    Tensor indices = indexed ? Tensor.zeroed(DType.INT64, self.device(), new int[] {outer}) : null;
     if (outer > 0) {
       self.backend().reduce(op, src.storage, src.layout, outer, inner, values.storage, 0,
           indices == null ? null : indices.storage, 0, param);

@@ -148,12 +148,12 @@ public final class Tensor {
   }
 
   /** A new zero-filled contiguous tensor on {@code device}. */
-  static Tensor empty(DType dtype, Device device, int[] shape) {
+  static Tensor zeroed(DType dtype, Device device, int[] shape) {
     return allocated(dtype, device, shape, true);
   }
 
   /**
-   * {@link #empty}, except that the elements may hold anything: for an op's result its kernel
+   * {@link #zeroed}, except that the elements may hold anything: for an op's result its kernel
    * writes in full before reading (the strict test backend fills it with NaN to prove that).
    */
   static Tensor uninitialized(DType dtype, Device device, int[] shape) {
@@ -505,6 +505,20 @@ public final class Tensor {
    */
   public static Tensor zeros(DType dtype, Device device, int... shape) {
     return Creation.zeros(dtype, device, shape);
+  }
+
+  /**
+   * A new contiguous tensor of {@code shape} on {@code device} whose elements are not initialized
+   * ({@code torch.empty(shape, dtype=, device=)}): they may hold anything, often what a released
+   * tensor of the same size held, so write every element before reading one. For an output
+   * that is filled in full (the nn kernels' results, {@code out=} style buffers); use
+   * {@link #zeros(DType, Device, int...)} when zeros are needed.
+   */
+  public static Tensor empty(DType dtype, Device device, int... shape) {
+    Objects.requireNonNull(dtype, "empty: dtype");
+    Objects.requireNonNull(device, "empty: device");
+    numel("empty", shape);
+    return uninitialized(dtype, device, shape);
   }
 
   /** Ones of {@code shape}, float32. */

@@ -101,6 +101,8 @@ class OpCompletenessTest {
     noGrad(t, "Tensor.zeros(DType,int[])", creation, in -> Tensor.zeros(DType.FLOAT64, 2));
     noGrad(t, "Tensor.zeros(DType,Device,int[])", creation,
         in -> Tensor.zeros(DType.FLOAT64, Device.cpu(), 2));
+    noGrad(t, "Tensor.empty(DType,Device,int[])", creation,
+        in -> Tensor.empty(DType.FLOAT64, Device.cpu(), 2));
     noGrad(t, "Tensor.ones(int[])", creation, in -> Tensor.ones(2, 3));
     noGrad(t, "Tensor.ones(DType,int[])", creation, in -> Tensor.ones(DType.FLOAT64, 2));
     noGrad(t, "Tensor.full(double,int[])", creation, in -> Tensor.full(1.5, 2));

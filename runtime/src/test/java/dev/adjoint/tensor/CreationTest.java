@@ -39,6 +39,23 @@ class CreationTest {
     assertThrowsWith(IllegalArgumentException.class, () -> Tensor.eye(2, -3), "eye:", "-3");
   }
 
+  /** torch.empty: the shape, dtype and device asked for; its elements are whatever they are. */
+  @Test
+  void emptyHasTheShapeDtypeAndDeviceAskedFor() {
+    Tensor t = Tensor.empty(DType.FLOAT64, Device.cpu(), 3, 4);
+    assertArrayEquals(new int[] {3, 4}, t.shape());
+    assertEquals(DType.FLOAT64, t.dtype());
+    assertEquals(Device.cpu(), t.device());
+    assertTrue(t.isContiguous());
+    t.fill_(2.5);
+    assertEquals(30.0, t.sum().item(), 0.0);
+    assertEquals(0, Tensor.empty(DType.INT64, Device.cpu(), 0, 5).numel());
+    assertThrowsWith(IllegalArgumentException.class,
+        () -> Tensor.empty(DType.FLOAT32, Device.cpu(), 2, -1), "empty", "-1");
+    assertThrows(NullPointerException.class, () -> Tensor.empty(null, Device.cpu(), 2));
+    assertThrows(NullPointerException.class, () -> Tensor.empty(DType.FLOAT32, null, 2));
+  }
+
   @Test
   void zerosOnesAndFullHonourTheDtype() {
     assertFloats(Tensor.zeros(2, 3), shape(2, 3), 0, 0, 0, 0, 0, 0);
