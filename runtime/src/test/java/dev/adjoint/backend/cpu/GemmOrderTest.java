@@ -92,9 +92,9 @@ class GemmOrderTest {
           for (int threads : new int[] {1, 2, 3}) {
             Threads.setNumThreads(threads);
             check(v, rnd, s[0], s[1], s[2], ta, tb, ab[0], ab[1], threads, false);
-            if (s[0] == 1 || s[1] == 1) {
-              // Dense operands (no room past the last row): short rows back to back, and
-              // vector loads near the arrays' ends.
+            if (s[0] == 1 || s[1] == 1 || s[2] == 1) {
+              // Dense operands (no room past the last row): short rows back to back, vector
+              // loads near the arrays' ends, C scaled as one run.
               check(v, rnd, s[0], s[1], s[2], ta, tb, ab[0], ab[1], threads, true);
             }
           }
@@ -109,7 +109,7 @@ class GemmOrderTest {
     // dense.
     int lda = (ta ? m : k) + (dense ? 0 : 5);
     int ldb = (tb ? k : n) + (dense ? 0 : 2);
-    int ldc = n + 3;
+    int ldc = n + (dense ? 0 : 3);
     float[] a = values(rnd, 4 + (ta ? k : m) * lda);
     float[] b = values(rnd, 1 + (tb ? n : k) * ldb);
     float[] c = values(rnd, 2 + m * ldc);
