@@ -5,9 +5,10 @@ import java.lang.management.ManagementFactory;
 /**
  * Run by {@code GemmTest} in a JVM of its own: warms the vector GEMM up on every path (A packed
  * and read in place, B copied and transposed, storing and adding blocks, edge tiles,
- * matrix-vector products, float64) until C2 has compiled it (up to 10 rounds), then prints the
- * bytes 100 rounds of those calls allocated on the calling thread: 0 when the kernels keep their
- * vectors in registers, megabytes when a vector is boxed per step.
+ * matrix-vector products of every kind, outer products, float64) until C2 has compiled it (up
+ * to 10 rounds), then prints the bytes 100 rounds of those calls allocated on the calling
+ * thread: 0 when the kernels keep their vectors in registers, megabytes when a vector is boxed
+ * per step.
  */
 final class GemmAllocationMain {
   private GemmAllocationMain() {}
@@ -15,7 +16,9 @@ final class GemmAllocationMain {
   /** m, n, k, transA, transB, beta. */
   private static final int[][] CALLS = {
       {64, 64, 64, 0, 0, 0}, {61, 200, 300, 0, 1, 0}, {30, 100, 600, 1, 0, 1},
-      {13, 40, 20, 1, 1, 1}, {1, 50, 300, 0, 0, 0}, {50, 1, 300, 0, 1, 1}};
+      {13, 40, 20, 1, 1, 1}, {1, 50, 300, 0, 0, 0}, {50, 1, 300, 0, 1, 1},
+      // Matrix-vector products with short rows packed to a vector, and an outer product.
+      {64, 1, 8, 0, 1, 0}, {40, 64, 1, 0, 0, 1}};
 
   public static void main(String[] args) {
     Gemm.Kernels v = Gemm.vector();
