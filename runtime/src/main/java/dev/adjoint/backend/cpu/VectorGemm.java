@@ -16,7 +16,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Every element of C gets the same arithmetic whatever the operands' layout, the thread count
  * and the split: per block of {@link #KC} products, a chain of fused multiply-adds in order of p
- * (of alpha * A's element and B's) from zero, then added to C (to zero when beta is 0).
+ * (of alpha * A's element and B's) from zero, then added to C (to zero when beta is 0). A
+ * matrix-vector product (m or n is 1) sums in an order of its own, the same on every layout
+ * too: see {@link #gemvF}.
  *
  * <p>Larger products are split over the cores into as many independent blocks of columns (or of
  * rows, where that packs less twice) as there are threads; each block packs what it reads
