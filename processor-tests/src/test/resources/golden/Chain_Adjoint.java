@@ -1,6 +1,7 @@
 package test;
 
 import dev.adjoint.autograd.Autograd;
+import dev.adjoint.autograd.GradFree;
 import dev.adjoint.autograd.SavedValues;
 import dev.adjoint.autograd.SourceLines;
 import dev.adjoint.autograd.TrackedCall;
@@ -30,6 +31,10 @@ public final class Chain_Adjoint implements LayerBinding<Chain> {
    * The forward of {@code forward}, keeping in {@code saved} what the backward needs. Runs without recording a graph.
    */
   public static Tensor forwardSaving(Chain self, Tensor input, ForwardSaved saved) {
+    // An input that no gradient reaches (the layer before gave it) needs none.
+    if (saved.need_input && GradFree.holds(input)) {
+      saved.need_input = false;
+    }
     int sourceLine = 0;
     try {
       // Chain.java:19  Tensor h = input;
@@ -49,7 +54,7 @@ public final class Chain_Adjoint implements LayerBinding<Chain> {
       saved.tripsAtLine20 = tripsAtLine20;
       // Chain.java:23  return h;
       sourceLine = 23;
-      return h;
+      return GradFree.passing(h, saved.need_input || self.recordsGradients());
     } catch (RuntimeException failure) {
       throw SourceLines.at(failure, Chain_Adjoint.class, "test.Chain", "forward", "Chain.java", sourceLine);
     }

@@ -1,6 +1,7 @@
 package test;
 
 import dev.adjoint.autograd.Autograd;
+import dev.adjoint.autograd.GradFree;
 import dev.adjoint.autograd.SavedValues;
 import dev.adjoint.autograd.SourceLines;
 import dev.adjoint.autograd.TrackedCall;
@@ -31,6 +32,10 @@ public final class EarlyExit_Adjoint implements LayerBinding<EarlyExit> {
    * The forward of {@code forward}, keeping in {@code saved} what the backward needs. Runs without recording a graph.
    */
   public static Tensor forwardSaving(EarlyExit self, Tensor x, ForwardSaved saved) {
+    // An input that no gradient reaches (the layer before gave it) needs none.
+    if (saved.need_x && GradFree.holds(x)) {
+      saved.need_x = false;
+    }
     int sourceLine = 0;
     try {
       saved.w = saved.keep(self.w, "w", sourceLine);
@@ -44,7 +49,7 @@ public final class EarlyExit_Adjoint implements LayerBinding<EarlyExit> {
       if (saved.branchAtLine21) {
         // EarlyExit.java:22  return h;
         sourceLine = 22;
-        return h;
+        return GradFree.passing(h, saved.need_x || self.recordsGradients());
       } else {
         // EarlyExit.java:24  h = h.tanh();
         sourceLine = 24;
@@ -53,7 +58,7 @@ public final class EarlyExit_Adjoint implements LayerBinding<EarlyExit> {
         // EarlyExit.java:25  return h.mul(x);
         sourceLine = 25;
         Tensor mul = h.mul(x);
-        return mul;
+        return GradFree.passing(mul, saved.need_x || self.recordsGradients());
       }
     } catch (RuntimeException failure) {
       throw SourceLines.at(failure, EarlyExit_Adjoint.class, "test.EarlyExit", "forward", "EarlyExit.java", sourceLine);

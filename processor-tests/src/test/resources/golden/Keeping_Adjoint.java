@@ -1,6 +1,7 @@
 package test;
 
 import dev.adjoint.autograd.Fusions;
+import dev.adjoint.autograd.GradFree;
 import dev.adjoint.autograd.SavedValues;
 import dev.adjoint.autograd.SourceLines;
 import dev.adjoint.autograd.Temporaries;
@@ -32,6 +33,10 @@ public final class Keeping_Adjoint implements LayerBinding<Keeping> {
    * The forward of {@code forward}, keeping in {@code saved} what the backward needs. Runs without recording a graph.
    */
   public static Tensor forwardSaving(Keeping self, Tensor x, ForwardSaved saved) {
+    // An input that no gradient reaches (the layer before gave it) needs none.
+    if (saved.need_x && GradFree.holds(x)) {
+      saved.need_x = false;
+    }
     int sourceLine = 0;
     try {
       saved.w = saved.keep(self.w, "w", sourceLine);
@@ -57,7 +62,7 @@ public final class Keeping_Adjoint implements LayerBinding<Keeping> {
       Tensor mul2 = y.mul(c);
       saved.mul2Shape = mul2.shape();
       Tensor sum = mul2.sum();
-      return sum;
+      return GradFree.passing(sum, saved.need_x || self.recordsGradients());
     } catch (RuntimeException failure) {
       throw SourceLines.at(failure, Keeping_Adjoint.class, "test.Keeping", "forward", "Keeping.java", sourceLine);
     }

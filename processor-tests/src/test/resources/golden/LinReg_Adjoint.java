@@ -1,5 +1,6 @@
 package test;
 
+import dev.adjoint.autograd.GradFree;
 import dev.adjoint.autograd.SavedValues;
 import dev.adjoint.autograd.SourceLines;
 import dev.adjoint.autograd.Temporaries;
@@ -32,6 +33,10 @@ public final class LinReg_Adjoint implements LayerBinding<LinReg> {
    * The forward of {@code forward}, keeping in {@code saved} what the backward needs. Runs without recording a graph.
    */
   public static Tensor forwardSaving(LinReg self, Tensor x, ForwardSaved saved) {
+    // An input that no gradient reaches (the layer before gave it) needs none.
+    if (saved.need_x && GradFree.holds(x)) {
+      saved.need_x = false;
+    }
     int sourceLine = 0;
     try {
       // LinReg.java:20  Tensor scaled = x ...
@@ -47,7 +52,7 @@ public final class LinReg_Adjoint implements LayerBinding<LinReg> {
       saved.matmulShape = matmul.shape();
       Tensor add = matmul.add(self.bias);
       Temporaries.release(matmul);
-      return add;
+      return GradFree.passing(add, saved.need_x || self.recordsGradients());
     } catch (RuntimeException failure) {
       throw SourceLines.at(failure, LinReg_Adjoint.class, "test.LinReg", "forward", "LinReg.java", sourceLine);
     }

@@ -1,5 +1,6 @@
 package test;
 
+import dev.adjoint.autograd.GradFree;
 import dev.adjoint.autograd.SavedValues;
 import dev.adjoint.autograd.SourceLines;
 import dev.adjoint.autograd.Temporaries;
@@ -33,6 +34,10 @@ public final class Qualified_Adjoint implements LayerBinding<Qualified> {
    * The forward of {@code forward}, keeping in {@code saved} what the backward needs. Runs without recording a graph.
    */
   public static Tensor forwardSaving(Qualified self, Tensor x, ForwardSaved saved) {
+    // An input that no gradient reaches (the layer before gave it) needs none.
+    if (saved.need_x && GradFree.holds(x)) {
+      saved.need_x = false;
+    }
     int sourceLine = 0;
     try {
       saved.w = saved.keep(self.w, "w", sourceLine);
@@ -54,7 +59,7 @@ public final class Qualified_Adjoint implements LayerBinding<Qualified> {
       saved.mulShape = mul.shape();
       Tensor where = Tensor.where(gt, h, mul);
       Temporaries.release(mul);
-      return where;
+      return GradFree.passing(where, saved.need_x || self.recordsGradients());
     } catch (RuntimeException failure) {
       throw SourceLines.at(failure, Qualified_Adjoint.class, "test.Qualified", "forward", "Qualified.java", sourceLine);
     }

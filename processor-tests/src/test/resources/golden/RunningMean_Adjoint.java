@@ -1,5 +1,6 @@
 package test;
 
+import dev.adjoint.autograd.GradFree;
 import dev.adjoint.autograd.SavedValues;
 import dev.adjoint.autograd.SourceLines;
 import dev.adjoint.autograd.Temporaries;
@@ -30,6 +31,10 @@ public final class RunningMean_Adjoint implements LayerBinding<RunningMean> {
    * The forward of {@code forward}, keeping in {@code saved} what the backward needs. Runs without recording a graph.
    */
   public static Tensor forwardSaving(RunningMean self, Tensor x, ForwardSaved saved) {
+    // An input that no gradient reaches (the layer before gave it) needs none.
+    if (saved.need_x && GradFree.holds(x)) {
+      saved.need_x = false;
+    }
     int sourceLine = 0;
     try {
       saved.w = saved.keep(self.w, "w", sourceLine);
@@ -49,7 +54,7 @@ public final class RunningMean_Adjoint implements LayerBinding<RunningMean> {
       sourceLine = 24;
       Tensor tanh = y.tanh();
       saved.tanh = saved.keep(tanh, "tanh", sourceLine);
-      return tanh;
+      return GradFree.passing(tanh, saved.need_x || self.recordsGradients());
     } catch (RuntimeException failure) {
       throw SourceLines.at(failure, RunningMean_Adjoint.class, "test.RunningMean", "forward", "RunningMean.java", sourceLine);
     }

@@ -1,5 +1,6 @@
 package test;
 
+import dev.adjoint.autograd.GradFree;
 import dev.adjoint.autograd.SavedValues;
 import dev.adjoint.autograd.SourceLines;
 import dev.adjoint.autograd.Temporaries;
@@ -31,6 +32,10 @@ public final class Scaled_Adjoint implements LayerBinding<Scaled> {
    * The forward of {@code forward}, keeping in {@code saved} what the backward needs. Runs without recording a graph.
    */
   public static Tensor forwardSaving(Scaled self, Tensor x, ForwardSaved saved) {
+    // An input that no gradient reaches (the layer before gave it) needs none.
+    if (saved.need_x && GradFree.holds(x)) {
+      saved.need_x = false;
+    }
     int sourceLine = 0;
     try {
       saved.w = saved.keep(self.w, "w", sourceLine);
@@ -45,7 +50,7 @@ public final class Scaled_Adjoint implements LayerBinding<Scaled> {
       Tensor tanh = mul2.tanh();
       saved.tanh = saved.keep(tanh, "tanh", sourceLine);
       Temporaries.release(mul2);
-      return tanh;
+      return GradFree.passing(tanh, saved.need_x || self.recordsGradients());
     } catch (RuntimeException failure) {
       throw SourceLines.at(failure, Scaled_Adjoint.class, "test.Scaled", "forward", "Scaled.java", sourceLine);
     }

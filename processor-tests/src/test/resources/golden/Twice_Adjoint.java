@@ -1,6 +1,7 @@
 package test;
 
 import dev.adjoint.autograd.Autograd;
+import dev.adjoint.autograd.GradFree;
 import dev.adjoint.autograd.SavedValues;
 import dev.adjoint.autograd.SourceLines;
 import dev.adjoint.autograd.TrackedCall;
@@ -30,6 +31,10 @@ public final class Twice_Adjoint implements LayerBinding<Twice> {
    * The forward of {@code forward}, keeping in {@code saved} what the backward needs. Runs without recording a graph.
    */
   public static Tensor forwardSaving(Twice self, Tensor x, ForwardSaved saved) {
+    // An input that no gradient reaches (the layer before gave it) needs none.
+    if (saved.need_x && GradFree.holds(x)) {
+      saved.need_x = false;
+    }
     int sourceLine = 0;
     try {
       // Twice.java:19  Tensor a = fc.forward(x);
@@ -50,7 +55,7 @@ public final class Twice_Adjoint implements LayerBinding<Twice> {
       // Twice.java:21  return a.add(b);
       sourceLine = 21;
       Tensor add = a.add(b);
-      return add;
+      return GradFree.passing(add, saved.need_x || self.recordsGradients());
     } catch (RuntimeException failure) {
       throw SourceLines.at(failure, Twice_Adjoint.class, "test.Twice", "forward", "Twice.java", sourceLine);
     }

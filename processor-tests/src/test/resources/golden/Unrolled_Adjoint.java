@@ -1,6 +1,7 @@
 package test;
 
 import dev.adjoint.autograd.Autograd;
+import dev.adjoint.autograd.GradFree;
 import dev.adjoint.autograd.SavedValues;
 import dev.adjoint.autograd.SourceLines;
 import dev.adjoint.autograd.Temporaries;
@@ -32,6 +33,10 @@ public final class Unrolled_Adjoint implements LayerBinding<Unrolled> {
    * The forward of {@code forward}, keeping in {@code saved} what the backward needs. Runs without recording a graph.
    */
   public static Tensor forwardSaving(Unrolled self, Tensor x, ForwardSaved saved) {
+    // An input that no gradient reaches (the layer before gave it) needs none.
+    if (saved.need_x && GradFree.holds(x)) {
+      saved.need_x = false;
+    }
     int sourceLine = 0;
     try {
       saved.w = saved.keep(self.w, "w", sourceLine);
@@ -58,7 +63,7 @@ public final class Unrolled_Adjoint implements LayerBinding<Unrolled> {
       saved.tripsAtLine21 = tripsAtLine21;
       // Unrolled.java:24  return h;
       sourceLine = 24;
-      return h;
+      return GradFree.passing(h, saved.need_x || self.recordsGradients());
     } catch (RuntimeException failure) {
       throw SourceLines.at(failure, Unrolled_Adjoint.class, "test.Unrolled", "forward", "Unrolled.java", sourceLine);
     }

@@ -9,10 +9,11 @@ import dev.adjoint.tensor.Tensor;
 import org.junit.jupiter.api.Test;
 
 /**
- * A layer called through {@link DynamicCall} on the output of a call that no gradient flows
- * through (a parameterless layer on an input that wants no gradient) is not asked for its input's
- * gradient, even when its caller flagged it: its backward returns null for that input. Each case
- * where a gradient can flow keeps it.
+ * A layer called on the output of a call that no gradient flows through (a parameterless layer
+ * on an input that wants no gradient) is not asked for its input's gradient, even when its caller
+ * flagged it ({@code dev.adjoint.autograd.GradFree}, asked and told by every generated forward):
+ * through {@link DynamicCall} its backward returns null for that input; called as a typed field,
+ * its saved need flag is cleared. Each case where a gradient can flow keeps it.
  */
 class GradFreeCallTest {
   private final Generator g = new Generator(11);
@@ -90,5 +91,35 @@ class GradFreeCallTest {
     assertEquals(0, w2.grad().sub(l2.parameter("weight").grad()).abs().max().item(), 1e-6);
     assertEquals(0, b2.grad().sub(l2.parameter("bias").grad()).abs().max().item(), 1e-6);
     assertNull(x.grad());
+  }
+
+  /** The same through typed sub-layer fields: the generated forward clears the need flag. */
+  @Test
+  void typedSubLayersAskTheSame() {
+    Linear linear = new Linear(4, 5, true, g);
+    Flatten flatten = new Flatten();
+    Tensor x = Tensor.randn(g, 3, 2, 2);
+    Flatten_Adjoint.ForwardSaved first = new Flatten_Adjoint.ForwardSaved();
+    first.need_input = false;
+    Tensor h = Flatten_Adjoint.forwardSaving(flatten, x, first);
+    Linear_Adjoint.ForwardSaved second = new Linear_Adjoint.ForwardSaved();
+    Linear_Adjoint.forwardSaving(linear, h, second);
+    assertEquals(false, second.need_input);
+    // Linear has parameters: its output is not gradient-free.
+    Linear_Adjoint.ForwardSaved third = new Linear_Adjoint.ForwardSaved();
+    Tensor y = Linear_Adjoint.forwardSaving(new Linear(5, 2, true, g),
+        Linear_Adjoint.forwardSaving(linear, h, new Linear_Adjoint.ForwardSaved()), third);
+    assertEquals(true, third.need_input);
+    assertNotNull(y);
+
+    // End to end through a layer with typed fields: the parameters' gradients are those of the
+    // same ops recorded one by one.
+    FlattenedLinear model = new FlattenedLinear(g);
+    model.call(x).sum().backward();
+    Tensor w = model.fc.parameter("weight").detach().clone().requiresGrad_(true);
+    Tensor b = model.fc.parameter("bias").detach().clone().requiresGrad_(true);
+    x.reshape(3, 4).matmul(w.t()).add(b).sum().backward();
+    assertEquals(0, w.grad().sub(model.fc.parameter("weight").grad()).abs().max().item(), 1e-6);
+    assertEquals(0, b.grad().sub(model.fc.parameter("bias").grad()).abs().max().item(), 1e-6);
   }
 }

@@ -117,7 +117,27 @@ public final class AdjointWriter {
       fwd.addParameter(TypeName.get(p.type()), p.name());
     }
     fwd.addParameter(saved, "saved");
-    fwd.addCode(withSourceLines(ForwardWriter.write(model.body(), pass), owner, name, false));
+    // An input that no gradient reaches (the gradient-free output of the layer before) needs
+    // none, whatever the caller asked; the output needs one if an input or a parameter does.
+    List<CodeBlock> needs = new ArrayList<>();
+    if (!pass.needFlaggedParams().isEmpty()) {
+      fwd.addComment("An input that no gradient reaches (the layer before gave it) needs none.");
+    }
+    for (String p : pass.needFlaggedParams()) {
+      fwd.beginControlFlow("if (saved.$L && $T.holds($L))", ReversePass.needFlag(p),
+          Names.GRAD_FREE, p);
+      fwd.addStatement("saved.$L = false", ReversePass.needFlag(p));
+      fwd.endControlFlow();
+      needs.add(CodeBlock.of("saved.$L", ReversePass.needFlag(p)));
+    }
+    if (!isStatic) {
+      needs.add(CodeBlock.of("$L.recordsGradients()", JavaCode.SELF));
+    }
+    boolean everyInputFlagged = pass.needFlaggedParams().size() == model.tensorParams().size();
+    CodeBlock outputNeeds = everyInputFlagged && !needs.isEmpty()
+        ? CodeBlock.join(needs, " || ") : null;
+    fwd.addCode(withSourceLines(ForwardWriter.write(model.body(), pass, outputNeeds), owner,
+        name, false));
     cls.addMethod(fwd.build());
 
     // nameBackward(self, saved, d_out)

@@ -36,19 +36,31 @@ final class ForwardWriter implements Stmt.Visitor<Boolean> {
   /** The waiting scalar product, when the statement being written wrote it first. */
   private Stmt.Prim flushed;
 
-  private ForwardWriter(ReversePass pass, CodeBlock.Builder b, Map<String, Integer> reads) {
+  /**
+   * Whether this forward's output needs a gradient (an input's need flag or the layer's
+   * parameters), or null where that is always so: its returns mark a gradient-free output.
+   */
+  private final CodeBlock outputNeeds;
+
+  private ForwardWriter(ReversePass pass, CodeBlock.Builder b, Map<String, Integer> reads,
+      CodeBlock outputNeeds) {
     this.pass = pass;
     this.b = b;
     this.reads = reads;
+    this.outputNeeds = outputNeeds;
   }
 
-  /** The forward's statements: the entry saves, then {@code body}. */
-  static CodeBlock write(List<Stmt> body, ReversePass pass) {
+  /**
+   * The forward's statements: the entry saves, then {@code body}. {@code outputNeeds} (or null)
+   * is whether the output needs a gradient; where it does not, the returns mark the output
+   * gradient-free ({@code GradFree.passing}).
+   */
+  static CodeBlock write(List<Stmt> body, ReversePass pass, CodeBlock outputNeeds) {
     CodeBlock.Builder b = CodeBlock.builder();
     for (Slot slot : pass.savesOnEntry()) {
       save(b, slot, value(slot));
     }
-    new ForwardWriter(pass, b, LocalReads.count(body)).statements(body);
+    new ForwardWriter(pass, b, LocalReads.count(body), outputNeeds).statements(body);
     return b.build();
   }
 
@@ -432,7 +444,12 @@ final class ForwardWriter implements Stmt.Visitor<Boolean> {
   @Override
   public Boolean ret(Stmt.Return r) {
     flushScale();
-    b.addStatement("return $L", JavaCode.of(r.value()));
+    if (outputNeeds == null) {
+      b.addStatement("return $L", JavaCode.of(r.value()));
+    } else {
+      b.addStatement("return $T.passing($L, $L)", Names.GRAD_FREE, JavaCode.of(r.value()),
+          outputNeeds);
+    }
     return false;
   }
 }

@@ -23,6 +23,7 @@ public final class Names {
   public static final ClassName TRACKED_CALL = ClassName.bestGuess(KnownTypes.TRACKED_CALL);
   public static final ClassName TEMPORARIES = ClassName.bestGuess(KnownTypes.TEMPORARIES);
   public static final ClassName FUSIONS = ClassName.bestGuess(KnownTypes.FUSIONS);
+  public static final ClassName GRAD_FREE = ClassName.bestGuess(KnownTypes.GRAD_FREE);
   public static final ClassName VALUES_INDICES = ClassName.bestGuess(KnownTypes.VALUES_INDICES);
   public static final ClassName GENERATED = ClassName.bestGuess(KnownTypes.GENERATED);
 

@@ -68,6 +68,8 @@ public final class KnownTypes {
   public static final String TEMPORARIES = "dev.adjoint.autograd.Temporaries";
   /** Elementwise chains a generated forward runs in one pass. */
   public static final String FUSIONS = "dev.adjoint.autograd.Fusions";
+  /** Which output no gradient flows through; generated forwards ask and tell it. */
+  public static final String GRAD_FREE = "dev.adjoint.autograd.GradFree";
 
   /** The service file that lists the generated layer bindings. */
   public static final String BINDING_SERVICE = "META-INF/services/" + LAYER_BINDING;
