@@ -55,50 +55,104 @@ final class VectorMath implements DenseMath {
     if (DS.vectorBitSize() < 256 || FS.length() > 16) {
       return DenseMath.PLAIN.sum(a, from, n);
     }
-    int end = from + (n & ~15);
+    // One method per vector length, each taking and returning no vector, and each larger than
+    // C2 inlines (FreqInlineSize, 325 bytes of bytecode): inlined into Reductions' summing loop,
+    // where other kernels are inlined too, C2 reached its node limit before it had inlined the
+    // vector operations and boxed them (200 bytes a call), so these compile on their own.
+    return FS.length() == 16 ? sum16(a, from, n) : sum8(a, from, n);
+  }
+
+  /** FLOAT_SUM_ORDER, 16 floats a vector. */
+  private static double sum16(float[] a, int from, int n) {
+    int end = from + (n & ~63);
+    // Running float sum j in vector j / 16, lane j % 16.
+    FloatVector r0 = FloatVector.zero(FS);
+    FloatVector r1 = r0;
+    FloatVector r2 = r0;
+    FloatVector r3 = r0;
     int i = from;
-    double total;
-    if (FS.length() == 16) {
-      // Elements 0-7 and 8-15 of each 16 in two 8-lane sums: running sum j in lane j % 8. The
-      // second half is widened from a load at i + 8 (its low half), which ran 10-20% faster
-      // than widening the high half of the load at i; near the array's end, where that load
-      // would pass it, the high half is widened instead (the same values).
-      DoubleVector s0 = DoubleVector.zero(DS);
-      DoubleVector s1 = s0;
-      for (int fast = Math.min(end, a.length - 24 + 1); i < fast; i += 16) {
-        s0 = s0.add(FloatVector.fromArray(FS, a, i).convertShape(VectorOperators.F2D, DS, 0));
-        s1 = s1.add(FloatVector.fromArray(FS, a, i + 8).convertShape(VectorOperators.F2D, DS, 0));
-      }
-      for (; i < end; i += 16) {
-        FloatVector v = FloatVector.fromArray(FS, a, i);
-        s0 = s0.add(v.convertShape(VectorOperators.F2D, DS, 0));
-        s1 = s1.add(v.convertShape(VectorOperators.F2D, DS, 1));
-      }
-      total = combine(s0, s1);
-    } else {
-      // 8 floats, 4 doubles a vector: four 4-lane sums.
-      DoubleVector s0 = DoubleVector.zero(DS);
-      DoubleVector s1 = s0;
-      DoubleVector s2 = s0;
-      DoubleVector s3 = s0;
-      for (; i < end; i += 16) {
-        FloatVector v = FloatVector.fromArray(FS, a, i);
-        FloatVector w = FloatVector.fromArray(FS, a, i + 8);
-        s0 = s0.add(v.convertShape(VectorOperators.F2D, DS, 0));
-        s1 = s1.add(v.convertShape(VectorOperators.F2D, DS, 1));
-        s2 = s2.add(w.convertShape(VectorOperators.F2D, DS, 0));
-        s3 = s3.add(w.convertShape(VectorOperators.F2D, DS, 1));
-      }
-      total = combine(s0, s1, s2, s3);
+    for (; i < end; i += 64) {
+      r0 = r0.add(FloatVector.fromArray(FS, a, i));
+      r1 = r1.add(FloatVector.fromArray(FS, a, i + 16));
+      r2 = r2.add(FloatVector.fromArray(FS, a, i + 32));
+      r3 = r3.add(FloatVector.fromArray(FS, a, i + 48));
     }
+    // s[0-7] and s[8-15]: (r[j] + r[16 + j]) + (r[32 + j] + r[48 + j]) in double.
+    DoubleVector lo = widen(r0, 0).add(widen(r1, 0)).add(widen(r2, 0).add(widen(r3, 0)));
+    DoubleVector hi = widen(r0, 1).add(widen(r1, 1)).add(widen(r2, 1).add(widen(r3, 1)));
+    // combine(lo, hi) written out: C2 reached its node limit before inlining it here and boxed
+    // the two vectors to pass them (192 bytes a call).
+    double t0 = (lo.lane(0) + lo.lane(4)) + (hi.lane(0) + hi.lane(4));
+    double t1 = (lo.lane(1) + lo.lane(5)) + (hi.lane(1) + hi.lane(5));
+    double t2 = (lo.lane(2) + lo.lane(6)) + (hi.lane(2) + hi.lane(6));
+    double t3 = (lo.lane(3) + lo.lane(7)) + (hi.lane(3) + hi.lane(7));
+    double total = (t0 + t1) + (t2 + t3);
     for (; i < from + n; i++) {
       total += a[i];
     }
     return total;
   }
 
+  /** FLOAT_SUM_ORDER, 8 floats a vector. */
+  private static double sum8(float[] a, int from, int n) {
+    int end = from + (n & ~63);
+    // Running float sum j in vector j / 16 of ra (j % 16 < 8) or of rb, lane j % 8.
+    FloatVector ra0 = FloatVector.zero(FS);
+    FloatVector ra1 = ra0;
+    FloatVector ra2 = ra0;
+    FloatVector ra3 = ra0;
+    FloatVector rb0 = ra0;
+    FloatVector rb1 = ra0;
+    FloatVector rb2 = ra0;
+    FloatVector rb3 = ra0;
+    int i = from;
+    for (; i < end; i += 64) {
+      ra0 = ra0.add(FloatVector.fromArray(FS, a, i));
+      rb0 = rb0.add(FloatVector.fromArray(FS, a, i + 8));
+      ra1 = ra1.add(FloatVector.fromArray(FS, a, i + 16));
+      rb1 = rb1.add(FloatVector.fromArray(FS, a, i + 24));
+      ra2 = ra2.add(FloatVector.fromArray(FS, a, i + 32));
+      rb2 = rb2.add(FloatVector.fromArray(FS, a, i + 40));
+      ra3 = ra3.add(FloatVector.fromArray(FS, a, i + 48));
+      rb3 = rb3.add(FloatVector.fromArray(FS, a, i + 56));
+    }
+    DoubleVector s0 = widen(ra0, 0).add(widen(ra1, 0)).add(widen(ra2, 0).add(widen(ra3, 0)));
+    DoubleVector s1 = widen(ra0, 1).add(widen(ra1, 1)).add(widen(ra2, 1).add(widen(ra3, 1)));
+    DoubleVector s2 = widen(rb0, 0).add(widen(rb1, 0)).add(widen(rb2, 0).add(widen(rb3, 0)));
+    DoubleVector s3 = widen(rb0, 1).add(widen(rb1, 1)).add(widen(rb2, 1).add(widen(rb3, 1)));
+    DoubleVector t = s0.add(s1).add(s2.add(s3)); // combine(s0, s1, s2, s3), as in sum16
+    double total = (t.lane(0) + t.lane(1)) + (t.lane(2) + t.lane(3));
+    for (; i < from + n; i++) {
+      total += a[i];
+    }
+    return total;
+  }
+
+  /** Half {@code part} (0: the low lanes) of {@code v}, widened to doubles. */
+  private static DoubleVector widen(FloatVector v, int part) {
+    return (DoubleVector) v.convertShape(VectorOperators.F2D, DS, part);
+  }
+
+  @Override
+  public void addColumns4(float[] a, int o0, int o1, int o2, int o3, double[] acc, int width) {
+    int j = 0;
+    if (DS.vectorBitSize() >= 256 && FS.length() <= 16) {
+      int l = FS.length();
+      int h = DS.length();
+      for (int end = width - l; j <= end; j += l) {
+        FloatVector g = FloatVector.fromArray(FS, a, o0 + j).add(FloatVector.fromArray(FS, a, o1 + j))
+            .add(FloatVector.fromArray(FS, a, o2 + j).add(FloatVector.fromArray(FS, a, o3 + j)));
+        DoubleVector.fromArray(DS, acc, j).add(widen(g, 0)).intoArray(acc, j);
+        DoubleVector.fromArray(DS, acc, j + h).add(widen(g, 1)).intoArray(acc, j + h);
+      }
+    }
+    for (; j < width; j++) {
+      acc[j] += (double) ((a[o0 + j] + a[o1 + j]) + (a[o2 + j] + a[o3 + j]));
+    }
+  }
+
   /**
-   * Running sums 0-7 in {@code lo}, 8-15 in {@code hi}, combined in {@link DenseMath#SUM_ORDER}'s
+   * Sums 0-7 in {@code lo}, 8-15 in {@code hi}, combined in {@link DenseMath#SUM_ORDER}'s
    * order: {@code t[l] = (s[l] + s[4 + l]) + (s[8 + l] + s[12 + l])}, {@code (t0 + t1) + (t2 +
    * t3)}.
    */
