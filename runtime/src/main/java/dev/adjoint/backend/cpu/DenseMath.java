@@ -64,12 +64,13 @@ interface DenseMath {
    * s[4 + l]) + (s[8 + l] + s[12 + l])}, {@code (t[0] + t[1]) + (t[2] + t[3])}), then the last
    * {@code n % 64} elements added in order in double. Summing in float32 needs no conversion per
    * element (a float32 sum converting each element to double ran at 34 GB/s here, this one at
-   * 55-60 GB/s). Error: each running sum adds at most {@code k = ceil(n / 64)} floats, so the
-   * result lies within {@code (k - 1) * 2^-24 * (1 + 2^-24)^k * sum |x| + (log2(64) + n % 64 + 1)
-   * * 2^-53 * sum |x|} (about {@code 15 * 2^-24 * sum |x|} for a chunk) of the exact sum, before
-   * the caller's rounding; PyTorch's float32 cascade sum adds up to 16 floats per level in
-   * float32 at several levels, a larger bound. A running sum may overflow to infinity where
-   * the exact sum is finite (as PyTorch's float32 sums may).
+   * 55-60 GB/s). Error: with {@code u = 2^-24}, each running sum adds at most {@code k =
+   * floor(n / 64)} floats (16 in a chunk), within {@code (k - 1) * u / (1 - (k - 1) * u)} times
+   * the sum of their magnitudes of their exact sum; the double stages add at most {@code (6 + n %
+   * 64) * 2^-53} relative to the magnitudes (first order). So a chunk's sum lies within about
+   * {@code (15 * 2^-24 + 69 * 2^-53) * sum |x|} of the exact sum. PyTorch's float32 cascade sum
+   * adds up to 16 floats in float32 at each of several levels, a larger bound. A running sum may
+   * overflow to infinity where the exact sum is finite (as PyTorch's float32 sums may).
    */
   String FLOAT_SUM_ORDER =
       "64 interleaved float32 running sums, widened and combined pairwise, then the tail in order";
