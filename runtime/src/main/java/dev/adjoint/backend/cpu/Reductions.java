@@ -423,6 +423,21 @@ final class Reductions {
     long count = 0;
     double partial = 0;
     for (int done = 0; done < n; ) {
+      if (!squares && row.dtype == DType.FLOAT32) {
+        // The whole chunks of a contiguous float32 run in one loop (the same order).
+        int chunks = Math.min(row.contiguous(), n - done) / CHUNK;
+        if (chunks > 0) {
+          float[] a = row.storage.floats();
+          int from = row.offset();
+          for (int c = 0; c < chunks; c++) {
+            top = push(levels, top, count, kernels.sum(a, from + c * CHUNK, CHUNK));
+            count++;
+          }
+          row.advance(chunks * CHUNK);
+          done += chunks * CHUNK;
+          continue;
+        }
+      }
       int m = Math.min(CHUNK, n - done);
       // The vector kernel only for whole chunks, the plain loops (same bits) for shorter rows:
       // with the vector kernel also on the short sums of a training step, some JVMs compiled it
