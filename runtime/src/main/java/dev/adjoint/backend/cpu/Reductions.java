@@ -285,11 +285,12 @@ final class Reductions {
    * ({@link DenseMath#addColumns4}) and that into its accumulator in double, then the last {@code
    * m % 4} positions of a short chunk one at a time; a float64 column, and a float32 column of
    * fewer than 64 positions (as a float32 row of fewer than 64 elements is summed, so that a
-   * small view and its copy agree bit for bit), adds one position at a time in double. Chunk sums combine pairwise as in {@link #sum}. Float32 error: each element takes
-   * at most two float32 roundings (relative {@code 2^-24} each) before the double accumulation,
-   * so a column of n lies within about {@code (2 * 2^-24 + (CHUNK / 4 + log2 n) * 2^-53) * sum
-   * |x|} of the exact sum before the output's rounding. The order depends on the shape and the
-   * layout only, never on the thread count (a task takes whole blocks of columns).
+   * small view and its copy agree bit for bit), adds one position at a time in double. Chunk
+   * sums combine pairwise as in {@link #sum}. Float32 error: each element takes at most two
+   * float32 roundings (relative {@code 2^-24} each) before the double accumulation, so a column
+   * of n lies within about {@code (2 * 2^-24 + (CHUNK / 4 + 4 + log2 n) * 2^-53) * sum |x|} of
+   * the exact sum before the output's rounding. The order depends on the shape and the layout
+   * only, never on the thread count or the blocks (a task takes whole blocks of columns).
    */
   private static final class Columns {
     /**

@@ -140,7 +140,8 @@ final class VectorMath implements DenseMath {
       int l = FS.length();
       int h = DS.length();
       for (int end = width - l; j <= end; j += l) {
-        FloatVector g = FloatVector.fromArray(FS, a, o0 + j).add(FloatVector.fromArray(FS, a, o1 + j))
+        FloatVector g = FloatVector.fromArray(FS, a, o0 + j)
+            .add(FloatVector.fromArray(FS, a, o1 + j))
             .add(FloatVector.fromArray(FS, a, o2 + j).add(FloatVector.fromArray(FS, a, o3 + j)));
         DoubleVector.fromArray(DS, acc, j).add(widen(g, 0)).intoArray(acc, j);
         DoubleVector.fromArray(DS, acc, j + h).add(widen(g, 1)).intoArray(acc, j + h);
