@@ -11,6 +11,7 @@ import static dev.adjoint.backend.cpu.FloatMath.M4;
 import static dev.adjoint.backend.cpu.FloatMath.M5;
 import static dev.adjoint.backend.cpu.FloatMath.M6;
 import static dev.adjoint.backend.cpu.FloatMath.M7;
+import static jdk.incubator.vector.VectorOperators.F2D;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
@@ -77,9 +78,19 @@ final class VectorMath implements DenseMath {
       r2 = r2.add(FloatVector.fromArray(FS, a, i + 32));
       r3 = r3.add(FloatVector.fromArray(FS, a, i + 48));
     }
-    // s[0-7] and s[8-15]: (r[j] + r[16 + j]) + (r[32 + j] + r[48 + j]) in double.
-    DoubleVector lo = widen(r0, 0).add(widen(r1, 0)).add(widen(r2, 0).add(widen(r3, 0)));
-    DoubleVector hi = widen(r0, 1).add(widen(r1, 1)).add(widen(r2, 1).add(widen(r3, 1)));
+    // s[0-7] and s[8-15]: (r[j] + r[16 + j]) + (r[32 + j] + r[48 + j]) in double. convertShape
+    // is written out: a helper method for it (not one of the Vector API's, which C2 inlines
+    // whatever their count) was left out of line at C2's node limit and boxed its vectors.
+    DoubleVector r0h0 = (DoubleVector) r0.convertShape(F2D, DS, 0);
+    DoubleVector r1h0 = (DoubleVector) r1.convertShape(F2D, DS, 0);
+    DoubleVector r2h0 = (DoubleVector) r2.convertShape(F2D, DS, 0);
+    DoubleVector r3h0 = (DoubleVector) r3.convertShape(F2D, DS, 0);
+    DoubleVector lo = r0h0.add(r1h0).add(r2h0.add(r3h0));
+    DoubleVector r0h1 = (DoubleVector) r0.convertShape(F2D, DS, 1);
+    DoubleVector r1h1 = (DoubleVector) r1.convertShape(F2D, DS, 1);
+    DoubleVector r2h1 = (DoubleVector) r2.convertShape(F2D, DS, 1);
+    DoubleVector r3h1 = (DoubleVector) r3.convertShape(F2D, DS, 1);
+    DoubleVector hi = r0h1.add(r1h1).add(r2h1.add(r3h1));
     // combine(lo, hi) written out: C2 reached its node limit before inlining it here and boxed
     // the two vectors to pass them (192 bytes a call).
     double t0 = (lo.lane(0) + lo.lane(4)) + (hi.lane(0) + hi.lane(4));
@@ -116,21 +127,32 @@ final class VectorMath implements DenseMath {
       ra3 = ra3.add(FloatVector.fromArray(FS, a, i + 48));
       rb3 = rb3.add(FloatVector.fromArray(FS, a, i + 56));
     }
-    DoubleVector s0 = widen(ra0, 0).add(widen(ra1, 0)).add(widen(ra2, 0).add(widen(ra3, 0)));
-    DoubleVector s1 = widen(ra0, 1).add(widen(ra1, 1)).add(widen(ra2, 1).add(widen(ra3, 1)));
-    DoubleVector s2 = widen(rb0, 0).add(widen(rb1, 0)).add(widen(rb2, 0).add(widen(rb3, 0)));
-    DoubleVector s3 = widen(rb0, 1).add(widen(rb1, 1)).add(widen(rb2, 1).add(widen(rb3, 1)));
+    DoubleVector ra0h0 = (DoubleVector) ra0.convertShape(F2D, DS, 0);
+    DoubleVector ra1h0 = (DoubleVector) ra1.convertShape(F2D, DS, 0);
+    DoubleVector ra2h0 = (DoubleVector) ra2.convertShape(F2D, DS, 0);
+    DoubleVector ra3h0 = (DoubleVector) ra3.convertShape(F2D, DS, 0);
+    DoubleVector s0 = ra0h0.add(ra1h0).add(ra2h0.add(ra3h0));
+    DoubleVector ra0h1 = (DoubleVector) ra0.convertShape(F2D, DS, 1);
+    DoubleVector ra1h1 = (DoubleVector) ra1.convertShape(F2D, DS, 1);
+    DoubleVector ra2h1 = (DoubleVector) ra2.convertShape(F2D, DS, 1);
+    DoubleVector ra3h1 = (DoubleVector) ra3.convertShape(F2D, DS, 1);
+    DoubleVector s1 = ra0h1.add(ra1h1).add(ra2h1.add(ra3h1));
+    DoubleVector rb0h0 = (DoubleVector) rb0.convertShape(F2D, DS, 0);
+    DoubleVector rb1h0 = (DoubleVector) rb1.convertShape(F2D, DS, 0);
+    DoubleVector rb2h0 = (DoubleVector) rb2.convertShape(F2D, DS, 0);
+    DoubleVector rb3h0 = (DoubleVector) rb3.convertShape(F2D, DS, 0);
+    DoubleVector s2 = rb0h0.add(rb1h0).add(rb2h0.add(rb3h0));
+    DoubleVector rb0h1 = (DoubleVector) rb0.convertShape(F2D, DS, 1);
+    DoubleVector rb1h1 = (DoubleVector) rb1.convertShape(F2D, DS, 1);
+    DoubleVector rb2h1 = (DoubleVector) rb2.convertShape(F2D, DS, 1);
+    DoubleVector rb3h1 = (DoubleVector) rb3.convertShape(F2D, DS, 1);
+    DoubleVector s3 = rb0h1.add(rb1h1).add(rb2h1.add(rb3h1));
     DoubleVector t = s0.add(s1).add(s2.add(s3)); // combine(s0, s1, s2, s3), as in sum16
     double total = (t.lane(0) + t.lane(1)) + (t.lane(2) + t.lane(3));
     for (; i < from + n; i++) {
       total += a[i];
     }
     return total;
-  }
-
-  /** Half {@code part} (0: the low lanes) of {@code v}, widened to doubles. */
-  private static DoubleVector widen(FloatVector v, int part) {
-    return (DoubleVector) v.convertShape(VectorOperators.F2D, DS, part);
   }
 
   @Override
@@ -143,8 +165,10 @@ final class VectorMath implements DenseMath {
         FloatVector g = FloatVector.fromArray(FS, a, o0 + j)
             .add(FloatVector.fromArray(FS, a, o1 + j))
             .add(FloatVector.fromArray(FS, a, o2 + j).add(FloatVector.fromArray(FS, a, o3 + j)));
-        DoubleVector.fromArray(DS, acc, j).add(widen(g, 0)).intoArray(acc, j);
-        DoubleVector.fromArray(DS, acc, j + h).add(widen(g, 1)).intoArray(acc, j + h);
+        DoubleVector lo = (DoubleVector) g.convertShape(F2D, DS, 0);
+        DoubleVector hi = (DoubleVector) g.convertShape(F2D, DS, 1);
+        DoubleVector.fromArray(DS, acc, j).add(lo).intoArray(acc, j);
+        DoubleVector.fromArray(DS, acc, j + h).add(hi).intoArray(acc, j + h);
       }
     }
     for (; j < width; j++) {
