@@ -91,12 +91,14 @@ final class VectorMath implements DenseMath {
     DoubleVector r2h1 = (DoubleVector) r2.convertShape(F2D, DS, 1);
     DoubleVector r3h1 = (DoubleVector) r3.convertShape(F2D, DS, 1);
     DoubleVector hi = r0h1.add(r1h1).add(r2h1.add(r3h1));
-    // combine(lo, hi) written out: C2 reached its node limit before inlining it here and boxed
-    // the two vectors to pass them (192 bytes a call).
-    double t0 = (lo.lane(0) + lo.lane(4)) + (hi.lane(0) + hi.lane(4));
-    double t1 = (lo.lane(1) + lo.lane(5)) + (hi.lane(1) + hi.lane(5));
-    double t2 = (lo.lane(2) + lo.lane(6)) + (hi.lane(2) + hi.lane(6));
-    double t3 = (lo.lane(3) + lo.lane(7)) + (hi.lane(3) + hi.lane(7));
+    // u[k] = s[k] + s[8 + k] in lane k, then t[l] = u[l] + u[4 + l]: eight lanes taken out
+    // (written here, not in a helper: C2 reached its node limit before inlining one and boxed
+    // the vectors passed to it, 192 bytes a call).
+    DoubleVector u = lo.add(hi);
+    double t0 = u.lane(0) + u.lane(4);
+    double t1 = u.lane(1) + u.lane(5);
+    double t2 = u.lane(2) + u.lane(6);
+    double t3 = u.lane(3) + u.lane(7);
     double total = (t0 + t1) + (t2 + t3);
     for (; i < from + n; i++) {
       total += a[i];
@@ -147,7 +149,8 @@ final class VectorMath implements DenseMath {
     DoubleVector rb2h1 = (DoubleVector) rb2.convertShape(F2D, DS, 1);
     DoubleVector rb3h1 = (DoubleVector) rb3.convertShape(F2D, DS, 1);
     DoubleVector s3 = rb0h1.add(rb1h1).add(rb2h1.add(rb3h1));
-    DoubleVector t = s0.add(s1).add(s2.add(s3)); // combine(s0, s1, s2, s3), as in sum16
+    // u[0-3] = s0 + s2, u[4-7] = s1 + s3; t[l] = u[l] + u[4 + l].
+    DoubleVector t = s0.add(s2).add(s1.add(s3));
     double total = (t.lane(0) + t.lane(1)) + (t.lane(2) + t.lane(3));
     for (; i < from + n; i++) {
       total += a[i];

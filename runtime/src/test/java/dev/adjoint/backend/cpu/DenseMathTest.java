@@ -291,7 +291,7 @@ class DenseMathTest {
 
   /**
    * DenseMath.FLOAT_SUM_ORDER written out with an array of 64 float running sums, widened and
-   * combined as the 16 double sums of SUM_ORDER, then the tail in double.
+   * combined pairwise in double (s, u, t), then the tail in double.
    */
   private static double orderedFloatSum(float[] a, int from, int n) {
     float[] r = new float[64];
@@ -303,9 +303,13 @@ class DenseMathTest {
     for (int j = 0; j < 16; j++) {
       s[j] = ((double) r[j] + (double) r[16 + j]) + ((double) r[32 + j] + (double) r[48 + j]);
     }
+    double[] u = new double[8];
+    for (int k = 0; k < 8; k++) {
+      u[k] = s[k] + s[8 + k];
+    }
     double[] t = new double[4];
     for (int l = 0; l < 4; l++) {
-      t[l] = (s[l] + s[4 + l]) + (s[8 + l] + s[12 + l]);
+      t[l] = u[l] + u[4 + l];
     }
     double total = (t[0] + t[1]) + (t[2] + t[3]);
     for (int i = full; i < n; i++) {
