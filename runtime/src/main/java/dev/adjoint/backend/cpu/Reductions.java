@@ -12,9 +12,11 @@ import java.util.List;
  * or permuted input is never copied. Elements are read in logical order through a small buffer of
  * {@link #CHUNK} elements that each task allocates for itself, so memory does not grow with the
  * input and nothing outlives the call (contiguous float rows are summed in place). Floating results
- * are accumulated in double and rounded once to the output dtype (sums by chunks in
- * {@link DenseMath#SUM_ORDER}, the chunk sums combined pairwise, so error grows with log n, not
- * n); int64 and bool inputs reduce exactly in long. The summation order depends only on the
+ * are accumulated in double and rounded once to the output dtype (sums by chunks in {@link
+ * DenseMath#SUM_ORDER}, float32 rows in {@link DenseMath#FLOAT_SUM_ORDER}: float32 running sums
+ * of 16 elements a chunk, widened to double; the chunk sums combined pairwise in double, so error
+ * grows with log n, not n); int64 and bool inputs reduce exactly in long. The summation order
+ * depends only on the
  * shape and layout, never on the thread count: a long row's parallel segments are whole subtrees
  * of the sequential tree.
  */
@@ -278,29 +280,51 @@ final class Reductions {
    * Sums over leading dimensions: rows that lie next to each other in memory (unit stride between
    * rows) are summed together, a block of columns at a time, each reduced position adding one
    * contiguous run into the block's accumulators, so memory is read once in order instead of a
-   * column at a time. Within a chunk of {@link #CHUNK} positions each column accumulates in order
-   * in double; chunk sums combine pairwise as in {@link #sum}.
+   * column at a time. Within a chunk of {@link #CHUNK} positions, a float32 column takes the
+   * positions four at a time in order, adds each four as {@code (x0 + x1) + (x2 + x3)} in float32
+   * ({@link DenseMath#addColumns4}) and that into its accumulator in double, then the last {@code
+   * m % 4} positions of a short chunk one at a time; a float64 column, and a float32 column of
+   * fewer than 64 positions (as a float32 row of fewer than 64 elements is summed, so that a
+   * small view and its copy agree bit for bit), adds one position at a time in double. Chunk
+   * sums combine pairwise as in {@link #sum}. Float32 error: each element takes at most two
+   * float32 roundings (relative {@code 2^-24} each) before the double accumulation, so a column
+   * of n lies within about {@code (2 * 2^-24 + (CHUNK / 4 + 4 + log2 n) * 2^-53) * sum |x|} of
+   * the exact sum before the output's rounding. The order depends on the shape and the layout
+   * only, never on the thread count or the blocks (a task takes whole blocks of columns).
    */
   private static final class Columns {
-    private static final int BLOCK = 256;
+    /**
+     * The widest block of columns (8 KiB of double accumulators). Each reduced position reads a
+     * run of the block's width: runs of 1024 floats (4 KiB) stream through the hardware
+     * prefetchers, which stop at page boundaries; runs of 256 floats (the block was 256 wide)
+     * took 0.9-1.3 ms for the mean over dim 0 of 2048 x 2048 floats, runs of 1024 0.5 ms.
+     */
+    private static final int BLOCK = 1024;
 
     static void sum(Rows layout, CpuStorage in, int outer, int inner, CpuStorage out, int vo,
         boolean mean) {
-      int blocks = (outer + BLOCK - 1) / BLOCK;
+      // As few blocks as the width allows, and one per thread where the work is worth a split
+      // (a column's sum does not depend on the block it is in).
+      int split = Parallel.chunks((long) outer * inner, StridedLoop.GRAIN) > 1
+          ? Math.min(Parallel.threads(), (outer + 63) / 64) : 1;
+      int want = Math.max((outer + BLOCK - 1) / BLOCK, split);
+      int blockWidth = Math.min(BLOCK, ((outer + want - 1) / want + 15) & ~15);
+      int blocks = (outer + blockWidth - 1) / blockWidth;
       int tasks = Math.min(blocks, Parallel.chunks((long) outer * inner, StridedLoop.GRAIN));
       float[] floats = in.dtype() == DType.FLOAT32 ? in.floats() : null;
       double[] doubles = floats == null ? in.doubles() : null;
       // The binary counter holds at most one level per bit of the number of full chunks, plus
       // one (was sized for 64 levels: 128 KB allocated per call, 3 calls per MLP step).
       int levelCount = 2 + Long.SIZE - Long.numberOfLeadingZeros(Math.max(1, inner / CHUNK));
+      DenseMath kernels = DenseMath.kernels();
       Parallel.forEach(tasks, tasks > 1, t -> {
-        double[] acc = new double[BLOCK];
-        double[] levels = new double[levelCount * BLOCK];
+        double[] acc = new double[blockWidth];
+        double[] levels = new double[levelCount * blockWidth];
         int[] at = new int[layout.innerSizes.length];
         for (int b = (int) ((long) blocks * t / tasks); b < (long) blocks * (t + 1) / tasks;
             b++) {
-          int c0 = b * BLOCK;
-          int width = Math.min(BLOCK, outer - c0);
+          int c0 = b * blockWidth;
+          int width = Math.min(blockWidth, outer - c0);
           int base = layout.rowOffset(c0);
           java.util.Arrays.fill(at, 0);
           int offset = 0;
@@ -310,24 +334,23 @@ final class Reductions {
             int m = Math.min(CHUNK, inner - done);
             java.util.Arrays.fill(acc, 0, width, 0);
             int k = 0;
-            if (floats != null && layout.innerSizes.length == 1) {
-              // Four rows per pass over the accumulators, added in row order (the same sums,
-              // bit for bit): a quarter of the accumulator loads and stores.
-              int stride = layout.innerStrides[0];
+            if (floats != null && inner >= 64) {
+              // Four positions at a time, added in float32 ((x0 + x1) + (x2 + x3)) and then into
+              // the double accumulators: one widening per four elements.
               for (; k + 4 <= m; k += 4) {
-                int o = base + offset;
-                for (int j = 0; j < width; j++) {
-                  acc[j] = (((acc[j] + floats[o + j]) + floats[o + stride + j])
-                      + floats[o + 2 * stride + j]) + floats[o + 3 * stride + j];
-                }
-                offset += 4 * stride;
-                at[0] += 4;
+                int o0 = base + offset;
+                offset = next(layout, at, offset);
+                int o1 = base + offset;
+                offset = next(layout, at, offset);
+                int o2 = base + offset;
+                offset = next(layout, at, offset);
+                int o3 = base + offset;
+                offset = next(layout, at, offset);
+                kernels.addColumns4(floats, o0, o1, o2, o3, acc, width);
               }
             }
             for (; k < m; k++) {
               int o = base + offset;
-              // Plain loops: a Vector API version (float to double in lanes) was measured to run
-              // boxed in some JVMs of the MLP step (43 MB per step), depending on JIT timing.
               if (floats != null) {
                 for (int j = 0; j < width; j++) {
                   acc[j] += floats[o + j];
@@ -347,10 +370,10 @@ final class Reductions {
             for (long c = count; (c & 1) == 1; c >>= 1) {
               top--;
               for (int j = 0; j < width; j++) {
-                acc[j] = levels[top * BLOCK + j] + acc[j];
+                acc[j] = levels[top * blockWidth + j] + acc[j];
               }
             }
-            System.arraycopy(acc, 0, levels, top * BLOCK, width);
+            System.arraycopy(acc, 0, levels, top * blockWidth, width);
             top++;
             count++;
             java.util.Arrays.fill(acc, 0, width, 0);
@@ -358,7 +381,7 @@ final class Reductions {
           while (top > 0) {
             top--;
             for (int j = 0; j < width; j++) {
-              acc[j] = levels[top * BLOCK + j] + acc[j];
+              acc[j] = levels[top * blockWidth + j] + acc[j];
             }
           }
           for (int j = 0; j < width; j++) {
@@ -387,8 +410,10 @@ final class Reductions {
   /**
    * Pairwise (cascade) sum of the next {@code n} elements of {@code row}, of {@code (x - shift)^2}
    * instead when {@code shift} is not NaN: each chunk of {@link #CHUNK} elements is summed in
-   * {@link DenseMath#SUM_ORDER} (read in place where the row's elements lie back to back, else
-   * copied into {@code buf} first: the same bits), and chunk sums are combined as a binary
+   * {@link DenseMath#FLOAT_SUM_ORDER} for float32 input (squares excepted) and in {@link
+   * DenseMath#SUM_ORDER} (in double) otherwise, read in place where the row's elements lie back
+   * to back, else copied into a buffer first (a float buffer for float32: the same bits), and
+   * chunk sums are combined as a binary
    * counter in {@code levels}, so the whole is one balanced tree over chunks and the error grows
    * with log n.
    */
@@ -399,14 +424,40 @@ final class Reductions {
     long count = 0;
     double partial = 0;
     for (int done = 0; done < n; ) {
+      if (!squares && row.dtype == DType.FLOAT32) {
+        // The whole chunks of a contiguous float32 run in one loop (the same order).
+        int chunks = Math.min(row.contiguous(), n - done) / CHUNK;
+        if (chunks > 0) {
+          float[] a = row.storage.floats();
+          int from = row.offset();
+          for (int c = 0; c < chunks; c++) {
+            top = push(levels, top, count, kernels.sum(a, from + c * CHUNK, CHUNK));
+            count++;
+          }
+          row.advance(chunks * CHUNK);
+          done += chunks * CHUNK;
+          continue;
+        }
+      }
       int m = Math.min(CHUNK, n - done);
       // The vector kernel only for whole chunks, the plain loops (same bits) for shorter rows:
       // with the vector kernel also on the short sums of a training step, some JVMs compiled it
       // boxed (40 MB allocated per MLP step at batch 128, in 3 runs of 10). One call site each.
       double s;
-      if (!squares && row.contiguous() >= m && row.dtype == DType.FLOAT32) {
-        s = (m == CHUNK ? kernels : DenseMath.PLAIN).sum(row.storage.floats(), row.offset(), m);
-        row.advance(m);
+      if (!squares && row.dtype == DType.FLOAT32) {
+        // Float32 in FLOAT_SUM_ORDER, in place or from a float buffer (the same bits).
+        float[] src;
+        int from;
+        if (row.contiguous() >= m) {
+          src = row.storage.floats();
+          from = row.offset();
+          row.advance(m);
+        } else {
+          src = row.floatBuffer();
+          from = 0;
+          row.read(src, m);
+        }
+        s = (m == CHUNK ? kernels : DenseMath.PLAIN).sum(src, from, m);
       } else {
         double[] src = buf;
         int from = 0;
@@ -509,6 +560,7 @@ final class Reductions {
     private final CpuStorage storage;
     private final DType dtype;
     private int offset;
+    private float[] floats;
 
     Cursor(Rows layout, CpuStorage storage) {
       this.sizes = layout.innerSizes;
@@ -592,6 +644,30 @@ final class Reductions {
         k += run;
       }
       return n;
+    }
+
+    /** A buffer of {@link #CHUNK} floats for this cursor's strided float32 runs. */
+    float[] floatBuffer() {
+      if (floats == null) {
+        floats = new float[CHUNK];
+      }
+      return floats;
+    }
+
+    /** Copies the next {@code n} float32 elements into {@code buf[0, n)}. */
+    void read(float[] buf, int n) {
+      int last = sizes.length - 1;
+      float[] a = storage.floats();
+      for (int k = 0; k < n; ) {
+        int run = Math.min(n - k, sizes[last] - at[last]);
+        int s = strides[last];
+        int o = offset;
+        for (int i = 0; i < run; i++, o += s) {
+          buf[k + i] = a[o];
+        }
+        advance(run);
+        k += run;
+      }
     }
 
     /** Copies the next {@code n} elements into {@code buf[0, n)} as longs; returns n. */

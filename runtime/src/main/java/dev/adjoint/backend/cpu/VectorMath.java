@@ -11,6 +11,7 @@ import static dev.adjoint.backend.cpu.FloatMath.M4;
 import static dev.adjoint.backend.cpu.FloatMath.M5;
 import static dev.adjoint.backend.cpu.FloatMath.M6;
 import static dev.adjoint.backend.cpu.FloatMath.M7;
+import static jdk.incubator.vector.VectorOperators.F2D;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
@@ -55,50 +56,131 @@ final class VectorMath implements DenseMath {
     if (DS.vectorBitSize() < 256 || FS.length() > 16) {
       return DenseMath.PLAIN.sum(a, from, n);
     }
-    int end = from + (n & ~15);
+    // One method per vector length, each taking and returning no vector, and each larger than
+    // C2 inlines (FreqInlineSize, 325 bytes of bytecode): inlined into Reductions' summing loop,
+    // where other kernels are inlined too, C2 reached its node limit before it had inlined the
+    // vector operations and boxed them (200 bytes a call), so these compile on their own.
+    return FS.length() == 16 ? sum16(a, from, n) : sum8(a, from, n);
+  }
+
+  /** FLOAT_SUM_ORDER, 16 floats a vector. */
+  private static double sum16(float[] a, int from, int n) {
+    int end = from + (n & ~63);
+    // Running float sum j in vector j / 16, lane j % 16.
+    FloatVector r0 = FloatVector.zero(FS);
+    FloatVector r1 = r0;
+    FloatVector r2 = r0;
+    FloatVector r3 = r0;
     int i = from;
-    double total;
-    if (FS.length() == 16) {
-      // Elements 0-7 and 8-15 of each 16 in two 8-lane sums: running sum j in lane j % 8. The
-      // second half is widened from a load at i + 8 (its low half), which ran 10-20% faster
-      // than widening the high half of the load at i; near the array's end, where that load
-      // would pass it, the high half is widened instead (the same values).
-      DoubleVector s0 = DoubleVector.zero(DS);
-      DoubleVector s1 = s0;
-      for (int fast = Math.min(end, a.length - 24 + 1); i < fast; i += 16) {
-        s0 = s0.add(FloatVector.fromArray(FS, a, i).convertShape(VectorOperators.F2D, DS, 0));
-        s1 = s1.add(FloatVector.fromArray(FS, a, i + 8).convertShape(VectorOperators.F2D, DS, 0));
-      }
-      for (; i < end; i += 16) {
-        FloatVector v = FloatVector.fromArray(FS, a, i);
-        s0 = s0.add(v.convertShape(VectorOperators.F2D, DS, 0));
-        s1 = s1.add(v.convertShape(VectorOperators.F2D, DS, 1));
-      }
-      total = combine(s0, s1);
-    } else {
-      // 8 floats, 4 doubles a vector: four 4-lane sums.
-      DoubleVector s0 = DoubleVector.zero(DS);
-      DoubleVector s1 = s0;
-      DoubleVector s2 = s0;
-      DoubleVector s3 = s0;
-      for (; i < end; i += 16) {
-        FloatVector v = FloatVector.fromArray(FS, a, i);
-        FloatVector w = FloatVector.fromArray(FS, a, i + 8);
-        s0 = s0.add(v.convertShape(VectorOperators.F2D, DS, 0));
-        s1 = s1.add(v.convertShape(VectorOperators.F2D, DS, 1));
-        s2 = s2.add(w.convertShape(VectorOperators.F2D, DS, 0));
-        s3 = s3.add(w.convertShape(VectorOperators.F2D, DS, 1));
-      }
-      total = combine(s0, s1, s2, s3);
+    for (; i < end; i += 64) {
+      r0 = r0.add(FloatVector.fromArray(FS, a, i));
+      r1 = r1.add(FloatVector.fromArray(FS, a, i + 16));
+      r2 = r2.add(FloatVector.fromArray(FS, a, i + 32));
+      r3 = r3.add(FloatVector.fromArray(FS, a, i + 48));
     }
+    // s[0-7] and s[8-15]: (r[j] + r[16 + j]) + (r[32 + j] + r[48 + j]) in double. convertShape
+    // is written out: a helper method for it (not one of the Vector API's, which C2 inlines
+    // whatever their count) was left out of line at C2's node limit and boxed its vectors.
+    DoubleVector r0h0 = (DoubleVector) r0.convertShape(F2D, DS, 0);
+    DoubleVector r1h0 = (DoubleVector) r1.convertShape(F2D, DS, 0);
+    DoubleVector r2h0 = (DoubleVector) r2.convertShape(F2D, DS, 0);
+    DoubleVector r3h0 = (DoubleVector) r3.convertShape(F2D, DS, 0);
+    DoubleVector lo = r0h0.add(r1h0).add(r2h0.add(r3h0));
+    DoubleVector r0h1 = (DoubleVector) r0.convertShape(F2D, DS, 1);
+    DoubleVector r1h1 = (DoubleVector) r1.convertShape(F2D, DS, 1);
+    DoubleVector r2h1 = (DoubleVector) r2.convertShape(F2D, DS, 1);
+    DoubleVector r3h1 = (DoubleVector) r3.convertShape(F2D, DS, 1);
+    DoubleVector hi = r0h1.add(r1h1).add(r2h1.add(r3h1));
+    // u[k] = s[k] + s[8 + k] in lane k, then t[l] = u[l] + u[4 + l]: eight lanes taken out
+    // (written here, not in a helper: C2 reached its node limit before inlining one and boxed
+    // the vectors passed to it, 192 bytes a call).
+    DoubleVector u = lo.add(hi);
+    double t0 = u.lane(0) + u.lane(4);
+    double t1 = u.lane(1) + u.lane(5);
+    double t2 = u.lane(2) + u.lane(6);
+    double t3 = u.lane(3) + u.lane(7);
+    double total = (t0 + t1) + (t2 + t3);
     for (; i < from + n; i++) {
       total += a[i];
     }
     return total;
   }
 
+  /** FLOAT_SUM_ORDER, 8 floats a vector. */
+  private static double sum8(float[] a, int from, int n) {
+    int end = from + (n & ~63);
+    // Running float sum j in vector j / 16 of ra (j % 16 < 8) or of rb, lane j % 8.
+    FloatVector ra0 = FloatVector.zero(FS);
+    FloatVector ra1 = ra0;
+    FloatVector ra2 = ra0;
+    FloatVector ra3 = ra0;
+    FloatVector rb0 = ra0;
+    FloatVector rb1 = ra0;
+    FloatVector rb2 = ra0;
+    FloatVector rb3 = ra0;
+    int i = from;
+    for (; i < end; i += 64) {
+      ra0 = ra0.add(FloatVector.fromArray(FS, a, i));
+      rb0 = rb0.add(FloatVector.fromArray(FS, a, i + 8));
+      ra1 = ra1.add(FloatVector.fromArray(FS, a, i + 16));
+      rb1 = rb1.add(FloatVector.fromArray(FS, a, i + 24));
+      ra2 = ra2.add(FloatVector.fromArray(FS, a, i + 32));
+      rb2 = rb2.add(FloatVector.fromArray(FS, a, i + 40));
+      ra3 = ra3.add(FloatVector.fromArray(FS, a, i + 48));
+      rb3 = rb3.add(FloatVector.fromArray(FS, a, i + 56));
+    }
+    DoubleVector ra0h0 = (DoubleVector) ra0.convertShape(F2D, DS, 0);
+    DoubleVector ra1h0 = (DoubleVector) ra1.convertShape(F2D, DS, 0);
+    DoubleVector ra2h0 = (DoubleVector) ra2.convertShape(F2D, DS, 0);
+    DoubleVector ra3h0 = (DoubleVector) ra3.convertShape(F2D, DS, 0);
+    DoubleVector s0 = ra0h0.add(ra1h0).add(ra2h0.add(ra3h0));
+    DoubleVector ra0h1 = (DoubleVector) ra0.convertShape(F2D, DS, 1);
+    DoubleVector ra1h1 = (DoubleVector) ra1.convertShape(F2D, DS, 1);
+    DoubleVector ra2h1 = (DoubleVector) ra2.convertShape(F2D, DS, 1);
+    DoubleVector ra3h1 = (DoubleVector) ra3.convertShape(F2D, DS, 1);
+    DoubleVector s1 = ra0h1.add(ra1h1).add(ra2h1.add(ra3h1));
+    DoubleVector rb0h0 = (DoubleVector) rb0.convertShape(F2D, DS, 0);
+    DoubleVector rb1h0 = (DoubleVector) rb1.convertShape(F2D, DS, 0);
+    DoubleVector rb2h0 = (DoubleVector) rb2.convertShape(F2D, DS, 0);
+    DoubleVector rb3h0 = (DoubleVector) rb3.convertShape(F2D, DS, 0);
+    DoubleVector s2 = rb0h0.add(rb1h0).add(rb2h0.add(rb3h0));
+    DoubleVector rb0h1 = (DoubleVector) rb0.convertShape(F2D, DS, 1);
+    DoubleVector rb1h1 = (DoubleVector) rb1.convertShape(F2D, DS, 1);
+    DoubleVector rb2h1 = (DoubleVector) rb2.convertShape(F2D, DS, 1);
+    DoubleVector rb3h1 = (DoubleVector) rb3.convertShape(F2D, DS, 1);
+    DoubleVector s3 = rb0h1.add(rb1h1).add(rb2h1.add(rb3h1));
+    // u[0-3] = s0 + s2, u[4-7] = s1 + s3; t[l] = u[l] + u[4 + l].
+    DoubleVector t = s0.add(s2).add(s1.add(s3));
+    double total = (t.lane(0) + t.lane(1)) + (t.lane(2) + t.lane(3));
+    for (; i < from + n; i++) {
+      total += a[i];
+    }
+    return total;
+  }
+
+  @Override
+  public void addColumns4(float[] a, int o0, int o1, int o2, int o3, double[] acc, int width) {
+    int j = 0;
+    if (DS.vectorBitSize() >= 256 && FS.length() <= 16) {
+      int l = FS.length();
+      int h = DS.length();
+      for (int end = width - l; j <= end; j += l) {
+        FloatVector g = FloatVector.fromArray(FS, a, o0 + j)
+            .add(FloatVector.fromArray(FS, a, o1 + j))
+            .add(FloatVector.fromArray(FS, a, o2 + j).add(FloatVector.fromArray(FS, a, o3 + j)));
+        DoubleVector lo = (DoubleVector) g.convertShape(F2D, DS, 0);
+        DoubleVector hi = (DoubleVector) g.convertShape(F2D, DS, 1);
+        DoubleVector.fromArray(DS, acc, j).add(lo).intoArray(acc, j);
+        DoubleVector.fromArray(DS, acc, j + h).add(hi).intoArray(acc, j + h);
+      }
+    }
+    for (; j < width; j++) {
+      acc[j] += (double) ((a[o0 + j] + a[o1 + j]) + (a[o2 + j] + a[o3 + j]));
+    }
+  }
+
   /**
-   * Running sums 0-7 in {@code lo}, 8-15 in {@code hi}, combined in {@link DenseMath#SUM_ORDER}'s
+   * Sums 0-7 in {@code lo}, 8-15 in {@code hi}, combined in {@link DenseMath#SUM_ORDER}'s
    * order: {@code t[l] = (s[l] + s[4 + l]) + (s[8 + l] + s[12 + l])}, {@code (t0 + t1) + (t2 +
    * t3)}.
    */

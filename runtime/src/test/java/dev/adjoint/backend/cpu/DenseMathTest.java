@@ -1,6 +1,8 @@
 package dev.adjoint.backend.cpu;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -287,12 +289,42 @@ class DenseMathTest {
     return total;
   }
 
+  /**
+   * DenseMath.FLOAT_SUM_ORDER written out with an array of 64 float running sums, widened and
+   * combined pairwise in double (s, u, t), then the tail in double.
+   */
+  private static double orderedFloatSum(float[] a, int from, int n) {
+    float[] r = new float[64];
+    int full = n - n % 64;
+    for (int i = 0; i < full; i++) {
+      r[i % 64] += a[from + i];
+    }
+    double[] s = new double[16];
+    for (int j = 0; j < 16; j++) {
+      s[j] = ((double) r[j] + (double) r[16 + j]) + ((double) r[32 + j] + (double) r[48 + j]);
+    }
+    double[] u = new double[8];
+    for (int k = 0; k < 8; k++) {
+      u[k] = s[k] + s[8 + k];
+    }
+    double[] t = new double[4];
+    for (int l = 0; l < 4; l++) {
+      t[l] = u[l] + u[4 + l];
+    }
+    double total = (t[0] + t[1]) + (t[2] + t[3]);
+    for (int i = full; i < n; i++) {
+      total += a[from + i];
+    }
+    return total;
+  }
+
   @Test
   void sumsFollowTheDocumentedOrderBitForBit() {
     DenseMath v = DenseMath.vector();
     assertNotNull(v);
     for (int round = 0; round < 2; round++) { // cold, then compiled
-      for (int n : new int[] {0, 1, 3, 15, 16, 17, 31, 33, 64, 100, 1023, 1024}) {
+      for (int n : new int[] {0, 1, 3, 15, 16, 17, 31, 33, 63, 64, 65, 100, 127, 128, 129, 191,
+          1023, 1024, 1087, 3000}) {
         for (int from : new int[] {0, 1, 5}) {
           SplittableRandom r = new SplittableRandom(n * 131L + from);
           float[] f = new float[from + n];
@@ -304,13 +336,17 @@ class DenseMathTest {
             fd[i] = f[i];
             d[i] = r.nextDouble(-1, 1) * Math.pow(10, r.nextInt(-8, 9));
           }
-          double wantF = orderedSum(fd, from, n);
+          double wantF = orderedFloatSum(f, from, n);
           double wantD = orderedSum(d, from, n);
           String at = "n=" + n + " from=" + from;
           assertEquals(wantF, DenseMath.PLAIN.sum(f, from, n), 0.0, "plain float " + at);
           assertEquals(wantF, v.sum(f, from, n), 0.0, "vector float " + at);
           assertEquals(wantD, DenseMath.PLAIN.sum(d, from, n), 0.0, "plain double " + at);
           assertEquals(wantD, v.sum(d, from, n), 0.0, "vector double " + at);
+          // The float order is not the double one (nor a double sum's rounding) beyond a block.
+          if (n >= 128) {
+            assertNotEquals(orderedSum(fd, from, n), wantF, at);
+          }
         }
       }
       float[] warm = new float[1024];
@@ -320,9 +356,61 @@ class DenseMathTest {
         v.sum(warmD, 0, 1024);
       }
     }
+    // A float32 running sum may overflow where the double sum would not (documented).
+    float[] big = new float[128];
+    big[0] = Float.MAX_VALUE;
+    big[64] = Float.MAX_VALUE;
+    big[1] = -Float.MAX_VALUE;
+    assertEquals(Double.POSITIVE_INFINITY, v.sum(big, 0, 128));
+    assertEquals(Double.POSITIVE_INFINITY, DenseMath.PLAIN.sum(big, 0, 128));
     float[] special = {1f, Float.NaN, 2f, Float.POSITIVE_INFINITY, Float.NEGATIVE_INFINITY};
     assertTrue(Double.isNaN(v.sum(special, 0, 5)));
     assertTrue(Double.isNaN(v.sum(special, 2, 3))); // inf + -inf
     assertEquals(Double.POSITIVE_INFINITY, v.sum(special, 2, 2));
+  }
+
+  /**
+   * addColumns4: each column's four values added as {@code (x0 + x1) + (x2 + x3)} in float32,
+   * widened and added to its double accumulator, on every width (vector body and scalar tail)
+   * and at unaligned offsets, vector and plain, cold and compiled.
+   */
+  @Test
+  void addColumns4AddsFourFloatRowsThenWidens() {
+    DenseMath v = DenseMath.vector();
+    assertNotNull(v);
+    for (int round = 0; round < 2; round++) {
+      for (int width = 0; width <= 70; width++) {
+        SplittableRandom r = new SplittableRandom(width * 7L + round);
+        int stride = width + 3;
+        float[] a = new float[5 + 4 * stride];
+        for (int i = 0; i < a.length; i++) {
+          a[i] = (float) Math.scalb(r.nextDouble(-1, 1), r.nextInt(-30, 31));
+        }
+        double[] start = new double[width + 2];
+        for (int j = 0; j < start.length; j++) {
+          start[j] = Math.scalb(r.nextDouble(-1, 1), r.nextInt(-30, 31));
+        }
+        int o0 = 5;
+        int o1 = 5 + 2 * stride; // rows need not be in memory order
+        int o2 = 5 + stride;
+        int o3 = 5 + 3 * stride;
+        double[] want = start.clone();
+        for (int j = 0; j < width; j++) {
+          float inner = (a[o0 + j] + a[o1 + j]) + (a[o2 + j] + a[o3 + j]);
+          want[j] = start[j] + (double) inner;
+        }
+        double[] plain = start.clone();
+        DenseMath.PLAIN.addColumns4(a, o0, o1, o2, o3, plain, width);
+        double[] vec = start.clone();
+        v.addColumns4(a, o0, o1, o2, o3, vec, width);
+        assertArrayEquals(want, plain, 0.0, "plain, width " + width);
+        assertArrayEquals(want, vec, 0.0, "vector, width " + width);
+      }
+      float[] warm = new float[4 * 256];
+      double[] acc = new double[256];
+      for (int w = 0; w < 30_000; w++) {
+        v.addColumns4(warm, 0, 256, 512, 768, acc, 256);
+      }
+    }
   }
 }

@@ -17,6 +17,7 @@ final class VectorAllocationMain {
       a[i] = (float) (Math.sin(i) * 5);
     }
     float[] o = new float[4096];
+    double[] acc = new double[1024];
     com.sun.management.ThreadMXBean bean =
         (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
     long tid = Thread.currentThread().getId();
@@ -27,6 +28,7 @@ final class VectorAllocationMain {
         v.tanh(a, 0, o, 0, 4096);
         v.sigmoid(a, 0, o, 0, 4096);
         v.sum(a, 0, 4096);
+        v.addColumns4(a, 0, 1024, 2048, 3072, acc, 1024);
       }
       long before = bean.getThreadAllocatedBytes(tid);
       for (int w = 0; w < 50; w++) {
@@ -34,6 +36,7 @@ final class VectorAllocationMain {
         v.tanh(a, 0, o, 0, 4096);
         v.sigmoid(a, 0, o, 0, 4096);
         v.sum(a, 0, 4096);
+        v.addColumns4(a, 0, 1024, 2048, 3072, acc, 1024);
       }
       allocated = bean.getThreadAllocatedBytes(tid) - before;
     }
