@@ -417,13 +417,16 @@ final class VectorGemm implements Gemm.Kernels {
     int group = 4 * per;
     for (; j + group <= to && mo + (long) j * k + 4 * DOT_LANES <= mat.length; j += group) {
       int e = mo + j * k;
-      packedHalveF(FloatVector.fromArray(FS, mat, e), x, zero, k).intoArray(out, 0);
-      packedHalveF(FloatVector.fromArray(FS, mat, e + DOT_LANES), x, zero, k)
-          .intoArray(out, DOT_LANES);
-      packedHalveF(FloatVector.fromArray(FS, mat, e + 2 * DOT_LANES), x, zero, k)
-          .intoArray(out, 2 * DOT_LANES);
-      packedHalveF(FloatVector.fromArray(FS, mat, e + 3 * DOT_LANES), x, zero, k)
-          .intoArray(out, 3 * DOT_LANES);
+      for (int q = 0; q < 4; q++) {
+        // fma(row, x, 0) + 0, then the halving steps of h < k, inside the vector (written
+        // here: a helper taking vectors, left out of line, would box them).
+        FloatVector v = FloatVector.fromArray(FS, mat, e + q * DOT_LANES).fma(x, zero).add(zero);
+        if (k == 8) {
+          v = v.add(v.rearrange(SHIFT4));
+        }
+        v = v.add(v.rearrange(SHIFT2));
+        v.add(v.rearrange(SHIFT1)).intoArray(out, q * DOT_LANES);
+      }
       for (int r = 0; r < group; r++) {
         c[co + (j + r) * cs] += out[r * k];
       }
@@ -444,17 +447,6 @@ final class VectorGemm implements Gemm.Kernels {
       }
       c[co + (j + l) * cs] += halveF(sums, l, FL);
     }
-  }
-
-  /** fma(row, x, 0) + 0, then the halving steps of h &lt; k, inside one vector of rows. */
-  private static FloatVector packedHalveF(FloatVector rows, FloatVector x, FloatVector zero,
-      int k) {
-    FloatVector v = rows.fma(x, zero).add(zero);
-    if (k == 8) {
-      v = v.add(v.rearrange(SHIFT4));
-    }
-    v = v.add(v.rearrange(SHIFT2));
-    return v.add(v.rearrange(SHIFT1));
   }
 
   /**
@@ -837,12 +829,20 @@ final class VectorGemm implements Gemm.Kernels {
     int s1 = store ? 0 : ldc;
     float[] in = store ? ZERO_ROW : c;
     int i0 = store ? 0 : cBase;
-    addF(in, i0, c, cBase, c00, c01);
-    addF(in, i0 + s1, c, cBase + ldc, c10, c11);
-    addF(in, i0 + 2 * s1, c, cBase + 2 * ldc, c20, c21);
-    addF(in, i0 + 3 * s1, c, cBase + 3 * ldc, c30, c31);
-    addF(in, i0 + 4 * s1, c, cBase + 4 * ldc, c40, c41);
-    addF(in, i0 + 5 * s1, c, cBase + 5 * ldc, c50, c51);
+    // Written out, not a helper taking the accumulators: a call C2 leaves out of line (its
+    // node budget spent on the loop above, in some JVMs) boxes vector arguments.
+    FloatVector.fromArray(FS, in, i0).add(c00).intoArray(c, cBase);
+    FloatVector.fromArray(FS, in, i0 + FL).add(c01).intoArray(c, cBase + FL);
+    FloatVector.fromArray(FS, in, i0 + s1).add(c10).intoArray(c, cBase + ldc);
+    FloatVector.fromArray(FS, in, i0 + s1 + FL).add(c11).intoArray(c, cBase + ldc + FL);
+    FloatVector.fromArray(FS, in, i0 + 2 * s1).add(c20).intoArray(c, cBase + 2 * ldc);
+    FloatVector.fromArray(FS, in, i0 + 2 * s1 + FL).add(c21).intoArray(c, cBase + 2 * ldc + FL);
+    FloatVector.fromArray(FS, in, i0 + 3 * s1).add(c30).intoArray(c, cBase + 3 * ldc);
+    FloatVector.fromArray(FS, in, i0 + 3 * s1 + FL).add(c31).intoArray(c, cBase + 3 * ldc + FL);
+    FloatVector.fromArray(FS, in, i0 + 4 * s1).add(c40).intoArray(c, cBase + 4 * ldc);
+    FloatVector.fromArray(FS, in, i0 + 4 * s1 + FL).add(c41).intoArray(c, cBase + 4 * ldc + FL);
+    FloatVector.fromArray(FS, in, i0 + 5 * s1).add(c50).intoArray(c, cBase + 5 * ldc);
+    FloatVector.fromArray(FS, in, i0 + 5 * s1 + FL).add(c51).intoArray(c, cBase + 5 * ldc + FL);
   }
 
   /**
@@ -917,23 +917,24 @@ final class VectorGemm implements Gemm.Kernels {
     int s1 = store ? 0 : ldc;
     float[] in = store ? ZERO_ROW : c;
     int i0 = store ? 0 : cBase;
-    addF(in, i0, c, cBase, c00, c01);
-    addF(in, i0 + s1, c, cBase + ldc, c10, c11);
-    addF(in, i0 + 2 * s1, c, cBase + 2 * ldc, c20, c21);
-    addF(in, i0 + 3 * s1, c, cBase + 3 * ldc, c30, c31);
-    addF(in, i0 + 4 * s1, c, cBase + 4 * ldc, c40, c41);
-    addF(in, i0 + 5 * s1, c, cBase + 5 * ldc, c50, c51);
+    // Written out, not a helper taking the accumulators: a call C2 leaves out of line (its
+    // node budget spent on the loop above, in some JVMs) boxes vector arguments.
+    FloatVector.fromArray(FS, in, i0).add(c00).intoArray(c, cBase);
+    FloatVector.fromArray(FS, in, i0 + FL).add(c01).intoArray(c, cBase + FL);
+    FloatVector.fromArray(FS, in, i0 + s1).add(c10).intoArray(c, cBase + ldc);
+    FloatVector.fromArray(FS, in, i0 + s1 + FL).add(c11).intoArray(c, cBase + ldc + FL);
+    FloatVector.fromArray(FS, in, i0 + 2 * s1).add(c20).intoArray(c, cBase + 2 * ldc);
+    FloatVector.fromArray(FS, in, i0 + 2 * s1 + FL).add(c21).intoArray(c, cBase + 2 * ldc + FL);
+    FloatVector.fromArray(FS, in, i0 + 3 * s1).add(c30).intoArray(c, cBase + 3 * ldc);
+    FloatVector.fromArray(FS, in, i0 + 3 * s1 + FL).add(c31).intoArray(c, cBase + 3 * ldc + FL);
+    FloatVector.fromArray(FS, in, i0 + 4 * s1).add(c40).intoArray(c, cBase + 4 * ldc);
+    FloatVector.fromArray(FS, in, i0 + 4 * s1 + FL).add(c41).intoArray(c, cBase + 4 * ldc + FL);
+    FloatVector.fromArray(FS, in, i0 + 5 * s1).add(c50).intoArray(c, cBase + 5 * ldc);
+    FloatVector.fromArray(FS, in, i0 + 5 * s1 + FL).add(c51).intoArray(c, cBase + 5 * ldc + FL);
   }
 
   /** Zeros that a storing kernel adds its chains to (the bits of adding them to a zeroed C). */
   private static final float[] ZERO_ROW = new float[FNR];
-
-  /** c[at:at+NR] = in[from:from+NR] + (lo, hi). */
-  private static void addF(float[] in, int from, float[] c, int at, FloatVector lo,
-      FloatVector hi) {
-    FloatVector.fromArray(FS, in, from).add(lo).intoArray(c, at);
-    FloatVector.fromArray(FS, in, from + FL).add(hi).intoArray(c, at + FL);
-  }
 
   // ================================================================ float64
 
@@ -1182,12 +1183,20 @@ final class VectorGemm implements Gemm.Kernels {
     int s1 = store ? 0 : ldc;
     double[] in = store ? ZERO_ROW_D : c;
     int i0 = store ? 0 : cBase;
-    addD(in, i0, c, cBase, c00, c01);
-    addD(in, i0 + s1, c, cBase + ldc, c10, c11);
-    addD(in, i0 + 2 * s1, c, cBase + 2 * ldc, c20, c21);
-    addD(in, i0 + 3 * s1, c, cBase + 3 * ldc, c30, c31);
-    addD(in, i0 + 4 * s1, c, cBase + 4 * ldc, c40, c41);
-    addD(in, i0 + 5 * s1, c, cBase + 5 * ldc, c50, c51);
+    // Written out, not a helper taking the accumulators: a call C2 leaves out of line (its
+    // node budget spent on the loop above, in some JVMs) boxes vector arguments.
+    DoubleVector.fromArray(DS, in, i0).add(c00).intoArray(c, cBase);
+    DoubleVector.fromArray(DS, in, i0 + DL).add(c01).intoArray(c, cBase + DL);
+    DoubleVector.fromArray(DS, in, i0 + s1).add(c10).intoArray(c, cBase + ldc);
+    DoubleVector.fromArray(DS, in, i0 + s1 + DL).add(c11).intoArray(c, cBase + ldc + DL);
+    DoubleVector.fromArray(DS, in, i0 + 2 * s1).add(c20).intoArray(c, cBase + 2 * ldc);
+    DoubleVector.fromArray(DS, in, i0 + 2 * s1 + DL).add(c21).intoArray(c, cBase + 2 * ldc + DL);
+    DoubleVector.fromArray(DS, in, i0 + 3 * s1).add(c30).intoArray(c, cBase + 3 * ldc);
+    DoubleVector.fromArray(DS, in, i0 + 3 * s1 + DL).add(c31).intoArray(c, cBase + 3 * ldc + DL);
+    DoubleVector.fromArray(DS, in, i0 + 4 * s1).add(c40).intoArray(c, cBase + 4 * ldc);
+    DoubleVector.fromArray(DS, in, i0 + 4 * s1 + DL).add(c41).intoArray(c, cBase + 4 * ldc + DL);
+    DoubleVector.fromArray(DS, in, i0 + 5 * s1).add(c50).intoArray(c, cBase + 5 * ldc);
+    DoubleVector.fromArray(DS, in, i0 + 5 * s1 + DL).add(c51).intoArray(c, cBase + 5 * ldc + DL);
   }
 
   /**
@@ -1262,21 +1271,22 @@ final class VectorGemm implements Gemm.Kernels {
     int s1 = store ? 0 : ldc;
     double[] in = store ? ZERO_ROW_D : c;
     int i0 = store ? 0 : cBase;
-    addD(in, i0, c, cBase, c00, c01);
-    addD(in, i0 + s1, c, cBase + ldc, c10, c11);
-    addD(in, i0 + 2 * s1, c, cBase + 2 * ldc, c20, c21);
-    addD(in, i0 + 3 * s1, c, cBase + 3 * ldc, c30, c31);
-    addD(in, i0 + 4 * s1, c, cBase + 4 * ldc, c40, c41);
-    addD(in, i0 + 5 * s1, c, cBase + 5 * ldc, c50, c51);
+    // Written out, not a helper taking the accumulators: a call C2 leaves out of line (its
+    // node budget spent on the loop above, in some JVMs) boxes vector arguments.
+    DoubleVector.fromArray(DS, in, i0).add(c00).intoArray(c, cBase);
+    DoubleVector.fromArray(DS, in, i0 + DL).add(c01).intoArray(c, cBase + DL);
+    DoubleVector.fromArray(DS, in, i0 + s1).add(c10).intoArray(c, cBase + ldc);
+    DoubleVector.fromArray(DS, in, i0 + s1 + DL).add(c11).intoArray(c, cBase + ldc + DL);
+    DoubleVector.fromArray(DS, in, i0 + 2 * s1).add(c20).intoArray(c, cBase + 2 * ldc);
+    DoubleVector.fromArray(DS, in, i0 + 2 * s1 + DL).add(c21).intoArray(c, cBase + 2 * ldc + DL);
+    DoubleVector.fromArray(DS, in, i0 + 3 * s1).add(c30).intoArray(c, cBase + 3 * ldc);
+    DoubleVector.fromArray(DS, in, i0 + 3 * s1 + DL).add(c31).intoArray(c, cBase + 3 * ldc + DL);
+    DoubleVector.fromArray(DS, in, i0 + 4 * s1).add(c40).intoArray(c, cBase + 4 * ldc);
+    DoubleVector.fromArray(DS, in, i0 + 4 * s1 + DL).add(c41).intoArray(c, cBase + 4 * ldc + DL);
+    DoubleVector.fromArray(DS, in, i0 + 5 * s1).add(c50).intoArray(c, cBase + 5 * ldc);
+    DoubleVector.fromArray(DS, in, i0 + 5 * s1 + DL).add(c51).intoArray(c, cBase + 5 * ldc + DL);
   }
 
   /** Zeros that a storing kernel adds its chains to (the bits of adding them to a zeroed C). */
   private static final double[] ZERO_ROW_D = new double[DNR];
-
-  /** c[at:at+NR] = in[from:from+NR] + (lo, hi). */
-  private static void addD(double[] in, int from, double[] c, int at, DoubleVector lo,
-      DoubleVector hi) {
-    DoubleVector.fromArray(DS, in, from).add(lo).intoArray(c, at);
-    DoubleVector.fromArray(DS, in, from + DL).add(hi).intoArray(c, at + DL);
-  }
 }
