@@ -179,26 +179,6 @@ final class VectorMath implements DenseMath {
     }
   }
 
-  /**
-   * Sums 0-7 in {@code lo}, 8-15 in {@code hi}, combined in {@link DenseMath#SUM_ORDER}'s
-   * order: {@code t[l] = (s[l] + s[4 + l]) + (s[8 + l] + s[12 + l])}, {@code (t0 + t1) + (t2 +
-   * t3)}.
-   */
-  private static double combine(DoubleVector lo, DoubleVector hi) {
-    double t0 = (lo.lane(0) + lo.lane(4)) + (hi.lane(0) + hi.lane(4));
-    double t1 = (lo.lane(1) + lo.lane(5)) + (hi.lane(1) + hi.lane(5));
-    double t2 = (lo.lane(2) + lo.lane(6)) + (hi.lane(2) + hi.lane(6));
-    double t3 = (lo.lane(3) + lo.lane(7)) + (hi.lane(3) + hi.lane(7));
-    return (t0 + t1) + (t2 + t3);
-  }
-
-  /** Running sums 0-3, 4-7, 8-11, 12-15 in four 4-lane vectors, combined in that order. */
-  private static double combine(DoubleVector s0, DoubleVector s1, DoubleVector s2,
-      DoubleVector s3) {
-    DoubleVector t = s0.add(s1).add(s2.add(s3));
-    return (t.lane(0) + t.lane(1)) + (t.lane(2) + t.lane(3));
-  }
-
   @Override
   public double sum(double[] a, int from, int n) {
     if (DS.vectorBitSize() < 256 || DS.length() > 8) {
@@ -218,7 +198,15 @@ final class VectorMath implements DenseMath {
         s0 = s0.add(DoubleVector.fromArray(DS, a, i));
         s1 = s1.add(DoubleVector.fromArray(DS, a, i + 8));
       }
-      total = combine(s0, s1);
+      // Combined here, in DenseMath.SUM_ORDER's order (t[l] = (s[l] + s[4 + l]) + (s[8 + l]
+      // + s[12 + l]), then (t0 + t1) + (t2 + t3)), not in a helper taking the vectors: a
+      // helper C2 leaves out of line makes them escape, and the loop above then boxed every
+      // add (gigabytes per test run, in some JVMs).
+      double t0 = (s0.lane(0) + s0.lane(4)) + (s1.lane(0) + s1.lane(4));
+      double t1 = (s0.lane(1) + s0.lane(5)) + (s1.lane(1) + s1.lane(5));
+      double t2 = (s0.lane(2) + s0.lane(6)) + (s1.lane(2) + s1.lane(6));
+      double t3 = (s0.lane(3) + s0.lane(7)) + (s1.lane(3) + s1.lane(7));
+      total = (t0 + t1) + (t2 + t3);
     } else {
       for (; i < end; i += 16) {
         s0 = s0.add(DoubleVector.fromArray(DS, a, i));
@@ -226,7 +214,10 @@ final class VectorMath implements DenseMath {
         s2 = s2.add(DoubleVector.fromArray(DS, a, i + 8));
         s3 = s3.add(DoubleVector.fromArray(DS, a, i + 12));
       }
-      total = combine(s0, s1, s2, s3);
+      // Running sums 0-3, 4-7, 8-11, 12-15 in four 4-lane vectors, combined in that order
+      // (written out for the same reason).
+      DoubleVector t = s0.add(s1).add(s2.add(s3));
+      total = (t.lane(0) + t.lane(1)) + (t.lane(2) + t.lane(3));
     }
     for (; i < from + n; i++) {
       total += a[i];
