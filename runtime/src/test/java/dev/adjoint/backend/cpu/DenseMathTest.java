@@ -6,8 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
+import dev.adjoint.testing.ChildJvm;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import java.util.function.DoubleUnaryOperator;
@@ -232,13 +231,7 @@ class DenseMathTest {
 
   @Test
   void simdFalseRunsThePlainLoops() throws Exception {
-    String launcher = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    Process p = new ProcessBuilder(launcher, "--add-modules=jdk.incubator.vector",
-        "-Dadjoint.simd=false", "-cp", System.getProperty("java.class.path"),
-        Child.class.getName()).redirectErrorStream(true).start();
-    String out = new String(p.getInputStream().readAllBytes(),
-        StandardCharsets.UTF_8);
-    assertEquals(0, p.waitFor(), out);
+    String out = ChildJvm.run(Child.class, "-Dadjoint.simd=false");
     assertTrue(out.contains("kernel=plain loops plain=true"), out);
   }
 
@@ -258,15 +251,8 @@ class DenseMathTest {
   @Test
   void vectorKernelsAllocateNothing() throws Exception {
     assertNotNull(DenseMath.vector());
-    String java = ProcessHandle.current().info().command().orElse("java");
-    Process child = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "-cp",
-        System.getProperty("java.class.path"), VectorAllocationMain.class.getName())
-        .redirectErrorStream(true)
-        .start();
-    String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, child.waitFor(), out);
-    String[] lines = out.strip().split("\n");
-    long allocated = Long.parseLong(lines[lines.length - 1].strip());
+    String out = ChildJvm.run(VectorAllocationMain.class);
+    long allocated = ChildJvm.lastNumber(out);
     // A vector boxed per step would allocate megabytes here (200 calls of 256+ steps).
     assertTrue(allocated < 64 * 1024, "allocated " + allocated + " bytes:\n" + out);
   }

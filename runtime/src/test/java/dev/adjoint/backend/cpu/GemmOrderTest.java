@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import dev.adjoint.tensor.Threads;
+import dev.adjoint.testing.ChildJvm;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
@@ -50,16 +51,8 @@ class GemmOrderTest {
    */
   @Test
   void narrowerVectorsComputeTheSameBits() throws Exception {
-    String launcher = ProcessHandle.current().info().command().orElse("java");
     for (int bytes : new int[] {32, 16}) {
-      Process child = new ProcessBuilder(launcher, "--add-modules", "jdk.incubator.vector",
-          "-XX:MaxVectorSize=" + bytes, "-cp", System.getProperty("java.class.path"),
-          GemmOrderTest.class.getName())
-          .redirectErrorStream(true)
-          .start();
-      String out = new String(child.getInputStream().readAllBytes(),
-          java.nio.charset.StandardCharsets.UTF_8);
-      assertEquals(0, child.waitFor(), out);
+      String out = ChildJvm.run(GemmOrderTest.class, "-XX:MaxVectorSize=" + bytes);
       org.junit.jupiter.api.Assertions.assertTrue(out.contains("kernel: vector (" + bytes * 8
           + "-bit"), out);
     }

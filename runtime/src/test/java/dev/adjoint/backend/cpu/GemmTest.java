@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.charset.StandardCharsets;
+import dev.adjoint.testing.ChildJvm;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -47,16 +47,8 @@ class GemmTest {
   @Test
   void theVectorKernelsAllocateNothing() throws Exception {
     assertNotNull(Gemm.vector());
-    String java = ProcessHandle.current().info().command().orElse("java");
-    Process child = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector",
-        "-Dadjoint.threads=1", "-cp", System.getProperty("java.class.path"),
-        GemmAllocationMain.class.getName())
-        .redirectErrorStream(true)
-        .start();
-    String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, child.waitFor(), out);
-    String[] lines = out.strip().split("\n");
-    long allocated = Long.parseLong(lines[lines.length - 1].strip());
+    String out = ChildJvm.run(GemmAllocationMain.class, "-Dadjoint.threads=1");
+    long allocated = ChildJvm.lastNumber(out);
     assertTrue(allocated < 64 * 1024, "allocated " + allocated + " bytes:\n" + out);
   }
 

@@ -11,8 +11,8 @@ import dev.adjoint.backend.Storage;
 import dev.adjoint.tensor.DType;
 import dev.adjoint.tensor.Elementwise;
 import dev.adjoint.tensor.Tensor;
+import dev.adjoint.testing.ChildJvm;
 import java.lang.reflect.InvocationHandler;
-import java.nio.charset.StandardCharsets;
 import java.lang.reflect.Proxy;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -146,15 +146,8 @@ class KeepWhereGreaterTest {
 
   @Test
   void vectorSelectAllocatesNothing() throws Exception {
-    String java = ProcessHandle.current().info().command().orElse("java");
-    Process child = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "-cp",
-        System.getProperty("java.class.path"), MaskingAllocationMain.class.getName())
-        .redirectErrorStream(true)
-        .start();
-    String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, child.waitFor(), out);
-    String[] lines = out.strip().split("\n");
-    long allocated = Long.parseLong(lines[lines.length - 1].strip());
+    String out = ChildJvm.run(MaskingAllocationMain.class);
+    long allocated = ChildJvm.lastNumber(out);
     // A vector boxed per step would allocate megabytes (25 calls of 3000+ vectors).
     assertTrue(allocated < 64 * 1024, "allocated " + allocated + " bytes:\n" + out);
   }

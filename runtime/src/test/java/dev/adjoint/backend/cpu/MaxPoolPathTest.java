@@ -9,7 +9,7 @@ import dev.adjoint.nn.FunctionalRules;
 import dev.adjoint.tensor.DType;
 import dev.adjoint.tensor.Tensor;
 import dev.adjoint.tensor.Threads;
-import java.nio.charset.StandardCharsets;
+import dev.adjoint.testing.ChildJvm;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -349,15 +349,8 @@ class MaxPoolPathTest {
   @Test
   void vectorKernelsAllocateNothing() throws Exception {
     assertNotNull(Pooling.vectorTwoByTwo());
-    String java = ProcessHandle.current().info().command().orElse("java");
-    Process child = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "-cp",
-        System.getProperty("java.class.path"), MaskingAllocationMain.class.getName())
-        .redirectErrorStream(true)
-        .start();
-    String out = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertEquals(0, child.waitFor(), out);
-    String[] lines = out.strip().split("\n");
-    long allocated = Long.parseLong(lines[lines.length - 1].strip());
+    String out = ChildJvm.run(MaskingAllocationMain.class);
+    long allocated = ChildJvm.lastNumber(out);
     // A vector boxed per block would allocate megabytes here (100 calls of 3000+ blocks).
     assertTrue(allocated < 64 * 1024, "allocated " + allocated + " bytes:\n" + out);
   }

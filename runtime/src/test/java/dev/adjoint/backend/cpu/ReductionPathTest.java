@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.adjoint.tensor.DType;
 import dev.adjoint.tensor.Tensor;
+import dev.adjoint.testing.ChildJvm;
 import java.math.BigDecimal;
 import java.math.MathContext;
 import java.util.SplittableRandom;
@@ -302,20 +303,8 @@ class ReductionPathTest {
   @ParameterizedTest
   @org.junit.jupiter.params.provider.ValueSource(strings = {"", "-XX:MaxVectorSize=32"})
   void summingKernelsAllocateNothingCompiledWithTheOtherPaths(String vectorFlag) throws Exception {
-    String jvm = ProcessHandle.current().info().command().orElse("java");
-    java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(jvm,
-        "--add-modules", "jdk.incubator.vector", "-Dadjoint.threads=1"));
-    if (!vectorFlag.isEmpty()) {
-      command.add(vectorFlag);
-    }
-    command.addAll(java.util.List.of("-cp", System.getProperty("java.class.path"),
-        ReductionAllocationMain.class.getName()));
-    Process child = new ProcessBuilder(command).redirectErrorStream(true).start();
-    String out = new String(child.getInputStream().readAllBytes(),
-        java.nio.charset.StandardCharsets.UTF_8);
-    assertEquals(0, child.waitFor(), out);
-    String[] lines = out.strip().split("\n");
-    long allocated = Long.parseLong(lines[lines.length - 1].strip());
+    String out = ChildJvm.run(ReductionAllocationMain.class, "-Dadjoint.threads=1", vectorFlag);
+    long allocated = ChildJvm.lastNumber(out);
     // 1024 chunks: boxed vectors were 200 KiB a call; the result and buffers are 10-15 KiB.
     assertTrue(allocated < 64 * 1024, "allocated " + allocated + " bytes:\n" + out);
   }
