@@ -74,6 +74,15 @@ public final class Workloads {
     java.util.Arrays.sort(t);
     System.out.printf("%s %.9f %.9f %.9f %d %.1f %.1f%s%n", name, t[reps / 2], t[0], t[reps - 1],
         perStep, storages, fromPool, epoch ? String.format(" accuracy=%.4f", accuracy) : "");
+    // -Dbench.deciles=true also prints the 10th, 20th, ..., 90th percentiles (a spread that the
+    // median and the extremes hide: a few slow repetitions, or two populations).
+    if (Boolean.getBoolean("bench.deciles")) {
+      StringBuilder line = new StringBuilder("deciles");
+      for (int d = 1; d < 10; d++) {
+        line.append(String.format(" %.6f", t[(int) ((long) reps * d / 10)]));
+      }
+      System.out.println(line);
+    }
   }
 
   /** Test accuracy of the epoch workload's model after its last epoch. */

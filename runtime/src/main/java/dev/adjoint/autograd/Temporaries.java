@@ -210,10 +210,18 @@ public final class Temporaries {
    * Runs library code that makes temporaries of its own (a gradient clip, an optimizer's step)
    * and releases, when it returns, every storage it allocated on this thread that {@code result}
    * does not share and that did not {@link #escape} (a new optimizer state). Inside a running
-   * forward or backward it joins that one, which releases them in turn.
+   * forward, backward or {@code releasing} it joins that one, which releases them in turn; what
+   * {@code result} holds escapes that one too, so it outlives both (an optimizer's state made
+   * on its first step inside a caller's {@code releasing}).
    */
   public static <T> T releasing(java.util.function.Supplier<T> body) {
-    return inArena(body, CURRENT.get() != null);
+    Scope current = CURRENT.get();
+    if (current == null) {
+      return inArena(body, false);
+    }
+    T result = body.get();
+    escapeHeld(current, result);
+    return result;
   }
 
   /**

@@ -72,6 +72,34 @@ class GradientOwnershipTest {
   }
 
   @Test
+  void anOptimizersFirstStateOutlivesTheCallersArena() {
+    // A training step run inside the caller's own arena (as bench/run does): the Adam state made
+    // on the first step belongs to the optimizer, not to the arena that was open when it was
+    // made. Released with the arena, the second step read freed memory.
+    dev.adjoint.nn.Linear layer = new dev.adjoint.nn.Linear(3, 2, true,
+        new dev.adjoint.tensor.Generator(4));
+    dev.adjoint.optim.Adam opt = new dev.adjoint.optim.Adam(layer.parameters(), 0.1);
+    Tensor x = Tensor.of(1.0, -2.0, 0.5).reshape(1, 3).to(dev.adjoint.tensor.DType.FLOAT32);
+    for (int step = 0; step < 3; step++) {
+      Temporaries.releasing(() -> {
+        opt.zeroGrad(false);
+        layer.call(x).sum().backward();
+        opt.step();
+        return null;
+      });
+    }
+    Tensor bias = layer.parameters().get(1);
+    java.util.Map<String, Object> state = opt.state(bias);
+    // Each step's bias gradient is 1 (d sum / d bias), so after three steps Adam's averages are
+    // m = 0.1 (1 + 0.9 + 0.81) = 1 - 0.9^3 and v = 0.001 (1 + 0.999 + 0.999^2) = 1 - 0.999^3.
+    assertArrayEquals(new double[] {1 - Math.pow(0.9, 3), 1 - Math.pow(0.9, 3)},
+        ((Tensor) state.get("exp_avg")).toDoubleArray(), 1e-6);
+    assertArrayEquals(new double[] {1 - Math.pow(0.999, 3), 1 - Math.pow(0.999, 3)},
+        ((Tensor) state.get("exp_avg_sq")).toDoubleArray(), 1e-6);
+    assertFalse(bias.storage().isReleased());
+  }
+
+  @Test
   void aReleasedStorageRefusesUse() {
     Tensor t = Tensor.zeros(2048);
     dev.adjoint.backend.Backends.of(t.device()).release(t.storage());
