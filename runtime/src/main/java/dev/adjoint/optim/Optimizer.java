@@ -555,6 +555,9 @@ public abstract class Optimizer {
     }
     state.clear();
     state.putAll(newState);
+    // Loaded inside a caller's arena (Temporaries.releasing), the copies belong to this
+    // optimizer now, not to the arena: what the new state holds escapes it.
+    Temporaries.escapeSince(Temporaries.mark(), newState);
   }
 
   private static Long integral(Object v) {

@@ -285,6 +285,7 @@ public final class Tensor {
           + " does not match the tensor's shape " + Layout.str(shape));
     }
     this.grad = grad;
+    Temporaries.escape(grad); // this leaf holds it now, not a running forward, backward or arena
   }
 
   /**
@@ -418,6 +419,7 @@ public final class Tensor {
     next.value = version.value + 1;
     this.version = next;
     this.storage = data.storage;
+    Temporaries.escape(data); // this tensor holds it now (Module.to inside a caller's arena)
     this.dtype = data.dtype;
     this.shape = data.shape.clone();
     this.layout = data.layout;

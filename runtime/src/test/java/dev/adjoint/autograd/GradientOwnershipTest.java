@@ -100,6 +100,37 @@ class GradientOwnershipTest {
   }
 
   @Test
+  void dataAndGradientsALeafAdoptsInsideAnArenaOutliveIt() {
+    // Module.to, setGrad and an optimizer's loadStateDict called inside a caller's arena: the
+    // tensors they store belong to the module, the leaf and the optimizer afterwards.
+    dev.adjoint.nn.Linear layer = new dev.adjoint.nn.Linear(2, 1, true,
+        new dev.adjoint.tensor.Generator(5));
+    Tensor w = layer.parameters().get(0);
+    double[] before = w.toDoubleArray();
+    dev.adjoint.optim.SGD opt = dev.adjoint.optim.SGD.builder(layer.parameters())
+        .lr(0.5).momentum(0.9).build();
+    layer.call(Tensor.of(1.0, 1.0).reshape(1, 2).to(dev.adjoint.tensor.DType.FLOAT32)).sum()
+        .backward();
+    opt.step(); // a momentum buffer for each parameter
+    java.util.Map<String, Object> saved = opt.stateDict();
+    Temporaries.releasing(() -> {
+      layer.to(dev.adjoint.tensor.DType.FLOAT64);
+      w.setGrad(Tensor.of(1.0, 2.0).reshape(1, 2).mul(2.0)); // made in the arena
+      opt.loadStateDict(saved);
+      return null;
+    });
+    assertFalse(w.storage().isReleased());
+    assertFalse(w.grad().storage().isReleased());
+    assertArrayEquals(new double[] {2.0, 4.0}, w.grad().toDoubleArray());
+    Tensor buffer = (Tensor) opt.state(w).get("momentum_buffer");
+    assertFalse(buffer.storage().isReleased());
+    // The first step's buffer is the gradient, d sum / d w = the input (1, 1); the step moved w
+    // by -0.5 each.
+    assertArrayEquals(new double[] {1.0, 1.0}, buffer.toDoubleArray(), 1e-7);
+    assertArrayEquals(new double[] {before[0] - 0.5, before[1] - 0.5}, w.toDoubleArray(), 1e-6);
+  }
+
+  @Test
   void aReleasedStorageRefusesUse() {
     Tensor t = Tensor.zeros(2048);
     dev.adjoint.backend.Backends.of(t.device()).release(t.storage());
