@@ -765,29 +765,18 @@ final class VectorGemm implements Gemm.Kernels {
       boolean store) {
     float[] tile = s.tile;
     for (int js = 0; js < nc; js += FNR) {
-      int w = Math.min(FNR, nc - js);
-      boolean edge = h < MR || w < FNR;
       // One call site: the kernel is compiled once, never inlined twice into this loop.
-      kernelF(s.a, s.b, js * kc, kc, edge ? tile : c, edge ? 0 : co + js, edge ? FNR : ldc,
-          store || edge);
-      if (edge) {
-        for (int i = 0; i < h; i++) {
-          int row = co + i * ldc + js;
-          for (int j = 0; j < w; j++) {
-            c[row + j] = store ? tile[i * FNR + j] : c[row + j] + tile[i * FNR + j];
-          }
-        }
-      }
+      kernelF(s.a, s.b, js * kc, kc, tile);
+      addTileF(tile, c, co + js, ldc, h, Math.min(FNR, nc - js), store);
     }
   }
 
   /**
    * The 6 x NR micro-kernel: twelve vector accumulators stay in registers over the whole kc
    * loop; each step loads two vectors of B and broadcasts six elements of the packed A strip.
-   * Adds the chains to C, or stores 0 + chain when {@code store}.
+   * Writes the twelve chains to {@code tile} (row i from {@code i * NR}).
    */
-  private static void kernelF(float[] ap, float[] bp, int bBase, int kc, float[] c, int cBase,
-      int ldc, boolean store) {
+  private static void kernelF(float[] ap, float[] bp, int bBase, int kc, float[] tile) {
     FloatVector c00 = FloatVector.zero(FS);
     FloatVector c01 = c00;
     FloatVector c10 = c00;
@@ -826,23 +815,23 @@ final class VectorGemm implements Gemm.Kernels {
     }
     // C's rows, or for a store the zero row read six times: one epilogue (two copies of it
     // inflate the compiled kernel past C2's inlining budget, and its vectors get boxed).
-    int s1 = store ? 0 : ldc;
-    float[] in = store ? ZERO_ROW : c;
-    int i0 = store ? 0 : cBase;
-    // Written out, not a helper taking the accumulators: a call C2 leaves out of line (its
-    // node budget spent on the loop above, in some JVMs) boxes vector arguments.
-    FloatVector.fromArray(FS, in, i0).add(c00).intoArray(c, cBase);
-    FloatVector.fromArray(FS, in, i0 + FL).add(c01).intoArray(c, cBase + FL);
-    FloatVector.fromArray(FS, in, i0 + s1).add(c10).intoArray(c, cBase + ldc);
-    FloatVector.fromArray(FS, in, i0 + s1 + FL).add(c11).intoArray(c, cBase + ldc + FL);
-    FloatVector.fromArray(FS, in, i0 + 2 * s1).add(c20).intoArray(c, cBase + 2 * ldc);
-    FloatVector.fromArray(FS, in, i0 + 2 * s1 + FL).add(c21).intoArray(c, cBase + 2 * ldc + FL);
-    FloatVector.fromArray(FS, in, i0 + 3 * s1).add(c30).intoArray(c, cBase + 3 * ldc);
-    FloatVector.fromArray(FS, in, i0 + 3 * s1 + FL).add(c31).intoArray(c, cBase + 3 * ldc + FL);
-    FloatVector.fromArray(FS, in, i0 + 4 * s1).add(c40).intoArray(c, cBase + 4 * ldc);
-    FloatVector.fromArray(FS, in, i0 + 4 * s1 + FL).add(c41).intoArray(c, cBase + 4 * ldc + FL);
-    FloatVector.fromArray(FS, in, i0 + 5 * s1).add(c50).intoArray(c, cBase + 5 * ldc);
-    FloatVector.fromArray(FS, in, i0 + 5 * s1 + FL).add(c51).intoArray(c, cBase + 5 * ldc + FL);
+    // Into the tile, twelve stores and nothing else: the caller adds the tile to C. With the
+    // twelve loads and adds of C here too, the kernel's inlined code neared C2's budget, and in
+    // about one JVM in five the last store's intrinsic failed ("missing constant") and boxed
+    // the accumulators on every call. No helper takes them either (one left out of line boxes
+    // its vector arguments).
+    c00.intoArray(tile, 0);
+    c01.intoArray(tile, FL);
+    c10.intoArray(tile, FNR);
+    c11.intoArray(tile, FNR + FL);
+    c20.intoArray(tile, 2 * FNR);
+    c21.intoArray(tile, 2 * FNR + FL);
+    c30.intoArray(tile, 3 * FNR);
+    c31.intoArray(tile, 3 * FNR + FL);
+    c40.intoArray(tile, 4 * FNR);
+    c41.intoArray(tile, 4 * FNR + FL);
+    c50.intoArray(tile, 5 * FNR);
+    c51.intoArray(tile, 5 * FNR + FL);
   }
 
   /**
@@ -853,24 +842,41 @@ final class VectorGemm implements Gemm.Kernels {
       float[] c, int co, int ldc, boolean store) {
     float[] tile = s.tile;
     for (int js = 0; js < nc; js += FNR) {
-      int w = Math.min(FNR, nc - js);
-      boolean edge = w < FNR;
-      kernelRowsF(a, a0, lda, s.b, js * kc, kc, edge ? tile : c, edge ? 0 : co + js,
-          edge ? FNR : ldc, store || edge);
-      if (edge) {
-        for (int i = 0; i < MR; i++) {
-          int row = co + i * ldc + js;
-          for (int j = 0; j < w; j++) {
-            c[row + j] = store ? tile[i * FNR + j] : c[row + j] + tile[i * FNR + j];
-          }
-        }
+      kernelRowsF(a, a0, lda, s.b, js * kc, kc, tile);
+      addTileF(tile, c, co + js, ldc, MR, Math.min(FNR, nc - js), store);
+    }
+  }
+
+  /**
+   * C[0:h, 0:w] (+)= a kernel's tile (rows FNR apart): 0 + the chain when {@code store} (the
+   * bits of adding it to a zeroed C), C + the chain otherwise.
+   */
+  private static void addTileF(float[] tile, float[] c, int co, int ldc, int h, int w,
+      boolean store) {
+    if (h == MR && w == FNR) {
+      float[] in = store ? ZERO_ROW : c;
+      for (int i = 0; i < MR; i++) {
+        int row = co + i * ldc;
+        int from = store ? 0 : row;
+        int t = i * FNR;
+        FloatVector.fromArray(FS, in, from).add(FloatVector.fromArray(FS, tile, t))
+            .intoArray(c, row);
+        FloatVector.fromArray(FS, in, from + FL).add(FloatVector.fromArray(FS, tile, t + FL))
+            .intoArray(c, row + FL);
+      }
+      return;
+    }
+    for (int i = 0; i < h; i++) {
+      int row = co + i * ldc;
+      for (int j = 0; j < w; j++) {
+        c[row + j] = (store ? 0 : c[row + j]) + tile[i * FNR + j];
       }
     }
   }
 
   /** {@link #kernelF} with A's six rows read in place, {@code rs} apart, unit stride in p. */
   private static void kernelRowsF(float[] a, int aBase, int rs, float[] bp, int bBase, int kc,
-      float[] c, int cBase, int ldc, boolean store) {
+      float[] tile) {
     FloatVector c00 = FloatVector.zero(FS);
     FloatVector c01 = c00;
     FloatVector c10 = c00;
@@ -914,23 +920,23 @@ final class VectorGemm implements Gemm.Kernels {
       c50 = x.fma(b0, c50);
       c51 = x.fma(b1, c51);
     }
-    int s1 = store ? 0 : ldc;
-    float[] in = store ? ZERO_ROW : c;
-    int i0 = store ? 0 : cBase;
-    // Written out, not a helper taking the accumulators: a call C2 leaves out of line (its
-    // node budget spent on the loop above, in some JVMs) boxes vector arguments.
-    FloatVector.fromArray(FS, in, i0).add(c00).intoArray(c, cBase);
-    FloatVector.fromArray(FS, in, i0 + FL).add(c01).intoArray(c, cBase + FL);
-    FloatVector.fromArray(FS, in, i0 + s1).add(c10).intoArray(c, cBase + ldc);
-    FloatVector.fromArray(FS, in, i0 + s1 + FL).add(c11).intoArray(c, cBase + ldc + FL);
-    FloatVector.fromArray(FS, in, i0 + 2 * s1).add(c20).intoArray(c, cBase + 2 * ldc);
-    FloatVector.fromArray(FS, in, i0 + 2 * s1 + FL).add(c21).intoArray(c, cBase + 2 * ldc + FL);
-    FloatVector.fromArray(FS, in, i0 + 3 * s1).add(c30).intoArray(c, cBase + 3 * ldc);
-    FloatVector.fromArray(FS, in, i0 + 3 * s1 + FL).add(c31).intoArray(c, cBase + 3 * ldc + FL);
-    FloatVector.fromArray(FS, in, i0 + 4 * s1).add(c40).intoArray(c, cBase + 4 * ldc);
-    FloatVector.fromArray(FS, in, i0 + 4 * s1 + FL).add(c41).intoArray(c, cBase + 4 * ldc + FL);
-    FloatVector.fromArray(FS, in, i0 + 5 * s1).add(c50).intoArray(c, cBase + 5 * ldc);
-    FloatVector.fromArray(FS, in, i0 + 5 * s1 + FL).add(c51).intoArray(c, cBase + 5 * ldc + FL);
+    // Into the tile, twelve stores and nothing else: the caller adds the tile to C. With the
+    // twelve loads and adds of C here too, the kernel's inlined code neared C2's budget, and in
+    // about one JVM in five the last store's intrinsic failed ("missing constant") and boxed
+    // the accumulators on every call. No helper takes them either (one left out of line boxes
+    // its vector arguments).
+    c00.intoArray(tile, 0);
+    c01.intoArray(tile, FL);
+    c10.intoArray(tile, FNR);
+    c11.intoArray(tile, FNR + FL);
+    c20.intoArray(tile, 2 * FNR);
+    c21.intoArray(tile, 2 * FNR + FL);
+    c30.intoArray(tile, 3 * FNR);
+    c31.intoArray(tile, 3 * FNR + FL);
+    c40.intoArray(tile, 4 * FNR);
+    c41.intoArray(tile, 4 * FNR + FL);
+    c50.intoArray(tile, 5 * FNR);
+    c51.intoArray(tile, 5 * FNR + FL);
   }
 
   /** Zeros that a storing kernel adds its chains to (the bits of adding them to a zeroed C). */
@@ -1119,29 +1125,18 @@ final class VectorGemm implements Gemm.Kernels {
       boolean store) {
     double[] tile = s.tile;
     for (int js = 0; js < nc; js += DNR) {
-      int w = Math.min(DNR, nc - js);
-      boolean edge = h < MR || w < DNR;
       // One call site: the kernel is compiled once, never inlined twice into this loop.
-      kernelD(s.a, s.b, js * kc, kc, edge ? tile : c, edge ? 0 : co + js, edge ? DNR : ldc,
-          store || edge);
-      if (edge) {
-        for (int i = 0; i < h; i++) {
-          int row = co + i * ldc + js;
-          for (int j = 0; j < w; j++) {
-            c[row + j] = store ? tile[i * DNR + j] : c[row + j] + tile[i * DNR + j];
-          }
-        }
-      }
+      kernelD(s.a, s.b, js * kc, kc, tile);
+      addTileD(tile, c, co + js, ldc, h, Math.min(DNR, nc - js), store);
     }
   }
 
   /**
    * The 6 x NR micro-kernel: twelve vector accumulators stay in registers over the whole kc
    * loop; each step loads two vectors of B and broadcasts six elements of the packed A strip.
-   * Adds the chains to C, or stores 0 + chain when {@code store}.
+   * Writes the twelve chains to {@code tile} (row i from {@code i * NR}).
    */
-  private static void kernelD(double[] ap, double[] bp, int bBase, int kc, double[] c, int cBase,
-      int ldc, boolean store) {
+  private static void kernelD(double[] ap, double[] bp, int bBase, int kc, double[] tile) {
     DoubleVector c00 = DoubleVector.zero(DS);
     DoubleVector c01 = c00;
     DoubleVector c10 = c00;
@@ -1180,23 +1175,23 @@ final class VectorGemm implements Gemm.Kernels {
     }
     // C's rows, or for a store the zero row read six times: one epilogue (two copies of it
     // inflate the compiled kernel past C2's inlining budget, and its vectors get boxed).
-    int s1 = store ? 0 : ldc;
-    double[] in = store ? ZERO_ROW_D : c;
-    int i0 = store ? 0 : cBase;
-    // Written out, not a helper taking the accumulators: a call C2 leaves out of line (its
-    // node budget spent on the loop above, in some JVMs) boxes vector arguments.
-    DoubleVector.fromArray(DS, in, i0).add(c00).intoArray(c, cBase);
-    DoubleVector.fromArray(DS, in, i0 + DL).add(c01).intoArray(c, cBase + DL);
-    DoubleVector.fromArray(DS, in, i0 + s1).add(c10).intoArray(c, cBase + ldc);
-    DoubleVector.fromArray(DS, in, i0 + s1 + DL).add(c11).intoArray(c, cBase + ldc + DL);
-    DoubleVector.fromArray(DS, in, i0 + 2 * s1).add(c20).intoArray(c, cBase + 2 * ldc);
-    DoubleVector.fromArray(DS, in, i0 + 2 * s1 + DL).add(c21).intoArray(c, cBase + 2 * ldc + DL);
-    DoubleVector.fromArray(DS, in, i0 + 3 * s1).add(c30).intoArray(c, cBase + 3 * ldc);
-    DoubleVector.fromArray(DS, in, i0 + 3 * s1 + DL).add(c31).intoArray(c, cBase + 3 * ldc + DL);
-    DoubleVector.fromArray(DS, in, i0 + 4 * s1).add(c40).intoArray(c, cBase + 4 * ldc);
-    DoubleVector.fromArray(DS, in, i0 + 4 * s1 + DL).add(c41).intoArray(c, cBase + 4 * ldc + DL);
-    DoubleVector.fromArray(DS, in, i0 + 5 * s1).add(c50).intoArray(c, cBase + 5 * ldc);
-    DoubleVector.fromArray(DS, in, i0 + 5 * s1 + DL).add(c51).intoArray(c, cBase + 5 * ldc + DL);
+    // Into the tile, twelve stores and nothing else: the caller adds the tile to C. With the
+    // twelve loads and adds of C here too, the kernel's inlined code neared C2's budget, and in
+    // about one JVM in five the last store's intrinsic failed ("missing constant") and boxed
+    // the accumulators on every call. No helper takes them either (one left out of line boxes
+    // its vector arguments).
+    c00.intoArray(tile, 0);
+    c01.intoArray(tile, DL);
+    c10.intoArray(tile, DNR);
+    c11.intoArray(tile, DNR + DL);
+    c20.intoArray(tile, 2 * DNR);
+    c21.intoArray(tile, 2 * DNR + DL);
+    c30.intoArray(tile, 3 * DNR);
+    c31.intoArray(tile, 3 * DNR + DL);
+    c40.intoArray(tile, 4 * DNR);
+    c41.intoArray(tile, 4 * DNR + DL);
+    c50.intoArray(tile, 5 * DNR);
+    c51.intoArray(tile, 5 * DNR + DL);
   }
 
   /**
@@ -1207,24 +1202,41 @@ final class VectorGemm implements Gemm.Kernels {
       double[] c, int co, int ldc, boolean store) {
     double[] tile = s.tile;
     for (int js = 0; js < nc; js += DNR) {
-      int w = Math.min(DNR, nc - js);
-      boolean edge = w < DNR;
-      kernelRowsD(a, a0, lda, s.b, js * kc, kc, edge ? tile : c, edge ? 0 : co + js,
-          edge ? DNR : ldc, store || edge);
-      if (edge) {
-        for (int i = 0; i < MR; i++) {
-          int row = co + i * ldc + js;
-          for (int j = 0; j < w; j++) {
-            c[row + j] = store ? tile[i * DNR + j] : c[row + j] + tile[i * DNR + j];
-          }
-        }
+      kernelRowsD(a, a0, lda, s.b, js * kc, kc, tile);
+      addTileD(tile, c, co + js, ldc, MR, Math.min(DNR, nc - js), store);
+    }
+  }
+
+  /**
+   * C[0:h, 0:w] (+)= a kernel's tile (rows DNR apart): 0 + the chain when {@code store} (the
+   * bits of adding it to a zeroed C), C + the chain otherwise.
+   */
+  private static void addTileD(double[] tile, double[] c, int co, int ldc, int h, int w,
+      boolean store) {
+    if (h == MR && w == DNR) {
+      double[] in = store ? ZERO_ROW_D : c;
+      for (int i = 0; i < MR; i++) {
+        int row = co + i * ldc;
+        int from = store ? 0 : row;
+        int t = i * DNR;
+        DoubleVector.fromArray(DS, in, from).add(DoubleVector.fromArray(DS, tile, t))
+            .intoArray(c, row);
+        DoubleVector.fromArray(DS, in, from + DL).add(DoubleVector.fromArray(DS, tile, t + DL))
+            .intoArray(c, row + DL);
+      }
+      return;
+    }
+    for (int i = 0; i < h; i++) {
+      int row = co + i * ldc;
+      for (int j = 0; j < w; j++) {
+        c[row + j] = (store ? 0 : c[row + j]) + tile[i * DNR + j];
       }
     }
   }
 
   /** {@link #kernelD} with A's six rows read in place, {@code rs} apart, unit stride in p. */
   private static void kernelRowsD(double[] a, int aBase, int rs, double[] bp, int bBase, int kc,
-      double[] c, int cBase, int ldc, boolean store) {
+      double[] tile) {
     DoubleVector c00 = DoubleVector.zero(DS);
     DoubleVector c01 = c00;
     DoubleVector c10 = c00;
@@ -1268,23 +1280,23 @@ final class VectorGemm implements Gemm.Kernels {
       c50 = x.fma(b0, c50);
       c51 = x.fma(b1, c51);
     }
-    int s1 = store ? 0 : ldc;
-    double[] in = store ? ZERO_ROW_D : c;
-    int i0 = store ? 0 : cBase;
-    // Written out, not a helper taking the accumulators: a call C2 leaves out of line (its
-    // node budget spent on the loop above, in some JVMs) boxes vector arguments.
-    DoubleVector.fromArray(DS, in, i0).add(c00).intoArray(c, cBase);
-    DoubleVector.fromArray(DS, in, i0 + DL).add(c01).intoArray(c, cBase + DL);
-    DoubleVector.fromArray(DS, in, i0 + s1).add(c10).intoArray(c, cBase + ldc);
-    DoubleVector.fromArray(DS, in, i0 + s1 + DL).add(c11).intoArray(c, cBase + ldc + DL);
-    DoubleVector.fromArray(DS, in, i0 + 2 * s1).add(c20).intoArray(c, cBase + 2 * ldc);
-    DoubleVector.fromArray(DS, in, i0 + 2 * s1 + DL).add(c21).intoArray(c, cBase + 2 * ldc + DL);
-    DoubleVector.fromArray(DS, in, i0 + 3 * s1).add(c30).intoArray(c, cBase + 3 * ldc);
-    DoubleVector.fromArray(DS, in, i0 + 3 * s1 + DL).add(c31).intoArray(c, cBase + 3 * ldc + DL);
-    DoubleVector.fromArray(DS, in, i0 + 4 * s1).add(c40).intoArray(c, cBase + 4 * ldc);
-    DoubleVector.fromArray(DS, in, i0 + 4 * s1 + DL).add(c41).intoArray(c, cBase + 4 * ldc + DL);
-    DoubleVector.fromArray(DS, in, i0 + 5 * s1).add(c50).intoArray(c, cBase + 5 * ldc);
-    DoubleVector.fromArray(DS, in, i0 + 5 * s1 + DL).add(c51).intoArray(c, cBase + 5 * ldc + DL);
+    // Into the tile, twelve stores and nothing else: the caller adds the tile to C. With the
+    // twelve loads and adds of C here too, the kernel's inlined code neared C2's budget, and in
+    // about one JVM in five the last store's intrinsic failed ("missing constant") and boxed
+    // the accumulators on every call. No helper takes them either (one left out of line boxes
+    // its vector arguments).
+    c00.intoArray(tile, 0);
+    c01.intoArray(tile, DL);
+    c10.intoArray(tile, DNR);
+    c11.intoArray(tile, DNR + DL);
+    c20.intoArray(tile, 2 * DNR);
+    c21.intoArray(tile, 2 * DNR + DL);
+    c30.intoArray(tile, 3 * DNR);
+    c31.intoArray(tile, 3 * DNR + DL);
+    c40.intoArray(tile, 4 * DNR);
+    c41.intoArray(tile, 4 * DNR + DL);
+    c50.intoArray(tile, 5 * DNR);
+    c51.intoArray(tile, 5 * DNR + DL);
   }
 
   /** Zeros that a storing kernel adds its chains to (the bits of adding them to a zeroed C). */
