@@ -535,27 +535,56 @@ final class VectorGemm implements Gemm.Kernels {
       s15 = FloatVector.fromArray(FS, mat, q + 15 * ps)
           .fma(FloatVector.broadcast(FS, vec[x + 15 * vs]), s15);
     }
-    if (!whole) {
-      // Stored here: vectors passed to a call that is not inlined would be boxed.
-      s0.intoArray(sums, 0);
-      s1.intoArray(sums, FL);
-      s2.intoArray(sums, 2 * FL);
-      s3.intoArray(sums, 3 * FL);
-      s4.intoArray(sums, 4 * FL);
-      s5.intoArray(sums, 5 * FL);
-      s6.intoArray(sums, 6 * FL);
-      s7.intoArray(sums, 7 * FL);
-      s8.intoArray(sums, 8 * FL);
-      s9.intoArray(sums, 9 * FL);
-      s10.intoArray(sums, 10 * FL);
-      s11.intoArray(sums, 11 * FL);
-      s12.intoArray(sums, 12 * FL);
-      s13.intoArray(sums, 13 * FL);
-      s14.intoArray(sums, 14 * FL);
-      s15.intoArray(sums, 15 * FL);
+    // The sums go to the array, and the rest runs in a method of its own that loads them: the
+    // kernel with the tail and the halving in it too came near C2's budget, and in some JVMs its
+    // last store lost its intrinsic and boxed the vectors. (Nor is a vector passed to a call,
+    // which boxes it where the call is not inlined.)
+    s0.intoArray(sums, 0);
+    s1.intoArray(sums, FL);
+    s2.intoArray(sums, 2 * FL);
+    s3.intoArray(sums, 3 * FL);
+    s4.intoArray(sums, 4 * FL);
+    s5.intoArray(sums, 5 * FL);
+    s6.intoArray(sums, 6 * FL);
+    s7.intoArray(sums, 7 * FL);
+    s8.intoArray(sums, 8 * FL);
+    s9.intoArray(sums, 9 * FL);
+    s10.intoArray(sums, 10 * FL);
+    s11.intoArray(sums, 11 * FL);
+    s12.intoArray(sums, 12 * FL);
+    s13.intoArray(sums, 13 * FL);
+    s14.intoArray(sums, 14 * FL);
+    s15.intoArray(sums, 15 * FL);
+    if (whole) {
+      finishLanesVectorF(k, kv, mat, e, ps, vec, vo, vs, c, co, cs, j, w, sums);
+    } else {
       finishLanesF(k, kv, mat, e, ps, vec, vo, vs, c, co, cs, j, w, sums);
-      return;
     }
+  }
+
+  /**
+   * {@link #lanesVectorF}'s end for a whole vector of outputs: its 16 sums loaded from
+   * {@code sums}, the products past the last whole 16 added lane by lane in vectors, the
+   * halving, and the outputs added to C.
+   */
+  private static void finishLanesVectorF(int k, int kv, float[] mat, int e, int ps, float[] vec,
+      int vo, int vs, float[] c, int co, int cs, int j, int w, float[] sums) {
+    FloatVector s0 = FloatVector.fromArray(FS, sums, 0);
+    FloatVector s1 = FloatVector.fromArray(FS, sums, FL);
+    FloatVector s2 = FloatVector.fromArray(FS, sums, 2 * FL);
+    FloatVector s3 = FloatVector.fromArray(FS, sums, 3 * FL);
+    FloatVector s4 = FloatVector.fromArray(FS, sums, 4 * FL);
+    FloatVector s5 = FloatVector.fromArray(FS, sums, 5 * FL);
+    FloatVector s6 = FloatVector.fromArray(FS, sums, 6 * FL);
+    FloatVector s7 = FloatVector.fromArray(FS, sums, 7 * FL);
+    FloatVector s8 = FloatVector.fromArray(FS, sums, 8 * FL);
+    FloatVector s9 = FloatVector.fromArray(FS, sums, 9 * FL);
+    FloatVector s10 = FloatVector.fromArray(FS, sums, 10 * FL);
+    FloatVector s11 = FloatVector.fromArray(FS, sums, 11 * FL);
+    FloatVector s12 = FloatVector.fromArray(FS, sums, 12 * FL);
+    FloatVector s13 = FloatVector.fromArray(FS, sums, 13 * FL);
+    FloatVector s14 = FloatVector.fromArray(FS, sums, 14 * FL);
+    FloatVector s15 = FloatVector.fromArray(FS, sums, 15 * FL);
     if (kv < k) {
       int q = e + kv * ps;
       int x = vo + kv * vs;

@@ -18,7 +18,6 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -40,14 +39,22 @@ final class VectorMath implements DenseMath {
   private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
   private static final VectorSpecies<Double> DS = DoubleVector.SPECIES_PREFERRED;
   /**
-   * As many floats as DS has doubles: tanh and sigmoid load half a vector of floats. (The sums
-   * use the preferred shapes only, widening a float vector half by half: vectors of another
-   * shape beside the GEMM's were seen to spoil the Vector API's shared type profiles so that C2
-   * compiled a kernel with boxed vectors. tanh and sigmoid keep this one other shape: splitting
-   * them in halves of the preferred vector ran 25% slower.)
+   * Per thread: tanh's and sigmoid's two halves of a float vector, each computed in double and
+   * converted back in the lower lanes of a float vector. Every kernel uses the preferred shapes
+   * only: a vector of another shape (a half-width float species here once) filled the Vector
+   * API's shared type profiles with two classes, and C2 then compiled other kernels (the GEMM's
+   * packing among them) with boxed vectors.
    */
-  private static final VectorSpecies<Float> FH =
-      VectorSpecies.of(float.class, VectorShape.forBitSize(DS.vectorBitSize() / 2));
+  private static final ThreadLocal<float[]> HALVES =
+      ThreadLocal.withInitial(() -> new float[FS.length() + DS.length()]);
+
+  /** FS's vector class, and that of its int lanes (final classes: a cast makes a type exact). */
+  @SuppressWarnings("unchecked")
+  private static final Class<? extends FloatVector> F_CLASS =
+      (Class<? extends FloatVector>) FS.vectorType();
+  @SuppressWarnings("unchecked")
+  private static final Class<? extends IntVector> I_CLASS =
+      (Class<? extends IntVector>) FS.withLanes(int.class).vectorType();
 
   private VectorMath() {}
 
@@ -230,90 +237,115 @@ final class VectorMath implements DenseMath {
     return "vector (" + FS.vectorBitSize() + "-bit exp, tanh, sigmoid)";
   }
 
+  /**
+   * {@link FloatMath#exp}, lane by lane. The vector steps are written in the loop, not in a
+   * helper taking and returning the vector: inlined from one, the result's store lost its
+   * intrinsic in some compiles (its class no longer a constant) and boxed every vector.
+   */
   @Override
   public void exp(float[] a, int a0, float[] o, int o0, int n) {
     int k = 0;
     for (int end = FS.loopBound(n); k < end; k += FS.length()) {
-      exp(FloatVector.fromArray(FS, a, a0 + k)).intoArray(o, o0 + k);
+      FloatVector x = FloatVector.fromArray(FS, a, a0 + k);
+      FloatVector h0 = x.blend(FloatMath.EXP_MAX,
+          x.compare(VectorOperators.GT, FloatMath.EXP_MAX));
+      FloatVector c = h0.blend(FloatMath.EXP_MIN,
+          h0.compare(VectorOperators.LT, FloatMath.EXP_MIN));
+      FloatVector t = c.mul(FloatMath.LOG2E).add(FloatMath.ROUNDER);
+      IntVector nv = I_CLASS.cast(t.reinterpretAsInts()).sub(FloatMath.ROUNDER_BITS);
+      FloatVector nf = t.sub(FloatMath.ROUNDER);
+      FloatVector r = c.sub(nf.mul(FloatMath.LN2_HI)).sub(nf.mul(FloatMath.LN2_LO));
+      FloatVector q = r.mul(E6).add(E5).mul(r).add(E4).mul(r).add(E3).mul(r).add(E2);
+      FloatVector p = q.mul(r.mul(r)).add(r).add(1f);
+      IntVector h = nv.lanewise(VectorOperators.ASHR, 1);
+      // Reinterpreted vectors and the products are cast to the species' class: without, C2
+      // knew their class only from the call sites' type profiles, and where exp had run on
+      // short arrays only (softmax over 10 classes) it compiled the loop with boxed vectors
+      // (2.6 MB a call of 256K floats, 7 times slower).
+      FloatVector s1 = F_CLASS.cast(h.add(127).lanewise(VectorOperators.LSHL, 23)
+          .reinterpretAsFloats());
+      FloatVector s2 = F_CLASS.cast(nv.sub(h).add(127).lanewise(VectorOperators.LSHL, 23)
+          .reinterpretAsFloats());
+      FloatVector ps = F_CLASS.cast(p.mul(s1));
+      F_CLASS.cast(ps.mul(s2)).intoArray(o, o0 + k);
     }
     for (; k < n; k++) {
       o[o0 + k] = FloatMath.exp(a[a0 + k]);
     }
   }
 
-  /** {@link FloatMath#exp}, lane by lane. */
-  private static FloatVector exp(FloatVector x) {
-    FloatVector h0 = x.blend(FloatMath.EXP_MAX, x.compare(VectorOperators.GT, FloatMath.EXP_MAX));
-    FloatVector c = h0.blend(FloatMath.EXP_MIN, h0.compare(VectorOperators.LT, FloatMath.EXP_MIN));
-    FloatVector t = c.mul(FloatMath.LOG2E).add(FloatMath.ROUNDER);
-    IntVector n = ((IntVector) t.viewAsIntegralLanes()).sub(FloatMath.ROUNDER_BITS);
-    FloatVector nf = t.sub(FloatMath.ROUNDER);
-    FloatVector r = c.sub(nf.mul(FloatMath.LN2_HI)).sub(nf.mul(FloatMath.LN2_LO));
-    FloatVector q = r.mul(E6).add(E5).mul(r).add(E4).mul(r).add(E3).mul(r).add(E2);
-    FloatVector p = q.mul(r.mul(r)).add(r).add(1f);
-    IntVector h = n.lanewise(VectorOperators.ASHR, 1);
-    FloatVector s1 = (FloatVector) h.add(127).lanewise(VectorOperators.LSHL, 23)
-        .viewAsFloatingLanes();
-    FloatVector s2 = (FloatVector) n.sub(h).add(127).lanewise(VectorOperators.LSHL, 23)
-        .viewAsFloatingLanes();
-    return p.mul(s1).mul(s2);
-  }
-
   @Override
   public void tanh(float[] a, int a0, float[] o, int o0, int n) {
     int k = 0;
-    for (int end = FH.loopBound(n); k < end; k += FH.length()) {
-      DoubleVector xd = (DoubleVector) FloatVector.fromArray(FH, a, a0 + k)
-          .convertShape(VectorOperators.F2D, DS, 0);
-      DoubleVector ax = xd.abs();
-      DoubleVector y = ax.blend(FloatMath.TANH_MAX, ax.compare(VectorOperators.GT, FloatMath.TANH_MAX))
-          .mul(-2.0);
-      DoubleVector t = y.mul(FloatMath.LOG2E_D).add(FloatMath.ROUNDER_D);
-      LongVector e2 = ((LongVector) t.viewAsIntegralLanes()).sub(FloatMath.ROUNDER_D_BITS);
-      DoubleVector nd = t.sub(FloatMath.ROUNDER_D);
-      DoubleVector r = y.sub(nd.mul(FloatMath.LN2_HI_D)).sub(nd.mul(FloatMath.LN2_LO_D));
-      DoubleVector q =
-          r.mul(M7).add(M6).mul(r).add(M5).mul(r).add(M4).mul(r).add(M3).mul(r).add(M2);
-      DoubleVector p = q.mul(r.mul(r)).add(r);
-      DoubleVector s = (DoubleVector) e2.add(1023).lanewise(VectorOperators.LSHL, 52)
-          .viewAsFloatingLanes();
-      DoubleVector em1 = s.mul(p).add(s.sub(1.0));
-      DoubleVector m = em1.div(em1.add(2.0)); // -tanh(|x|), then x's sign
-      LongVector bits = ((LongVector) m.viewAsIntegralLanes()).and(Long.MAX_VALUE)
-          .or(((LongVector) xd.viewAsIntegralLanes()).and(Long.MIN_VALUE));
-      ((FloatVector) bits.viewAsFloatingLanes().convertShape(VectorOperators.D2F, FH, 0))
-          .intoArray(o, o0 + k);
+    float[] halves = HALVES.get();
+    for (int end = FS.loopBound(n); k < end; k += FS.length()) {
+      FloatVector xf = FloatVector.fromArray(FS, a, a0 + k);
+      // Each half of the float vector in double, its result written to halves (the second's
+      // over the first's zero upper lanes); the loop of two is unrolled by C2.
+      for (int part = 0; part < 2; part++) {
+        DoubleVector xd = (DoubleVector) xf.convertShape(VectorOperators.F2D, DS, part);
+        DoubleVector ax = xd.abs();
+        DoubleVector y = ax.blend(FloatMath.TANH_MAX,
+            ax.compare(VectorOperators.GT, FloatMath.TANH_MAX)).mul(-2.0);
+        DoubleVector t = y.mul(FloatMath.LOG2E_D).add(FloatMath.ROUNDER_D);
+        LongVector e2 = ((LongVector) t.viewAsIntegralLanes()).sub(FloatMath.ROUNDER_D_BITS);
+        DoubleVector nd = t.sub(FloatMath.ROUNDER_D);
+        DoubleVector r = y.sub(nd.mul(FloatMath.LN2_HI_D)).sub(nd.mul(FloatMath.LN2_LO_D));
+        DoubleVector q =
+            r.mul(M7).add(M6).mul(r).add(M5).mul(r).add(M4).mul(r).add(M3).mul(r).add(M2);
+        DoubleVector p = q.mul(r.mul(r)).add(r);
+        DoubleVector s = (DoubleVector) e2.add(1023).lanewise(VectorOperators.LSHL, 52)
+            .viewAsFloatingLanes();
+        DoubleVector em1 = s.mul(p).add(s.sub(1.0));
+        DoubleVector m = em1.div(em1.add(2.0)); // -tanh(|x|), then x's sign
+        LongVector bits = ((LongVector) m.viewAsIntegralLanes()).and(Long.MAX_VALUE)
+            .or(((LongVector) xd.viewAsIntegralLanes()).and(Long.MIN_VALUE));
+        ((FloatVector) bits.viewAsFloatingLanes().convertShape(VectorOperators.D2F, FS, 0))
+            .intoArray(halves, part * DS.length());
+      }
+      // Copied, not a vector store: at the end of this long method, a store lost its intrinsic.
+      System.arraycopy(halves, 0, o, o0 + k, FS.length());
     }
     for (; k < n; k++) {
       o[o0 + k] = FloatMath.tanh(a[a0 + k]);
     }
   }
 
+
   @Override
   public void sigmoid(float[] a, int a0, float[] o, int o0, int n) {
     int k = 0;
-    for (int end = FH.loopBound(n); k < end; k += FH.length()) {
-      DoubleVector xd = (DoubleVector) FloatVector.fromArray(FH, a, a0 + k)
-          .convertShape(VectorOperators.F2D, DS, 0);
-      DoubleVector ax = xd.abs();
-      DoubleVector y = ax.blend(FloatMath.SIGMOID_MAX,
-          ax.compare(VectorOperators.GT, FloatMath.SIGMOID_MAX)).neg();
-      DoubleVector t = y.mul(FloatMath.LOG2E_D).add(FloatMath.ROUNDER_D);
-      LongVector e2 = ((LongVector) t.viewAsIntegralLanes()).sub(FloatMath.ROUNDER_D_BITS);
-      DoubleVector nd = t.sub(FloatMath.ROUNDER_D);
-      DoubleVector r = y.sub(nd.mul(FloatMath.LN2_HI_D)).sub(nd.mul(FloatMath.LN2_LO_D));
-      DoubleVector q =
-          r.mul(M7).add(M6).mul(r).add(M5).mul(r).add(M4).mul(r).add(M3).mul(r).add(M2);
-      DoubleVector p = q.mul(r.mul(r)).add(r);
-      DoubleVector s = (DoubleVector) e2.add(1023).lanewise(VectorOperators.LSHL, 52)
-          .viewAsFloatingLanes();
-      DoubleVector e = s.mul(p).add(s);
-      DoubleVector num = e.blend(1.0, xd.compare(VectorOperators.GE, 0.0));
-      DoubleVector sig = num.div(e.add(1.0));
-      ((FloatVector) sig.convertShape(VectorOperators.D2F, FH, 0)).intoArray(o, o0 + k);
+    float[] halves = HALVES.get();
+    for (int end = FS.loopBound(n); k < end; k += FS.length()) {
+      FloatVector xf = FloatVector.fromArray(FS, a, a0 + k);
+      // Each half of the float vector in double, its result written to halves (the second's
+      // over the first's zero upper lanes); the loop of two is unrolled by C2.
+      for (int part = 0; part < 2; part++) {
+        DoubleVector xd = (DoubleVector) xf.convertShape(VectorOperators.F2D, DS, part);
+        DoubleVector ax = xd.abs();
+        DoubleVector y = ax.blend(FloatMath.SIGMOID_MAX,
+            ax.compare(VectorOperators.GT, FloatMath.SIGMOID_MAX)).neg();
+        DoubleVector t = y.mul(FloatMath.LOG2E_D).add(FloatMath.ROUNDER_D);
+        LongVector e2 = ((LongVector) t.viewAsIntegralLanes()).sub(FloatMath.ROUNDER_D_BITS);
+        DoubleVector nd = t.sub(FloatMath.ROUNDER_D);
+        DoubleVector r = y.sub(nd.mul(FloatMath.LN2_HI_D)).sub(nd.mul(FloatMath.LN2_LO_D));
+        DoubleVector q =
+            r.mul(M7).add(M6).mul(r).add(M5).mul(r).add(M4).mul(r).add(M3).mul(r).add(M2);
+        DoubleVector p = q.mul(r.mul(r)).add(r);
+        DoubleVector s = (DoubleVector) e2.add(1023).lanewise(VectorOperators.LSHL, 52)
+            .viewAsFloatingLanes();
+        DoubleVector e = s.mul(p).add(s);
+        DoubleVector num = e.blend(1.0, xd.compare(VectorOperators.GE, 0.0));
+        DoubleVector sig = num.div(e.add(1.0));
+        ((FloatVector) sig.convertShape(VectorOperators.D2F, FS, 0))
+            .intoArray(halves, part * DS.length());
+      }
+      // Copied, not a vector store: at the end of this long method, a store lost its intrinsic.
+      System.arraycopy(halves, 0, o, o0 + k, FS.length());
     }
     for (; k < n; k++) {
       o[o0 + k] = FloatMath.sigmoid(a[a0 + k]);
     }
   }
+
 }

@@ -1,0 +1,122 @@
+package dev.adjoint.backend.cpu;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.adjoint.autograd.GradMode;
+import dev.adjoint.autograd.Temporaries;
+import dev.adjoint.nn.Conv2d;
+import dev.adjoint.nn.CrossEntropyLoss;
+import dev.adjoint.nn.Flatten;
+import dev.adjoint.nn.Linear;
+import dev.adjoint.nn.MaxPool2d;
+import dev.adjoint.nn.ReLU;
+import dev.adjoint.nn.Sequential;
+import dev.adjoint.optim.Adam;
+import dev.adjoint.tensor.Generator;
+import dev.adjoint.tensor.Tensor;
+import dev.adjoint.testing.ChildJvm;
+import dev.adjoint.testing.strict.StrictBackendProvider;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every Vector API call in the CPU kernels that C2 compiles becomes a vector instruction. Where C2
+ * cannot turn one into its intrinsic (its budget for a method spent, or a vector's class not a
+ * constant at that point), the call stays a Java call on boxed vectors: correct, but about 100
+ * times slower and allocating, and the allocation checks of single kernels do not see it when
+ * only a larger program's profile brings it on. Two were found that way: the GEMM kernels' last
+ * store (in about one JVM in four of the MLP benchmark at batch 512) and exp's store.
+ *
+ * <p>This runs a training program over the kernels (MLP steps at batch 512, 32 and 1, inference,
+ * a small CNN step, exp, tanh, sigmoid, sums, matrix products of every layout) in a child JVM until C2 has compiled them, with
+ * C2's inlining report for Adjoint's own methods, and fails on any vector intrinsic it reports as
+ * failed, naming the compiled method.
+ */
+class VectorIntrinsicsTest {
+  /** PrintCompilation's line for a C2 compile: time, id, flags (% for OSR), tier 4, method. */
+  private static final Pattern C2_COMPILE =
+      Pattern.compile("\\s*\\d+\\s+\\d+\\s+([%sbn! ]*)4\\s+(\\S+::.*)");
+
+  /** The child: about four seconds of kernels, enough for C2's compiles of all of them. */
+  static final class Program {
+    public static void main(String[] args) {
+      Generator g = new Generator(3);
+      Sequential model = new Sequential(new Linear(784, 256, true, g), new ReLU(),
+          new Linear(256, 128, true, g), new ReLU(), new Linear(128, 10, true, g));
+      Adam opt = new Adam(model.parameters(), 1e-3);
+      CrossEntropyLoss loss = new CrossEntropyLoss();
+      Tensor[] xs = {Tensor.randn(g, 512, 784), Tensor.randn(g, 32, 784),
+          Tensor.randn(g, 1, 784)};
+      Tensor[] ys = {Tensor.randint(g, 0, 10, 512), Tensor.randint(g, 0, 10, 32),
+          Tensor.randint(g, 0, 10, 1)};
+      Sequential cnn = new Sequential(new Conv2d(1, 8, 3, 1, 1), new ReLU(), new MaxPool2d(2),
+          new Flatten(), new Linear(8 * 14 * 14, 10));
+      Adam cnnOpt = new Adam(cnn.parameters(), 1e-3);
+      Tensor images = Tensor.randn(g, 16, 1, 28, 28);
+      Tensor big = Tensor.randn(g, 1 << 18);
+      Tensor wide = Tensor.randn(g, 64, 4096);
+      Tensor a = Tensor.randn(g, 100, 70);
+      Tensor b = Tensor.randn(g, 70, 90);
+      long end = System.nanoTime() + 4_000_000_000L;
+      for (int i = 0; System.nanoTime() < end; i++) {
+        int k = i % 3;
+        Temporaries.releasing(() -> {
+          opt.zeroGrad(false);
+          loss.call(model.call(xs[k]), ys[k]).backward();
+          opt.step();
+          GradMode.noGrad(() -> model.call(xs[k]));
+          if (k == 0) {
+            cnnOpt.zeroGrad(false);
+            loss.call(cnn.call(images), ys[2].expand(16)).backward();
+            cnnOpt.step();
+          }
+          big.exp().sum();
+          big.tanh().sigmoid().relu().mean();
+          wide.sum(0);
+          wide.mean(1);
+          a.matmul(b);
+          a.t().contiguous().t().matmul(b.t().contiguous().t());
+          a.matmul(b).mul(2.0).sum();
+          return null;
+        });
+      }
+    }
+  }
+
+  @Test
+  void c2CompilesEveryVectorOperationOfTheKernels() throws Exception {
+    assumeFalse(Boolean.getBoolean(StrictBackendProvider.PROPERTY),
+        "the child JVM runs the CPU backend: once, in the CPU pass, is enough");
+    assumeTrue(DenseMath.kernels() != DenseMath.PLAIN, "no Vector API module in this JVM");
+    // One C2 thread (with one C1 thread), so that a compile's inlining report follows its own
+    // line of PrintCompilation and no other C2 compile's.
+    String out = ChildJvm.run(Program.class, "-Dadjoint.threads=1",
+        "-XX:+UnlockDiagnosticVMOptions", "-XX:+DisplayVMOutputToStderr",
+        "-XX:CICompilerCount=2", "-XX:+PrintCompilation", "-XX:CompileCommand=quiet",
+        "-XX:CompileCommand=option,dev.adjoint.*::*,PrintInlining");
+    List<String> failures = new ArrayList<>();
+    String compiling = "?";
+    boolean osr = false;
+    for (String line : out.split("\n")) {
+      Matcher m = C2_COMPILE.matcher(line);
+      if (m.matches() && !line.contains("made not entrant") && !line.contains("made zombie")) {
+        compiling = m.group(2).strip();
+        osr = m.group(1).contains("%");
+      } else if (line.contains("failed to inline (intrinsic)") && !osr) {
+        // (A compile for on-stack replacement is left out: it serves the one call whose loop
+        // was running when it was made; its vectors, loaded from the interpreter's frame, have
+        // no exact class for C2.)
+        failures.add(compiling + "\n    " + line.strip());
+      }
+    }
+    assertTrue(out.contains("dev.adjoint.backend.cpu.VectorGemm::kernelF"),
+        "the child compiled no GEMM kernel; its output:\n" + out);
+    assertTrue(failures.isEmpty(), "vector intrinsics C2 did not compile (their vectors are"
+        + " boxed):\n" + String.join("\n", failures));
+  }
+}
