@@ -2,6 +2,7 @@ package dev.adjoint.backend.cpu;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -257,8 +258,8 @@ final class VectorGemm implements Gemm.Kernels {
     } else {
       kind = SCALAR;
     }
-    // Parallel tasks take whole vectors of outputs (LANES) or of rows (PACKED_ROWS).
-    int unit = kind == LANES ? FL : kind == PACKED_ROWS ? DOT_LANES / k : 1;
+    // Parallel tasks take whole vectors of outputs (LANES) or 16 rows (PACKED_ROWS).
+    int unit = kind == LANES ? FL : kind == PACKED_ROWS ? DOT_LANES : 1;
     int units = (count + unit - 1) / unit;
     int tasks = parallel ? Parallel.chunks((long) count * k, GEMV_GRAIN) : 1;
     tasks = Math.max(1, Math.min(tasks, units));
@@ -420,15 +421,19 @@ final class VectorGemm implements Gemm.Kernels {
 
   /**
    * Outputs from .. whose matrix rows are k = 4 or 8 consecutive elements back to back (a
-   * linear regression's X w^T): a vector holds 16 / k rows. Each lane's product
-   * is fma(y, x, 0) (its sum's only one), then the halving runs inside the vector: a step of
-   * h &gt;= k adds the zero sums past the row (+0, which only turns -0 into +0), a step of
-   * h &lt; k adds the lane h to the right. Row r's result is then lane r * k. Returns the first
-   * output left undone (the last rows, where a whole vector would leave the array).
+   * linear regression's X w^T), 16 rows at a time: a vector holds 16 / k rows, so the 16 rows
+   * take k / 1 ... k vectors of products (x_p * y_p: a product's sum is its only term, and
+   * fma(x, y, +0) differs from x * y only in a zero's sign). The halving steps of h &gt;= k add
+   * zero sums and are left out. Each step of h &lt; k combines two vectors into one: lane l of
+   * the result is a + a[l + h] for the first's row where bit h of l is clear, b[l - h] + b for
+   * the second's where it is set (two permutes, two blends, one add: no horizontal work, no
+   * scalar reads of vector stores). After log2 k steps every lane holds one row's sum, in the
+   * order {@link #packedOrder}; one permute puts the rows in order, adding +0 turns a -0 into
+   * the +0 the documented order gives (zeros' signs are the only bits the products' order of
+   * zeros can change), and the 16 results are added to C. Returns the first output left undone.
    */
   private static int packedRowsF(int k, float[] mat, int mo, float[] vec, int vo, int vs,
       float[] c, int co, int cs, int from, int to, FScratch scratch) {
-    int per = DOT_LANES / k;
     float[] pattern = scratch.sums;
     for (int l = 0; l < DOT_LANES; l++) {
       pattern[l] = vec[vo + (l % k) * vs];
@@ -437,26 +442,93 @@ final class VectorGemm implements Gemm.Kernels {
     FloatVector zero = FloatVector.zero(FS);
     float[] out = scratch.tile;
     int j = from;
-    // Four vectors at a time, stored together and then read lane by lane (a scalar load right
-    // after the vector store it reads from stalls store forwarding).
-    int group = 4 * per;
-    for (; j + group <= to && mo + (long) j * k + 4 * DOT_LANES <= mat.length; j += group) {
+    // Written out for k = 8 and k = 4: a helper taking vectors, left out of line, would box them.
+    for (; j + DOT_LANES <= to && mo + (long) (j + DOT_LANES) * k <= mat.length;
+        j += DOT_LANES) {
       int e = mo + j * k;
-      for (int q = 0; q < 4; q++) {
-        // fma(row, x, 0) + 0, then the halving steps of h < k, inside the vector (written
-        // here: a helper taking vectors, left out of line, would box them).
-        FloatVector v = FloatVector.fromArray(FS, mat, e + q * DOT_LANES).fma(x, zero).add(zero);
-        if (k == 8) {
-          v = v.add(v.rearrange(SHIFT4));
-        }
-        v = v.add(v.rearrange(SHIFT2));
-        v.add(v.rearrange(SHIFT1)).intoArray(out, q * DOT_LANES);
+      FloatVector r;
+      if (k == 8) {
+        FloatVector v0 = FloatVector.fromArray(FS, mat, e).mul(x);
+        FloatVector v1 = FloatVector.fromArray(FS, mat, e + DOT_LANES).mul(x);
+        FloatVector v2 = FloatVector.fromArray(FS, mat, e + 2 * DOT_LANES).mul(x);
+        FloatVector v3 = FloatVector.fromArray(FS, mat, e + 3 * DOT_LANES).mul(x);
+        FloatVector v4 = FloatVector.fromArray(FS, mat, e + 4 * DOT_LANES).mul(x);
+        FloatVector v5 = FloatVector.fromArray(FS, mat, e + 5 * DOT_LANES).mul(x);
+        FloatVector v6 = FloatVector.fromArray(FS, mat, e + 6 * DOT_LANES).mul(x);
+        FloatVector v7 = FloatVector.fromArray(FS, mat, e + 7 * DOT_LANES).mul(x);
+        // h = 4: sum l + sum l + 4.
+        FloatVector z0 = v0.blend(v1.rearrange(XOR4), BIT4).add(v0.rearrange(XOR4).blend(v1, BIT4));
+        FloatVector z1 = v2.blend(v3.rearrange(XOR4), BIT4).add(v2.rearrange(XOR4).blend(v3, BIT4));
+        FloatVector z2 = v4.blend(v5.rearrange(XOR4), BIT4).add(v4.rearrange(XOR4).blend(v5, BIT4));
+        FloatVector z3 = v6.blend(v7.rearrange(XOR4), BIT4).add(v6.rearrange(XOR4).blend(v7, BIT4));
+        // h = 2.
+        FloatVector y0 = z0.blend(z1.rearrange(XOR2), BIT2).add(z0.rearrange(XOR2).blend(z1, BIT2));
+        FloatVector y1 = z2.blend(z3.rearrange(XOR2), BIT2).add(z2.rearrange(XOR2).blend(z3, BIT2));
+        // h = 1.
+        r = y0.blend(y1.rearrange(XOR1), BIT1).add(y0.rearrange(XOR1).blend(y1, BIT1))
+            .rearrange(ORDER8);
+      } else {
+        FloatVector v0 = FloatVector.fromArray(FS, mat, e).mul(x);
+        FloatVector v1 = FloatVector.fromArray(FS, mat, e + DOT_LANES).mul(x);
+        FloatVector v2 = FloatVector.fromArray(FS, mat, e + 2 * DOT_LANES).mul(x);
+        FloatVector v3 = FloatVector.fromArray(FS, mat, e + 3 * DOT_LANES).mul(x);
+        // h = 2.
+        FloatVector y0 = v0.blend(v1.rearrange(XOR2), BIT2).add(v0.rearrange(XOR2).blend(v1, BIT2));
+        FloatVector y1 = v2.blend(v3.rearrange(XOR2), BIT2).add(v2.rearrange(XOR2).blend(v3, BIT2));
+        // h = 1.
+        r = y0.blend(y1.rearrange(XOR1), BIT1).add(y0.rearrange(XOR1).blend(y1, BIT1))
+            .rearrange(ORDER4);
       }
-      for (int r = 0; r < group; r++) {
-        c[co + (j + r) * cs] += out[r * k];
+      r = r.add(zero);
+      if (cs == 1) {
+        FloatVector.fromArray(FS, c, co + j).add(r).intoArray(c, co + j);
+      } else {
+        r.intoArray(out, 0);
+        for (int l = 0; l < DOT_LANES; l++) {
+          c[co + (j + l) * cs] += out[l];
+        }
       }
     }
     return j;
+  }
+
+  /**
+   * The row whose sum {@link #packedRowsF}'s combining steps leave in lane l, for rows of k:
+   * step h takes the second vector of each pair where bit h of l is set, so the vector (of the
+   * k / 1 .. k loaded) is l mod k with its log2 k bits reversed, and the row within it l / k.
+   */
+  static int packedOrder(int k, int l) {
+    int bits = Integer.numberOfTrailingZeros(k);
+    int vector = Integer.reverse(l % k) >>> (32 - bits);
+    return vector * (DOT_LANES / k) + l / k;
+  }
+
+  /** Lane l takes lane l xor h: the partner a combining step of h pairs it with. */
+  private static final VectorShuffle<Float> XOR1 =
+      VectorShuffle.fromOp(FS, l -> (l ^ 1) & (FL - 1));
+  private static final VectorShuffle<Float> XOR2 =
+      VectorShuffle.fromOp(FS, l -> (l ^ 2) & (FL - 1));
+  private static final VectorShuffle<Float> XOR4 =
+      VectorShuffle.fromOp(FS, l -> (l ^ 4) & (FL - 1));
+  /** The lanes where bit h of the lane number is set. */
+  private static final VectorMask<Float> BIT1 = VectorMask.fromLong(FS, 0xAAAAL);
+  private static final VectorMask<Float> BIT2 = VectorMask.fromLong(FS, 0xCCCCL);
+  private static final VectorMask<Float> BIT4 = VectorMask.fromLong(FS, 0xF0F0L);
+  /** Lane i takes the lane where row i's sum is (rows of 8, of 4). */
+  private static final VectorShuffle<Float> ORDER8 = packedShuffle(8);
+  private static final VectorShuffle<Float> ORDER4 = packedShuffle(4);
+
+  private static VectorShuffle<Float> packedShuffle(int k) {
+    int[] lanes = new int[FL];
+    for (int l = 0; l < FL; l++) {
+      lanes[l] = l;
+    }
+    if (FL == DOT_LANES) {
+      for (int l = 0; l < FL; l++) {
+        lanes[packedOrder(k, l)] = l;
+      }
+    }
+    return VectorShuffle.fromArray(FS, lanes, 0);
   }
 
   /**
@@ -473,14 +545,6 @@ final class VectorGemm implements Gemm.Kernels {
       c[co + (j + l) * cs] += halveF(sums, l, FL);
     }
   }
-
-  /**
-   * Lane l takes lane l + h (wrapping; the wrapped lanes are never read), for h = 1, 2, 4: each
-   * a constant of its own so that C2 compiles its rearrange to one permute.
-   */
-  private static final VectorShuffle<Float> SHIFT1 = VectorShuffle.fromOp(FS, l -> (l + 1) % FL);
-  private static final VectorShuffle<Float> SHIFT2 = VectorShuffle.fromOp(FS, l -> (l + 2) % FL);
-  private static final VectorShuffle<Float> SHIFT4 = VectorShuffle.fromOp(FS, l -> (l + 4) % FL);
 
   /**
    * Outputs from .. to where they lie back to back in the matrix (element (j, p) at

@@ -84,11 +84,13 @@ class GemmOrderTest {
         for (float[] ab : new float[][] {{1f, 0f}, {1f, 1f}, {-0.75f, 1.5f}}) {
           for (int threads : new int[] {1, 2, 3}) {
             Threads.setNumThreads(threads);
-            check(v, rnd, s[0], s[1], s[2], ta, tb, ab[0], ab[1], threads, false);
+            check(v, rnd, s[0], s[1], s[2], ta, tb, ab[0], ab[1], threads, false, 8);
             if (s[0] == 1 || s[1] == 1 || s[2] == 1) {
               // Dense operands (no room past the last row): short rows back to back, vector
               // loads near the arrays' ends, C scaled as one run.
-              check(v, rnd, s[0], s[1], s[2], ta, tb, ab[0], ab[1], threads, true);
+              check(v, rnd, s[0], s[1], s[2], ta, tb, ab[0], ab[1], threads, true, 8);
+              // Half the values signed zeros: whole rows of zero products, added to C's -0s.
+              check(v, rnd, s[0], s[1], s[2], ta, tb, ab[0], ab[1], threads, true, 2);
             }
           }
         }
@@ -97,15 +99,16 @@ class GemmOrderTest {
   }
 
   private static void check(Gemm.Kernels v, SplittableRandom rnd, int m, int n, int k,
-      boolean ta, boolean tb, float alpha, float beta, int threads, boolean dense) {
+      boolean ta, boolean tb, float alpha, float beta, int threads, boolean dense,
+      int zeroOdds) {
     // Operands stored with wider rows than they need (lda > k, ...) and after an offset, or
     // dense.
     int lda = (ta ? m : k) + (dense ? 0 : 5);
     int ldb = (tb ? k : n) + (dense ? 0 : 2);
     int ldc = n + (dense ? 0 : 3);
-    float[] a = values(rnd, 4 + (ta ? k : m) * lda);
-    float[] b = values(rnd, 1 + (tb ? n : k) * ldb);
-    float[] c = values(rnd, 2 + m * ldc);
+    float[] a = values(rnd, 4 + (ta ? k : m) * lda, zeroOdds);
+    float[] b = values(rnd, 1 + (tb ? n : k) * ldb, zeroOdds);
+    float[] c = values(rnd, 2 + m * ldc, zeroOdds);
     if (beta == 0) {
       java.util.Arrays.fill(c, Float.NaN);
     }
@@ -157,12 +160,12 @@ class GemmOrderTest {
     }
   }
 
-  private static float[] values(SplittableRandom rnd, int size) {
+  /** Values in (-1, 1), one in {@code zeroOdds} a signed zero. */
+  private static float[] values(SplittableRandom rnd, int size, int zeroOdds) {
     float[] x = new float[size];
     for (int i = 0; i < size; i++) {
-      // An eighth are signed zeros, so products and short sums of -0 and +0 occur (the order
-      // fixes which zero comes out).
-      x[i] = rnd.nextInt(8) == 0 ? (rnd.nextBoolean() ? 0f : -0f)
+      // Products and short sums of -0 and +0 occur (the order fixes which zero comes out).
+      x[i] = rnd.nextInt(zeroOdds) == 0 ? (rnd.nextBoolean() ? 0f : -0f)
           : (float) (rnd.nextDouble() * 2 - 1);
     }
     return x;

@@ -62,6 +62,11 @@ class VectorIntrinsicsTest {
       Tensor wide = Tensor.randn(g, 64, 4096);
       Tensor a = Tensor.randn(g, 100, 70);
       Tensor b = Tensor.randn(g, 70, 90);
+      // A linear regression's products: rows of 8 and of 4 back to back, and X^T g.
+      Tensor x8 = Tensor.randn(g, 203, 8);
+      Tensor x4 = Tensor.randn(g, 203, 4);
+      Tensor w8 = Tensor.randn(g, 1, 8);
+      Tensor w4 = Tensor.randn(g, 1, 4);
       long end = System.nanoTime() + 4_000_000_000L;
       for (int i = 0; System.nanoTime() < end; i++) {
         int k = i % 3;
@@ -82,6 +87,11 @@ class VectorIntrinsicsTest {
           a.matmul(b);
           a.t().contiguous().t().matmul(b.t().contiguous().t());
           a.matmul(b).mul(2.0).sum();
+          for (int r = 0; r < 20; r++) {
+            // (Often enough for C2 to compile the matrix-vector kernels within the run.)
+            x8.matmul(w8.t()).t().matmul(x8);
+            x4.matmul(w4.t()).t().matmul(x4);
+          }
           return null;
         });
       }
@@ -114,8 +124,10 @@ class VectorIntrinsicsTest {
         failures.add(compiling + "\n    " + line.strip());
       }
     }
-    assertTrue(out.contains("dev.adjoint.backend.cpu.VectorGemm::kernelF"),
-        "the child compiled no GEMM kernel; its output:\n" + out);
+    for (String kernel : new String[] {"kernelF", "packedRowsF", "lanesVectorF"}) {
+      assertTrue(out.matches("(?s).*\\s4\\s+dev\\.adjoint\\.backend\\.cpu\\.VectorGemm::"
+          + kernel + " .*"), "C2 did not compile VectorGemm::" + kernel + "; the output:\n" + out);
+    }
     assertTrue(failures.isEmpty(), "vector intrinsics C2 did not compile (their vectors are"
         + " boxed):\n" + String.join("\n", failures));
   }
