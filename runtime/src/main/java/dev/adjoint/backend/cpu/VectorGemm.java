@@ -47,6 +47,10 @@ final class VectorGemm implements Gemm.Kernels {
 
   private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
   private static final int FL = FS.length();
+  /** The class of FS's vectors (see {@link #packedHalves8F}). */
+  @SuppressWarnings("unchecked")
+  private static final Class<? extends FloatVector> F_CLASS =
+      (Class<? extends FloatVector>) FS.vectorType();
   private static final int FNR = 2 * FL;
   /** Columns of B's packed panel: KC x FNC floats (512 KB) stay in a core's L2. */
   private static final int FNC = 512 / FNR * FNR;
@@ -67,6 +71,8 @@ final class VectorGemm implements Gemm.Kernels {
     final float[] a = new float[MR * KC];
     final float[] b = new float[KC * FNC];
     final float[] tile = new float[MR * FNR];
+    /** Rows of 4 or 8 back to back: two vectors per block of 16 rows, up to 64 blocks. */
+    final float[] packed = new float[2 * DOT_LANES * PACKED_BLOCKS];
     /** A matrix-vector product's running sums (16 per output, for up to a vector of them). */
     final float[] sums = new float[DOT_LANES * Math.max(4, FL)];
   }
@@ -438,58 +444,117 @@ final class VectorGemm implements Gemm.Kernels {
     for (int l = 0; l < DOT_LANES; l++) {
       pattern[l] = vec[vo + (l % k) * vs];
     }
-    FloatVector x = FloatVector.fromArray(FS, pattern, 0);
-    FloatVector zero = FloatVector.zero(FS);
-    float[] out = scratch.tile;
+    // Whole blocks of 16 rows, in chunks of PACKED_BLOCKS: all steps but the last go to
+    // scratch.packed (two vectors a block), then the last step, the order and C. (The steps in
+    // one method came near C2's budget: the store to C lost its intrinsic in some JVMs.)
+    float[] halves = scratch.packed;
+    int end = (int) Math.min(to, (mat.length - (long) mo) / k);
     int j = from;
-    // Written out for k = 8 and k = 4: a helper taking vectors, left out of line, would box them.
-    for (; j + DOT_LANES <= to && mo + (long) (j + DOT_LANES) * k <= mat.length;
-        j += DOT_LANES) {
-      int e = mo + j * k;
-      FloatVector r;
+    while (j + DOT_LANES <= end) {
+      int blocks = Math.min(PACKED_BLOCKS, (end - j) / DOT_LANES);
       if (k == 8) {
-        FloatVector v0 = FloatVector.fromArray(FS, mat, e).mul(x);
-        FloatVector v1 = FloatVector.fromArray(FS, mat, e + DOT_LANES).mul(x);
-        FloatVector v2 = FloatVector.fromArray(FS, mat, e + 2 * DOT_LANES).mul(x);
-        FloatVector v3 = FloatVector.fromArray(FS, mat, e + 3 * DOT_LANES).mul(x);
-        FloatVector v4 = FloatVector.fromArray(FS, mat, e + 4 * DOT_LANES).mul(x);
-        FloatVector v5 = FloatVector.fromArray(FS, mat, e + 5 * DOT_LANES).mul(x);
-        FloatVector v6 = FloatVector.fromArray(FS, mat, e + 6 * DOT_LANES).mul(x);
-        FloatVector v7 = FloatVector.fromArray(FS, mat, e + 7 * DOT_LANES).mul(x);
-        // h = 4: sum l + sum l + 4.
-        FloatVector z0 = v0.blend(v1.rearrange(XOR4), BIT4).add(v0.rearrange(XOR4).blend(v1, BIT4));
-        FloatVector z1 = v2.blend(v3.rearrange(XOR4), BIT4).add(v2.rearrange(XOR4).blend(v3, BIT4));
-        FloatVector z2 = v4.blend(v5.rearrange(XOR4), BIT4).add(v4.rearrange(XOR4).blend(v5, BIT4));
-        FloatVector z3 = v6.blend(v7.rearrange(XOR4), BIT4).add(v6.rearrange(XOR4).blend(v7, BIT4));
-        // h = 2.
-        FloatVector y0 = z0.blend(z1.rearrange(XOR2), BIT2).add(z0.rearrange(XOR2).blend(z1, BIT2));
-        FloatVector y1 = z2.blend(z3.rearrange(XOR2), BIT2).add(z2.rearrange(XOR2).blend(z3, BIT2));
-        // h = 1.
-        r = y0.blend(y1.rearrange(XOR1), BIT1).add(y0.rearrange(XOR1).blend(y1, BIT1))
-            .rearrange(ORDER8);
+        packedHalves8F(mat, mo + j * 8, pattern, blocks, halves);
+        packedFinish8F(halves, blocks, c, co + j * cs, cs, scratch.tile);
       } else {
-        FloatVector v0 = FloatVector.fromArray(FS, mat, e).mul(x);
-        FloatVector v1 = FloatVector.fromArray(FS, mat, e + DOT_LANES).mul(x);
-        FloatVector v2 = FloatVector.fromArray(FS, mat, e + 2 * DOT_LANES).mul(x);
-        FloatVector v3 = FloatVector.fromArray(FS, mat, e + 3 * DOT_LANES).mul(x);
-        // h = 2.
-        FloatVector y0 = v0.blend(v1.rearrange(XOR2), BIT2).add(v0.rearrange(XOR2).blend(v1, BIT2));
-        FloatVector y1 = v2.blend(v3.rearrange(XOR2), BIT2).add(v2.rearrange(XOR2).blend(v3, BIT2));
-        // h = 1.
-        r = y0.blend(y1.rearrange(XOR1), BIT1).add(y0.rearrange(XOR1).blend(y1, BIT1))
-            .rearrange(ORDER4);
+        packedHalves4F(mat, mo + j * 4, pattern, blocks, halves);
+        packedFinish4F(halves, blocks, c, co + j * cs, cs, scratch.tile);
       }
-      r = r.add(zero);
+      j += blocks * DOT_LANES;
+    }
+    return j;
+  }
+
+  /** Blocks of 16 rows {@link #packedRowsF} takes per chunk. */
+  private static final int PACKED_BLOCKS = 64;
+
+  /**
+   * The products of {@code blocks} blocks of 16 rows of 8 from e, combined by the steps h = 4
+   * and h = 2: two vectors per block into {@code halves}.
+   */
+  private static void packedHalves8F(float[] mat, int e, float[] pattern, int blocks,
+      float[] halves) {
+    FloatVector x = FloatVector.fromArray(FS, pattern, 0);
+    for (int b = 0; b < blocks; b++, e += 8 * DOT_LANES) {
+      FloatVector v0 = FloatVector.fromArray(FS, mat, e).mul(x);
+      FloatVector v1 = FloatVector.fromArray(FS, mat, e + DOT_LANES).mul(x);
+      FloatVector v2 = FloatVector.fromArray(FS, mat, e + 2 * DOT_LANES).mul(x);
+      FloatVector v3 = FloatVector.fromArray(FS, mat, e + 3 * DOT_LANES).mul(x);
+      FloatVector v4 = FloatVector.fromArray(FS, mat, e + 4 * DOT_LANES).mul(x);
+      FloatVector v5 = FloatVector.fromArray(FS, mat, e + 5 * DOT_LANES).mul(x);
+      FloatVector v6 = FloatVector.fromArray(FS, mat, e + 6 * DOT_LANES).mul(x);
+      FloatVector v7 = FloatVector.fromArray(FS, mat, e + 7 * DOT_LANES).mul(x);
+      // h = 4: sum l + sum l + 4.
+      FloatVector z0 = v0.blend(v1.rearrange(XOR4), BIT4).add(v0.rearrange(XOR4).blend(v1, BIT4));
+      FloatVector z1 = v2.blend(v3.rearrange(XOR4), BIT4).add(v2.rearrange(XOR4).blend(v3, BIT4));
+      FloatVector z2 = v4.blend(v5.rearrange(XOR4), BIT4).add(v4.rearrange(XOR4).blend(v5, BIT4));
+      FloatVector z3 = v6.blend(v7.rearrange(XOR4), BIT4).add(v6.rearrange(XOR4).blend(v7, BIT4));
+      // h = 2.
+      // (Cast to the species' class: C2 lost track of it after the blends in some JVMs, and the
+      // store then failed for want of a constant species.)
+      F_CLASS.cast(z0.blend(z1.rearrange(XOR2), BIT2).add(z0.rearrange(XOR2).blend(z1, BIT2)))
+          .intoArray(halves, 2 * b * DOT_LANES);
+      F_CLASS.cast(z2.blend(z3.rearrange(XOR2), BIT2).add(z2.rearrange(XOR2).blend(z3, BIT2)))
+          .intoArray(halves, (2 * b + 1) * DOT_LANES);
+    }
+  }
+
+  /** {@link #packedHalves8F} for rows of 4: the step h = 2. */
+  private static void packedHalves4F(float[] mat, int e, float[] pattern, int blocks,
+      float[] halves) {
+    FloatVector x = FloatVector.fromArray(FS, pattern, 0);
+    for (int b = 0; b < blocks; b++, e += 4 * DOT_LANES) {
+      FloatVector v0 = FloatVector.fromArray(FS, mat, e).mul(x);
+      FloatVector v1 = FloatVector.fromArray(FS, mat, e + DOT_LANES).mul(x);
+      FloatVector v2 = FloatVector.fromArray(FS, mat, e + 2 * DOT_LANES).mul(x);
+      FloatVector v3 = FloatVector.fromArray(FS, mat, e + 3 * DOT_LANES).mul(x);
+      F_CLASS.cast(v0.blend(v1.rearrange(XOR2), BIT2).add(v0.rearrange(XOR2).blend(v1, BIT2)))
+          .intoArray(halves, 2 * b * DOT_LANES);
+      F_CLASS.cast(v2.blend(v3.rearrange(XOR2), BIT2).add(v2.rearrange(XOR2).blend(v3, BIT2)))
+          .intoArray(halves, (2 * b + 1) * DOT_LANES);
+    }
+  }
+
+  /**
+   * The step h = 1 on each block's two vectors in {@code halves}, the rows put in order
+   * ({@link #ORDER8}), -0 turned to +0, and the 16 sums added to C's rows from at (stride cs).
+   */
+  private static void packedFinish8F(float[] halves, int blocks, float[] c, int at, int cs,
+      float[] out) {
+    FloatVector zero = FloatVector.zero(FS);
+    for (int b = 0; b < blocks; b++, at += DOT_LANES * cs) {
+      FloatVector y0 = FloatVector.fromArray(FS, halves, 2 * b * DOT_LANES);
+      FloatVector y1 = FloatVector.fromArray(FS, halves, (2 * b + 1) * DOT_LANES);
+      FloatVector r = F_CLASS.cast(y0.blend(y1.rearrange(XOR1), BIT1)
+          .add(y0.rearrange(XOR1).blend(y1, BIT1)).rearrange(ORDER8).add(zero));
       if (cs == 1) {
-        FloatVector.fromArray(FS, c, co + j).add(r).intoArray(c, co + j);
+        F_CLASS.cast(FloatVector.fromArray(FS, c, at).add(r)).intoArray(c, at);
       } else {
         r.intoArray(out, 0);
         for (int l = 0; l < DOT_LANES; l++) {
-          c[co + (j + l) * cs] += out[l];
+          c[at + l * cs] += out[l];
         }
       }
     }
-    return j;
+  }
+
+  /** {@link #packedFinish8F} for rows of 4 ({@link #ORDER4}). */
+  private static void packedFinish4F(float[] halves, int blocks, float[] c, int at, int cs,
+      float[] out) {
+    FloatVector zero = FloatVector.zero(FS);
+    for (int b = 0; b < blocks; b++, at += DOT_LANES * cs) {
+      FloatVector y0 = FloatVector.fromArray(FS, halves, 2 * b * DOT_LANES);
+      FloatVector y1 = FloatVector.fromArray(FS, halves, (2 * b + 1) * DOT_LANES);
+      FloatVector r = F_CLASS.cast(y0.blend(y1.rearrange(XOR1), BIT1)
+          .add(y0.rearrange(XOR1).blend(y1, BIT1)).rearrange(ORDER4).add(zero));
+      if (cs == 1) {
+        F_CLASS.cast(FloatVector.fromArray(FS, c, at).add(r)).intoArray(c, at);
+      } else {
+        r.intoArray(out, 0);
+        for (int l = 0; l < DOT_LANES; l++) {
+          c[at + l * cs] += out[l];
+        }
+      }
+    }
   }
 
   /**

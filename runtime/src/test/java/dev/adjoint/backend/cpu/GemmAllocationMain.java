@@ -17,8 +17,10 @@ final class GemmAllocationMain {
   private static final int[][] CALLS = {
       {64, 64, 64, 0, 0, 0}, {61, 200, 300, 0, 1, 0}, {30, 100, 600, 1, 0, 1},
       {13, 40, 20, 1, 1, 1}, {1, 50, 300, 0, 0, 0}, {50, 1, 300, 0, 1, 1},
-      // Matrix-vector products with short rows packed to a vector, and an outer product.
-      {64, 1, 8, 0, 1, 0}, {40, 64, 1, 0, 0, 1}};
+      // Matrix-vector products with short rows packed to a vector (enough rows per call that
+      // the block loops reach C2 within the rounds; 64 rows left them in C1 in some JVMs, where
+      // vectors are objects), and an outer product.
+      {1024, 1, 8, 0, 1, 0}, {1027, 1, 4, 0, 1, 1}, {40, 64, 1, 0, 0, 1}};
 
   public static void main(String[] args) {
     Gemm.Kernels v = Gemm.vector();
