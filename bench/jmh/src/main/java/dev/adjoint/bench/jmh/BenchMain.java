@@ -177,6 +177,9 @@ public final class BenchMain {
         return 2.0 * n * n * n;
       case "mv784x256":
         return 2.0 * 784 * 256;
+      case "mvRows20640x8":
+      case "mvLanes20640x8":
+        return 2.0 * MatVecBenchmark.LINREG_ROWS * 8;
       case "add":
         return 3 * big;
       case "relu":
