@@ -257,6 +257,19 @@ class ReductionPathTest {
       m[i] = (float) Math.scalb(random.nextDouble(-1, 1), random.nextInt(-40, 41));
     }
     dev.adjoint.backend.Storage matrix = cpu.fromHostArray(m);
+    // Runs of 300 back to back, 3 apart (a conv bias gradient's runs of H x W): the buffer
+    // copies each run whole, chunks span runs.
+    int runs = 41;
+    float[] g = new float[2 + runs * 303];
+    float[] gPacked = new float[runs * 300];
+    for (int r = 0; r < runs; r++) {
+      for (int i = 0; i < 300; i++) {
+        g[2 + r * 303 + i] = gPacked[r * 300 + i] =
+            (float) Math.scalb(random.nextDouble(-1, 1), random.nextInt(-40, 41));
+      }
+    }
+    dev.adjoint.backend.Storage gapped = cpu.fromHostArray(g);
+    dev.adjoint.backend.Storage gappedPacked = cpu.fromHostArray(gPacked);
     int before = dev.adjoint.tensor.Threads.getNumThreads();
     try {
       double want = Double.NaN;
@@ -271,6 +284,10 @@ class ReductionPathTest {
         }
         assertEquals(want, a, "contiguous, threads " + threads);
         assertEquals(want, b, "strided, threads " + threads);
+        assertEquals(sumInto64(cpu, gappedPacked, dev.adjoint.backend.Layout.contiguous(runs * 300),
+            1, runs * 300)[0], sumInto64(cpu, gapped, dev.adjoint.backend.Layout.of(
+            new int[] {runs, 300}, new long[] {303, 1}, 2), 1, runs * 300)[0],
+            "runs of 300, threads " + threads);
         // 700 columns (three blocks) of 2100 rows.
         double[] cols = sumInto64(cpu, matrix,
             dev.adjoint.backend.Layout.contiguous(2100, 700).transpose(0, 1), 700, 2100);
