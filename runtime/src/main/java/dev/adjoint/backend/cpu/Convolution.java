@@ -15,7 +15,9 @@ import java.util.Arrays;
  *   <li>input gradient: {@code dcol = weight_g^T [K, OC/groups] @ gout_g}, folded back into the
  *       input by col2im (overlapping windows accumulate);
  *   <li>weight gradient: {@code dweight_g += gout_g [OC/groups, L] @ col^T [L, K]}, summed over
- *       the batch.
+ *       the batch; with at most {@link #COLUMN_TAPS} rows of col (a first layer's few input
+ *       channels), column by column as matrix-vector products {@code gout_g @ col[j]} (their
+ *       dot-product order: 16 running sums over L, halved), no operand packed.
  * </ul>
  * Samples are split over the cores in contiguous chunks; each chunk owns its scratch buffers (and,
  * for the weight gradient, a partial sum added up at the end), so nothing is shared while it runs.
@@ -224,6 +226,9 @@ final class Convolution {
 
   // ================================================================== weight gradient
 
+  /** Taps per output channel up to which the weight gradient goes column by column. */
+  static final int COLUMN_TAPS = 16;
+
   static void weightGrad(Strided gradOut, Strided input, Strided gradWeight, Window2d w,
       int groups) {
     int batch = w.batch();
@@ -243,7 +248,12 @@ final class Convolution {
     int gwo = gradWeight.storageOffset();
     // One sample per GEMM: its gradient [OC/groups, L] is read in place, and the transposed
     // operand's rows stay L apart (blocks of samples measured slower here).
-    boolean transposed = k >= ocg;
+    // Few taps per output channel (k: a first layer's 1-3 input channels by 3x3): each
+    // column of dweight_g is a matrix-vector product gout_g [OC/groups, L] @ col row j, all
+    // operands read in place (as one GEMM, [OC/groups, L] @ col^T packed col transposed and
+    // padded each sample to 32 columns: about 3x slower for the first layer of the MNIST CNN).
+    boolean columns = k <= COLUMN_TAPS;
+    boolean transposed = !columns && k >= ocg;
     int chunks = chunks(batch, (long) batch * oc * k * l);
     // One partial sum per chunk; chunk 0 writes into the result directly.
     Object[] partial = new Object[chunks];
@@ -277,7 +287,17 @@ final class Convolution {
             // dweight_g += gout_g [OC/groups, L] @ col^T, or its transpose col @ gout_g^T into
             // [K, OC/groups] when K is the longer side (the GEMM's rows): either way col [K, L]
             // is read in place (the GEMM packs it), never unfolded transposed.
-            if (transposed && f64) {
+            if (columns) {
+              for (int j = 0; j < k; j++) {
+                if (f64) {
+                  Gemm.dgemm(false, true, ocg, 1, l, 1.0, (double[]) go, goOff, l,
+                      (double[]) col, j * l, l, 1.0, (double[]) sum, gwOff + j, k, false);
+                } else {
+                  Gemm.sgemm(false, true, ocg, 1, l, 1f, (float[]) go, goOff, l, (float[]) col,
+                      j * l, l, 1f, (float[]) sum, gwOff + j, k, false);
+                }
+              }
+            } else if (transposed && f64) {
               Gemm.dgemm(false, true, k, ocg, l, 1.0, (double[]) col, 0, l, (double[]) go, goOff,
                   l, 1.0, (double[]) trScratch.array(), g * k * ocg, ocg, false);
             } else if (transposed) {
