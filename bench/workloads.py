@@ -117,7 +117,7 @@ def main():
     step = workload(name)
     # an epoch warms up in one
     end, warm = time.perf_counter() + (0 if name == "epoch" else 3), 0
-    while warm < (1 if name == "epoch" else 5) or time.perf_counter() < end:  # 3 s, as the Java side (its JIT needs it)
+    while warm < (1 if name == "epoch" else 5) or time.perf_counter() < end:  # 3 s, as the Java side (whose JIT needs that and more)
         step()
         warm += 1
     # BENCH_CPU_TIME=1 times this thread's CPU time instead of the wall clock (as Workloads'
