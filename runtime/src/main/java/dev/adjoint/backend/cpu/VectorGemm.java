@@ -427,8 +427,8 @@ final class VectorGemm implements Gemm.Kernels {
 
   /**
    * Outputs from .. whose matrix rows are k = 4 or 8 consecutive elements back to back (a
-   * linear regression's X w^T), 16 rows at a time: a vector holds 16 / k rows, so the 16 rows
-   * take k / 1 ... k vectors of products (x_p * y_p: a product's sum is its only term, and
+   * linear regression's X w^T), 16 rows at a time: a vector holds 16 / k rows, so the 16 rows'
+   * products fill k vectors (x_p * y_p: a product's sum is its only term, and
    * fma(x, y, +0) differs from x * y only in a zero's sign). The halving steps of h &gt;= k add
    * zero sums and are left out. Each step of h &lt; k combines two vectors into one: lane l of
    * the result is a + a[l + h] for the first's row where bit h of l is clear, b[l - h] + b for
@@ -445,8 +445,8 @@ final class VectorGemm implements Gemm.Kernels {
       pattern[l] = vec[vo + (l % k) * vs];
     }
     // Whole blocks of 16 rows, in chunks of PACKED_BLOCKS: all steps but the last go to
-    // scratch.packed (two vectors a block), then the last step, the order and C. (The steps in
-    // one method came near C2's budget: the store to C lost its intrinsic in some JVMs.)
+    // scratch.packed (two vectors a block), then the last step, the order and C. (With every
+    // step in one method, a store lost its intrinsic in some JVMs: see docs/backend.md.)
     float[] halves = scratch.packed;
     int end = (int) Math.min(to, (mat.length - (long) mo) / k);
     int j = from;
@@ -537,7 +537,10 @@ final class VectorGemm implements Gemm.Kernels {
     }
   }
 
-  /** {@link #packedFinish8F} for rows of 4 ({@link #ORDER4}). */
+  /**
+   * {@link #packedFinish8F} for rows of 4 ({@link #ORDER4}): a copy rather than one method taking
+   * the shuffle, which C2 needs as a constant to compile the permute.
+   */
   private static void packedFinish4F(float[] halves, int blocks, float[] c, int at, int cs,
       float[] out) {
     FloatVector zero = FloatVector.zero(FS);
@@ -560,7 +563,7 @@ final class VectorGemm implements Gemm.Kernels {
   /**
    * The row whose sum {@link #packedRowsF}'s combining steps leave in lane l, for rows of k:
    * step h takes the second vector of each pair where bit h of l is set, so the vector (of the
-   * k / 1 .. k loaded) is l mod k with its log2 k bits reversed, and the row within it l / k.
+   * k loaded) is l mod k with its log2 k bits reversed, and the row within it l / k.
    */
   static int packedOrder(int k, int l) {
     int bits = Integer.numberOfTrailingZeros(k);
