@@ -284,9 +284,10 @@ final class Convolution {
             } else {
               im2colF32((float[]) x, xOff, w, cg, (float[]) col, 0, l);
             }
-            // dweight_g += gout_g [OC/groups, L] @ col^T, or its transpose col @ gout_g^T into
-            // [K, OC/groups] when K is the longer side (the GEMM's rows): either way col [K, L]
-            // is read in place (the GEMM packs it), never unfolded transposed.
+            // dweight_g += gout_g [OC/groups, L] @ col^T: column by column for few taps (above),
+            // else as one GEMM, or its transpose col @ gout_g^T into [K, OC/groups] when K is the
+            // longer side (the GEMM's rows): every way col [K, L] is read in place, never
+            // unfolded transposed.
             if (columns) {
               for (int j = 0; j < k; j++) {
                 if (f64) {

@@ -48,9 +48,7 @@ final class VectorGemm implements Gemm.Kernels {
   private static final VectorSpecies<Float> FS = FloatVector.SPECIES_PREFERRED;
   private static final int FL = FS.length();
   /** The class of FS's vectors (see {@link #packedHalves8F}). */
-  @SuppressWarnings("unchecked")
-  private static final Class<? extends FloatVector> F_CLASS =
-      (Class<? extends FloatVector>) FS.vectorType();
+  private static final Class<? extends FloatVector> F_CLASS = VectorMath.F_CLASS;
   private static final int FNR = 2 * FL;
   /** Columns of B's packed panel: KC x FNC floats (512 KB) stay in a core's L2. */
   private static final int FNC = 512 / FNR * FNR;

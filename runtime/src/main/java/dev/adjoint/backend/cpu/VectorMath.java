@@ -48,9 +48,12 @@ final class VectorMath implements DenseMath {
   private static final ThreadLocal<float[]> HALVES =
       ThreadLocal.withInitial(() -> new float[FS.length() + DS.length()]);
 
-  /** FS's vector class, and that of its int lanes (final classes: a cast makes a type exact). */
+  /**
+   * FS's vector class, and that of its int lanes (final classes: a cast makes a type exact).
+   * {@link VectorGemm} casts with F_CLASS too (FS is the preferred float shape in both).
+   */
   @SuppressWarnings("unchecked")
-  private static final Class<? extends FloatVector> F_CLASS =
+  static final Class<? extends FloatVector> F_CLASS =
       (Class<? extends FloatVector>) FS.vectorType();
   @SuppressWarnings("unchecked")
   private static final Class<? extends IntVector> I_CLASS =
