@@ -56,27 +56,36 @@ interface DenseMath {
   String SUM_ORDER = "16 interleaved running sums, combined pairwise, then the tail in order";
 
   /**
-   * The summation order of {@link #sum(float[], int, int)} (float32 rows): 64 running sums
-   * {@code r[j]} in float32, each adding, from 0, the elements {@code i} with {@code i % 64 == j}
-   * of the first {@code n - n % 64} in increasing order (16 of them in a chunk of {@link
-   * Reductions#CHUNK}); then in double {@code s[j] = (r[j] + r[16 + j]) + (r[32 + j] + r[48 +
-   * j])} for {@code j < 16}, {@code u[k] = s[k] + s[8 + k]} for {@code k < 8}, {@code t[l] = u[l]
-   * + u[4 + l]} for {@code l < 4} and {@code (t[0] + t[1]) + (t[2] + t[3])} (a pairing that
-   * takes 8 lanes out of the vector kernel's registers per chunk, not 16: the lane extractions
-   * took a quarter of the time), then the last {@code n % 64} elements added in order in
-   * double. Summing in float32 needs no conversion per
-   * element (a float32 sum converting each element to double read 34 GB/s here, this order 60-69
-   * GB/s, as fast as PyTorch's float32 sum of 4M floats on one core). Error: with {@code u =
-   * 2^-24}, each running sum adds at most {@code k = floor(n / 64)} floats (16 in a chunk),
-   * within {@code (k - 1) * u / (1 - (k - 1) * u)} times the sum of their magnitudes of their
-   * exact sum; the double stages add at most {@code (6 + n % 64) * 2^-53} relative to the
-   * magnitudes (first order). So a chunk's sum lies within about {@code (15 * 2^-24 + 69 *
-   * 2^-53) * sum |x|} of the exact sum. PyTorch's float32 cascade sum adds up to 16 floats in
-   * float32 at each of several levels, a larger bound. A running sum may overflow to infinity
-   * where the exact sum is finite (as PyTorch's float32 sums may).
+   * The summation order of {@link #sum(float[], int, int)} (float32 rows, up to a segment of
+   * {@link Reductions#SEGMENT} elements at a time). The {@code n} elements are cut into full
+   * chunks of {@link Reductions#CHUNK} (1024) and a short last chunk of {@code n % 1024}. In each
+   * chunk, 64 running sums {@code r[j]} in float32 add, from 0, the chunk's elements {@code i}
+   * with {@code i % 64 == j} in increasing order (16 each in a full chunk; the short chunk's
+   * last {@code n % 64} are left out), and the chunk's 16 lanes are {@code v[l] = (r[l] + r[16 +
+   * l]) + (r[32 + l] + r[48 + l])} in float32, widened to double. The full chunks' lanes are
+   * combined lane by lane in double, pairwise, by a binary counter over the chunks (chunk {@code
+   * 2c + 1} onto chunk {@code 2c}, then those pairs in pairs, and so on, as {@link Reductions}
+   * combines segments); the counter's levels are then added, newest first, onto the short
+   * chunk's lanes ({@code w = L[0] + (L[1] + (... + (L[top] + v_short)))}, lane by lane). Then
+   * {@code u[k] = w[k] + w[8 + k]} for {@code k < 8}, {@code t[l] = u[l] + u[4 + l]} for {@code
+   * l < 4}, {@code (t[0] + t[1]) + (t[2] + t[3])}, and the last {@code n % 64} elements added in
+   * order in double.
+   *
+   * <p>Summing in float32 needs no conversion per element (a float32 sum converting each element
+   * to double read 34 GB/s here), and the chunks' lanes stay in vector registers: an earlier
+   * order, which took each chunk's sum out of the vector kernel's registers as a scalar, spent
+   * about 70 cycles a chunk doing so (a 4M-float sum 230-400 us where a plain vector loop reads
+   * it in 160-220 us). Error: with {@code u = 2^-24}, each lane of a chunk adds at most 64
+   * floats in float32 (16 into each running sum, then the three additions of {@code v}), so it
+   * lies within about {@code 17 * u} times the sum of their magnitudes of their exact sum; the
+   * double stages add at most {@code (log2(n / 1024) + 5 + n % 64) * 2^-53} relative to the
+   * magnitudes (first order). PyTorch's float32 cascade sum adds up to 16 floats in float32 at
+   * each of several levels, a larger bound. A running sum may overflow to infinity where the
+   * exact sum is finite (as PyTorch's float32 sums may).
    */
   String FLOAT_SUM_ORDER =
-      "64 interleaved float32 running sums, widened and combined pairwise, then the tail in order";
+      "64 float32 running sums a chunk, folded to 16 float32 lanes, widened, combined pairwise "
+          + "over chunks lane by lane, then across lanes, then the tail in order";
 
   /** A short description for logs and benchmarks. */
   String describe();
@@ -152,9 +161,44 @@ interface DenseMath {
 
     @Override
     public double sum(float[] a, int from, int n) {
-      int blocks = n / 64;
-      // Each running sum of FLOAT_SUM_ORDER on its own (the same float additions in the same
-      // order as the vector kernel's lanes), four at a time: u[k] = s[k] + s[8 + k].
+      int chunks = n / Reductions.CHUNK;
+      int blocks = n % Reductions.CHUNK / 64;
+      int tail = from + chunks * Reductions.CHUNK + 64 * blocks;
+      double t;
+      if (chunks == 0) {
+        t = combineLanes(a, from, blocks);
+      } else {
+        // The counter of FLOAT_SUM_ORDER, 16 lanes a level; the short chunk's lanes above it.
+        double[] levels = FloatSums.counter();
+        int top = 0;
+        for (int c = 0; c < chunks; c++) {
+          chunkLanes(a, from + c * Reductions.CHUNK, 16, levels, 16 * top);
+          for (int k = c; (k & 1) == 1; k >>= 1) {
+            top--;
+            for (int l = 0; l < 16; l++) {
+              levels[16 * top + l] += levels[16 * (top + 1) + l];
+            }
+          }
+          top++;
+        }
+        int at = 16 * top;
+        chunkLanes(a, from + chunks * Reductions.CHUNK, blocks, levels, at);
+        while (top > 0) {
+          top--;
+          for (int l = 0; l < 16; l++) {
+            levels[at + l] = levels[16 * top + l] + levels[at + l];
+          }
+        }
+        t = FloatSums.acrossLanes(levels, at);
+      }
+      for (int i = tail; i < from + n; i++) {
+        t += a[i];
+      }
+      return t;
+    }
+
+    /** A lone chunk's lanes combined across (the {@code u} and {@code t} steps), no tail. */
+    private static double combineLanes(float[] a, int from, int blocks) {
       double u0 = widened(a, from, blocks, 0) + widened(a, from, blocks, 8);
       double u1 = widened(a, from, blocks, 1) + widened(a, from, blocks, 9);
       double u2 = widened(a, from, blocks, 2) + widened(a, from, blocks, 10);
@@ -163,33 +207,33 @@ interface DenseMath {
       double u5 = widened(a, from, blocks, 5) + widened(a, from, blocks, 13);
       double u6 = widened(a, from, blocks, 6) + widened(a, from, blocks, 14);
       double u7 = widened(a, from, blocks, 7) + widened(a, from, blocks, 15);
-      double t0 = u0 + u4;
-      double t1 = u1 + u5;
-      double t2 = u2 + u6;
-      double t3 = u3 + u7;
-      double t = (t0 + t1) + (t2 + t3);
-      for (int i = from + 64 * blocks; i < from + n; i++) {
-        t += a[i];
+      return ((u0 + u4) + (u1 + u5)) + ((u2 + u6) + (u3 + u7));
+    }
+
+    /** The 16 lanes {@code v[l]} of a chunk's first {@code blocks} blocks of 64, at {@code out[at]}. */
+    private static void chunkLanes(float[] a, int from, int blocks, double[] out, int at) {
+      for (int l = 0; l < 16; l++) {
+        out[at + l] = widened(a, from, blocks, l);
       }
-      return t;
     }
 
     /**
-     * {@code s[j] = (r[j] + r[16 + j]) + (r[32 + j] + r[48 + j])} of {@link #FLOAT_SUM_ORDER}
-     * over the first {@code blocks} blocks of 64.
+     * Lane {@code l} of FLOAT_SUM_ORDER, {@code (r[l] + r[16 + l]) + (r[32 + l] + r[48 + l])} in
+     * float32 over the first {@code blocks} blocks of 64 (the same float additions in the same
+     * order as the vector kernel's lanes), widened.
      */
-    private static double widened(float[] a, int from, int blocks, int j) {
+    private static double widened(float[] a, int from, int blocks, int l) {
       float r0 = 0;
       float r1 = 0;
       float r2 = 0;
       float r3 = 0;
-      for (int k = 0, i = from + j; k < blocks; k++, i += 64) {
+      for (int k = 0, i = from + l; k < blocks; k++, i += 64) {
         r0 += a[i];
         r1 += a[i + 16];
         r2 += a[i + 32];
         r3 += a[i + 48];
       }
-      return ((double) r0 + (double) r1) + ((double) r2 + (double) r3);
+      return (r0 + r1) + (r2 + r3);
     }
 
     @Override

@@ -9,16 +9,16 @@ import java.util.List;
 
 /**
  * Reductions over the trailing dimensions of a strided view, read in place: a broadcast (stride 0)
- * or permuted input is never copied. Elements are read in logical order through a small buffer of
- * {@link #CHUNK} elements that each task allocates for itself, so memory does not grow with the
- * input and nothing outlives the call (contiguous float rows are summed in place). Floating results
- * are accumulated in double and rounded once to the output dtype (sums by chunks in {@link
- * DenseMath#SUM_ORDER}, float32 rows in {@link DenseMath#FLOAT_SUM_ORDER}: float32 running sums
- * of 16 elements a chunk, widened to double; the chunk sums combined pairwise in double, so error
- * grows with log n, not n); int64 and bool inputs reduce exactly in long. The summation order
- * depends only on the
- * shape and layout, never on the thread count: a long row's parallel segments are whole subtrees
- * of the sequential tree.
+ * or permuted input is never copied. Elements are read in logical order through per-thread buffers
+ * ({@link #CHUNK} elements; up to a segment of {@link #SEGMENT} for a strided float32 row), so
+ * memory does not grow with the input (contiguous float rows are summed in place). Floating results
+ * are accumulated in double and rounded once to the output dtype: float32 rows by segments of
+ * {@link #SEGMENT} elements in {@link DenseMath#FLOAT_SUM_ORDER} (float32 running sums folded to
+ * 16 lanes a chunk of {@link #CHUNK}, the chunks combined pairwise lane by lane in double),
+ * other floating rows by chunks in {@link DenseMath#SUM_ORDER}; segment and chunk sums are
+ * combined pairwise in double, so error grows with log n, not n. Int64 and bool inputs reduce
+ * exactly in long. The summation order depends only on the shape and layout, never on the thread
+ * count: a long row's parallel segments are whole subtrees of the sequential tree.
  */
 final class Reductions {
   /** Elements read at a time; a power of two, so the pairwise tree is balanced across chunks. */
@@ -33,6 +33,15 @@ final class Reductions {
     final double[] doubles = new double[CHUNK];
     final long[] longs = new long[CHUNK];
     final double[] levels = new double[Long.SIZE];
+    /** Strided float32 runs read for one segment; made on first use, grown up to a segment. */
+    float[] floats = new float[0];
+
+    float[] floats(int n) {
+      if (floats.length < n) {
+        floats = new float[Math.min(SEGMENT, Math.max(n, 2 * floats.length))];
+      }
+      return floats;
+    }
   }
 
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -424,73 +433,46 @@ final class Reductions {
 
   /**
    * Pairwise (cascade) sum of the next {@code n} elements of {@code row}, of {@code (x - shift)^2}
-   * instead when {@code shift} is not NaN: each chunk of {@link #CHUNK} elements is summed in
-   * {@link DenseMath#FLOAT_SUM_ORDER} for float32 input (squares excepted) and in {@link
-   * DenseMath#SUM_ORDER} (in double) otherwise, read in place where the row's elements lie back
-   * to back, else copied into a buffer first (a float buffer for float32: the same bits), and
-   * chunk sums are combined as a binary
-   * counter in {@code levels}, so the whole is one balanced tree over chunks and the error grows
-   * with log n.
+   * instead when {@code shift} is not NaN. Float32 input (squares excepted) is summed a segment
+   * of {@link #SEGMENT} elements at a time in {@link DenseMath#FLOAT_SUM_ORDER} (which combines
+   * the segment's chunks pairwise itself) and segment sums are combined as a binary counter in
+   * {@code levels}, as {@link #parallelSum} does. Other input is summed a chunk of {@link #CHUNK}
+   * elements at a time in {@link DenseMath#SUM_ORDER} (in double) and chunk sums are combined as
+   * a binary counter, so the whole is one balanced tree over chunks (segments are whole subtrees
+   * of it). Either way the error grows with log n. Elements are read in place where the row's
+   * elements lie back to back, else copied into a buffer first (a float buffer for float32: the
+   * same bits).
    */
   private static double sum(Cursor row, int n, double[] buf, double[] levels, double shift) {
     boolean squares = !Double.isNaN(shift);
+    if (!squares && row.dtype == DType.FLOAT32) {
+      return floatSum(row, n, levels);
+    }
     DenseMath kernels = DenseMath.kernels();
     int top = 0;
     long count = 0;
     double partial = 0;
     for (int done = 0; done < n; ) {
-      if (!squares && row.dtype == DType.FLOAT32) {
-        // The whole chunks of a contiguous float32 run in one loop (the same order).
-        int chunks = Math.min(row.contiguous(), n - done) / CHUNK;
-        if (chunks > 0) {
-          float[] a = row.storage.floats();
-          int from = row.offset();
-          for (int c = 0; c < chunks; c++) {
-            top = push(levels, top, count, kernels.sum(a, from + c * CHUNK, CHUNK));
-            count++;
+      int m = Math.min(CHUNK, n - done);
+      double[] src = buf;
+      int from = 0;
+      if (!squares && row.contiguous() >= m && row.dtype == DType.FLOAT64) {
+        src = row.storage.doubles();
+        from = row.offset();
+        row.advance(m);
+      } else {
+        row.read(buf, m);
+        if (squares) {
+          for (int i = 0; i < m; i++) {
+            double d = buf[i] - shift;
+            buf[i] = d * d;
           }
-          row.advance(chunks * CHUNK);
-          done += chunks * CHUNK;
-          continue;
         }
       }
-      int m = Math.min(CHUNK, n - done);
       // The vector kernel only for whole chunks, the plain loops (same bits) for shorter rows:
       // with the vector kernel also on the short sums of a training step, some JVMs compiled it
       // boxed (40 MB allocated per MLP step at batch 128, in 3 runs of 10). One call site each.
-      double s;
-      if (!squares && row.dtype == DType.FLOAT32) {
-        // Float32 in FLOAT_SUM_ORDER, in place or from a float buffer (the same bits).
-        float[] src;
-        int from;
-        if (row.contiguous() >= m) {
-          src = row.storage.floats();
-          from = row.offset();
-          row.advance(m);
-        } else {
-          src = row.floatBuffer();
-          from = 0;
-          row.read(src, m);
-        }
-        s = (m == CHUNK ? kernels : DenseMath.PLAIN).sum(src, from, m);
-      } else {
-        double[] src = buf;
-        int from = 0;
-        if (!squares && row.contiguous() >= m && row.dtype == DType.FLOAT64) {
-          src = row.storage.doubles();
-          from = row.offset();
-          row.advance(m);
-        } else {
-          row.read(buf, m);
-          if (squares) {
-            for (int i = 0; i < m; i++) {
-              double d = buf[i] - shift;
-              buf[i] = d * d;
-            }
-          }
-        }
-        s = (m == CHUNK ? kernels : DenseMath.PLAIN).sum(src, from, m);
-      }
+      double s = (m == CHUNK ? kernels : DenseMath.PLAIN).sum(src, from, m);
       done += m;
       if (m < CHUNK) {
         partial = s; // only the last chunk can be short
@@ -500,6 +482,45 @@ final class Reductions {
       count++;
     }
     return fold(levels, top, partial);
+  }
+
+  /**
+   * The float32 sum of the next {@code n} elements of {@code row}: segments of {@link #SEGMENT}
+   * in {@link DenseMath#FLOAT_SUM_ORDER}, combined by the binary counter in {@code levels} with
+   * the short last segment folded in last, exactly as {@link #parallelSum} combines them.
+   */
+  private static double floatSum(Cursor row, int n, double[] levels) {
+    if (n == 0) {
+      return 0;
+    }
+    DenseMath kernels = DenseMath.kernels();
+    int top = 0;
+    long count = 0;
+    for (int done = 0; ; ) {
+      int m = Math.min(SEGMENT, n - done);
+      float[] src;
+      int from;
+      if (row.contiguous() >= m) {
+        src = row.storage.floats();
+        from = row.offset();
+        row.advance(m);
+      } else {
+        src = SCRATCH.get().floats(m);
+        from = 0;
+        row.read(src, m);
+      }
+      // As in sum: the vector kernel only from a whole chunk up, one call site each.
+      double s = (m >= CHUNK ? kernels : DenseMath.PLAIN).sum(src, from, m);
+      done += m;
+      if (m < SEGMENT) {
+        return fold(levels, top, s); // only the last segment can be short
+      }
+      top = push(levels, top, count, s);
+      count++;
+      if (done == n) {
+        return fold(levels, top, 0);
+      }
+    }
   }
 
   /**
@@ -575,7 +596,6 @@ final class Reductions {
     private final CpuStorage storage;
     private final DType dtype;
     private int offset;
-    private float[] floats;
 
     Cursor(Rows layout, CpuStorage storage) {
       this.sizes = layout.innerSizes;
@@ -665,14 +685,6 @@ final class Reductions {
         k += run;
       }
       return n;
-    }
-
-    /** A buffer of {@link #CHUNK} floats for this cursor's strided float32 runs. */
-    float[] floatBuffer() {
-      if (floats == null) {
-        floats = new float[CHUNK];
-      }
-      return floats;
     }
 
     /** Copies the next {@code n} float32 elements into {@code buf[0, n)}. */

@@ -56,6 +56,9 @@ final class VectorMath implements DenseMath {
   static final Class<? extends FloatVector> F_CLASS =
       (Class<? extends FloatVector>) FS.vectorType();
   @SuppressWarnings("unchecked")
+  private static final Class<? extends DoubleVector> D_CLASS =
+      (Class<? extends DoubleVector>) DS.vectorType();
+  @SuppressWarnings("unchecked")
   private static final Class<? extends IntVector> I_CLASS =
       (Class<? extends IntVector>) FS.withLanes(int.class).vectorType();
 
@@ -73,96 +76,137 @@ final class VectorMath implements DenseMath {
     return FS.length() == 16 ? sum16(a, from, n) : sum8(a, from, n);
   }
 
-  /** FLOAT_SUM_ORDER, 16 floats a vector. */
+  /** Elements of a chunk of FLOAT_SUM_ORDER. */
+  private static final int CHUNK = Reductions.CHUNK;
+
+  /**
+   * FLOAT_SUM_ORDER, 16 floats a vector: running float sum {@code j} in vector {@code j / 16},
+   * lane {@code j % 16}; a chunk's 16 lanes in one float vector, then two double vectors, which
+   * the counter keeps at {@code levels[16 * level]} and {@code levels[16 * level + 8]}. The
+   * short chunk runs as the last pass of the chunk loop, so the loop body is written once.
+   */
   private static double sum16(float[] a, int from, int n) {
-    int end = from + (n & ~63);
-    // Running float sum j in vector j / 16, lane j % 16.
-    FloatVector r0 = FloatVector.zero(FS);
-    FloatVector r1 = r0;
-    FloatVector r2 = r0;
-    FloatVector r3 = r0;
-    int i = from;
-    for (; i < end; i += 64) {
-      r0 = r0.add(FloatVector.fromArray(FS, a, i));
-      r1 = r1.add(FloatVector.fromArray(FS, a, i + 16));
-      r2 = r2.add(FloatVector.fromArray(FS, a, i + 32));
-      r3 = r3.add(FloatVector.fromArray(FS, a, i + 48));
+    double[] levels = FloatSums.counter();
+    int chunks = n / CHUNK;
+    int shortEnd = from + chunks * CHUNK + (n % CHUNK & ~63);
+    int top = 0;
+    DoubleVector lo;
+    DoubleVector hi;
+    for (int c = 0; ; c++) {
+      int i = from + c * CHUNK;
+      int end = c < chunks ? i + CHUNK : shortEnd;
+      FloatVector r0 = FloatVector.zero(FS);
+      FloatVector r1 = r0;
+      FloatVector r2 = r0;
+      FloatVector r3 = r0;
+      for (; i < end; i += 64) {
+        r0 = r0.add(FloatVector.fromArray(FS, a, i));
+        r1 = r1.add(FloatVector.fromArray(FS, a, i + 16));
+        r2 = r2.add(FloatVector.fromArray(FS, a, i + 32));
+        r3 = r3.add(FloatVector.fromArray(FS, a, i + 48));
+      }
+      FloatVector v = r0.add(r1).add(r2.add(r3));
+      lo = D_CLASS.cast(v.convertShape(F2D, DS, 0));
+      hi = D_CLASS.cast(v.convertShape(F2D, DS, 1));
+      if (c == chunks) {
+        break;
+      }
+      // Push the chunk onto the counter: merge it with each complete pair below it.
+      for (int k = c; (k & 1) == 1; k >>= 1) {
+        top--;
+        lo = DoubleVector.fromArray(DS, levels, 16 * top).add(lo);
+        hi = DoubleVector.fromArray(DS, levels, 16 * top + 8).add(hi);
+      }
+      lo.intoArray(levels, 16 * top);
+      hi.intoArray(levels, 16 * top + 8);
+      top++;
     }
-    // s[0-7] and s[8-15]: (r[j] + r[16 + j]) + (r[32 + j] + r[48 + j]) in double. convertShape
-    // is written out: a helper method for it (not one of the Vector API's, which C2 inlines
-    // whatever their count) was left out of line at C2's node limit and boxed its vectors.
-    DoubleVector r0h0 = (DoubleVector) r0.convertShape(F2D, DS, 0);
-    DoubleVector r1h0 = (DoubleVector) r1.convertShape(F2D, DS, 0);
-    DoubleVector r2h0 = (DoubleVector) r2.convertShape(F2D, DS, 0);
-    DoubleVector r3h0 = (DoubleVector) r3.convertShape(F2D, DS, 0);
-    DoubleVector lo = r0h0.add(r1h0).add(r2h0.add(r3h0));
-    DoubleVector r0h1 = (DoubleVector) r0.convertShape(F2D, DS, 1);
-    DoubleVector r1h1 = (DoubleVector) r1.convertShape(F2D, DS, 1);
-    DoubleVector r2h1 = (DoubleVector) r2.convertShape(F2D, DS, 1);
-    DoubleVector r3h1 = (DoubleVector) r3.convertShape(F2D, DS, 1);
-    DoubleVector hi = r0h1.add(r1h1).add(r2h1.add(r3h1));
-    // u[k] = s[k] + s[8 + k] in lane k, then t[l] = u[l] + u[4 + l]: eight lanes taken out
-    // (written here, not in a helper: C2 reached its node limit before inlining one and boxed
-    // the vectors passed to it, 192 bytes a call).
-    DoubleVector u = lo.add(hi);
-    double t0 = u.lane(0) + u.lane(4);
-    double t1 = u.lane(1) + u.lane(5);
-    double t2 = u.lane(2) + u.lane(6);
-    double t3 = u.lane(3) + u.lane(7);
-    double total = (t0 + t1) + (t2 + t3);
-    for (; i < from + n; i++) {
+    // Fold the counter onto the short chunk's lanes, newest level first.
+    while (top > 0) {
+      top--;
+      lo = DoubleVector.fromArray(DS, levels, 16 * top).add(lo);
+      hi = DoubleVector.fromArray(DS, levels, 16 * top + 8).add(hi);
+    }
+    lo.intoArray(levels, 0);
+    hi.intoArray(levels, 8);
+    double total = FloatSums.acrossLanes(levels, 0);
+    for (int i = shortEnd; i < from + n; i++) {
       total += a[i];
     }
     return total;
   }
 
-  /** FLOAT_SUM_ORDER, 8 floats a vector. */
+  /**
+   * FLOAT_SUM_ORDER, 8 floats a vector: running float sum {@code j} in vector {@code j / 16} of
+   * {@code ra} ({@code j % 16 < 8}) or of {@code rb}, lane {@code j % 8}; a chunk's lanes 0-7 in
+   * {@code va}, 8-15 in {@code vb}, then four double vectors of 4 lanes (the counter's level at
+   * {@code levels[16 * level]}, lanes in order).
+   */
   private static double sum8(float[] a, int from, int n) {
-    int end = from + (n & ~63);
-    // Running float sum j in vector j / 16 of ra (j % 16 < 8) or of rb, lane j % 8.
-    FloatVector ra0 = FloatVector.zero(FS);
-    FloatVector ra1 = ra0;
-    FloatVector ra2 = ra0;
-    FloatVector ra3 = ra0;
-    FloatVector rb0 = ra0;
-    FloatVector rb1 = ra0;
-    FloatVector rb2 = ra0;
-    FloatVector rb3 = ra0;
-    int i = from;
-    for (; i < end; i += 64) {
-      ra0 = ra0.add(FloatVector.fromArray(FS, a, i));
-      rb0 = rb0.add(FloatVector.fromArray(FS, a, i + 8));
-      ra1 = ra1.add(FloatVector.fromArray(FS, a, i + 16));
-      rb1 = rb1.add(FloatVector.fromArray(FS, a, i + 24));
-      ra2 = ra2.add(FloatVector.fromArray(FS, a, i + 32));
-      rb2 = rb2.add(FloatVector.fromArray(FS, a, i + 40));
-      ra3 = ra3.add(FloatVector.fromArray(FS, a, i + 48));
-      rb3 = rb3.add(FloatVector.fromArray(FS, a, i + 56));
+    double[] levels = FloatSums.counter();
+    int chunks = n / CHUNK;
+    int shortEnd = from + chunks * CHUNK + (n % CHUNK & ~63);
+    int top = 0;
+    DoubleVector l0;
+    DoubleVector l1;
+    DoubleVector l2;
+    DoubleVector l3;
+    for (int c = 0; ; c++) {
+      int i = from + c * CHUNK;
+      int end = c < chunks ? i + CHUNK : shortEnd;
+      FloatVector ra0 = FloatVector.zero(FS);
+      FloatVector ra1 = ra0;
+      FloatVector ra2 = ra0;
+      FloatVector ra3 = ra0;
+      FloatVector rb0 = ra0;
+      FloatVector rb1 = ra0;
+      FloatVector rb2 = ra0;
+      FloatVector rb3 = ra0;
+      for (; i < end; i += 64) {
+        ra0 = ra0.add(FloatVector.fromArray(FS, a, i));
+        rb0 = rb0.add(FloatVector.fromArray(FS, a, i + 8));
+        ra1 = ra1.add(FloatVector.fromArray(FS, a, i + 16));
+        rb1 = rb1.add(FloatVector.fromArray(FS, a, i + 24));
+        ra2 = ra2.add(FloatVector.fromArray(FS, a, i + 32));
+        rb2 = rb2.add(FloatVector.fromArray(FS, a, i + 40));
+        ra3 = ra3.add(FloatVector.fromArray(FS, a, i + 48));
+        rb3 = rb3.add(FloatVector.fromArray(FS, a, i + 56));
+      }
+      FloatVector va = ra0.add(ra1).add(ra2.add(ra3));
+      FloatVector vb = rb0.add(rb1).add(rb2.add(rb3));
+      l0 = D_CLASS.cast(va.convertShape(F2D, DS, 0));
+      l1 = D_CLASS.cast(va.convertShape(F2D, DS, 1));
+      l2 = D_CLASS.cast(vb.convertShape(F2D, DS, 0));
+      l3 = D_CLASS.cast(vb.convertShape(F2D, DS, 1));
+      if (c == chunks) {
+        break;
+      }
+      for (int k = c; (k & 1) == 1; k >>= 1) {
+        top--;
+        l0 = DoubleVector.fromArray(DS, levels, 16 * top).add(l0);
+        l1 = DoubleVector.fromArray(DS, levels, 16 * top + 4).add(l1);
+        l2 = DoubleVector.fromArray(DS, levels, 16 * top + 8).add(l2);
+        l3 = DoubleVector.fromArray(DS, levels, 16 * top + 12).add(l3);
+      }
+      l0.intoArray(levels, 16 * top);
+      l1.intoArray(levels, 16 * top + 4);
+      l2.intoArray(levels, 16 * top + 8);
+      l3.intoArray(levels, 16 * top + 12);
+      top++;
     }
-    DoubleVector ra0h0 = (DoubleVector) ra0.convertShape(F2D, DS, 0);
-    DoubleVector ra1h0 = (DoubleVector) ra1.convertShape(F2D, DS, 0);
-    DoubleVector ra2h0 = (DoubleVector) ra2.convertShape(F2D, DS, 0);
-    DoubleVector ra3h0 = (DoubleVector) ra3.convertShape(F2D, DS, 0);
-    DoubleVector s0 = ra0h0.add(ra1h0).add(ra2h0.add(ra3h0));
-    DoubleVector ra0h1 = (DoubleVector) ra0.convertShape(F2D, DS, 1);
-    DoubleVector ra1h1 = (DoubleVector) ra1.convertShape(F2D, DS, 1);
-    DoubleVector ra2h1 = (DoubleVector) ra2.convertShape(F2D, DS, 1);
-    DoubleVector ra3h1 = (DoubleVector) ra3.convertShape(F2D, DS, 1);
-    DoubleVector s1 = ra0h1.add(ra1h1).add(ra2h1.add(ra3h1));
-    DoubleVector rb0h0 = (DoubleVector) rb0.convertShape(F2D, DS, 0);
-    DoubleVector rb1h0 = (DoubleVector) rb1.convertShape(F2D, DS, 0);
-    DoubleVector rb2h0 = (DoubleVector) rb2.convertShape(F2D, DS, 0);
-    DoubleVector rb3h0 = (DoubleVector) rb3.convertShape(F2D, DS, 0);
-    DoubleVector s2 = rb0h0.add(rb1h0).add(rb2h0.add(rb3h0));
-    DoubleVector rb0h1 = (DoubleVector) rb0.convertShape(F2D, DS, 1);
-    DoubleVector rb1h1 = (DoubleVector) rb1.convertShape(F2D, DS, 1);
-    DoubleVector rb2h1 = (DoubleVector) rb2.convertShape(F2D, DS, 1);
-    DoubleVector rb3h1 = (DoubleVector) rb3.convertShape(F2D, DS, 1);
-    DoubleVector s3 = rb0h1.add(rb1h1).add(rb2h1.add(rb3h1));
-    // u[0-3] = s0 + s2, u[4-7] = s1 + s3; t[l] = u[l] + u[4 + l].
-    DoubleVector t = s0.add(s2).add(s1.add(s3));
-    double total = (t.lane(0) + t.lane(1)) + (t.lane(2) + t.lane(3));
-    for (; i < from + n; i++) {
+    while (top > 0) {
+      top--;
+      l0 = DoubleVector.fromArray(DS, levels, 16 * top).add(l0);
+      l1 = DoubleVector.fromArray(DS, levels, 16 * top + 4).add(l1);
+      l2 = DoubleVector.fromArray(DS, levels, 16 * top + 8).add(l2);
+      l3 = DoubleVector.fromArray(DS, levels, 16 * top + 12).add(l3);
+    }
+    l0.intoArray(levels, 0);
+    l1.intoArray(levels, 4);
+    l2.intoArray(levels, 8);
+    l3.intoArray(levels, 12);
+    double total = FloatSums.acrossLanes(levels, 0);
+    for (int i = shortEnd; i < from + n; i++) {
       total += a[i];
     }
     return total;

@@ -276,41 +276,98 @@ class DenseMathTest {
   }
 
   /**
-   * DenseMath.FLOAT_SUM_ORDER written out with an array of 64 float running sums, widened and
-   * combined pairwise in double (s, u, t), then the tail in double.
+   * DenseMath.FLOAT_SUM_ORDER written out another way: each chunk's 64 float running sums in an
+   * array and its 16 float lanes, the full chunks' lanes combined as balanced trees over the
+   * binary digits of their count (largest first: the blocks a binary counter holds), those
+   * blocks added newest first onto the short chunk's lanes, then across the lanes in double,
+   * then the tail in double.
    */
   private static double orderedFloatSum(float[] a, int from, int n) {
-    float[] r = new float[64];
-    int full = n - n % 64;
-    for (int i = 0; i < full; i++) {
-      r[i % 64] += a[from + i];
+    int chunks = n / 1024;
+    double[][] lanes = new double[chunks + 1][];
+    for (int c = 0; c <= chunks; c++) {
+      int length = c < chunks ? 1024 : n % 1024 - n % 64;
+      float[] r = new float[64];
+      for (int i = 0; i < length; i++) {
+        r[i % 64] += a[from + 1024 * c + i];
+      }
+      lanes[c] = new double[16];
+      for (int l = 0; l < 16; l++) {
+        lanes[c][l] = (r[l] + r[16 + l]) + (r[32 + l] + r[48 + l]);
+      }
     }
-    double[] s = new double[16];
-    for (int j = 0; j < 16; j++) {
-      s[j] = ((double) r[j] + (double) r[16 + j]) + ((double) r[32 + j] + (double) r[48 + j]);
+    java.util.List<double[]> blocks = new java.util.ArrayList<>();
+    int start = 0;
+    for (int bit = 30; bit >= 0; bit--) {
+      if ((chunks & (1 << bit)) != 0) {
+        blocks.add(tree(lanes, start, 1 << bit));
+        start += 1 << bit;
+      }
+    }
+    double[] w = lanes[chunks].clone();
+    for (int b = blocks.size() - 1; b >= 0; b--) {
+      for (int l = 0; l < 16; l++) {
+        w[l] = blocks.get(b)[l] + w[l];
+      }
     }
     double[] u = new double[8];
     for (int k = 0; k < 8; k++) {
-      u[k] = s[k] + s[8 + k];
+      u[k] = w[k] + w[8 + k];
     }
     double[] t = new double[4];
     for (int l = 0; l < 4; l++) {
       t[l] = u[l] + u[4 + l];
     }
     double total = (t[0] + t[1]) + (t[2] + t[3]);
-    for (int i = full; i < n; i++) {
+    for (int i = n - n % 64; i < n; i++) {
       total += a[from + i];
     }
     return total;
   }
 
+  /** The lanes of chunks {@code [start, start + size)} summed as a balanced binary tree. */
+  private static double[] tree(double[][] lanes, int start, int size) {
+    if (size == 1) {
+      return lanes[start];
+    }
+    double[] left = tree(lanes, start, size / 2);
+    double[] right = tree(lanes, start + size / 2, size / 2);
+    double[] sum = new double[16];
+    for (int l = 0; l < 16; l++) {
+      sum[l] = left[l] + right[l];
+    }
+    return sum;
+  }
+
   @Test
   void sumsFollowTheDocumentedOrderBitForBit() {
+    checkSumOrder();
+  }
+
+  /**
+   * The same order from the 8-lane float kernel (256-bit vectors, as on an AVX2 machine), in a
+   * JVM of its own started with {@code -XX:MaxVectorSize=32}.
+   */
+  @Test
+  void sumsFollowTheDocumentedOrderWith256BitVectors() throws Exception {
+    String out = ChildJvm.run(SumOrderChild.class, "-XX:MaxVectorSize=32");
+    assertTrue(out.contains("sum order checked with vector (256-bit"), out);
+  }
+
+  /** Runs {@link #checkSumOrder} (for the 256-bit check) and prints the kernel it ran. */
+  static final class SumOrderChild {
+    public static void main(String[] args) {
+      checkSumOrder();
+      System.out.println("sum order checked with " + DenseMath.kernel());
+    }
+  }
+
+  private static void checkSumOrder() {
     DenseMath v = DenseMath.vector();
     assertNotNull(v);
     for (int round = 0; round < 2; round++) { // cold, then compiled
       for (int n : new int[] {0, 1, 3, 15, 16, 17, 31, 33, 63, 64, 65, 100, 127, 128, 129, 191,
-          1023, 1024, 1087, 3000}) {
+          1023, 1024, 1087, 3000, 4096, 5000, 7 * 1024 + 63, 65536, 65536 + 1100}) {
         for (int from : new int[] {0, 1, 5}) {
           SplittableRandom r = new SplittableRandom(n * 131L + from);
           float[] f = new float[from + n];
@@ -335,10 +392,10 @@ class DenseMathTest {
           }
         }
       }
-      float[] warm = new float[1024];
+      float[] warm = new float[3 * 1024 + 100];
       double[] warmD = new double[1024];
       for (int w = 0; w < 30_000; w++) {
-        v.sum(warm, 0, 1024);
+        v.sum(warm, 0, w % 2 == 0 ? 1024 : warm.length);
         v.sum(warmD, 0, 1024);
       }
     }
