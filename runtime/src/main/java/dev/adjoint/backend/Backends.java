@@ -81,7 +81,7 @@ public final class Backends {
     for (BackendProvider p : providers) {
       if (p.deviceTypes().contains(type) && p.isAvailable()) {
         return Objects.requireNonNull(p.create(device),
-            p.getClass().getName() + ".create(" + device + ") returned null");
+            () -> p.getClass().getName() + ".create(" + device + ") returned null");
       }
     }
     String reason = unavailableReason(type, providers);

@@ -168,7 +168,9 @@ public final class Pointwise {
       boolean out = k >= inputs.length;
       Tensor t = out ? outputs[k - inputs.length] : inputs[k];
       String name = out ? "outputs[" + (k - inputs.length) + "]" : "inputs[" + k + "]";
-      Objects.requireNonNull(t, "Pointwise.apply: " + name + " is null");
+      if (t == null) {
+        throw new NullPointerException("Pointwise.apply: " + name + " is null");
+      }
       if (!Arrays.equals(t.shape(), first.shape()) || t.dtype() != first.dtype()
           || !t.device().equals(first.device())) {
         throw new IllegalArgumentException("Pointwise.apply: " + name + " is "

@@ -172,20 +172,27 @@ public final class Data {
     if (items.isEmpty()) {
       throw new IllegalArgumentException("collate: no items to collate (shapes are unknown)");
     }
-    Tensor[] first = Objects.requireNonNull(items.get(0),
-        "collate: " + what + " " + ids[0] + " is null");
+    Tensor[] first = items.get(0);
+    if (first == null) {
+      throw new NullPointerException("collate: " + what + " " + ids[0] + " is null");
+    }
     Tensor[] out = new Tensor[first.length];
     for (int k = 0; k < first.length; k++) {
       List<Tensor> field = new ArrayList<>(items.size());
       for (int i = 0; i < items.size(); i++) {
-        Tensor[] item = Objects.requireNonNull(items.get(i),
-            "collate: " + what + " " + ids[i] + " is null");
+        Tensor[] item = items.get(i);
+        if (item == null) {
+          throw new NullPointerException("collate: " + what + " " + ids[i] + " is null");
+        }
         if (item.length != first.length) {
           throw new IllegalArgumentException("collate: " + what + " " + ids[i] + " has "
               + item.length + " tensors but " + what + " " + ids[0] + " has " + first.length);
         }
-        Tensor t = Objects.requireNonNull(item[k],
-            "collate: tensor " + k + " of " + what + " " + ids[i] + " is null");
+        Tensor t = item[k];
+        if (t == null) {
+          throw new NullPointerException(
+              "collate: tensor " + k + " of " + what + " " + ids[i] + " is null");
+        }
         if (!Arrays.equals(t.shape(), first[k].shape())) {
           throw new IllegalArgumentException("collate: tensor " + k + " of " + what + " " + ids[i]
               + " has shape " + Arrays.toString(t.shape()) + " but that of " + what + " " + ids[0]

@@ -3,7 +3,6 @@ package dev.adjoint.data;
 import dev.adjoint.tensor.DType;
 import dev.adjoint.tensor.Tensor;
 import java.util.Arrays;
-import java.util.Objects;
 
 /**
  * Standardises features to zero mean and unit variance, as scikit-learn's
@@ -195,7 +194,9 @@ public final class StandardScaler {
   }
 
   private static void check2d(String op, Tensor x) {
-    Objects.requireNonNull(x, "StandardScaler." + op + ": x");
+    if (x == null) {
+      throw new NullPointerException("StandardScaler." + op + ": x");
+    }
     if (x.dim() != 2) {
       throw new IllegalArgumentException("StandardScaler." + op
           + ": expected a 2-d tensor [samples, features], got shape "

@@ -34,7 +34,9 @@ public class TensorDataset implements Dataset<Tensor[]> {
       throw new IllegalArgumentException("TensorDataset: expected at least one tensor");
     }
     for (int k = 0; k < tensors.length; k++) {
-      Objects.requireNonNull(tensors[k], "TensorDataset: tensor " + k + " is null");
+      if (tensors[k] == null) {
+        throw new NullPointerException("TensorDataset: tensor " + k + " is null");
+      }
       if (tensors[k].dim() == 0) {
         throw new IllegalArgumentException("TensorDataset: tensor " + k
             + " is 0-d; every tensor needs a first dimension that indexes samples");

@@ -739,12 +739,17 @@ public final class ProcessGroup implements AutoCloseable {
 
   /** Splits tensors into runs of one dtype of at most about {@link #bucketBytes} each. */
   private List<List<Tensor>> buckets(List<Tensor> tensors, String op) {
-    Objects.requireNonNull(tensors, op + ": tensors");
+    if (tensors == null) {
+      throw new NullPointerException(op + ": tensors");
+    }
     List<List<Tensor>> out = new ArrayList<>();
     List<Tensor> current = new ArrayList<>();
     long bytes = 0;
     for (int i = 0; i < tensors.size(); i++) {
-      Tensor t = Objects.requireNonNull(tensors.get(i), op + ": tensor " + i + " is null");
+      Tensor t = tensors.get(i);
+      if (t == null) {
+        throw new NullPointerException(op + ": tensor " + i + " is null");
+      }
       if (t.dtype() != DType.FLOAT32 && t.dtype() != DType.FLOAT64) {
         throw new IllegalArgumentException(op + ": tensor " + i + " is " + t.dtype()
             + " " + Arrays.toString(t.shape()) + "; only float32 and float64 are supported");

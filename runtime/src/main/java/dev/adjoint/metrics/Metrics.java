@@ -2,7 +2,6 @@ package dev.adjoint.metrics;
 
 import dev.adjoint.tensor.Tensor;
 import java.util.Arrays;
-import java.util.Objects;
 
 /**
  * Metrics of predictions against targets, computed in float64 on the host.
@@ -39,8 +38,12 @@ public final class Metrics {
    * labels themselves when {@code predictions} has the shape of {@code targets}.
    */
   static long[] predictedLabels(String op, Tensor predictions, Tensor targets) {
-    Objects.requireNonNull(predictions, op + ": predictions");
-    Objects.requireNonNull(targets, op + ": targets");
+    if (predictions == null) {
+      throw new NullPointerException(op + ": predictions");
+    }
+    if (targets == null) {
+      throw new NullPointerException(op + ": targets");
+    }
     int[] p = predictions.shape();
     int[] t = targets.shape();
     if (t.length == 1 && p.length == 2 && p[0] == t[0]) {
@@ -132,8 +135,12 @@ public final class Metrics {
   }
 
   private static double[][] sameShape(String op, Tensor predictions, Tensor targets) {
-    Objects.requireNonNull(predictions, op + ": predictions");
-    Objects.requireNonNull(targets, op + ": targets");
+    if (predictions == null) {
+      throw new NullPointerException(op + ": predictions");
+    }
+    if (targets == null) {
+      throw new NullPointerException(op + ": targets");
+    }
     if (!Arrays.equals(predictions.shape(), targets.shape())) {
       throw new IllegalArgumentException(op + ": predictions " + Arrays.toString(
           predictions.shape()) + " and targets " + Arrays.toString(targets.shape())

@@ -16,7 +16,9 @@ final class LossChecks {
   /** A floating point input of exactly the target's shape (no silent broadcasting). */
   static void sameShape(String loss, Tensor input, Tensor target) {
     floatingInput(loss, input);
-    Objects.requireNonNull(target, loss + ": target");
+    if (target == null) {
+      throw new NullPointerException(loss + ": target");
+    }
     if (!Arrays.equals(input.shape(), target.shape())) {
       throw new IllegalArgumentException(loss + ": target shape " + str(target.shape())
           + " does not match input shape " + str(input.shape()) + "; the loss compares them"
@@ -35,7 +37,9 @@ final class LossChecks {
   }
 
   static void floatingInput(String loss, Tensor input) {
-    Objects.requireNonNull(input, loss + ": input");
+    if (input == null) {
+      throw new NullPointerException(loss + ": input");
+    }
     if (!input.dtype().isFloatingPoint()) {
       throw new IllegalArgumentException(loss + ": expected a floating point input, got "
           + input.dtype());
@@ -51,7 +55,9 @@ final class LossChecks {
   static int classIndices(String loss, Tensor input, Tensor target, Tensor weight,
       long ignoreIndex) {
     int classes = classCount(loss, input, weight);
-    Objects.requireNonNull(target, loss + ": target");
+    if (target == null) {
+      throw new NullPointerException(loss + ": target");
+    }
     int[] expected = withoutClassDim(input.shape());
     if (target.dtype() != DType.INT64) {
       throw new IllegalArgumentException(loss + ": expected a target of class indices of dtype "
@@ -79,7 +85,9 @@ final class LossChecks {
    */
   static int classTargets(String loss, Tensor input, Tensor target, Tensor weight,
       long ignoreIndex) {
-    Objects.requireNonNull(target, loss + ": target");
+    if (target == null) {
+      throw new NullPointerException(loss + ": target");
+    }
     return target.dtype().isFloatingPoint()
         ? classProbabilities(loss, input, target, weight, ignoreIndex)
         : classIndices(loss, input, target, weight, ignoreIndex);
@@ -103,7 +111,9 @@ final class LossChecks {
   static int classProbabilities(String loss, Tensor input, Tensor target, Tensor weight,
       long ignoreIndex) {
     int classes = classCount(loss, input, weight);
-    Objects.requireNonNull(target, loss + ": target");
+    if (target == null) {
+      throw new NullPointerException(loss + ": target");
+    }
     if (!Arrays.equals(input.shape(), target.shape())) {
       throw new IllegalArgumentException(loss + ": a " + target.dtype() + " target holds class"
           + " probabilities and must have the input's shape " + str(input.shape()) + ", got "

@@ -137,7 +137,9 @@ public final class ClipGrad {
   private static List<Tensor> grads(String op, Iterable<Tensor> params) {
     List<Tensor> grads = new ArrayList<>();
     for (Tensor p : params) {
-      Objects.requireNonNull(p, op + ": a parameter is null");
+      if (p == null) {
+        throw new NullPointerException(op + ": a parameter is null");
+      }
       if (p.grad() != null) {
         grads.add(p.grad());
       }

@@ -46,7 +46,7 @@ public abstract class LRScheduler {
    */
   protected LRScheduler(Optimizer optimizer) {
     this.name = getClass().getSimpleName();
-    this.optimizer = Objects.requireNonNull(optimizer, name + ": optimizer");
+    this.optimizer = Objects.requireNonNull(optimizer, () -> name + ": optimizer");
     List<Double> base = new ArrayList<>();
     for (ParamGroup g : optimizer.paramGroups()) {
       if (!g.has("initial_lr")) {
@@ -155,7 +155,9 @@ public abstract class LRScheduler {
    */
   public final void loadStateDict(Map<String, ?> state) {
     String op = name + ".loadStateDict: ";
-    Objects.requireNonNull(state, op + "state");
+    if (state == null) {
+      throw new NullPointerException(op + "state");
+    }
     Map<String, Object> own = settings();
     Set<String> known = new LinkedHashSet<>(own.keySet());
     known.addAll(List.of("base_lrs", "last_epoch", "_step_count", "_last_lr"));

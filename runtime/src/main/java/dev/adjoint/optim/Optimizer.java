@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Supplier;
@@ -66,8 +65,12 @@ public abstract class Optimizer {
    */
   protected Optimizer(List<ParamGroup> groups, Map<String, Object> defaults) {
     this.name = getClass().getSimpleName();
-    Objects.requireNonNull(groups, name + ": parameter groups");
-    Objects.requireNonNull(defaults, name + ": defaults");
+    if (groups == null) {
+      throw new NullPointerException(name + ": parameter groups");
+    }
+    if (defaults == null) {
+      throw new NullPointerException(name + ": defaults");
+    }
     LinkedHashMap<String, Object> d = new LinkedHashMap<>();
     for (Map.Entry<String, Object> e : defaults.entrySet()) {
       Object v = normalize(name + ": ", e.getKey(), e.getValue(), e.getValue());
@@ -78,7 +81,9 @@ public abstract class Optimizer {
     this.defaults = Collections.unmodifiableMap(d);
     int total = 0;
     for (ParamGroup g : groups) {
-      Objects.requireNonNull(g, name + ": a parameter group is null");
+      if (g == null) {
+        throw new NullPointerException(name + ": a parameter group is null");
+      }
       total += g.params().size();
     }
     if (total == 0) {
@@ -146,7 +151,9 @@ public abstract class Optimizer {
    *     listed twice or already in another group, or when an option is bad
    */
   public final void addParamGroup(ParamGroup group) {
-    Objects.requireNonNull(group, name + ".addParamGroup: group");
+    if (group == null) {
+      throw new NullPointerException(name + ".addParamGroup: group");
+    }
     int index = paramGroups.size();
     String where = name + ": parameter group " + index + ": ";
     Map<Tensor, Boolean> seen = new IdentityHashMap<>();
@@ -376,7 +383,9 @@ public abstract class Optimizer {
    * ({@code optimizer.step(closure)}).
    */
   public final Tensor step(Supplier<Tensor> closure) {
-    Objects.requireNonNull(closure, name + ".step: closure");
+    if (closure == null) {
+      throw new NullPointerException(name + ".step: closure");
+    }
     Tensor loss = GradMode.enableGrad(closure);
     step();
     return loss;
@@ -437,7 +446,9 @@ public abstract class Optimizer {
    */
   public final void loadStateDict(Map<String, ?> stateDict) {
     String op = name + ".loadStateDict: ";
-    Objects.requireNonNull(stateDict, op + "stateDict");
+    if (stateDict == null) {
+      throw new NullPointerException(op + "stateDict");
+    }
     for (Object k : stateDict.keySet()) {
       if (!"state".equals(k) && !"param_groups".equals(k)) {
         throw new IllegalArgumentException(op + "unexpected key " + quote(k) + "; an optimizer"

@@ -368,7 +368,9 @@ public final class ReduceLROnPlateau {
    */
   public void loadStateDict(Map<String, ?> state) {
     String op = "ReduceLROnPlateau.loadStateDict: ";
-    Objects.requireNonNull(state, op + "state");
+    if (state == null) {
+      throw new NullPointerException(op + "state");
+    }
     for (Object k : state.keySet()) {
       if (!KEYS.contains(k) && !"verbose".equals(k)) {
         throw new IllegalArgumentException(op + "unexpected key " + k + "; the state has "

@@ -505,7 +505,9 @@ public final class Arithmetic {
   }
 
   private static Tensor binary(Tensor self, BinaryOp op, String name, Tensor other, Tensor out) {
-    Objects.requireNonNull(other, name + ": other");
+    if (other == null) {
+      throw new NullPointerException(name + ": other");
+    }
     OpSupport.checkSameDevice(self, name, other);
     DType compute = computeType(op, name, resultType(self, other));
     int[] s = Tensor.broadcast(name, self.shape, other.shape);

@@ -73,7 +73,9 @@ final class Creation {
 
   /** A new tensor of {@code shape} filled with {@code value}, its shape checked as {@code op}. */
   private static Tensor filled(String op, double value, DType dtype, int[] shape) {
-    Objects.requireNonNull(dtype, op + ": dtype");
+    if (dtype == null) {
+      throw new NullPointerException(op + ": dtype");
+    }
     Tensor.numel(op, shape);
     Tensor out = Tensor.zeroed(dtype, Device.cpu(), shape);
     return value == 0 ? out : out.fill_(value);
@@ -291,9 +293,11 @@ final class Creation {
     if (rows.length == 0) {
       return 0;
     }
-    int cols = len.applyAsInt(Objects.requireNonNull(rows[0], op + ": row 0 is null"));
+    int cols = len.applyAsInt(Objects.requireNonNull(rows[0], () -> op + ": row 0 is null"));
     for (int i = 1; i < rows.length; i++) {
-      Objects.requireNonNull(rows[i], op + ": row " + i + " is null");
+      if (rows[i] == null) {
+        throw new NullPointerException(op + ": row " + i + " is null");
+      }
       if (len.applyAsInt(rows[i]) != cols) {
         throw new IllegalArgumentException(op + ": rows must have the same length; row 0 has "
             + cols + " values, row " + i + " has " + len.applyAsInt(rows[i]));

@@ -323,7 +323,10 @@ public final class Indexing {
     DType dt = first.dtype;
     long total = 0;
     for (int i = 0; i < tensors.size(); i++) {
-      Tensor t = Objects.requireNonNull(tensors.get(i), "cat: tensor " + i + " is null");
+      Tensor t = tensors.get(i);
+      if (t == null) {
+        throw new NullPointerException("cat: tensor " + i + " is null");
+      }
       if (t.dim() != rank) {
         throw new IllegalArgumentException("cat: tensors must have the same number of dimensions;"
             + " tensor 0 has shape " + Layout.str(first.shape) + ", tensor " + i + " has "
@@ -382,7 +385,10 @@ public final class Indexing {
     int[] s = tensors.get(0).shape;
     List<Tensor> lifted = new ArrayList<>(tensors.size());
     for (int i = 0; i < tensors.size(); i++) {
-      Tensor t = Objects.requireNonNull(tensors.get(i), "stack: tensor " + i + " is null");
+      Tensor t = tensors.get(i);
+      if (t == null) {
+        throw new NullPointerException("stack: tensor " + i + " is null");
+      }
       if (!Arrays.equals(t.shape, s)) {
         throw new IllegalArgumentException("stack: expects each tensor to be equal size, but got "
             + Layout.str(s) + " at entry 0 and " + Layout.str(t.shape) + " at entry " + i);

@@ -93,7 +93,9 @@ public final class LinearAlgebra {
 
   /** {@link #matmul}, its arguments checked as {@code op} (matmul, mm or bmm). */
   private static Tensor product(Tensor self, String op, Tensor other) {
-    Objects.requireNonNull(other, op + ": other");
+    if (other == null) {
+      throw new NullPointerException(op + ": other");
+    }
     OpSupport.checkSameDevice(self, op, other);
     if (self.dim() == 0 || other.dim() == 0) {
       throw new IllegalArgumentException(op + ": both arguments need at least 1 dimension, got "

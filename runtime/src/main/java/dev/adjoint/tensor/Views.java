@@ -215,7 +215,9 @@ public final class Views {
 
   /** The view {@link #expand} returns, its arguments checked as {@code op}. */
   private static Tensor expanded(Tensor self, String op, int[] sizes) {
-    Objects.requireNonNull(sizes, op + ": sizes");
+    if (sizes == null) {
+      throw new NullPointerException(op + ": sizes");
+    }
     if (sizes.length < self.shape.length) {
       throw new IllegalArgumentException(op + ": the number of sizes provided ("
           + sizes.length + ") must be at least the number of dimensions (" + self.shape.length

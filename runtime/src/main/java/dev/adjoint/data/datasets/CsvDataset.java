@@ -170,7 +170,9 @@ public final class CsvDataset {
     }
 
     private static DType floating(String what, DType dtype) {
-      Objects.requireNonNull(dtype, "CsvDataset." + what);
+      if (dtype == null) {
+        throw new NullPointerException("CsvDataset." + what);
+      }
       if (dtype != DType.FLOAT32 && dtype != DType.FLOAT64) {
         throw new IllegalArgumentException("CsvDataset." + what + ": expected float32 or float64"
             + (what.equals("dtype") ? "" : " (or int64 for labels)") + ", got " + dtype);
@@ -215,10 +217,14 @@ public final class CsvDataset {
     }
 
     private static List<Object> columns(String what, Object... columns) {
-      Objects.requireNonNull(columns, "CsvDataset." + what);
+      if (columns == null) {
+        throw new NullPointerException("CsvDataset." + what);
+      }
       List<Object> out = new ArrayList<>();
       for (Object c : columns) {
-        Objects.requireNonNull(c, "CsvDataset." + what + ": a column is null");
+        if (c == null) {
+          throw new NullPointerException("CsvDataset." + what + ": a column is null");
+        }
         if (c instanceof Integer i && i < 0) {
           throw new IllegalArgumentException("CsvDataset." + what + ": column index " + i
               + " is negative; columns count from 0");
