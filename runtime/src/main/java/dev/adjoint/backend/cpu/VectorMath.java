@@ -81,18 +81,19 @@ final class VectorMath implements DenseMath {
 
   /**
    * FLOAT_SUM_ORDER, 16 floats a vector: running float sum {@code j} in vector {@code j / 16},
-   * lane {@code j % 16}; a chunk's 16 lanes in one float vector, then two double vectors, which
-   * the counter keeps at {@code levels[16 * level]} and {@code levels[16 * level + 8]}. The
-   * short chunk runs as the last pass of the chunk loop, so the loop body is written once.
+   * lane {@code j % 16}; a chunk's 16 lanes in one float vector, then two double vectors. The
+   * counter lives in {@code levels} (level {@code l} at {@code 16 * l}), the short chunk's lanes
+   * above it; every merge goes through that array, so no vector lives across a loop's back edge
+   * or exit but the four running sums (a vector carried through a loop or out of one is where
+   * C2 may box it: a sum of a broadcast view allocated 2 KB a segment in one JVM of the suite).
+   * The short chunk runs as the last pass of the chunk loop, so the loop body is written once.
    */
   private static double sum16(float[] a, int from, int n) {
     double[] levels = FloatSums.counter();
     int chunks = n / CHUNK;
     int shortEnd = from + chunks * CHUNK + (n % CHUNK & ~63);
     int top = 0;
-    DoubleVector lo;
-    DoubleVector hi;
-    for (int c = 0; ; c++) {
+    for (int c = 0; c <= chunks; c++) {
       int i = from + c * CHUNK;
       int end = c < chunks ? i + CHUNK : shortEnd;
       FloatVector r0 = FloatVector.zero(FS);
@@ -106,52 +107,51 @@ final class VectorMath implements DenseMath {
         r3 = r3.add(FloatVector.fromArray(FS, a, i + 48));
       }
       FloatVector v = r0.add(r1).add(r2.add(r3));
-      lo = D_CLASS.cast(v.convertShape(F2D, DS, 0));
-      hi = D_CLASS.cast(v.convertShape(F2D, DS, 1));
+      D_CLASS.cast(v.convertShape(F2D, DS, 0)).intoArray(levels, 16 * top);
+      D_CLASS.cast(v.convertShape(F2D, DS, 1)).intoArray(levels, 16 * top + 8);
       if (c == chunks) {
-        break;
+        break; // the short chunk's lanes, above the counter
       }
       // Push the chunk onto the counter: merge it with each complete pair below it.
       for (int k = c; (k & 1) == 1; k >>= 1) {
         top--;
-        lo = DoubleVector.fromArray(DS, levels, 16 * top).add(lo);
-        hi = DoubleVector.fromArray(DS, levels, 16 * top + 8).add(hi);
+        merge16(levels, 16 * top, 16 * (top + 1), 16 * top);
       }
-      lo.intoArray(levels, 16 * top);
-      hi.intoArray(levels, 16 * top + 8);
       top++;
     }
-    // Fold the counter onto the short chunk's lanes, newest level first.
+    // Fold the counter onto the short chunk's lanes (at level top), newest level first.
+    int at = 16 * top;
     while (top > 0) {
       top--;
-      lo = DoubleVector.fromArray(DS, levels, 16 * top).add(lo);
-      hi = DoubleVector.fromArray(DS, levels, 16 * top + 8).add(hi);
+      merge16(levels, 16 * top, at, at);
     }
-    lo.intoArray(levels, 0);
-    hi.intoArray(levels, 8);
-    double total = FloatSums.acrossLanes(levels, 0);
+    double total = FloatSums.acrossLanes(levels, at);
     for (int i = shortEnd; i < from + n; i++) {
       total += a[i];
     }
     return total;
   }
 
+  /** {@code levels[to, to + 16) = levels[x, x + 16) + levels[y, y + 16)}, lane by lane. */
+  private static void merge16(double[] levels, int x, int y, int to) {
+    for (int l = 0; l < 16; l += DS.length()) {
+      DoubleVector.fromArray(DS, levels, x + l).add(DoubleVector.fromArray(DS, levels, y + l))
+          .intoArray(levels, to + l);
+    }
+  }
+
   /**
    * FLOAT_SUM_ORDER, 8 floats a vector: running float sum {@code j} in vector {@code j / 16} of
    * {@code ra} ({@code j % 16 < 8}) or of {@code rb}, lane {@code j % 8}; a chunk's lanes 0-7 in
-   * {@code va}, 8-15 in {@code vb}, then four double vectors of 4 lanes (the counter's level at
-   * {@code levels[16 * level]}, lanes in order).
+   * {@code va}, 8-15 in {@code vb}, then four double vectors of 4 lanes, stored in order. The
+   * counter as in {@link #sum16}.
    */
   private static double sum8(float[] a, int from, int n) {
     double[] levels = FloatSums.counter();
     int chunks = n / CHUNK;
     int shortEnd = from + chunks * CHUNK + (n % CHUNK & ~63);
     int top = 0;
-    DoubleVector l0;
-    DoubleVector l1;
-    DoubleVector l2;
-    DoubleVector l3;
-    for (int c = 0; ; c++) {
+    for (int c = 0; c <= chunks; c++) {
       int i = from + c * CHUNK;
       int end = c < chunks ? i + CHUNK : shortEnd;
       FloatVector ra0 = FloatVector.zero(FS);
@@ -174,38 +174,25 @@ final class VectorMath implements DenseMath {
       }
       FloatVector va = ra0.add(ra1).add(ra2.add(ra3));
       FloatVector vb = rb0.add(rb1).add(rb2.add(rb3));
-      l0 = D_CLASS.cast(va.convertShape(F2D, DS, 0));
-      l1 = D_CLASS.cast(va.convertShape(F2D, DS, 1));
-      l2 = D_CLASS.cast(vb.convertShape(F2D, DS, 0));
-      l3 = D_CLASS.cast(vb.convertShape(F2D, DS, 1));
+      D_CLASS.cast(va.convertShape(F2D, DS, 0)).intoArray(levels, 16 * top);
+      D_CLASS.cast(va.convertShape(F2D, DS, 1)).intoArray(levels, 16 * top + 4);
+      D_CLASS.cast(vb.convertShape(F2D, DS, 0)).intoArray(levels, 16 * top + 8);
+      D_CLASS.cast(vb.convertShape(F2D, DS, 1)).intoArray(levels, 16 * top + 12);
       if (c == chunks) {
         break;
       }
       for (int k = c; (k & 1) == 1; k >>= 1) {
         top--;
-        l0 = DoubleVector.fromArray(DS, levels, 16 * top).add(l0);
-        l1 = DoubleVector.fromArray(DS, levels, 16 * top + 4).add(l1);
-        l2 = DoubleVector.fromArray(DS, levels, 16 * top + 8).add(l2);
-        l3 = DoubleVector.fromArray(DS, levels, 16 * top + 12).add(l3);
+        merge16(levels, 16 * top, 16 * (top + 1), 16 * top);
       }
-      l0.intoArray(levels, 16 * top);
-      l1.intoArray(levels, 16 * top + 4);
-      l2.intoArray(levels, 16 * top + 8);
-      l3.intoArray(levels, 16 * top + 12);
       top++;
     }
+    int at = 16 * top;
     while (top > 0) {
       top--;
-      l0 = DoubleVector.fromArray(DS, levels, 16 * top).add(l0);
-      l1 = DoubleVector.fromArray(DS, levels, 16 * top + 4).add(l1);
-      l2 = DoubleVector.fromArray(DS, levels, 16 * top + 8).add(l2);
-      l3 = DoubleVector.fromArray(DS, levels, 16 * top + 12).add(l3);
+      merge16(levels, 16 * top, at, at);
     }
-    l0.intoArray(levels, 0);
-    l1.intoArray(levels, 4);
-    l2.intoArray(levels, 8);
-    l3.intoArray(levels, 12);
-    double total = FloatSums.acrossLanes(levels, 0);
+    double total = FloatSums.acrossLanes(levels, at);
     for (int i = shortEnd; i < from + n; i++) {
       total += a[i];
     }
