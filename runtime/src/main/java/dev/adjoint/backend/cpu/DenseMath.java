@@ -33,6 +33,13 @@ interface DenseMath {
    */
   double sum(float[] a, int from, int n);
 
+  /**
+   * The 16 lanes {@code v[l]} of {@link #FLOAT_SUM_ORDER} of one chunk's first {@code blocks}
+   * whole blocks of 64 elements from {@code a[from]}, widened, into {@code out[at, at + 16)}
+   * (for rows read a chunk at a time through a buffer; the same bits from every implementation).
+   */
+  void sumLanes(float[] a, int from, int blocks, double[] out, int at);
+
   /** The sum of {@code a[from, from + n)} in {@link #SUM_ORDER}'s order, in double. */
   double sum(double[] a, int from, int n);
 
@@ -172,29 +179,23 @@ interface DenseMath {
         double[] levels = FloatSums.counter();
         int top = 0;
         for (int c = 0; c < chunks; c++) {
-          chunkLanes(a, from + c * Reductions.CHUNK, 16, levels, 16 * top);
-          for (int k = c; (k & 1) == 1; k >>= 1) {
-            top--;
-            for (int l = 0; l < 16; l++) {
-              levels[16 * top + l] += levels[16 * (top + 1) + l];
-            }
-          }
-          top++;
+          sumLanes(a, from + c * Reductions.CHUNK, 16, levels, 16 * top);
+          top = FloatSums.push(levels, top, c);
         }
-        int at = 16 * top;
-        chunkLanes(a, from + chunks * Reductions.CHUNK, blocks, levels, at);
-        while (top > 0) {
-          top--;
-          for (int l = 0; l < 16; l++) {
-            levels[at + l] = levels[16 * top + l] + levels[at + l];
-          }
-        }
-        t = FloatSums.acrossLanes(levels, at);
+        sumLanes(a, from + chunks * Reductions.CHUNK, blocks, levels, 16 * top);
+        t = FloatSums.acrossLanes(levels, FloatSums.fold(levels, top));
       }
       for (int i = tail; i < from + n; i++) {
         t += a[i];
       }
       return t;
+    }
+
+    @Override
+    public void sumLanes(float[] a, int from, int blocks, double[] out, int at) {
+      for (int l = 0; l < 16; l++) {
+        out[at + l] = widened(a, from, blocks, l);
+      }
     }
 
     /** A lone chunk's lanes combined across (the {@code u} and {@code t} steps), no tail. */
@@ -208,13 +209,6 @@ interface DenseMath {
       double u6 = widened(a, from, blocks, 6) + widened(a, from, blocks, 14);
       double u7 = widened(a, from, blocks, 7) + widened(a, from, blocks, 15);
       return ((u0 + u4) + (u1 + u5)) + ((u2 + u6) + (u3 + u7));
-    }
-
-    /** The 16 lanes {@code v[l]} of a chunk's first {@code blocks} blocks of 64, at {@code out[at]}. */
-    private static void chunkLanes(float[] a, int from, int blocks, double[] out, int at) {
-      for (int l = 0; l < 16; l++) {
-        out[at + l] = widened(a, from, blocks, l);
-      }
     }
 
     /**

@@ -26,6 +26,36 @@ final class FloatSums {
   }
 
   /**
+   * Pushes the chunk whose lanes were just written at level {@code top} (the {@code count}-th
+   * full chunk, from 0) onto the counter: merges it with each complete pair below it, older
+   * level plus newer, and returns the new top.
+   */
+  static int push(double[] levels, int top, int count) {
+    for (int k = count; (k & 1) == 1; k >>= 1) {
+      top--;
+      for (int l = 0; l < LANES; l++) {
+        levels[LANES * top + l] += levels[LANES * (top + 1) + l];
+      }
+    }
+    return top + 1;
+  }
+
+  /**
+   * Adds the counter's {@code top} levels, newest first, onto the short chunk's lanes written at
+   * level {@code top}, and returns their index in {@code levels}.
+   */
+  static int fold(double[] levels, int top) {
+    int at = LANES * top;
+    while (top > 0) {
+      top--;
+      for (int l = 0; l < LANES; l++) {
+        levels[at + l] = levels[LANES * top + l] + levels[at + l];
+      }
+    }
+    return at;
+  }
+
+  /**
    * {@code u[k] = w[k] + w[8 + k]}, {@code t[l] = u[l] + u[4 + l]}, {@code (t[0] + t[1]) + (t[2]
    * + t[3])} of the 16 lanes {@code w} at {@code w[at, at + 16)}.
    */

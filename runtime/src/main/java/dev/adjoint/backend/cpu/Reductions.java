@@ -10,8 +10,8 @@ import java.util.List;
 /**
  * Reductions over the trailing dimensions of a strided view, read in place: a broadcast (stride 0)
  * or permuted input is never copied. Elements are read in logical order through per-thread buffers
- * ({@link #CHUNK} elements; up to a segment of {@link #SEGMENT} for a strided float32 row), so
- * memory does not grow with the input (contiguous float rows are summed in place). Floating results
+ * of {@link #CHUNK} elements, so memory does not grow with the input (contiguous float rows are
+ * summed in place). Floating results
  * are accumulated in double and rounded once to the output dtype: float32 rows by segments of
  * {@link #SEGMENT} elements in {@link DenseMath#FLOAT_SUM_ORDER} (float32 running sums folded to
  * 16 lanes a chunk of {@link #CHUNK}, the chunks combined pairwise lane by lane in double),
@@ -33,15 +33,8 @@ final class Reductions {
     final double[] doubles = new double[CHUNK];
     final long[] longs = new long[CHUNK];
     final double[] levels = new double[Long.SIZE];
-    /** Strided float32 runs read for one segment; made on first use, grown up to a segment. */
-    float[] floats = new float[0];
-
-    float[] floats(int n) {
-      if (floats.length < n) {
-        floats = new float[Math.min(SEGMENT, Math.max(n, 2 * floats.length))];
-      }
-      return floats;
-    }
+    /** Strided float32 runs, read a chunk at a time. */
+    final float[] floats = new float[CHUNK];
 
     /** A column block's accumulators and its counter's levels; grown on demand, kept. */
     double[] columnAcc = new double[0];
@@ -520,19 +513,16 @@ final class Reductions {
     long count = 0;
     for (int done = 0; ; ) {
       int m = Math.min(SEGMENT, n - done);
-      float[] src;
-      int from;
+      double s;
       if (row.contiguous() >= m) {
-        src = row.storage.floats();
-        from = row.offset();
+        float[] a = row.storage.floats();
+        int from = row.offset();
         row.advance(m);
+        // As in sum: the vector kernel only from a whole chunk up, one call site each.
+        s = (m >= CHUNK ? kernels : DenseMath.PLAIN).sum(a, from, m);
       } else {
-        src = SCRATCH.get().floats(m);
-        from = 0;
-        row.read(src, m);
+        s = stridedFloatSegment(row, m, kernels);
       }
-      // As in sum: the vector kernel only from a whole chunk up, one call site each.
-      double s = (m >= CHUNK ? kernels : DenseMath.PLAIN).sum(src, from, m);
       done += m;
       if (m < SEGMENT) {
         return fold(levels, top, s); // only the last segment can be short
@@ -543,6 +533,32 @@ final class Reductions {
         return fold(levels, top, 0);
       }
     }
+  }
+
+  /**
+   * {@link DenseMath#FLOAT_SUM_ORDER} of the next {@code m} (at most a segment) elements of a
+   * strided float32 row, read a chunk at a time into the thread's buffer: each chunk's lanes
+   * from {@link DenseMath#sumLanes}, combined as the kernels' {@code sum} combines them (the same
+   * bits as the row read in place), with no buffer the size of the segment.
+   */
+  private static double stridedFloatSegment(Cursor row, int m, DenseMath kernels) {
+    float[] buf = SCRATCH.get().floats;
+    double[] levels = FloatSums.counter();
+    int chunks = m / CHUNK;
+    int top = 0;
+    for (int c = 0; c < chunks; c++) {
+      row.read(buf, CHUNK);
+      kernels.sumLanes(buf, 0, CHUNK / 64, levels, FloatSums.LANES * top);
+      top = FloatSums.push(levels, top, c);
+    }
+    int rest = m - chunks * CHUNK;
+    row.read(buf, rest);
+    DenseMath.PLAIN.sumLanes(buf, 0, rest / 64, levels, FloatSums.LANES * top);
+    double total = FloatSums.acrossLanes(levels, FloatSums.fold(levels, top));
+    for (int i = rest - rest % 64; i < rest; i++) {
+      total += buf[i];
+    }
+    return total;
   }
 
   /**

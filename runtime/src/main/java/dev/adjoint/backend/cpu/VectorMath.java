@@ -76,6 +76,62 @@ final class VectorMath implements DenseMath {
     return FS.length() == 16 ? sum16(a, from, n) : sum8(a, from, n);
   }
 
+  @Override
+  public void sumLanes(float[] a, int from, int blocks, double[] out, int at) {
+    if (DS.vectorBitSize() < 256 || FS.length() > 16) {
+      DenseMath.PLAIN.sumLanes(a, from, blocks, out, at);
+    } else if (FS.length() == 16) {
+      lanes16(a, from, blocks, out, at);
+    } else {
+      lanes8(a, from, blocks, out, at);
+    }
+  }
+
+  /** One chunk's lanes as in {@link #sum16}. */
+  private static void lanes16(float[] a, int from, int blocks, double[] out, int at) {
+    FloatVector r0 = FloatVector.zero(FS);
+    FloatVector r1 = r0;
+    FloatVector r2 = r0;
+    FloatVector r3 = r0;
+    for (int i = from, end = from + 64 * blocks; i < end; i += 64) {
+      r0 = r0.add(FloatVector.fromArray(FS, a, i));
+      r1 = r1.add(FloatVector.fromArray(FS, a, i + 16));
+      r2 = r2.add(FloatVector.fromArray(FS, a, i + 32));
+      r3 = r3.add(FloatVector.fromArray(FS, a, i + 48));
+    }
+    FloatVector v = r0.add(r1).add(r2.add(r3));
+    D_CLASS.cast(v.convertShape(F2D, DS, 0)).intoArray(out, at);
+    D_CLASS.cast(v.convertShape(F2D, DS, 1)).intoArray(out, at + 8);
+  }
+
+  /** One chunk's lanes as in {@link #sum8}. */
+  private static void lanes8(float[] a, int from, int blocks, double[] out, int at) {
+    FloatVector ra0 = FloatVector.zero(FS);
+    FloatVector ra1 = ra0;
+    FloatVector ra2 = ra0;
+    FloatVector ra3 = ra0;
+    FloatVector rb0 = ra0;
+    FloatVector rb1 = ra0;
+    FloatVector rb2 = ra0;
+    FloatVector rb3 = ra0;
+    for (int i = from, end = from + 64 * blocks; i < end; i += 64) {
+      ra0 = ra0.add(FloatVector.fromArray(FS, a, i));
+      rb0 = rb0.add(FloatVector.fromArray(FS, a, i + 8));
+      ra1 = ra1.add(FloatVector.fromArray(FS, a, i + 16));
+      rb1 = rb1.add(FloatVector.fromArray(FS, a, i + 24));
+      ra2 = ra2.add(FloatVector.fromArray(FS, a, i + 32));
+      rb2 = rb2.add(FloatVector.fromArray(FS, a, i + 40));
+      ra3 = ra3.add(FloatVector.fromArray(FS, a, i + 48));
+      rb3 = rb3.add(FloatVector.fromArray(FS, a, i + 56));
+    }
+    FloatVector va = ra0.add(ra1).add(ra2.add(ra3));
+    FloatVector vb = rb0.add(rb1).add(rb2.add(rb3));
+    D_CLASS.cast(va.convertShape(F2D, DS, 0)).intoArray(out, at);
+    D_CLASS.cast(va.convertShape(F2D, DS, 1)).intoArray(out, at + 4);
+    D_CLASS.cast(vb.convertShape(F2D, DS, 0)).intoArray(out, at + 8);
+    D_CLASS.cast(vb.convertShape(F2D, DS, 1)).intoArray(out, at + 12);
+  }
+
   /** Elements of a chunk of FLOAT_SUM_ORDER. */
   private static final int CHUNK = Reductions.CHUNK;
 

@@ -42,7 +42,7 @@ class VectorIntrinsicsTest {
   private static final Pattern C2_COMPILE =
       Pattern.compile("\\s*\\d+\\s+\\d+\\s+([%sbn! ]*)4\\s+(\\S+::.*)");
 
-  /** The child: about 5.5 seconds of kernels, enough for C2's compiles of all of them. */
+  /** The child: 5.5 seconds of kernels or more, until C2 has compiled all of them. */
   static final class Program {
     public static void main(String[] args) {
       Generator g = new Generator(3);
@@ -67,18 +67,16 @@ class VectorIntrinsicsTest {
       Tensor x4 = Tensor.randn(g, 4099, 4);
       Tensor w8 = Tensor.randn(g, 1, 8);
       Tensor w4 = Tensor.randn(g, 1, 4);
-      // The regression's products first, alone for 1.5 seconds: in the mixed loop below they
-      // reached C2's queue late, and in some runs were not compiled before the end.
-      long warm = System.nanoTime() + 1_500_000_000L;
-      while (System.nanoTime() < warm) {
-        Temporaries.releasing(() -> {
-          x8.matmul(w8.t()).t().matmul(x8);
-          return x4.matmul(w4.t()).t().matmul(x4);
-        });
-      }
-      long end = System.nanoTime() + 4_000_000_000L;
-      for (int i = 0; System.nanoTime() < end; i++) {
-        int k = i % 3;
+      // The regression's products first, alone for 1.5 seconds (and on until the JIT is idle):
+      // in the mixed loop below they reached C2's queue late, and in some runs were not
+      // compiled before the end.
+      untilCompiled(1_500_000_000L, () -> Temporaries.releasing(() -> {
+        x8.matmul(w8.t()).t().matmul(x8);
+        return x4.matmul(w4.t()).t().matmul(x4);
+      }));
+      int[] step = {0};
+      untilCompiled(4_000_000_000L, () -> {
+        int k = step[0]++ % 3;
         Temporaries.releasing(() -> {
           opt.zeroGrad(false);
           loss.call(model.call(xs[k]), ys[k]).backward();
@@ -100,6 +98,29 @@ class VectorIntrinsicsTest {
           x4.matmul(w4.t()).t().matmul(x4);
           return null;
         });
+      });
+    }
+
+    /**
+     * Runs {@code body} for at least {@code least} nanoseconds, then on until the JIT has
+     * compiled nothing for half a second (at most 20 seconds in all): on a loaded machine a
+     * fixed time once ended before C2 had compiled a kernel the test then looked for.
+     */
+    private static void untilCompiled(long least, Runnable body) {
+      java.lang.management.CompilationMXBean jit =
+          java.lang.management.ManagementFactory.getCompilationMXBean();
+      long start = System.nanoTime();
+      long compiled = jit.getTotalCompilationTime();
+      long idleSince = start;
+      while (System.nanoTime() - start < least
+          || (System.nanoTime() - idleSince < 500_000_000L
+              && System.nanoTime() - start < 20_000_000_000L)) {
+        body.run();
+        long now = jit.getTotalCompilationTime();
+        if (now != compiled) {
+          compiled = now;
+          idleSince = System.nanoTime();
+        }
       }
     }
   }
