@@ -87,7 +87,12 @@ final class VectorMath implements DenseMath {
     }
   }
 
-  /** One chunk's lanes as in {@link #sum16}. */
+  /**
+   * One chunk's lanes as in {@link #sum16}, for rows read a chunk at a time. Its loop repeats
+   * sum16's on purpose: sum16 calling this for each chunk ran a segment of 64K floats (in L2) in
+   * 2.70-2.80 us against 2.23-2.25 with the loop written in place (best of 3000 calls, two JVMs
+   * each).
+   */
   private static void lanes16(float[] a, int from, int blocks, double[] out, int at) {
     FloatVector r0 = FloatVector.zero(FS);
     FloatVector r1 = r0;
@@ -104,7 +109,7 @@ final class VectorMath implements DenseMath {
     D_CLASS.cast(v.convertShape(F2D, DS, 1)).intoArray(out, at + 8);
   }
 
-  /** One chunk's lanes as in {@link #sum8}. */
+  /** One chunk's lanes as in {@link #sum8} (repeating its loop, as {@link #lanes16} does). */
   private static void lanes8(float[] a, int from, int blocks, double[] out, int at) {
     FloatVector ra0 = FloatVector.zero(FS);
     FloatVector ra1 = ra0;
