@@ -171,20 +171,15 @@ interface DenseMath {
       int chunks = n / Reductions.CHUNK;
       int blocks = n % Reductions.CHUNK / 64;
       int tail = from + chunks * Reductions.CHUNK + 64 * blocks;
-      double t;
-      if (chunks == 0) {
-        t = combineLanes(a, from, blocks);
-      } else {
-        // The counter of FLOAT_SUM_ORDER, 16 lanes a level; the short chunk's lanes above it.
-        double[] levels = FloatSums.counter();
-        int top = 0;
-        for (int c = 0; c < chunks; c++) {
-          sumLanes(a, from + c * Reductions.CHUNK, 16, levels, 16 * top);
-          top = FloatSums.push(levels, top, c);
-        }
-        sumLanes(a, from + chunks * Reductions.CHUNK, blocks, levels, 16 * top);
-        t = FloatSums.acrossLanes(levels, FloatSums.fold(levels, top));
+      // The counter of FLOAT_SUM_ORDER, 16 lanes a level; the short chunk's lanes above it.
+      double[] levels = FloatSums.counter();
+      int top = 0;
+      for (int c = 0; c < chunks; c++) {
+        sumLanes(a, from + c * Reductions.CHUNK, 16, levels, 16 * top);
+        top = FloatSums.push(levels, top, c);
       }
+      sumLanes(a, from + chunks * Reductions.CHUNK, blocks, levels, 16 * top);
+      double t = FloatSums.acrossLanes(levels, FloatSums.fold(levels, top));
       for (int i = tail; i < from + n; i++) {
         t += a[i];
       }
@@ -196,19 +191,6 @@ interface DenseMath {
       for (int l = 0; l < 16; l++) {
         out[at + l] = widened(a, from, blocks, l);
       }
-    }
-
-    /** A lone chunk's lanes combined across (the {@code u} and {@code t} steps), no tail. */
-    private static double combineLanes(float[] a, int from, int blocks) {
-      double u0 = widened(a, from, blocks, 0) + widened(a, from, blocks, 8);
-      double u1 = widened(a, from, blocks, 1) + widened(a, from, blocks, 9);
-      double u2 = widened(a, from, blocks, 2) + widened(a, from, blocks, 10);
-      double u3 = widened(a, from, blocks, 3) + widened(a, from, blocks, 11);
-      double u4 = widened(a, from, blocks, 4) + widened(a, from, blocks, 12);
-      double u5 = widened(a, from, blocks, 5) + widened(a, from, blocks, 13);
-      double u6 = widened(a, from, blocks, 6) + widened(a, from, blocks, 14);
-      double u7 = widened(a, from, blocks, 7) + widened(a, from, blocks, 15);
-      return ((u0 + u4) + (u1 + u5)) + ((u2 + u6) + (u3 + u7));
     }
 
     /**

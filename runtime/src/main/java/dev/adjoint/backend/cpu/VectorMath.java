@@ -144,9 +144,9 @@ final class VectorMath implements DenseMath {
    * FLOAT_SUM_ORDER, 16 floats a vector: running float sum {@code j} in vector {@code j / 16},
    * lane {@code j % 16}; a chunk's 16 lanes in one float vector, then two double vectors. The
    * counter lives in {@code levels} (level {@code l} at {@code 16 * l}), the short chunk's lanes
-   * above it; every merge goes through that array, so no vector lives across a loop's back edge
-   * or exit but the four running sums (a vector carried through a loop or out of one is where
-   * C2 may box it: a sum of a broadcast view allocated 2 KB a segment in one JVM of the suite).
+   * above it; every merge goes through that array ({@link #merge16}), so no vector lives across
+   * a loop's back edge or exit but the four running sums (a vector carried through a loop or out
+   * of one is where C2 may box it).
    * The short chunk runs as the last pass of the chunk loop, so the loop body is written once.
    */
   private static double sum16(float[] a, int from, int n) {
@@ -193,7 +193,11 @@ final class VectorMath implements DenseMath {
     return total;
   }
 
-  /** {@code levels[to, to + 16) = levels[x, x + 16) + levels[y, y + 16)}, lane by lane. */
+  /**
+   * {@code levels[to, to + 16) = levels[x, x + 16) + levels[y, y + 16)}, lane by lane: the
+   * merges of {@link FloatSums#push} and {@link FloatSums#fold} in vectors (the segment kernels
+   * calling those scalar loops instead ran a 64K-float segment in 2.6-3.2 us against 1.8-2.6).
+   */
   private static void merge16(double[] levels, int x, int y, int to) {
     for (int l = 0; l < 16; l += DS.length()) {
       DoubleVector.fromArray(DS, levels, x + l).add(DoubleVector.fromArray(DS, levels, y + l))
