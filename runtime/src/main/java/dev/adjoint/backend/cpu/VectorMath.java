@@ -147,14 +147,57 @@ final class VectorMath implements DenseMath {
    * above it; every merge goes through that array ({@link #merge16}), so no vector lives across
    * a loop's back edge or exit but the four running sums (a vector carried through a loop or out
    * of one is where C2 may box it).
-   * The short chunk runs as the last pass of the chunk loop, so the loop body is written once.
+   *
+   * <p>Whole chunks go two at a time: eight running sums (four a chunk, 4 KB apart) in one loop,
+   * then both chunks' lanes onto the counter, as two pushes would put them (the first lands on a
+   * level of its own, the chunk index being even; the second merges with it, then carries). The
+   * same operations on every element, so the same bits; a 4M-float sum ran 20% faster (a 64K
+   * segment in L2: 2.9 to 2.2 us), the 16-iteration loop of one chunk and its exit being too short
+   * to keep the adders and the loads busy. The rest (an odd last chunk, the short chunk) runs one
+   * chunk at a time, the short one as the last pass.
    */
   private static double sum16(float[] a, int from, int n) {
     double[] levels = FloatSums.counter();
     int chunks = n / CHUNK;
     int shortEnd = from + chunks * CHUNK + (n % CHUNK & ~63);
     int top = 0;
-    for (int c = 0; c <= chunks; c++) {
+    int c = 0;
+    for (; c + 2 <= chunks; c += 2) {
+      int i = from + c * CHUNK;
+      int end = i + CHUNK;
+      FloatVector r0 = FloatVector.zero(FS);
+      FloatVector r1 = r0;
+      FloatVector r2 = r0;
+      FloatVector r3 = r0;
+      FloatVector s0 = r0;
+      FloatVector s1 = r0;
+      FloatVector s2 = r0;
+      FloatVector s3 = r0;
+      for (; i < end; i += 64) {
+        r0 = r0.add(FloatVector.fromArray(FS, a, i));
+        r1 = r1.add(FloatVector.fromArray(FS, a, i + 16));
+        r2 = r2.add(FloatVector.fromArray(FS, a, i + 32));
+        r3 = r3.add(FloatVector.fromArray(FS, a, i + 48));
+        s0 = s0.add(FloatVector.fromArray(FS, a, i + CHUNK));
+        s1 = s1.add(FloatVector.fromArray(FS, a, i + CHUNK + 16));
+        s2 = s2.add(FloatVector.fromArray(FS, a, i + CHUNK + 32));
+        s3 = s3.add(FloatVector.fromArray(FS, a, i + CHUNK + 48));
+      }
+      FloatVector v = r0.add(r1).add(r2.add(r3));
+      FloatVector w = s0.add(s1).add(s2.add(s3));
+      D_CLASS.cast(v.convertShape(F2D, DS, 0)).intoArray(levels, 16 * top);
+      D_CLASS.cast(v.convertShape(F2D, DS, 1)).intoArray(levels, 16 * top + 8);
+      D_CLASS.cast(w.convertShape(F2D, DS, 0)).intoArray(levels, 16 * top + 16);
+      D_CLASS.cast(w.convertShape(F2D, DS, 1)).intoArray(levels, 16 * top + 24);
+      // Chunk c + 1 onto chunk c, then the carries chunk c + 1's push makes past its first.
+      merge16(levels, 16 * top, 16 * (top + 1), 16 * top);
+      for (int k = c >> 1; (k & 1) == 1; k >>= 1) {
+        top--;
+        merge16(levels, 16 * top, 16 * (top + 1), 16 * top);
+      }
+      top++;
+    }
+    for (; c <= chunks; c++) {
       int i = from + c * CHUNK;
       int end = c < chunks ? i + CHUNK : shortEnd;
       FloatVector r0 = FloatVector.zero(FS);
