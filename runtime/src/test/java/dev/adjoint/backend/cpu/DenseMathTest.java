@@ -390,6 +390,21 @@ class DenseMathTest {
           if (n >= 128) {
             assertNotEquals(orderedSum(fd, from, n), wantF, at);
           }
+          // Each chunk scaled by its own power of two (2^-60 .. 2^60): the chunks' lanes then
+          // differ in magnitude by more than a double's precision, so the order in which the
+          // counter combines them (in double) shows in the result. (With the values above alone,
+          // every lane is a float of about the largest element's magnitude, and any grouping of
+          // a few of them adds exactly in double: a counter that carried wrongly went unseen.)
+          float[] scaled = f.clone();
+          for (int i = from; i < from + n; i++) {
+            int chunk = (i - from) / 1024;
+            scaled[i] = Math.scalb(f[i], (int) ((chunk * 0x9E3779B9L + n) % 121) - 60);
+          }
+          double wantScaled = orderedFloatSum(scaled, from, n);
+          assertEquals(wantScaled, DenseMath.PLAIN.sum(scaled, from, n), 0.0,
+              "plain float, chunks scaled, " + at);
+          assertEquals(wantScaled, v.sum(scaled, from, n), 0.0,
+              "vector float, chunks scaled, " + at);
         }
       }
       float[] warm = new float[3 * 1024 + 100];
