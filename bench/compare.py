@@ -1,9 +1,15 @@
 """Runs each workload in Adjoint and in PyTorch, alternating, and prints one table of medians.
 
-Called by bench/run (which builds Adjoint and checks PyTorch). A sample counts only when the
-machine was quiet: the CPU time the whole machine used during the run (from /proc/stat), less
-the CPU time of the measured process itself, must stay under 0.15 cores; a noisy sample is
-retried, up to --tries times, and a result with no quiet sample is marked '~'.
+Called by bench/run (which builds Adjoint and checks PyTorch). Each workload runs as pairs of
+processes, one Adjoint and one PyTorch, in the order A P, P A, A P, ... (--rounds pairs, more up to
+--tries while either side has fewer than --rounds quiet samples), so that a slow phase of the
+host, which a virtual machine's /proc/stat does not show (other tenants on the same cores, caches
+and memory), falls on both sides alike rather than on whichever ran during it. A sample counts
+only when the machine was quiet: the CPU time the whole machine used during the run (from
+/proc/stat), less the CPU time of the measured process itself, must stay under 0.15 cores. Each
+cell is the median of a side's quiet samples (each the median of one process's timed
+repetitions); a result with no quiet sample is marked '~'. The last column gives the spread: the
+lowest and highest a/p of the pairs in which both samples were quiet.
 """
 import argparse
 import os
@@ -92,16 +98,35 @@ def torch_env(threads):
     return env
 
 
-def best(cmd, env, tries):
-    quiet, noisy = [], []
-    for _ in range(tries):
-        m, ok = measure(cmd, env)
-        (quiet if ok else noisy).append(m)
-        if len(quiet) >= 2:
+def median(xs):
+    xs = sorted(xs)
+    return xs[len(xs) // 2] if len(xs) % 2 else (xs[len(xs) // 2 - 1] + xs[len(xs) // 2]) / 2
+
+
+def paired(runs, rounds, tries):
+    """Runs the two sides' processes in alternating pairs; returns, per side, (median seconds,
+    quiet?, extra), and the a/p ratios of the pairs in which both samples were quiet."""
+    samples = [([], []) for _ in runs]  # per side: quiet, noisy
+    extras = ["" for _ in runs]
+    ratios = []
+    for pair in range(tries):
+        if pair >= rounds and all(len(q) >= rounds for q, _ in samples):
             break
-    if quiet:
-        return sorted(quiet)[len(quiet) // 2], True
-    return sorted(noisy)[len(noisy) // 2], False
+        order = range(len(runs)) if pair % 2 == 0 else reversed(range(len(runs)))
+        got = [None] * len(runs)
+        for side in order:
+            cmd, env = runs[side]
+            m, ok = measure(cmd, env)
+            extras[side] = measure.extra
+            samples[side][0 if ok else 1].append(m)
+            got[side] = (m, ok)
+        if all(ok for _, ok in got):
+            ratios.append(got[0][0] / got[1][0])
+    results = []
+    for side, (quiet, noisy) in enumerate(samples):
+        results.append((median(quiet), True, extras[side]) if quiet
+                       else (median(noisy), False, extras[side]))
+    return results, ratios
 
 
 def fmt(name, seconds):
@@ -115,7 +140,9 @@ def main():
     p = argparse.ArgumentParser()
     p.add_argument("--threads", default="1,2")
     p.add_argument("--reps", type=int, default=20)
-    p.add_argument("--tries", type=int, default=5)
+    p.add_argument("--rounds", type=int, default=2,
+                   help="pairs of processes (Adjoint, PyTorch) per workload, alternating order")
+    p.add_argument("--tries", type=int, default=5, help="most pairs, noisy ones included")
     p.add_argument("--no-huge-pages", action="store_true",
                    help="run Adjoint without -XX:+UseTransparentHugePages")
     p.add_argument("workloads", nargs="*", default=WORKLOADS)
@@ -123,20 +150,22 @@ def main():
     if a.no_huge_pages:
         JVM_OPTIONS.clear()
     print("adjoint JVM options: %s" % " ".join(adjoint_cmd("", 1, 0)[1:-7]))
-    print("%-10s %3s %14s %14s %8s" % ("workload", "thr", "adjoint", "pytorch", "time a/p"))
+    print("%-10s %3s %14s %14s %8s %13s" % ("workload", "thr", "adjoint", "pytorch",
+                                             "time a/p", "pairs' a/p"))
     for threads in [int(t) for t in a.threads.split(",")]:
         for name in a.workloads:
-            # An epoch takes seconds: three per process (after one to warm up), two tries.
-            reps, tries = (3, 2) if name == "epoch" else (a.reps, a.tries)
-            ta, qa = best(adjoint_cmd(name, threads, reps), dict(os.environ), tries)
-            extra_a = measure.extra
-            tp, qp = best(torch_cmd(name, threads, reps), torch_env(threads), tries)
-            extra_p = measure.extra
+            # An epoch takes seconds: three per process (after one to warm up), two pairs.
+            reps, rounds, tries = ((3, 2, 2) if name == "epoch"
+                                   else (a.reps, a.rounds, max(a.rounds, a.tries)))
+            ((ta, qa, extra_a), (tp, qp, extra_p)), ratios = paired(
+                [(adjoint_cmd(name, threads, reps), dict(os.environ)),
+                 (torch_cmd(name, threads, reps), torch_env(threads))], rounds, tries)
+            spread = ("%5.2f-%-5.2f" % (min(ratios), max(ratios))) if ratios else "-"
             mark = "" if qa and qp else " ~noisy"
             if extra_a or extra_p:  # the epoch's test accuracies: adjoint, pytorch
                 mark += " (%s / %s)" % (extra_a, extra_p)
-            print("%-10s %3d %14s %14s %8.2f%s" % (name, threads, fmt(name, ta), fmt(name, tp),
-                                                   ta / tp, mark))
+            print("%-10s %3d %14s %14s %8.2f %13s%s" % (name, threads, fmt(name, ta),
+                                                        fmt(name, tp), ta / tp, spread, mark))
             sys.stdout.flush()
 
 

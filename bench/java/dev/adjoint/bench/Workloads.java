@@ -71,7 +71,10 @@ public final class Workloads {
         }
       }
     }
-    double[] t = new double[reps];
+    // At least reps repetitions and, but for the epoch, at least MIN_NANOS of them (as the
+    // PyTorch side): 20 repetitions of a 4-microsecond product timed 80 microseconds.
+    double[] t = new double[Math.max(reps, MAX_REPS)];
+    long timedEnd = System.nanoTime() + (epoch ? 0 : MIN_NANOS);
     long bytes0 = allocatedBytes();
     dev.adjoint.backend.Backend cpu = dev.adjoint.backend.Backends.cpu();
     long storages0 = cpu.nextSerial();
@@ -82,15 +85,18 @@ public final class Workloads {
     boolean cpuTime = Boolean.getBoolean("bench.cpuTime");
     java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory
         .getThreadMXBean();
-    for (int i = 0; i < reps; i++) {
+    int done = 0;
+    while (done < reps || (System.nanoTime() < timedEnd && done < MAX_REPS)) {
       long t0 = cpuTime ? threads.getCurrentThreadCpuTime() : System.nanoTime();
       step.run();
-      t[i] = ((cpuTime ? threads.getCurrentThreadCpuTime() : System.nanoTime()) - t0) / 1e9;
+      t[done++] = ((cpuTime ? threads.getCurrentThreadCpuTime() : System.nanoTime()) - t0) / 1e9;
     }
-    long perStep = (allocatedBytes() - bytes0) / reps;
-    double storages = (cpu.nextSerial() - storages0) / (double) reps;
-    double fromPool = (pooled(cpu) - pooled0) / (double) reps;
+    long perStep = (allocatedBytes() - bytes0) / done;
+    double storages = (cpu.nextSerial() - storages0) / (double) done;
+    double fromPool = (pooled(cpu) - pooled0) / (double) done;
+    t = java.util.Arrays.copyOf(t, done);
     java.util.Arrays.sort(t);
+    reps = done;
     System.out.printf("%s %.9f %.9f %.9f %d %.1f %.1f%s%n", name, t[reps / 2], t[0], t[reps - 1],
         perStep, storages, fromPool, epoch ? String.format(" accuracy=%.4f", accuracy) : "");
     // -Dbench.deciles=true also prints the 10th, 20th, ..., 90th percentiles (a spread that the
@@ -103,6 +109,10 @@ public final class Workloads {
       System.out.println(line);
     }
   }
+
+  /** The timed repetitions' least duration and greatest count (as bench/workloads.py's). */
+  private static final long MIN_NANOS = 500_000_000L;
+  private static final int MAX_REPS = 200_000;
 
   /** Test accuracy of the epoch workload's model after its last epoch. */
   private static double accuracy = Double.NaN;
