@@ -1,6 +1,7 @@
 """The PyTorch side of bench/run: one workload per process, the shapes of Workloads.java.
 
-Usage: workloads.py <workload> <threads> [repetitions]. Prints "<name> <median s> <min> <max>".
+Usage: workloads.py <workload> <threads> [repetitions] (at least that many timed repetitions, and
+at least MIN_SECONDS of them but for the epoch). Prints "<name> <median s> <min> <max>".
 """
 import os
 import sys

@@ -23,7 +23,8 @@ import dev.adjoint.autograd.GradMode;
  * threads allocate per repetition, the storages made per repetition, and how many of those the
  * CPU backend's pool served from released memory.
  *
- * <p>Usage: {@code Workloads <workload> [repetitions]}; {@code Workloads list} names them.
+ * <p>Usage: {@code Workloads <workload> [repetitions]} (at least that many timed repetitions, and
+ * at least 0.5 s of them but for the epoch); {@code Workloads list} names them.
  */
 public final class Workloads {
   private Workloads() {}
