@@ -99,7 +99,9 @@ public final class CpuBackend implements Backend {
   public Object toHostArray(Storage src, Layout layout) {
     int n = Math.toIntExact(layout.numel());
     CpuStorage s = cpu(src);
-    Object out = CpuStorage.allocate(s.dtype(), n).array();
+    // A plain array: a storage made only for its array counted as a tensor storage made (six a
+    // step for Adam's item() of its step counts in the MLP) and took a serial number.
+    Object out = CpuStorage.newArray(s.dtype(), n);
     System.arraycopy(s.array(), Math.toIntExact(layout.offset()), out, 0, n);
     return out;
   }

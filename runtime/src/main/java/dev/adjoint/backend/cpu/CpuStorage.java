@@ -30,11 +30,16 @@ public final class CpuStorage implements Storage {
 
   /** A zero-filled storage. */
   public static CpuStorage allocate(DType dtype, int numel) {
+    return new CpuStorage(dtype, newArray(dtype, numel), numel);
+  }
+
+  /** A zero-filled Java array of {@code dtype}'s element type (no storage: a host copy's). */
+  static Object newArray(DType dtype, int numel) {
     return switch (dtype) {
-      case FLOAT32 -> new CpuStorage(dtype, new float[numel], numel);
-      case FLOAT64 -> new CpuStorage(dtype, new double[numel], numel);
-      case INT64 -> new CpuStorage(dtype, new long[numel], numel);
-      case BOOL -> new CpuStorage(dtype, new boolean[numel], numel);
+      case FLOAT32 -> new float[numel];
+      case FLOAT64 -> new double[numel];
+      case INT64 -> new long[numel];
+      case BOOL -> new boolean[numel];
     };
   }
 
