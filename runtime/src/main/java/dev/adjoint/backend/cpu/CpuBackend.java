@@ -24,6 +24,16 @@ public final class CpuBackend implements Backend {
 
   private final MemoryPool pool = new MemoryPool();
 
+  /** Per thread, one one-element storage per dtype (by ordinal) for {@link #binaryScalar}. */
+  private static final ThreadLocal<Storage[]> SCALARS = ThreadLocal.withInitial(() -> {
+    DType[] types = DType.values();
+    Storage[] one = new Storage[types.length];
+    for (DType t : types) {
+      one[t.ordinal()] = CpuStorage.allocate(t, 1);
+    }
+    return one;
+  });
+
   private CpuBackend() {}
 
   /**
@@ -308,13 +318,18 @@ public final class CpuBackend implements Backend {
   public void binaryScalar(BinaryOp op, Storage a, Layout aLayout, double scalar,
       boolean scalarFirst, Storage dst, Layout dstLayout) {
     // The scalar becomes one element read through a stride-0 layout: the kernels' broadcast
-    // path, which the dense loops vectorize, and no tensor.
-    Storage one = fromHostArray(switch (a.dtype()) {
-      case FLOAT32 -> new float[] {(float) scalar};
-      case FLOAT64 -> new double[] {scalar};
-      case INT64 -> new long[] {(long) scalar};
-      case BOOL -> new boolean[] {scalar != 0};
-    });
+    // path, which the dense loops vectorize, and no tensor. The element lives in a storage of
+    // the calling thread's, rewritten by each call (binary returns before the next call can
+    // come, and its helper threads only read it): a new one a call made eight storages a step
+    // of the MLP's training (Adam's step counts, the loss's scalar ops).
+    Storage one = SCALARS.get()[a.dtype().ordinal()];
+    Object element = ((CpuStorage) one).array();
+    switch (a.dtype()) {
+      case FLOAT32 -> ((float[]) element)[0] = (float) scalar;
+      case FLOAT64 -> ((double[]) element)[0] = scalar;
+      case INT64 -> ((long[]) element)[0] = (long) scalar;
+      case BOOL -> ((boolean[]) element)[0] = scalar != 0;
+    }
     Layout repeated = Layout.contiguous(1).expand(aLayout.shape());
     if (scalarFirst) {
       binary(op, one, repeated, a, aLayout, dst, dstLayout);
