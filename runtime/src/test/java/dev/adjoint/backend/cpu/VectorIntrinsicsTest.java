@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Test;
 class VectorIntrinsicsTest {
   /** PrintCompilation's line for a C2 compile: time, id, flags (% for OSR), tier 4, method. */
   private static final Pattern C2_COMPILE =
-      Pattern.compile("\\s*\\d+\\s+\\d+\\s+([%sbn! ]*)4\\s+(\\S+::.*)");
+      Pattern.compile("\\s*\\d+\\s+(\\d+)\\s+([%sbn! ]*)4\\s+(\\S+::.*)");
 
   /** The child: 5.5 seconds of kernels or more, until C2 has compiled all of them. */
   static final class Program {
@@ -139,11 +139,18 @@ class VectorIntrinsicsTest {
     List<String> failures = new ArrayList<>();
     String compiling = "?";
     boolean osr = false;
+    // A compile starts with the first line of its id. The same id again is another thread's
+    // message about that compile (a deoptimization's "made not entrant", whose words may land on
+    // a line of their own when threads' output interleaves): taken for a start, it once claimed
+    // the inlining report of the compile running then (sigmoid's, on-stack replacement) for
+    // Elementwise::denseF32Same, a method without a vector operation.
+    java.util.Set<String> started = new java.util.HashSet<>();
     for (String line : out.split("\n")) {
       Matcher m = C2_COMPILE.matcher(line);
-      if (m.matches() && !line.contains("made not entrant") && !line.contains("made zombie")) {
-        compiling = m.group(2).strip();
-        osr = m.group(1).contains("%");
+      if (m.matches() && !line.contains("made not entrant") && !line.contains("made zombie")
+          && started.add(m.group(1))) {
+        compiling = m.group(3).strip();
+        osr = m.group(2).contains("%");
       } else if (line.contains("failed to inline (intrinsic)") && !osr) {
         // (A compile for on-stack replacement is left out: it serves the one call whose loop
         // was running when it was made; its vectors, loaded from the interpreter's frame, have
