@@ -4,9 +4,9 @@ import java.lang.management.ManagementFactory;
 
 /**
  * Run by {@code GemmTest} in a JVM of its own: warms the vector GEMM up on every path (A packed
- * and read in place, B copied and transposed, storing and adding blocks, edge tiles,
- * matrix-vector products of every kind, outer products, float64) until C2 has compiled it (up
- * to 10 rounds), then prints the bytes 100 rounds of those calls allocated on the calling
+ * and read in place, B copied, transposed and read in place, storing and adding blocks, edge
+ * tiles, matrix-vector products of every kind, outer products, float64) until C2 has compiled
+ * it (up to 10 rounds), then prints the bytes 100 rounds of those calls allocated on the calling
  * thread: 0 when the kernels keep their vectors in registers, megabytes when a vector is boxed
  * per step.
  */
@@ -17,6 +17,8 @@ final class GemmAllocationMain {
   private static final int[][] CALLS = {
       {64, 64, 64, 0, 0, 0}, {61, 200, 300, 0, 1, 0}, {30, 100, 600, 1, 0, 1},
       {13, 40, 20, 1, 1, 1}, {1, 50, 300, 0, 0, 0}, {50, 1, 300, 0, 1, 1},
+      // B read in place (64 x 64 above too), and A in place against a packed B.
+      {13, 32, 100, 0, 0, 1}, {66, 128, 64, 0, 0, 0},
       // Matrix-vector products with short rows packed to a vector (enough rows per call that
       // the block loops reach C2 within the rounds; 64 rows left them in C1 in some JVMs, where
       // vectors are objects), and an outer product.

@@ -23,13 +23,16 @@ class GemmOrderTest {
   private static final int KC = 256;
   /**
    * m, n, k: tiny and odd shapes, edges of the 6 x 32 tile, B panels read with A in place (n up
-   * to 128) and packed, two and three blocks of k, more than one 512-column panel, rows split
+   * to 128) and packed, a small B read in place, two and three blocks of k, more than one 512-column panel, rows split
    * (m large) and columns split (n large), and matrix-vector shapes.
    */
   private static final int[][] SHAPES = {
-      {1, 1, 1}, {2, 2, 2}, {7, 13, 5}, {6, 32, 256}, {6, 32, 257}, {12, 64, 40}, {13, 100, 7},
+      {1, 1, 1}, {2, 2, 2}, {7, 13, 5}, {6, 32, 256}, {6, 32, 257}, {13, 100, 7},
       {97, 65, 33}, {97, 65, 300}, {120, 128, 70}, {61, 129, 90}, {200, 160, 513},
       {40, 530, 50}, {9, 1030, 60}, {300, 40, 60}, {1, 70, 600}, {70, 1, 600}, {5, 2, 3},
+      // B small enough to be read in place (k * ldb at most 4096, whole strips of 32 columns):
+      // full and short strips of A (13 = 2 * 6 + 1), rows split over the threads (200 x 96).
+      {12, 64, 40}, {64, 64, 62}, {13, 32, 100}, {17, 64, 3}, {200, 96, 40},
       // Matrix-vector products: the dot-product path (k at least 16, whole and partial groups
       // of 16, four rows at a time and the rest), outputs in vector lanes (four vectors at a
       // time, a masked partial vector, blocks of 256 interleaved), and eight scalar chains.
