@@ -28,6 +28,7 @@ final class VectorAllocationMain {
         v.tanh(a, 0, o, 0, 4096);
         v.sigmoid(a, 0, o, 0, 4096);
         v.sum(a, 0, 4096);
+        v.sum(a, 16, 4000); // (loads on lines: the first two chunks)
         v.addColumns4(a, 0, 1024, 2048, 3072, acc, 1024);
       }
       long before = bean.getThreadAllocatedBytes(tid);
@@ -36,6 +37,7 @@ final class VectorAllocationMain {
         v.tanh(a, 0, o, 0, 4096);
         v.sigmoid(a, 0, o, 0, 4096);
         v.sum(a, 0, 4096);
+        v.sum(a, 16, 4000); // (loads on lines: the first two chunks)
         v.addColumns4(a, 0, 1024, 2048, 3072, acc, 1024);
       }
       allocated = bean.getThreadAllocatedBytes(tid) - before;
