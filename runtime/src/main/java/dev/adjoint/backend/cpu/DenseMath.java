@@ -1,20 +1,24 @@
 package dev.adjoint.backend.cpu;
 
+import dev.adjoint.backend.BinaryOp;
 import dev.adjoint.backend.UnaryOp;
 import java.util.EnumSet;
 import java.util.Locale;
 import java.util.Set;
 
 /**
- * The transcendental elementwise ops ({@code exp}, {@code tanh}, {@code sigmoid}) on unit-stride
- * float32 rows (float64 keeps {@code Math}'s results, bit for bit, on every path). Both
- * implementations compute {@link FloatMath}'s functions (within 1 ulp of the correctly rounded
- * value) and give bit-identical results: {@code VectorMath}, written with the JDK's incubating
- * Vector API and used when the JVM runs with {@code --add-modules jdk.incubator.vector}, and
- * {@link #PLAIN}, loops over {@link FloatMath}. They are chosen once as {@link Gemm}'s; the
- * system property {@code adjoint.simd=false} forces the plain loops; {@link #kernel()} says which
- * one runs. Strided rows take {@link FloatMath} in {@link Elementwise}, so a result never depends
- * on the layout, the kernel chosen or on when the JIT compiled it.
+ * Kernels on unit-stride float32 rows: sums, the four arithmetic ops (one IEEE operation an
+ * element, so every implementation gives the same bits) and the transcendental elementwise ops
+ * ({@code exp}, {@code tanh}, {@code sigmoid}; float64 keeps {@code Math}'s results, bit for
+ * bit, on every path). Two implementations: {@code VectorMath}, written with the JDK's
+ * incubating Vector API and used when the JVM runs with {@code --add-modules
+ * jdk.incubator.vector}, and {@link #PLAIN}, plain loops (over {@link FloatMath} for the
+ * transcendental ops); both compute FloatMath's functions (within 1 ulp of the correctly
+ * rounded value) and every kernel gives the same bits in both. They are chosen once as
+ * {@link Gemm}'s; the system property {@code adjoint.simd=false} forces the plain loops;
+ * {@link #kernel()} says which one runs. Strided rows take {@link FloatMath} in
+ * {@link Elementwise}, so a result never depends on the layout, the kernel chosen or on when the
+ * JIT compiled it.
  */
 interface DenseMath {
   /** The ops these kernels compute, which {@link Elementwise} sends here on unit-stride rows. */
@@ -26,6 +30,13 @@ interface DenseMath {
 
   /** {@code 1 / (1 + exp(-x))}. */
   void sigmoid(float[] a, int a0, float[] o, int o0, int n);
+
+  /**
+   * {@code o[k] = a[k] op b[k]} for {@code k} in {@code [off, off + n)}, or {@code a[k] op b[b0]}
+   * when {@code bs} is 0, for op ADD, SUB, MUL or DIV (one IEEE operation an element, so the same
+   * bits from every implementation); false, computing nothing, for another op.
+   */
+  boolean arithmetic(BinaryOp op, float[] a, float[] b, int b0, int bs, float[] o, int off, int n);
 
   /**
    * The sum of {@code a[from, from + n)} in {@link #FLOAT_SUM_ORDER}'s order (the same bits from
@@ -143,6 +154,12 @@ interface DenseMath {
     @Override
     public String describe() {
       return "plain loops";
+    }
+
+    @Override
+    public boolean arithmetic(BinaryOp op, float[] a, float[] b, int b0, int bs, float[] o,
+        int off, int n) {
+      return Elementwise.denseF32Same(op, a, b, b0, bs, o, off, n);
     }
 
     @Override

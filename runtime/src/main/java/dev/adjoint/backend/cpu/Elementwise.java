@@ -302,12 +302,14 @@ final class Elementwise {
 
   /**
    * The four arithmetic ops over unit-stride {@code a} and {@code o} at one offset, with {@code b}
-   * at that offset too or one broadcast value: {@link #denseF32Same}'s loops; false otherwise (the
-   * strided loop runs; a plain loop with two offset variables is not vectorized either).
+   * at that offset too or one broadcast value: {@link DenseMath#arithmetic}, the vector kernels'
+   * or {@link #denseF32Same}'s loops; false otherwise (the strided loop runs; a plain loop with
+   * two offset variables is not vectorized either).
    */
   private static boolean denseF32(BinaryOp op, float[] a, int a0, float[] b, int b0, int bs,
       float[] o, int o0, int n) {
-    return a0 == o0 && (bs == 0 || b0 == o0) && denseF32Same(op, a, b, b0, bs, o, o0, n);
+    return a0 == o0 && (bs == 0 || b0 == o0)
+        && DenseMath.kernels().arithmetic(op, a, b, b0, bs, o, o0, n);
   }
 
   /**
@@ -317,7 +319,7 @@ final class Elementwise {
    * floats 6x slower). Branch-free (a NaN propagates through {@code Math.max} and {@code
    * Math.min} as through the strided loops' tests); false for ops that have none.
    */
-  private static boolean denseF32Same(BinaryOp op, float[] a, float[] b, int b0, int bs,
+  static boolean denseF32Same(BinaryOp op, float[] a, float[] b, int b0, int bs,
       float[] o, int off, int n) {
     if (bs == 0) {
       float y = b[b0];

@@ -2,6 +2,7 @@ package dev.adjoint.backend.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -233,6 +234,69 @@ class DenseMathTest {
   void simdFalseRunsThePlainLoops() throws Exception {
     String out = ChildJvm.run(Child.class, "-Dadjoint.simd=false");
     assertTrue(out.contains("kernel=plain loops plain=true"), out);
+  }
+
+  /**
+   * {@link DenseMath#arithmetic}: every element {@code a[k] op b[k]} (or op the broadcast value)
+   * as Java's float operator computes it, bit for bit (NaN payloads aside), on both kernels, from
+   * every start modulo 16 (the vector kernel aligns its loads by the start), at lengths around
+   * its threshold and vector width, in place ({@code o == a}) too, cold and compiled; nothing
+   * written outside the row.
+   */
+  @Test
+  void arithmeticIsOneFloatOperationAnElement() {
+    DenseMath v = DenseMath.vector();
+    assertNotNull(v);
+    dev.adjoint.backend.BinaryOp[] ops = {dev.adjoint.backend.BinaryOp.ADD,
+        dev.adjoint.backend.BinaryOp.SUB, dev.adjoint.backend.BinaryOp.MUL,
+        dev.adjoint.backend.BinaryOp.DIV};
+    for (int round = 0; round < 2; round++) { // cold, then compiled
+      for (int n : new int[] {0, 5, 1023, 1024, 1025, 1040, 4099}) {
+        for (int off = 0; off < 17; off++) {
+          float[] a = values(off + n + 1, n * 31L + off);
+          float[] b = values(off + n + 1, n * 37L + off + 1);
+          for (dev.adjoint.backend.BinaryOp op : ops) {
+            for (int bs = 0; bs < 2; bs++) {
+              for (DenseMath m : new DenseMath[] {DenseMath.PLAIN, v}) {
+                for (boolean inPlace : new boolean[] {false, true}) {
+                  float[] x = inPlace ? a.clone() : a;
+                  float[] o = inPlace ? x : new float[a.length];
+                  if (!inPlace) {
+                    java.util.Arrays.fill(o, 42f);
+                  }
+                  int b0 = bs == 0 ? n : off; // the broadcast value: an element past the row
+                  assertTrue(m.arithmetic(op, x, b, b0, bs, o, off, n));
+                  String at = m.describe() + " " + op + " bs=" + bs + " n=" + n + " off=" + off
+                      + " inPlace=" + inPlace;
+                  for (int k = 0; k < o.length; k++) {
+                    float want;
+                    if (k < off || k >= off + n) {
+                      want = inPlace ? a[k] : 42f;
+                    } else {
+                      float y = b[bs == 0 ? b0 : k];
+                      want = switch (op) {
+                        case ADD -> a[k] + y;
+                        case SUB -> a[k] - y;
+                        case MUL -> a[k] * y;
+                        default -> a[k] / y;
+                      };
+                    }
+                    if (Float.floatToIntBits(want) != Float.floatToIntBits(o[k])) {
+                      assertEquals(want, o[k], at + " at " + k + ": " + a[k] + ", " + b[k]);
+                    }
+                  }
+                }
+              }
+            }
+          }
+          assertFalse(v.arithmetic(dev.adjoint.backend.BinaryOp.POW, a, b, 0, 1, a, off, n));
+        }
+      }
+      for (int w = 0; w < 3000; w++) {
+        float[] x = new float[2048];
+        v.arithmetic(ops[w % 4], x, x, 0, w % 2, x, w % 16, 2000);
+      }
+    }
   }
 
   @Test

@@ -23,8 +23,8 @@ class GemmOrderTest {
   private static final int KC = 256;
   /**
    * m, n, k: tiny and odd shapes, edges of the 6 x 32 tile, B panels read with A in place (n up
-   * to 128) and packed, a small B read in place, two and three blocks of k, more than one 512-column panel, rows split
-   * (m large) and columns split (n large), and matrix-vector shapes.
+   * to 128) and packed, a small B read in place, two and three blocks of k, more than one
+   * 512-column panel, rows split (m large) and columns split (n large), and matrix-vector shapes.
    */
   private static final int[][] SHAPES = {
       {1, 1, 1}, {2, 2, 2}, {7, 13, 5}, {6, 32, 256}, {6, 32, 257}, {13, 100, 7},

@@ -33,9 +33,9 @@ import org.junit.jupiter.api.Test;
  * store (in about one JVM in four of the MLP benchmark at batch 512) and exp's store.
  *
  * <p>This runs a training program over the kernels (MLP steps at batch 512, 32 and 1, inference,
- * a small CNN step, exp, tanh, sigmoid, sums, matrix products of every layout) in a child JVM until C2 has compiled them, with
- * C2's inlining report for Adjoint's own methods, and fails on any vector intrinsic it reports as
- * failed, naming the compiled method.
+ * a small CNN step, exp, tanh, sigmoid, arithmetic, sums, matrix products of every layout) in a
+ * child JVM until C2 has compiled them, with C2's inlining report for Adjoint's own methods, and
+ * fails on any vector intrinsic it reports as failed, naming the compiled method.
  */
 class VectorIntrinsicsTest {
   /** PrintCompilation's line for a C2 compile: time, id, flags (% for OSR), tier 4, method. */
@@ -88,6 +88,7 @@ class VectorIntrinsicsTest {
             cnnOpt.step();
           }
           big.exp().sum();
+          big.add(big).mul(0.5);
           big.tanh().sigmoid().relu().mean();
           wide.sum(0);
           wide.mean(1);
