@@ -32,9 +32,12 @@ interface DenseMath {
   void sigmoid(float[] a, int a0, float[] o, int o0, int n);
 
   /**
-   * {@code o[k] = a[k] op b[k]} for {@code k} in {@code [off, off + n)}, or {@code a[k] op b[b0]}
-   * when {@code bs} is 0, for op ADD, SUB, MUL or DIV (one IEEE operation an element, so the same
-   * bits from every implementation); false, computing nothing, for another op.
+   * {@code o[k] = a[k] op b[b0 + k - off]} for {@code k} in {@code [off, off + n)}, or
+   * {@code a[k] op b[b0]} when {@code bs} is 0, for op ADD, SUB, MUL or DIV (one IEEE operation an
+   * element, so the same bits from every implementation); false, computing nothing, for another
+   * op, and where an implementation has no loop for the case (the plain loops for b at another
+   * offset than a and o, which the JIT does not vectorize; a b that overlaps o at another offset,
+   * which only an in-order loop reads as the strided loops do).
    */
   boolean arithmetic(BinaryOp op, float[] a, float[] b, int b0, int bs, float[] o, int off, int n);
 
@@ -159,7 +162,7 @@ interface DenseMath {
     @Override
     public boolean arithmetic(BinaryOp op, float[] a, float[] b, int b0, int bs, float[] o,
         int off, int n) {
-      return Elementwise.denseF32Same(op, a, b, b0, bs, o, off, n);
+      return (bs == 0 || b0 == off) && Elementwise.denseF32Same(op, a, b, b0, bs, o, off, n);
     }
 
     @Override

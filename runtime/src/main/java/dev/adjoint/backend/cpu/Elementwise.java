@@ -302,14 +302,13 @@ final class Elementwise {
 
   /**
    * The four arithmetic ops over unit-stride {@code a} and {@code o} at one offset, with {@code b}
-   * at that offset too or one broadcast value: {@link DenseMath#arithmetic}, the vector kernels'
-   * or {@link #denseF32Same}'s loops; false otherwise (the strided loop runs; a plain loop with
-   * two offset variables is not vectorized either).
+   * at any offset or one broadcast value (a bias added to each row of a product):
+   * {@link DenseMath#arithmetic}, the vector kernels' or {@link #denseF32Same}'s loops; false
+   * otherwise (the strided loop runs; a plain loop with two offset variables is not vectorized).
    */
   private static boolean denseF32(BinaryOp op, float[] a, int a0, float[] b, int b0, int bs,
       float[] o, int o0, int n) {
-    return a0 == o0 && (bs == 0 || b0 == o0)
-        && DenseMath.kernels().arithmetic(op, a, b, b0, bs, o, o0, n);
+    return a0 == o0 && DenseMath.kernels().arithmetic(op, a, b, b0, bs, o, o0, n);
   }
 
   /**

@@ -68,62 +68,88 @@ final class VectorMath implements DenseMath {
   private VectorMath() {}
 
   /**
-   * Fewest elements {@link #arithmetic} runs in vectors; shorter rows take the plain loops (the
-   * same bits), whose loop the JIT vectorizes too.
+   * Fewest elements {@link #arithmetic} aligns to 64-byte lines; shorter rows with b at a's
+   * offset take the plain loops (the same bits), whose loop the JIT vectorizes too.
    */
   private static final int ARITHMETIC_MIN = 1024;
 
   /**
-   * The plain loops' arithmetic with every vector load and store on a 64-byte line (the elements
-   * before the first line start and after the last whole vector in the plain loops). The JIT's
-   * own vectorized loop does not align them on x86 (a large array's data start 16 bytes past a
-   * line), so every 64-byte store wrote parts of two lines: 4M-float adds (48 MB through L3 and
-   * memory) in one JVM, interleaved, 1092 us for the JIT's loop against 950 us here.
+   * The plain loops' arithmetic in Vector API loops. From {@link #ARITHMETIC_MIN} elements every
+   * vector load and store starts a 64-byte line (scalars before the first line start and after
+   * the last whole vector): the JIT's own vectorized loop does not align them on x86 (a large
+   * array's data start 16 bytes past a line), so every 64-byte store wrote parts of two lines:
+   * 4M-float adds (48 MB through L3 and memory) in one JVM, interleaved, 1092 us for the JIT's
+   * loop against 950 us here. A b at another offset than a and o (a bias added to each row of a
+   * product) runs in vectors too, where the plain loops leave it to the strided loop, which the
+   * JIT runs element by element (about 0.5 ns an element in the MLP's forward at batch 512).
    */
   @Override
   public boolean arithmetic(BinaryOp op, float[] a, float[] b, int b0, int bs, float[] o,
       int off, int n) {
-    int head = (LINE_START - off) & 15;
     boolean arithmetic = op == BinaryOp.ADD || op == BinaryOp.SUB || op == BinaryOp.MUL
         || op == BinaryOp.DIV;
-    if (n < ARITHMETIC_MIN || FS.length() > 16 || !arithmetic) {
+    int shift = bs == 0 ? 0 : b0 - off;
+    if (FS.length() > 16 || !arithmetic || (n < ARITHMETIC_MIN && shift == 0)) {
       return DenseMath.PLAIN.arithmetic(op, a, b, b0, bs, o, off, n);
     }
+    if (shift != 0 && b == o && b0 < off + n && off < b0 + n) {
+      return false; // o overwrites b's elements at other positions: in order, element by element
+    }
+    int head = n < ARITHMETIC_MIN ? 0 : Math.min(n, (LINE_START - off) & 15);
     int from = off + head;
     int end = from + (n - head) / FS.length() * FS.length();
-    DenseMath.PLAIN.arithmetic(op, a, b, b0, bs, o, off, head);
+    scalarArithmetic(op, a, b, b0, bs, o, off, off, from);
     if (bs == 0) {
       broadcastArithmetic(op, a, b[b0], o, from, end);
     } else {
-      arrayArithmetic(op, a, b, o, from, end);
+      arrayArithmetic(op, a, b, shift, o, from, end);
     }
-    DenseMath.PLAIN.arithmetic(op, a, b, b0, bs, o, end, off + n - end);
+    scalarArithmetic(op, a, b, b0, bs, o, off, end, off + n);
     return true;
   }
 
-  /** {@code o[k] = a[k] op b[k]} for k in [from, end), whole vectors. */
-  private static void arrayArithmetic(BinaryOp op, float[] a, float[] b, float[] o, int from,
-      int end) {
+  /** {@link #arithmetic} of elements [from, to) one at a time (heads and tails). */
+  private static void scalarArithmetic(BinaryOp op, float[] a, float[] b, int b0, int bs,
+      float[] o, int off, int from, int to) {
+    for (int k = from; k < to; k++) {
+      float x = a[k];
+      float y = b[bs == 0 ? b0 : b0 + k - off];
+      o[k] = switch (op) {
+        case ADD -> x + y;
+        case SUB -> x - y;
+        case MUL -> x * y;
+        default -> x / y;
+      };
+    }
+  }
+
+  /** {@code o[k] = a[k] op b[k + shift]} for k in [from, end), whole vectors. */
+  private static void arrayArithmetic(BinaryOp op, float[] a, float[] b, int shift, float[] o,
+      int from, int end) {
     int w = FS.length();
     switch (op) {
       case ADD -> {
         for (int k = from; k < end; k += w) {
-          FloatVector.fromArray(FS, a, k).add(FloatVector.fromArray(FS, b, k)).intoArray(o, k);
+          FloatVector.fromArray(FS, a, k).add(FloatVector.fromArray(FS, b, k + shift))
+              .intoArray(o, k);
         }
       }
       case SUB -> {
         for (int k = from; k < end; k += w) {
-          FloatVector.fromArray(FS, a, k).sub(FloatVector.fromArray(FS, b, k)).intoArray(o, k);
+          FloatVector.fromArray(FS, a, k).sub(FloatVector.fromArray(FS, b, k + shift))
+              .intoArray(o, k);
         }
       }
       case MUL -> {
         for (int k = from; k < end; k += w) {
-          FloatVector.fromArray(FS, a, k).mul(FloatVector.fromArray(FS, b, k)).intoArray(o, k);
+          FloatVector.fromArray(FS, a, k).mul(FloatVector.fromArray(FS, b, k + shift))
+              .intoArray(o, k);
         }
       }
       default -> {
         for (int k = from; k < end; k += w) {
-          FloatVector.fromArray(FS, a, k).div(FloatVector.fromArray(FS, b, k)).intoArray(o, k);
+          FloatVector.fromArray(FS, a, k).div(FloatVector.fromArray(FS, b, k + shift))
+              .intoArray(o, k);
         }
       }
     }

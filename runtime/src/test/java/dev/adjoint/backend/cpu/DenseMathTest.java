@@ -237,11 +237,12 @@ class DenseMathTest {
   }
 
   /**
-   * {@link DenseMath#arithmetic}: every element {@code a[k] op b[k]} (or op the broadcast value)
-   * as Java's float operator computes it, bit for bit (NaN payloads aside), on both kernels, from
-   * every start modulo 16 (the vector kernel aligns its loads by the start), at lengths around
-   * its threshold and vector width, in place ({@code o == a}) too, cold and compiled; nothing
-   * written outside the row.
+   * {@link DenseMath#arithmetic}: every element {@code a[k] op b[k + shift]} (or op the broadcast
+   * value) as Java's float operator computes it, bit for bit (NaN payloads aside), on both
+   * kernels, from every start modulo 16 (the vector kernel aligns its loads by the start), at
+   * lengths around its threshold and vector width, with b at a's offset or another (the plain
+   * loops decline those), in place ({@code o == a}) too, cold and compiled; nothing written
+   * outside the row; a b that o overlaps at another offset declined by both.
    */
   @Test
   void arithmeticIsOneFloatOperationAnElement() {
@@ -254,9 +255,16 @@ class DenseMathTest {
       for (int n : new int[] {0, 5, 1023, 1024, 1025, 1040, 4099}) {
         for (int off = 0; off < 17; off++) {
           float[] a = values(off + n + 1, n * 31L + off);
-          float[] b = values(off + n + 1, n * 37L + off + 1);
+          float[] b = values(off + n + 9, n * 37L + off + 1);
           for (dev.adjoint.backend.BinaryOp op : ops) {
-            for (int bs = 0; bs < 2; bs++) {
+            // bs 0 (the broadcast value: an element past the row), b at a's offset, 5 after it,
+            // and (from offset 3) 3 before it.
+            for (int shift : new int[] {Integer.MIN_VALUE, 0, 5, -3}) {
+              int bs = shift == Integer.MIN_VALUE ? 0 : 1;
+              int b0 = bs == 0 ? n : off + shift;
+              if (b0 < 0) {
+                continue;
+              }
               for (DenseMath m : new DenseMath[] {DenseMath.PLAIN, v}) {
                 for (boolean inPlace : new boolean[] {false, true}) {
                   float[] x = inPlace ? a.clone() : a;
@@ -264,16 +272,20 @@ class DenseMathTest {
                   if (!inPlace) {
                     java.util.Arrays.fill(o, 42f);
                   }
-                  int b0 = bs == 0 ? n : off; // the broadcast value: an element past the row
-                  assertTrue(m.arithmetic(op, x, b, b0, bs, o, off, n));
-                  String at = m.describe() + " " + op + " bs=" + bs + " n=" + n + " off=" + off
-                      + " inPlace=" + inPlace;
+                  String at = m.describe() + " " + op + " bs=" + bs + " b0=" + b0 + " n=" + n
+                      + " off=" + off + " inPlace=" + inPlace;
+                  boolean ran = m.arithmetic(op, x, b, b0, bs, o, off, n);
+                  if (m == DenseMath.PLAIN && bs == 1 && shift != 0) {
+                    assertFalse(ran, at);
+                    continue;
+                  }
+                  assertTrue(ran, at);
                   for (int k = 0; k < o.length; k++) {
                     float want;
                     if (k < off || k >= off + n) {
                       want = inPlace ? a[k] : 42f;
                     } else {
-                      float y = b[bs == 0 ? b0 : k];
+                      float y = b[bs == 0 ? b0 : k + shift];
                       want = switch (op) {
                         case ADD -> a[k] + y;
                         case SUB -> a[k] - y;
@@ -282,19 +294,29 @@ class DenseMathTest {
                       };
                     }
                     if (Float.floatToIntBits(want) != Float.floatToIntBits(o[k])) {
-                      assertEquals(want, o[k], at + " at " + k + ": " + a[k] + ", " + b[k]);
+                      assertEquals(want, o[k], at + " at " + k);
                     }
                   }
                 }
               }
             }
           }
-          assertFalse(v.arithmetic(dev.adjoint.backend.BinaryOp.POW, a, b, 0, 1, a, off, n));
+          assertFalse(v.arithmetic(dev.adjoint.backend.BinaryOp.POW, a, b, off, 1, a, off, n));
+          if (n > 0) {
+            // o overlapping b at another offset: declined (the strided loop reads in order).
+            float[] x = a.clone();
+            assertFalse(v.arithmetic(ops[0], a, x, off + 1, 1, x, off, n));
+            if (off > 0) {
+              assertFalse(v.arithmetic(ops[0], a, x, off - 1, 1, x, off, n));
+            }
+          }
         }
       }
       for (int w = 0; w < 3000; w++) {
         float[] x = new float[2048];
+        float[] y = new float[2048];
         v.arithmetic(ops[w % 4], x, x, 0, w % 2, x, w % 16, 2000);
+        v.arithmetic(ops[w % 4], x, y, 3, 1, x, 0, w % 2 == 0 ? 256 : 1100);
       }
     }
   }
