@@ -1170,7 +1170,9 @@ final class VectorGemm implements Gemm.Kernels {
 
   /**
    * {@link #kernelRowsF} with B's rows read in place too ({@code ldb} apart) and A's rows at
-   * offsets {@code r1..r5} from the first (0 for a row the strip lacks).
+   * offsets {@code r1..r5} from the first (0 for a row the strip lacks). Kept apart from
+   * kernelRowsF, whose B stride is the constant NR: that lets C2 hoist B's bounds checks out of
+   * the loop of the large products, where a stride passed in leaves them in it.
    */
   private static void kernelInPlaceF(float[] a, int aBase, int r1, int r2, int r3, int r4,
       int r5, float[] b, int bBase, int ldb, int kc, float[] tile) {
