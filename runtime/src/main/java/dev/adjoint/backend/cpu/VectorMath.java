@@ -76,10 +76,12 @@ final class VectorMath implements DenseMath {
   /**
    * The plain loops' arithmetic in Vector API loops. From {@link #ARITHMETIC_MIN} elements every
    * vector load and store starts a 64-byte line (scalars before the first line start and after
-   * the last whole vector): the JIT's own vectorized loop does not align them on x86 (a large
-   * array's data start 16 bytes past a line), so every 64-byte store wrote parts of two lines:
-   * 4M-float adds (48 MB through L3 and memory) in one JVM, interleaved, 1092 us for the JIT's
-   * loop against 950 us here. A b at another offset than a and o (a bias added to each row of a
+   * the last whole vector; a large array's data start 16 bytes past a line). The JIT's own
+   * vectorized loop left its accesses straddling lines in some JVMs: 4M-float adds (48 MB
+   * through L3 and memory), interleaved in one JVM, 1092 us for the JIT's loop against 950 us
+   * here (in another JVM 910 against 920); the add workload ran 1.09-1.20 ms before, 0.83-0.98
+   * after. (ReLU's plain loop ran as fast as aligned vectors, 737-741 against 754-759 us, so it
+   * stays the JIT's.) A b at another offset than a and o (a bias added to each row of a
    * product) runs in vectors too, where the plain loops leave it to the strided loop, which the
    * JIT runs element by element (about 0.5 ns an element in the MLP's forward at batch 512).
    */
