@@ -97,7 +97,7 @@ final class VectorMath implements DenseMath {
     if (shift != 0 && b == o && b0 < off + n && off < b0 + n) {
       return false; // o overwrites b's elements at other positions: in order, element by element
     }
-    int head = n < ARITHMETIC_MIN ? 0 : Math.min(n, (LINE_START - off) & 15);
+    int head = n < ARITHMETIC_MIN ? 0 : Math.min(n, toLineStart(off));
     int from = off + head;
     int end = from + (n - head) / FS.length() * FS.length();
     scalarArithmetic(op, a, b, b0, bs, o, off, off, from);
@@ -284,9 +284,8 @@ final class VectorMath implements DenseMath {
     int shortEnd = from + chunks * CHUNK + (n % CHUNK & ~63);
     int top = 0;
     int c = 0;
-    // Elements from each chunk's start to the first float of a 64-byte line (0 to 15, the same
-    // for every chunk, a chunk being 64 lines long).
-    int e = (LINE_START - from) & 15;
+    // The same for every chunk, a chunk being 64 lines long.
+    int e = toLineStart(from);
     for (; c + 2 <= chunks; c += 2) {
       int i = from + c * CHUNK;
       if (e != 0 && i + e >= 16 && i + 2 * CHUNK + e <= a.length) {
@@ -348,6 +347,11 @@ final class VectorMath implements DenseMath {
    * {@link #pairOnLines} straddle lines as {@link #pair}'s would.
    */
   private static final int LINE_START = 12;
+
+  /** Elements from {@code index} to the first float of a 64-byte line at or after it (0 to 15). */
+  private static int toLineStart(int index) {
+    return (LINE_START - index) & 15;
+  }
 
   /** 0, 1, ..., 15: each lane's number, for the lane masks of {@link #pairOnLines}. */
   private static final float[] LANE_NUMBERS = {

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.adjoint.backend.BinaryOp;
 import dev.adjoint.testing.ChildJvm;
 import java.util.Arrays;
 import java.util.SplittableRandom;
@@ -248,15 +249,13 @@ class DenseMathTest {
   void arithmeticIsOneFloatOperationAnElement() {
     DenseMath v = DenseMath.vector();
     assertNotNull(v);
-    dev.adjoint.backend.BinaryOp[] ops = {dev.adjoint.backend.BinaryOp.ADD,
-        dev.adjoint.backend.BinaryOp.SUB, dev.adjoint.backend.BinaryOp.MUL,
-        dev.adjoint.backend.BinaryOp.DIV};
+    BinaryOp[] ops = {BinaryOp.ADD, BinaryOp.SUB, BinaryOp.MUL, BinaryOp.DIV};
     for (int round = 0; round < 2; round++) { // cold, then compiled
       for (int n : new int[] {0, 5, 1023, 1024, 1025, 1040, 4099}) {
         for (int off = 0; off < 17; off++) {
           float[] a = values(off + n + 1, n * 31L + off);
           float[] b = values(off + n + 9, n * 37L + off + 1);
-          for (dev.adjoint.backend.BinaryOp op : ops) {
+          for (BinaryOp op : ops) {
             // bs 0 (the broadcast value: an element past the row), b at a's offset, 5 after it,
             // and (from offset 3) 3 before it.
             for (int shift : new int[] {Integer.MIN_VALUE, 0, 5, -3}) {
@@ -301,7 +300,7 @@ class DenseMathTest {
               }
             }
           }
-          assertFalse(v.arithmetic(dev.adjoint.backend.BinaryOp.POW, a, b, off, 1, a, off, n));
+          assertFalse(v.arithmetic(BinaryOp.POW, a, b, off, 1, a, off, n));
           if (n > 0) {
             // o overlapping b at another offset: declined (the strided loop reads in order).
             float[] x = a.clone();

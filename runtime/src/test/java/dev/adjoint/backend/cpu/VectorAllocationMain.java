@@ -1,5 +1,6 @@
 package dev.adjoint.backend.cpu;
 
+import dev.adjoint.backend.BinaryOp;
 import java.lang.management.ManagementFactory;
 
 /**
@@ -29,8 +30,8 @@ final class VectorAllocationMain {
         v.sigmoid(a, 0, o, 0, 4096);
         v.sum(a, 0, 4096);
         v.sum(a, 16, 4000); // (loads on lines: the first two chunks)
-        v.arithmetic(dev.adjoint.backend.BinaryOp.ADD, a, a, 0, 1, o, 3, 4000);
-        v.arithmetic(dev.adjoint.backend.BinaryOp.DIV, a, a, 7, 0, o, 3, 4000);
+        v.arithmetic(BinaryOp.ADD, a, a, 0, 1, o, 3, 4000);
+        v.arithmetic(BinaryOp.DIV, a, a, 7, 0, o, 3, 4000);
         v.addColumns4(a, 0, 1024, 2048, 3072, acc, 1024);
       }
       long before = bean.getThreadAllocatedBytes(tid);
@@ -40,8 +41,8 @@ final class VectorAllocationMain {
         v.sigmoid(a, 0, o, 0, 4096);
         v.sum(a, 0, 4096);
         v.sum(a, 16, 4000); // (loads on lines: the first two chunks)
-        v.arithmetic(dev.adjoint.backend.BinaryOp.ADD, a, a, 0, 1, o, 3, 4000);
-        v.arithmetic(dev.adjoint.backend.BinaryOp.DIV, a, a, 7, 0, o, 3, 4000);
+        v.arithmetic(BinaryOp.ADD, a, a, 0, 1, o, 3, 4000);
+        v.arithmetic(BinaryOp.DIV, a, a, 7, 0, o, 3, 4000);
         v.addColumns4(a, 0, 1024, 2048, 3072, acc, 1024);
       }
       allocated = bean.getThreadAllocatedBytes(tid) - before;
